@@ -1,0 +1,261 @@
+package io.loomflow;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * Runs flows and tasks: owns their threads, concurrency limits, resources, clock and event stream,
+ * and shuts all of them down in order when closed.
+ *
+ * <p>Build one with {@link #builder()} and close it when done; or let {@link Flow#run(Object)} use
+ * the {@linkplain #defaultEngine() default engine}, which is created on first use and closed by one
+ * JVM shutdown hook.
+ * {@snippet :
+ * try (Engine engine = Engine.builder().limit("http", 16).build()) {
+ *     Report report = engine.run(reportFlow, new Params("data/x", 100));
+ * }
+ * }
+ *
+ * <p><b>Closing</b> ({@link #close()}): stop admitting runs; let runs in flight finish within the
+ * grace period; cancel the rest and wait for them (up to a second grace period, after which a run
+ * whose code ignores cancellation is recorded {@link State.Crashed}); close resources in reverse
+ * order of opening; close the listeners (flush); return. Idempotent and safe from any thread,
+ * except from inside one of the engine's own runs, where it fails instead of waiting for itself.
+ *
+ * <p>Inside a run of this engine, {@code run}, {@code runAsync} and {@code submit} start a child of
+ * the current run; elsewhere they start a root run. All methods are thread-safe.
+ */
+public interface Engine extends AutoCloseable {
+
+    /**
+     * Starts the configuration of a new engine.
+     *
+     * @return a builder with the defaults: virtual threads, the system clock, a 10 s grace period
+     */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The process-wide default engine, which {@link Flow#run(Object)} and friends use outside of
+     * any run. Created on first use; closed by a single JVM shutdown hook, which is the only hook
+     * Loomflow installs. If it was closed explicitly, the next call creates a new one.
+     *
+     * @return the default engine
+     * @throws EngineClosedException if the JVM is shutting down
+     */
+    static Engine defaultEngine() {
+        return DefaultEngine.get();
+    }
+
+    /**
+     * The engine's name, used in thread names and messages.
+     *
+     * @return the name
+     */
+    String name();
+
+    /**
+     * Runs a flow to its end and returns its result, blocking the calling thread (any thread that
+     * may block: main, a pool thread, a virtual thread, a request handler, a run).
+     *
+     * @param flow the flow
+     * @param params its parameters
+     * @param <P> the parameter type
+     * @param <R> the result type
+     * @return the flow's result
+     * @throws EngineClosedException if the engine is closed
+     * @throws RunCancelledException if the run was cancelled, or the calling thread was interrupted
+     *     (the run is then cancelled, and the thread's interrupt status is set again)
+     */
+    <P, R> R run(Flow<P, R> flow, P params);
+
+    /**
+     * Starts a flow and returns at once; never blocks. Cancelling the future cancels the run.
+     *
+     * @param flow the flow
+     * @param params its parameters
+     * @param <P> the parameter type
+     * @param <R> the result type
+     * @return a future completed, on the run's own thread, with the result or exactly the error the
+     *     flow threw
+     */
+    <P, R> CompletableFuture<R> runAsync(Flow<P, R> flow, P params);
+
+    /**
+     * Starts a flow and returns a handle to it at once.
+     *
+     * @param flow the flow
+     * @param params its parameters
+     * @param <P> the parameter type
+     * @param <R> the result type
+     * @return the run's handle, with its id
+     */
+    <P, R> Handle<R> submit(Flow<P, R> flow, P params);
+
+    /**
+     * Runs one task as a run of its own (a root run outside of any run) and returns its result.
+     *
+     * @param task the task
+     * @param input its input
+     * @param <I> the input type
+     * @param <R> the result type
+     * @return the task's result
+     */
+    <I, R> R run(Task<I, R> task, I input);
+
+    /**
+     * Cancels the run with this id, and every run below it, if it belongs to this engine and has
+     * not ended.
+     *
+     * @param runId the run's id
+     * @return {@code true} if a run was cancelled by this call
+     */
+    boolean cancel(UUID runId);
+
+    /**
+     * Adds a listener to the event stream until the returned subscription is closed.
+     *
+     * @param listener the listener
+     * @return its subscription
+     */
+    Subscription subscribe(EventListener listener);
+
+    /**
+     * Tells whether {@link #close()} has started.
+     *
+     * @return {@code true} once the engine no longer admits root runs
+     */
+    boolean isClosed();
+
+    /**
+     * Shuts the engine down in order; see the class description.
+     *
+     * @throws IllegalStateException if called from inside one of this engine's runs
+     */
+    @Override
+    void close();
+
+    /**
+     * The configuration of a new {@link Engine}. Not thread-safe; each {@link #build()} makes an
+     * independent engine.
+     */
+    final class Builder {
+        private String name = "loomflow";
+        private TimeSource clock = TimeSource.system();
+        private ThreadFactory threadFactory;
+        private final Map<String, Integer> limits = new LinkedHashMap<>();
+        private final List<EventListener> listeners = new ArrayList<>();
+        private Duration shutdownGrace = Duration.ofSeconds(10);
+        private Duration cancelGrace = Duration.ofSeconds(5);
+
+        private Builder() {
+        }
+
+        /**
+         * Names the engine (default {@code "loomflow"}).
+         *
+         * @param name a non-blank name
+         * @return this builder
+         */
+        public Builder name(String name) {
+            this.name = Names.check("Engine", name);
+            return this;
+        }
+
+        /**
+         * Sets the clock for timestamps, retry delays, timeouts and grace periods (default
+         * {@link TimeSource#system()}).
+         *
+         * @param clock the clock
+         * @return this builder
+         */
+        public Builder clock(TimeSource clock) {
+            this.clock = Objects.requireNonNull(clock, "clock must not be null; pass TimeSource.system() for the wall clock");
+            return this;
+        }
+
+        /**
+         * Sets the factory of the threads that execute runs (default: virtual threads named
+         * {@code loomflow-<name>-<n>}). Platform threads work too; they should be daemons.
+         *
+         * @param threadFactory the factory
+         * @return this builder
+         */
+        public Builder threadFactory(ThreadFactory threadFactory) {
+            this.threadFactory = Objects.requireNonNull(threadFactory,
+                    "threadFactory must not be null; leave it unset for virtual threads");
+            return this;
+        }
+
+        /**
+         * Defines a named concurrency limit: at most {@code permits} runs that use it execute at
+         * once. Overrides the size given by {@link Task#withLimit(String, int)}.
+         *
+         * @param name the limit's name
+         * @param permits how many at once, 1 or more
+         * @return this builder
+         */
+        public Builder limit(String name, int permits) {
+            Names.check("Limit", name);
+            if (permits < 1) {
+                throw new IllegalArgumentException("limit '" + name + "' was given " + permits
+                        + " permits; pass 1 or more");
+            }
+            limits.put(name, permits);
+            return this;
+        }
+
+        /**
+         * Adds a listener to the event stream; it is closed when the engine closes.
+         *
+         * @param listener the listener
+         * @return this builder
+         */
+        public Builder listener(EventListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
+            return this;
+        }
+
+        /**
+         * Sets how long {@link Engine#close()} lets runs in flight finish before cancelling them
+         * (default 10 s), and how long it then waits for cancelled runs to stop (default 5 s).
+         *
+         * @param finish the time runs get to finish, zero or positive
+         * @param stop the time cancelled runs get to stop, zero or positive
+         * @return this builder
+         */
+        public Builder shutdownGrace(Duration finish, Duration stop) {
+            this.shutdownGrace = nonNegative("shutdown grace", finish);
+            this.cancelGrace = nonNegative("cancel grace", stop);
+            return this;
+        }
+
+        private static Duration nonNegative(String what, Duration value) {
+            Objects.requireNonNull(value, () -> what + " must not be null");
+            if (value.isNegative()) {
+                throw new IllegalArgumentException(what + " was " + value + "; pass zero or a positive duration");
+            }
+            return value;
+        }
+
+        /**
+         * Builds the engine.
+         *
+         * @return a new, open engine
+         */
+        public Engine build() {
+            ThreadFactory factory = threadFactory != null ? threadFactory
+                    : Thread.ofVirtual().name("loomflow-" + name + "-", 1).factory();
+            return new EngineImpl(name, clock, factory, Map.copyOf(limits), List.copyOf(listeners),
+                    shutdownGrace, cancelGrace);
+        }
+    }
+}

@@ -1,0 +1,466 @@
+package io.loomflow;
+
+import io.loomflow.internal.Limit;
+import io.loomflow.internal.RunIds;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The engine: admits runs, starts and tracks their threads, publishes events, holds limits and
+ * resources, and closes in order.
+ *
+ * <p>Every thread the engine starts is tracked from before its start to its last instruction, so
+ * that {@link #close()} returns only when none is left.
+ */
+final class EngineImpl implements Engine {
+
+    private static final System.Logger LOG = System.getLogger("io.loomflow.engine");
+
+    private enum Phase { OPEN, CLOSING, CLOSED }
+
+    private final String name;
+    private final TimeSource clock;
+    private final ThreadFactory threadFactory;
+    private final Map<String, Integer> configuredLimits;
+    private final List<EventListener> ownedListeners;
+    private final Duration shutdownGrace;
+    private final Duration cancelGrace;
+
+    private final ConcurrentHashMap<String, Limit> limits = new ConcurrentHashMap<>();
+    private final ResourceRegistry resources = new ResourceRegistry(this);
+    private final CopyOnWriteArrayList<EventListener> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicLong sequence = new AtomicLong();
+    private final ConcurrentHashMap<UUID, RunNode> live = new ConcurrentHashMap<>();
+    private final Set<RunNode> roots = ConcurrentHashMap.newKeySet();
+    private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+
+    private final ReentrantLock closeLock = new ReentrantLock();
+    private final Condition closeProgress = closeLock.newCondition();
+    private volatile Phase phase = Phase.OPEN;
+    private boolean gaveUpWaiting; // guarded by closeLock
+
+    EngineImpl(String name, TimeSource clock, ThreadFactory threadFactory, Map<String, Integer> configuredLimits,
+               List<EventListener> ownedListeners, Duration shutdownGrace, Duration cancelGrace) {
+        this.name = name;
+        this.clock = clock;
+        this.threadFactory = threadFactory;
+        this.configuredLimits = configuredLimits;
+        this.ownedListeners = ownedListeners;
+        this.shutdownGrace = shutdownGrace;
+        this.cancelGrace = cancelGrace;
+        this.listeners.addAll(ownedListeners);
+    }
+
+    static EngineImpl of(Engine engine) {
+        if (engine instanceof EngineImpl impl) {
+            return impl;
+        }
+        throw new IllegalArgumentException("not an engine built by Engine.builder(): " + engine.getClass().getName()
+                + "; build engines with Engine.builder().build()");
+    }
+
+    /** The engine of the current run, or the default engine outside of any run. */
+    static EngineImpl forCaller() {
+        RunNode current = RunNode.currentOrNull();
+        return current != null ? current.engine() : DefaultEngine.get();
+    }
+
+    TimeSource clock() {
+        return clock;
+    }
+
+    ResourceRegistry resources() {
+        return resources;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    // ---- starting runs ----
+
+    @Override
+    public <P, R> R run(Flow<P, R> flow, P params) {
+        return cast(run(Objects.requireNonNull(flow, "flow").spec(), params));
+    }
+
+    @Override
+    public <P, R> CompletableFuture<R> runAsync(Flow<P, R> flow, P params) {
+        return cast(submit(Objects.requireNonNull(flow, "flow").spec(), params).future());
+    }
+
+    @Override
+    public <P, R> Handle<R> submit(Flow<P, R> flow, P params) {
+        return cast(submit(Objects.requireNonNull(flow, "flow").spec(), params));
+    }
+
+    @Override
+    public <I, R> R run(Task<I, R> task, I input) {
+        return cast(run(Objects.requireNonNull(task, "task").spec(), input));
+    }
+
+    /** Runs to the end: a child of the current run of this engine, or a root run. */
+    Object run(RunSpec spec, Object input) {
+        RunNode parent = currentRunHere();
+        RunNode node = start(parent, spec, input);
+        if (parent == null && node.awaitDoneInterruptiblyOrCancel()) {
+            Thread.currentThread().interrupt();
+        }
+        return node.join();
+    }
+
+    /** Starts a run: a child of the current run of this engine, or a root run. */
+    RunNode submit(RunSpec spec, Object input) {
+        return start(currentRunHere(), spec, input);
+    }
+
+    MapGroup map(RunSpec spec, Object[] inputs) {
+        RunNode parent = currentRunHere();
+        if (parent == null) {
+            admitRoot(spec);
+        }
+        int concurrency = inputs.length;
+        if (spec.limit() != null && (parent == null || !parent.holdsOrInherits(spec.limit()))) {
+            concurrency = limit(spec).permits();
+        }
+        var parentScope = parent == null ? null : parent.childScope();
+        MapGroup group = new MapGroup(this, parent, spec, parentScope, inputs);
+        if (parentScope != null) {
+            parentScope.add(group);
+        }
+        group.start(concurrency);
+        return group;
+    }
+
+    private RunNode currentRunHere() {
+        RunNode current = RunNode.currentOrNull();
+        return current != null && current.engine() == this ? current : null;
+    }
+
+    private RunNode start(RunNode parent, RunSpec spec, Object input) {
+        RunNode node = newNode(parent, spec, input, true);
+        try {
+            startThread(node::executeBound);
+        } catch (RuntimeException | Error refused) {
+            node.stop(Cancellation.requested("no thread could be started for it: " + refused));
+            throw refused;
+        }
+        return node;
+    }
+
+    /** A run of one item of a map, executed by the map's worker. */
+    RunNode newItem(RunNode parent, RunSpec spec, Object input) {
+        return newNode(parent, spec, input, false);
+    }
+
+    private RunNode newNode(RunNode parent, RunSpec spec, Object input, boolean ownedByParentScope) {
+        if (parent == null) {
+            admitRoot(spec);
+        }
+        var ownerScope = parent != null && ownedByParentScope ? parent.childScope() : null;
+        Instant now = clock.now();
+        RunNode node = new RunNode(this, spec, parent, input, ownerScope, RunIds.next(now.toEpochMilli()), now);
+        if (parent == null) {
+            roots.add(node);
+            if (phase != Phase.OPEN) { // close() began between the check above and now
+                roots.remove(node);
+                throw closed("start " + spec.describe());
+            }
+        }
+        live.put(node.runId(), node);
+        node.schedule();
+        if (ownerScope != null) {
+            ownerScope.add(node);
+        }
+        return node;
+    }
+
+    private void admitRoot(RunSpec spec) {
+        if (phase != Phase.OPEN) {
+            throw closed("start " + spec.describe());
+        }
+    }
+
+    private EngineClosedException closed(String refused) {
+        return new EngineClosedException("engine '" + name + "' is " + (phase == Phase.CLOSED ? "closed" : "closing")
+                + " and cannot " + refused + "; build a new engine with Engine.builder(), or run it before"
+                + " closing this one");
+    }
+
+    void runEnded(RunNode node) {
+        live.remove(node.runId());
+        if (node.parent() == null) {
+            roots.remove(node);
+            if (phase != Phase.OPEN) {
+                signalCloseProgress();
+            }
+        }
+    }
+
+    /** Starts a tracked thread of this engine. */
+    Thread startThread(Runnable body) {
+        Thread thread = threadFactory.newThread(() -> {
+            try {
+                body.run();
+            } catch (Throwable bug) {
+                LOG.log(Level.ERROR, "a thread of engine '" + name + "' ended with an unexpected error; this is a"
+                        + " Loomflow bug, please report it", bug);
+            } finally {
+                threads.remove(Thread.currentThread());
+            }
+        });
+        if (thread == null) {
+            throw new IllegalStateException("the thread factory of engine '" + name + "' returned null; give"
+                    + " Engine.Builder.threadFactory a factory that always returns a thread");
+        }
+        threads.add(thread);
+        try {
+            thread.start();
+        } catch (RuntimeException | Error refused) {
+            threads.remove(thread);
+            throw refused;
+        }
+        return thread;
+    }
+
+    void checkJoinFromHere(String target) {
+        RunNode current = RunNode.currentOrNull();
+        if (current != null && current.engine() != this) {
+            throw new IllegalStateException("cannot join " + target + " of engine '" + name + "' from inside "
+                    + current.describe() + " of engine '" + current.engine().name() + "'; join a handle only from"
+                    + " runs of its own engine, or from outside any run");
+        }
+    }
+
+    // ---- limits ----
+
+    Limit limit(RunSpec spec) {
+        String limitName = spec.limit();
+        Integer configured = configuredLimits.get(limitName);
+        Limit limit = limits.computeIfAbsent(limitName, key -> {
+            int size = configured != null ? configured : spec.limitSize();
+            if (size < 1) {
+                throw new IllegalStateException(spec.describe() + " uses limit '" + key + "', which engine '" + name
+                        + "' does not define; add .limit(\"" + key + "\", N) to the engine's builder, or declare"
+                        + " the size with withLimit(\"" + key + "\", N)");
+            }
+            return new Limit(key, size);
+        });
+        if (configured == null && spec.limitSize() != 0 && spec.limitSize() != limit.permits()) {
+            throw new IllegalStateException(spec.describe() + " declares limit '" + limitName + "' with "
+                    + spec.limitSize() + " permits, but another flow or task declared it with " + limit.permits()
+                    + "; declare one size everywhere, or set it once with Engine.builder().limit(\"" + limitName
+                    + "\", N)");
+        }
+        return limit;
+    }
+
+    // ---- events ----
+
+    void publishStateChange(RunInfo run, State previous, State next) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        publish(new Event.StateChange(sequence.incrementAndGet(), clock.now(), run, previous, next));
+    }
+
+    void publishLog(RunInfo run, Level level, String message, Throwable error) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        publish(new Event.LogLine(sequence.incrementAndGet(), clock.now(), run, level, message, error));
+    }
+
+    private void publish(Event event) {
+        for (EventListener listener : listeners) {
+            try {
+                listener.onEvent(event);
+            } catch (RuntimeException | Error failure) {
+                LOG.log(Level.WARNING, "event listener " + listener + " of engine '" + name + "' failed on " + event
+                        + "; the run goes on", failure);
+            }
+        }
+    }
+
+    @Override
+    public Subscription subscribe(EventListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    @Override
+    public boolean cancel(UUID runId) {
+        RunNode node = live.get(runId);
+        return node != null && node.stop(Cancellation.requested("cancelled on request"));
+    }
+
+    // ---- closing ----
+
+    @Override
+    public boolean isClosed() {
+        return phase != Phase.OPEN;
+    }
+
+    @Override
+    public void close() {
+        RunNode current = RunNode.currentOrNull();
+        if (current != null && current.engine() == this && !current.isDone()) {
+            throw new IllegalStateException("engine '" + name + "'.close() was called from inside " + current.describe()
+                    + "; it would wait for that run, and so for itself. Close the engine from outside its runs,"
+                    + " for example after run() returns");
+        }
+        closeLock.lock();
+        try {
+            if (phase != Phase.OPEN) {
+                while (phase != Phase.CLOSED) {
+                    closeProgress.awaitUninterruptibly();
+                }
+                return;
+            }
+            phase = Phase.CLOSING;
+        } finally {
+            closeLock.unlock();
+        }
+        boolean interrupted = Thread.interrupted();
+        try {
+            interrupted |= shutDown();
+        } finally {
+            closeLock.lock();
+            try {
+                phase = Phase.CLOSED;
+                closeProgress.signalAll();
+            } finally {
+                closeLock.unlock();
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The ordered shutdown; returns whether the closing thread was interrupted meanwhile. */
+    private boolean shutDown() {
+        boolean interrupted = false;
+        if (!roots.isEmpty()) {
+            Thread timer = startThread(this::enforceGrace);
+            boolean gaveUp = awaitRoots();
+            timer.interrupt();
+            interrupted |= join(timer);
+            if (gaveUp) {
+                LOG.log(Level.WARNING, "engine '" + name + "' closed while runs whose code ignores cancellation are"
+                        + " still executing; they were recorded as Crashed");
+            }
+        }
+        for (Thread thread : List.copyOf(threads)) {
+            // The closing thread may be one of ours: a completion callback of a run that has ended.
+            if (thread != Thread.currentThread() && !gaveUpWaiting()) {
+                interrupted |= join(thread);
+            }
+        }
+        resources.closeAll();
+        List<EventListener> reversed = new ArrayList<>(ownedListeners);
+        java.util.Collections.reverse(reversed);
+        for (EventListener listener : reversed) {
+            try {
+                listener.close();
+            } catch (RuntimeException | Error failure) {
+                LOG.log(Level.WARNING, "event listener " + listener + " of engine '" + name + "' failed to close", failure);
+            }
+        }
+        listeners.clear();
+        return interrupted;
+    }
+
+    /** Runs on its own thread during close: after the grace period cancels the runs, later gives up on them. */
+    private void enforceGrace() {
+        try {
+            clock.sleep(shutdownGrace);
+            for (RunNode root : List.copyOf(roots)) {
+                root.stop(Cancellation.requested("engine '" + name + "' closed, and the run did not finish within"
+                        + " the grace period of " + shutdownGrace));
+            }
+            clock.sleep(cancelGrace);
+        } catch (InterruptedException everyRunEnded) {
+            return;
+        }
+        for (RunNode stuck : List.copyOf(live.values())) {
+            stuck.crash("its code did not stop within " + cancelGrace + " of being cancelled when engine '" + name
+                    + "' closed");
+        }
+        closeLock.lock();
+        try {
+            gaveUpWaiting = true;
+            closeProgress.signalAll();
+        } finally {
+            closeLock.unlock();
+        }
+    }
+
+    private boolean awaitRoots() {
+        closeLock.lock();
+        try {
+            while (!roots.isEmpty() && !gaveUpWaiting) {
+                closeProgress.awaitUninterruptibly();
+            }
+            return gaveUpWaiting;
+        } finally {
+            closeLock.unlock();
+        }
+    }
+
+    private boolean gaveUpWaiting() {
+        closeLock.lock();
+        try {
+            return gaveUpWaiting;
+        } finally {
+            closeLock.unlock();
+        }
+    }
+
+    private void signalCloseProgress() {
+        closeLock.lock();
+        try {
+            closeProgress.signalAll();
+        } finally {
+            closeLock.unlock();
+        }
+    }
+
+    private static boolean join(Thread thread) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                return interrupted;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T cast(Object value) {
+        return (T) value;
+    }
+
+    @Override
+    public String toString() {
+        return "Engine[" + name + ", " + phase + "]";
+    }
+}

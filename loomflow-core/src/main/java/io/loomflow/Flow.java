@@ -1,0 +1,202 @@
+package io.loomflow;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+
+/**
+ * A named unit of orchestration: a function from parameters to a result whose body calls tasks and
+ * other flows. Each execution is a run with an id, a state and children.
+ *
+ * <p>A {@code Flow} is an immutable definition, usually a constant; the {@code with*} methods
+ * return changed copies. Thread-safe.
+ * {@snippet :
+ * record Params(String source, int limit) {}
+ *
+ * static final Flow<Params, Report> report = Flow.named("report", (Params p) -> {
+ *     List<String> ids = listIds.call(p.source());   // a task: blocks this run's virtual thread
+ *     List<Row> rows = fetch.map(ids).join();         // fan-out, results in input order
+ *     return summarize.call(rows);
+ * });
+ *
+ * Report r = report.run(new Params("data/x", 100));  // from any thread that may block
+ * }
+ *
+ * <p><b>Where a run goes.</b> Called inside a run ({@code run}, {@code call}, {@code submit},
+ * {@code runAsync}, {@code map}), the flow runs as a subflow: a child of the current run on the same
+ * engine, cancelled with it, and awaited before it ends. Called outside any run, it is a root run on
+ * the {@linkplain Engine#defaultEngine() default engine}; use {@link Engine#run(Flow, Object)} to
+ * choose the engine.
+ *
+ * <p><b>Errors.</b> {@code run}, {@code call} and {@code join} throw exactly what the flow's code
+ * threw (checked exceptions too, although not declared); {@code runAsync} completes its future with
+ * it.
+ *
+ * @param <P> the parameter type, ideally a record
+ * @param <R> the result type
+ */
+public final class Flow<P, R> {
+
+    private final RunSpec spec;
+
+    private Flow(RunSpec spec) {
+        this.spec = spec;
+    }
+
+    /**
+     * Defines a flow.
+     *
+     * @param name a non-blank name, unique among your flows
+     * @param body the flow's code; may throw checked exceptions
+     * @param <P> the parameter type
+     * @param <R> the result type
+     * @return the flow
+     */
+    public static <P, R> Flow<P, R> named(String name, CheckedFunction<? super P, ? extends R> body) {
+        return new Flow<>(RunSpec.of(RunInfo.Kind.FLOW, name, body));
+    }
+
+    /**
+     * The flow's name.
+     *
+     * @return the name
+     */
+    public String name() {
+        return spec.name();
+    }
+
+    /**
+     * Returns a copy whose runs are retried after a failed attempt.
+     *
+     * @param retry the policy
+     * @return the changed copy
+     */
+    public Flow<P, R> withRetries(Retry retry) {
+        return new Flow<>(spec.withRetry(retry));
+    }
+
+    /**
+     * Returns a copy each of whose attempts is cancelled, with its children, after {@code timeout}
+     * on the engine's clock, and fails with {@link RunTimeoutException}.
+     *
+     * @param timeout a positive duration
+     * @return the changed copy
+     */
+    public Flow<P, R> withTimeout(Duration timeout) {
+        return new Flow<>(spec.withTimeout(timeout));
+    }
+
+    /**
+     * Returns a copy whose runs each take a permit of the named limit, sized by the engine's
+     * configuration ({@link Engine.Builder#limit(String, int)}).
+     *
+     * @param limit the limit's name
+     * @return the changed copy
+     * @see Task#withLimit(String)
+     */
+    public Flow<P, R> withLimit(String limit) {
+        return new Flow<>(spec.withLimit(limit, 0));
+    }
+
+    /**
+     * Returns a copy that decides what a failing child does to its siblings (default
+     * {@link FailurePolicy#CANCEL_SIBLINGS}).
+     *
+     * @param policy the policy
+     * @return the changed copy
+     */
+    public Flow<P, R> withFailurePolicy(FailurePolicy policy) {
+        return new Flow<>(spec.withFailurePolicy(policy));
+    }
+
+    /**
+     * The policy for failing children.
+     *
+     * @return the failure policy
+     */
+    public FailurePolicy failurePolicy() {
+        return spec.failurePolicy();
+    }
+
+    /**
+     * Runs the flow to its end and returns its result: a subflow inside a run, a root run on the
+     * default engine elsewhere. Blocks the calling thread.
+     *
+     * @param params the parameters
+     * @return the result
+     * @throws EngineClosedException if the engine is closed
+     * @throws RunCancelledException if the run was cancelled or the waiting thread interrupted
+     */
+    public R run(P params) {
+        return cast(EngineImpl.forCaller().run(spec, params));
+    }
+
+    /**
+     * Starts the flow and returns at once; never blocks. Cancelling the future cancels the run.
+     *
+     * @param params the parameters
+     * @return a future completed with the result, or exactly the error the flow threw
+     */
+    public CompletableFuture<R> runAsync(P params) {
+        return cast(EngineImpl.forCaller().submit(spec, params).future());
+    }
+
+    /**
+     * Runs the flow as a subflow of the current run and returns its result; outside any run, the
+     * same as {@link #run(Object)}.
+     *
+     * @param params the parameters
+     * @return the result
+     */
+    public R call(P params) {
+        return run(params);
+    }
+
+    /**
+     * Starts the flow (a subflow inside a run) and returns its handle at once.
+     *
+     * @param params the parameters
+     * @return the run's handle
+     */
+    public Handle<R> submit(P params) {
+        return cast(EngineImpl.forCaller().submit(spec, params));
+    }
+
+    /**
+     * Runs the flow once per element, concurrently, as subflows; see {@link Task#map(Collection)}.
+     *
+     * @param params one parameter value per run
+     * @return the handle of the runs, whose results come in input order
+     */
+    public MapHandle<R> map(Collection<? extends P> params) {
+        Objects.requireNonNull(params, () -> spec.describe() + ": map needs a collection of parameters, not null");
+        return cast(EngineImpl.forCaller().map(spec, params.toArray()));
+    }
+
+    /**
+     * Runs the flow once per element of a finite stream; see {@link Task#map(Collection)}.
+     *
+     * @param params one parameter value per run
+     * @return the handle of the runs, whose results come in input order
+     */
+    public MapHandle<R> map(Stream<? extends P> params) {
+        Objects.requireNonNull(params, () -> spec.describe() + ": map needs a stream of parameters, not null");
+        return cast(EngineImpl.forCaller().map(spec, params.toArray()));
+    }
+
+    RunSpec spec() {
+        return spec;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T cast(Object value) {
+        return (T) value;
+    }
+
+    @Override
+    public String toString() {
+        return "Flow[" + spec.name() + "]";
+    }
+}

@@ -1,0 +1,209 @@
+package io.loomflow;
+
+import io.loomflow.internal.Exceptions;
+import io.loomflow.internal.StructuredScope;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The runs of one map: a fixed number of worker threads take the inputs in order and execute one
+ * item run at a time each, so that an item waiting its turn costs only its slot in two arrays.
+ *
+ * <p>With a limit, there are as many workers as the limit has permits (each item still takes a
+ * permit, shared fairly with the engine's other runs); without one, one worker per item. To its
+ * parent's scope the whole map is one child, which ends when its last worker does.
+ */
+final class MapGroup implements MapHandle<Object>, StructuredScope.Child<Cancellation> {
+
+    private final EngineImpl engine;
+    private final RunNode parent;
+    private final RunSpec spec;
+    private final StructuredScope<Cancellation> parentScope;
+    private final Object[] inputs;
+    private final Outcome<?>[] outcomes;
+    private final boolean failFast;
+    private final AtomicInteger next = new AtomicInteger();
+    private final AtomicInteger workersLeft = new AtomicInteger();
+    private final Set<RunNode> running = ConcurrentHashMap.newKeySet();
+    private final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private volatile Cancellation cancellation;
+    private volatile boolean observed;
+
+    MapGroup(EngineImpl engine, RunNode parent, RunSpec spec, StructuredScope<Cancellation> parentScope,
+             Object[] inputs) {
+        this.engine = engine;
+        this.parent = parent;
+        this.spec = spec;
+        this.parentScope = parentScope;
+        this.inputs = inputs;
+        this.outcomes = new Outcome<?>[inputs.length];
+        this.failFast = parent == null || parent.spec().failurePolicy() == FailurePolicy.CANCEL_SIBLINGS;
+    }
+
+    void start(int concurrency) {
+        int workers = Math.min(inputs.length, concurrency);
+        if (workers == 0) {
+            end();
+            return;
+        }
+        workersLeft.set(workers);
+        for (int started = 0; started < workers; started++) {
+            try {
+                engine.startThread(this::work);
+            } catch (RuntimeException | Error threadRefused) {
+                cancelItems(Cancellation.requested("no thread could be started for it: " + threadRefused));
+                int missing = workers - started;
+                if (started == 0) {
+                    work(); // record every item as cancelled on this thread
+                    missing--;
+                }
+                if (missing > 0 && workersLeft.addAndGet(-missing) == 0) {
+                    end();
+                }
+                return;
+            }
+        }
+    }
+
+    private void work() {
+        try {
+            int index;
+            while ((index = next.getAndIncrement()) < inputs.length) {
+                runItem(index);
+                Thread.interrupted(); // an interrupt meant for the item just ended must not reach the next one
+            }
+        } finally {
+            if (workersLeft.decrementAndGet() == 0) {
+                end();
+            }
+        }
+    }
+
+    private void runItem(int index) {
+        RunNode item;
+        try {
+            item = engine.newItem(parent, spec, inputs[index]);
+        } catch (EngineClosedException refused) {
+            outcomes[index] = new Outcome.Cancelled<>(refused.getMessage());
+            return;
+        }
+        running.add(item);
+        Cancellation why = cancellation;
+        if (why != null) {
+            item.stop(why);
+        }
+        item.executeBound();
+        running.remove(item);
+        Outcome<Object> outcome = item.outcomeNow();
+        outcomes[index] = outcome;
+        if (outcome instanceof Outcome.Failure<Object> failure) {
+            itemFailed(item, failure.error());
+        }
+    }
+
+    private void itemFailed(RunNode item, Throwable error) {
+        if (!firstFailure.compareAndSet(null, error)) {
+            return;
+        }
+        Cancellation why = Cancellation.siblingFailed(item.describe(), error);
+        if (failFast) {
+            cancelItems(why);
+        }
+        if (parentScope != null) {
+            parentScope.failed(this, error, why);
+        }
+    }
+
+    private void cancelItems(Cancellation why) {
+        if (cancellation == null) {
+            cancellation = why;
+        }
+        for (RunNode item : running) {
+            item.stop(why);
+        }
+    }
+
+    private void end() {
+        ended.countDown();
+        if (parentScope != null) {
+            parentScope.ended(this);
+        }
+    }
+
+    @Override
+    public void cancel(Cancellation why) {
+        cancelItems(why);
+    }
+
+    @Override
+    public boolean failureObserved() {
+        return observed;
+    }
+
+    @Override
+    public int size() {
+        return inputs.length;
+    }
+
+    @Override
+    public List<Object> join() {
+        awaitEnd();
+        observed = true;
+        Throwable failure = firstFailure.get();
+        if (failure != null) {
+            throw Exceptions.rethrow(failure);
+        }
+        Object[] values = new Object[outcomes.length];
+        for (int i = 0; i < outcomes.length; i++) {
+            switch (outcomes[i]) {
+                case Outcome.Success<?> success -> values[i] = success.value();
+                case Outcome.Failure<?> itemFailure -> throw Exceptions.rethrow(itemFailure.error());
+                case Outcome.Cancelled<?> cancelled -> throw new RunCancelledException("map of " + spec.describe()
+                        + " was cancelled (item " + i + " of " + outcomes.length + "): " + cancelled.reason());
+            }
+        }
+        return Collections.unmodifiableList(Arrays.asList(values));
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public List<Outcome<Object>> outcomes() {
+        awaitEnd();
+        observed = true;
+        return (List) Collections.unmodifiableList(Arrays.asList(outcomes.clone()));
+    }
+
+    @Override
+    public boolean isDone() {
+        return ended.getCount() == 0;
+    }
+
+    @Override
+    public void cancel() {
+        cancelItems(Cancellation.requested("its map was cancelled on request"));
+    }
+
+    private void awaitEnd() {
+        engine.checkJoinFromHere("the map of " + spec.describe());
+        try {
+            ended.await();
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new RunCancelledException("stopped waiting for the map of " + spec.describe()
+                    + ": the waiting thread was interrupted (its own run is being cancelled, or it was"
+                    + " interrupted directly)");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Map[" + spec.name() + ", " + inputs.length + " items]";
+    }
+}

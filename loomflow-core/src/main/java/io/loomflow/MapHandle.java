@@ -1,0 +1,49 @@
+package io.loomflow;
+
+import java.util.List;
+
+/**
+ * The runs started by one {@link Task#map(java.util.Collection) map}: one run per input, whose
+ * results come back in input order.
+ *
+ * <p>Items start as concurrency allows: with a named limit, no more items run at once than the
+ * limit has permits; without one, all start at once. Under {@link FailurePolicy#CANCEL_SIBLINGS}
+ * the first failing item cancels the items still running or waiting. Items that never started
+ * are recorded as {@link State.Cancelled} runs. Thread-safe.
+ *
+ * @param <R> the result type of each item
+ */
+public interface MapHandle<R> {
+
+    /**
+     * How many items the map has.
+     *
+     * @return the number of inputs
+     */
+    int size();
+
+    /**
+     * Waits for every item and returns their results in input order.
+     *
+     * @return the results, in the order of the inputs
+     * @throws RunCancelledException if the map was cancelled from outside
+     */
+    List<R> join();
+
+    /**
+     * Waits for every item and returns how each ended, in input order, without throwing.
+     *
+     * @return one outcome per input
+     */
+    List<Outcome<R>> outcomes();
+
+    /**
+     * Tells whether every item has ended.
+     *
+     * @return {@code true} once all items have reached a final state
+     */
+    boolean isDone();
+
+    /** Cancels every item still running or waiting; items already ended keep their state. */
+    void cancel();
+}

@@ -1,0 +1,43 @@
+package io.loomflow;
+
+/**
+ * How one run ended, as a value: a result, the exception it failed with, or a cancellation.
+ *
+ * <p>Returned by {@link Handle#outcome()} and {@link MapHandle#outcomes()} for callers that want to
+ * inspect every result instead of failing at the first error. Immutable and thread-safe.
+ *
+ * @param <R> the result type
+ */
+public sealed interface Outcome<R> {
+
+    /**
+     * The run completed.
+     *
+     * @param value the result, possibly {@code null}
+     * @param <R> the result type
+     */
+    record Success<R>(R value) implements Outcome<R> {
+    }
+
+    /**
+     * The run failed.
+     *
+     * @param error exactly what the user's code threw (or the engine's timeout error)
+     * @param <R> the result type
+     */
+    record Failure<R>(Throwable error) implements Outcome<R> {
+        /** Checks that the error is present. */
+        public Failure {
+            java.util.Objects.requireNonNull(error, "error");
+        }
+    }
+
+    /**
+     * The run was cancelled before it could finish.
+     *
+     * @param reason why, in words
+     * @param <R> the result type
+     */
+    record Cancelled<R>(String reason) implements Outcome<R> {
+    }
+}

@@ -1,0 +1,653 @@
+package io.loomflow;
+
+import io.loomflow.internal.Exceptions;
+import io.loomflow.internal.Limit;
+import io.loomflow.internal.StructuredScope;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One run: its identity, state, thread, attempts and children.
+ *
+ * <p>A run executes on one thread ({@link #execute()}), bound as the current run through a
+ * {@link ScopedValue}. Each attempt owns a {@link StructuredScope} of children, created on the first
+ * child. State moves happen under this object's monitor and are published there, so each run's
+ * events reach listeners in order, and a run's final event is delivered before anyone waiting for
+ * it wakes up.
+ */
+final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child<Cancellation> {
+
+    private static final ScopedValue<RunNode> CURRENT = ScopedValue.newInstance();
+    private static final System.Logger RUN_LOG = System.getLogger("io.loomflow.run");
+    private static final State SCHEDULED = new State.Scheduled();
+    private static final State FIRST_ATTEMPT = new State.Running(1);
+
+    private final EngineImpl engine;
+    private final RunSpec spec;
+    private final RunInfo info;
+    private final RunNode parent;
+    private final StructuredScope<Cancellation> ownerScope;
+
+    // Guarded by this.
+    private State state;
+    private Thread thread;
+    private int attempt;
+    private boolean attemptOpen;
+    private int finishedAttempt;
+    private int timedOutAttempt;
+    private StructuredScope<Cancellation> scope;
+    private Cancellation cancellation;
+    private Cancellation attemptCancellation;
+    private boolean done;
+    private Object result;
+    private Throwable error;
+    private RunFuture future;
+    private RunLog log;
+
+    private volatile boolean observed;
+    private volatile String heldLimit;
+
+    RunNode(EngineImpl engine, RunSpec spec, RunNode parent, Object input, StructuredScope<Cancellation> ownerScope,
+            UUID id, Instant createdAt) {
+        this.engine = engine;
+        this.spec = spec;
+        this.parent = parent;
+        this.ownerScope = ownerScope;
+        this.info = new RunInfo(id, parent == null ? null : parent.info.id(), parent == null ? id : parent.info.rootId(),
+                spec.name(), spec.kind(), input, createdAt);
+    }
+
+    static RunNode currentOrNull() {
+        return CURRENT.isBound() ? CURRENT.get() : null;
+    }
+
+    String describe() {
+        return spec.describe() + " (run " + info.id() + ")";
+    }
+
+    RunSpec spec() {
+        return spec;
+    }
+
+    RunNode parent() {
+        return parent;
+    }
+
+    // ---- lifecycle, driven by the engine ----
+
+    void schedule() {
+        synchronized (this) {
+            moveTo(SCHEDULED);
+        }
+    }
+
+    /** Executes the run on the calling thread, bound as the current run. Never throws. */
+    void executeBound() {
+        ScopedValue.where(CURRENT, this).run(this::execute);
+    }
+
+    private void execute() {
+        if (!begin()) {
+            return;
+        }
+        Limit limit = null;
+        try {
+            limit = acquireLimit();
+            for (int number = 1; ; number++) {
+                if (!beginAttempt(number)) {
+                    finishCancelled();
+                    return;
+                }
+                Watchdog watchdog = spec.timeout() == null ? null : Watchdog.start(engine, this, number, spec.timeout());
+                Object value = null;
+                Throwable failure = null;
+                try {
+                    value = spec.body().apply(info.input());
+                } catch (Throwable thrown) {
+                    failure = thrown;
+                }
+                StructuredScope<Cancellation> children = closeAttemptBody(failure);
+                if (children != null) {
+                    children.join();
+                    failure = withUnobservedFailures(children, failure);
+                }
+                boolean timedOut = closeAttempt(number);
+                if (watchdog != null) {
+                    watchdog.stop();
+                }
+                Thread.interrupted(); // a cancel or timeout interrupt has done its work; the state below records it
+                if (timedOut) {
+                    failure = timeoutError(number, failure);
+                }
+                if (isStopRequested()) {
+                    finishCancelled();
+                    return;
+                }
+                if (failure == null) {
+                    finish(new State.Completed(value), value, null);
+                    return;
+                }
+                if (!spec.retry().shouldRetry(failure, number)) {
+                    finish(new State.Failed(failure), null, failure);
+                    return;
+                }
+                Duration delay = spec.retry().delayBefore(number, ThreadLocalRandom.current().nextDouble());
+                synchronized (this) {
+                    moveTo(new State.Retrying(number, delay, failure));
+                }
+                releaseLimit(limit);
+                limit = null;
+                engine.clock().sleep(delay);
+                limit = acquireLimit();
+            }
+        } catch (InterruptedException interrupted) {
+            finishCancelled();
+        } catch (RuntimeException | Error engineSideError) {
+            // An undefined limit, a thread that could not start, or another error outside the user's code.
+            finish(new State.Failed(engineSideError), null, engineSideError);
+        } finally {
+            releaseLimit(limit);
+            synchronized (this) {
+                thread = null;
+            }
+        }
+    }
+
+    private boolean begin() {
+        synchronized (this) {
+            if (done) {
+                return false;
+            }
+            if (cancellation == null) {
+                thread = Thread.currentThread();
+                return true;
+            }
+        }
+        finishCancelled();
+        return false;
+    }
+
+    private Limit acquireLimit() throws InterruptedException {
+        String name = spec.limit();
+        if (name == null || lineageHolds(name)) {
+            return null;
+        }
+        Limit limit = engine.limit(spec);
+        if (!limit.tryAcquire()) {
+            synchronized (this) {
+                moveTo(new State.Pending(name));
+            }
+            limit.acquire();
+        }
+        heldLimit = name;
+        return limit;
+    }
+
+    private void releaseLimit(Limit limit) {
+        if (limit != null) {
+            heldLimit = null;
+            limit.release();
+        }
+    }
+
+    /** Lineage re-entrancy: a run under an ancestor that holds the limit runs under that permit. */
+    boolean lineageHolds(String limitName) {
+        for (RunNode ancestor = parent; ancestor != null; ancestor = ancestor.parent) {
+            if (limitName.equals(ancestor.heldLimit)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    boolean holdsOrInherits(String limitName) {
+        return limitName.equals(heldLimit) || lineageHolds(limitName);
+    }
+
+    private synchronized boolean beginAttempt(int number) {
+        if (cancellation != null) {
+            return false;
+        }
+        attempt = number;
+        attemptOpen = true;
+        scope = null;
+        attemptCancellation = null;
+        moveTo(number == 1 ? FIRST_ATTEMPT : new State.Running(number));
+        return true;
+    }
+
+    private StructuredScope<Cancellation> closeAttemptBody(Throwable failure) {
+        StructuredScope<Cancellation> children;
+        synchronized (this) {
+            attemptOpen = false;
+            children = scope;
+        }
+        if (children != null && failure != null) {
+            children.cancel(Cancellation.parentFailed(this, failure));
+        }
+        return children;
+    }
+
+    private synchronized boolean closeAttempt(int number) {
+        finishedAttempt = number;
+        return timedOutAttempt == number;
+    }
+
+    private static Throwable withUnobservedFailures(StructuredScope<Cancellation> children, Throwable failure) {
+        Throwable outcome = failure;
+        List<StructuredScope.Failure<Cancellation>> unobserved = children.unobservedFailures();
+        for (StructuredScope.Failure<Cancellation> childFailure : unobserved) {
+            if (outcome == null) {
+                outcome = childFailure.error();
+            } else {
+                Exceptions.suppress(outcome, childFailure.error());
+            }
+        }
+        return outcome;
+    }
+
+    private RunTimeoutException timeoutError(int number, Throwable failure) {
+        RunTimeoutException timeout = new RunTimeoutException(describe() + " attempt " + number + " timed out after "
+                + spec.timeout() + "; give it a longer timeout with withTimeout(...) or make it finish sooner",
+                spec.timeout());
+        if (failure != null) {
+            timeout.addSuppressed(failure);
+        }
+        return timeout;
+    }
+
+    /** Called by the attempt's watchdog when its time is up. */
+    void timeOut(int number, Duration timeout) {
+        StructuredScope<Cancellation> children;
+        Cancellation why;
+        synchronized (this) {
+            if (done || attempt != number || finishedAttempt >= number) {
+                return;
+            }
+            timedOutAttempt = number;
+            why = Cancellation.timedOut(this, timeout);
+            attemptCancellation = why;
+            if (thread != null) {
+                thread.interrupt();
+            }
+            children = scope;
+        }
+        if (children != null) {
+            children.cancel(why);
+        }
+    }
+
+    private synchronized boolean isStopRequested() {
+        return cancellation != null;
+    }
+
+    // ---- children ----
+
+    /** The scope to add a child of the current attempt to; it is cancelled already if this run is. */
+    StructuredScope<Cancellation> childScope() {
+        StructuredScope<Cancellation> children;
+        Cancellation pending;
+        synchronized (this) {
+            if (!attemptOpen) {
+                throw new IllegalStateException(describe() + " is not executing its code now; start children only"
+                        + " from the code of the run itself");
+            }
+            if (scope == null) {
+                scope = new StructuredScope<>(spec.failurePolicy() == FailurePolicy.CANCEL_SIBLINGS);
+            }
+            children = scope;
+            pending = cancellation != null ? Cancellation.parentStopped(this, cancellation) : attemptCancellation;
+        }
+        if (pending != null) {
+            children.cancel(pending);
+        }
+        return children;
+    }
+
+    // ---- ending ----
+
+    private void finishCancelled() {
+        Cancellation why;
+        synchronized (this) {
+            why = cancellation != null ? cancellation : Cancellation.requested("its thread was interrupted");
+        }
+        finish(new State.Cancelled(why.reason()), null, null);
+    }
+
+    /** Marks a run whose code did not stop in time as lost. */
+    void crash(String reason) {
+        finish(new State.Crashed(reason), null, null);
+    }
+
+    private void finish(State end, Object value, Throwable failure) {
+        RunFuture toSettle;
+        synchronized (this) {
+            if (done) {
+                return;
+            }
+            moveTo(end);
+            result = value;
+            error = failure;
+            done = true;
+            toSettle = future;
+            notifyAll();
+        }
+        if (ownerScope != null) {
+            if (failure != null) {
+                ownerScope.failed(this, failure, Cancellation.siblingFailed(describe(), failure));
+            }
+            ownerScope.ended(this);
+        }
+        engine.runEnded(this);
+        if (toSettle != null) {
+            toSettle.settle(); // last: its callbacks may do anything, even close the engine
+        }
+    }
+
+    private void moveTo(State next) {
+        State previous = state;
+        boolean legal = previous == null ? next instanceof State.Scheduled : previous.canMoveTo(next);
+        if (!legal) {
+            throw new IllegalStateException("illegal state change of " + describe() + ": "
+                    + (previous == null ? "none" : previous.label()) + " -> " + next.label()
+                    + "; this is a Loomflow bug, please report it");
+        }
+        state = next;
+        engine.publishStateChange(info, previous, next);
+    }
+
+    // ---- Handle ----
+
+    @Override
+    public UUID runId() {
+        return info.id();
+    }
+
+    @Override
+    public RunInfo info() {
+        return info;
+    }
+
+    @Override
+    public synchronized State state() {
+        return state;
+    }
+
+    @Override
+    public synchronized boolean isDone() {
+        return done;
+    }
+
+    @Override
+    public Object join() {
+        awaitDone();
+        observed = true;
+        Cancellation why;
+        State end;
+        Object value;
+        Throwable failure;
+        synchronized (this) {
+            end = state;
+            value = result;
+            failure = error;
+            why = cancellation;
+        }
+        return switch (end) {
+            case State.Completed completed -> value;
+            case State.Failed failed -> throw Exceptions.rethrow(failure);
+            case State.Cancelled cancelled -> throw why != null && why.siblingFailure() != null
+                    ? Exceptions.rethrow(why.siblingFailure())
+                    : new RunCancelledException(describe() + " was cancelled: " + cancelled.reason());
+            case State.Crashed crashed -> throw new LoomflowException(describe() + " was lost: " + crashed.reason(),
+                    null, false);
+            case State.Scheduled s -> throw notFinal(end);
+            case State.Pending p -> throw notFinal(end);
+            case State.Running r -> throw notFinal(end);
+            case State.Retrying r -> throw notFinal(end);
+        };
+    }
+
+    private static IllegalStateException notFinal(State state) {
+        return new IllegalStateException("a joined run is in state " + state + "; this is a Loomflow bug");
+    }
+
+    @Override
+    public Outcome<Object> outcome() {
+        awaitDone();
+        observed = true;
+        return outcomeNow();
+    }
+
+    synchronized Outcome<Object> outcomeNow() {
+        return switch (state) {
+            case State.Completed completed -> new Outcome.Success<>(result);
+            case State.Failed failed -> new Outcome.Failure<>(error);
+            case State.Cancelled cancelled -> new Outcome.Cancelled<>(cancelled.reason());
+            case State.Crashed crashed -> new Outcome.Failure<>(new LoomflowException(describe() + " was lost: "
+                    + crashed.reason(), null, false));
+            default -> throw notFinal(state);
+        };
+    }
+
+    /** Waits until the run has ended; interruption of the waiting thread gives up waiting. */
+    private void awaitDone() {
+        checkJoinable();
+        synchronized (this) {
+            while (!done) {
+                try {
+                    wait();
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new RunCancelledException("stopped waiting for " + describe()
+                            + ": the waiting thread was interrupted (its own run is being cancelled, or it was"
+                            + " interrupted directly)");
+                }
+            }
+        }
+    }
+
+    /**
+     * The caller of a root run waits here. If the caller is interrupted, the run is cancelled and
+     * still awaited (structured: it never outlives the call); returns whether that happened.
+     */
+    boolean awaitDoneInterruptiblyOrCancel() {
+        boolean interrupted = false;
+        synchronized (this) {
+            while (!done) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    break;
+                }
+            }
+        }
+        if (interrupted) {
+            stop(Cancellation.requested("the thread waiting for it was interrupted"));
+            synchronized (this) {
+                while (!done) {
+                    try {
+                        wait();
+                    } catch (InterruptedException again) {
+                        // keep waiting: the run is already being cancelled
+                    }
+                }
+            }
+        }
+        return interrupted;
+    }
+
+    private void checkJoinable() {
+        engine.checkJoinFromHere(describe());
+        RunNode current = currentOrNull();
+        for (RunNode run = current; run != null; run = run.parent) {
+            if (run == this) {
+                throw new IllegalStateException(current.describe() + " cannot join " + describe()
+                        + ", which is itself or one of its ancestors: it would wait for itself forever");
+            }
+        }
+    }
+
+    @Override
+    public boolean cancel() {
+        return stop(Cancellation.requested("cancelled on request"));
+    }
+
+    @Override
+    public void cancel(Cancellation why) {
+        stop(why);
+    }
+
+    /** Cancels this run and its descendants; returns whether this call did it. */
+    boolean stop(Cancellation why) {
+        StructuredScope<Cancellation> children;
+        synchronized (this) {
+            if (done || cancellation != null) {
+                return false;
+            }
+            cancellation = why;
+            if (thread != null) {
+                thread.interrupt();
+            }
+            children = scope;
+        }
+        if (children != null) {
+            children.cancel(Cancellation.parentStopped(this, why));
+        }
+        boolean notStarted;
+        synchronized (this) {
+            notStarted = thread == null && !done;
+        }
+        if (notStarted) {
+            // Not started yet: end it now. If its thread starts after all, it finds the run ended.
+            finishCancelled();
+        }
+        return true;
+    }
+
+    @Override
+    public boolean failureObserved() {
+        return observed;
+    }
+
+    CompletableFuture<Object> future() {
+        RunFuture created;
+        boolean ended;
+        synchronized (this) {
+            if (future == null) {
+                future = new RunFuture(this);
+            }
+            created = future;
+            ended = done;
+        }
+        if (ended) {
+            created.settle();
+        }
+        return created;
+    }
+
+    // ---- RunContext ----
+
+    @Override
+    public synchronized int attempt() {
+        return attempt;
+    }
+
+    @Override
+    public EngineImpl engine() {
+        return engine;
+    }
+
+    @Override
+    public synchronized RunLog log() {
+        if (log == null) {
+            log = new Log();
+        }
+        return log;
+    }
+
+    @Override
+    public synchronized boolean isCancelled() {
+        return cancellation != null || attemptCancellation != null && finishedAttempt < attempt;
+    }
+
+    @Override
+    public String toString() {
+        return "Run[" + spec.name() + ", " + info.id() + ", " + state() + "]";
+    }
+
+    /** The run's logger: each line is an event, and a line of the {@code io.loomflow.run} logger. */
+    private final class Log implements RunLog {
+
+        @Override
+        public void debug(String format, Object... args) {
+            write(Level.DEBUG, format(format, args), null);
+        }
+
+        @Override
+        public void info(String format, Object... args) {
+            write(Level.INFO, format(format, args), null);
+        }
+
+        @Override
+        public void warn(String format, Object... args) {
+            write(Level.WARNING, format(format, args), null);
+        }
+
+        @Override
+        public void error(String message, Throwable thrown) {
+            write(Level.ERROR, String.valueOf(message), thrown);
+        }
+
+        private static String format(String format, Object... args) {
+            return args == null || args.length == 0 ? String.valueOf(format) : String.format(format, args);
+        }
+
+        private void write(Level level, String message, Throwable thrown) {
+            engine.publishLog(info, level, message, thrown);
+            if (RUN_LOG.isLoggable(level)) {
+                RUN_LOG.log(level, "[" + spec.name() + " " + info.id() + "] " + message, thrown);
+            }
+        }
+    }
+
+    /** The future of a run started with {@code runAsync}: cancelling it cancels the run. */
+    static final class RunFuture extends CompletableFuture<Object> {
+
+        private final RunNode run;
+
+        RunFuture(RunNode run) {
+            this.run = run;
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            run.stop(Cancellation.requested("its future was cancelled"));
+            return super.cancel(mayInterruptIfRunning);
+        }
+
+        @Override
+        public <U> CompletableFuture<U> newIncompleteFuture() {
+            return new CompletableFuture<>();
+        }
+
+        void settle() {
+            Cancellation why;
+            synchronized (run) {
+                why = run.cancellation;
+            }
+            switch (run.outcomeNow()) {
+                case Outcome.Success<Object> success -> complete(success.value());
+                case Outcome.Failure<Object> failure -> completeExceptionally(failure.error());
+                case Outcome.Cancelled<Object> cancelled -> completeExceptionally(
+                        why != null && why.siblingFailure() != null ? why.siblingFailure()
+                                : new RunCancelledException(run.describe() + " was cancelled: " + cancelled.reason()));
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.loomflow;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/** What a {@link Flow} or {@link Task} is: its name, body and options. Immutable. */
+record RunSpec(RunInfo.Kind kind, String name, CheckedFunction<Object, Object> body, Retry retry, Duration timeout,
+               String limit, int limitSize, FailurePolicy failurePolicy) {
+
+    @SuppressWarnings("unchecked")
+    static RunSpec of(RunInfo.Kind kind, String name, CheckedFunction<?, ?> body) {
+        String what = kind == RunInfo.Kind.FLOW ? "Flow" : "Task";
+        Names.check(what, name);
+        Objects.requireNonNull(body, () -> what + " '" + name + "' needs a function; pass a lambda such as"
+                + " (String id) -> load(id)");
+        return new RunSpec(kind, name, (CheckedFunction<Object, Object>) body, Retry.none(), null, null, 0,
+                FailurePolicy.CANCEL_SIBLINGS);
+    }
+
+    /** How messages name this definition: {@code task 'fetch'}. */
+    String describe() {
+        return (kind == RunInfo.Kind.FLOW ? "flow '" : "task '") + name + "'";
+    }
+
+    RunSpec withRetry(Retry newRetry) {
+        Objects.requireNonNull(newRetry, () -> describe() + ": retry policy must not be null; pass Retry.none() for none");
+        return new RunSpec(kind, name, body, newRetry, timeout, limit, limitSize, failurePolicy);
+    }
+
+    RunSpec withTimeout(Duration newTimeout) {
+        Objects.requireNonNull(newTimeout, () -> describe() + ": timeout must not be null; leave it unset for none");
+        if (!newTimeout.isPositive()) {
+            throw new IllegalArgumentException(describe() + ": timeout was " + newTimeout
+                    + "; pass a positive duration, or leave the timeout unset for none");
+        }
+        return new RunSpec(kind, name, body, retry, newTimeout, limit, limitSize, failurePolicy);
+    }
+
+    /** Uses the named limit; {@code size} 0 leaves its size to the engine's configuration. */
+    RunSpec withLimit(String newLimit, int size) {
+        Names.check("Limit", newLimit);
+        if (size < 0) {
+            throw new IllegalArgumentException(describe() + ": limit '" + newLimit + "' was given " + size
+                    + " permits; pass 1 or more");
+        }
+        return new RunSpec(kind, name, body, retry, timeout, newLimit, size, failurePolicy);
+    }
+
+    RunSpec withFailurePolicy(FailurePolicy policy) {
+        Objects.requireNonNull(policy, () -> describe() + ": failure policy must not be null");
+        return new RunSpec(kind, name, body, retry, timeout, limit, limitSize, policy);
+    }
+}

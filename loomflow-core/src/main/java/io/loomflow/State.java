@@ -1,0 +1,121 @@
+package io.loomflow;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The state of a run. Every run starts {@link Scheduled} and ends in exactly one final state:
+ * {@link Completed}, {@link Failed}, {@link Cancelled} or {@link Crashed}.
+ *
+ * <p>The legal moves between states are one table ({@link #canMoveTo(State)}); the engine refuses
+ * any other move, and each move is published as one {@link Event.StateChange}:
+ * <pre>
+ * Scheduled -> Pending | Running | Cancelled | Crashed
+ * Pending   -> Running | Cancelled | Crashed
+ * Running   -> Completed | Failed | Retrying | Cancelled | Crashed
+ * Retrying  -> Pending | Running | Cancelled | Crashed
+ * </pre>
+ * States are immutable values; switch over them exhaustively.
+ */
+public sealed interface State {
+
+    /**
+     * Tells whether no state can follow this one.
+     *
+     * @return {@code true} for Completed, Failed, Cancelled and Crashed
+     */
+    default boolean isFinal() {
+        return StateTransitions.successors(this).isEmpty();
+    }
+
+    /**
+     * Tells whether the transition table allows a move from this state to {@code next}.
+     *
+     * @param next the candidate next state
+     * @return {@code true} if the move is legal
+     */
+    default boolean canMoveTo(State next) {
+        return StateTransitions.successors(this).contains(next.getClass());
+    }
+
+    /**
+     * A short name for display: {@code "Running"}, {@code "Failed"} and so on.
+     *
+     * @return the simple name of this state
+     */
+    default String label() {
+        return getClass().getSimpleName();
+    }
+
+    /** Created and admitted, not started yet. */
+    record Scheduled() implements State {
+    }
+
+    /**
+     * Waiting for a permit of a named concurrency limit.
+     *
+     * @param limit the name of the limit
+     */
+    record Pending(String limit) implements State {
+        /** Checks the limit name. */
+        public Pending {
+            Objects.requireNonNull(limit, "limit");
+        }
+    }
+
+    /**
+     * Executing the user's code.
+     *
+     * @param attempt the attempt number, 1 for the first
+     */
+    record Running(int attempt) implements State {
+    }
+
+    /**
+     * An attempt failed and another will follow after a delay.
+     *
+     * @param failedAttempt the attempt that failed, 1 for the first
+     * @param delay how long the engine waits before the next attempt
+     * @param error what the failed attempt threw
+     */
+    record Retrying(int failedAttempt, Duration delay, Throwable error) implements State {
+    }
+
+    /**
+     * Finished with a result.
+     *
+     * @param result the result, possibly {@code null}
+     */
+    record Completed(Object result) implements State {
+    }
+
+    /**
+     * Finished with an error.
+     *
+     * @param error exactly what the user's code threw, or the engine's timeout error
+     */
+    record Failed(Throwable error) implements State {
+        /** Checks that the error is present. */
+        public Failed {
+            Objects.requireNonNull(error, "error");
+        }
+    }
+
+    /**
+     * Stopped before it finished, because it, an ancestor, or the engine was cancelled or closed,
+     * or because a sibling failed.
+     *
+     * @param reason why, in words
+     */
+    record Cancelled(String reason) implements State {
+    }
+
+    /**
+     * The engine lost the run: its code did not stop when cancelled at shutdown, or the process
+     * that ran it died.
+     *
+     * @param reason why, in words
+     */
+    record Crashed(String reason) implements State {
+    }
+}
