@@ -26,7 +26,8 @@ import java.util.concurrent.ThreadFactory;
  * <p><b>Closing</b> ({@link #close()}): stop admitting runs; let runs in flight finish within the
  * grace period; cancel the rest and wait for them (up to a second grace period, after which a run
  * whose code ignores cancellation is recorded {@link State.Crashed}); close resources in reverse
- * order of opening; close the listeners (flush); return. Idempotent and safe from any thread,
+ * order of opening; close the listeners (flush); return. Grace periods are wall-clock time, whatever
+ * clock the engine was given. Idempotent and safe from any thread,
  * except from inside one of the engine's own runs, where it fails instead of waiting for itself.
  *
  * <p>Inside a run of this engine, {@code run}, {@code runAsync} and {@code submit} start a child of

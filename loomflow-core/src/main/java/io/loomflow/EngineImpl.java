@@ -387,15 +387,19 @@ final class EngineImpl implements Engine {
         return interrupted;
     }
 
-    /** Runs on its own thread during close: after the grace period cancels the runs, later gives up on them. */
+    /**
+     * Runs on its own thread during close: after the grace period cancels the runs, later gives up on
+     * them. Grace periods are wall-clock time, so that a test's manual clock never holds up a shutdown.
+     */
     private void enforceGrace() {
+        TimeSource wallClock = TimeSource.system();
         try {
-            clock.sleep(shutdownGrace);
+            wallClock.sleep(shutdownGrace);
             for (RunNode root : List.copyOf(roots)) {
                 root.stop(Cancellation.requested("engine '" + name + "' closed, and the run did not finish within"
                         + " the grace period of " + shutdownGrace));
             }
-            clock.sleep(cancelGrace);
+            wallClock.sleep(cancelGrace);
         } catch (InterruptedException everyRunEnded) {
             return;
         }

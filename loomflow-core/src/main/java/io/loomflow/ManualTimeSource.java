@@ -3,7 +3,6 @@ package io.loomflow;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -26,7 +25,7 @@ public final class ManualTimeSource implements TimeSource {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private Instant now;
-    private int sleepers;
+    private final java.util.List<Instant> deadlines = new java.util.ArrayList<>(); // one per sleeping thread
 
     private ManualTimeSource(Instant start) {
         this.now = start;
@@ -57,14 +56,20 @@ public final class ManualTimeSource implements TimeSource {
         lock.lock();
         try {
             Instant deadline = now.plus(duration);
-            sleepers++;
+            if (!now.isBefore(deadline)) {
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+                return;
+            }
+            deadlines.add(deadline);
             changed.signalAll();
             try {
                 while (now.isBefore(deadline)) {
                     changed.await();
                 }
             } finally {
-                sleepers--;
+                deadlines.remove(deadline);
             }
         } finally {
             lock.unlock();
@@ -91,21 +96,32 @@ public final class ManualTimeSource implements TimeSource {
     }
 
     /**
-     * The number of threads sleeping on this clock right now.
+     * The number of threads sleeping on this clock whose deadline has not come yet.
      *
-     * @return how many threads are inside {@link #sleep(Duration)}
+     * @return how many threads wait for this clock to be advanced
      */
     public int sleepers() {
         lock.lock();
         try {
-            return sleepers;
+            return waiting();
         } finally {
             lock.unlock();
         }
     }
 
+    private int waiting() {
+        int count = 0;
+        for (Instant deadline : deadlines) {
+            if (now.isBefore(deadline)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
     /**
-     * Waits, in real time, until at least {@code count} threads sleep on this clock.
+     * Waits, in real time, until at least {@code count} threads sleep on this clock with a deadline
+     * still to come.
      *
      * @param count how many sleepers to wait for
      * @param timeout the longest real time to wait
@@ -116,10 +132,10 @@ public final class ManualTimeSource implements TimeSource {
         long remaining = timeout.toNanos();
         lock.lock();
         try {
-            while (sleepers < count) {
+            while (waiting() < count) {
                 if (remaining <= 0) {
                     throw new IllegalStateException("expected " + count + " threads sleeping on the clock within "
-                            + timeout + ", found " + sleepers);
+                            + timeout + ", found " + waiting());
                 }
                 remaining = changed.awaitNanos(remaining);
             }
