@@ -47,6 +47,9 @@ final class EngineImpl implements Engine {
     private final ConcurrentHashMap<UUID, RunNode> live = new ConcurrentHashMap<>();
     private final Set<RunNode> roots = ConcurrentHashMap.newKeySet();
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+    private static final int MIN_SWEEP = 1024;
+    private final java.util.concurrent.atomic.AtomicBoolean sweeping = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile int sweepAt = MIN_SWEEP;
 
     private final ReentrantLock closeLock = new ReentrantLock();
     private final Condition closeProgress = closeLock.newCondition();
@@ -212,7 +215,11 @@ final class EngineImpl implements Engine {
         }
     }
 
-    /** Starts a tracked thread of this engine. */
+    /**
+     * Starts a tracked thread of this engine. A thread stays tracked until it has terminated (not
+     * merely finished its work), so that close() can join every one; dead threads are dropped from
+     * the set whenever it has doubled since the last sweep.
+     */
     Thread startThread(Runnable body) {
         Thread thread = threadFactory.newThread(() -> {
             try {
@@ -220,8 +227,6 @@ final class EngineImpl implements Engine {
             } catch (Throwable bug) {
                 LOG.log(Level.ERROR, "a thread of engine '" + name + "' ended with an unexpected error; this is a"
                         + " Loomflow bug, please report it", bug);
-            } finally {
-                threads.remove(Thread.currentThread());
             }
         });
         if (thread == null) {
@@ -229,6 +234,14 @@ final class EngineImpl implements Engine {
                     + " Engine.Builder.threadFactory a factory that always returns a thread");
         }
         threads.add(thread);
+        if (threads.size() >= sweepAt && sweeping.compareAndSet(false, true)) {
+            try {
+                threads.removeIf(tracked -> tracked.getState() == Thread.State.TERMINATED);
+                sweepAt = Math.max(MIN_SWEEP, 2 * threads.size());
+            } finally {
+                sweeping.set(false);
+            }
+        }
         try {
             thread.start();
         } catch (RuntimeException | Error refused) {

@@ -43,7 +43,8 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
     private StructuredScope<Cancellation> scope;
     private Cancellation cancellation;
     private Cancellation attemptCancellation;
-    private boolean done;
+    private boolean ending; // a final state is chosen
+    private boolean done; // ... and everything waiting for it may proceed
     private Object result;
     private Throwable error;
     private RunFuture future;
@@ -160,7 +161,7 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
 
     private boolean begin() {
         synchronized (this) {
-            if (done) {
+            if (ending) {
                 return false;
             }
             if (cancellation == null) {
@@ -266,7 +267,7 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
         StructuredScope<Cancellation> children;
         Cancellation why;
         synchronized (this) {
-            if (done || attempt != number || finishedAttempt >= number) {
+            if (ending || attempt != number || finishedAttempt >= number) {
                 return;
             }
             timedOutAttempt = number;
@@ -325,22 +326,27 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
     }
 
     private void finish(State end, Object value, Throwable failure) {
-        RunFuture toSettle;
         synchronized (this) {
-            if (done) {
+            if (ending) {
                 return;
             }
+            ending = true;
             moveTo(end);
             result = value;
             error = failure;
+        }
+        // Record a failure in the parent's scope before anyone waiting can see it: a parent that
+        // catches the error and starts a fallback must not have that fallback cancelled as a sibling.
+        if (ownerScope != null && failure != null) {
+            ownerScope.failed(this, failure, Cancellation.siblingFailed(describe(), failure));
+        }
+        RunFuture toSettle;
+        synchronized (this) {
             done = true;
             toSettle = future;
             notifyAll();
         }
         if (ownerScope != null) {
-            if (failure != null) {
-                ownerScope.failed(this, failure, Cancellation.siblingFailed(describe(), failure));
-            }
             ownerScope.ended(this);
         }
         engine.runEnded(this);
@@ -507,7 +513,7 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
     boolean stop(Cancellation why) {
         StructuredScope<Cancellation> children;
         synchronized (this) {
-            if (done || cancellation != null) {
+            if (ending || cancellation != null) {
                 return false;
             }
             cancellation = why;
@@ -521,7 +527,7 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
         }
         boolean notStarted;
         synchronized (this) {
-            notStarted = thread == null && !done;
+            notStarted = thread == null && !ending;
         }
         if (notStarted) {
             // Not started yet: end it now. If its thread starts after all, it finds the run ended.
@@ -627,8 +633,9 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
 
         @Override
         public boolean cancel(boolean mayInterruptIfRunning) {
+            boolean cancelled = super.cancel(mayInterruptIfRunning);
             run.stop(Cancellation.requested("its future was cancelled"));
-            return super.cancel(mayInterruptIfRunning);
+            return cancelled;
         }
 
         @Override

@@ -8,9 +8,10 @@ import java.util.Objects;
  * {@link Completed}, {@link Failed}, {@link Cancelled} or {@link Crashed}.
  *
  * <p>The legal moves between states are one table ({@link #canMoveTo(State)}); the engine refuses
- * any other move, and each move is published as one {@link Event.StateChange}:
+ * any other move, and each move is published as one {@link Event.StateChange}. A run fails from
+ * Scheduled when it cannot start at all (for example, it names a limit no one defined):
  * <pre>
- * Scheduled -> Pending | Running | Cancelled | Crashed
+ * Scheduled -> Pending | Running | Failed | Cancelled | Crashed
  * Pending   -> Running | Cancelled | Crashed
  * Running   -> Completed | Failed | Retrying | Cancelled | Crashed
  * Retrying  -> Pending | Running | Cancelled | Crashed

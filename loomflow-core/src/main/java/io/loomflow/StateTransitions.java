@@ -7,8 +7,8 @@ import java.util.Set;
 final class StateTransitions {
 
     private static final Map<Class<? extends State>, Set<Class<? extends State>>> TABLE = Map.of(
-            State.Scheduled.class, Set.of(State.Pending.class, State.Running.class, State.Cancelled.class,
-                    State.Crashed.class),
+            State.Scheduled.class, Set.of(State.Pending.class, State.Running.class, State.Failed.class,
+                    State.Cancelled.class, State.Crashed.class),
             State.Pending.class, Set.of(State.Running.class, State.Cancelled.class, State.Crashed.class),
             State.Running.class, Set.of(State.Completed.class, State.Failed.class, State.Retrying.class,
                     State.Cancelled.class, State.Crashed.class),

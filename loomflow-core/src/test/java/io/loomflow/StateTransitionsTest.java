@@ -28,7 +28,7 @@ class StateTransitionsTest {
 
     /** The table, written out once more, independently of the implementation. */
     private static final Map<String, Set<String>> EXPECTED = Map.of(
-            "Scheduled", Set.of("Pending", "Running", "Cancelled", "Crashed"),
+            "Scheduled", Set.of("Pending", "Running", "Failed", "Cancelled", "Crashed"),
             "Pending", Set.of("Running", "Cancelled", "Crashed"),
             "Running", Set.of("Completed", "Failed", "Retrying", "Cancelled", "Crashed"),
             "Retrying", Set.of("Pending", "Running", "Cancelled", "Crashed"),
