@@ -44,6 +44,7 @@ final class EngineImpl implements Engine {
     private final ResourceRegistry resources = new ResourceRegistry(this);
     private final CopyOnWriteArrayList<EventListener> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong sequence = new AtomicLong();
+    private final ConcurrentHashMap<EventListener, AtomicLong> listenerFailures = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<UUID, RunNode> live = new ConcurrentHashMap<>();
     private final Set<RunNode> roots = ConcurrentHashMap.newKeySet();
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
@@ -221,14 +222,7 @@ final class EngineImpl implements Engine {
      * the set whenever it has doubled since the last sweep.
      */
     Thread startThread(Runnable body) {
-        Thread thread = threadFactory.newThread(() -> {
-            try {
-                body.run();
-            } catch (Throwable bug) {
-                LOG.log(Level.ERROR, "a thread of engine '" + name + "' ended with an unexpected error; this is a"
-                        + " Loomflow bug, please report it", bug);
-            }
-        });
+        Thread thread = threadFactory.newThread(new TrackedBody(body));
         if (thread == null) {
             throw new IllegalStateException("the thread factory of engine '" + name + "' returned null; give"
                     + " Engine.Builder.threadFactory a factory that always returns a thread");
@@ -249,6 +243,30 @@ final class EngineImpl implements Engine {
             throw refused;
         }
         return thread;
+    }
+
+    /**
+     * What a tracked thread runs. It lets go of its body when done: a terminated thread waits in the
+     * tracking set until the next sweep, and must not keep a finished map's inputs and results alive.
+     */
+    private final class TrackedBody implements Runnable {
+        private Runnable body;
+
+        TrackedBody(Runnable body) {
+            this.body = body;
+        }
+
+        @Override
+        public void run() {
+            try {
+                body.run();
+            } catch (Throwable bug) {
+                LOG.log(Level.ERROR, "a thread of engine '" + name + "' ended with an unexpected error; this is a"
+                        + " Loomflow bug, please report it", bug);
+            } finally {
+                body = null;
+            }
+        }
     }
 
     void checkJoinFromHere(String target) {
@@ -304,9 +322,20 @@ final class EngineImpl implements Engine {
             try {
                 listener.onEvent(event);
             } catch (RuntimeException | Error failure) {
-                LOG.log(Level.WARNING, "event listener " + listener + " of engine '" + name + "' failed on " + event
-                        + "; the run goes on", failure);
+                reportListenerFailure(listener, event, failure);
             }
+        }
+    }
+
+    /** Logs a listener's first failure in full, then one line each time its count of failures doubles. */
+    private void reportListenerFailure(EventListener listener, Event event, Throwable failure) {
+        long count = listenerFailures.computeIfAbsent(listener, key -> new AtomicLong()).incrementAndGet();
+        if (count == 1) {
+            LOG.log(Level.WARNING, "event listener " + listener + " of engine '" + name + "' failed on " + event
+                    + "; runs go on, and further failures of this listener are counted", failure);
+        } else if (Long.bitCount(count) == 1) {
+            LOG.log(Level.WARNING, "event listener " + listener + " of engine '" + name + "' has failed " + count
+                    + " times; the latest: " + failure);
         }
     }
 
@@ -333,7 +362,7 @@ final class EngineImpl implements Engine {
     @Override
     public void close() {
         RunNode current = RunNode.currentOrNull();
-        if (current != null && current.engine() == this && !current.isDone()) {
+        if (current != null && current.engine() == this && !current.hasEnded()) {
             throw new IllegalStateException("engine '" + name + "'.close() was called from inside " + current.describe()
                     + "; it would wait for that run, and so for itself. Close the engine from outside its runs,"
                     + " for example after run() returns");

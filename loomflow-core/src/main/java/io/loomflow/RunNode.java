@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -44,7 +45,7 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
     private Cancellation cancellation;
     private Cancellation attemptCancellation;
     private boolean ending; // a final state is chosen
-    private boolean done; // ... and everything waiting for it may proceed
+    private boolean done; // ... and recorded everywhere; a future made from now on settles at once
     private Object result;
     private Throwable error;
     private RunFuture future;
@@ -52,6 +53,12 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
 
     private volatile boolean observed;
     private volatile String heldLimit;
+    /**
+     * Opened last, when every effect of the run's end is visible (state, parent scope, limit) and
+     * its thread has let go of it. A latch, not Object.wait: a virtual thread woken from a monitor
+     * wait goes through a platform thread, which made every task call several times slower.
+     */
+    private final CountDownLatch ended = new CountDownLatch(1);
 
     RunNode(EngineImpl engine, RunSpec spec, RunNode parent, Object input, StructuredScope<Cancellation> ownerScope,
             UUID id, Instant createdAt) {
@@ -156,6 +163,7 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
             synchronized (this) {
                 thread = null;
             }
+            ended.countDown();
         }
     }
 
@@ -341,15 +349,19 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
             ownerScope.failed(this, failure, Cancellation.siblingFailed(describe(), failure));
         }
         RunFuture toSettle;
+        boolean onItsOwnThread;
         synchronized (this) {
             done = true;
             toSettle = future;
-            notifyAll();
+            onItsOwnThread = thread == Thread.currentThread();
         }
         if (ownerScope != null) {
             ownerScope.ended(this);
         }
         engine.runEnded(this);
+        if (!onItsOwnThread) {
+            ended.countDown(); // otherwise execute() opens it once its thread has let go
+        }
         if (toSettle != null) {
             toSettle.settle(); // last: its callbacks may do anything, even close the engine
         }
@@ -385,8 +397,13 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
     }
 
     @Override
-    public synchronized boolean isDone() {
-        return done;
+    public boolean isDone() {
+        return ended.getCount() == 0;
+    }
+
+    /** Whether a final state has been chosen (its completion callbacks may still be running). */
+    synchronized boolean hasEnded() {
+        return ending;
     }
 
     @Override
@@ -443,17 +460,16 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
     /** Waits until the run has ended; interruption of the waiting thread gives up waiting. */
     private void awaitDone() {
         checkJoinable();
-        synchronized (this) {
-            while (!done) {
-                try {
-                    wait();
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw new RunCancelledException("stopped waiting for " + describe()
-                            + ": the waiting thread was interrupted (its own run is being cancelled, or it was"
-                            + " interrupted directly)");
-                }
-            }
+        if (ended.getCount() == 0) {
+            return; // ended: no waiting, and a caller's pending interrupt is left alone
+        }
+        try {
+            ended.await();
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new RunCancelledException("stopped waiting for " + describe()
+                    + ": the waiting thread was interrupted (its own run is being cancelled, or it was"
+                    + " interrupted directly)");
         }
     }
 
@@ -462,30 +478,20 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
      * still awaited (structured: it never outlives the call); returns whether that happened.
      */
     boolean awaitDoneInterruptiblyOrCancel() {
-        boolean interrupted = false;
-        synchronized (this) {
-            while (!done) {
-                try {
-                    wait();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                    break;
-                }
-            }
-        }
-        if (interrupted) {
+        try {
+            ended.await();
+            return false;
+        } catch (InterruptedException interrupted) {
             stop(Cancellation.requested("the thread waiting for it was interrupted"));
-            synchronized (this) {
-                while (!done) {
-                    try {
-                        wait();
-                    } catch (InterruptedException again) {
-                        // keep waiting: the run is already being cancelled
-                    }
+            while (true) {
+                try {
+                    ended.await();
+                    return true;
+                } catch (InterruptedException again) {
+                    // keep waiting: the run is already being cancelled
                 }
             }
         }
-        return interrupted;
     }
 
     private void checkJoinable() {

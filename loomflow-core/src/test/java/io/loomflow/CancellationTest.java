@@ -14,11 +14,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class CancellationTest {
 
     private final CountDownLatch started = new CountDownLatch(1);
-    private final Task<Integer, Integer> blocks = Task.named("blocks", (Integer i) -> {
-        started.countDown();
-        new CountDownLatch(1).await();
-        return i;
-    });
+    private final Task<Integer, Integer> blocks = TestTasks.blockingUntilCancelled("blocks", started);
     private final Flow<Integer, Integer> flow = Flow.named("waits", blocks::call);
 
     @ParameterizedTest

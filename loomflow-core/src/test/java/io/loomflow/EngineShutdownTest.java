@@ -48,11 +48,7 @@ class EngineShutdownTest {
         ThreadKind.Tracking threads = kind.tracking();
         EventRecorder events = new EventRecorder();
         CountDownLatch started = new CountDownLatch(1);
-        Task<Integer, Integer> endless = Task.named("endless", (Integer i) -> {
-            started.countDown();
-            new CountDownLatch(1).await();
-            return i;
-        });
+        Task<Integer, Integer> endless = TestTasks.blockingUntilCancelled("endless", started);
         Flow<Integer, Integer> flow = Flow.named("f", endless::call);
         Engine engine = Engine.builder().threadFactory(threads).listener(events)
                 .shutdownGrace(Duration.ofMillis(200), Duration.ofSeconds(5)).build();

@@ -55,11 +55,7 @@ class InjectedTimeTest {
         EventRecorder events = new EventRecorder();
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch childStarted = new CountDownLatch(1);
-        Task<String, String> child = Task.named("child", (String s) -> {
-            childStarted.countDown();
-            new CountDownLatch(1).await();
-            return s;
-        });
+        Task<String, String> child = TestTasks.blockingUntilCancelled("child", childStarted);
         Task<String, String> stuck = Task.named("stuck", (String s) -> {
             child.submit(s);
             started.countDown();

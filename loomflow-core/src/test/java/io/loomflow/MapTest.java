@@ -83,11 +83,7 @@ class MapTest {
     @Test
     void aMapCanBeCancelledAsAWhole() throws Exception {
         CountDownLatch started = new CountDownLatch(4);
-        Task<Integer, Integer> blocks = Task.named("blocks", (Integer i) -> {
-            started.countDown();
-            new CountDownLatch(1).await();
-            return i;
-        });
+        Task<Integer, Integer> blocks = TestTasks.blockingUntilCancelled("blocks", started);
         try (Engine engine = Engine.builder().build()) {
             Flow<Integer, List<Outcome<Integer>>> flow = Flow.named("f", (Integer n) -> {
                 MapHandle<Integer> items = blocks.map(IntStream.range(0, n).boxed());

@@ -77,11 +77,7 @@ class StructuredRunsTest {
         EventRecorder events = new EventRecorder();
         CountDownLatch siblingStarted = new CountDownLatch(1);
         IllegalArgumentException cause = new IllegalArgumentException("bad input 7");
-        Task<String, String> waitsForever = Task.named("waits-forever", (String s) -> {
-            siblingStarted.countDown();
-            new CountDownLatch(1).await();
-            return s;
-        });
+        Task<String, String> waitsForever = TestTasks.blockingUntilCancelled("waits-forever", siblingStarted);
         Task<String, String> fails = Task.named("fails", (String s) -> {
             siblingStarted.await();
             throw cause;
@@ -166,11 +162,7 @@ class StructuredRunsTest {
         ThreadKind.Tracking threads = kind.tracking();
         EventRecorder events = new EventRecorder();
         CountDownLatch leavesStarted = new CountDownLatch(8);
-        Task<Integer, Integer> leaf = Task.named("leaf", (Integer i) -> {
-            leavesStarted.countDown();
-            new CountDownLatch(1).await(); // only an interrupt ends this
-            return i;
-        });
+        Task<Integer, Integer> leaf = TestTasks.blockingUntilCancelled("leaf", leavesStarted);
         Flow<Integer, List<Integer>> middle = Flow.named("middle", (Integer i) -> leaf.map(List.of(i, i + 1)).join());
         Task<Integer, List<Integer>> branch = Task.named("branch", middle::call);
         Flow<Integer, Integer> root = Flow.named("root", (Integer n) -> {
