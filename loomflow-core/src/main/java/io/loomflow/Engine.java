@@ -47,7 +47,10 @@ public interface Engine extends AutoCloseable {
     /**
      * The process-wide default engine, which {@link Flow#run(Object)} and friends use outside of
      * any run. Created on first use; closed by a single JVM shutdown hook, which is the only hook
-     * Loomflow installs. If it was closed explicitly, the next call creates a new one.
+     * Loomflow installs. If it was closed explicitly, the next call creates a new one. Its grace
+     * periods (see {@link #close()}) are 10 s and 5 s, or the ISO-8601 durations in the system
+     * properties {@code loomflow.shutdownGrace} and {@code loomflow.cancelGrace}, for example
+     * {@code -Dloomflow.shutdownGrace=PT30S}.
      *
      * @return the default engine
      * @throws EngineClosedException if the JVM is shutting down

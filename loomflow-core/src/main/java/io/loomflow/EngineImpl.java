@@ -157,7 +157,7 @@ final class EngineImpl implements Engine {
     }
 
     private RunNode start(RunNode parent, RunSpec spec, Object input) {
-        RunNode node = newNode(parent, spec, input, true);
+        RunNode node = newNode(parent, spec, input);
         try {
             startThread(node::executeBound);
         } catch (RuntimeException | Error refused) {
@@ -168,17 +168,23 @@ final class EngineImpl implements Engine {
     }
 
     /** A run of one item of a map, executed by the map's worker. */
-    RunNode newItem(RunNode parent, RunSpec spec, Object input) {
-        return newNode(parent, spec, input, false);
+    RunNode newItem(RunNode parent, RunSpec spec, Object input, MapGroup group, int index) {
+        return newNode(parent, spec, input, group, index);
     }
 
-    private RunNode newNode(RunNode parent, RunSpec spec, Object input, boolean ownedByParentScope) {
+    private RunNode newNode(RunNode parent, RunSpec spec, Object input) {
+        return newNode(parent, spec, input, null, -1);
+    }
+
+    private RunNode newNode(RunNode parent, RunSpec spec, Object input, MapGroup group, int index) {
+        boolean ownedByParentScope = group == null;
         if (parent == null) {
             admitRoot(spec);
         }
         var ownerScope = parent != null && ownedByParentScope ? parent.childScope() : null;
         Instant now = clock.now();
-        RunNode node = new RunNode(this, spec, parent, input, ownerScope, RunIds.next(now.toEpochMilli()), now);
+        RunNode node = new RunNode(this, spec, parent, input, ownerScope, group, index,
+                RunIds.next(now.toEpochMilli()), now);
         if (parent == null) {
             roots.add(node);
             if (phase != Phase.OPEN) { // close() began between the check above and now
@@ -399,6 +405,7 @@ final class EngineImpl implements Engine {
     /** The ordered shutdown; returns whether the closing thread was interrupted meanwhile. */
     private boolean shutDown() {
         boolean interrupted = false;
+        Set<Thread> exiting = abandonRunsInSystemExit();
         if (!roots.isEmpty()) {
             Thread timer = startThread(this::enforceGrace);
             boolean gaveUp = awaitRoots();
@@ -411,7 +418,7 @@ final class EngineImpl implements Engine {
         }
         for (Thread thread : List.copyOf(threads)) {
             // The closing thread may be one of ours: a completion callback of a run that has ended.
-            if (thread != Thread.currentThread() && !gaveUpWaiting()) {
+            if (thread != Thread.currentThread() && !exiting.contains(thread) && !gaveUpWaiting()) {
                 interrupted |= join(thread);
             }
         }
@@ -427,6 +434,32 @@ final class EngineImpl implements Engine {
         }
         listeners.clear();
         return interrupted;
+    }
+
+    /**
+     * A run whose code called {@code System.exit} waits for the shutdown hooks, one of which may be
+     * closing this engine: it can never end by itself. Such runs are recorded as cancelled at once,
+     * the rest of their run tree is cancelled (the program chose to exit from inside it), and their
+     * threads are not waited for. Returns those threads.
+     */
+    private Set<Thread> abandonRunsInSystemExit() {
+        Set<Thread> exiting = new java.util.HashSet<>();
+        for (RunNode run : List.copyOf(live.values())) {
+            if (run.isInSystemExit()) {
+                Thread thread = run.threadForAbandon();
+                String reason = "its code called System.exit, so the JVM is exiting";
+                run.abandon(reason);
+                if (thread != null) {
+                    exiting.add(thread);
+                }
+                RunNode root = run;
+                while (root.parent() != null) {
+                    root = root.parent();
+                }
+                root.stop(Cancellation.requested("a run in its tree called System.exit, so the JVM is exiting"));
+            }
+        }
+        return exiting;
     }
 
     /**

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>With a limit, there are as many workers as the limit has permits (each item still takes a
  * permit, shared fairly with the engine's other runs); without one, one worker per item. To its
- * parent's scope the whole map is one child, which ends when its last worker does.
+ * parent's scope the whole map is one child, which ends when its last item has settled.
  */
 final class MapGroup implements MapHandle<Object>, StructuredScope.Child<Cancellation> {
 
@@ -29,7 +29,7 @@ final class MapGroup implements MapHandle<Object>, StructuredScope.Child<Cancell
     private final Outcome<?>[] outcomes;
     private final boolean failFast;
     private final AtomicInteger next = new AtomicInteger();
-    private final AtomicInteger workersLeft = new AtomicInteger();
+    private final AtomicInteger settled = new AtomicInteger();
     private final Set<RunNode> running = ConcurrentHashMap.newKeySet();
     private final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
     private final CountDownLatch ended = new CountDownLatch(1);
@@ -48,24 +48,18 @@ final class MapGroup implements MapHandle<Object>, StructuredScope.Child<Cancell
     }
 
     void start(int concurrency) {
-        int workers = Math.min(inputs.length, concurrency);
-        if (workers == 0) {
+        if (inputs.length == 0) {
             end();
             return;
         }
-        workersLeft.set(workers);
+        int workers = Math.min(inputs.length, concurrency);
         for (int started = 0; started < workers; started++) {
             try {
                 engine.startThread(this::work);
             } catch (RuntimeException | Error threadRefused) {
                 cancelItems(Cancellation.requested("no thread could be started for it: " + threadRefused));
-                int missing = workers - started;
                 if (started == 0) {
-                    work(); // record every item as cancelled on this thread
-                    missing--;
-                }
-                if (missing > 0 && workersLeft.addAndGet(-missing) == 0) {
-                    end();
+                    work(); // no worker runs: record every item as cancelled on this thread
                 }
                 return;
             }
@@ -73,25 +67,19 @@ final class MapGroup implements MapHandle<Object>, StructuredScope.Child<Cancell
     }
 
     private void work() {
-        try {
-            int index;
-            while ((index = next.getAndIncrement()) < inputs.length) {
-                runItem(index);
-                Thread.interrupted(); // an interrupt meant for the item just ended must not reach the next one
-            }
-        } finally {
-            if (workersLeft.decrementAndGet() == 0) {
-                end();
-            }
+        int index;
+        while ((index = next.getAndIncrement()) < inputs.length) {
+            runItem(index);
+            Thread.interrupted(); // an interrupt meant for the item just ended must not reach the next one
         }
     }
 
     private void runItem(int index) {
         RunNode item;
         try {
-            item = engine.newItem(parent, spec, inputs[index]);
+            item = engine.newItem(parent, spec, inputs[index], this, index);
         } catch (EngineClosedException refused) {
-            outcomes[index] = new Outcome.Cancelled<>(refused.getMessage());
+            settle(index, new Outcome.Cancelled<>(refused.getMessage()));
             return;
         }
         running.add(item);
@@ -101,10 +89,25 @@ final class MapGroup implements MapHandle<Object>, StructuredScope.Child<Cancell
         }
         item.executeBound();
         running.remove(item);
+    }
+
+    /**
+     * Called by an item's run when it ends, on whichever thread ends it: usually the worker, but a
+     * run abandoned at shutdown is ended by the engine while its worker never comes back. The map
+     * ends when every item has settled, not when its workers have.
+     */
+    void itemEnded(int index, RunNode item) {
         Outcome<Object> outcome = item.outcomeNow();
-        outcomes[index] = outcome;
         if (outcome instanceof Outcome.Failure<Object> failure) {
             itemFailed(item, failure.error());
+        }
+        settle(index, outcome);
+    }
+
+    private void settle(int index, Outcome<?> outcome) {
+        outcomes[index] = outcome;
+        if (settled.incrementAndGet() == outcomes.length) {
+            end();
         }
     }
 

@@ -33,6 +33,8 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
     private final RunInfo info;
     private final RunNode parent;
     private final StructuredScope<Cancellation> ownerScope;
+    private final MapGroup group; // the map this run is an item of, or null
+    private final int itemIndex;
 
     // Guarded by this.
     private State state;
@@ -61,11 +63,13 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
     private final CountDownLatch ended = new CountDownLatch(1);
 
     RunNode(EngineImpl engine, RunSpec spec, RunNode parent, Object input, StructuredScope<Cancellation> ownerScope,
-            UUID id, Instant createdAt) {
+            MapGroup group, int itemIndex, UUID id, Instant createdAt) {
         this.engine = engine;
         this.spec = spec;
         this.parent = parent;
         this.ownerScope = ownerScope;
+        this.group = group;
+        this.itemIndex = itemIndex;
         this.info = new RunInfo(id, parent == null ? null : parent.info.id(), parent == null ? id : parent.info.rootId(),
                 spec.name(), spec.kind(), input, createdAt);
     }
@@ -333,6 +337,36 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
         finish(new State.Crashed(reason), null, null);
     }
 
+    /**
+     * Tells whether this run's thread is inside {@code System.exit}: it waits for the JVM's
+     * shutdown hooks and will never return to the run.
+     */
+    boolean isInSystemExit() {
+        Thread runner;
+        synchronized (this) {
+            runner = thread;
+        }
+        if (runner == null) {
+            return false;
+        }
+        for (StackTraceElement frame : runner.getStackTrace()) {
+            if (frame.getClassName().equals("java.lang.Shutdown") && frame.getMethodName().equals("exit")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Records as cancelled a run whose thread will never come back to end it; returns its thread. */
+    synchronized Thread threadForAbandon() {
+        return thread;
+    }
+
+    void abandon(String reason) {
+        stop(Cancellation.requested(reason));
+        finish(new State.Cancelled(reason), null, null);
+    }
+
     private void finish(State end, Object value, Throwable failure) {
         synchronized (this) {
             if (ending) {
@@ -359,6 +393,9 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
             ownerScope.ended(this);
         }
         engine.runEnded(this);
+        if (group != null) {
+            group.itemEnded(itemIndex, this);
+        }
         if (!onItsOwnThread) {
             ended.countDown(); // otherwise execute() opens it once its thread has let go
         }
