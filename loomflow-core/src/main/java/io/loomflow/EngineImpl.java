@@ -28,8 +28,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class EngineImpl implements Engine {
 
-    private static final System.Logger LOG = System.getLogger("io.loomflow.engine");
-
     private enum Phase { OPEN, CLOSING, CLOSED }
 
     private final String name;
@@ -267,7 +265,7 @@ final class EngineImpl implements Engine {
             try {
                 body.run();
             } catch (Throwable bug) {
-                LOG.log(Level.ERROR, "a thread of engine '" + name + "' ended with an unexpected error; this is a"
+                Loggers.engine().log(Level.ERROR, "a thread of engine '" + name + "' ended with an unexpected error; this is a"
                         + " Loomflow bug, please report it", bug);
             } finally {
                 body = null;
@@ -337,10 +335,10 @@ final class EngineImpl implements Engine {
     private void reportListenerFailure(EventListener listener, Event event, Throwable failure) {
         long count = listenerFailures.computeIfAbsent(listener, key -> new AtomicLong()).incrementAndGet();
         if (count == 1) {
-            LOG.log(Level.WARNING, "event listener " + listener + " of engine '" + name + "' failed on " + event
+            Loggers.engine().log(Level.WARNING, "event listener " + listener + " of engine '" + name + "' failed on " + event
                     + "; runs go on, and further failures of this listener are counted", failure);
         } else if (Long.bitCount(count) == 1) {
-            LOG.log(Level.WARNING, "event listener " + listener + " of engine '" + name + "' has failed " + count
+            Loggers.engine().log(Level.WARNING, "event listener " + listener + " of engine '" + name + "' has failed " + count
                     + " times; the latest: " + failure);
         }
     }
@@ -412,7 +410,7 @@ final class EngineImpl implements Engine {
             timer.interrupt();
             interrupted |= join(timer);
             if (gaveUp) {
-                LOG.log(Level.WARNING, "engine '" + name + "' closed while runs whose code ignores cancellation are"
+                Loggers.engine().log(Level.WARNING, "engine '" + name + "' closed while runs whose code ignores cancellation are"
                         + " still executing; they were recorded as Crashed");
             }
         }
@@ -429,7 +427,7 @@ final class EngineImpl implements Engine {
             try {
                 listener.close();
             } catch (RuntimeException | Error failure) {
-                LOG.log(Level.WARNING, "event listener " + listener + " of engine '" + name + "' failed to close", failure);
+                Loggers.engine().log(Level.WARNING, "event listener " + listener + " of engine '" + name + "' failed to close", failure);
             }
         }
         listeners.clear();

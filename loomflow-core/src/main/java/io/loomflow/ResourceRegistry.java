@@ -10,8 +10,6 @@ import java.util.concurrent.locks.ReentrantLock;
 /** An engine's open resources: each opened once, on first use, and closed in reverse order of opening. */
 final class ResourceRegistry {
 
-    private static final System.Logger LOG = System.getLogger("io.loomflow.engine");
-
     private final EngineImpl engine;
     private final ConcurrentHashMap<Resource<?>, Slot> slots = new ConcurrentHashMap<>();
     private final ReentrantLock orderLock = new ReentrantLock();
@@ -109,7 +107,7 @@ final class ResourceRegistry {
         try {
             resource.close((T) value);
         } catch (Exception | Error failure) {
-            LOG.log(Level.WARNING, "resource '" + resource.name() + "' of engine '" + engine.name()
+            Loggers.engine().log(Level.WARNING, "resource '" + resource.name() + "' of engine '" + engine.name()
                     + "' failed to close; closing the others goes on", failure);
         }
     }

@@ -24,7 +24,6 @@ import java.util.concurrent.ThreadLocalRandom;
 final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child<Cancellation> {
 
     private static final ScopedValue<RunNode> CURRENT = ScopedValue.newInstance();
-    private static final System.Logger RUN_LOG = System.getLogger("io.loomflow.run");
     private static final State SCHEDULED = new State.Scheduled();
     private static final State FIRST_ATTEMPT = new State.Running(1);
 
@@ -659,8 +658,8 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
 
         private void write(Level level, String message, Throwable thrown) {
             engine.publishLog(info, level, message, thrown);
-            if (RUN_LOG.isLoggable(level)) {
-                RUN_LOG.log(level, "[" + spec.name() + " " + info.id() + "] " + message, thrown);
+            if (Loggers.runs().isLoggable(level)) {
+                Loggers.runs().log(level, "[" + spec.name() + " " + info.id() + "] " + message, thrown);
             }
         }
     }

@@ -132,6 +132,27 @@ class ProcessShutdownTest {
     }
 
     @Test
+    void theDefaultEnginesHookIsTheOnlyOneAndAnExplicitCloseDoesNotDisturbIt() throws Exception {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Process process = new ProcessBuilder(java, "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-cp", classpath,
+                HookCountProgram.class.getName()).start();
+        process.getOutputStream().close();
+        CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isZero();
+        assertThat(stderr.get(10, TimeUnit.SECONDS)).isEmpty();
+        assertThat(stdout).isEqualTo("hooks added 1\n");
+    }
+
+    @Test
     void whenMainReturnsRunsStartedWithRunAsyncCompleteBeforeTheJvmExits() throws Exception {
         Duration grace = Duration.ofSeconds(10);
         Child child = new Child("return", Duration.ofSeconds(1), grace);
