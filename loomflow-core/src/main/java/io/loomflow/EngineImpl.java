@@ -444,7 +444,7 @@ final class EngineImpl implements Engine {
         Set<Thread> exiting = new java.util.HashSet<>();
         for (RunNode run : List.copyOf(live.values())) {
             if (run.isInSystemExit()) {
-                Thread thread = run.threadForAbandon();
+                Thread thread = run.runningThread();
                 String reason = "its code called System.exit, so the JVM is exiting";
                 run.abandon(reason);
                 if (thread != null) {

@@ -356,11 +356,12 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
         return false;
     }
 
-    /** Records as cancelled a run whose thread will never come back to end it; returns its thread. */
-    synchronized Thread threadForAbandon() {
+    /** The thread executing this run now, or null before it starts and after it ends. */
+    synchronized Thread runningThread() {
         return thread;
     }
 
+    /** Records as cancelled a run whose thread will never come back to end it (see isInSystemExit). */
     void abandon(String reason) {
         stop(Cancellation.requested(reason));
         finish(new State.Cancelled(reason), null, null);
