@@ -1,9 +1,14 @@
 /**
  * Loomflow core: flows, tasks and structured runs on virtual threads.
  *
- * <p>Exports one API package, {@code io.loomflow}; everything under {@code io.loomflow.internal}
- * is implementation and may change in any release.
+ * <p>Exports the API package, {@code io.loomflow}, and the package where other code plugs in,
+ * {@code io.loomflow.spi}; everything under {@code io.loomflow.internal} is implementation and may
+ * change in any release. Detectors of threads that must not block are found with
+ * {@link java.util.ServiceLoader}.
  */
 module io.loomflow {
     exports io.loomflow;
+    exports io.loomflow.spi;
+
+    uses io.loomflow.spi.NonBlockingThreadDetector;
 }

@@ -1,5 +1,6 @@
 package io.loomflow;
 
+import io.loomflow.spi.NonBlockingThreadDetector;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -157,6 +158,7 @@ public interface Engine extends AutoCloseable {
         private ThreadFactory threadFactory;
         private final Map<String, Integer> limits = new LinkedHashMap<>();
         private final List<EventListener> listeners = new ArrayList<>();
+        private final List<NonBlockingThreadDetector> detectors = new ArrayList<>();
         private Duration shutdownGrace = Duration.ofSeconds(10);
         private Duration cancelGrace = Duration.ofSeconds(5);
 
@@ -229,6 +231,21 @@ public interface Engine extends AutoCloseable {
         }
 
         /**
+         * Adds a detector of threads that must not block, such as a UI thread; outside of any run,
+         * blocking calls on such a thread ({@code run}, {@code call}, joining an unfinished handle)
+         * fail at once with {@link BlockingNotAllowedException}. Detectors added here are asked first,
+         * then those found with {@link java.util.ServiceLoader} when the engine is built, then the
+         * built-in rules for Netty, Vert.x and Reactor; see {@link NonBlockingThreadDetector}.
+         *
+         * @param detector the detector
+         * @return this builder
+         */
+        public Builder nonBlockingThreadDetector(NonBlockingThreadDetector detector) {
+            detectors.add(Objects.requireNonNull(detector, "detector must not be null"));
+            return this;
+        }
+
+        /**
          * Sets how long {@link Engine#close()} lets runs in flight finish before cancelling them
          * (default 10 s), and how long it then waits for cancelled runs to stop (default 5 s).
          *
@@ -259,7 +276,7 @@ public interface Engine extends AutoCloseable {
             ThreadFactory factory = threadFactory != null ? threadFactory
                     : Thread.ofVirtual().name("loomflow-" + name + "-", 1).factory();
             return new EngineImpl(name, clock, factory, Map.copyOf(limits), List.copyOf(listeners),
-                    shutdownGrace, cancelGrace);
+                    shutdownGrace, cancelGrace, BlockingCheck.of(detectors));
         }
     }
 }

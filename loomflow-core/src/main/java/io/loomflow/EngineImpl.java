@@ -37,6 +37,7 @@ final class EngineImpl implements Engine {
     private final List<EventListener> ownedListeners;
     private final Duration shutdownGrace;
     private final Duration cancelGrace;
+    private final BlockingCheck blockingCheck;
 
     private final ConcurrentHashMap<String, Limit> limits = new ConcurrentHashMap<>();
     private final ResourceRegistry resources = new ResourceRegistry(this);
@@ -56,7 +57,8 @@ final class EngineImpl implements Engine {
     private boolean gaveUpWaiting; // guarded by closeLock
 
     EngineImpl(String name, TimeSource clock, ThreadFactory threadFactory, Map<String, Integer> configuredLimits,
-               List<EventListener> ownedListeners, Duration shutdownGrace, Duration cancelGrace) {
+               List<EventListener> ownedListeners, Duration shutdownGrace, Duration cancelGrace,
+               BlockingCheck blockingCheck) {
         this.name = name;
         this.clock = clock;
         this.threadFactory = threadFactory;
@@ -64,6 +66,7 @@ final class EngineImpl implements Engine {
         this.ownedListeners = ownedListeners;
         this.shutdownGrace = shutdownGrace;
         this.cancelGrace = cancelGrace;
+        this.blockingCheck = blockingCheck;
         this.listeners.addAll(ownedListeners);
     }
 
@@ -87,6 +90,10 @@ final class EngineImpl implements Engine {
 
     ResourceRegistry resources() {
         return resources;
+    }
+
+    BlockingCheck blockingCheck() {
+        return blockingCheck;
     }
 
     @Override
@@ -118,12 +125,16 @@ final class EngineImpl implements Engine {
 
     /** Runs to the end: a child of the current run of this engine, or a root run. */
     Object run(RunSpec spec, Object input) {
+        blockingCheck.beforeRun(spec);
         RunNode parent = currentRunHere();
         RunNode node = start(parent, spec, input);
-        if (parent == null && node.awaitDoneInterruptiblyOrCancel()) {
+        if (parent != null) {
+            return node.join();
+        }
+        if (node.awaitDoneInterruptiblyOrCancel()) {
             Thread.currentThread().interrupt();
         }
-        return node.join();
+        return node.report();
     }
 
     /** Starts a run: a child of the current run of this engine, or a root run. */

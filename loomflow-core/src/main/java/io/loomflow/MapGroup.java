@@ -194,6 +194,7 @@ final class MapGroup implements MapHandle<Object>, StructuredScope.Child<Cancell
     }
 
     private void awaitEnd() {
+        engine.blockingCheck().beforeJoin(this, spec);
         engine.checkJoinFromHere("the map of " + spec.describe());
         try {
             ended.await();

@@ -446,6 +446,15 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
     @Override
     public Object join() {
         awaitDone();
+        return report();
+    }
+
+    /**
+     * The result of a run that has ended, or its error thrown. The caller of a root run uses it
+     * directly: it started the run on that engine, so the join checks (same engine, not an
+     * ancestor) do not apply, even when it is itself inside a run of another engine.
+     */
+    Object report() {
         observed = true;
         Cancellation why;
         State end;
@@ -496,6 +505,7 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
 
     /** Waits until the run has ended; interruption of the waiting thread gives up waiting. */
     private void awaitDone() {
+        engine.blockingCheck().beforeJoin(this);
         checkJoinable();
         if (ended.getCount() == 0) {
             return; // ended: no waiting, and a caller's pending interrupt is left alone
@@ -684,6 +694,35 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
         @Override
         public <U> CompletableFuture<U> newIncompleteFuture() {
             return new CompletableFuture<>();
+        }
+
+        // Waiting for a run through its future is a blocking call like join(): refused on threads
+        // that must not block while the run is still going (completed futures may always be read).
+
+        @Override
+        public Object join() {
+            checkMayWait();
+            return super.join();
+        }
+
+        @Override
+        public Object get() throws InterruptedException, java.util.concurrent.ExecutionException {
+            checkMayWait();
+            return super.get();
+        }
+
+        @Override
+        public Object get(long timeout, java.util.concurrent.TimeUnit unit)
+                throws InterruptedException, java.util.concurrent.ExecutionException,
+                java.util.concurrent.TimeoutException {
+            checkMayWait();
+            return super.get(timeout, unit);
+        }
+
+        private void checkMayWait() {
+            if (!isDone()) {
+                run.engine().blockingCheck().beforeJoin(run);
+            }
         }
 
         void settle() {
