@@ -1,0 +1,54 @@
+package io.loomflow.data.spi;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The options a {@link StorageProvider} opens a storage with: string keys and values, as written
+ * in a catalog's {@code storage:} section or given in code. Immutable.
+ *
+ * @param scheme the URI scheme they are for, used in messages
+ * @param values the options
+ */
+public record StorageOptions(String scheme, Map<String, String> values) {
+
+    /** Copies the values and checks the parts. */
+    public StorageOptions {
+        Objects.requireNonNull(scheme, "scheme");
+        values = Map.copyOf(Objects.requireNonNull(values, "values"));
+    }
+
+    /**
+     * Options with no values.
+     *
+     * @param scheme the URI scheme
+     * @return empty options
+     */
+    public static StorageOptions none(String scheme) {
+        return new StorageOptions(scheme, Map.of());
+    }
+
+    /**
+     * An option that may be absent.
+     *
+     * @param key its name
+     * @return its value, if given and not blank
+     */
+    public Optional<String> optional(String key) {
+        return Optional.ofNullable(values.get(key)).filter(value -> !value.isBlank());
+    }
+
+    /**
+     * An option that must be given.
+     *
+     * @param key its name
+     * @param example an example value for the message
+     * @return its value
+     * @throws IllegalArgumentException naming the option, the scheme and an example if it is absent
+     */
+    public String required(String key, String example) {
+        return optional(key).orElseThrow(() -> new IllegalArgumentException("storage '" + scheme + ":' needs the option '"
+                + key + "' (for example " + key + ": " + example + "); add it to the storage section of the catalog"));
+    }
+}

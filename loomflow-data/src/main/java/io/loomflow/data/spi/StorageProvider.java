@@ -1,0 +1,31 @@
+package io.loomflow.data.spi;
+
+import java.io.IOException;
+
+/**
+ * Opens the {@link Storage} of one URI scheme. Found with {@link java.util.ServiceLoader}: a backend
+ * module declares {@code provides io.loomflow.data.spi.StorageProvider with ...} (or a {@code
+ * META-INF/services} entry on the class path).
+ *
+ * <p>Implementations are stateless and thread-safe; each {@link #open} makes an independent
+ * storage.
+ */
+public interface StorageProvider {
+
+    /**
+     * The URI scheme this provider serves, in lower case, such as {@code "s3"}.
+     *
+     * @return the scheme
+     */
+    String scheme();
+
+    /**
+     * Opens a storage with the given options (for example an endpoint, a region, credentials).
+     *
+     * @param options the options, as given in the catalog or in code
+     * @return a new storage
+     * @throws IOException if the store cannot be reached or the options are wrong; the message
+     *     says which option and what to give instead
+     */
+    Storage open(StorageOptions options) throws IOException;
+}

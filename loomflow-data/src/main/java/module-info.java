@@ -1,0 +1,18 @@
+/**
+ * Loomflow data: datasets, formats and storage addressed by URI.
+ *
+ * <p>Exports the API package {@code io.loomflow.data} and the storage SPI {@code
+ * io.loomflow.data.spi}, through which object stores (Azure Blob, S3, ...) plug in.
+ */
+module io.loomflow.data {
+    requires transitive io.loomflow;
+
+    exports io.loomflow.data;
+    exports io.loomflow.data.spi;
+
+    uses io.loomflow.data.spi.StorageProvider;
+
+    provides io.loomflow.data.spi.StorageProvider with
+            io.loomflow.data.internal.FileStorageProvider,
+            io.loomflow.data.internal.MemoryStorageProvider;
+}
