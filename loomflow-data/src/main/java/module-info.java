@@ -6,6 +6,8 @@
  */
 module io.loomflow.data {
     requires transitive io.loomflow;
+    requires com.fasterxml.jackson.databind;
+    requires com.fasterxml.jackson.dataformat.csv;
 
     exports io.loomflow.data;
     exports io.loomflow.data.spi;

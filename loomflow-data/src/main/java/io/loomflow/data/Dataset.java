@@ -1,0 +1,153 @@
+package io.loomflow.data;
+
+import io.loomflow.Resource;
+import io.loomflow.data.spi.NoSuchObjectException;
+import io.loomflow.data.spi.Storage;
+import java.io.IOException;
+import java.net.URI;
+import java.util.Objects;
+
+/**
+ * One named piece of data: a location, a format, and the storage that holds it.
+ *
+ * <p>{@link #load()} and {@link #save(Object)} use the storage of the engine of the current run
+ * (or of the default engine outside runs), opened once per engine. Immutable and thread-safe;
+ * loads and saves of different datasets run concurrently.
+ * {@snippet :
+ * Resource<Storage> files = Storages.resource(new StorageOptions("file", Map.of("root", "data")));
+ * Dataset<List<Company>> companies = Dataset.of("companies", URI.create("file:01_raw/companies.csv"),
+ *         Format.csv(Company.class), files);
+ * List<Company> rows = companies.load();
+ * }
+ *
+ * @param <T> the type of the data
+ */
+public final class Dataset<T> {
+
+    private final String name;
+    private final URI location;
+    private final Format<T> format;
+    private final Resource<Storage> storage;
+
+    private Dataset(String name, URI location, Format<T> format, Resource<Storage> storage) {
+        this.name = name;
+        this.location = location;
+        this.format = format;
+        this.storage = storage;
+    }
+
+    /**
+     * Defines a dataset.
+     *
+     * @param name a non-blank name, unique in its catalog
+     * @param location where it lives, in the storage's URI scheme
+     * @param format how it is read and written
+     * @param storage the storage that holds it, as an engine resource
+     * @param <T> the type of the data
+     * @return the dataset
+     */
+    public static <T> Dataset<T> of(String name, URI location, Format<T> format, Resource<Storage> storage) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("a dataset needs a non-blank name, was " + (name == null ? "null"
+                    : "\"" + name + "\""));
+        }
+        Objects.requireNonNull(location, () -> "dataset '" + name + "' needs a location, such as file:data/x.csv");
+        Objects.requireNonNull(format, () -> "dataset '" + name + "' needs a format, such as Format.csv()");
+        Objects.requireNonNull(storage, () -> "dataset '" + name + "' needs a storage, such as Storages.resource(...)");
+        return new Dataset<>(name, location, format, storage);
+    }
+
+    /**
+     * The dataset's name.
+     *
+     * @return the name
+     */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Where the dataset lives.
+     *
+     * @return its location
+     */
+    public URI location() {
+        return location;
+    }
+
+    /**
+     * How the dataset is read and written.
+     *
+     * @return its format
+     */
+    public Format<T> format() {
+        return format;
+    }
+
+    /**
+     * Reads the dataset.
+     *
+     * @return its value
+     * @throws DatasetNotFoundException if nothing is at its location
+     * @throws DatasetException if the store fails or the content is not in the dataset's format
+     */
+    public T load() {
+        byte[] content;
+        try {
+            content = storage.get().read(location);
+        } catch (NoSuchObjectException absent) {
+            throw new DatasetNotFoundException(name, location, absent);
+        } catch (IOException failed) {
+            throw new DatasetException(name, location, "dataset '" + name + "' could not be read from " + location
+                    + ": " + failed.getMessage(), failed, true);
+        }
+        try {
+            return format.read(content);
+        } catch (IOException | RuntimeException malformed) {
+            throw new DatasetException(name, location, "dataset '" + name + "' at " + location + " is not valid "
+                    + format.name() + ": " + malformed.getMessage(), malformed, false);
+        }
+    }
+
+    /**
+     * Writes the dataset, replacing what was there atomically: a failed save leaves the old data.
+     *
+     * @param value the new value
+     * @throws DatasetException if the value cannot be written in the format, or the store fails
+     */
+    public void save(T value) {
+        byte[] content;
+        try {
+            content = format.write(value);
+        } catch (IOException | RuntimeException unwritable) {
+            throw new DatasetException(name, location, "dataset '" + name + "' cannot be written as " + format.name()
+                    + ": " + unwritable.getMessage(), unwritable, false);
+        }
+        try {
+            storage.get().write(location, content);
+        } catch (IOException failed) {
+            throw new DatasetException(name, location, "dataset '" + name + "' could not be saved to " + location
+                    + ": " + failed.getMessage(), failed, true);
+        }
+    }
+
+    /**
+     * Tells whether the dataset exists.
+     *
+     * @return {@code true} if something is at its location
+     * @throws DatasetException if the store cannot be asked
+     */
+    public boolean exists() {
+        try {
+            return storage.get().exists(location);
+        } catch (IOException failed) {
+            throw new DatasetException(name, location, "could not tell whether dataset '" + name + "' exists at "
+                    + location + ": " + failed.getMessage(), failed, true);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Dataset[" + name + ", " + location + ", " + format.name() + "]";
+    }
+}

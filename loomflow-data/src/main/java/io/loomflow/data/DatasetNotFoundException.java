@@ -1,0 +1,22 @@
+package io.loomflow.data;
+
+import java.net.URI;
+
+/** A dataset was loaded, but there is nothing at its location. Never retried. */
+public final class DatasetNotFoundException extends DatasetException {
+
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * Creates the error.
+     *
+     * @param dataset the dataset's name
+     * @param location its location
+     * @param cause the store's report
+     */
+    public DatasetNotFoundException(String dataset, URI location, Throwable cause) {
+        super(dataset, location, "dataset '" + dataset + "' does not exist at " + location
+                + "; save it first (is the node that produces it upstream?), or correct its location in the catalog",
+                cause, false);
+    }
+}

@@ -1,0 +1,120 @@
+package io.loomflow.data;
+
+import io.loomflow.data.internal.Formats;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How a dataset's value is turned into bytes and back: text, bytes, JSON or CSV.
+ *
+ * <p>Formats are immutable and thread-safe. CSV and JSON are done by Jackson (quoting, escaping,
+ * headers, numbers), never by hand.
+ * {@snippet :
+ * record Company(String id, String name, double rating) {}
+ * Format<List<Company>> companies = Format.csv(Company.class);       // header row names the columns
+ * Format<List<Map<String, String>>> rows = Format.csv();            // rows as column -> value maps
+ * Format<Map<String, Object>> report = Format.jsonMap();
+ * }
+ *
+ * @param <T> the type of value the format reads and writes
+ */
+public interface Format<T> {
+
+    /**
+     * The format's name, for messages: {@code "text"}, {@code "csv"}, ...
+     *
+     * @return the name
+     */
+    String name();
+
+    /**
+     * Reads a value from bytes.
+     *
+     * @param content the bytes
+     * @return the value
+     * @throws IOException if the bytes are not in this format; the message says where (line and
+     *     column, where the parser gives them) and what was wrong
+     */
+    T read(byte[] content) throws IOException;
+
+    /**
+     * Writes a value as bytes.
+     *
+     * @param value the value
+     * @return the bytes
+     * @throws IOException if the value cannot be written in this format
+     */
+    byte[] write(T value) throws IOException;
+
+    /**
+     * UTF-8 text.
+     *
+     * @return the format
+     */
+    static Format<String> text() {
+        return Formats.TEXT;
+    }
+
+    /**
+     * Bytes as they are.
+     *
+     * @return the format
+     */
+    static Format<byte[]> bytes() {
+        return Formats.BYTES;
+    }
+
+    /**
+     * A JSON document mapped to a type: a record, a class, a {@code Map} or a {@code List}.
+     *
+     * @param type the type
+     * @param <T> the type
+     * @return the format
+     */
+    static <T> Format<T> json(Class<T> type) {
+        return Formats.json(type);
+    }
+
+    /**
+     * A JSON array of objects, each mapped to a record or class.
+     *
+     * @param type the type of each element
+     * @param <T> the element type
+     * @return the format
+     */
+    static <T> Format<List<T>> jsonRecords(Class<T> type) {
+        return Formats.jsonList(type);
+    }
+
+    /**
+     * A JSON object as a map, with JSON's own value types (strings, numbers, booleans, lists, maps).
+     *
+     * @return the format
+     */
+    static Format<Map<String, Object>> jsonMap() {
+        return Formats.JSON_MAP;
+    }
+
+    /**
+     * CSV with a header row; each row a map from column name to value, in column order.
+     *
+     * @return the format
+     */
+    static Format<List<Map<String, String>>> csv() {
+        return Formats.CSV_MAPS;
+    }
+
+    /**
+     * CSV with a header row; each row a record or class whose properties are named by the header.
+     * Values are converted to the properties' types; columns in the file that the type does not
+     * have are an error, so that a renamed column is noticed.
+     *
+     * @param rowType the type of each row
+     * @param <T> the row type
+     * @return the format
+     */
+    static <T> Format<List<T>> csv(Class<T> rowType) {
+        return Formats.csv(rowType);
+    }
+}

@@ -1,0 +1,153 @@
+package io.loomflow.data.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import io.loomflow.data.Format;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The built-in formats. The mappers are configured once and never changed, so they are shared. */
+public final class Formats {
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+    private static final CsvMapper CSV = CsvMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY) // columns in the order a record declares them
+            .build();
+
+    /** UTF-8 text. */
+    public static final Format<String> TEXT = new Named<>("text") {
+        @Override
+        public String read(byte[] content) {
+            return new String(content, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public byte[] write(String value) {
+            return value.getBytes(StandardCharsets.UTF_8);
+        }
+    };
+
+    /** Bytes as they are. */
+    public static final Format<byte[]> BYTES = new Named<>("bytes") {
+        @Override
+        public byte[] read(byte[] content) {
+            return content.clone();
+        }
+
+        @Override
+        public byte[] write(byte[] value) {
+            return value.clone();
+        }
+    };
+
+    /** A JSON object as a map. */
+    public static final Format<Map<String, Object>> JSON_MAP = jsonOf(JSON.getTypeFactory().constructType(
+            new TypeReference<Map<String, Object>>() { }));
+
+    /** CSV rows as maps, with a header. */
+    public static final Format<List<Map<String, String>>> CSV_MAPS = new Named<>("csv") {
+        private final ObjectReader reader = CSV.readerForMapOf(String.class).with(CsvSchema.emptySchema().withHeader());
+
+        @Override
+        public List<Map<String, String>> read(byte[] content) throws IOException {
+            try (var rows = reader.<Map<String, String>>readValues(content)) {
+                List<Map<String, String>> all = new ArrayList<>();
+                while (rows.hasNextValue()) {
+                    all.add(new LinkedHashMap<>(rows.nextValue()));
+                }
+                return all;
+            }
+        }
+
+        @Override
+        public byte[] write(List<Map<String, String>> rows) throws IOException {
+            if (rows.isEmpty()) {
+                return new byte[0];
+            }
+            CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true);
+            rows.getFirst().keySet().forEach(schema::addColumn);
+            return CSV.writer(schema.build()).writeValueAsBytes(rows);
+        }
+    };
+
+    private Formats() {
+    }
+
+    /** A JSON document of one type. */
+    public static <T> Format<T> json(Class<T> type) {
+        return jsonOf(JSON.getTypeFactory().constructType(type));
+    }
+
+    /** A JSON array of one element type. */
+    public static <T> Format<List<T>> jsonList(Class<T> type) {
+        return jsonOf(JSON.getTypeFactory().constructCollectionType(List.class, type));
+    }
+
+    private static <T> Format<T> jsonOf(JavaType type) {
+        ObjectReader reader = JSON.readerFor(type);
+        return new Named<>("json") {
+            @Override
+            public T read(byte[] content) throws IOException {
+                return reader.readValue(content);
+            }
+
+            @Override
+            public byte[] write(T value) throws JsonProcessingException {
+                return JSON.writerFor(type).withDefaultPrettyPrinter().writeValueAsBytes(value);
+            }
+        };
+    }
+
+    /** CSV rows of one type, with a header naming its properties. */
+    public static <T> Format<List<T>> csv(Class<T> rowType) {
+        ObjectReader reader = CSV.readerFor(rowType).with(CsvSchema.emptySchema().withHeader());
+        CsvSchema writeSchema = CSV.schemaFor(rowType).withHeader();
+        return new Named<>("csv") {
+            @Override
+            public List<T> read(byte[] content) throws IOException {
+                try (var rows = reader.<T>readValues(content)) {
+                    return rows.readAll();
+                }
+            }
+
+            @Override
+            public byte[] write(List<T> rows) throws IOException {
+                return CSV.writer(writeSchema).writeValueAsBytes(rows);
+            }
+        };
+    }
+
+    /** A format with a name for messages. */
+    private abstract static class Named<T> implements Format<T> {
+        private final String name;
+
+        Named(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public String toString() {
+            return "Format[" + name + "]";
+        }
+    }
+}
