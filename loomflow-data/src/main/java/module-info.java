@@ -8,6 +8,7 @@ module io.loomflow.data {
     requires transitive io.loomflow;
     requires com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.dataformat.csv;
+    requires org.yaml.snakeyaml;
 
     exports io.loomflow.data;
     exports io.loomflow.data.spi;

@@ -1,0 +1,202 @@
+package io.loomflow.data;
+
+import io.loomflow.Resource;
+import io.loomflow.data.internal.CatalogReader;
+import io.loomflow.data.spi.Storage;
+import io.loomflow.data.spi.StorageOptions;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Named datasets, and the storage they live in: read from YAML ({@code conf/catalog.yml}) or built
+ * in code. Changing where data lives (local files, Azure Blob, S3) is a change to the catalog only.
+ * <pre>
+ * storage:                      # options per URI scheme; ${NAME} is read from the environment
+ *   file: { root: data }
+ *   az: { connectionString: "${AZURE_STORAGE_CONNECTION_STRING}" }
+ * datasets:
+ *   companies: { type: csv, uri: "file:01_raw/companies.csv" }
+ *   report:    { type: json, uri: "az://reports/report.json" }
+ * </pre>
+ * Types: {@code text}, {@code bytes}, {@code json}, {@code csv}. Each storage is an engine resource,
+ * opened once per engine on first use. Immutable and thread-safe.
+ */
+public final class Catalog {
+
+    /** One dataset as the catalog describes it. */
+    private record Entry(String name, String type, URI location) {
+    }
+
+    private final Map<String, Entry> entries;
+    private final Map<String, Resource<Storage>> storages;
+
+    private Catalog(Map<String, Entry> entries, Map<String, Resource<Storage>> storages) {
+        this.entries = entries;
+        this.storages = storages;
+    }
+
+    /**
+     * Reads a catalog file, substituting {@code ${NAME}} from the process environment.
+     *
+     * @param file the YAML file, usually {@code conf/catalog.yml}
+     * @return the catalog
+     * @throws CatalogException naming file, line and entry for anything wrong in it
+     */
+    public static Catalog load(Path file) {
+        return load(file, System.getenv());
+    }
+
+    /**
+     * Reads a catalog file, substituting {@code ${NAME}} from {@code environment}.
+     *
+     * @param file the YAML file
+     * @param environment the values of the variables
+     * @return the catalog
+     * @throws CatalogException naming file, line and entry for anything wrong in it
+     */
+    public static Catalog load(Path file, Map<String, String> environment) {
+        CatalogReader.Contents contents = CatalogReader.read(file, environment);
+        Builder builder = builder();
+        contents.storage().forEach(builder::storage);
+        for (CatalogReader.DatasetEntry entry : contents.datasets()) {
+            builder.add(entry.name(), entry.type(), entry.location());
+        }
+        return builder.build();
+    }
+
+    /**
+     * Starts a catalog in code.
+     *
+     * @return an empty builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The names of the catalog's datasets, sorted.
+     *
+     * @return the names
+     */
+    public Set<String> names() {
+        return new TreeSet<>(entries.keySet());
+    }
+
+    /**
+     * Tells whether the catalog has a dataset.
+     *
+     * @param name its name
+     * @return {@code true} if it is in the catalog
+     */
+    public boolean contains(String name) {
+        return entries.containsKey(name);
+    }
+
+    /**
+     * A dataset with its catalog type's format: text as {@code String}, bytes as {@code byte[]}, json
+     * as JSON values (maps, lists, strings, numbers), csv as rows of column-to-value maps.
+     *
+     * @param name its name
+     * @return the dataset
+     * @throws IllegalArgumentException naming the known datasets if there is none of that name
+     */
+    public Dataset<Object> dataset(String name) {
+        Entry entry = entry(name);
+        @SuppressWarnings("unchecked")
+        Format<Object> format = (Format<Object>) CatalogReader.defaultFormat(entry.type());
+        return Dataset.of(name, entry.location(), format, storages.get(entry.location().getScheme()));
+    }
+
+    /**
+     * A dataset read and written with {@code format}, which must be of the catalog's type (for
+     * example {@code Format.csv(Company.class)} for a {@code csv} entry).
+     *
+     * @param name its name
+     * @param format the format, of the entry's type
+     * @param <T> the type of its data
+     * @return the dataset
+     * @throws IllegalArgumentException if there is no such dataset, or the format is of another type
+     */
+    public <T> Dataset<T> dataset(String name, Format<T> format) {
+        Entry entry = entry(name);
+        if (!format.name().equals(entry.type())) {
+            throw new IllegalArgumentException("dataset '" + name + "' is of type " + entry.type() + " in the catalog,"
+                    + " but a " + format.name() + " format was given; use a " + entry.type() + " format, or change"
+                    + " its type in the catalog");
+        }
+        return Dataset.of(name, entry.location(), format, storages.get(entry.location().getScheme()));
+    }
+
+    private Entry entry(String name) {
+        Entry entry = entries.get(name);
+        if (entry == null) {
+            throw new IllegalArgumentException("the catalog has no dataset '" + name + "'; it has " + names()
+                    + ". Add it to conf/catalog.yml, or check the spelling");
+        }
+        return entry;
+    }
+
+    @Override
+    public String toString() {
+        return "Catalog" + names();
+    }
+
+    /** Builds a catalog in code. Not thread-safe. */
+    public static final class Builder {
+        private final Map<String, Map<String, String>> storageOptions = new LinkedHashMap<>();
+        private final Map<String, Entry> entries = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the options of a storage scheme, such as {@code file} with {@code root}.
+         *
+         * @param scheme the URI scheme
+         * @param options its options
+         * @return this builder
+         */
+        public Builder storage(String scheme, Map<String, String> options) {
+            storageOptions.put(Objects.requireNonNull(scheme, "scheme"), Map.copyOf(options));
+            return this;
+        }
+
+        /**
+         * Adds a dataset.
+         *
+         * @param name its name, unique in the catalog
+         * @param type {@code text}, {@code bytes}, {@code json} or {@code csv}
+         * @param location its URI
+         * @return this builder
+         * @throws IllegalArgumentException for a duplicate name or an unknown type
+         */
+        public Builder add(String name, String type, URI location) {
+            CatalogReader.defaultFormat(type); // checks the type
+            if (entries.putIfAbsent(name, new Entry(name, type, Objects.requireNonNull(location, "location"))) != null) {
+                throw new IllegalArgumentException("the catalog already has a dataset '" + name + "'; give each"
+                        + " dataset its own name");
+            }
+            return this;
+        }
+
+        /**
+         * Builds the catalog; checks that a storage serves every dataset's scheme.
+         *
+         * @return the catalog
+         */
+        public Catalog build() {
+            Map<String, Resource<Storage>> storages = new LinkedHashMap<>();
+            for (Entry entry : entries.values()) {
+                String scheme = entry.location().getScheme();
+                storages.computeIfAbsent(scheme, key -> Storages.resource(
+                        new StorageOptions(key, storageOptions.getOrDefault(key, Map.of()))));
+            }
+            return new Catalog(Map.copyOf(entries), Map.copyOf(storages));
+        }
+    }
+}

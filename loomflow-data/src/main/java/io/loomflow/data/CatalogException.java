@@ -1,0 +1,23 @@
+package io.loomflow.data;
+
+import io.loomflow.LoomflowException;
+
+/**
+ * A catalog could not be read: a YAML syntax error, an unknown type, a missing field, a bad URI or
+ * an undefined {@code ${VARIABLE}}. The message starts with the file and line, names the entry,
+ * and says what to write instead.
+ */
+public final class CatalogException extends LoomflowException {
+
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * Creates the error.
+     *
+     * @param message where, what, and what to write instead
+     * @param cause the parser's error, or {@code null}
+     */
+    public CatalogException(String message, Throwable cause) {
+        super(message, cause, false);
+    }
+}

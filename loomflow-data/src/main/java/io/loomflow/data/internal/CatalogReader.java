@@ -1,0 +1,222 @@
+package io.loomflow.data.internal;
+
+import io.loomflow.data.CatalogException;
+import io.loomflow.data.Format;
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+
+/**
+ * Reads {@code catalog.yml} with SnakeYAML's node API, which keeps the line of every key and value,
+ * so that each error names the file, the line and the entry.
+ */
+public final class CatalogReader {
+
+    /** The dataset types and their default formats. */
+    private static final Map<String, Format<?>> TYPES = types();
+    private static final Set<String> SECTIONS = Set.of("storage", "datasets");
+    private static final Set<String> DATASET_FIELDS = Set.of("type", "uri");
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+
+    /** One dataset entry. */
+    public record DatasetEntry(String name, String type, URI location) {
+    }
+
+    /** What a catalog file holds. */
+    public record Contents(Map<String, Map<String, String>> storage, List<DatasetEntry> datasets) {
+    }
+
+    private final Path file;
+    private final Map<String, String> environment;
+
+    private CatalogReader(Path file, Map<String, String> environment) {
+        this.file = file;
+        this.environment = environment;
+    }
+
+    private static Map<String, Format<?>> types() {
+        Map<String, Format<?>> types = new LinkedHashMap<>();
+        types.put("text", Format.text());
+        types.put("bytes", Format.bytes());
+        types.put("json", Format.json(Object.class));
+        types.put("csv", Format.csv());
+        return types;
+    }
+
+    /**
+     * The default format of a dataset type.
+     *
+     * @param type a type name
+     * @return its format
+     * @throws IllegalArgumentException naming the known types if it is not one
+     */
+    public static Format<?> defaultFormat(String type) {
+        Format<?> format = TYPES.get(type);
+        if (format == null) {
+            throw new IllegalArgumentException("unknown dataset type '" + type + "'; use one of " + String.join(", ",
+                    TYPES.keySet()));
+        }
+        return format;
+    }
+
+    /**
+     * Reads a catalog file.
+     *
+     * @param file the file
+     * @param environment the values of {@code ${NAME}} variables
+     * @return its contents
+     * @throws CatalogException for anything wrong, naming file and line
+     */
+    public static Contents read(Path file, Map<String, String> environment) {
+        return new CatalogReader(file, environment).read();
+    }
+
+    private Contents read() {
+        Node root;
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            root = new Yaml(new SafeConstructor(new LoaderOptions())).compose(reader);
+        } catch (NoSuchFileException absent) {
+            throw new CatalogException("catalog file " + file + " does not exist; create it (see the catalog's"
+                    + " documentation for its sections) or give the right path", absent);
+        } catch (IOException unreadable) {
+            throw new CatalogException("catalog file " + file + " cannot be read: " + unreadable.getMessage(), unreadable);
+        } catch (MarkedYAMLException syntax) {
+            int line = syntax.getProblemMark() == null ? 0 : syntax.getProblemMark().getLine() + 1;
+            throw new CatalogException(file + ":" + line + ": not valid YAML: " + syntax.getProblem()
+                    + (syntax.getContext() == null ? "" : " (" + syntax.getContext() + ")"), syntax);
+        }
+        Map<String, Map<String, String>> storage = new LinkedHashMap<>();
+        List<DatasetEntry> datasets = new ArrayList<>();
+        if (root == null) {
+            return new Contents(storage, datasets);
+        }
+        for (NodeTuple section : mapping(root, "the catalog").getValue()) {
+            String name = scalar(section.getKeyNode(), "a section name");
+            switch (name) {
+                case "storage" -> readStorage(section.getValueNode(), storage);
+                case "datasets" -> readDatasets(section.getValueNode(), datasets);
+                default -> throw error(section.getKeyNode(), "unknown section '" + name + "'; a catalog has the"
+                        + " sections " + String.join(" and ", new java.util.TreeSet<>(SECTIONS)));
+            }
+        }
+        return new Contents(storage, datasets);
+    }
+
+    private void readStorage(Node node, Map<String, Map<String, String>> storage) {
+        for (NodeTuple scheme : mapping(node, "the storage section").getValue()) {
+            String name = scalar(scheme.getKeyNode(), "a URI scheme");
+            Map<String, String> options = new LinkedHashMap<>();
+            for (NodeTuple option : mapping(scheme.getValueNode(), "the options of storage '" + name + "'").getValue()) {
+                String key = scalar(option.getKeyNode(), "an option name");
+                options.put(key, substitute(option.getValueNode(), "storage '" + name + "'"));
+            }
+            storage.put(name, options);
+        }
+    }
+
+    private void readDatasets(Node node, List<DatasetEntry> datasets) {
+        Set<String> seen = new java.util.HashSet<>();
+        for (NodeTuple dataset : mapping(node, "the datasets section").getValue()) {
+            String name = scalar(dataset.getKeyNode(), "a dataset name");
+            if (!seen.add(name)) {
+                throw error(dataset.getKeyNode(), "dataset '" + name + "' appears twice; give each dataset its own name");
+            }
+            Map<String, NodeTuple> fields = new LinkedHashMap<>();
+            for (NodeTuple field : mapping(dataset.getValueNode(), "dataset '" + name + "'").getValue()) {
+                String key = scalar(field.getKeyNode(), "a field name");
+                if (!DATASET_FIELDS.contains(key)) {
+                    throw error(field.getKeyNode(), "dataset '" + name + "': unknown field '" + key + "'; a dataset has"
+                            + " the fields type and uri");
+                }
+                fields.put(key, field);
+            }
+            String type = required(fields, "type", name, dataset, "csv");
+            if (!TYPES.containsKey(type)) {
+                throw error(fields.get("type").getValueNode(), "dataset '" + name + "': unknown type '" + type
+                        + "'; use one of " + String.join(", ", TYPES.keySet()));
+            }
+            String uri = required(fields, "uri", name, dataset, "file:01_raw/" + name + ".csv");
+            datasets.add(new DatasetEntry(name, type, location(uri, fields.get("uri").getValueNode(), name)));
+        }
+    }
+
+    private String required(Map<String, NodeTuple> fields, String field, String dataset, NodeTuple entry,
+                            String example) {
+        NodeTuple present = fields.get(field);
+        if (present == null) {
+            throw error(entry.getKeyNode(), "dataset '" + dataset + "' has no " + field + "; add, for example, "
+                    + field + ": " + example);
+        }
+        return substitute(present.getValueNode(), "dataset '" + dataset + "'");
+    }
+
+    private URI location(String text, Node node, String dataset) {
+        URI uri;
+        try {
+            uri = new URI(text);
+        } catch (URISyntaxException bad) {
+            throw error(node, "dataset '" + dataset + "': uri '" + text + "' is not a valid URI (" + bad.getReason()
+                    + "); write it as file:data/x.csv, az://container/path or s3://bucket/key");
+        }
+        if (uri.getScheme() == null) {
+            throw error(node, "dataset '" + dataset + "': uri '" + text + "' has no scheme; write it as file:" + text
+                    + ", or az://container/path or s3://bucket/key");
+        }
+        return uri;
+    }
+
+    private String substitute(Node node, String entry) {
+        String value = scalar(node, "a value");
+        Matcher variables = VARIABLE.matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (variables.find()) {
+            String name = variables.group(1);
+            String replacement = environment.get(name);
+            if (replacement == null) {
+                throw error(node, entry + ": ${" + name + "} is not defined in the environment; set " + name
+                        + " before running, or write the value itself");
+            }
+            variables.appendReplacement(out, Matcher.quoteReplacement(replacement));
+        }
+        variables.appendTail(out);
+        return out.toString();
+    }
+
+    private MappingNode mapping(Node node, String what) {
+        if (node instanceof MappingNode mapping) {
+            return mapping;
+        }
+        throw error(node, what + " must be a mapping of names to values (key: value lines)");
+    }
+
+    private String scalar(Node node, String what) {
+        if (node instanceof ScalarNode scalar) {
+            return scalar.getValue();
+        }
+        throw error(node, "expected " + what + " here, as a single value, not a list or mapping");
+    }
+
+    private CatalogException error(Node node, String message) {
+        return new CatalogException(file + ":" + (node.getStartMark().getLine() + 1) + ": " + message, null);
+    }
+}
