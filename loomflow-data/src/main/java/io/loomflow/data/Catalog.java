@@ -132,6 +132,20 @@ public final class Catalog {
         return Dataset.of(name, entry.location(), format, storages.get(entry.location().getScheme()));
     }
 
+    /**
+     * Returns a copy whose datasets of {@code scheme} use {@code storage}: for example a storage
+     * opened with options built in code, or one wrapped to measure or slow it down.
+     *
+     * @param scheme the URI scheme
+     * @param storage the storage, as an engine resource
+     * @return the changed copy
+     */
+    public Catalog withStorage(String scheme, Resource<Storage> storage) {
+        Map<String, Resource<Storage>> changed = new LinkedHashMap<>(storages);
+        changed.put(Objects.requireNonNull(scheme, "scheme"), Objects.requireNonNull(storage, "storage"));
+        return new Catalog(entries, Map.copyOf(changed));
+    }
+
     private Entry entry(String name) {
         Entry entry = entries.get(name);
         if (entry == null) {

@@ -30,6 +30,19 @@ public record StorageOptions(String scheme, Map<String, String> values) {
     }
 
     /**
+     * Returns a copy with one option set.
+     *
+     * @param key the option's name
+     * @param value its value
+     * @return the changed copy
+     */
+    public StorageOptions with(String key, String value) {
+        Map<String, String> changed = new java.util.LinkedHashMap<>(values);
+        changed.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+        return new StorageOptions(scheme, changed);
+    }
+
+    /**
      * An option that may be absent.
      *
      * @param key its name

@@ -24,8 +24,9 @@ public interface StorageProvider {
      *
      * @param options the options, as given in the catalog or in code
      * @return a new storage
-     * @throws IOException if the store cannot be reached or the options are wrong; the message
-     *     says which option and what to give instead
+     * @throws IllegalArgumentException if an option is missing or wrong; the message names the
+     *     option and what to give instead (see {@link StorageOptions#required})
+     * @throws IOException if the store cannot be reached
      */
     Storage open(StorageOptions options) throws IOException;
 }

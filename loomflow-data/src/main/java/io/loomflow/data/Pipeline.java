@@ -1,0 +1,391 @@
+package io.loomflow.data;
+
+import io.loomflow.Flow;
+import io.loomflow.Handle;
+import io.loomflow.MapHandle;
+import io.loomflow.RunCancelledException;
+import io.loomflow.Task;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * A graph of {@link Node}s, connected by the names of their inputs and outputs, that runs as a
+ * {@link Flow}: every node a task, each node's catalog inputs loaded concurrently and its catalog
+ * outputs saved concurrently, outputs that are not in the catalog handed to their consumers in
+ * memory, independent nodes running at the same time.
+ * {@snippet :
+ * Pipeline pipeline = Pipeline.of(cleanCompanies, cleanShuttles, join, report);
+ * Flow<PipelineRun, Map<String, Object>> flow = pipeline.toFlow("companies", catalog);
+ * flow.run(PipelineRun.all());                                  // from main, JShell, a thread, a flow
+ * flow.run(PipelineRun.all().withOnlyMissing());                // resume: only what is not saved yet
+ * }
+ * Validated when built: two nodes with one name, two nodes writing one output, and cycles are
+ * errors naming the nodes and datasets; {@link #toFlow} also checks that every input can be found.
+ * Immutable and thread-safe.
+ */
+public final class Pipeline {
+
+    private final List<Node> nodes; // in an order where producers come before consumers
+    private final Map<String, Node> byName;
+    private final Map<String, Node> producers;
+    private final Map<String, List<Node>> consumers;
+
+    private Pipeline(List<Node> nodes, Map<String, Node> byName, Map<String, Node> producers,
+                     Map<String, List<Node>> consumers) {
+        this.nodes = nodes;
+        this.byName = byName;
+        this.producers = producers;
+        this.consumers = consumers;
+    }
+
+    /**
+     * Builds and validates a pipeline.
+     *
+     * @param nodes its nodes, in any order
+     * @return the pipeline
+     * @throws IllegalArgumentException for two nodes with one name, two producers of one output, or
+     *     a cycle, naming them
+     */
+    public static Pipeline of(Node... nodes) {
+        return of(List.of(nodes));
+    }
+
+    /**
+     * Builds and validates a pipeline.
+     *
+     * @param nodes its nodes, in any order
+     * @return the pipeline
+     * @throws IllegalArgumentException for two nodes with one name, two producers of one output, or
+     *     a cycle, naming them
+     */
+    public static Pipeline of(List<Node> nodes) {
+        Map<String, Node> byName = new LinkedHashMap<>();
+        Map<String, Node> producers = new HashMap<>();
+        Map<String, List<Node>> consumers = new HashMap<>();
+        for (Node node : nodes) {
+            Objects.requireNonNull(node, "a pipeline's nodes must not be null");
+            if (byName.putIfAbsent(node.name(), node) != null) {
+                throw new IllegalArgumentException("the pipeline has two nodes named '" + node.name()
+                        + "'; give each node its own name");
+            }
+            for (String output : node.outputs()) {
+                Node other = producers.putIfAbsent(output, node);
+                if (other != null) {
+                    throw new IllegalArgumentException("nodes '" + other.name() + "' and '" + node.name() + "' both write '"
+                            + output + "'; a dataset has one producer, so rename one of the outputs");
+                }
+            }
+            for (String input : node.inputs()) {
+                consumers.computeIfAbsent(input, key -> new ArrayList<>()).add(node);
+            }
+        }
+        return new Pipeline(sorted(List.copyOf(byName.values()), producers), Map.copyOf(byName), Map.copyOf(producers),
+                Map.copyOf(consumers));
+    }
+
+    /** Orders nodes so that producers come first (Kahn), or names a cycle. */
+    private static List<Node> sorted(List<Node> nodes, Map<String, Node> producers) {
+        List<Node> order = new ArrayList<>();
+        Set<Node> placed = new LinkedHashSet<>();
+        while (order.size() < nodes.size()) {
+            boolean progress = false;
+            for (Node node : nodes) {
+                if (!placed.contains(node) && node.inputs().stream().map(producers::get)
+                        .allMatch(producer -> producer == null || placed.contains(producer))) {
+                    placed.add(node);
+                    order.add(node);
+                    progress = true;
+                }
+            }
+            if (!progress) {
+                throw new IllegalArgumentException("the pipeline has a cycle: " + cycle(nodes, placed, producers)
+                        + "; a node cannot depend, through other nodes, on its own output");
+            }
+        }
+        return List.copyOf(order);
+    }
+
+    private static String cycle(List<Node> nodes, Set<Node> placed, Map<String, Node> producers) {
+        // Walk back from a node that could not be placed along unplaced producers until one repeats.
+        Node start = nodes.stream().filter(node -> !placed.contains(node)).findFirst().orElseThrow();
+        List<Node> path = new ArrayList<>();
+        List<String> through = new ArrayList<>();
+        Node at = start;
+        while (!path.contains(at)) {
+            path.add(at);
+            for (String input : at.inputs()) {
+                Node producer = producers.get(input);
+                if (producer != null && !placed.contains(producer)) {
+                    through.add(input);
+                    at = producer;
+                    break;
+                }
+            }
+        }
+        int from = path.indexOf(at);
+        // path[i] reads through[i], which path[i + 1] writes (at, for the last): tell it producer first.
+        StringBuilder text = new StringBuilder("node '" + at.name() + "'");
+        for (int i = path.size() - 1; i >= from; i--) {
+            text.append(" writes '").append(through.get(i)).append("', read by node '").append(path.get(i).name())
+                    .append("'");
+        }
+        return text.toString();
+    }
+
+    /**
+     * The nodes, producers before consumers.
+     *
+     * @return the nodes
+     */
+    public List<Node> nodes() {
+        return nodes;
+    }
+
+    /**
+     * The pipeline as a flow that reads and writes datasets through {@code catalog}.
+     *
+     * @param name the flow's name
+     * @param catalog where inputs are loaded from and outputs saved to
+     * @return the flow; its parameter says which nodes run, its result holds the outputs that are not
+     *     in the catalog
+     * @throws IllegalArgumentException if an input is neither written by a node nor in the catalog
+     */
+    public Flow<PipelineRun, Map<String, Object>> toFlow(String name, Catalog catalog) {
+        return toFlow(name, catalog, Map.of());
+    }
+
+    /**
+     * The pipeline as a flow, with parameters for the inputs named {@code params:NAME}.
+     *
+     * @param name the flow's name
+     * @param catalog where inputs are loaded from and outputs saved to
+     * @param parameters the values of {@code params:} inputs
+     * @return the flow
+     * @throws IllegalArgumentException if an input cannot be found, naming the node and the input
+     */
+    public Flow<PipelineRun, Map<String, Object>> toFlow(String name, Catalog catalog, Map<String, ?> parameters) {
+        Map<String, Object> params = Map.copyOf(parameters);
+        for (Node node : nodes) {
+            for (String input : node.inputs()) {
+                if (input.startsWith("params:")) {
+                    if (!params.containsKey(input.substring("params:".length()))) {
+                        throw new IllegalArgumentException("node '" + node.name() + "' reads '" + input + "', but there is"
+                                + " no parameter '" + input.substring("params:".length()) + "'; the parameters are "
+                                + new TreeSet<>(params.keySet()));
+                    }
+                } else if (!producers.containsKey(input) && !catalog.contains(input)) {
+                    throw new IllegalArgumentException("node '" + node.name() + "' reads '" + input + "', which no node"
+                            + " writes and the catalog does not have; add '" + input + "' to the catalog, or a node"
+                            + " that writes it");
+                }
+            }
+        }
+        return Flow.named(name, (PipelineRun run) -> new Execution(catalog, params, select(run, catalog)).run());
+    }
+
+    /** The nodes one run executes, in pipeline order. */
+    private List<Node> select(PipelineRun run, Catalog catalog) {
+        Set<Node> chosen = new LinkedHashSet<>(nodes);
+        if (!run.fromNodes().isEmpty()) {
+            chosen.retainAll(closure(named(run.fromNodes()), true));
+        }
+        if (!run.toNodes().isEmpty()) {
+            chosen.retainAll(closure(named(run.toNodes()), false));
+        }
+        if (run.onlyMissing()) {
+            Set<Node> missing = new LinkedHashSet<>();
+            for (Node node : chosen) {
+                if (node.outputs().stream().anyMatch(output -> catalog.contains(output) && !catalog.dataset(output).exists())) {
+                    missing.add(node);
+                }
+            }
+            Set<Node> needed = closure(missing, true);
+            needed.retainAll(chosen);
+            // Nodes whose in-memory outputs the needed nodes read must run too.
+            Deque<Node> toCheck = new ArrayDeque<>(needed);
+            while (!toCheck.isEmpty()) {
+                for (String input : toCheck.pop().inputs()) {
+                    Node producer = producers.get(input);
+                    if (producer != null && !catalog.contains(input) && needed.add(producer)) {
+                        toCheck.push(producer);
+                    }
+                }
+            }
+            chosen.retainAll(needed);
+        }
+        for (Node node : chosen) {
+            for (String input : node.inputs()) {
+                Node producer = producers.get(input);
+                if (producer != null && !chosen.contains(producer) && !catalog.contains(input)) {
+                    throw new IllegalArgumentException("node '" + node.name() + "' reads '" + input + "', which only node '"
+                            + producer.name() + "' writes, in memory, and that node is not part of this run; include it"
+                            + " in the run, or add '" + input + "' to the catalog so that it is saved");
+                }
+            }
+        }
+        return nodes.stream().filter(chosen::contains).toList();
+    }
+
+    private Set<Node> named(Set<String> names) {
+        Set<Node> found = new LinkedHashSet<>();
+        for (String name : names) {
+            Node node = byName.get(name);
+            if (node == null) {
+                throw new IllegalArgumentException("the pipeline has no node '" + name + "'; its nodes are "
+                        + new TreeSet<>(byName.keySet()));
+            }
+            found.add(node);
+        }
+        return found;
+    }
+
+    /** The given nodes with everything downstream of them (or upstream, if {@code downstream} is false). */
+    private Set<Node> closure(Set<Node> start, boolean downstream) {
+        Set<Node> reached = new LinkedHashSet<>(start);
+        Deque<Node> toVisit = new ArrayDeque<>(start);
+        while (!toVisit.isEmpty()) {
+            Node node = toVisit.pop();
+            List<Node> next = new ArrayList<>();
+            if (downstream) {
+                node.outputs().forEach(output -> next.addAll(consumers.getOrDefault(output, List.of())));
+            } else {
+                node.inputs().stream().map(producers::get).filter(Objects::nonNull).forEach(next::add);
+            }
+            for (Node other : next) {
+                if (reached.add(other)) {
+                    toVisit.push(other);
+                }
+            }
+        }
+        return reached;
+    }
+
+    @Override
+    public String toString() {
+        return "Pipeline" + Node.names(nodes);
+    }
+
+    /** One run of a selection of nodes, inside the pipeline's flow. */
+    private static final class Execution {
+        private final Catalog catalog;
+        private final Map<String, Object> parameters;
+        private final List<Node> selected;
+        private final Map<String, CompletableFuture<Object>> produced = new ConcurrentHashMap<>();
+        private final Task<String, Object> load;
+        private final Task<Map.Entry<String, Object>, String> save;
+
+        Execution(Catalog catalog, Map<String, Object> parameters, List<Node> selected) {
+            this.catalog = catalog;
+            this.parameters = parameters;
+            this.selected = selected;
+            for (Node node : selected) {
+                node.outputs().forEach(output -> produced.put(output, new CompletableFuture<>()));
+            }
+            this.load = Task.named("load", (String dataset) -> catalog.dataset(dataset).load());
+            this.save = Task.named("save", (Map.Entry<String, Object> output) -> {
+                catalog.dataset(output.getKey()).save(output.getValue());
+                return output.getKey();
+            });
+        }
+
+        Map<String, Object> run() {
+            List<Handle<Node>> running = new ArrayList<>();
+            for (Node node : selected) {
+                running.add(Task.named(node.name(), this::execute).submit(node)); // each node's run bears its name
+            }
+            for (Handle<Node> handle : running) {
+                handle.join(); // the first failure is thrown; the others were cancelled by it
+            }
+            Map<String, Object> inMemory = new LinkedHashMap<>();
+            for (Node node : selected) {
+                for (String output : node.outputs()) {
+                    if (!catalog.contains(output)) {
+                        inMemory.put(output, produced.get(output).join());
+                    }
+                }
+            }
+            return inMemory;
+        }
+
+        private Node execute(Node node) throws Exception {
+            List<String> fromCatalog = new ArrayList<>();
+            for (String input : node.inputs()) {
+                if (!produced.containsKey(input) && !input.startsWith("params:")) {
+                    fromCatalog.add(input);
+                }
+            }
+            MapHandle<Object> loading = fromCatalog.isEmpty() ? null : load.map(fromCatalog); // starts at once
+            Map<String, Object> values = new HashMap<>();
+            for (String input : node.inputs()) {
+                if (produced.containsKey(input)) {
+                    values.put(input, awaitUpstream(node, input));
+                } else if (input.startsWith("params:")) {
+                    values.put(input, parameters.get(input.substring("params:".length())));
+                }
+            }
+            if (loading != null) {
+                List<Object> loaded = loading.join();
+                for (int i = 0; i < fromCatalog.size(); i++) {
+                    values.put(fromCatalog.get(i), loaded.get(i));
+                }
+            }
+            Map<String, Object> inputs = new LinkedHashMap<>();
+            node.inputs().forEach(input -> inputs.put(input, values.get(input)));
+            Map<String, Object> outputs = outputs(node, node.function().apply(new Inputs(node.name(), inputs)));
+            List<Map.Entry<String, Object>> toSave = new ArrayList<>();
+            outputs.forEach((output, value) -> {
+                if (catalog.contains(output)) {
+                    toSave.add(new java.util.AbstractMap.SimpleImmutableEntry<>(output, value));
+                }
+            });
+            if (!toSave.isEmpty()) {
+                save.map(toSave).join();
+            }
+            // Published only once saved: a consumer never sees data that failed to persist.
+            outputs.forEach((output, value) -> produced.get(output).complete(value));
+            return node;
+        }
+
+        private Object awaitUpstream(Node node, String input) {
+            try {
+                return produced.get(input).get();
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw new RunCancelledException("node '" + node.name() + "' stopped waiting for its input '" + input
+                        + "': the run is being cancelled");
+            } catch (ExecutionException impossible) {
+                throw new IllegalStateException("outputs are never completed with an error", impossible);
+            }
+        }
+
+        private static Map<String, Object> outputs(Node node, Object result) {
+            List<String> names = node.outputs();
+            Map<String, Object> outputs = new LinkedHashMap<>();
+            if (names.size() == 1) {
+                outputs.put(names.getFirst(), result);
+            } else if (names.size() > 1) {
+                if (!(result instanceof Map<?, ?> map) || !map.keySet().equals(Set.copyOf(names))) {
+                    Set<Object> returned = result instanceof Map<?, ?> map ? new TreeSet<>(map.keySet().stream()
+                            .map(String::valueOf).toList()) : Set.of();
+                    throw new IllegalStateException("node '" + node.name() + "' has the outputs " + names + " and must"
+                            + " return a Map with exactly those keys; it returned " + (result instanceof Map<?, ?>
+                            ? "a Map with the keys " + returned : result == null ? "null" : "a " + result.getClass().getName()));
+                }
+                names.forEach(name -> outputs.put(name, ((Map<?, ?>) result).get(name)));
+            }
+            return outputs;
+        }
+    }
+}

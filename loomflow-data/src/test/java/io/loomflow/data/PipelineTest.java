@@ -1,0 +1,299 @@
+package io.loomflow.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.loomflow.Engine;
+import io.loomflow.Event;
+import io.loomflow.EventListener;
+import io.loomflow.Flow;
+import io.loomflow.Resource;
+import io.loomflow.State;
+import io.loomflow.data.spi.NoSuchObjectException;
+import io.loomflow.data.spi.Storage;
+import io.loomflow.data.spi.StorageOptions;
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** Pipelines: validated when built, run as flows, concurrent where they can be, resumable. */
+class PipelineTest {
+
+    /** The node runs that completed, by name, from the event stream. */
+    private static final class CompletedNodes implements EventListener {
+        final ConcurrentLinkedQueue<String> names = new ConcurrentLinkedQueue<>();
+
+        @Override
+        public void onEvent(Event event) {
+            if (event instanceof Event.StateChange change && change.state() instanceof State.Completed
+                    && !change.run().name().equals("load") && !change.run().name().equals("save")
+                    && change.run().parentId() != null) {
+                names.add(change.run().name());
+            }
+        }
+    }
+
+    private final Catalog catalog = Catalog.builder()
+            .add("companies", "csv", URI.create("mem://t/raw/companies.csv"))
+            .add("shuttles", "csv", URI.create("mem://t/raw/shuttles.csv"))
+            .add("model_input", "csv", URI.create("mem://t/primary/model_input.csv"))
+            .build();
+
+    private final Node cleanCompanies = Node.of("clean_companies", "companies", "clean_companies",
+            (List<Map<String, String>> rows) -> rows.stream().filter(row -> !row.get("name").isBlank()).toList());
+    private final Node cleanShuttles = Node.of("clean_shuttles", "shuttles", "clean_shuttles",
+            (List<Map<String, String>> rows) -> rows);
+    private final Node join = Node.of("join", List.of("clean_companies", "clean_shuttles"), List.of("model_input"),
+            inputs -> {
+                List<Map<String, String>> companies = inputs.get("clean_companies");
+                List<Map<String, String>> shuttles = inputs.get("clean_shuttles");
+                List<Map<String, String>> joined = new ArrayList<>();
+                for (Map<String, String> shuttle : shuttles) {
+                    companies.stream().filter(c -> c.get("id").equals(shuttle.get("company_id"))).findFirst()
+                            .ifPresent(c -> joined.add(Map.of("shuttle", shuttle.get("id"), "company", c.get("name"))));
+                }
+                joined.sort(java.util.Comparator.comparing(row -> row.get("shuttle")));
+                return joined;
+            });
+    private final Node report = Node.of("report", List.of("model_input", "params:title"), List.of("summary"),
+            inputs -> inputs.get("params:title") + ": " + ((List<?>) inputs.get("model_input")).size() + " shuttles");
+    private final Pipeline pipeline = Pipeline.of(report, join, cleanShuttles, cleanCompanies);
+
+    private void seed(Engine engine) {
+        engine.run(Flow.named("seed", (Integer i) -> {
+            catalog.dataset("companies").save(List.of(Map.of("id", "1", "name", "Acme"), Map.of("id", "2", "name", " "),
+                    Map.of("id", "3", "name", "Globex")));
+            catalog.dataset("shuttles").save(List.of(Map.of("id", "s2", "company_id", "3"),
+                    Map.of("id", "s1", "company_id", "1"), Map.of("id", "s3", "company_id", "2")));
+            return i;
+        }), 0);
+    }
+
+    @Test
+    void aPipelineRunsAsAFlowSavingCatalogOutputsAndReturningTheRest() {
+        Flow<PipelineRun, Map<String, Object>> flow = pipeline.toFlow("companies", catalog, Map.of("title", "Report"));
+        try (Engine engine = Engine.builder().build()) {
+            seed(engine);
+            Map<String, Object> result = engine.run(flow, PipelineRun.all());
+            assertThat(result).containsOnlyKeys("clean_companies", "clean_shuttles", "summary");
+            assertThat(result.get("summary")).isEqualTo("Report: 2 shuttles");
+            Object saved = engine.run(Flow.named("read", (Integer i) -> catalog.dataset("model_input").load()), 0);
+            assertThat(saved).isEqualTo(List.of(Map.of("shuttle", "s1", "company", "Acme"),
+                    Map.of("shuttle", "s2", "company", "Globex")));
+        }
+        // Declared as report, join, clean_shuttles, clean_companies: kept in that order, producers first.
+        assertThat(Node.names(pipeline.nodes())).containsExactly("clean_shuttles", "clean_companies", "join", "report");
+    }
+
+    @Test
+    void theSamePipelineGivesTheSameOutputsFromAThreadAnotherFlowAndTwentyCallersAtOnce() throws Exception {
+        Flow<PipelineRun, Map<String, Object>> flow = pipeline.toFlow("companies", catalog, Map.of("title", "T"));
+        try (Engine engine = Engine.builder().build()) {
+            seed(engine);
+            Map<String, Object> reference = engine.run(flow, PipelineRun.all());
+            CompletableFuture<Map<String, Object>> fromThread = new CompletableFuture<>();
+            Thread.ofPlatform().start(() -> fromThread.complete(engine.run(flow, PipelineRun.all())));
+            assertThat(fromThread.get(30, TimeUnit.SECONDS)).isEqualTo(reference);
+            Flow<Integer, Map<String, Object>> outer = Flow.named("outer", (Integer i) -> flow.run(PipelineRun.all()));
+            assertThat(engine.run(outer, 0)).isEqualTo(reference);
+            List<CompletableFuture<Map<String, Object>>> many = IntStream.range(0, 20)
+                    .mapToObj(i -> CompletableFuture.supplyAsync(() -> engine.run(flow, PipelineRun.all()),
+                            command -> Thread.ofVirtual().start(command))).toList();
+            for (CompletableFuture<Map<String, Object>> one : many) {
+                assertThat(one.get(30, TimeUnit.SECONDS)).isEqualTo(reference);
+            }
+        }
+    }
+
+    /** A storage that lets a read through only when {@code parties} reads are waiting at once. */
+    private static Resource<Storage> barrierStorage(int parties) {
+        return Resource.named("barrier", () -> new Storage() {
+            private final Storage memory = Storages.provider("mem").open(StorageOptions.none("mem"));
+            private final CyclicBarrier barrier = new CyclicBarrier(parties);
+
+            @Override
+            public byte[] read(URI location) throws IOException {
+                try {
+                    barrier.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException | BrokenBarrierException | TimeoutException notConcurrent) {
+                    throw new IOException("reads were not concurrent: " + notConcurrent, notConcurrent);
+                }
+                return memory.read(location);
+            }
+
+            @Override
+            public void write(URI location, byte[] content) throws IOException {
+                memory.write(location, content);
+            }
+
+            @Override
+            public boolean exists(URI location) throws IOException {
+                return memory.exists(location);
+            }
+
+            @Override
+            public boolean delete(URI location) throws IOException {
+                return memory.delete(location);
+            }
+
+            @Override
+            public java.util.List<URI> list(URI prefix) throws IOException {
+                return memory.list(prefix);
+            }
+
+            @Override
+            public void close() throws IOException {
+                memory.close();
+            }
+        });
+    }
+
+    @Test
+    void aNodesInputsAreLoadedConcurrently() {
+        Resource<Storage> storage = barrierStorage(8);
+        List<Dataset<String>> parts = IntStream.range(0, 8).mapToObj(i -> Dataset.of("part" + i,
+                URI.create("mem://t/part" + i), Format.text(), storage)).toList();
+        Catalog.Builder builder = Catalog.builder();
+        parts.forEach(part -> builder.add(part.name(), "text", part.location()));
+        Catalog barrierCatalog = builder.build().withStorage("mem", storage);
+        Node concat = Node.of("concat", parts.stream().map(Dataset::name).toList(), List.of("all"),
+                inputs -> String.join("", parts.stream().map(p -> (String) inputs.get(p.name())).toList()));
+        try (Engine engine = Engine.builder().build()) {
+            engine.run(Flow.named("seed", (Integer i) -> {
+                parts.forEach(part -> part.save(part.name().substring(4)));
+                return i;
+            }), 0);
+            Map<String, Object> result = engine.run(Pipeline.of(concat).toFlow("concat", barrierCatalog), PipelineRun.all());
+            assertThat(result).containsEntry("all", "01234567");
+        }
+    }
+
+    @Test
+    void independentNodesRunAtTheSameTime() {
+        CountDownLatch bothRunning = new CountDownLatch(2);
+        NodeFunction meet = inputs -> {
+            bothRunning.countDown();
+            if (!bothRunning.await(20, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the other node never ran at the same time");
+            }
+            return "met";
+        };
+        Pipeline parallel = Pipeline.of(Node.of("left", List.of(), List.of("l"), meet),
+                Node.of("right", List.of(), List.of("r"), meet));
+        try (Engine engine = Engine.builder().build()) {
+            assertThat(engine.run(parallel.toFlow("parallel", catalog), PipelineRun.all()))
+                    .isEqualTo(Map.of("l", "met", "r", "met"));
+        }
+    }
+
+    @Test
+    void subsetsRunFromToAndOnlyWhatIsMissing() {
+        Flow<PipelineRun, Map<String, Object>> flow = pipeline.toFlow("companies", catalog, Map.of("title", "T"));
+        CompletedNodes ran = new CompletedNodes();
+        try (Engine engine = Engine.builder().listener(ran).build()) {
+            seed(engine);
+            engine.run(flow, PipelineRun.all().withToNodes("clean_shuttles"));
+            assertThat(ran.names).containsExactly("clean_shuttles");
+            ran.names.clear();
+
+            // model_input is not saved yet: only the nodes that lead to it, and what follows, run.
+            engine.run(flow, PipelineRun.all().withOnlyMissing());
+            assertThat(ran.names).containsExactlyInAnyOrder("clean_companies", "clean_shuttles", "join", "report");
+            ran.names.clear();
+
+            // Now it is saved: nothing is missing, so nothing runs (report's output is in memory only).
+            assertThat(engine.run(flow, PipelineRun.all().withOnlyMissing())).isEmpty();
+            assertThat(ran.names).isEmpty();
+
+            // From report on: it reads the saved model_input from the catalog, so it runs alone.
+            assertThat(engine.run(flow, PipelineRun.all().withFromNodes("report"))).isEqualTo(Map.of("summary", "T: 2 shuttles"));
+            assertThat(ran.names).containsExactly("report");
+        }
+    }
+
+    @Test
+    void aNodeWhoseInMemoryInputIsNotProducedInTheRunIsExplained() {
+        Flow<PipelineRun, Map<String, Object>> flow = pipeline.toFlow("companies", catalog, Map.of("title", "T"));
+        try (Engine engine = Engine.builder().build()) {
+            seed(engine);
+            assertThatThrownBy(() -> engine.run(flow, PipelineRun.all().withFromNodes("join")))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("node 'join' reads 'clean_companies', which only node 'clean_companies' writes, in memory,"
+                            + " and that node is not part of this run; include it in the run, or add 'clean_companies'"
+                            + " to the catalog so that it is saved");
+            assertThatThrownBy(() -> engine.run(flow, PipelineRun.all().withFromNodes("nope")))
+                    .hasMessage("the pipeline has no node 'nope'; its nodes are [clean_companies, clean_shuttles, join, report]");
+        }
+    }
+
+    @Test
+    void aFailingNodesErrorReachesTheCallerAndItsConsumersDoNotRun() {
+        IllegalStateException broken = new IllegalStateException("bad shuttle row 7");
+        Node failing = Node.of("clean_shuttles", "shuttles", "clean_shuttles", (List<Map<String, String>> rows) -> {
+            throw broken;
+        });
+        CompletedNodes ran = new CompletedNodes();
+        Flow<PipelineRun, Map<String, Object>> flow = Pipeline.of(cleanCompanies, failing, join, report)
+                .toFlow("companies", catalog, Map.of("title", "T"));
+        try (Engine engine = Engine.builder().listener(ran).build()) {
+            seed(engine);
+            assertThatThrownBy(() -> engine.run(flow, PipelineRun.all())).isSameAs(broken);
+            assertThat(ran.names).doesNotContain("join", "report");
+            assertThat(engine.run(Flow.named("exists", (Integer i) -> catalog.dataset("model_input").exists()), 0)).isFalse();
+        }
+    }
+
+    @Test
+    void badPipelinesAreRefusedWhenBuiltNamingNodesAndDatasets() {
+        Node a = Node.of("a", "x", "y", (Object v) -> v);
+        Node b = Node.of("b", "y", "x", (Object v) -> v);
+        assertThatThrownBy(() -> Pipeline.of(a, b)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the pipeline has a cycle: node 'a' writes 'y', read by node 'b' writes 'x', read by node 'a';"
+                        + " a node cannot depend, through other nodes, on its own output");
+        assertThatThrownBy(() -> Pipeline.of(a, Node.of("a", "q", "r", (Object v) -> v)))
+                .hasMessage("the pipeline has two nodes named 'a'; give each node its own name");
+        assertThatThrownBy(() -> Pipeline.of(a, Node.of("c", "q", "y", (Object v) -> v)))
+                .hasMessage("nodes 'a' and 'c' both write 'y'; a dataset has one producer, so rename one of the outputs");
+        assertThatThrownBy(() -> Pipeline.of(Node.of("lonely", "nowhere", "out", (Object v) -> v)).toFlow("p", catalog))
+                .hasMessage("node 'lonely' reads 'nowhere', which no node writes and the catalog does not have; add"
+                        + " 'nowhere' to the catalog, or a node that writes it");
+        assertThatThrownBy(() -> pipeline.toFlow("p", catalog))
+                .hasMessage("node 'report' reads 'params:title', but there is no parameter 'title'; the parameters are []");
+        assertThatThrownBy(() -> Node.of("w", List.of(), List.of("params:x"), in -> 1))
+                .hasMessageContaining("parameters are read-only");
+    }
+
+    @Test
+    void aNodeWithSeveralOutputsMustReturnExactlyThem() {
+        Node two = Node.of("two", List.of(), List.of("p", "q"), inputs -> Map.of("p", 1, "z", 2));
+        try (Engine engine = Engine.builder().build()) {
+            assertThatThrownBy(() -> engine.run(Pipeline.of(two).toFlow("two", catalog), PipelineRun.all()))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("node 'two' has the outputs [p, q] and must return a Map with exactly those keys;"
+                            + " it returned a Map with the keys [p, z]");
+            Node good = Node.of("good", List.of(), List.of("p", "q"), inputs -> Map.of("p", 1, "q", 2));
+            assertThat(engine.run(Pipeline.of(good).toFlow("good", catalog), PipelineRun.all()))
+                    .isEqualTo(Map.of("p", 1, "q", 2));
+        }
+    }
+
+    @Test
+    void loadingAMissingCatalogInputNamesTheDataset() {
+        try (Engine engine = Engine.builder().build()) {
+            assertThatThrownBy(() -> engine.run(pipeline.toFlow("p", catalog, Map.of("title", "T")), PipelineRun.all()))
+                    .isInstanceOf(DatasetNotFoundException.class).hasMessageStartingWith("dataset '")
+                    .hasCauseInstanceOf(NoSuchObjectException.class);
+        }
+    }
+}
