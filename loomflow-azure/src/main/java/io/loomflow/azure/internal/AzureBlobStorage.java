@@ -1,0 +1,360 @@
+package io.loomflow.azure.internal;
+
+import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
+import com.azure.core.util.BinaryData;
+import com.azure.core.util.Context;
+import com.azure.storage.blob.BlobClient;
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.models.BlobErrorCode;
+import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.blob.models.ListBlobsOptions;
+import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
+import io.loomflow.azure.AzureBlob;
+import io.loomflow.data.spi.NoSuchObjectException;
+import io.loomflow.data.spi.Storage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Authenticator;
+import java.net.CookieHandler;
+import java.net.InetAddress;
+import java.net.ProxySelector;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * Objects as blobs in Azure Blob Storage: {@code az://<container>/<blob path>}.
+ *
+ * <p>Uses the SDK's synchronous clients (calls run on the caller's virtual thread) over the JDK's
+ * {@link HttpClient}, which this storage builds, owns and closes: its one selector thread and the
+ * virtual threads of its executor end in {@link #close()}. (The SDK's default HTTP client,
+ * reactor-netty, keeps global event-loop threads alive after its clients are dropped; the SDK's
+ * JDK client, left to itself, runs on the SDK's global thread pool.)
+ *
+ * <p>A write is one Put Blob request, which Blob Storage applies atomically: readers see the old
+ * blob or the new one, never a part. A byte array (at most 2 GiB) is always below the 5,000 MiB
+ * limit of one Put Blob, so no staged blocks are used. Each upload carries its MD5, which the
+ * service checks. Thread-safe.
+ */
+final class AzureBlobStorage implements Storage {
+
+    // Container names: 3 to 63 lower-case letters, digits and single hyphens, starting and ending
+    // with a letter or digit (Blob Storage's rule).
+    private static final Pattern CONTAINER = Pattern.compile("[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]");
+
+    private final BlobServiceClient service;
+    private final HttpClient http;
+    private final ExecutorService httpExecutor;
+    private final boolean createContainers;
+
+    private AzureBlobStorage(BlobServiceClient service, HttpClient http, ExecutorService httpExecutor,
+            boolean createContainers) {
+        this.service = service;
+        this.http = http;
+        this.httpExecutor = httpExecutor;
+        this.createContainers = createContainers;
+    }
+
+    /**
+     * Builds the clients: {@code builder} has the endpoint and credentials; this adds the HTTP
+     * client, which the storage owns.
+     */
+    static AzureBlobStorage open(BlobServiceClientBuilder builder, boolean createContainers) {
+        ExecutorService executor = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("loomflow-azure-http-", 0).factory());
+        OwnedHttpClientBuilder jdk = new OwnedHttpClientBuilder(HttpClient.newBuilder());
+        try {
+            // The executor must be given to the SDK's builder too: without it, the SDK sets its own
+            // global thread pool as the JDK client's executor.
+            var httpClient = new JdkHttpClientBuilder(jdk).executor(executor).connectionTimeout(Duration.ofSeconds(10)).build();
+            BlobServiceClient service = builder.httpClient(httpClient).buildClient();
+            return new AzureBlobStorage(service, jdk.built(), executor, createContainers);
+        } catch (RuntimeException | Error failure) {
+            if (jdk.built != null) {
+                jdk.built.close();
+            }
+            executor.close();
+            throw failure;
+        }
+    }
+
+    /** A container and a blob name, parsed from a location. */
+    private record Place(String container, String blob) {
+    }
+
+    private static Place place(URI location, boolean objectRequired) {
+        if (!AzureBlob.SCHEME.equalsIgnoreCase(location.getScheme()) || location.isOpaque()) {
+            throw new IllegalArgumentException("location " + location + " is not an az: URI; write it as az://container/path");
+        }
+        String container = location.getAuthority();
+        if (container == null || !CONTAINER.matcher(container).matches()) {
+            throw new IllegalArgumentException("location " + location + " names no valid container ('" + container
+                    + "'); a container name has 3 to 63 lower-case letters, digits and single hyphens: az://container/path");
+        }
+        String path = location.getPath() == null ? "" : location.getPath();
+        String blob = path.startsWith("/") ? path.substring(1) : path;
+        if (objectRequired && blob.isEmpty()) {
+            throw new IllegalArgumentException("location " + location + " names a container but no blob; write it as"
+                    + " az://" + container + "/path");
+        }
+        return new Place(container, blob);
+    }
+
+    private BlobClient blob(Place place) {
+        return service.getBlobContainerClient(place.container()).getBlobClient(place.blob());
+    }
+
+    @Override
+    public byte[] read(URI location) throws IOException {
+        Place place = place(location, true);
+        try {
+            return blob(place).downloadContent().toBytes();
+        } catch (BlobStorageException e) {
+            if (e.getStatusCode() == 404) {
+                NoSuchObjectException missing = new NoSuchObjectException(location);
+                missing.initCause(e);
+                throw missing;
+            }
+            throw failure("read", location, e);
+        } catch (RuntimeException e) {
+            throw failure("read", location, e);
+        }
+    }
+
+    @Override
+    public void write(URI location, byte[] content) throws IOException {
+        Place place = place(location, true);
+        BlockBlobSimpleUploadOptions upload = new BlockBlobSimpleUploadOptions(BinaryData.fromBytes(content))
+                .setContentMd5(md5(content));
+        try {
+            try {
+                blob(place).getBlockBlobClient().uploadWithResponse(upload, null, Context.NONE);
+            } catch (BlobStorageException e) {
+                if (!BlobErrorCode.CONTAINER_NOT_FOUND.equals(e.getErrorCode())) {
+                    throw e;
+                }
+                if (!createContainers) {
+                    throw new IOException("cannot write " + location + ": the container '" + place.container()
+                            + "' does not exist; create it, or set the storage option " + AzureBlob.CREATE_CONTAINERS
+                            + ": true", e);
+                }
+                service.getBlobContainerClient(place.container()).createIfNotExists();
+                blob(place).getBlockBlobClient().uploadWithResponse(upload, null, Context.NONE);
+            }
+        } catch (RuntimeException e) {
+            throw failure("write", location, e);
+        }
+    }
+
+    @Override
+    public boolean exists(URI location) throws IOException {
+        Place place = place(location, true);
+        try {
+            return blob(place).exists();
+        } catch (RuntimeException e) {
+            throw failure("check", location, e);
+        }
+    }
+
+    @Override
+    public boolean delete(URI location) throws IOException {
+        Place place = place(location, true);
+        try {
+            return blob(place).deleteIfExists();
+        } catch (BlobStorageException e) {
+            if (BlobErrorCode.CONTAINER_NOT_FOUND.equals(e.getErrorCode())) {
+                return false;
+            }
+            throw failure("delete", location, e);
+        } catch (RuntimeException e) {
+            throw failure("delete", location, e);
+        }
+    }
+
+    @Override
+    public List<URI> list(URI prefix) throws IOException {
+        Place place = place(prefix, false);
+        BlobContainerClient container = service.getBlobContainerClient(place.container());
+        ListBlobsOptions options = new ListBlobsOptions();
+        if (!place.blob().isEmpty()) {
+            options.setPrefix(place.blob());
+        }
+        List<String> names = new ArrayList<>();
+        try {
+            for (BlobItem item : container.listBlobs(options, null)) {
+                names.add(item.getName());
+            }
+        } catch (BlobStorageException e) {
+            if (BlobErrorCode.CONTAINER_NOT_FOUND.equals(e.getErrorCode())) {
+                return List.of();
+            }
+            throw failure("list", prefix, e);
+        } catch (RuntimeException e) {
+            throw failure("list", prefix, e);
+        }
+        names.sort(Comparator.naturalOrder());
+        List<URI> found = new ArrayList<>(names.size());
+        for (String name : names) {
+            found.add(location(place.container(), name));
+        }
+        return found;
+    }
+
+    /** The location of a blob, in ASCII: characters outside it are percent-encoded as UTF-8. */
+    private static URI location(String container, String blob) {
+        try {
+            return URI.create(new URI(AzureBlob.SCHEME, container, "/" + blob, null).toASCIIString());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("blob name " + blob + " in container " + container + " makes no URI", e);
+        }
+    }
+
+    /** An SDK failure as an IOException that names the location and the cause; the SDK's exception is kept. */
+    private static IOException failure(String action, URI location, RuntimeException e) {
+        if (e instanceof BlobStorageException storage) {
+            String hint = storage.getStatusCode() == 403
+                    ? "; check the storage's credentials (option connectionString, or accountName and accountKey)" : "";
+            return new IOException("cannot " + action + " " + location + ": Blob Storage answered HTTP "
+                    + storage.getStatusCode() + " " + storage.getErrorCode() + hint, e);
+        }
+        Throwable cause = e instanceof UncheckedIOException unchecked ? unchecked.getCause() : e;
+        return new IOException("cannot " + action + " " + location + ": " + cause, e);
+    }
+
+    private static byte[] md5(byte[] content) {
+        try {
+            return MessageDigest.getInstance("MD5").digest(content);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has MD5", e);
+        }
+    }
+
+    /**
+     * Closes the HTTP client (waiting for requests under way) and then its executor, so no thread
+     * of this storage outlives the call.
+     */
+    @Override
+    public void close() {
+        try {
+            http.close();
+        } finally {
+            httpExecutor.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AzureBlobStorage[" + service.getAccountUrl() + "]";
+    }
+
+    /**
+     * The JDK's HttpClient.Builder, remembering the client it builds: the SDK's builder takes a
+     * builder, not a client, and keeps the client to itself, yet only its owner can close it.
+     */
+    private static final class OwnedHttpClientBuilder implements HttpClient.Builder {
+
+        private final HttpClient.Builder delegate;
+        private HttpClient built;
+
+        OwnedHttpClientBuilder(HttpClient.Builder delegate) {
+            this.delegate = delegate;
+        }
+
+        HttpClient built() {
+            if (built == null) {
+                throw new IllegalStateException("the Azure SDK built no JDK HttpClient");
+            }
+            return built;
+        }
+
+        @Override
+        public HttpClient build() {
+            if (built != null) {
+                throw new IllegalStateException("the Azure SDK built a second JDK HttpClient, which nothing would close");
+            }
+            built = delegate.build();
+            return built;
+        }
+
+        @Override
+        public HttpClient.Builder cookieHandler(CookieHandler cookieHandler) {
+            delegate.cookieHandler(cookieHandler);
+            return this;
+        }
+
+        @Override
+        public HttpClient.Builder connectTimeout(Duration duration) {
+            delegate.connectTimeout(duration);
+            return this;
+        }
+
+        @Override
+        public HttpClient.Builder sslContext(SSLContext sslContext) {
+            delegate.sslContext(sslContext);
+            return this;
+        }
+
+        @Override
+        public HttpClient.Builder sslParameters(SSLParameters sslParameters) {
+            delegate.sslParameters(sslParameters);
+            return this;
+        }
+
+        @Override
+        public HttpClient.Builder executor(Executor executor) {
+            delegate.executor(executor);
+            return this;
+        }
+
+        @Override
+        public HttpClient.Builder followRedirects(HttpClient.Redirect policy) {
+            delegate.followRedirects(policy);
+            return this;
+        }
+
+        @Override
+        public HttpClient.Builder version(HttpClient.Version version) {
+            delegate.version(version);
+            return this;
+        }
+
+        @Override
+        public HttpClient.Builder priority(int priority) {
+            delegate.priority(priority);
+            return this;
+        }
+
+        @Override
+        public HttpClient.Builder proxy(ProxySelector proxySelector) {
+            delegate.proxy(proxySelector);
+            return this;
+        }
+
+        @Override
+        public HttpClient.Builder authenticator(Authenticator authenticator) {
+            delegate.authenticator(authenticator);
+            return this;
+        }
+
+        @Override
+        public HttpClient.Builder localAddress(InetAddress localAddress) {
+            delegate.localAddress(localAddress);
+            return this;
+        }
+    }
+}
