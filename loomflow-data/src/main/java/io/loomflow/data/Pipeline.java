@@ -31,11 +31,22 @@ import java.util.concurrent.ExecutionException;
  * flow.run(PipelineRun.all());                                  // from main, JShell, a thread, a flow
  * flow.run(PipelineRun.all().withOnlyMissing());                // resume: only what is not saved yet
  * }
+ * Loads and saves share the engine-wide limit {@value #IO_LIMIT}.
  * Validated when built: two nodes with one name, two nodes writing one output, and cycles are
  * errors naming the nodes and datasets; {@link #toFlow} also checks that every input can be found.
  * Immutable and thread-safe.
  */
 public final class Pipeline {
+
+    /**
+     * The named concurrency limit that every dataset load and save of a pipeline takes a permit
+     * of: at most {@value #DEFAULT_IO_PERMITS} at once across the engine, unless the engine sets
+     * another size with {@code Engine.builder().limit("dataset-io", n)}.
+     */
+    public static final String IO_LIMIT = "dataset-io";
+
+    /** The size of {@link #IO_LIMIT} when the engine does not set one. */
+    public static final int DEFAULT_IO_PERMITS = 64;
 
     private final List<Node> nodes; // in an order where producers come before consumers
     private final Map<String, Node> byName;
@@ -293,11 +304,12 @@ public final class Pipeline {
             for (Node node : selected) {
                 node.outputs().forEach(output -> produced.put(output, new CompletableFuture<>()));
             }
-            this.load = Task.named("load", (String dataset) -> catalog.dataset(dataset).load());
+            this.load = Task.named("load", (String dataset) -> catalog.dataset(dataset).load())
+                    .withLimit(IO_LIMIT, DEFAULT_IO_PERMITS);
             this.save = Task.named("save", (Map.Entry<String, Object> output) -> {
                 catalog.dataset(output.getKey()).save(output.getValue());
                 return output.getKey();
-            });
+            }).withLimit(IO_LIMIT, DEFAULT_IO_PERMITS);
         }
 
         Map<String, Object> run() {

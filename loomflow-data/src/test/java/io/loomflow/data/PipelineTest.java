@@ -180,6 +180,65 @@ class PipelineTest {
     }
 
     @Test
+    void datasetIoTakesPermitsOfTheEnginesDatasetIoLimit() throws IOException {
+        java.util.concurrent.atomic.AtomicInteger now = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+        Storage memory = Storages.provider("mem").open(StorageOptions.none("mem"));
+        Resource<Storage> counting = Resource.named("counting", () -> new Storage() {
+            @Override
+            public byte[] read(URI location) throws IOException {
+                most.accumulateAndGet(now.incrementAndGet(), Math::max);
+                try {
+                    Thread.sleep(20);
+                    return memory.read(location);
+                } catch (InterruptedException e) {
+                    throw new java.io.InterruptedIOException();
+                } finally {
+                    now.decrementAndGet();
+                }
+            }
+
+            @Override
+            public void write(URI location, byte[] content) throws IOException {
+                memory.write(location, content);
+            }
+
+            @Override
+            public boolean exists(URI location) throws IOException {
+                return memory.exists(location);
+            }
+
+            @Override
+            public boolean delete(URI location) throws IOException {
+                return memory.delete(location);
+            }
+
+            @Override
+            public java.util.List<URI> list(URI prefix) throws IOException {
+                return memory.list(prefix);
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+        Catalog.Builder builder = Catalog.builder();
+        List<String> names = IntStream.range(0, 12).mapToObj(i -> "in" + i).toList();
+        names.forEach(name -> builder.add(name, "text", URI.create("mem://t/" + name)));
+        Catalog limited = builder.build().withStorage("mem", counting);
+        Node all = Node.of("all", names, List.of("joined"), inputs -> names.stream().map(n -> (String) inputs.get(n)).toList());
+        try (Engine engine = Engine.builder().limit(Pipeline.IO_LIMIT, 3).build()) {
+            engine.run(Flow.named("seed", (Integer i) -> {
+                names.forEach(name -> limited.dataset(name, Format.text()).save(name));
+                return i;
+            }), 0);
+            assertThat(engine.run(Pipeline.of(all).toFlow("limited", limited), PipelineRun.all()).get("joined"))
+                    .isEqualTo(names);
+        }
+        assertThat(most).hasValue(3);
+    }
+
+    @Test
     void independentNodesRunAtTheSameTime() {
         CountDownLatch bothRunning = new CountDownLatch(2);
         NodeFunction meet = inputs -> {
