@@ -1,0 +1,64 @@
+package io.loomflow.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.loomflow.data.Storages;
+import io.loomflow.data.contract.StorageContract;
+import io.loomflow.data.spi.Storage;
+import java.net.URI;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The storage contract for {@code s3:}, against S3Mock, plus S3's own listing pages. */
+@ExtendWith(S3MockExtension.class)
+class S3StorageTest extends StorageContract {
+
+    private final S3Mock s3mock;
+
+    S3StorageTest(S3Mock s3mock) {
+        this.s3mock = s3mock;
+    }
+
+    @Override
+    protected Storage openStorage() throws Exception {
+        return Storages.provider("s3").open(s3mock.options(Map.of()));
+    }
+
+    @Override
+    protected URI location(String prefix, String key) {
+        return URI.create("s3://" + S3Mock.BUCKET + "/" + prefix + "/" + key);
+    }
+
+    @Test
+    void listFollowsEveryPageOfAListing() throws Exception {
+        // S3 answers at most 1000 keys a page.
+        int count = 1003;
+        java.util.List<Thread> writers = new java.util.ArrayList<>();
+        java.util.List<Throwable> errors = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        for (int i = 0; i < count; i++) {
+            URI location = at(String.format("many/%04d", i));
+            writers.add(Thread.ofVirtual().start(() -> {
+                try {
+                    storage.write(location, new byte[] {1});
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            }));
+        }
+        for (Thread writer : writers) {
+            writer.join();
+        }
+        assertThat(errors).isEmpty();
+        assertThat(storage.list(at("many/"))).hasSize(count).isSorted()
+                .startsWith(at("many/0000")).endsWith(at("many/1002"));
+    }
+
+    @Test
+    void keysWithSpacesAndUnicodeRoundTrip() throws Exception {
+        URI location = new URI("s3", S3Mock.BUCKET, "/" + prefix + "/dir with space/données.csv", null, null);
+        storage.write(location, "a,b".getBytes());
+        assertThat(storage.read(location)).isEqualTo("a,b".getBytes());
+        assertThat(storage.list(at("dir with space/".replace(" ", "%20")))).containsExactly(location);
+    }
+}
