@@ -19,15 +19,17 @@ import java.util.Optional;
  * current thread; none creates thread-locals or changes the thread.
  *
  * <ul>
- *   <li><b>Vert.x</b>: {@code io.vertx.core.Context.isOnEventLoopThread()}, true on a Vert.x
- *       event-loop thread; false on worker threads ({@code executeBlocking}, worker verticles) and
- *       on virtual-thread contexts, where blocking is allowed.</li>
- *   <li><b>Reactor</b>: {@code reactor.core.scheduler.Schedulers.isInNonBlockingThread()}, true on
- *       threads of the non-blocking schedulers ({@code parallel()}, {@code single()},
- *       {@code newParallel(...)}, threads that implement {@code reactor.core.scheduler.NonBlocking})
- *       and on threads that a predicate registered with
- *       {@code Schedulers.registerNonBlockingThreadPredicate} accepts; false on
- *       {@code boundedElastic()}.</li>
+ *   <li><b>Vert.x</b>: on a Netty thread (every Vert.x thread is one),
+ *       {@code io.vertx.core.Context.isOnEventLoopThread()}: true on a Vert.x event-loop thread;
+ *       false on worker threads ({@code executeBlocking}, worker verticles) and on virtual-thread
+ *       contexts, where blocking is allowed.</li>
+ *   <li><b>Reactor</b>: the thread implements {@code reactor.core.scheduler.NonBlocking}, as the
+ *       threads of the non-blocking schedulers do ({@code parallel()}, {@code single()},
+ *       {@code newParallel(...)}); {@code boundedElastic()} threads do not. This is what
+ *       {@code Schedulers.isInNonBlockingThread()} checks by default, asked without initialising
+ *       {@code Schedulers} (which would start Reactor's logging in programs that never use it);
+ *       threads accepted only by a predicate registered with
+ *       {@code Schedulers.registerNonBlockingThreadPredicate} need a detector of their own.</li>
  *   <li><b>Netty</b>: the thread is an {@code io.netty.util.concurrent.FastThreadLocalThread} whose
  *       {@code permitBlockingCalls()} is false: the test Netty's own BlockHound integration uses.
  *       Netty's default thread factory makes such threads for every event loop
@@ -63,20 +65,33 @@ public final class EventLoopRules {
      * @return an immutable list of the rules whose framework was found
      */
     static List<NonBlockingThreadDetector> find(ClassLoader loader) {
+        // Each rule first asks a question that initialises nothing (is the thread an instance of the
+        // framework's thread class or marker?): merely having a framework on the class path must not
+        // start its static set-up (its logging, for one) in programs that never use it.
         List<NonBlockingThreadDetector> rules = new ArrayList<>(3);
+        Class<?> nettyThread = type(loader, "io.netty.util.concurrent.FastThreadLocalThread");
         MethodHandle vertx = staticTest(loader, "io.vertx.core.Context", "isOnEventLoopThread");
-        if (vertx != null) {
-            rules.add(new StaticTest("a Vert.x event loop", vertx));
+        if (vertx != null && nettyThread != null) { // every Vert.x thread is a Netty thread
+            rules.add(new GuardedStaticTest("a Vert.x event loop", nettyThread, vertx));
         }
-        MethodHandle reactor = staticTest(loader, "reactor.core.scheduler.Schedulers", "isInNonBlockingThread");
-        if (reactor != null) {
-            rules.add(new StaticTest("a Reactor non-blocking scheduler thread", reactor));
+        Class<?> reactorNonBlocking = type(loader, "reactor.core.scheduler.NonBlocking");
+        if (reactorNonBlocking != null) { // what Schedulers.isInNonBlockingThread() checks by default
+            rules.add(new MarkerTest("a Reactor non-blocking scheduler thread", reactorNonBlocking));
         }
         NettyThreads netty = NettyThreads.find(loader);
         if (netty != null) {
             rules.add(netty);
         }
         return List.copyOf(rules);
+    }
+
+    /** A class or interface found without initialising it, or null. */
+    private static Class<?> type(ClassLoader loader, String className) {
+        try {
+            return Class.forName(className, false, loader);
+        } catch (ReflectiveOperationException | LinkageError | SecurityException absent) {
+            return null;
+        }
     }
 
     /** A public static no-argument method returning boolean, or null if it is not there. */
@@ -93,20 +108,42 @@ public final class EventLoopRules {
         return mustNotBlock ? kind : Optional.empty();
     }
 
-    /** A framework's own static test of the current thread. */
-    private record StaticTest(Optional<String> kind, MethodHandle test) implements NonBlockingThreadDetector {
+    /** A framework's own static test of the current thread, asked only of threads of the guard's class. */
+    private record GuardedStaticTest(Optional<String> kind, Class<?> guard, MethodHandle test)
+            implements NonBlockingThreadDetector {
 
-        StaticTest(String kind, MethodHandle test) {
-            this(Optional.of(kind), test);
+        GuardedStaticTest(String kind, Class<?> guard, MethodHandle test) {
+            this(Optional.of(kind), guard, test);
         }
 
         @Override
         public Optional<String> detect() {
+            if (!guard.isInstance(Thread.currentThread())) {
+                return Optional.empty();
+            }
             try {
                 return answer((boolean) test.invokeExact(), kind);
             } catch (Throwable unexpected) {
                 throw Exceptions.rethrow(unexpected);
             }
+        }
+
+        @Override
+        public String toString() {
+            return "built-in rule for " + kind.orElseThrow();
+        }
+    }
+
+    /** Threads that implement a framework's marker interface must not block. */
+    private record MarkerTest(Optional<String> kind, Class<?> marker) implements NonBlockingThreadDetector {
+
+        MarkerTest(String kind, Class<?> marker) {
+            this(Optional.of(kind), marker);
+        }
+
+        @Override
+        public Optional<String> detect() {
+            return answer(marker.isInstance(Thread.currentThread()), kind);
         }
 
         @Override
