@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * the {@link Server} as a parameter. A server that cannot be installed or started fails the tests,
  * with npm's or Azurite's output in the message: they never skip.
  */
-final class Azurite implements BeforeAllCallback, ParameterResolver {
+public final class Azurite implements BeforeAllCallback, ParameterResolver {
 
     static final String VERSION = "3.35.0";
 
@@ -37,7 +37,7 @@ final class Azurite implements BeforeAllCallback, ParameterResolver {
     private static final Duration STOP_LIMIT = Duration.ofSeconds(10);
 
     /** A running Azurite blob service. */
-    record Server(int port, Process process) implements AutoCloseable {
+    public record Server(int port, Process process) implements AutoCloseable {
 
         /** The blob endpoint, with the account in the path (Azurite's style). */
         public String endpoint() {

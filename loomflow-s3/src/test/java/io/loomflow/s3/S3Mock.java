@@ -28,10 +28,10 @@ import java.util.concurrent.TimeUnit;
  * plain HTTP on {@code http.port}; the tests talk plain HTTP. Note that S3Mock binds its additional
  * HTTP connector to every interface: {@code server.address} only applies to the HTTPS one.
  */
-final class S3Mock implements AutoCloseable {
+public final class S3Mock implements AutoCloseable {
 
     /** The bucket S3Mock creates at start, shared by the tests (each writes under its own prefix). */
-    static final String BUCKET = "loomflow-test";
+    public static final String BUCKET = "loomflow-test";
 
     /** How long S3Mock may take to answer: about 5-20 s on the project's 2-core machines. */
     private static final Duration START_LIMIT =
@@ -158,12 +158,12 @@ final class S3Mock implements AutoCloseable {
     }
 
     /** The plain-HTTP endpoint, such as {@code http://127.0.0.1:41234}. */
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + httpPort;
     }
 
     /** Options that open an {@code s3:} storage against this server, plus {@code extra} ones. */
-    StorageOptions options(Map<String, String> extra) {
+    public StorageOptions options(Map<String, String> extra) {
         Map<String, String> values = new HashMap<>(Map.of(
                 "region", "us-east-1",
                 "endpoint", endpoint(),

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * or method parameter. If S3Mock cannot start, every test that needs it fails with the reason;
  * none is skipped, and the start is not retried for each class.
  */
-final class S3MockExtension implements BeforeAllCallback, ParameterResolver {
+public final class S3MockExtension implements BeforeAllCallback, ParameterResolver {
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(S3MockExtension.class);
 

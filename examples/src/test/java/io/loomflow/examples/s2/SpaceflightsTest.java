@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Scenario S2: the spaceflights pipeline gives the same outputs whatever context runs it. */
 class SpaceflightsTest {
 
-    private static final Map<String, Object> EXPECTED_REPORT = Map.of(
+    static final Map<String, Object> EXPECTED_REPORT = Map.of(
             "currency", "USD",
             "shuttles", 4,
             "well_rated_shuttles", 3,
