@@ -95,8 +95,12 @@ public final class Spaceflights {
             }
         }
         Map<String, Object> byType = new LinkedHashMap<>();
-        prices.forEach((type, list) -> byType.put(type, Map.of("count", list.size(),
-                "mean_price", Math.round(list.stream().mapToDouble(d -> d).average().orElse(0) * 100) / 100.0)));
+        prices.forEach((type, list) -> {
+            Map<String, Object> summary = new LinkedHashMap<>(); // ordered, so the JSON file is the same every run
+            summary.put("count", list.size());
+            summary.put("mean_price", Math.round(list.stream().mapToDouble(d -> d).average().orElse(0) * 100) / 100.0);
+            byType.put(type, summary);
+        });
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("currency", currency);
         report.put("shuttles", table.size());
