@@ -20,16 +20,16 @@ import java.util.TreeSet;
  *   file: { root: data }
  *   az: { connectionString: "${AZURE_STORAGE_CONNECTION_STRING}" }
  * datasets:
- *   companies: { type: csv, uri: "file:01_raw/companies.csv" }
+ *   companies: { type: csv, uri: "file:01_raw/companies.csv", options: { separator: ";" } }
  *   report:    { type: json, uri: "az://reports/report.json" }
  * </pre>
- * Types: {@code text}, {@code bytes}, {@code json}, {@code csv}. Each storage is an engine resource,
+ * Types: {@code text}, {@code bytes}, {@code json}, {@code csv} (option {@code separator}). Each storage is an engine resource,
  * opened once per engine on first use. Immutable and thread-safe.
  */
 public final class Catalog {
 
     /** One dataset as the catalog describes it. */
-    private record Entry(String name, String type, URI location) {
+    private record Entry(String name, String type, URI location, Format<?> format) {
     }
 
     private final Map<String, Entry> entries;
@@ -64,7 +64,7 @@ public final class Catalog {
         Builder builder = builder();
         contents.storage().forEach(builder::storage);
         for (CatalogReader.DatasetEntry entry : contents.datasets()) {
-            builder.add(entry.name(), entry.type(), entry.location());
+            builder.add(entry.name(), entry.type(), entry.location(), entry.options());
         }
         return builder.build();
     }
@@ -108,7 +108,7 @@ public final class Catalog {
     public Dataset<Object> dataset(String name) {
         Entry entry = entry(name);
         @SuppressWarnings("unchecked")
-        Format<Object> format = (Format<Object>) CatalogReader.defaultFormat(entry.type());
+        Format<Object> format = (Format<Object>) entry.format();
         return Dataset.of(name, entry.location(), format, storages.get(entry.location().getScheme()));
     }
 
@@ -190,8 +190,23 @@ public final class Catalog {
          * @throws IllegalArgumentException for a duplicate name or an unknown type
          */
         public Builder add(String name, String type, URI location) {
-            CatalogReader.defaultFormat(type); // checks the type
-            if (entries.putIfAbsent(name, new Entry(name, type, Objects.requireNonNull(location, "location"))) != null) {
+            return add(name, type, location, Map.of());
+        }
+
+        /**
+         * Adds a dataset with options for its format ({@code csv}: {@code separator}).
+         *
+         * @param name its name, unique in the catalog
+         * @param type {@code text}, {@code bytes}, {@code json} or {@code csv}
+         * @param location its URI
+         * @param options the format's options
+         * @return this builder
+         * @throws IllegalArgumentException for a duplicate name, an unknown type or a wrong option
+         */
+        public Builder add(String name, String type, URI location, Map<String, String> options) {
+            Format<?> format = CatalogReader.format(type, options);
+            if (entries.putIfAbsent(name, new Entry(name, type, Objects.requireNonNull(location, "location"), format))
+                    != null) {
                 throw new IllegalArgumentException("the catalog already has a dataset '" + name + "'; give each"
                         + " dataset its own name");
             }

@@ -106,6 +106,17 @@ public interface Format<T> {
     }
 
     /**
+     * CSV with a header row and another separator, such as {@code ';'} or {@code '\t'}; each row a
+     * map from column name to value.
+     *
+     * @param separator the column separator
+     * @return the format
+     */
+    static Format<List<Map<String, String>>> csv(char separator) {
+        return Formats.csvMaps(separator);
+    }
+
+    /**
      * CSV with a header row; each row a record or class whose properties are named by the header.
      * Values are converted to the properties' types; columns in the file that the type does not
      * have are an error, so that a renamed column is noticed.

@@ -109,10 +109,32 @@ class CatalogTest {
                 + ":1: unknown section 'dataset'; a catalog has the sections datasets and storage");
         Path field = catalog("datasets:\n  a: { type: text, uri: file:a, filepath: a.txt }\n");
         assertThatThrownBy(() -> Catalog.load(field, Map.of())).hasMessage(field
-                + ":2: dataset 'a': unknown field 'filepath'; a dataset has the fields type and uri");
+                + ":2: dataset 'a': unknown field 'filepath'; a dataset has the fields type, uri and options");
         Path twice = catalog("datasets:\n  a: { type: text, uri: file:a }\n  a: { type: text, uri: file:b }\n");
         assertThatThrownBy(() -> Catalog.load(twice, Map.of())).isInstanceOf(CatalogException.class)
                 .hasMessage(twice + ":3: dataset 'a' appears twice; give each dataset its own name");
+    }
+
+    @Test
+    void csvDatasetsTakeASeparatorAndWrongOptionsAreNamed() throws Exception {
+        Path data = project.resolve("data");
+        Files.createDirectories(data);
+        Files.writeString(data.resolve("rates.csv"), "currency;rate\nEUR;1,08\n");
+        Catalog catalog = Catalog.load(catalog("""
+                storage: { file: { root: "%s" } }
+                datasets:
+                  rates: { type: csv, uri: "file:rates.csv", options: { separator: ";" } }
+                """.formatted(data)), Map.of());
+        try (Engine engine = Engine.builder().build()) {
+            assertThat(engine.run(Task.named("load", (Integer i) -> catalog.dataset("rates").load()), 0))
+                    .isEqualTo(List.of(Map.of("currency", "EUR", "rate", "1,08")));
+        }
+        Path wrong = catalog("datasets:\n  a:\n    type: json\n    uri: file:a.json\n    options: { separator: \";\" }\n");
+        assertThatThrownBy(() -> Catalog.load(wrong, Map.of())).isInstanceOf(CatalogException.class)
+                .hasMessage(wrong + ":5: dataset 'a': unknown option 'separator' for type json; json takes no options");
+        Path long_ = catalog("datasets:\n  a: { type: csv, uri: file:a.csv, options: { separator: \";;\" } }\n");
+        assertThatThrownBy(() -> Catalog.load(long_, Map.of())).isInstanceOf(CatalogException.class)
+                .hasMessageStartingWith(long_ + ":2: dataset 'a': option separator was ';;'; give one character");
     }
 
     @Test

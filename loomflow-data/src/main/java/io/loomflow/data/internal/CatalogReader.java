@@ -35,11 +35,11 @@ public final class CatalogReader {
     /** The dataset types and their default formats. */
     private static final Map<String, Format<?>> TYPES = types();
     private static final Set<String> SECTIONS = Set.of("storage", "datasets");
-    private static final Set<String> DATASET_FIELDS = Set.of("type", "uri");
+    private static final Set<String> DATASET_FIELDS = Set.of("type", "uri", "options");
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
 
     /** One dataset entry. */
-    public record DatasetEntry(String name, String type, URI location) {
+    public record DatasetEntry(String name, String type, URI location, Map<String, String> options) {
     }
 
     /** What a catalog file holds. */
@@ -71,12 +71,35 @@ public final class CatalogReader {
      * @throws IllegalArgumentException naming the known types if it is not one
      */
     public static Format<?> defaultFormat(String type) {
+        return format(type, Map.of());
+    }
+
+    /**
+     * The format of a dataset type with its options: {@code csv} takes {@code separator} (one
+     * character); the other types take none.
+     *
+     * @param type a type name
+     * @param options the dataset's options
+     * @return its format
+     * @throws IllegalArgumentException naming the known types, or the option and what to give
+     */
+    public static Format<?> format(String type, Map<String, String> options) {
         Format<?> format = TYPES.get(type);
         if (format == null) {
             throw new IllegalArgumentException("unknown dataset type '" + type + "'; use one of " + String.join(", ",
                     TYPES.keySet()));
         }
-        return format;
+        for (Map.Entry<String, String> option : options.entrySet()) {
+            if (!type.equals("csv") || !option.getKey().equals("separator")) {
+                throw new IllegalArgumentException("unknown option '" + option.getKey() + "' for type " + type + "; "
+                        + (type.equals("csv") ? "csv takes the option separator" : type + " takes no options"));
+            }
+            if (option.getValue().length() != 1) {
+                throw new IllegalArgumentException("option separator was '" + option.getValue() + "'; give one"
+                        + " character, such as ';' or \"\\t\" for a tab");
+            }
+        }
+        return options.containsKey("separator") ? Formats.csvMaps(options.get("separator").charAt(0)) : format;
     }
 
     /**
@@ -146,7 +169,7 @@ public final class CatalogReader {
                 String key = scalar(field.getKeyNode(), "a field name");
                 if (!DATASET_FIELDS.contains(key)) {
                     throw error(field.getKeyNode(), "dataset '" + name + "': unknown field '" + key + "'; a dataset has"
-                            + " the fields type and uri");
+                            + " the fields type, uri and options");
                 }
                 fields.put(key, field);
             }
@@ -156,7 +179,21 @@ public final class CatalogReader {
                         + "'; use one of " + String.join(", ", TYPES.keySet()));
             }
             String uri = required(fields, "uri", name, dataset, "file:01_raw/" + name + ".csv");
-            datasets.add(new DatasetEntry(name, type, location(uri, fields.get("uri").getValueNode(), name)));
+            Map<String, String> options = new LinkedHashMap<>();
+            NodeTuple optionsField = fields.get("options");
+            if (optionsField != null) {
+                for (NodeTuple option : mapping(optionsField.getValueNode(), "the options of dataset '" + name + "'")
+                        .getValue()) {
+                    options.put(scalar(option.getKeyNode(), "an option name"),
+                            substitute(option.getValueNode(), "dataset '" + name + "'"));
+                }
+                try {
+                    format(type, options);
+                } catch (IllegalArgumentException wrong) {
+                    throw error(optionsField.getValueNode(), "dataset '" + name + "': " + wrong.getMessage());
+                }
+            }
+            datasets.add(new DatasetEntry(name, type, location(uri, fields.get("uri").getValueNode(), name), options));
         }
     }
 

@@ -60,32 +60,37 @@ public final class Formats {
             new TypeReference<Map<String, Object>>() { }));
 
     /** CSV rows as maps, with a header. */
-    public static final Format<List<Map<String, String>>> CSV_MAPS = new Named<>("csv") {
-        private final ObjectReader reader = CSV.readerForMapOf(String.class).with(CsvSchema.emptySchema().withHeader());
-
-        @Override
-        public List<Map<String, String>> read(byte[] content) throws IOException {
-            try (var rows = reader.<Map<String, String>>readValues(content)) {
-                List<Map<String, String>> all = new ArrayList<>();
-                while (rows.hasNextValue()) {
-                    all.add(new LinkedHashMap<>(rows.nextValue()));
-                }
-                return all;
-            }
-        }
-
-        @Override
-        public byte[] write(List<Map<String, String>> rows) throws IOException {
-            if (rows.isEmpty()) {
-                return new byte[0];
-            }
-            CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true);
-            rows.getFirst().keySet().forEach(schema::addColumn);
-            return CSV.writer(schema.build()).writeValueAsBytes(rows);
-        }
-    };
+    public static final Format<List<Map<String, String>>> CSV_MAPS = csvMaps(',');
 
     private Formats() {
+    }
+
+    /** CSV rows as maps, with a header, columns separated by {@code separator}. */
+    public static Format<List<Map<String, String>>> csvMaps(char separator) {
+        ObjectReader reader = CSV.readerForMapOf(String.class)
+                .with(CsvSchema.emptySchema().withHeader().withColumnSeparator(separator));
+        return new Named<>("csv") {
+            @Override
+            public List<Map<String, String>> read(byte[] content) throws IOException {
+                try (var rows = reader.<Map<String, String>>readValues(content)) {
+                    List<Map<String, String>> all = new ArrayList<>();
+                    while (rows.hasNextValue()) {
+                        all.add(new LinkedHashMap<>(rows.nextValue()));
+                    }
+                    return all;
+                }
+            }
+
+            @Override
+            public byte[] write(List<Map<String, String>> rows) throws IOException {
+                if (rows.isEmpty()) {
+                    return new byte[0];
+                }
+                CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true).setColumnSeparator(separator);
+                rows.getFirst().keySet().forEach(schema::addColumn);
+                return CSV.writer(schema.build()).writeValueAsBytes(rows);
+            }
+        };
     }
 
     /** A JSON document of one type. */
