@@ -9,6 +9,7 @@ import io.loomflow.data.Node;
 import io.loomflow.data.Pipeline;
 import io.loomflow.data.PipelineRun;
 import io.loomflow.data.Storages;
+import io.loomflow.data.spi.ForwardingStorage;
 import io.loomflow.data.spi.Storage;
 import io.loomflow.data.spi.StorageOptions;
 import java.io.IOException;
@@ -54,8 +55,8 @@ public final class DatasetIoHarness {
         Catalog catalog = builder.build().withStorage("mem", slow);
 
         try (Engine engine = Engine.builder().limit(Pipeline.IO_LIMIT, c).build()) {
-            double sequential = median(repeats, () -> engine.run(loadOneByOne(catalog, names), 0));
-            double concurrent = median(repeats, () -> engine.run(
+            double sequential = Benchmarks.medianMillis(repeats, () -> engine.run(loadOneByOne(catalog, names), 0));
+            double concurrent = Benchmarks.medianMillis(repeats, () -> engine.run(
                     Pipeline.of(readAll("read-all", names)).toFlow("load-all", catalog), PipelineRun.all()));
             double ideal = latency.toNanos() / 1e6 * Math.ceil((double) n / c);
             double efficiency = ideal / concurrent;
@@ -66,8 +67,8 @@ public final class DatasetIoHarness {
                     efficiency >= 0.8 ? "MET" : "MISSED");
 
             List<String> inputs = names.subList(0, k);
-            double kSequential = median(repeats, () -> engine.run(loadOneByOne(catalog, inputs), 0));
-            double kConcurrent = median(repeats, () -> engine.run(
+            double kSequential = Benchmarks.medianMillis(repeats, () -> engine.run(loadOneByOne(catalog, inputs), 0));
+            double kConcurrent = Benchmarks.medianMillis(repeats, () -> engine.run(
                     Pipeline.of(readAll("node-with-k-inputs", inputs)).toFlow("k-inputs", catalog), PipelineRun.all()));
             double speedup = kSequential / kConcurrent;
             System.out.printf(Locale.ROOT, "k=%d inputs, one by one: %8.1f ms%n", k, kSequential);
@@ -94,29 +95,12 @@ public final class DatasetIoHarness {
         });
     }
 
-    private interface Run {
-        void run() throws Exception;
-    }
-
-    private static double median(int repeats, Run run) throws Exception {
-        run.run(); // warm-up
-        List<Double> millis = new ArrayList<>();
-        for (int i = 0; i < repeats; i++) {
-            long start = System.nanoTime();
-            run.run();
-            millis.add((System.nanoTime() - start) / 1e6);
-        }
-        millis.sort(null);
-        return millis.get(millis.size() / 2);
-    }
-
     /** Adds a fixed latency to every call of a storage; only for this benchmark. */
-    private static final class LatencyStorage implements Storage {
-        private final Storage inner;
+    private static final class LatencyStorage extends ForwardingStorage {
         private final Duration latency;
 
         LatencyStorage(Storage inner, Duration latency) {
-            this.inner = inner;
+            super(inner);
             this.latency = latency;
         }
 
@@ -132,35 +116,36 @@ public final class DatasetIoHarness {
         @Override
         public byte[] read(URI location) throws IOException {
             pause();
-            return inner.read(location);
+            return super.read(location);
         }
 
         @Override
         public void write(URI location, byte[] content) throws IOException {
             pause();
-            inner.write(location, content);
+            super.write(location, content);
         }
 
         @Override
         public boolean exists(URI location) throws IOException {
             pause();
-            return inner.exists(location);
+            return super.exists(location);
         }
 
         @Override
         public boolean delete(URI location) throws IOException {
             pause();
-            return inner.delete(location);
+            return super.delete(location);
         }
 
         @Override
         public List<URI> list(URI prefix) throws IOException {
             pause();
-            return inner.list(prefix);
+            return super.list(prefix);
         }
 
         @Override
         public void close() {
+            // the memory storage is shared by every run of the harness
         }
     }
 }

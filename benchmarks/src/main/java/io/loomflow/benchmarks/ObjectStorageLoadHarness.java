@@ -64,8 +64,8 @@ public final class ObjectStorageLoadHarness {
             });
             Flow<PipelineRun, Map<String, Object>> node = Pipeline.of(Node.of("read-all", names, List.of("count"),
                     in -> names.size())).toFlow("load-all", catalog);
-            double sequential = median(repeats, () -> engine.run(oneByOne, 0));
-            double concurrent = median(repeats, () -> engine.run(node, PipelineRun.all()));
+            double sequential = Benchmarks.medianMillis(repeats, () -> engine.run(oneByOne, 0));
+            double concurrent = Benchmarks.medianMillis(repeats, () -> engine.run(node, PipelineRun.all()));
             System.out.printf(Locale.ROOT, "N=%d loads, one by one:     %8.1f ms (%.2f ms per load)%n", n, sequential,
                     sequential / n);
             System.out.printf(Locale.ROOT, "N=%d loads, one node, C=%d: %8.1f ms%n", n, c, concurrent);
@@ -74,19 +74,4 @@ public final class ObjectStorageLoadHarness {
         }
     }
 
-    private interface Run {
-        void run() throws Exception;
-    }
-
-    private static double median(int repeats, Run run) throws Exception {
-        run.run();
-        List<Double> millis = new ArrayList<>();
-        for (int i = 0; i < repeats; i++) {
-            long start = System.nanoTime();
-            run.run();
-            millis.add((System.nanoTime() - start) / 1e6);
-        }
-        millis.sort(null);
-        return millis.get(millis.size() / 2);
-    }
 }

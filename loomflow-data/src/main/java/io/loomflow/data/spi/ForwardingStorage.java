@@ -1,0 +1,64 @@
+package io.loomflow.data.spi;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A {@link Storage} that passes every call to another one: the base of decorators that measure,
+ * limit, slow down or log storage calls, which override only the calls they change.
+ * {@snippet :
+ * Storage counted = new ForwardingStorage(storage) {
+ *     @Override
+ *     public byte[] read(URI location) throws IOException {
+ *         reads.increment();
+ *         return super.read(location);
+ *     }
+ * };
+ * }
+ * Thread-safe if the storage it forwards to is.
+ */
+public abstract class ForwardingStorage implements Storage {
+
+    private final Storage delegate;
+
+    /**
+     * Creates a storage that forwards to {@code delegate}.
+     *
+     * @param delegate the storage every call goes to
+     */
+    protected ForwardingStorage(Storage delegate) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+    }
+
+    @Override
+    public byte[] read(URI location) throws IOException {
+        return delegate.read(location);
+    }
+
+    @Override
+    public void write(URI location, byte[] content) throws IOException {
+        delegate.write(location, content);
+    }
+
+    @Override
+    public boolean exists(URI location) throws IOException {
+        return delegate.exists(location);
+    }
+
+    @Override
+    public boolean delete(URI location) throws IOException {
+        return delegate.delete(location);
+    }
+
+    @Override
+    public List<URI> list(URI prefix) throws IOException {
+        return delegate.list(prefix);
+    }
+
+    @Override
+    public void close() throws IOException {
+        delegate.close();
+    }
+}
