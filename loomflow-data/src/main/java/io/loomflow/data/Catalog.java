@@ -124,12 +124,33 @@ public final class Catalog {
      */
     public <T> Dataset<T> dataset(String name, Format<T> format) {
         Entry entry = entry(name);
-        if (!format.name().equals(entry.type())) {
-            throw new IllegalArgumentException("dataset '" + name + "' is of type " + entry.type() + " in the catalog,"
-                    + " but a " + format.name() + " format was given; use a " + entry.type() + " format, or change"
-                    + " its type in the catalog");
-        }
+        checkType(entry, format);
         return Dataset.of(name, entry.location(), format, storages.get(entry.location().getScheme()));
+    }
+
+    /**
+     * Returns a copy in which a dataset is read and written with {@code format}, for example rows
+     * as records with {@code Format.csv(Company.class)}; pipelines then hand nodes those values.
+     *
+     * @param name the dataset
+     * @param format its format, of the dataset's type
+     * @return the changed copy
+     * @throws IllegalArgumentException if there is no such dataset, or the format is of another type
+     */
+    public Catalog withFormat(String name, Format<?> format) {
+        Entry entry = entry(name);
+        checkType(entry, format);
+        Map<String, Entry> changed = new LinkedHashMap<>(entries);
+        changed.put(name, new Entry(name, entry.type(), entry.location(), format));
+        return new Catalog(Map.copyOf(changed), storages);
+    }
+
+    private static void checkType(Entry entry, Format<?> format) {
+        if (!format.name().equals(entry.type())) {
+            throw new IllegalArgumentException("dataset '" + entry.name() + "' is of type " + entry.type()
+                    + " in the catalog, but a " + format.name() + " format was given; use a " + entry.type()
+                    + " format, or change its type in the catalog");
+        }
     }
 
     /**
@@ -191,6 +212,25 @@ public final class Catalog {
          */
         public Builder add(String name, String type, URI location) {
             return add(name, type, location, Map.of());
+        }
+
+        /**
+         * Adds a dataset read and written with {@code format}, such as {@code Format.csv(Company.class)}.
+         *
+         * @param name its name, unique in the catalog
+         * @param location its URI
+         * @param format its format
+         * @return this builder
+         * @throws IllegalArgumentException for a duplicate name
+         */
+        public Builder add(String name, URI location, Format<?> format) {
+            Objects.requireNonNull(format, () -> "dataset '" + name + "' needs a format");
+            if (entries.putIfAbsent(name, new Entry(name, format.name(), Objects.requireNonNull(location, "location"),
+                    format)) != null) {
+                throw new IllegalArgumentException("the catalog already has a dataset '" + name + "'; give each"
+                        + " dataset its own name");
+            }
+            return this;
         }
 
         /**

@@ -194,6 +194,36 @@ class PipelineTest {
         assertThat(most).hasValue(3);
     }
 
+    /** A company row as a record. */
+    public record Company(String id, String name) {
+    }
+
+    @Test
+    void nodesGetRecordsWhenTheCatalogGivesADatasetARecordFormat() {
+        Catalog typed = Catalog.builder()
+                .add("companies", URI.create("mem://t/companies.csv"), Format.csv(Company.class))
+                .add("names", "json", URI.create("mem://t/names.json"))
+                .build();
+        Node names = Node.of("names", "companies", "names", (List<Company> companies) ->
+                companies.stream().map(Company::name).toList());
+        try (Engine engine = Engine.builder().build()) {
+            engine.run(Flow.named("seed", (Integer i) -> {
+                typed.dataset("companies", Format.csv(Company.class)).save(List.of(new Company("1", "Acme")));
+                return i;
+            }), 0);
+            engine.run(Pipeline.of(names).toFlow("names", typed), PipelineRun.all());
+            assertThat(engine.run(Flow.named("read", (Integer i) -> typed.dataset("names").load()), 0))
+                    .isEqualTo(List.of("Acme"));
+            // A YAML catalog's csv dataset gets its record format in code the same way.
+            Catalog retyped = catalog.withFormat("companies", Format.csv(Company.class));
+            seed(engine);
+            Object rows = engine.run(Flow.named("read", (Integer i) -> retyped.dataset("companies").load()), 0);
+            assertThat(rows).isEqualTo(List.of(new Company("1", "Acme"), new Company("2", " "), new Company("3", "Globex")));
+            assertThatThrownBy(() -> catalog.withFormat("companies", Format.text()))
+                    .hasMessageContaining("dataset 'companies' is of type csv in the catalog, but a text format was given");
+        }
+    }
+
     @Test
     void independentNodesRunAtTheSameTime() {
         CountDownLatch bothRunning = new CountDownLatch(2);
