@@ -1,0 +1,65 @@
+package io.loomflow.store;
+
+import io.loomflow.RunInfo;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * What the history knows of one run: its identity, parameters, every state it was in, and how
+ * it ended. Immutable; a snapshot at the time it was read.
+ *
+ * @param id the run's id
+ * @param parentId its parent's id, or {@code null} for a root run
+ * @param rootId the id of its tree's root
+ * @param name the flow's or task's name
+ * @param kind flow or task
+ * @param parameters its input as JSON (or as text when it is not representable in JSON)
+ * @param state the label of its latest state
+ * @param history every state it entered, in order
+ * @param error the error it failed with, or {@code null}
+ */
+public record RunRecord(UUID id, UUID parentId, UUID rootId, String name, RunInfo.Kind kind, String parameters,
+                        String state, List<StateRecord> history, ErrorRecord error) {
+
+    /** Copies the history. */
+    public RunRecord {
+        history = List.copyOf(history);
+    }
+
+    /**
+     * When the run was scheduled.
+     *
+     * @return the time of its first state
+     */
+    public Instant createdAt() {
+        return history.getFirst().at();
+    }
+
+    /**
+     * Tells whether the run has ended.
+     *
+     * @return {@code true} for Completed, Failed, Cancelled and Crashed
+     */
+    public boolean isFinal() {
+        return switch (state) {
+            case "Completed", "Failed", "Cancelled", "Crashed" -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * How long the run took, from its first Running to its final state.
+     *
+     * @return the duration, or empty if it never ran or has not ended
+     */
+    public Optional<Duration> duration() {
+        if (!isFinal()) {
+            return Optional.empty();
+        }
+        return history.stream().filter(s -> s.state().equals("Running")).findFirst()
+                .map(started -> Duration.between(started.at(), history.getLast().at()));
+    }
+}

@@ -1,0 +1,90 @@
+package io.loomflow.store.internal;
+
+import io.loomflow.Event;
+import io.loomflow.RunInfo;
+import io.loomflow.store.ErrorRecord;
+import io.loomflow.store.LogRecord;
+import io.loomflow.store.RunQuery;
+import io.loomflow.store.RunRecord;
+import io.loomflow.store.RunStore;
+import io.loomflow.store.StateRecord;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** The run history in memory: one lock, maps of runs and log lines. */
+public final class InMemoryRunStore implements RunStore {
+
+    /** A run as it is being recorded. */
+    private static final class Run {
+        final RunInfo info;
+        final String parameters;
+        final List<StateRecord> history = new ArrayList<>();
+        ErrorRecord error;
+
+        Run(RunInfo info) {
+            this.info = info;
+            this.parameters = Records.parameters(info.input());
+        }
+
+        RunRecord record() {
+            return new RunRecord(info.id(), info.parentId(), info.rootId(), info.name(), info.kind(), parameters,
+                    history.getLast().state(), history, error);
+        }
+    }
+
+    private final Map<UUID, Run> runs = new LinkedHashMap<>();
+    private final Map<UUID, List<LogRecord>> logs = new HashMap<>();
+
+    /** Creates an empty store. */
+    public InMemoryRunStore() {
+    }
+
+    @Override
+    public synchronized void write(List<Event> events) {
+        for (Event event : events) {
+            switch (event) {
+                case Event.StateChange change -> {
+                    Run run = runs.computeIfAbsent(change.run().id(), id -> new Run(change.run()));
+                    run.history.add(Records.state(change));
+                    if (run.error == null) {
+                        run.error = Records.error(change.state());
+                    }
+                }
+                case Event.LogLine line -> logs.computeIfAbsent(line.run().id(), id -> new ArrayList<>()).add(Records.log(line));
+            }
+        }
+    }
+
+    @Override
+    public synchronized Optional<RunRecord> run(UUID id) {
+        return Optional.ofNullable(runs.get(id)).map(Run::record);
+    }
+
+    @Override
+    public synchronized List<RunRecord> runs(RunQuery query) {
+        return runs.values().stream().map(Run::record).filter(query::matches)
+                .sorted(Comparator.comparing(RunRecord::createdAt).thenComparing(RunRecord::id).reversed())
+                .limit(query.limit()).toList();
+    }
+
+    @Override
+    public synchronized List<RunRecord> children(UUID parentId) {
+        return runs.values().stream().filter(run -> parentId.equals(run.info.parentId())).map(Run::record)
+                .sorted(Comparator.comparing(RunRecord::createdAt).thenComparing(RunRecord::id)).toList();
+    }
+
+    @Override
+    public synchronized List<LogRecord> logs(UUID runId) {
+        return List.copyOf(logs.getOrDefault(runId, List.of()));
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,57 @@
+package io.loomflow.store.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.loomflow.Event;
+import io.loomflow.State;
+import io.loomflow.store.ErrorRecord;
+import io.loomflow.store.LogRecord;
+import io.loomflow.store.StateRecord;
+
+/** Turns events into the records every store keeps; shared by the stores so that they agree. */
+public final class Records {
+
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    private Records() {
+    }
+
+    /** A state change as a history entry. */
+    public static StateRecord state(Event.StateChange change) {
+        return new StateRecord(change.state().label(), change.at(), detail(change.state()));
+    }
+
+    private static String detail(State state) {
+        return switch (state) {
+            case State.Scheduled s -> "";
+            case State.Pending pending -> "waiting for limit " + pending.limit();
+            case State.Running running -> "attempt " + running.attempt();
+            case State.Retrying retrying -> "attempt " + retrying.failedAttempt() + " failed with " + retrying.error()
+                    + "; next in " + retrying.delay();
+            case State.Completed c -> "";
+            case State.Failed failed -> String.valueOf(failed.error());
+            case State.Cancelled cancelled -> cancelled.reason();
+            case State.Crashed crashed -> crashed.reason();
+        };
+    }
+
+    /** The error of a failed state, or null. */
+    public static ErrorRecord error(State state) {
+        return state instanceof State.Failed failed ? ErrorRecord.of(failed.error()) : null;
+    }
+
+    /** A run's input as JSON, or as text when JSON cannot represent it. */
+    public static String parameters(Object input) {
+        try {
+            return JSON.writeValueAsString(input);
+        } catch (Exception notJson) {
+            return String.valueOf(input);
+        }
+    }
+
+    /** A log line as a record. */
+    public static LogRecord log(Event.LogLine line) {
+        return new LogRecord(line.run().id(), line.sequence(), line.at(), line.level().name(), line.message(),
+                line.error() == null ? "" : ErrorRecord.of(line.error()).stackTrace());
+    }
+}

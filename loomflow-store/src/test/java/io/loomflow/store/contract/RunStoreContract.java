@@ -1,0 +1,130 @@
+package io.loomflow.store.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.loomflow.Engine;
+import io.loomflow.Flow;
+import io.loomflow.RunContext;
+import io.loomflow.RunInfo;
+import io.loomflow.Retry;
+import io.loomflow.Task;
+import io.loomflow.store.LogRecord;
+import io.loomflow.store.RunQuery;
+import io.loomflow.store.RunRecord;
+import io.loomflow.store.RunRecorder;
+import io.loomflow.store.RunStore;
+import io.loomflow.store.StateRecord;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link RunStore} must record and answer. Each store's test extends this class and
+ * opens a store against its real database; the history is written by a real engine through a
+ * {@link RunRecorder}.
+ */
+public abstract class RunStoreContract {
+
+    /** Opens an empty store; the recorder closes it. */
+    protected abstract RunStore openStore() throws Exception;
+
+    /** Opens the same database again, after the first store was closed. */
+    protected abstract RunStore reopenStore() throws Exception;
+
+    /** The parameters of the recorded flow. */
+    public record Params(String source, int items) {
+    }
+
+    private final AtomicInteger attempts = new AtomicInteger();
+    private final Task<Integer, Integer> square = Task.named("square", (Integer i) -> {
+        RunContext.current().log().info("squaring %d", i);
+        if (i == 2 && attempts.incrementAndGet() == 1) {
+            throw new java.io.IOException("transient failure on 2");
+        }
+        return i * i;
+    }).withRetries(Retry.fixed(1, Duration.ZERO));
+    private final Task<Integer, Integer> refuse = Task.named("refuse", (Integer i) -> {
+        throw new IllegalArgumentException("item " + i + " is refused", new IllegalStateException("the cause"));
+    });
+    private final Flow<Params, Integer> flow = Flow.named("report", (Params p) -> {
+        int sum = square.map(java.util.stream.IntStream.range(0, p.items()).boxed()).join().stream().mapToInt(i -> i).sum();
+        try {
+            refuse.call(7);
+        } catch (IllegalArgumentException handled) {
+            RunContext.current().log().warn("skipped: %s", handled.getMessage());
+        }
+        return sum;
+    });
+
+    private RunRecord root;
+    private RunStore reopened;
+
+    @BeforeEach
+    void recordARun() throws Exception {
+        try (Engine engine = Engine.builder().listener(RunRecorder.to(openStore())).build()) {
+            assertThat(engine.run(flow, new Params("data/x.csv", 3))).isEqualTo(0 + 1 + 4);
+        } // the engine closes the recorder last: everything is written, then the store is closed
+        reopened = reopenStore();
+        List<RunRecord> roots = reopened.runs(RunQuery.all().withRootsOnly());
+        assertThat(roots).hasSize(1);
+        root = roots.getFirst();
+    }
+
+    @Test
+    void aRootRunIsRecordedWithItsParametersHistoryAndDuration() {
+        assertThat(root.name()).isEqualTo("report");
+        assertThat(root.kind()).isEqualTo(RunInfo.Kind.FLOW);
+        assertThat(root.parentId()).isNull();
+        assertThat(root.rootId()).isEqualTo(root.id());
+        assertThat(root.parameters()).isEqualTo("{\"source\":\"data/x.csv\",\"items\":3}");
+        assertThat(root.history()).extracting(StateRecord::state).containsExactly("Scheduled", "Running", "Completed");
+        assertThat(root.state()).isEqualTo("Completed");
+        assertThat(root.error()).isNull();
+        assertThat(root.duration()).isPresent();
+        assertThat(reopened.run(root.id())).contains(root);
+    }
+
+    @Test
+    void childrenFormTheRunTreeWithRetriesAndFailuresRecorded() {
+        List<RunRecord> children = reopened.children(root.id());
+        assertThat(children).extracting(RunRecord::name).containsExactlyInAnyOrder("square", "square", "square", "refuse");
+        assertThat(children).allSatisfy(child -> assertThat(child.rootId()).isEqualTo(root.id()));
+        RunRecord retried = children.stream().filter(c -> c.parameters().equals("2")).findFirst().orElseThrow();
+        assertThat(retried.history()).extracting(StateRecord::state)
+                .containsExactly("Scheduled", "Running", "Retrying", "Running", "Completed");
+        assertThat(retried.history().get(2).detail()).contains("attempt 1 failed with java.io.IOException: transient failure on 2");
+        RunRecord refused = children.stream().filter(c -> c.name().equals("refuse")).findFirst().orElseThrow();
+        assertThat(refused.state()).isEqualTo("Failed");
+        assertThat(refused.error().type()).isEqualTo("java.lang.IllegalArgumentException");
+        assertThat(refused.error().message()).isEqualTo("item 7 is refused");
+        assertThat(refused.error().stackTrace()).contains("Caused by: java.lang.IllegalStateException: the cause");
+    }
+
+    @Test
+    void logLinesAreKeptInOrderPerRun() {
+        List<LogRecord> rootLines = reopened.logs(root.id());
+        assertThat(rootLines).extracting(LogRecord::level, LogRecord::message)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("WARNING", "skipped: item 7 is refused"));
+        RunRecord retried = reopened.children(root.id()).stream().filter(c -> c.parameters().equals("2")).findFirst()
+                .orElseThrow();
+        assertThat(reopened.logs(retried.id())).extracting(LogRecord::message).containsExactly("squaring 2", "squaring 2");
+        assertThat(reopened.logs(retried.id())).extracting(LogRecord::sequence).isSorted();
+    }
+
+    @Test
+    void queriesFilterByStateAndNameAndLimit() {
+        assertThat(reopened.runs(RunQuery.all().withState("Failed"))).extracting(RunRecord::name).containsExactly("refuse");
+        assertThat(reopened.runs(RunQuery.all().withName("square"))).hasSize(3);
+        assertThat(reopened.runs(RunQuery.all().withName("square").withLimit(2))).hasSize(2);
+        assertThat(reopened.runs(RunQuery.all())).hasSize(5);
+        List<RunRecord> newestFirst = reopened.runs(RunQuery.all());
+        for (int i = 1; i < newestFirst.size(); i++) {
+            assertThat(newestFirst.get(i - 1).createdAt()).isAfterOrEqualTo(newestFirst.get(i).createdAt());
+        }
+        assertThat(reopened.runs(RunQuery.all().withState("Running"))).isEmpty();
+        assertThat(Map.of("runs", reopened.runs(RunQuery.all()).size())).containsEntry("runs", 5);
+    }
+}
