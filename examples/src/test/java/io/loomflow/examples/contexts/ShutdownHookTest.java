@@ -1,5 +1,6 @@
 package io.loomflow.examples.contexts;
 
+import io.loomflow.examples.testing.ChildJvm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

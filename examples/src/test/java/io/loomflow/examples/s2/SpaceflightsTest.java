@@ -1,5 +1,7 @@
 package io.loomflow.examples.s2;
 
+import java.time.Duration;
+import io.loomflow.examples.testing.ChildJvm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.loomflow.Engine;
@@ -9,7 +11,6 @@ import io.loomflow.data.Parameters;
 import io.loomflow.data.PipelineRun;
 import io.loomflow.data.Storages;
 import io.loomflow.data.spi.StorageOptions;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -104,17 +105,11 @@ class SpaceflightsTest {
 
     @Test
     void fromMainInAJvmOfItsOwn() throws Exception {
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        Process process = new ProcessBuilder(java, "-cp", classpath, Spaceflights.class.getName())
-                .directory(project.toFile()).start();
-        process.getOutputStream().close();
-        String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(stderr).isEmpty();
-        assertThat(process.exitValue()).isZero();
-        assertThat(stdout).startsWith("spaceflights: 6 datasets; report at file:08_reporting/shuttle_report.json\n");
+        ChildJvm.Result result = ChildJvm.run(List.of(ChildJvm.java(), "-cp", ChildJvm.classPath(),
+                Spaceflights.class.getName()), project, Duration.ofSeconds(60));
+        assertThat(result.stderr()).isEmpty();
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.stdout()).startsWith("spaceflights: 6 datasets; report at file:08_reporting/shuttle_report.json\n");
         try (Engine engine = Engine.builder().build()) {
             assertThat(report(engine)).isEqualTo(EXPECTED_REPORT);
         }

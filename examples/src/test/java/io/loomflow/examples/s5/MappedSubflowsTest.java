@@ -1,5 +1,7 @@
 package io.loomflow.examples.s5;
 
+import java.time.Duration;
+import io.loomflow.examples.testing.ChildJvm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -9,13 +11,10 @@ import io.loomflow.EventListener;
 import io.loomflow.RunInfo;
 import io.loomflow.State;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -107,10 +106,10 @@ class MappedSubflowsTest {
 
     @Test
     void theProgramPrintsOnlyItsOutputAndExitsAtOnce() throws Exception {
-        Result result = runProgram();
-        assertThat(result.exitCode).isZero();
-        assertThat(result.stderr).isEmpty();
-        assertThat(result.stdout).isEqualTo("""
+        ChildJvm.Result result = runProgram();
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.stderr()).isEmpty();
+        assertThat(result.stdout()).isEqualTo("""
                 results: 1000 items, first [2, 5, 10, 17, 26], sum 333834500
                 run tree:
                 s5  Completed 1
@@ -121,29 +120,15 @@ class MappedSubflowsTest {
 
     @Test
     void theProgramReportsAFailureAndExitsWithStatusOne() throws Exception {
-        Result result = runProgram("1000", "--fail-at", "7");
-        assertThat(result.exitCode).isEqualTo(1);
-        assertThat(result.stderr).isEmpty();
-        assertThat(result.stdout).startsWith("failed: io.loomflow.examples.s5.MappedSubflows$ItemFailedException: item 7"
+        ChildJvm.Result result = runProgram("1000", "--fail-at", "7");
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.stderr()).isEmpty();
+        assertThat(result.stdout()).startsWith("failed: io.loomflow.examples.s5.MappedSubflows$ItemFailedException: item 7"
                 + " could not be enriched, caused by java.io.IOException: lookup of item 7 timed out\nrun tree:\n");
     }
 
-    private record Result(int exitCode, String stdout, String stderr) {
-    }
-
-    /** Runs the example in a JVM of its own, as a user would, and collects what it prints. */
-    private static Result runProgram(String... args) throws Exception {
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> command = new ArrayList<>(List.of(java, "-cp", classpath, MappedSubflows.class.getName()));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).start();
-        process.getOutputStream().close();
-        var stdout = process.getInputStream().readAllBytes();
-        var stderr = process.getErrorStream().readAllBytes();
-        // A bound for hangs only; how fast it exits is measured in BENCHMARKS.md, not here.
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the program exited").isTrue();
-        return new Result(process.exitValue(), new String(stdout, StandardCharsets.UTF_8),
-                new String(stderr, StandardCharsets.UTF_8));
+    /** Runs the example in a JVM of its own, as a user would; the bound is for hangs only. */
+    private static ChildJvm.Result runProgram(String... args) throws Exception {
+        return ChildJvm.runMain(MappedSubflows.class, Duration.ofSeconds(60), args);
     }
 }

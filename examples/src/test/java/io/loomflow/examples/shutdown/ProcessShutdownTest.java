@@ -1,5 +1,6 @@
 package io.loomflow.examples.shutdown;
 
+import io.loomflow.examples.testing.ChildJvm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
@@ -7,12 +8,10 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -37,9 +36,7 @@ class ProcessShutdownTest {
         final CompletableFuture<Void> outputClosed;
 
         Child(String mode, Duration taskTime, Duration grace) throws IOException {
-            String java = ProcessHandle.current().info().command().orElseThrow();
-            String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-            process = new ProcessBuilder(java, "-Dloomflow.shutdownGrace=" + grace, "-cp", classpath,
+            process = new ProcessBuilder(ChildJvm.java(), "-Dloomflow.shutdownGrace=" + grace, "-cp", ChildJvm.classPath(),
                     InFlightProgram.class.getName(), mode, taskTime.toString()).start();
             process.getOutputStream().close();
             outputClosed = CompletableFuture.runAsync(() -> {
@@ -133,23 +130,11 @@ class ProcessShutdownTest {
 
     @Test
     void theDefaultEnginesHookIsTheOnlyOneAndAnExplicitCloseDoesNotDisturbIt() throws Exception {
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        Process process = new ProcessBuilder(java, "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-cp", classpath,
-                HookCountProgram.class.getName()).start();
-        process.getOutputStream().close();
-        CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> {
-            try {
-                return new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
-        String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).isZero();
-        assertThat(stderr.get(10, TimeUnit.SECONDS)).isEmpty();
-        assertThat(stdout).isEqualTo("hooks added 1\n");
+        ChildJvm.Result result = ChildJvm.run(List.of(ChildJvm.java(), "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                "-cp", ChildJvm.classPath(), HookCountProgram.class.getName()), Duration.ofSeconds(60));
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.stderr()).isEmpty();
+        assertThat(result.stdout()).isEqualTo("hooks added 1\n");
     }
 
     @Test

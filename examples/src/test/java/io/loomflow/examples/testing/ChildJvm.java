@@ -1,4 +1,4 @@
-package io.loomflow.examples.contexts;
+package io.loomflow.examples.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,11 +10,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a program in a JVM of its own, as a user would, and collects what it prints. */
-final class ChildJvm {
+public final class ChildJvm {
 
     /** What the program did: its exit code, output, and how long it took from start to exit. */
-    record Result(int exitCode, String stdout, String stderr, Duration elapsed) {
-        List<String> lines() {
+    public record Result(int exitCode, String stdout, String stderr, Duration elapsed) {
+        public List<String> lines() {
             return stdout.lines().toList();
         }
 
@@ -29,31 +29,37 @@ final class ChildJvm {
     }
 
     /** The {@code java} launcher of the JVM running the tests (a JDK 25), found without a fixed path. */
-    static String java() {
+    public static String java() {
         return ProcessHandle.current().info().command().orElseThrow(
                 () -> new IllegalStateException("cannot tell which java runs the tests"));
     }
 
     /** The class path of the tests: Loomflow, the test classes and their dependencies. */
-    static String classPath() {
+    public static String classPath() {
         return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     }
 
     /** Runs {@code mainClass} with the test class path; fails if it has not exited within {@code bound}. */
-    static Result runMain(Class<?> mainClass, Duration bound, String... args) throws IOException, InterruptedException {
+    public static Result runMain(Class<?> mainClass, Duration bound, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(java(), "-cp", classPath(), mainClass.getName()));
         command.addAll(List.of(args));
         return run(command, bound);
     }
 
     /** Runs a command with no input; fails if it has not exited within {@code bound}, killing it. */
-    static Result run(List<String> command, Duration bound) throws IOException, InterruptedException {
+    public static Result run(List<String> command, Duration bound) throws IOException, InterruptedException {
+        return run(command, null, bound);
+    }
+
+    /** Runs a command in {@code directory} (null: this one) with no input; fails if it has not exited within {@code bound}. */
+    public static Result run(List<String> command, Path directory, Duration bound) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("child-jvm");
         Path out = dir.resolve("stdout");
         Path err = dir.resolve("stderr");
         try {
             long start = System.nanoTime();
-            Process process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(nullFile()))
+            Process process = new ProcessBuilder(command).directory(directory == null ? null : directory.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(nullFile()))
                     .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             boolean exited = process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS);
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
