@@ -2,6 +2,10 @@ package io.loomflow.store;
 
 import io.loomflow.Event;
 import io.loomflow.store.internal.InMemoryRunStore;
+import io.loomflow.store.internal.SqlRunStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -10,8 +14,21 @@ import java.util.UUID;
  * Where the run history is kept: every run's identity, parameters, states, error and log lines,
  * written from an engine's events (through a {@link RunRecorder}) and read by the CLI and the UI.
  *
- * <p>Implementations are thread-safe. {@link #inMemory()} is the one for plain library use; SQL
- * stores (an embedded file, PostgreSQL) come next and pass the same contract test.
+ * <p>Three stores pass the same contract: {@link #inMemory()} for plain library use,
+ * {@link #embedded(Path)}, an H2 database file in a directory (by convention {@code .loomflow/}),
+ * the default of the CLI and the server, and {@link #open(String)} with a PostgreSQL URL when the
+ * history is shared across machines. The SQL stores migrate their schema when opened (a newer
+ * Loomflow migrates an older store; an older one refuses a newer store with a
+ * {@link RunStoreException}) and mark Crashed the runs that a process which died left unfinished.
+ * {@snippet :
+ * try (Engine engine = Engine.builder()
+ *         .listener(RunRecorder.to(RunStore.embedded(Path.of(".loomflow"))))
+ *         .build()) {
+ *     engine.run(report, params);
+ * }
+ * }
+ * Implementations are thread-safe; several processes may open one embedded store at once (the first
+ * serves the others over loopback).
  */
 public interface RunStore extends AutoCloseable {
 
@@ -22,6 +39,64 @@ public interface RunStore extends AutoCloseable {
      */
     static RunStore inMemory() {
         return new InMemoryRunStore();
+    }
+
+    /**
+     * Opens, or creates, the embedded store in a directory: an H2 database in the file
+     * {@code history.mv.db} there, with {@link Durability#STRICT}.
+     *
+     * @param directory the directory, created if missing; by convention {@code .loomflow}
+     * @return the open store
+     * @throws RunStoreException if the file is corrupt, written by a newer Loomflow, or unusable
+     */
+    static RunStore embedded(Path directory) {
+        return embedded(directory, Durability.STRICT);
+    }
+
+    /**
+     * Opens, or creates, the embedded store in a directory with the given durability.
+     *
+     * @param directory the directory, created if missing
+     * @param durability what a crash of the process may lose
+     * @return the open store
+     * @throws RunStoreException if the file is corrupt, written by a newer Loomflow, or unusable
+     */
+    static RunStore embedded(Path directory, Durability durability) {
+        Path absolute = directory.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(absolute);
+        } catch (IOException failed) {
+            throw new RunStoreException("cannot create the run history directory " + absolute + " (" + failed
+                    + "); pass a directory you can write to", failed);
+        }
+        return SqlRunStore.open("jdbc:h2:file:" + absolute.resolve("history") + ";AUTO_SERVER=TRUE", durability);
+    }
+
+    /**
+     * Opens the store at a JDBC URL with {@link Durability#STRICT}: {@code
+     * jdbc:postgresql://HOST:PORT/DATABASE?user=U&password=P} (a {@code currentSchema} parameter picks
+     * the schema), or an H2 URL.
+     *
+     * @param url the database's URL
+     * @return the open store
+     * @throws RunStoreException if the database cannot be reached or logged into, or holds a store
+     *     written by a newer Loomflow
+     */
+    static RunStore open(String url) {
+        return open(url, Durability.STRICT);
+    }
+
+    /**
+     * Opens the store at a JDBC URL with the given durability.
+     *
+     * @param url the database's URL
+     * @param durability what a crash of the process may lose
+     * @return the open store
+     * @throws RunStoreException if the database cannot be reached or logged into, or holds a store
+     *     written by a newer Loomflow
+     */
+    static RunStore open(String url, Durability durability) {
+        return SqlRunStore.open(java.util.Objects.requireNonNull(url, "url"), durability);
     }
 
     /**
@@ -62,6 +137,17 @@ public interface RunStore extends AutoCloseable {
      * @return its lines
      */
     List<LogRecord> logs(UUID runId);
+
+    /**
+     * A run's log lines after a position, in order: what {@code logs --follow} asks for repeatedly.
+     *
+     * @param runId the run's id
+     * @param afterSequence the sequence of the last line already seen, or -1 for all
+     * @return the lines whose sequence is greater
+     */
+    default List<LogRecord> logs(UUID runId, long afterSequence) {
+        return logs(runId).stream().filter(line -> line.sequence() > afterSequence).toList();
+    }
 
     /** Releases the store's connections and files; what was written stays written. */
     @Override

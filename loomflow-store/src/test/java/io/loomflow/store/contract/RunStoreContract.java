@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -73,6 +74,13 @@ public abstract class RunStoreContract {
         root = roots.getFirst();
     }
 
+    @AfterEach
+    void closeTheReopenedStore() {
+        if (reopened != null) {
+            reopened.close();
+        }
+    }
+
     @Test
     void aRootRunIsRecordedWithItsParametersHistoryAndDuration() {
         assertThat(root.name()).isEqualTo("report");
@@ -112,6 +120,9 @@ public abstract class RunStoreContract {
                 .orElseThrow();
         assertThat(reopened.logs(retried.id())).extracting(LogRecord::message).containsExactly("squaring 2", "squaring 2");
         assertThat(reopened.logs(retried.id())).extracting(LogRecord::sequence).isSorted();
+        long first = reopened.logs(retried.id()).getFirst().sequence();
+        assertThat(reopened.logs(retried.id(), first)).extracting(LogRecord::message).containsExactly("squaring 2");
+        assertThat(reopened.logs(retried.id(), -1)).hasSize(2);
     }
 
     @Test

@@ -1,0 +1,407 @@
+package io.loomflow.store.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.loomflow.Event;
+import io.loomflow.RunInfo;
+import io.loomflow.State;
+import io.loomflow.store.Durability;
+import io.loomflow.store.ErrorRecord;
+import io.loomflow.store.LogRecord;
+import io.loomflow.store.RunQuery;
+import io.loomflow.store.RunRecord;
+import io.loomflow.store.RunStore;
+import io.loomflow.store.RunStoreException;
+import io.loomflow.store.StateRecord;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The run history in a SQL database: H2 in a file (the embedded store) or PostgreSQL.
+ *
+ * <p>One row per run holds its identity, latest state, timings, error, and its state history as
+ * appended JSON lines; one row per log line. A batch of events becomes one transaction in which
+ * each run is touched once: a run whose events all fall in one batch costs one insert, however many
+ * states it went through. Runs left unfinished by a process that died are marked Crashed by
+ * {@link Owners} when a store is opened.
+ */
+public final class SqlRunStore implements RunStore {
+
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+    /** H2 keeps texts up to this length inline; longer values are cut, with a marker. */
+    private static final int MOST_CHARS = 1_000_000;
+    private static final String COLUMNS = "id, parent_id, root_id, name, kind, parameters, state, history,"
+            + " error_type, error_message, error_stack";
+    private static final String FINAL_STATES = "('Completed', 'Failed', 'Cancelled', 'Crashed', 'Cached')";
+
+    private final HikariDataSource data;
+    private final String where;
+    private final Owners owners;
+
+    private SqlRunStore(HikariDataSource data, String where) {
+        this.data = data;
+        this.where = where;
+        this.owners = new Owners(data, where);
+    }
+
+    /**
+     * Opens the store at a JDBC URL, migrating its schema, and marks Crashed the runs a dead
+     * process left unfinished.
+     *
+     * @param url a {@code jdbc:h2:} or {@code jdbc:postgresql:} URL
+     * @param durability when a written batch is safe
+     * @return the open store
+     */
+    public static SqlRunStore open(String url, Durability durability) {
+        String where = SqlErrors.shown(url);
+        SqlDialect dialect = SqlDialect.of(url, where);
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("loomflow-store");
+        config.setMaximumPoolSize(4);
+        config.setMinimumIdle(1);
+        config.setConnectionTimeout(5_000);
+        switch (dialect) {
+            case H2 -> {
+                config.setJdbcUrl(durability == Durability.STRICT ? url + ";WRITE_DELAY=0" : url);
+                if (!url.toUpperCase(java.util.Locale.ROOT).contains(";USER=")) {
+                    config.setUsername("sa");
+                }
+            }
+            case POSTGRESQL -> {
+                config.setJdbcUrl(url);
+                if (durability == Durability.RELAXED) {
+                    config.setConnectionInitSql("SET synchronous_commit = off");
+                }
+            }
+        }
+        HikariDataSource data;
+        try {
+            data = new HikariDataSource(config);
+        } catch (RuntimeException failed) {
+            throw unwrap(failed, where);
+        }
+        try {
+            Schema.migrate(data, dialect, where);
+            SqlRunStore store = new SqlRunStore(data, where);
+            store.owners.markDeadOwnersCrashed();
+            return store;
+        } catch (RuntimeException failed) {
+            data.close();
+            throw failed;
+        }
+    }
+
+    private static RunStoreException unwrap(RuntimeException failed, String where) {
+        for (Throwable cause = failed; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql) {
+                return SqlErrors.translate(sql, where, "open");
+            }
+        }
+        return new RunStoreException("could not open the run history at " + where + ": " + failed.getMessage(), failed);
+    }
+
+    /** What a batch does to one run: insert it, or update it, with the states it went through. */
+    private static final class Change {
+        final RunInfo info;
+        final boolean scheduledHere;
+        final StringBuilder history = new StringBuilder();
+        Instant createdAt;
+        String state;
+        Instant startedAt;
+        Instant endedAt;
+        ErrorRecord error;
+
+        Change(Event.StateChange first) {
+            this.info = first.run();
+            this.scheduledHere = first.state() instanceof State.Scheduled;
+            this.createdAt = scheduledHere ? first.at() : info.createdAt();
+        }
+
+        void add(Event.StateChange change) {
+            StateRecord entry = Records.state(change);
+            history.append(historyLine(entry));
+            state = entry.state();
+            if (change.state() instanceof State.Running && startedAt == null) {
+                startedAt = change.at();
+            }
+            if (change.state().isFinal()) {
+                endedAt = change.at();
+            }
+            if (error == null) {
+                error = Records.error(change.state());
+            }
+        }
+    }
+
+    @Override
+    public void write(List<Event> events) {
+        Map<UUID, Change> changes = new LinkedHashMap<>();
+        List<LogRecord> lines = new ArrayList<>();
+        for (Event event : events) {
+            switch (event) {
+                case Event.StateChange change ->
+                        changes.computeIfAbsent(change.run().id(), id -> new Change(change)).add(change);
+                case Event.LogLine line -> lines.add(Records.log(line));
+            }
+        }
+        UUID owner = changes.isEmpty() ? null : owners.register();
+        try (Connection connection = data.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                List<Change> inserts = new ArrayList<>();
+                List<Change> updates = new ArrayList<>();
+                for (Change change : changes.values()) {
+                    (change.scheduledHere ? inserts : updates).add(change);
+                }
+                int[] updated = update(connection, updates);
+                for (int i = 0; i < updated.length; i++) {
+                    if (updated[i] == 0) {
+                        inserts.add(updates.get(i)); // a run whose Scheduled event this store never saw
+                    }
+                }
+                insert(connection, inserts, owner);
+                insertLogs(connection, lines);
+                connection.commit();
+            } catch (SQLException | RuntimeException failed) {
+                connection.rollback();
+                throw failed;
+            }
+        } catch (SQLException failed) {
+            throw SqlErrors.translate(failed, where, "write " + events.size() + " events to");
+        }
+    }
+
+    private static int[] update(Connection connection, List<Change> updates) throws SQLException {
+        if (updates.isEmpty()) {
+            return new int[0];
+        }
+        try (PreparedStatement update = connection.prepareStatement("UPDATE lf_run SET state = ?,"
+                + " started_at = COALESCE(started_at, ?), ended_at = COALESCE(?, ended_at), history = history || ?,"
+                + " error_type = COALESCE(error_type, ?), error_message = COALESCE(error_message, ?),"
+                + " error_stack = COALESCE(error_stack, ?) WHERE id = ?")) {
+            for (Change change : updates) {
+                update.setString(1, change.state);
+                update.setObject(2, time(change.startedAt));
+                update.setObject(3, time(change.endedAt));
+                update.setString(4, change.history.toString());
+                setError(update, 5, change.error);
+                update.setObject(8, change.info.id());
+                update.addBatch();
+            }
+            return update.executeBatch();
+        }
+    }
+
+    private static void insert(Connection connection, List<Change> inserts, UUID owner) throws SQLException {
+        if (inserts.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO lf_run (" + COLUMNS
+                + ", created_at, started_at, ended_at, owner_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (Change change : inserts) {
+                RunInfo info = change.info;
+                insert.setObject(1, info.id());
+                insert.setObject(2, info.parentId());
+                insert.setObject(3, info.rootId());
+                insert.setString(4, fit(info.name()));
+                insert.setString(5, info.kind().name());
+                insert.setString(6, fit(Records.parameters(info.input())));
+                insert.setString(7, change.state);
+                insert.setString(8, change.history.toString());
+                setError(insert, 9, change.error);
+                insert.setObject(12, time(change.createdAt));
+                insert.setObject(13, time(change.startedAt));
+                insert.setObject(14, time(change.endedAt));
+                insert.setObject(15, owner);
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    private static void setError(PreparedStatement statement, int first, ErrorRecord error) throws SQLException {
+        statement.setString(first, error == null ? null : fit(error.type()));
+        statement.setString(first + 1, error == null ? null : fit(error.message()));
+        statement.setString(first + 2, error == null ? null : fit(error.stackTrace()));
+    }
+
+    private static void insertLogs(Connection connection, List<LogRecord> lines) throws SQLException {
+        if (lines.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO lf_log (run_id, seq, at, level, message, error) VALUES (?, ?, ?, ?, ?, ?)")) {
+            for (LogRecord line : lines) {
+                insert.setObject(1, line.runId());
+                insert.setLong(2, line.sequence());
+                insert.setObject(3, time(line.at()));
+                insert.setString(4, line.level());
+                insert.setString(5, fit(line.message()));
+                insert.setString(6, fit(line.error()));
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    @Override
+    public Optional<RunRecord> run(UUID id) {
+        List<RunRecord> found = query("SELECT " + COLUMNS + " FROM lf_run WHERE id = ?", "read run " + id + " from",
+                List.of(id), 1);
+        return found.stream().findFirst();
+    }
+
+    @Override
+    public List<RunRecord> runs(RunQuery query) {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM lf_run WHERE 1 = 1");
+        List<Object> values = new ArrayList<>();
+        if (query.state() != null) {
+            sql.append(" AND state = ?");
+            values.add(query.state());
+        }
+        if (query.name() != null) {
+            sql.append(" AND name = ?");
+            values.add(query.name());
+        }
+        if (query.rootsOnly()) {
+            sql.append(" AND parent_id IS NULL");
+        }
+        sql.append(" ORDER BY created_at DESC, id DESC LIMIT ").append(query.limit());
+        return query(sql.toString(), "list runs of", values, query.limit());
+    }
+
+    @Override
+    public List<RunRecord> children(UUID parentId) {
+        return query("SELECT " + COLUMNS + " FROM lf_run WHERE parent_id = ? ORDER BY created_at, id",
+                "list the children of run " + parentId + " in", List.of(parentId), Integer.MAX_VALUE);
+    }
+
+    @Override
+    public List<LogRecord> logs(UUID runId) {
+        return logs(runId, -1);
+    }
+
+    @Override
+    public List<LogRecord> logs(UUID runId, long afterSequence) {
+        try (Connection connection = data.getConnection();
+             PreparedStatement select = connection.prepareStatement("SELECT seq, at, level, message, error FROM lf_log"
+                     + " WHERE run_id = ? AND seq > ? ORDER BY seq")) {
+            select.setObject(1, runId);
+            select.setLong(2, afterSequence);
+            List<LogRecord> lines = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    lines.add(new LogRecord(runId, rows.getLong(1), rows.getObject(2, OffsetDateTime.class).toInstant(),
+                            rows.getString(3), rows.getString(4), rows.getString(5)));
+                }
+            }
+            return lines;
+        } catch (SQLException failed) {
+            throw SqlErrors.translate(failed, where, "read the log lines of run " + runId + " from");
+        }
+    }
+
+    private List<RunRecord> query(String sql, String action, List<Object> values, int most) {
+        try (Connection connection = data.getConnection(); PreparedStatement select = connection.prepareStatement(sql)) {
+            for (int i = 0; i < values.size(); i++) {
+                select.setObject(i + 1, values.get(i));
+            }
+            List<RunRecord> runs = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next() && runs.size() < most) {
+                    runs.add(record(rows));
+                }
+            }
+            return runs;
+        } catch (SQLException failed) {
+            throw SqlErrors.translate(failed, where, action);
+        }
+    }
+
+    private static RunRecord record(ResultSet row) throws SQLException {
+        String errorType = row.getString(9);
+        ErrorRecord error = errorType == null ? null : new ErrorRecord(errorType, row.getString(10), row.getString(11));
+        return new RunRecord(row.getObject(1, UUID.class), row.getObject(2, UUID.class), row.getObject(3, UUID.class),
+                row.getString(4), RunInfo.Kind.valueOf(row.getString(5)), row.getString(6), row.getString(7),
+                history(row.getString(8)), error);
+    }
+
+    /** One history entry as a line of JSON: {@code ["Running","2026-...Z","attempt 1"]}. */
+    static String historyLine(StateRecord entry) {
+        try {
+            return JSON.writeValueAsString(List.of(entry.state(), entry.at().toString(), fit(entry.detail(), 10_000)))
+                    + "\n";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    private static List<StateRecord> history(String lines) {
+        List<StateRecord> history = new ArrayList<>();
+        for (String line : lines.split("\n")) {
+            if (line.isEmpty()) {
+                continue;
+            }
+            try {
+                JsonNode entry = JSON.readTree(line);
+                history.add(new StateRecord(entry.get(0).asText(), Instant.parse(entry.get(1).asText()),
+                        entry.get(2).asText()));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException corrupt) {
+                history.add(new StateRecord("Unreadable", Instant.EPOCH, line));
+            }
+        }
+        return history;
+    }
+
+    static OffsetDateTime time(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static String fit(String text) {
+        return fit(text, MOST_CHARS);
+    }
+
+    private static String fit(String text, int most) {
+        if (text == null || text.length() <= most) {
+            return text;
+        }
+        String marker = "... [cut: " + text.length() + " characters]";
+        return text.substring(0, most - marker.length()) + marker;
+    }
+
+    static String finalStates() {
+        return FINAL_STATES;
+    }
+
+    /** Marks this process's unfinished runs Crashed, forgets this process, and closes the pool. */
+    @Override
+    public void close() {
+        if (data.isClosed()) {
+            return;
+        }
+        try {
+            owners.close();
+        } finally {
+            data.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SqlRunStore[" + where + "]";
+    }
+}
