@@ -1,0 +1,134 @@
+package io.loomflow.store.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.loomflow.Engine;
+import io.loomflow.Flow;
+import io.loomflow.store.RunQuery;
+import io.loomflow.store.RunRecord;
+import io.loomflow.store.RunRecorder;
+import io.loomflow.store.RunStore;
+import io.loomflow.store.RunStoreException;
+import io.loomflow.store.contract.Postgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Versioned migrations: a newer build migrates an older store, an older build refuses a newer one. */
+class SchemaTest {
+
+    @RegisterExtension
+    static final Postgres POSTGRES = new Postgres();
+
+    @TempDir
+    Path directory;
+
+    private String h2Url() {
+        return "jdbc:h2:file:" + directory.resolve("history").toAbsolutePath() + ";AUTO_SERVER=TRUE";
+    }
+
+    private static Flyway flyway(String url, String user, String... locations) {
+        return Flyway.configure(SchemaTest.class.getClassLoader()).dataSource(url, user, "").locations(locations)
+                .table(Schema.HISTORY_TABLE).load();
+    }
+
+    @Test
+    void theSchemaVersionIsTheNewestMigrationOfEachDialect() throws Exception {
+        for (String dialect : new String[] {"h2", "postgresql"}) {
+            try (Stream<Path> files = Files.list(Path.of("src/main/resources/io/loomflow/store/migration", dialect))) {
+                assertThat(files.map(f -> f.getFileName().toString()).map(n -> Integer.parseInt(n.substring(1, n.indexOf("__"))))
+                        .max(Integer::compare)).as(dialect).contains(Schema.VERSION);
+            }
+        }
+    }
+
+    @Test
+    void aNewerBuildMigratesAnEmbeddedStoreOfVersion1AndKeepsItsRuns() throws Exception {
+        aNewerBuildMigratesAStoreOfVersion1(h2Url(), "sa", "h2", () -> RunStore.embedded(directory));
+    }
+
+    @Test
+    void aNewerBuildMigratesAPostgresStoreOfVersion1AndKeepsItsRuns() throws Exception {
+        dropTables();
+        aNewerBuildMigratesAStoreOfVersion1(POSTGRES.url(), "postgres", "postgresql", () -> RunStore.open(POSTGRES.url()));
+    }
+
+    private void aNewerBuildMigratesAStoreOfVersion1(String url, String user, String dialect, Opener opener) throws Exception {
+        Flyway.configure(SchemaTest.class.getClassLoader()).dataSource(url, user, "")
+                .locations("classpath:io/loomflow/store/migration/" + dialect).table(Schema.HISTORY_TABLE).target("1")
+                .load().migrate();
+        UUID old = UUID.randomUUID();
+        try (Connection connection = DriverManager.getConnection(url, user, "");
+             Statement statement = connection.createStatement()) {
+            statement.execute("INSERT INTO lf_run (id, root_id, name, kind, parameters, state, created_at, history) VALUES ('"
+                    + old + "', '" + old + "', 'old', 'FLOW', 'null', 'Completed', TIMESTAMP WITH TIME ZONE"
+                    + " '2026-01-01 00:00:00+00', '[\"Scheduled\",\"2026-01-01T00:00:00Z\",\"\"]\n"
+                    + "[\"Completed\",\"2026-01-01T00:00:01Z\",\"\"]\n')");
+        }
+        try (Engine engine = Engine.builder().listener(RunRecorder.to(opener.open())).build()) {
+            engine.run(Flow.named("new", (String s) -> s + "!"), "hi");
+        }
+        try (RunStore store = opener.open()) {
+            assertThat(store.runs(RunQuery.all())).extracting(RunRecord::name).containsExactly("new", "old");
+            assertThat(store.run(old).orElseThrow().history()).hasSize(2);
+        }
+        try (Connection connection = DriverManager.getConnection(url, user, "");
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT \"version\" FROM \"" + Schema.HISTORY_TABLE
+                     + "\" WHERE \"success\" AND \"version\" IS NOT NULL ORDER BY \"installed_rank\"")) {
+            assertThat(rows.next() && rows.getString(1).equals("1") && rows.next() && rows.getString(1).equals("2")).isTrue();
+        }
+    }
+
+    @Test
+    void anOlderBuildRefusesAnEmbeddedStoreANewerOneWroteAndLeavesItAlone() throws Exception {
+        anOlderBuildRefusesAStoreANewerOneWrote(h2Url(), "sa", "h2", () -> RunStore.embedded(directory));
+    }
+
+    @Test
+    void anOlderBuildRefusesAPostgresStoreANewerOneWroteAndLeavesItAlone() throws Exception {
+        dropTables();
+        anOlderBuildRefusesAStoreANewerOneWrote(POSTGRES.url(), "postgres", "postgresql", () -> RunStore.open(POSTGRES.url()));
+    }
+
+    private void anOlderBuildRefusesAStoreANewerOneWrote(String url, String user, String dialect, Opener opener)
+            throws Exception {
+        try (Engine engine = Engine.builder().listener(RunRecorder.to(opener.open())).build()) {
+            engine.run(Flow.named("kept", (String s) -> s), "x");
+        }
+        flyway(url, user, "classpath:io/loomflow/store/migration/" + dialect, "classpath:io/loomflow/store/future/" + dialect)
+                .migrate();
+
+        assertThatThrownBy(opener::open).isInstanceOf(RunStoreException.class)
+                .hasMessageContaining("was written by a newer Loomflow (schema version 3; this one knows up to 2)")
+                .hasMessageContaining("upgrade Loomflow");
+
+        try (Connection connection = DriverManager.getConnection(url, user, "");
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT name FROM lf_run")) {
+            assertThat(rows.next()).isTrue();
+            assertThat(rows.getString(1)).isEqualTo("kept");
+        }
+    }
+
+    private static void dropTables() throws Exception {
+        try (Connection connection = POSTGRES.connect(); Statement statement = connection.createStatement()) {
+            statement.execute("DROP TABLE IF EXISTS lf_log, lf_run, lf_owner, lf_future, lf_schema_history");
+        }
+    }
+
+    @FunctionalInterface
+    private interface Opener {
+        RunStore open();
+    }
+}
