@@ -19,4 +19,6 @@ module io.loomflow.store {
     // Flyway finds the migrations by scanning this module's resources.
     opens io.loomflow.store.migration.h2;
     opens io.loomflow.store.migration.postgresql;
+    // Flyway creates its logger, FlywayLog, by name.
+    opens io.loomflow.store.internal to flyway.core;
 }

@@ -38,8 +38,11 @@ final class Schema {
                     .dataSource(data)
                     .locations("classpath:io/loomflow/store/migration/" + dialect.folder())
                     .table(HISTORY_TABLE)
-                    // Flyway logs through java.util.logging, like the rest of Loomflow, never to stdout.
-                    .loggers("org.flywaydb.core.internal.logging.javautil.JavaUtilLogCreator")
+                    .loggers(FlywayLog.class.getName())
+                    // A schema the application shares with us (tables without our lf_ prefix) is fine:
+                    // it is baselined at 0 and our migrations apply on top.
+                    .baselineOnMigrate(true)
+                    .baselineVersion("0")
                     .load()
                     .migrate();
         } catch (FlywayException failed) {

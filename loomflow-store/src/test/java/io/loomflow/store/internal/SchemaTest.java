@@ -91,6 +91,21 @@ class SchemaTest {
     }
 
     @Test
+    void aStoreSharesASchemaWithTheApplicationsOwnTables() throws Exception {
+        dropTables();
+        try (Connection connection = POSTGRES.connect(); Statement statement = connection.createStatement()) {
+            statement.execute("DROP TABLE IF EXISTS customer");
+            statement.execute("CREATE TABLE customer (id INTEGER PRIMARY KEY)");
+        }
+        try (Engine engine = Engine.builder().listener(RunRecorder.to(RunStore.open(POSTGRES.url()))).build()) {
+            engine.run(Flow.named("beside", (String s) -> s), "x");
+        }
+        try (RunStore store = RunStore.open(POSTGRES.url())) {
+            assertThat(store.runs(RunQuery.all())).extracting(RunRecord::name).containsExactly("beside");
+        }
+    }
+
+    @Test
     void anOlderBuildRefusesAnEmbeddedStoreANewerOneWroteAndLeavesItAlone() throws Exception {
         anOlderBuildRefusesAStoreANewerOneWrote(h2Url(), "sa", "h2", () -> RunStore.embedded(directory));
     }
@@ -123,7 +138,7 @@ class SchemaTest {
 
     private static void dropTables() throws Exception {
         try (Connection connection = POSTGRES.connect(); Statement statement = connection.createStatement()) {
-            statement.execute("DROP TABLE IF EXISTS lf_log, lf_run, lf_owner, lf_future, lf_schema_history");
+            statement.execute("DROP TABLE IF EXISTS lf_log, lf_run, lf_owner, lf_future, lf_schema_history, customer");
         }
     }
 
