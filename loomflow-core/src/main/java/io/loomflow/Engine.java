@@ -1,6 +1,7 @@
 package io.loomflow;
 
 import io.loomflow.spi.NonBlockingThreadDetector;
+import io.loomflow.spi.ResultStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,7 +28,7 @@ import java.util.concurrent.ThreadFactory;
  * <p><b>Closing</b> ({@link #close()}): stop admitting runs; let runs in flight finish within the
  * grace period; cancel the rest and wait for them (up to a second grace period, after which a run
  * whose code ignores cancellation is recorded {@link State.Crashed}); close resources in reverse
- * order of opening; close the listeners (flush); return. Grace periods are wall-clock time, whatever
+ * order of opening; close the result store; close the listeners (flush); return. Grace periods are wall-clock time, whatever
  * clock the engine was given. Idempotent and safe from any thread,
  * except from inside one of the engine's own runs, where it fails instead of waiting for itself.
  *
@@ -117,6 +118,50 @@ public interface Engine extends AutoCloseable {
     <I, R> R run(Task<I, R> task, I input);
 
     /**
+     * Runs a flow again after a run of it failed (or was cancelled or lost), reusing the results
+     * that run persisted: the tasks marked {@link Task#withPersistedResult()} (or cached with
+     * {@link Task#withCache(Cache)}) whose result is found for the same input end
+     * {@link State.Cached} without running; the others, the one that failed among them, run again.
+     * Blocks like {@link #run(Flow, Object)}.
+     *
+     * <p>The new run is a root run with an id of its own, even when called inside a run. Its
+     * results are persisted in the scope of the run it resumes, so resuming it in turn still reuses
+     * everything the earlier runs persisted. The caller supplies the parameters, normally those of
+     * the earlier run (the run history records them); a run of which nothing was persisted simply
+     * runs everything again.
+     * {@snippet :
+     * try (Engine engine = Engine.builder().results(ResultStores.directory(Path.of(".loomflow/results"))).build()) {
+     *     Report report = engine.resume(reportFlow, failedRunId, params);
+     * }
+     * }
+     *
+     * @param flow the flow, normally the one the earlier run ran
+     * @param runId the id of the earlier root run
+     * @param params the parameters
+     * @param <P> the parameter type
+     * @param <R> the result type
+     * @return the flow's result
+     * @throws IllegalStateException if the engine has no result store ({@link Builder#results})
+     * @throws EngineClosedException if the engine is closed
+     * @throws RunCancelledException if the run was cancelled, or the calling thread was interrupted
+     */
+    <P, R> R resume(Flow<P, R> flow, UUID runId, P params);
+
+    /**
+     * Starts a resume of an earlier run (see {@link #resume(Flow, UUID, Object)}) and returns at
+     * once; never blocks. Cancelling the future cancels the run.
+     *
+     * @param flow the flow, normally the one the earlier run ran
+     * @param runId the id of the earlier root run
+     * @param params the parameters
+     * @param <P> the parameter type
+     * @param <R> the result type
+     * @return a future completed with the result, or exactly the error the flow threw
+     * @throws IllegalStateException if the engine has no result store ({@link Builder#results})
+     */
+    <P, R> CompletableFuture<R> resumeAsync(Flow<P, R> flow, UUID runId, P params);
+
+    /**
      * Cancels the run with this id, and every run below it, if it belongs to this engine and has
      * not ended.
      *
@@ -161,6 +206,7 @@ public interface Engine extends AutoCloseable {
         private final List<NonBlockingThreadDetector> detectors = new ArrayList<>();
         private Duration shutdownGrace = Duration.ofSeconds(10);
         private Duration cancelGrace = Duration.ofSeconds(5);
+        private ResultStore results;
 
         private Builder() {
         }
@@ -259,6 +305,21 @@ public interface Engine extends AutoCloseable {
             return this;
         }
 
+        /**
+         * Sets where the results of tasks that cache or persist them are kept (default: nowhere, and
+         * such tasks simply run; {@link Engine#resume(Flow, UUID, Object)} needs a store). The engine
+         * closes the store after its last run. {@code io.loomflow.store.ResultStores.directory(path)}
+         * keeps them as JSON files.
+         *
+         * @param store the store
+         * @return this builder
+         */
+        public Builder results(ResultStore store) {
+            this.results = Objects.requireNonNull(store,
+                    "result store must not be null; leave it unset for an engine that stores no results");
+            return this;
+        }
+
         private static Duration nonNegative(String what, Duration value) {
             Objects.requireNonNull(value, () -> what + " must not be null");
             if (value.isNegative()) {
@@ -276,7 +337,7 @@ public interface Engine extends AutoCloseable {
             ThreadFactory factory = threadFactory != null ? threadFactory
                     : Thread.ofVirtual().name("loomflow-" + name + "-", 1).factory();
             return new EngineImpl(name, clock, factory, Map.copyOf(limits), List.copyOf(listeners),
-                    shutdownGrace, cancelGrace, BlockingCheck.of(detectors));
+                    shutdownGrace, cancelGrace, BlockingCheck.of(detectors), results);
         }
     }
 }

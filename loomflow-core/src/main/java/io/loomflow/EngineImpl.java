@@ -2,6 +2,7 @@ package io.loomflow;
 
 import io.loomflow.internal.Limit;
 import io.loomflow.internal.RunIds;
+import io.loomflow.spi.ResultStore;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +39,7 @@ final class EngineImpl implements Engine {
     private final Duration shutdownGrace;
     private final Duration cancelGrace;
     private final BlockingCheck blockingCheck;
+    private final ResultStore results; // or null
 
     private final ConcurrentHashMap<String, Limit> limits = new ConcurrentHashMap<>();
     private final ResourceRegistry resources = new ResourceRegistry(this);
@@ -58,7 +60,7 @@ final class EngineImpl implements Engine {
 
     EngineImpl(String name, TimeSource clock, ThreadFactory threadFactory, Map<String, Integer> configuredLimits,
                List<EventListener> ownedListeners, Duration shutdownGrace, Duration cancelGrace,
-               BlockingCheck blockingCheck) {
+               BlockingCheck blockingCheck, ResultStore results) {
         this.name = name;
         this.clock = clock;
         this.threadFactory = threadFactory;
@@ -67,6 +69,7 @@ final class EngineImpl implements Engine {
         this.shutdownGrace = shutdownGrace;
         this.cancelGrace = cancelGrace;
         this.blockingCheck = blockingCheck;
+        this.results = results;
         this.listeners.addAll(ownedListeners);
     }
 
@@ -96,6 +99,11 @@ final class EngineImpl implements Engine {
         return blockingCheck;
     }
 
+    /** The result store, or null if the engine has none. */
+    ResultStore results() {
+        return results;
+    }
+
     @Override
     public String name() {
         return name;
@@ -121,6 +129,35 @@ final class EngineImpl implements Engine {
     @Override
     public <I, R> R run(Task<I, R> task, I input) {
         return cast(run(Objects.requireNonNull(task, "task").spec(), input));
+    }
+
+    @Override
+    public <P, R> R resume(Flow<P, R> flow, UUID runId, P params) {
+        RunSpec spec = Objects.requireNonNull(flow, "flow").spec();
+        checkResumable(spec, runId);
+        blockingCheck.beforeRun(spec);
+        RunNode node = start(null, spec, params, runId);
+        if (node.awaitDoneInterruptiblyOrCancel()) {
+            Thread.currentThread().interrupt();
+        }
+        return cast(node.report());
+    }
+
+    @Override
+    public <P, R> CompletableFuture<R> resumeAsync(Flow<P, R> flow, UUID runId, P params) {
+        RunSpec spec = Objects.requireNonNull(flow, "flow").spec();
+        checkResumable(spec, runId);
+        return cast(start(null, spec, params, runId).future());
+    }
+
+    private void checkResumable(RunSpec spec, UUID runId) {
+        Objects.requireNonNull(runId, () -> "resuming " + spec.describe() + " needs the id of the run to resume,"
+                + " not null");
+        if (results == null) {
+            throw new IllegalStateException("engine '" + name + "' cannot resume " + spec.describe() + " (run "
+                    + runId + "): it has no result store, so no results were persisted to reuse; build the engine"
+                    + " with Engine.builder().results(store), and mark the tasks to reuse withPersistedResult()");
+        }
     }
 
     /** Runs to the end: a child of the current run of this engine, or a root run. */
@@ -166,7 +203,12 @@ final class EngineImpl implements Engine {
     }
 
     private RunNode start(RunNode parent, RunSpec spec, Object input) {
-        RunNode node = newNode(parent, spec, input);
+        return start(parent, spec, input, null);
+    }
+
+    /** Starts a run; a root run with {@code resumeOf} reuses the results persisted by that run. */
+    private RunNode start(RunNode parent, RunSpec spec, Object input, UUID resumeOf) {
+        RunNode node = newNode(parent, spec, input, null, -1, resumeOf);
         try {
             startThread(node::executeBound);
         } catch (RuntimeException | Error refused) {
@@ -178,14 +220,10 @@ final class EngineImpl implements Engine {
 
     /** A run of one item of a map, executed by the map's worker. */
     RunNode newItem(RunNode parent, RunSpec spec, Object input, MapGroup group, int index) {
-        return newNode(parent, spec, input, group, index);
+        return newNode(parent, spec, input, group, index, null);
     }
 
-    private RunNode newNode(RunNode parent, RunSpec spec, Object input) {
-        return newNode(parent, spec, input, null, -1);
-    }
-
-    private RunNode newNode(RunNode parent, RunSpec spec, Object input, MapGroup group, int index) {
+    private RunNode newNode(RunNode parent, RunSpec spec, Object input, MapGroup group, int index, UUID resumeOf) {
         boolean ownedByParentScope = group == null;
         if (parent == null) {
             admitRoot(spec);
@@ -193,7 +231,7 @@ final class EngineImpl implements Engine {
         var ownerScope = parent != null && ownedByParentScope ? parent.childScope() : null;
         Instant now = clock.now();
         RunNode node = new RunNode(this, spec, parent, input, ownerScope, group, index,
-                RunIds.next(now.toEpochMilli()), now);
+                RunIds.next(now.toEpochMilli()), now, resumeOf);
         if (parent == null) {
             roots.add(node);
             if (phase != Phase.OPEN) { // close() began between the check above and now
@@ -432,6 +470,14 @@ final class EngineImpl implements Engine {
             }
         }
         resources.closeAll();
+        if (results != null) {
+            try {
+                results.close();
+            } catch (RuntimeException | Error failure) {
+                Loggers.engine().log(Level.WARNING, "result store " + results + " of engine '" + name + "' failed to close",
+                        failure);
+            }
+        }
         List<EventListener> reversed = new ArrayList<>(ownedListeners);
         java.util.Collections.reverse(reversed);
         for (EventListener listener : reversed) {

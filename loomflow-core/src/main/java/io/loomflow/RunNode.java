@@ -34,6 +34,9 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
     private final StructuredScope<Cancellation> ownerScope;
     private final MapGroup group; // the map this run is an item of, or null
     private final int itemIndex;
+    private final UUID resumeOf; // for a root run started by Engine.resume: the run it resumes; else null
+    /** Root runs only: the scope of the results its tasks persist (its own id, unless it is a resume). */
+    private volatile UUID resultScope;
 
     // Guarded by this.
     private State state;
@@ -62,13 +65,15 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
     private final CountDownLatch ended = new CountDownLatch(1);
 
     RunNode(EngineImpl engine, RunSpec spec, RunNode parent, Object input, StructuredScope<Cancellation> ownerScope,
-            MapGroup group, int itemIndex, UUID id, Instant createdAt) {
+            MapGroup group, int itemIndex, UUID id, Instant createdAt, UUID resumeOf) {
         this.engine = engine;
         this.spec = spec;
         this.parent = parent;
         this.ownerScope = ownerScope;
         this.group = group;
         this.itemIndex = itemIndex;
+        this.resumeOf = resumeOf;
+        this.resultScope = id;
         this.info = new RunInfo(id, parent == null ? null : parent.info.id(), parent == null ? id : parent.info.rootId(),
                 spec.name(), spec.kind(), input, createdAt);
     }
@@ -87,6 +92,24 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
 
     RunNode parent() {
         return parent;
+    }
+
+    private RunNode root() {
+        RunNode root = this;
+        while (root.parent != null) {
+            root = root.parent;
+        }
+        return root;
+    }
+
+    /** The scope of the results persisted in this run's tree. */
+    UUID resultScope() {
+        return root().resultScope;
+    }
+
+    /** Whether this run's tree was started by Engine.resume, so persisted results are looked up. */
+    boolean isInResumedRun() {
+        return root().resumeOf != null;
     }
 
     // ---- lifecycle, driven by the engine ----
@@ -108,6 +131,21 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
         }
         Limit limit = null;
         try {
+            if (resumeOf != null) {
+                resultScope = StoredResults.scopeOfResumed(engine, this, resumeOf);
+            }
+            StoredResults stored = StoredResults.of(engine, this);
+            if (stored != null) {
+                State.Cached cached = stored.lookup();
+                if (isStopRequested()) {
+                    finishCancelled();
+                    return;
+                }
+                if (cached != null) {
+                    finish(cached, cached.result(), null);
+                    return;
+                }
+            }
             limit = acquireLimit();
             for (int number = 1; ; number++) {
                 if (!beginAttempt(number)) {
@@ -140,6 +178,9 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
                     return;
                 }
                 if (failure == null) {
+                    if (stored != null) {
+                        stored.save(value);
+                    }
                     finish(new State.Completed(value), value, null);
                     return;
                 }
@@ -468,6 +509,7 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
         }
         return switch (end) {
             case State.Completed completed -> value;
+            case State.Cached cached -> value;
             case State.Failed failed -> throw Exceptions.rethrow(failure);
             case State.Cancelled cancelled -> throw why != null && why.siblingFailure() != null
                     ? Exceptions.rethrow(why.siblingFailure())
@@ -495,6 +537,7 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
     synchronized Outcome<Object> outcomeNow() {
         return switch (state) {
             case State.Completed completed -> new Outcome.Success<>(result);
+            case State.Cached cached -> new Outcome.Success<>(result);
             case State.Failed failed -> new Outcome.Failure<>(error);
             case State.Cancelled cancelled -> new Outcome.Cancelled<>(cancelled.reason());
             case State.Crashed crashed -> new Outcome.Failure<>(new LoomflowException(describe() + " was lost: "

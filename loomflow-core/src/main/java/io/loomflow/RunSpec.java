@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /** What a {@link Flow} or {@link Task} is: its name, body and options. Immutable. */
 record RunSpec(RunInfo.Kind kind, String name, CheckedFunction<Object, Object> body, Retry retry, Duration timeout,
-               String limit, int limitSize, FailurePolicy failurePolicy) {
+               String limit, int limitSize, FailurePolicy failurePolicy, ResultPolicy results) {
 
     @SuppressWarnings("unchecked")
     static RunSpec of(RunInfo.Kind kind, String name, CheckedFunction<?, ?> body) {
@@ -14,7 +14,7 @@ record RunSpec(RunInfo.Kind kind, String name, CheckedFunction<Object, Object> b
         Objects.requireNonNull(body, () -> what + " '" + name + "' needs a function; pass a lambda such as"
                 + " (String id) -> load(id)");
         return new RunSpec(kind, name, (CheckedFunction<Object, Object>) body, Retry.none(), null, null, 0,
-                FailurePolicy.CANCEL_SIBLINGS);
+                FailurePolicy.CANCEL_SIBLINGS, ResultPolicy.NONE);
     }
 
     /** How messages name this definition: {@code task 'fetch'}. */
@@ -24,7 +24,7 @@ record RunSpec(RunInfo.Kind kind, String name, CheckedFunction<Object, Object> b
 
     RunSpec withRetry(Retry newRetry) {
         Objects.requireNonNull(newRetry, () -> describe() + ": retry policy must not be null; pass Retry.none() for none");
-        return new RunSpec(kind, name, body, newRetry, timeout, limit, limitSize, failurePolicy);
+        return new RunSpec(kind, name, body, newRetry, timeout, limit, limitSize, failurePolicy, results);
     }
 
     RunSpec withTimeout(Duration newTimeout) {
@@ -33,7 +33,7 @@ record RunSpec(RunInfo.Kind kind, String name, CheckedFunction<Object, Object> b
             throw new IllegalArgumentException(describe() + ": timeout was " + newTimeout
                     + "; pass a positive duration, or leave the timeout unset for none");
         }
-        return new RunSpec(kind, name, body, retry, newTimeout, limit, limitSize, failurePolicy);
+        return new RunSpec(kind, name, body, retry, newTimeout, limit, limitSize, failurePolicy, results);
     }
 
     /** Uses the named limit; {@code size} 0 leaves its size to the engine's configuration. */
@@ -43,11 +43,15 @@ record RunSpec(RunInfo.Kind kind, String name, CheckedFunction<Object, Object> b
             throw new IllegalArgumentException(describe() + ": limit '" + newLimit + "' was given " + size
                     + " permits; pass 1 or more");
         }
-        return new RunSpec(kind, name, body, retry, timeout, newLimit, size, failurePolicy);
+        return new RunSpec(kind, name, body, retry, timeout, newLimit, size, failurePolicy, results);
     }
 
     RunSpec withFailurePolicy(FailurePolicy policy) {
         Objects.requireNonNull(policy, () -> describe() + ": failure policy must not be null");
-        return new RunSpec(kind, name, body, retry, timeout, limit, limitSize, policy);
+        return new RunSpec(kind, name, body, retry, timeout, limit, limitSize, policy, results);
+    }
+
+    RunSpec withResults(ResultPolicy policy) {
+        return new RunSpec(kind, name, body, retry, timeout, limit, limitSize, failurePolicy, policy);
     }
 }

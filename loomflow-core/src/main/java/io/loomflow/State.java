@@ -2,16 +2,19 @@ package io.loomflow;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.UUID;
 
 /**
  * The state of a run. Every run starts {@link Scheduled} and ends in exactly one final state:
- * {@link Completed}, {@link Failed}, {@link Cancelled} or {@link Crashed}.
+ * {@link Completed}, {@link Cached}, {@link Failed}, {@link Cancelled} or {@link Crashed}.
  *
  * <p>The legal moves between states are one table ({@link #canMoveTo(State)}); the engine refuses
  * any other move, and each move is published as one {@link Event.StateChange}. A run fails from
- * Scheduled when it cannot start at all (for example, it names a limit no one defined):
+ * Scheduled when it cannot start at all (for example, it names a limit no one defined), and ends
+ * Cached from Scheduled when its result was found in the engine's result store before it took a
+ * permit or ran (see {@link Task#withCache(Cache)}):
  * <pre>
- * Scheduled -> Pending | Running | Failed | Cancelled | Crashed
+ * Scheduled -> Pending | Running | Cached | Failed | Cancelled | Crashed
  * Pending   -> Running | Cancelled | Crashed
  * Running   -> Completed | Failed | Retrying | Cancelled | Crashed
  * Retrying  -> Pending | Running | Cancelled | Crashed
@@ -23,7 +26,7 @@ public sealed interface State {
     /**
      * Tells whether no state can follow this one.
      *
-     * @return {@code true} for Completed, Failed, Cancelled and Crashed
+     * @return {@code true} for Completed, Cached, Failed, Cancelled and Crashed
      */
     default boolean isFinal() {
         return StateTransitions.successors(this).isEmpty();
@@ -88,6 +91,23 @@ public sealed interface State {
      * @param result the result, possibly {@code null}
      */
     record Completed(Object result) implements State {
+    }
+
+    /**
+     * Finished without running: a result stored earlier was reused, from the task's cache or, in a
+     * resumed run, from the run being resumed. Joining or calling the run returns {@code result},
+     * exactly as for {@link Completed}.
+     *
+     * @param result the reused result, possibly {@code null}
+     * @param key the key the result was stored under
+     * @param producedBy the id of the run that produced the result, or {@code null} if the store does
+     *     not know it
+     */
+    record Cached(Object result, String key, UUID producedBy) implements State {
+        /** Checks that the key is present. */
+        public Cached {
+            Objects.requireNonNull(key, "key");
+        }
     }
 
     /**

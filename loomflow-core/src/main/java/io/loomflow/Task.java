@@ -3,6 +3,7 @@ package io.loomflow;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -24,6 +25,13 @@ import java.util.stream.Stream;
  *
  * <p><b>Errors.</b> {@code call} and {@code join} throw exactly what the task's code threw
  * (checked exceptions too, although not declared).
+ *
+ * <p><b>Stored results.</b> A task {@linkplain #withCache(Cache) with a cache} reuses the result of
+ * an earlier run with the same name, version and input; a task {@linkplain #withPersistedResult()
+ * with a persisted result} keeps its result so that {@link Engine#resume(Flow, java.util.UUID,
+ * Object)} can reuse it. A run that reuses a result ends {@link State.Cached} without running. Both
+ * need an engine with a {@link io.loomflow.spi.ResultStore} ({@link Engine.Builder#results}); on
+ * an engine without one, such tasks simply run.
  *
  * @param <I> the input type
  * @param <R> the result type
@@ -110,6 +118,73 @@ public final class Task<I, R> {
                     + " permits; pass 1 or more");
         }
         return new Task<>(spec.withLimit(limit, permits));
+    }
+
+    /**
+     * Returns a copy that caches its results, which never expire; the same as
+     * {@code withCache(Cache.forever())}.
+     *
+     * @return the changed copy
+     * @see #withCache(Cache)
+     */
+    public Task<I, R> withCache() {
+        return withCache(Cache.forever());
+    }
+
+    /**
+     * Returns a copy that reuses results across runs: before a run takes a limit permit or runs, the
+     * engine looks for a result stored under the key made of the task's name, the cache's version
+     * and the input (see {@link Cache}); if one is found and has not expired on the engine's clock,
+     * the run ends {@link State.Cached} with it and the task's code is not called. Otherwise the
+     * task runs, and its result is stored when it completes, expiring after the cache's expiry.
+     *
+     * <p>Needs an engine with a result store ({@link Engine.Builder#results}); on an engine without
+     * one the task simply runs. A store that fails, an input that cannot be keyed, or a result that
+     * cannot be stored or read back is logged and never fails the run: the task runs instead.
+     *
+     * @param cache the version and expiry
+     * @return the changed copy
+     */
+    public Task<I, R> withCache(Cache cache) {
+        Objects.requireNonNull(cache, () -> spec.describe() + ": cache must not be null; pass Cache.forever() or"
+                + " Cache.expiringAfter(duration)");
+        return new Task<>(spec.withResults(spec.results().withCache(cache)));
+    }
+
+    /**
+     * Returns a copy whose input key, part of the keys of its cached and persisted results, is
+     * computed by {@code key} instead of the engine's result store (which hashes the input's JSON).
+     * Use it when the input cannot be written as JSON, or when only part of it decides the result.
+     * It takes effect together with {@link #withCache(Cache)} or {@link #withPersistedResult()}.
+     *
+     * <p>{@code key} is called on the run's thread before the lookup; it must return the same text
+     * for inputs that give the same result, and never {@code null}. If it throws or returns
+     * {@code null}, that run neither looks up nor stores its result, and the engine logs why.
+     *
+     * @param key computes the key of an input
+     * @return the changed copy
+     */
+    @SuppressWarnings("unchecked")
+    public Task<I, R> withCacheKey(Function<? super I, String> key) {
+        Objects.requireNonNull(key, () -> spec.describe() + ": cache key function must not be null; pass a function"
+                + " such as (Request r) -> r.url()");
+        return new Task<>(spec.withResults(spec.results().withKey((Function<Object, String>) key)));
+    }
+
+    /**
+     * Returns a copy that persists its results for resume, without reusing them across runs: each
+     * completed run stores its result under its flow run's scope, and when that flow run is resumed
+     * ({@link Engine#resume(Flow, java.util.UUID, Object)}) a run of this task with the same input
+     * ends {@link State.Cached} with the stored result instead of running again. Persisted results
+     * do not expire.
+     *
+     * <p>Needs an engine with a result store ({@link Engine.Builder#results}); failures of the
+     * store are logged, never fatal, as for {@link #withCache(Cache)}.
+     *
+     * @return the changed copy
+     */
+    public Task<I, R> withPersistedResult() {
+        return new Task<>(spec.withResults(spec.results().withPersisted()));
     }
 
     /**

@@ -20,19 +20,21 @@ class StateTransitionsTest {
     private static final State RUNNING = new State.Running(1);
     private static final State RETRYING = new State.Retrying(1, Duration.ofSeconds(1), new RuntimeException("x"));
     private static final State COMPLETED = new State.Completed("r");
+    private static final State CACHED = new State.Cached("r", "task/1/input:abc", null);
     private static final State FAILED = new State.Failed(new RuntimeException("x"));
     private static final State CANCELLED = new State.Cancelled("why");
     private static final State CRASHED = new State.Crashed("why");
-    private static final List<State> ALL = List.of(SCHEDULED, PENDING, RUNNING, RETRYING, COMPLETED, FAILED,
+    private static final List<State> ALL = List.of(SCHEDULED, PENDING, RUNNING, RETRYING, COMPLETED, CACHED, FAILED,
             CANCELLED, CRASHED);
 
     /** The table, written out once more, independently of the implementation. */
     private static final Map<String, Set<String>> EXPECTED = Map.of(
-            "Scheduled", Set.of("Pending", "Running", "Failed", "Cancelled", "Crashed"),
+            "Scheduled", Set.of("Pending", "Running", "Cached", "Failed", "Cancelled", "Crashed"),
             "Pending", Set.of("Running", "Cancelled", "Crashed"),
             "Running", Set.of("Completed", "Failed", "Retrying", "Cancelled", "Crashed"),
             "Retrying", Set.of("Pending", "Running", "Cancelled", "Crashed"),
             "Completed", Set.of(),
+            "Cached", Set.of(),
             "Failed", Set.of(),
             "Cancelled", Set.of(),
             "Crashed", Set.of());
@@ -46,9 +48,9 @@ class StateTransitionsTest {
     }
 
     @Test
-    void exactlyTheFourEndingsAreFinal() {
+    void exactlyTheFiveEndingsAreFinal() {
         Set<String> finals = ALL.stream().filter(State::isFinal).map(State::label).collect(Collectors.toSet());
-        assertThat(finals).containsExactlyInAnyOrder("Completed", "Failed", "Cancelled", "Crashed");
+        assertThat(finals).containsExactlyInAnyOrder("Completed", "Cached", "Failed", "Cancelled", "Crashed");
     }
 
     @Test

@@ -41,11 +41,11 @@ public record RunRecord(UUID id, UUID parentId, UUID rootId, String name, RunInf
     /**
      * Tells whether the run has ended.
      *
-     * @return {@code true} for Completed, Failed, Cancelled and Crashed
+     * @return {@code true} for Completed, Cached, Failed, Cancelled and Crashed
      */
     public boolean isFinal() {
         return switch (state) {
-            case "Completed", "Failed", "Cancelled", "Crashed" -> true;
+            case "Completed", "Cached", "Failed", "Cancelled", "Crashed" -> true;
             default -> false;
         };
     }
@@ -53,7 +53,7 @@ public record RunRecord(UUID id, UUID parentId, UUID rootId, String name, RunInf
     /**
      * How long the run took, from its first Running to its final state.
      *
-     * @return the duration, or empty if it never ran or has not ended
+     * @return the duration, or empty if it never ran (a Cached run, for one) or has not ended
      */
     public Optional<Duration> duration() {
         if (!isFinal()) {

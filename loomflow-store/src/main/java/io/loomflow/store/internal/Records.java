@@ -29,6 +29,8 @@ public final class Records {
             case State.Retrying retrying -> "attempt " + retrying.failedAttempt() + " failed with " + retrying.error()
                     + "; next in " + retrying.delay();
             case State.Completed c -> "";
+            case State.Cached cached -> "reused " + cached.key()
+                    + (cached.producedBy() == null ? "" : " from run " + cached.producedBy());
             case State.Failed failed -> String.valueOf(failed.error());
             case State.Cancelled cancelled -> cancelled.reason();
             case State.Crashed crashed -> crashed.reason();

@@ -1,0 +1,51 @@
+package io.loomflow.store;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/** Collects what one logger writes while open (System.Logger goes to java.util.logging in tests). */
+final class CapturedLogs implements AutoCloseable {
+
+    private final Logger logger;
+    private final List<LogRecord> records = new CopyOnWriteArrayList<>();
+    private final Handler handler = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            records.add(record);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    private CapturedLogs(String name) {
+        this.logger = Logger.getLogger(name);
+        handler.setLevel(Level.ALL);
+        logger.addHandler(handler);
+    }
+
+    static CapturedLogs of(String loggerName) {
+        return new CapturedLogs(loggerName);
+    }
+
+    /** The messages at WARNING or above, each followed by its exception's message if it has one. */
+    List<String> warnings() {
+        return records.stream().filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue())
+                .map(r -> r.getMessage() + (r.getThrown() == null ? "" : " | " + r.getThrown().getMessage()))
+                .toList();
+    }
+
+    @Override
+    public void close() {
+        logger.removeHandler(handler);
+    }
+}
