@@ -12,8 +12,10 @@ import io.loomflow.store.LogRecord;
 import io.loomflow.store.RunQuery;
 import io.loomflow.store.RunRecord;
 import io.loomflow.store.RunRecorder;
+import io.loomflow.store.ResultStores;
 import io.loomflow.store.RunStore;
 import io.loomflow.store.StateRecord;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What every {@link RunStore} must record and answer. Each store's test extends this class and
@@ -50,7 +53,14 @@ public abstract class RunStoreContract {
     private final Task<Integer, Integer> refuse = Task.named("refuse", (Integer i) -> {
         throw new IllegalArgumentException("item " + i + " is refused", new IllegalStateException("the cause"));
     });
+    private final AtomicInteger measured = new AtomicInteger();
+    private final Task<String, Integer> measure = Task.named("measure", (String s) -> {
+        measured.incrementAndGet();
+        return s.length();
+    }).withCache();
     private final Flow<Params, Integer> flow = Flow.named("report", (Params p) -> {
+        measure.call(p.source());
+        measure.call(p.source()); // the second call ends Cached
         int sum = square.map(java.util.stream.IntStream.range(0, p.items()).boxed()).join().stream().mapToInt(i -> i).sum();
         try {
             refuse.call(7);
@@ -60,12 +70,15 @@ public abstract class RunStoreContract {
         return sum;
     });
 
+    @TempDir
+    Path results;
     private RunRecord root;
     private RunStore reopened;
 
     @BeforeEach
     void recordARun() throws Exception {
-        try (Engine engine = Engine.builder().listener(RunRecorder.to(openStore())).build()) {
+        try (Engine engine = Engine.builder().listener(RunRecorder.to(openStore()))
+                .results(ResultStores.directory(results)).build()) {
             assertThat(engine.run(flow, new Params("data/x.csv", 3))).isEqualTo(0 + 1 + 4);
         } // the engine closes the recorder last: everything is written, then the store is closed
         reopened = reopenStore();
@@ -98,7 +111,8 @@ public abstract class RunStoreContract {
     @Test
     void childrenFormTheRunTreeWithRetriesAndFailuresRecorded() {
         List<RunRecord> children = reopened.children(root.id());
-        assertThat(children).extracting(RunRecord::name).containsExactlyInAnyOrder("square", "square", "square", "refuse");
+        assertThat(children).extracting(RunRecord::name).containsExactlyInAnyOrder("measure", "measure", "square", "square", "square",
+                "refuse");
         assertThat(children).allSatisfy(child -> assertThat(child.rootId()).isEqualTo(root.id()));
         RunRecord retried = children.stream().filter(c -> c.parameters().equals("2")).findFirst().orElseThrow();
         assertThat(retried.history()).extracting(StateRecord::state)
@@ -109,6 +123,18 @@ public abstract class RunStoreContract {
         assertThat(refused.error().type()).isEqualTo("java.lang.IllegalArgumentException");
         assertThat(refused.error().message()).isEqualTo("item 7 is refused");
         assertThat(refused.error().stackTrace()).contains("Caused by: java.lang.IllegalStateException: the cause");
+    }
+
+    @Test
+    void aCacheHitIsRecordedAsACachedRunThatNeverRan() {
+        assertThat(measured).hasValue(1);
+        List<RunRecord> measures = reopened.children(root.id()).stream().filter(c -> c.name().equals("measure")).toList();
+        assertThat(measures).extracting(RunRecord::state).containsExactly("Completed", "Cached");
+        RunRecord cached = measures.get(1);
+        assertThat(cached.history()).extracting(StateRecord::state).containsExactly("Scheduled", "Cached");
+        assertThat(cached.history().getLast().detail()).contains("reused").contains(measures.get(0).id().toString());
+        assertThat(cached.isFinal()).isTrue();
+        assertThat(cached.error()).isNull();
     }
 
     @Test
@@ -130,12 +156,13 @@ public abstract class RunStoreContract {
         assertThat(reopened.runs(RunQuery.all().withState("Failed"))).extracting(RunRecord::name).containsExactly("refuse");
         assertThat(reopened.runs(RunQuery.all().withName("square"))).hasSize(3);
         assertThat(reopened.runs(RunQuery.all().withName("square").withLimit(2))).hasSize(2);
-        assertThat(reopened.runs(RunQuery.all())).hasSize(5);
+        assertThat(reopened.runs(RunQuery.all())).hasSize(7);
+        assertThat(reopened.runs(RunQuery.all().withState("Cached"))).extracting(RunRecord::name).containsExactly("measure");
         List<RunRecord> newestFirst = reopened.runs(RunQuery.all());
         for (int i = 1; i < newestFirst.size(); i++) {
             assertThat(newestFirst.get(i - 1).createdAt()).isAfterOrEqualTo(newestFirst.get(i).createdAt());
         }
         assertThat(reopened.runs(RunQuery.all().withState("Running"))).isEmpty();
-        assertThat(Map.of("runs", reopened.runs(RunQuery.all()).size())).containsEntry("runs", 5);
+        assertThat(Map.of("runs", reopened.runs(RunQuery.all()).size())).containsEntry("runs", 7);
     }
 }
