@@ -20,9 +20,12 @@ import java.util.UUID;
  * @param state the label of its latest state
  * @param history every state it entered, in order
  * @param error the error it failed with, or {@code null}
+ * @param result a flow run's result as JSON (or as text when JSON cannot represent it), once it
+ *     completed; {@code null} for task runs (tasks keep results in a result store when asked) and
+ *     unfinished runs
  */
 public record RunRecord(UUID id, UUID parentId, UUID rootId, String name, RunInfo.Kind kind, String parameters,
-                        String state, List<StateRecord> history, ErrorRecord error) {
+                        String state, List<StateRecord> history, ErrorRecord error, String result) {
 
     /** Copies the history. */
     public RunRecord {

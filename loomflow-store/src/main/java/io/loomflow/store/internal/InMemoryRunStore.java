@@ -26,6 +26,7 @@ public final class InMemoryRunStore implements RunStore {
         final String parameters;
         final List<StateRecord> history = new ArrayList<>();
         ErrorRecord error;
+        String result;
 
         Run(RunInfo info) {
             this.info = info;
@@ -34,7 +35,7 @@ public final class InMemoryRunStore implements RunStore {
 
         RunRecord record() {
             return new RunRecord(info.id(), info.parentId(), info.rootId(), info.name(), info.kind(), parameters,
-                    history.getLast().state(), history, error);
+                    history.getLast().state(), history, error, result);
         }
     }
 
@@ -54,6 +55,9 @@ public final class InMemoryRunStore implements RunStore {
                     run.history.add(Records.state(change));
                     if (run.error == null) {
                         run.error = Records.error(change.state());
+                    }
+                    if (run.result == null) {
+                        run.result = Records.result(change);
                     }
                 }
                 case Event.LogLine line -> logs.computeIfAbsent(line.run().id(), id -> new ArrayList<>()).add(Records.log(line));

@@ -37,6 +37,18 @@ public final class Records {
         };
     }
 
+    /** A flow run's result as JSON when it completed (or was cached), or null: tasks' results are not recorded. */
+    public static String result(Event.StateChange change) {
+        if (change.run().kind() != io.loomflow.RunInfo.Kind.FLOW) {
+            return null;
+        }
+        return switch (change.state()) {
+            case State.Completed completed -> parameters(completed.result());
+            case State.Cached cached -> parameters(cached.result());
+            default -> null;
+        };
+    }
+
     /** The error of a failed state, or null. */
     public static ErrorRecord error(State state) {
         return state instanceof State.Failed failed ? ErrorRecord.of(failed.error()) : null;

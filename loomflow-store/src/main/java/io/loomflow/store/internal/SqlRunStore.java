@@ -45,7 +45,7 @@ public final class SqlRunStore implements RunStore {
     /** H2 keeps texts up to this length inline; longer values are cut, with a marker. */
     private static final int MOST_CHARS = 1_000_000;
     private static final String COLUMNS = "id, parent_id, root_id, name, kind, parameters, state, history,"
-            + " error_type, error_message, error_stack";
+            + " error_type, error_message, error_stack, result";
     private static final String FINAL_STATES = "('Completed', 'Failed', 'Cancelled', 'Crashed', 'Cached')";
 
     private final HikariDataSource data;
@@ -124,6 +124,7 @@ public final class SqlRunStore implements RunStore {
         Instant startedAt;
         Instant endedAt;
         ErrorRecord error;
+        String result;
 
         Change(Event.StateChange first) {
             this.info = first.run();
@@ -143,6 +144,9 @@ public final class SqlRunStore implements RunStore {
             }
             if (error == null) {
                 error = Records.error(change.state());
+            }
+            if (result == null) {
+                result = Records.result(change);
             }
         }
     }
@@ -192,14 +196,15 @@ public final class SqlRunStore implements RunStore {
         try (PreparedStatement update = connection.prepareStatement("UPDATE lf_run SET state = ?,"
                 + " started_at = COALESCE(started_at, ?), ended_at = COALESCE(?, ended_at), history = history || ?,"
                 + " error_type = COALESCE(error_type, ?), error_message = COALESCE(error_message, ?),"
-                + " error_stack = COALESCE(error_stack, ?) WHERE id = ?")) {
+                + " error_stack = COALESCE(error_stack, ?), result = COALESCE(result, ?) WHERE id = ?")) {
             for (Change change : updates) {
                 update.setString(1, change.state);
                 update.setObject(2, time(change.startedAt));
                 update.setObject(3, time(change.endedAt));
                 update.setString(4, change.history.toString());
                 setError(update, 5, change.error);
-                update.setObject(8, change.info.id());
+                update.setString(8, fit(change.result));
+                update.setObject(9, change.info.id());
                 update.addBatch();
             }
             return update.executeBatch();
@@ -211,7 +216,7 @@ public final class SqlRunStore implements RunStore {
             return;
         }
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO lf_run (" + COLUMNS
-                + ", created_at, started_at, ended_at, owner_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ", created_at, started_at, ended_at, owner_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (Change change : inserts) {
                 RunInfo info = change.info;
                 insert.setObject(1, info.id());
@@ -223,10 +228,11 @@ public final class SqlRunStore implements RunStore {
                 insert.setString(7, change.state);
                 insert.setString(8, change.history.toString());
                 setError(insert, 9, change.error);
-                insert.setObject(12, time(change.createdAt));
-                insert.setObject(13, time(change.startedAt));
-                insert.setObject(14, time(change.endedAt));
-                insert.setObject(15, owner);
+                insert.setString(12, fit(change.result));
+                insert.setObject(13, time(change.createdAt));
+                insert.setObject(14, time(change.startedAt));
+                insert.setObject(15, time(change.endedAt));
+                insert.setObject(16, owner);
                 insert.addBatch();
             }
             insert.executeBatch();
@@ -337,7 +343,7 @@ public final class SqlRunStore implements RunStore {
         ErrorRecord error = errorType == null ? null : new ErrorRecord(errorType, row.getString(10), row.getString(11));
         return new RunRecord(row.getObject(1, UUID.class), row.getObject(2, UUID.class), row.getObject(3, UUID.class),
                 row.getString(4), RunInfo.Kind.valueOf(row.getString(5)), row.getString(6), row.getString(7),
-                history(row.getString(8)), error);
+                history(row.getString(8)), error, row.getString(12));
     }
 
     /** One history entry as a line of JSON: {@code ["Running","2026-...Z","attempt 1"]}. */

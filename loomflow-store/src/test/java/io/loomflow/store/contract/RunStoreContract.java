@@ -104,6 +104,7 @@ public abstract class RunStoreContract {
         assertThat(root.history()).extracting(StateRecord::state).containsExactly("Scheduled", "Running", "Completed");
         assertThat(root.state()).isEqualTo("Completed");
         assertThat(root.error()).isNull();
+        assertThat(root.result()).isEqualTo("5");
         assertThat(root.duration()).isPresent();
         assertThat(reopened.run(root.id())).contains(root);
     }
@@ -120,6 +121,7 @@ public abstract class RunStoreContract {
         assertThat(retried.history().get(2).detail()).contains("attempt 1 failed with java.io.IOException: transient failure on 2");
         RunRecord refused = children.stream().filter(c -> c.name().equals("refuse")).findFirst().orElseThrow();
         assertThat(refused.state()).isEqualTo("Failed");
+        assertThat(children).allSatisfy(child -> assertThat(child.result()).as("task results are not recorded").isNull());
         assertThat(refused.error().type()).isEqualTo("java.lang.IllegalArgumentException");
         assertThat(refused.error().message()).isEqualTo("item 7 is refused");
         assertThat(refused.error().stackTrace()).contains("Caused by: java.lang.IllegalStateException: the cause");

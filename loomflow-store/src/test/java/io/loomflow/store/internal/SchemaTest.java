@@ -86,7 +86,8 @@ class SchemaTest {
              Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery("SELECT \"version\" FROM \"" + Schema.HISTORY_TABLE
                      + "\" WHERE \"success\" AND \"version\" IS NOT NULL ORDER BY \"installed_rank\"")) {
-            assertThat(rows.next() && rows.getString(1).equals("1") && rows.next() && rows.getString(1).equals("2")).isTrue();
+            assertThat(rows.next() && rows.getString(1).equals("1") && rows.next() && rows.getString(1).equals("2")
+                    && rows.next() && rows.getString(1).equals("3")).isTrue();
         }
     }
 
@@ -125,7 +126,7 @@ class SchemaTest {
                 .migrate();
 
         assertThatThrownBy(opener::open).isInstanceOf(RunStoreException.class)
-                .hasMessageContaining("was written by a newer Loomflow (schema version 3; this one knows up to 2)")
+                .hasMessageContaining("was written by a newer Loomflow (schema version 4; this one knows up to 3)")
                 .hasMessageContaining("upgrade Loomflow");
 
         try (Connection connection = DriverManager.getConnection(url, user, "");
