@@ -1,8 +1,9 @@
 /**
  * Where other code plugs into Loomflow's core: {@link io.loomflow.spi.NonBlockingThreadDetector}
- * tells the engine which threads must not block.
+ * tells the engine which threads must not block, and {@link io.loomflow.spi.FlowProvider} offers
+ * flows to tools that find them by name.
  *
- * <p>Types here are implemented by libraries and applications and called by the engine; the
- * {@code io.loomflow} package is what applications call.
+ * <p>Types here are implemented by libraries and applications and called by the engine or by tools;
+ * the {@code io.loomflow} package is what applications call.
  */
 package io.loomflow.spi;
