@@ -359,16 +359,16 @@ final class ParameterBinder {
             return "a URI";
         }
         if (raw == Optional.class) {
-            return describe(typeArgument(type, 0)) + ", optional";
+            return describe(typeArgument(type, 0));
         }
         if (raw.isArray()) {
-            return "a list of " + describe(arrayElement(type)) + " (comma-separated or repeated)";
+            return "a list, each " + describe(arrayElement(type)) + "; comma-separated or repeated";
         }
         if (Collection.class.isAssignableFrom(raw)) {
-            return "a list of " + describe(typeArgument(type, 0)) + " (comma-separated or repeated)";
+            return "a list, each " + describe(typeArgument(type, 0)) + "; comma-separated or repeated";
         }
         if (Map.class.isAssignableFrom(raw)) {
-            return "a map to " + describe(typeArgument(type, 1)) + " (one --param NAME.KEY=VALUE per entry)";
+            return "a map, each value " + describe(typeArgument(type, 1)) + "; one NAME.KEY=VALUE per entry";
         }
         if (raw.isRecord()) {
             return "a group: " + parts(raw, "");
