@@ -81,9 +81,9 @@ class HistoryCommandsTest {
 
         assertThat(lines).hasSize(3);
         assertThat(lines.get(0)).matches("boom  Failed  \\d+ ms  " + boomRun
-                + "  io.loomflow.cli.TestFlows\\$DiskFullException: block 7 could not be written");
+                + "  io.loomflow.cli.flows.TestFlows\\$DiskFullException: block 7 could not be written");
         assertThat(lines.get(1)).isEqualTo("  parameters: {\"name\":\"x\"}");
-        assertThat(lines.get(2)).matches("  write  Failed  \\d+ ms  [0-9a-f-]{36}  io.loomflow.cli.TestFlows\\$DiskFullException:"
+        assertThat(lines.get(2)).matches("  write  Failed  \\d+ ms  [0-9a-f-]{36}  io.loomflow.cli.flows.TestFlows\\$DiskFullException:"
                 + " block 7 could not be written");
     }
 
@@ -102,7 +102,7 @@ class HistoryCommandsTest {
     @Test
     void showWithVerbosePrintsTheRecordedStackTraces() {
         assertThat(ok("show", boomRun, "--verbose", "--db", db()).out())
-                .contains("    io.loomflow.cli.TestFlows$DiskFullException: block 7 could not be written")
+                .contains("    io.loomflow.cli.flows.TestFlows$DiskFullException: block 7 could not be written")
                 .contains("Caused by: java.io.IOException: no space left on device");
     }
 

@@ -56,7 +56,7 @@ class ParameterBindingTest {
         Command command = Command.run("flows");
 
         assertThat(command.exitCode()).as(command.toString()).isZero();
-        assertThat(command.out()).contains("typed  (from io.loomflow.cli.TestFlows in ")
+        assertThat(command.out()).contains("typed  (from io.loomflow.cli.flows.TestFlows in ")
                 .contains("  --param count          a whole number (int), required\n")
                 .contains("  --param dryRun         true or false, optional\n")
                 .contains("  --param ids            a list, each a whole number (Integer); comma-separated or repeated, optional\n")
@@ -64,7 +64,7 @@ class ParameterBindingTest {
                 .contains("  --param note           text, optional\n")
                 .contains("  --param limits.KEY     a map, each value a whole number (Integer); one NAME.KEY=VALUE per entry,"
                         + " optional\n")
-                .contains("plain  (from io.loomflow.cli.TestFlows in ")
+                .contains("plain  (from io.loomflow.cli.flows.TestFlows in ")
                 .contains("  no parameters");
     }
 }

@@ -62,11 +62,11 @@ class RunCommandTest {
         assertThat(command.exitCode()).as(command.toString()).isEqualTo(1);
         assertThat(command.out()).containsPattern("boom Failed in \\d+ ms; run [0-9a-f-]{36}");
         String id = command.runId();
-        assertThat(command.err()).startsWith("loomflow: flow 'boom' failed: io.loomflow.cli.TestFlows$DiskFullException:"
+        assertThat(command.err()).startsWith("loomflow: flow 'boom' failed: io.loomflow.cli.flows.TestFlows$DiskFullException:"
                 + " block 7 could not be written\n");
-        assertThat(command.err()).containsPattern("task 'write' \\(run [0-9a-f-]{36}\\): io.loomflow.cli.TestFlows\\$DiskFullException:"
+        assertThat(command.err()).containsPattern("task 'write' \\(run [0-9a-f-]{36}\\): io.loomflow.cli.flows.TestFlows\\$DiskFullException:"
                 + " block 7 could not be written");
-        assertThat(command.err()).contains("flow 'boom' (run " + id + "): io.loomflow.cli.TestFlows$DiskFullException");
+        assertThat(command.err()).contains("flow 'boom' (run " + id + "): io.loomflow.cli.flows.TestFlows$DiskFullException");
         assertThat(command.err()).contains("caused by: java.io.IOException: no space left on device");
         assertThat(command.err()).contains("loomflow show " + id + "; add --verbose for the stack trace");
         assertThat(command.err()).doesNotContain("\tat ");

@@ -1,4 +1,4 @@
-package io.loomflow.cli;
+package io.loomflow.cli.flows;
 
 import io.loomflow.Flow;
 import io.loomflow.RunContext;
@@ -15,6 +15,10 @@ import java.util.stream.IntStream;
 
 /** The flows the tests run through the command, found like any provider: META-INF/services on the class path. */
 public final class TestFlows implements FlowProvider {
+
+    /** Made by {@link java.util.ServiceLoader}. */
+    public TestFlows() {
+    }
 
     /** The parameters of {@code greet}. */
     public record Greeting(String name) {
