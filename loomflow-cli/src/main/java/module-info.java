@@ -16,6 +16,8 @@ module io.loomflow.cli {
     requires com.fasterxml.jackson.datatype.jsr310;
     requires com.fasterxml.jackson.datatype.jdk8;
     requires java.logging;
+    // sun.misc.Signal: Ctrl-C and SIGTERM cancel the run before the JVM begins to shut down.
+    requires jdk.unsupported;
 
     exports io.loomflow.cli;
 

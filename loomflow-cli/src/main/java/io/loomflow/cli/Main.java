@@ -20,8 +20,8 @@ import java.util.Objects;
  *   <li>4: an unexpected error in Loomflow or a flow provider (a bug; {@code --verbose} shows the
  *       stack trace).</li>
  * </ul>
- * A run stopped with Ctrl-C or SIGTERM is cancelled and recorded Cancelled; the process then exits
- * with the JVM's code for the signal (130 or 143).
+ * A run stopped with Ctrl-C or SIGTERM is cancelled and recorded Cancelled, and the process exits
+ * with 130 or 143, as if the signal had killed it; a second signal exits at once.
  *
  * <p>{@link #run(String[], PrintStream, PrintStream)} runs one command in this process, which is
  * how tests and programs that embed the command call it; it is thread-safe in that each call builds

@@ -47,9 +47,9 @@ class StoreUnavailableTest {
 
         Command command = unavailable("runs", "--db", store.toString());
 
-        assertThat(command.err()).isEqualTo("loomflow: the run history at jdbc:h2:file:" + store.toAbsolutePath().resolve("history")
-                + ";AUTO_SERVER=TRUE was written by a newer Loomflow (schema version 99; this one knows up to 2);"
-                + " upgrade Loomflow, or point it at another store\n");
+        assertThat(command.err()).startsWith("loomflow: the run history at jdbc:h2:file:" + store.toAbsolutePath().resolve("history"))
+                .endsWith(" was written by a newer Loomflow (schema version 99; this one knows up to 2); upgrade Loomflow, or"
+                        + " point it at another store\n");
         assertThat(unavailable("run", "greet", "--param", "name=x", "--db", store.toString()).err()).contains("newer Loomflow");
     }
 

@@ -12,8 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,8 +32,6 @@ final class RunCommand implements Callable<Integer>, Verbose {
 
     /** How many failed runs the summary names before it says how many more there were. */
     private static final int FAILURES_SHOWN = 10;
-    /** How long a Ctrl-C or SIGTERM waits for the summary to be printed before the JVM halts. */
-    private static final Duration SUMMARY_GRACE = Duration.ofSeconds(3);
 
     private final CliContext context;
 
@@ -79,40 +76,45 @@ final class RunCommand implements Callable<Integer>, Verbose {
             // Bad input is reported before the store is opened, so a typo never creates .loomflow.
             Object input = new ParameterBinder(json).bind(flow.name(), flow.parameterType(), params);
             RunStore history = store.openForWriting();
-            return run(flow, input, history, json).code();
+            return run(flow, input, history, json);
         }
     }
 
-    private ExitCode run(Flow<?, ?> flow, Object input, RunStore history, ObjectMapper json) {
+    private int run(Flow<?, ?> flow, Object input, RunStore history, ObjectMapper json) {
         RunRecorder recorder = RunRecorder.to(history); // the engine closes it last: it writes everything, closes the store
         ProgressView view = new ProgressView(context.out(), progress.resolve(context.consoleIsTerminal()), verbose(), context);
         Engine engine = Engine.builder()
                 .name("cli")
                 .listener(recorder)
                 .listener(view)
-                // Nothing is in flight when the run has ended, so closing cancels at once only on Ctrl-C.
+                // Nothing is in flight once the run has ended, so closing never waits for a run.
                 .shutdownGrace(Duration.ZERO, Duration.ofSeconds(5))
                 .build();
-        CountDownLatch reported = new CountDownLatch(1);
-        Thread hook = context.ownsProcess() ? cancelOnSignal(engine, reported) : null;
+        AtomicReference<Handle<?>> running = new AtomicReference<>();
+        SignalCancellation signals = context.ownsProcess() ? SignalCancellation.install(() -> {
+            Handle<?> handle = running.get();
+            if (handle != null) {
+                handle.cancel();
+            } // else the run is being started: it is cancelled as soon as it has been
+        }, context.err()) : null;
         try {
             view.start(flow.name());
             Handle<?> handle = start(engine, flow, input);
+            running.set(handle);
+            if (signals != null && signals.received()) {
+                handle.cancel(); // the signal came while the run was being started
+            }
             Outcome<?> outcome = handle.outcome();
             Duration took = Duration.between(handle.info().createdAt(), context.clock().instant());
             view.stop();
             engine.close(); // the history is complete before the run id is shown
-            return report(flow, handle, outcome, view, took, json);
+            ExitCode code = report(flow, handle, outcome, view, took, json, signals != null && signals.received());
+            return signals != null && signals.received() ? signals.exitCode() : code.code();
         } finally {
             view.stop();
             engine.close();
-            reported.countDown();
-            if (hook != null) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // the hook is running: it waited for the report above and now lets the JVM halt
-                }
+            if (signals != null) {
+                signals.close();
             }
         }
     }
@@ -122,25 +124,8 @@ final class RunCommand implements Callable<Integer>, Verbose {
         return engine.submit((Flow<Object, Object>) flow, input);
     }
 
-    /**
-     * Ctrl-C and SIGTERM start the JVM's shutdown: the hook closes the engine, which cancels the run
-     * (recorded Cancelled) and flushes the history, then waits a little for the summary to be printed.
-     */
-    private static Thread cancelOnSignal(Engine engine, CountDownLatch reported) {
-        Thread hook = Thread.ofPlatform().name("loomflow-cli-shutdown").unstarted(() -> {
-            engine.close();
-            try {
-                reported.await(SUMMARY_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException ignored) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        Runtime.getRuntime().addShutdownHook(hook);
-        return hook;
-    }
-
     private ExitCode report(Flow<?, ?> flow, Handle<?> handle, Outcome<?> outcome, ProgressView view, Duration took,
-                            ObjectMapper json) {
+                            ObjectMapper json, boolean stopping) {
         PrintStream out = context.out();
         PrintStream err = context.err();
         String head = flow.name() + " %s in " + Text.duration(took) + "; run " + handle.runId();
@@ -177,7 +162,8 @@ final class RunCommand implements Callable<Integer>, Verbose {
             }
             case Outcome.Cancelled<?> cancelled -> {
                 out.println(head.formatted("Cancelled"));
-                err.println("loomflow: flow '" + flow.name() + "' was cancelled: " + cancelled.reason());
+                err.println("loomflow: flow '" + flow.name() + "' was cancelled"
+                        + (stopping ? " because the process was asked to stop (Ctrl-C or SIGTERM)" : "") + ": " + cancelled.reason());
                 return ExitCode.RUN_FAILED;
             }
         }
