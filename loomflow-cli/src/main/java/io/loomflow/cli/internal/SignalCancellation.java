@@ -17,6 +17,8 @@ import sun.misc.SignalHandler;
  * database's own hook may close the store while the engine still records the runs it cancels. A
  * second signal exits at once. Handlers are installed for one run and restored by {@link #close()}.
  */
+// sun.misc.Signal (jdk.unsupported) is the one way to handle a signal without starting the JVM's shutdown;
+// javac warns about it, and no annotation silences that warning.
 final class SignalCancellation implements AutoCloseable {
 
     private static final Map<String, Integer> EXIT_CODES = Map.of("INT", 130, "TERM", 143);
