@@ -26,8 +26,10 @@ import picocli.CommandLine.Parameters;
         description = "Runs a flow, records the run in the run history, and prints its result as JSON and its run id.",
         footer = {"", "Examples:",
                 "  loomflow run hello --param name=World",
-                "  loomflow run s5 --param items=100 --param failAt=0 --db jdbc:postgresql://localhost:5432/test?user=postgres",
-                "", "Exit codes: 0 completed, 1 failed or cancelled, 2 bad input, 3 run history unavailable."})
+                "  loomflow run s5 -p items=100 -p fail-at=0 --progress plain",
+                "  loomflow run report --db 'jdbc:postgresql://db:5432/runs?user=me'",
+                "", "Exit codes: 0 completed, 1 failed or cancelled, 2 bad input, 3 run history",
+                "unavailable, 4 unexpected error, 130/143 stopped by Ctrl-C/SIGTERM."})
 final class RunCommand implements Callable<Integer>, Verbose {
 
     /** How many failed runs the summary names before it says how many more there were. */
