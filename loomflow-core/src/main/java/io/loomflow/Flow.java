@@ -3,6 +3,7 @@ package io.loomflow;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
@@ -34,15 +35,23 @@ import java.util.stream.Stream;
  * threw (checked exceptions too, although not declared); {@code runAsync} completes its future with
  * it.
  *
+ * <p><b>Parameter type.</b> A flow defined with {@link #named(String, Class, CheckedFunction)} knows
+ * its parameter type at run time ({@link #parameterType()}), so that tools which start flows from
+ * outside Java (the {@code loomflow} command, a web form) can build its parameters, for example a
+ * record from {@code --param name=value} pairs.
+ *
  * @param <P> the parameter type, ideally a record
  * @param <R> the result type
  */
 public final class Flow<P, R> {
 
     private final RunSpec spec;
+    /** Kept beside the spec, not in it: only tools that build parameters need it. May be null. */
+    private final Class<?> parameterType;
 
-    private Flow(RunSpec spec) {
+    private Flow(RunSpec spec, Class<?> parameterType) {
         this.spec = spec;
+        this.parameterType = parameterType;
     }
 
     /**
@@ -55,7 +64,31 @@ public final class Flow<P, R> {
      * @return the flow
      */
     public static <P, R> Flow<P, R> named(String name, CheckedFunction<? super P, ? extends R> body) {
-        return new Flow<>(RunSpec.of(RunInfo.Kind.FLOW, name, body));
+        return new Flow<>(RunSpec.of(RunInfo.Kind.FLOW, name, body), null);
+    }
+
+    /**
+     * Defines a flow whose parameter type is known at run time, ideally a record; see
+     * {@link #parameterType()}.
+     * {@snippet :
+     * record Params(String name) {}
+     *
+     * static final Flow<Params, String> hello = Flow.named("hello", Params.class, p -> "Hello, " + p.name());
+     * }
+     *
+     * @param name a non-blank name, unique among your flows
+     * @param parameterType the class of the parameters
+     * @param body the flow's code; may throw checked exceptions
+     * @param <P> the parameter type
+     * @param <R> the result type
+     * @return the flow
+     */
+    public static <P, R> Flow<P, R> named(String name, Class<P> parameterType,
+                                          CheckedFunction<? super P, ? extends R> body) {
+        RunSpec spec = RunSpec.of(RunInfo.Kind.FLOW, name, body);
+        Objects.requireNonNull(parameterType, () -> spec.describe() + ": parameter type must not be null; pass the"
+                + " parameter record's class, such as Params.class, or use Flow.named(name, body) for none");
+        return new Flow<>(spec, parameterType);
     }
 
     /**
@@ -68,13 +101,24 @@ public final class Flow<P, R> {
     }
 
     /**
+     * The class of the flow's parameters, if it was given to
+     * {@link #named(String, Class, CheckedFunction)}. Tools that start flows from the outside treat a
+     * flow without one as taking no parameters ({@code null}).
+     *
+     * @return the parameter type, or empty if the flow was defined without one
+     */
+    public Optional<Class<?>> parameterType() {
+        return Optional.ofNullable(parameterType);
+    }
+
+    /**
      * Returns a copy whose runs are retried after a failed attempt.
      *
      * @param retry the policy
      * @return the changed copy
      */
     public Flow<P, R> withRetries(Retry retry) {
-        return new Flow<>(spec.withRetry(retry));
+        return new Flow<>(spec.withRetry(retry), parameterType);
     }
 
     /**
@@ -85,7 +129,7 @@ public final class Flow<P, R> {
      * @return the changed copy
      */
     public Flow<P, R> withTimeout(Duration timeout) {
-        return new Flow<>(spec.withTimeout(timeout));
+        return new Flow<>(spec.withTimeout(timeout), parameterType);
     }
 
     /**
@@ -97,7 +141,7 @@ public final class Flow<P, R> {
      * @see Task#withLimit(String)
      */
     public Flow<P, R> withLimit(String limit) {
-        return new Flow<>(spec.withLimit(limit, 0));
+        return new Flow<>(spec.withLimit(limit, 0), parameterType);
     }
 
     /**
@@ -108,7 +152,7 @@ public final class Flow<P, R> {
      * @return the changed copy
      */
     public Flow<P, R> withFailurePolicy(FailurePolicy policy) {
-        return new Flow<>(spec.withFailurePolicy(policy));
+        return new Flow<>(spec.withFailurePolicy(policy), parameterType);
     }
 
     /**

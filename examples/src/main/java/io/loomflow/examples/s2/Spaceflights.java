@@ -6,6 +6,8 @@ import io.loomflow.data.Node;
 import io.loomflow.data.Parameters;
 import io.loomflow.data.Pipeline;
 import io.loomflow.data.PipelineRun;
+import io.loomflow.data.Storages;
+import io.loomflow.data.spi.StorageOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -56,6 +58,29 @@ public final class Spaceflights {
     public static Flow<PipelineRun, Map<String, Object>> flow(Path conf) {
         return pipeline().toFlow("spaceflights", Catalog.load(conf.resolve("catalog.yml")),
                 Parameters.load(conf.resolve("parameters.yml")));
+    }
+
+    /**
+     * The parameters of {@link #commandLineFlow()}.
+     *
+     * @param project the folder that holds {@code conf/} and {@code data/}, such as {@code examples}
+     */
+    public record Params(String project) {
+    }
+
+    /**
+     * The pipeline as a flow for the {@code loomflow} command: {@code loomflow run spaceflights
+     * --param project=examples}. The catalog is read when the flow runs, and its {@code file:}
+     * datasets are found under the project's {@code data} folder, wherever the command runs.
+     */
+    public static Flow<Params, Map<String, Object>> commandLineFlow() {
+        return Flow.named("spaceflights", Params.class, (Params p) -> {
+            Path project = Path.of(p.project());
+            Catalog catalog = Catalog.load(project.resolve("conf/catalog.yml")).withStorage("file",
+                    Storages.resource(StorageOptions.none("file").with("root", project.resolve("data").toString())));
+            return pipeline().toFlow("spaceflights-pipeline", catalog,
+                    Parameters.load(project.resolve("conf/parameters.yml"))).call(PipelineRun.all());
+        });
     }
 
     private static String percent(String text) {

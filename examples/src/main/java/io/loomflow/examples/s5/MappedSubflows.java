@@ -51,7 +51,7 @@ public final class MappedSubflows {
 
     /** The flow: maps the task over items 1..n and returns the results in input order. */
     public static Flow<Params, List<Integer>> flow() {
-        return Flow.named("s5", (Params params) -> process(params.failAt())
+        return Flow.named("s5", Params.class, (Params params) -> process(params.failAt())
                 .map(IntStream.rangeClosed(1, params.items()).boxed())
                 .join());
     }

@@ -1,0 +1,139 @@
+package io.loomflow.cli.internal;
+
+import io.loomflow.store.RunStoreException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import java.util.logging.LogManager;
+import picocli.CommandLine;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * Assembles the {@code loomflow} command and maps what goes wrong to messages and exit codes:
+ * a {@link CliException} prints its message, a {@link RunStoreException} prints the store's
+ * message (exit 3), anything else is reported as a bug (exit 4); never a bare stack trace unless
+ * {@code --verbose}.
+ */
+public final class Cli {
+
+    private Cli() {
+    }
+
+    /**
+     * Runs one command line.
+     *
+     * @param args the arguments
+     * @param context the streams and environment
+     * @return the exit code
+     */
+    public static int run(String[] args, CliContext context) {
+        return commandLine(context).execute(args);
+    }
+
+    static CommandLine commandLine(CliContext context) {
+        CommandLine cli = new CommandLine(new LoomflowCommand());
+        cli.addSubcommand(new RunCommand(context));
+        cli.addSubcommand(new RunsCommand(context));
+        cli.addSubcommand(new ShowCommand(context));
+        cli.addSubcommand(new LogsCommand(context));
+        cli.addSubcommand(new FlowsCommand(context));
+        cli.addSubcommand(new CompletionCommand(context));
+        // Set after the subcommands are added: picocli applies these to the whole tree at this moment.
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setOut(new PrintWriter(context.out(), true, context.out().charset()));
+        cli.setErr(new PrintWriter(context.err(), true, context.err().charset()));
+        cli.setParameterExceptionHandler(Cli::badUsage);
+        cli.setExecutionExceptionHandler((failure, command, parseResult) -> failed(failure, command));
+        return cli;
+    }
+
+    private static int badUsage(ParameterException problem, String[] args) {
+        CommandLine command = problem.getCommandLine();
+        PrintWriter err = command.getErr();
+        if (problem instanceof UnmatchedArgumentException unmatched && command.getParent() == null
+                && !unmatched.getUnmatched().isEmpty() && !unmatched.getUnmatched().getFirst().startsWith("-")) {
+            String given = unmatched.getUnmatched().getFirst();
+            var commands = command.getSubcommands().keySet();
+            err.println("loomflow: unknown command '" + given + "'."
+                    + Text.closest(given, commands).map(best -> " Did you mean '" + best + "'?").orElse("")
+                    + " The commands are: " + String.join(", ", commands));
+        } else {
+            err.println("loomflow: " + problem.getMessage());
+            UnmatchedArgumentException.printSuggestions(problem, err);
+        }
+        err.println("See '" + command.getCommandSpec().qualifiedName() + " --help'.");
+        err.flush();
+        return ExitCode.BAD_INPUT.code();
+    }
+
+    private static int failed(Exception failure, CommandLine command) {
+        PrintWriter err = command.getErr();
+        boolean verbose = command.getCommand() instanceof Verbose v && v.verbose();
+        int code;
+        switch (failure) {
+            case CliException known -> {
+                err.println("loomflow: " + known.getMessage());
+                code = known.exitCode().code();
+            }
+            case RunStoreException store -> {
+                err.println("loomflow: " + store.getMessage());
+                code = ExitCode.STORE_UNAVAILABLE.code();
+            }
+            default -> {
+                err.println("loomflow: unexpected error: " + Text.error(failure));
+                err.println("  this is a bug in Loomflow or in a flow provider"
+                        + (verbose ? "" : "; run again with --verbose for the stack trace"));
+                code = ExitCode.INTERNAL_ERROR.code();
+            }
+        }
+        if (verbose) {
+            failure.printStackTrace(err);
+        }
+        err.flush();
+        return code;
+    }
+
+    /**
+     * Quietens {@code java.util.logging} for a command-line process: warnings only, one line each.
+     * Run log lines are not logged there, since {@code loomflow run} prints them from the event stream.
+     * Left alone when {@code java.util.logging.config.file} or {@code .class} is set.
+     */
+    public static void configureLogging() {
+        if (System.getProperty("java.util.logging.config.file") != null
+                || System.getProperty("java.util.logging.config.class") != null) {
+            return;
+        }
+        String configuration = """
+                handlers=java.util.logging.ConsoleHandler
+                .level=WARNING
+                io.loomflow.run.level=OFF
+                java.util.logging.ConsoleHandler.level=ALL
+                java.util.logging.SimpleFormatter.format=loomflow: %4$s: %5$s%6$s%n
+                """;
+        try {
+            LogManager.getLogManager().readConfiguration(new ByteArrayInputStream(configuration.getBytes(StandardCharsets.UTF_8)));
+        } catch (IOException impossible) {
+            throw new java.io.UncheckedIOException(impossible);
+        }
+    }
+
+    /** {@code loomflow --version}: the version this command was built as. */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties properties = new Properties();
+            try (InputStream in = Cli.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    properties.load(in);
+                }
+            }
+            return new String[] {"loomflow " + properties.getProperty("version", "(unknown version)") + " on Java "
+                    + Runtime.version()};
+        }
+    }
+}

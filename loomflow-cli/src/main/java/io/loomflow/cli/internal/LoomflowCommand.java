@@ -1,0 +1,35 @@
+package io.loomflow.cli.internal;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code loomflow}: the top command, which only holds the others. */
+@Command(name = "loomflow", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+        description = "Runs Loomflow flows and reads their run history.",
+        synopsisSubcommandLabel = "COMMAND",
+        footer = {"", "Examples:",
+                "  loomflow run hello --param name=World",
+                "  loomflow runs --state Failed",
+                "  loomflow show RUN_ID",
+                "",
+                "Exit codes:",
+                "  0  success",
+                "  1  the run failed or was cancelled",
+                "  2  bad usage or bad input (unknown command, option, flow, parameter or run id)",
+                "  3  the run history is unavailable (unreachable database, corrupt or newer store)",
+                "  4  an unexpected error (a bug; --verbose shows the stack trace)",
+                "",
+                "Run 'loomflow COMMAND --help' for a command's options."})
+final class LoomflowCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCode.BAD_INPUT.code();
+    }
+}

@@ -1,0 +1,173 @@
+package io.loomflow.cli.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.loomflow.Engine;
+import io.loomflow.Flow;
+import io.loomflow.Handle;
+import io.loomflow.Outcome;
+import io.loomflow.store.RunRecorder;
+import io.loomflow.store.RunStore;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code loomflow run FLOW}: binds the parameters, runs the flow on an engine of its own that
+ * records into the run history, shows progress, and prints the result or a failure summary.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+        description = "Runs a flow, records the run in the run history, and prints its result as JSON and its run id.",
+        footer = {"", "Examples:",
+                "  loomflow run hello --param name=World",
+                "  loomflow run s5 -p items=100 -p fail-at=0 --progress plain",
+                "  loomflow run report --db 'jdbc:postgresql://db:5432/runs?user=me'",
+                "", "Exit codes: 0 completed, 1 failed or cancelled, 2 bad input, 3 run history",
+                "unavailable, 4 unexpected error, 130/143 stopped by Ctrl-C/SIGTERM."})
+final class RunCommand implements Callable<Integer>, Verbose {
+
+    /** How many failed runs the summary names before it says how many more there were. */
+    private static final int FAILURES_SHOWN = 10;
+
+    private final CliContext context;
+
+    @Parameters(index = "0", paramLabel = "FLOW", description = "The flow's name, as 'loomflow flows' lists it.")
+    String flowName;
+
+    @Option(names = {"-p", "--param"}, paramLabel = "NAME=VALUE",
+            description = "A parameter of the flow; repeatable. Dotted names (a.b=v) set nested records; lists take"
+                    + " a,b,c or the name repeated.")
+    List<String> params = new ArrayList<>();
+
+    @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto",
+            description = "auto (default), tty (a live status line) or plain (one line per finished run).")
+    ProgressMode progress;
+
+    // Resuming a run (--resume RUN, issue 5) belongs here: once Engine.resume exists, an option that
+    // names the earlier run makes start() below call engine.resume(...) instead of engine.submit(...).
+
+    @Mixin
+    StoreOption store;
+
+    @Mixin
+    ClassesOption classes;
+
+    @Mixin
+    VerboseOption verbosity;
+
+    RunCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public boolean verbose() {
+        return verbosity.verbose;
+    }
+
+    @Override
+    public Integer call() {
+        ObjectMapper json = Json.mapper();
+        try (FlowCatalog catalog = FlowCatalog.discover(classes.entries(context.environment()))) {
+            Flow<?, ?> flow = catalog.find(flowName).flow();
+            // Bad input is reported before the store is opened, so a typo never creates .loomflow.
+            Object input = new ParameterBinder(json).bind(flow.name(), flow.parameterType(), params);
+            RunStore history = store.openForWriting();
+            return run(flow, input, history, json);
+        }
+    }
+
+    private int run(Flow<?, ?> flow, Object input, RunStore history, ObjectMapper json) {
+        RunRecorder recorder = RunRecorder.to(history); // the engine closes it last: it writes everything, closes the store
+        ProgressView view = new ProgressView(context.out(), progress.resolve(context.consoleIsTerminal()), verbose(), context);
+        Engine engine = Engine.builder()
+                .name("cli")
+                .listener(recorder)
+                .listener(view)
+                // Nothing is in flight once the run has ended, so closing never waits for a run.
+                .shutdownGrace(Duration.ZERO, Duration.ofSeconds(5))
+                .build();
+        AtomicReference<Handle<?>> running = new AtomicReference<>();
+        SignalCancellation signals = context.ownsProcess() ? SignalCancellation.install(() -> {
+            Handle<?> handle = running.get();
+            if (handle != null) {
+                handle.cancel();
+            } // else the run is being started: it is cancelled as soon as it has been
+        }, context.err()) : null;
+        try {
+            view.start(flow.name());
+            Handle<?> handle = start(engine, flow, input);
+            running.set(handle);
+            if (signals != null && signals.received()) {
+                handle.cancel(); // the signal came while the run was being started
+            }
+            Outcome<?> outcome = handle.outcome();
+            Duration took = Duration.between(handle.info().createdAt(), context.clock().instant());
+            view.stop();
+            engine.close(); // the history is complete before the run id is shown
+            ExitCode code = report(flow, handle, outcome, view, took, json, signals != null && signals.received());
+            return signals != null && signals.received() ? signals.exitCode() : code.code();
+        } finally {
+            view.stop();
+            engine.close();
+            if (signals != null) {
+                signals.close();
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Handle<?> start(Engine engine, Flow<?, ?> flow, Object input) {
+        return engine.submit((Flow<Object, Object>) flow, input);
+    }
+
+    private ExitCode report(Flow<?, ?> flow, Handle<?> handle, Outcome<?> outcome, ProgressView view, Duration took,
+                            ObjectMapper json, boolean stopping) {
+        PrintStream out = context.out();
+        PrintStream err = context.err();
+        String head = flow.name() + " %s in " + Text.duration(took) + "; run " + handle.runId();
+        switch (outcome) {
+            case Outcome.Success<?> success -> {
+                out.println(head.formatted("Completed"));
+                out.println(Json.write(json, success.value()));
+                return ExitCode.OK;
+            }
+            case Outcome.Failure<?> failure -> {
+                out.println(head.formatted("Failed"));
+                err.println("loomflow: flow '" + flow.name() + "' failed: " + Text.error(failure.error()));
+                List<ProgressView.FailedRun> failures = view.failures();
+                if (!failures.isEmpty()) {
+                    err.println("  failed runs, first to fail first:");
+                    failures.stream().limit(FAILURES_SHOWN).forEach(failed -> err.println("    "
+                            + failed.run().kind().name().toLowerCase(java.util.Locale.ROOT) + " '" + failed.run().name()
+                            + "' (run " + failed.run().id() + "): " + Text.error(failed.error())));
+                    int more = view.failedCount() + 1 - Math.min(failures.size(), FAILURES_SHOWN);
+                    if (more > 0) {
+                        err.println("    ... and " + more + " more");
+                    }
+                }
+                for (Throwable cause = failure.error().getCause(); cause != null && cause != cause.getCause();
+                     cause = cause.getCause()) {
+                    err.println("  caused by: " + Text.error(cause));
+                }
+                if (verbose()) {
+                    failure.error().printStackTrace(err);
+                }
+                err.println("  see the run tree with: loomflow show " + handle.runId()
+                        + (verbose() ? "" : "; add --verbose for the stack trace"));
+                return ExitCode.RUN_FAILED;
+            }
+            case Outcome.Cancelled<?> cancelled -> {
+                out.println(head.formatted("Cancelled"));
+                err.println("loomflow: flow '" + flow.name() + "' was cancelled"
+                        + (stopping ? " because the process was asked to stop (Ctrl-C or SIGTERM)" : "") + ": " + cancelled.reason());
+                return ExitCode.RUN_FAILED;
+            }
+        }
+    }
+}

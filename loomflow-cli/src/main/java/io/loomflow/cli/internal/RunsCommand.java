@@ -1,0 +1,97 @@
+package io.loomflow.cli.internal;
+
+import io.loomflow.State;
+import io.loomflow.store.RunQuery;
+import io.loomflow.store.RunRecord;
+import io.loomflow.store.RunStore;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code loomflow runs}: the recorded runs, newest first, as a table. */
+@Command(name = "runs", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+        description = "Lists recorded runs, newest first: id, flow, state, created, duration. Root runs only unless --all.",
+        footer = {"", "Examples:",
+                "  loomflow runs",
+                "  loomflow runs --state Failed --flow report --limit 5"})
+final class RunsCommand implements Callable<Integer>, Verbose {
+
+    private final CliContext context;
+
+    @Option(names = "--state", paramLabel = "STATE",
+            description = "Only runs in this state: Completed, Failed, Cancelled, Crashed, Running, ...")
+    String state;
+
+    @Option(names = "--flow", paramLabel = "NAME", description = "Only runs of this flow (or, with --all, task).")
+    String flow;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "At most N runs (default 20).")
+    int limit;
+
+    @Option(names = "--all", description = "Include the runs below the roots: subflows and tasks.")
+    boolean all;
+
+    @Mixin
+    StoreOption store;
+
+    @Mixin
+    VerboseOption verbosity;
+
+    RunsCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public boolean verbose() {
+        return verbosity.verbose;
+    }
+
+    @Override
+    public Integer call() {
+        if (limit < 1) {
+            throw CliException.badInput("--limit was " + limit + "; pass 1 or more");
+        }
+        RunQuery query = new RunQuery(state == null ? null : stateLabel(state), flow, !all, limit);
+        PrintStream out = context.out();
+        Optional<RunStore> opened = store.openForReading();
+        if (opened.isEmpty()) {
+            out.println("No runs recorded in " + store.describe() + " yet; start one with 'loomflow run FLOW'.");
+            return ExitCode.OK.code();
+        }
+        List<RunRecord> runs;
+        try (RunStore history = opened.get()) {
+            runs = history.runs(query);
+        }
+        if (runs.isEmpty()) {
+            out.println("No runs match in " + store.describe() + ".");
+            return ExitCode.OK.code();
+        }
+        int nameWidth = Math.max(4, runs.stream().mapToInt(run -> run.name().length()).max().orElse(4));
+        out.println(Text.pad("ID", 36) + "  " + Text.pad(all ? "NAME" : "FLOW", nameWidth) + "  " + Text.pad("STATE", 9)
+                + "  " + Text.pad("CREATED", 19) + "  DURATION");
+        for (RunRecord run : runs) {
+            out.println(run.id() + "  " + Text.pad(run.name(), nameWidth) + "  " + Text.pad(run.state(), 9) + "  "
+                    + Text.dateTime(run.createdAt(), context.zone()) + "  "
+                    + run.duration().map(Text::duration).orElse(run.isFinal() ? "-" : "running"));
+        }
+        return ExitCode.OK.code();
+    }
+
+    /** The state's label as the store keeps it, whatever its case; refuses names that are no state. */
+    private static String stateLabel(String given) {
+        List<String> labels = Arrays.stream(State.class.getPermittedSubclasses()).map(Class::getSimpleName).toList();
+        for (String label : labels) {
+            if (label.equalsIgnoreCase(given.strip())) {
+                return label;
+            }
+        }
+        String suggestion = Text.closest(given, labels).map(best -> " Did you mean '" + best + "'?").orElse("");
+        throw CliException.badInput("--state '" + given + "' is not a state." + suggestion + " The states are: "
+                + String.join(", ", labels));
+    }
+}

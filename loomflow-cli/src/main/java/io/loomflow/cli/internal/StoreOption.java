@@ -1,0 +1,53 @@
+package io.loomflow.cli.internal;
+
+import io.loomflow.store.RunStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --db}: where the run history is. A {@code jdbc:} URL opens that database (PostgreSQL,
+ * or H2); anything else is a directory holding the embedded store. Default: {@code LOOMFLOW_DB},
+ * else {@code .loomflow} in the working directory.
+ */
+final class StoreOption {
+
+    static final String DEFAULT_DIRECTORY = ".loomflow";
+
+    @Option(names = "--db", paramLabel = "URL|DIR", defaultValue = "${env:LOOMFLOW_DB}",
+            description = "Where the run history is: a directory for the embedded store (default: .loomflow, or"
+                    + " $LOOMFLOW_DB), or a JDBC URL such as jdbc:postgresql://HOST:5432/DB?user=U&password=P.")
+    String db;
+
+    private String location() {
+        return db == null || db.isBlank() ? DEFAULT_DIRECTORY : db.strip();
+    }
+
+    private boolean isUrl() {
+        return location().startsWith("jdbc:");
+    }
+
+    /**
+     * Opens the store, creating the embedded one if it does not exist yet.
+     *
+     * @throws io.loomflow.store.RunStoreException if it cannot be opened; its message says which and why
+     */
+    RunStore openForWriting() {
+        return isUrl() ? RunStore.open(location()) : RunStore.embedded(Path.of(location()));
+    }
+
+    /** Opens the store to read it; empty if it is an embedded store that does not exist (nothing was recorded). */
+    Optional<RunStore> openForReading() {
+        if (!isUrl() && !Files.exists(Path.of(location()).resolve("history.mv.db"))) {
+            return Optional.empty();
+        }
+        return Optional.of(openForWriting());
+    }
+
+    /** The store as messages name it: {@code the run history at /home/me/project/.loomflow}. */
+    String describe() {
+        return "the run history at " + (isUrl() ? location().replaceAll("(?i)(password=)[^&;]*", "$1***")
+                : Path.of(location()).toAbsolutePath().normalize().toString());
+    }
+}

@@ -1,0 +1,27 @@
+/**
+ * Loomflow's command line: {@code loomflow run FLOW --param k=v}, {@code runs}, {@code show},
+ * {@code logs}, {@code flows} and {@code completion}.
+ *
+ * <p>Exports one small API package, {@code io.loomflow.cli} ({@link io.loomflow.cli.Main}); the
+ * commands live in {@code io.loomflow.cli.internal}, opened to picocli, which reads their
+ * annotations. Flows are found with {@link java.util.ServiceLoader} as
+ * {@link io.loomflow.spi.FlowProvider}s.
+ */
+@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
+module io.loomflow.cli {
+    requires io.loomflow;
+    requires io.loomflow.store;
+    requires info.picocli;
+    requires com.fasterxml.jackson.databind;
+    requires com.fasterxml.jackson.datatype.jsr310;
+    requires com.fasterxml.jackson.datatype.jdk8;
+    requires java.logging;
+    // sun.misc.Signal: Ctrl-C and SIGTERM cancel the run before the JVM begins to shut down.
+    requires jdk.unsupported;
+
+    exports io.loomflow.cli;
+
+    opens io.loomflow.cli.internal to info.picocli;
+
+    uses io.loomflow.spi.FlowProvider;
+}

@@ -1,0 +1,180 @@
+package io.loomflow.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input: a clear message on stderr, exit 2, never a stack trace, and nothing recorded. */
+class BadInputTest {
+
+    @TempDir
+    Path directory;
+
+    private String db() {
+        return directory.resolve("history").toString();
+    }
+
+    private Command badInput(String... args) {
+        Command command = Command.run(args);
+        assertThat(command.exitCode()).as(command.toString()).isEqualTo(2);
+        assertThat(command.out()).as(command.toString()).isEmpty();
+        assertThat(command.err()).as(command.toString()).startsWith("loomflow: ").doesNotContain("\tat ");
+        return command;
+    }
+
+    @Test
+    void anUnknownFlowListsTheKnownOnesAndSuggestsTheClosest() {
+        Command command = badInput("run", "gret", "--db", db());
+
+        assertThat(command.err()).isEqualTo("loomflow: unknown flow 'gret'. Did you mean 'greet'? The flows are: boom, greet,"
+                + " many, plain, sleepy, typed (see 'loomflow flows')\n");
+    }
+
+    @Test
+    void anUnknownFlowFarFromEveryNameGetsNoSuggestion() {
+        assertThat(badInput("run", "completely-different", "--db", db()).err())
+                .isEqualTo("loomflow: unknown flow 'completely-different'. The flows are: boom, greet, many, plain, sleepy,"
+                        + " typed (see 'loomflow flows')\n");
+    }
+
+    @Test
+    void badInputIsReportedBeforeTheStoreIsCreated() {
+        badInput("run", "gret", "--db", db());
+        badInput("run", "greet", "--param", "nmae=x", "--db", db());
+
+        assertThat(Files.exists(directory.resolve("history"))).isFalse();
+    }
+
+    @Test
+    void anUnknownParameterListsTheValidOnesAndSuggestsTheClosest() {
+        assertThat(badInput("run", "greet", "--param", "nmae=World", "--db", db()).err())
+                .isEqualTo("loomflow: flow 'greet' has no parameter 'nmae'. Did you mean 'name'? The valid ones are: name (text)\n");
+    }
+
+    @Test
+    void anUnknownPartOfANestedParameterNamesTheGroupAndItsParts() {
+        assertThat(badInput("run", "typed", "--param", "window.form=2026-01-01", "--db", db()).err())
+                .isEqualTo("loomflow: parameter group 'window' of flow 'typed' has no part 'form'. Did you mean"
+                        + " 'window.from'? The valid ones are: window.from (a date such as 2026-01-31), window.length"
+                        + " (a duration such as PT30S)\n");
+    }
+
+    @Test
+    void aMissingRequiredParameterIsNamedWithWhatItExpects() {
+        assertThat(badInput("run", "greet", "--db", db()).err())
+                .isEqualTo("loomflow: flow 'greet' needs parameter name (text), not given; pass --param name=VALUE\n");
+    }
+
+    @Test
+    void severalMissingParametersAreNamedTogetherIncludingNestedOnes() {
+        assertThat(badInput("run", "typed", "--param", "count=1", "--db", db()).err())
+                .isEqualTo("loomflow: flow 'typed' needs parameters ratio (a number (double)), color (one of RED, GREEN),"
+                        + " window.from (a date such as 2026-01-31), window.length (a duration such as PT30S), not given;"
+                        + " pass --param ratio=VALUE --param color=VALUE --param window.from=VALUE --param window.length=VALUE\n");
+    }
+
+    @Test
+    void aValueThatDoesNotFitNamesTheParameterTheExpectedTypeAndTheValue() {
+        assertThat(badInput("run", "many", "--param", "items=lots", "--db", db()).err())
+                .isEqualTo("loomflow: parameter 'items' of flow 'many' expects a whole number (int), but was given 'lots'\n");
+        assertThat(badInput("run", "typed", "--param", "color=blue", "--db", db()).err())
+                .isEqualTo("loomflow: parameter 'color' of flow 'typed' expects one of RED, GREEN, but was given 'blue'\n");
+        assertThat(badInput("run", "typed", "--param", "ids=1,two", "--db", db()).err())
+                .isEqualTo("loomflow: parameter 'ids' of flow 'typed' expects a whole number (Integer), but was given 'two'\n");
+        assertThat(badInput("run", "typed", "--param", "window.from=yesterday", "--db", db()).err())
+                .isEqualTo("loomflow: parameter 'window.from' of flow 'typed' expects a date such as 2026-01-31, but was"
+                        + " given 'yesterday'\n");
+        assertThat(badInput("run", "many", "--param", "items=", "--db", db()).err())
+                .isEqualTo("loomflow: parameter 'items' of flow 'many' expects a whole number (int), but was given an empty value\n");
+    }
+
+    @Test
+    void aParameterNotOfTheFormNameEqualsValueShowsTheForm() {
+        assertThat(badInput("run", "greet", "--param", "World", "--db", db()).err())
+                .isEqualTo("loomflow: --param 'World' is not of the form NAME=VALUE; for example --param name=World\n");
+    }
+
+    @Test
+    void aSingleValuedParameterGivenTwiceIsRefused() {
+        assertThat(badInput("run", "greet", "--param", "name=a", "--param", "name=b", "--db", db()).err())
+                .isEqualTo("loomflow: parameter 'name' of flow 'greet' was given twice ('a' and 'b'); give it once (only lists"
+                        + " take several values)\n");
+    }
+
+    @Test
+    void parametersForAFlowWithoutAParameterRecordAreRefused() {
+        assertThat(badInput("run", "plain", "--param", "x=1", "--db", db()).err())
+                .isEqualTo("loomflow: flow 'plain' declares no parameter record, so it takes no --param (was given x);"
+                        + " leave them out, or define the flow with Flow.named(name, Params.class, body)\n");
+    }
+
+    @Test
+    void aGroupGivenAsOneValueAsksForItsParts() {
+        assertThat(badInput("run", "typed", "--param", "window=2026", "--db", db()).err())
+                .startsWith("loomflow: parameter 'window' of flow 'typed' is a group; give its parts: window.from");
+    }
+
+    @Test
+    void anUnknownCommandSuggestsTheClosest() {
+        assertThat(badInput("rnu").err())
+                .isEqualTo("loomflow: unknown command 'rnu'. Did you mean 'run'? The commands are: run, runs, show, logs,"
+                        + " flows, completion\nSee 'loomflow --help'.\n");
+    }
+
+    @Test
+    void anUnknownOptionIsNamedWithWhereToGetHelp() {
+        assertThat(badInput("run", "greet", "--parm", "name=x").err())
+                .isEqualTo("loomflow: Unknown options: '--parm', 'name=x'\nPossible solutions: --param\n"
+                        + "See 'loomflow run --help'.\n");
+    }
+
+    @Test
+    void aBadProgressModeListsTheModes() {
+        assertThat(badInput("run", "greet", "--progress", "fancy").err())
+                .contains("expected one of [AUTO, TTY, PLAIN] (case-insensitive) but was 'fancy'");
+    }
+
+    @Test
+    void aMalformedRunIdShowsWhatARunIdLooksLike() {
+        String expected = "loomflow: 'not-a-run' is not a run id; a run id is a UUID such as"
+                + " 0194f3c2-7b1e-7c4d-9a8b-2f6e1d0c3b5a, as 'loomflow runs' lists them\n";
+        assertThat(badInput("show", "not-a-run", "--db", db()).err()).isEqualTo(expected);
+        assertThat(badInput("logs", "not-a-run", "--db", db()).err()).isEqualTo(expected);
+    }
+
+    @Test
+    void anUnknownRunIdNamesTheStoreAndHowToListRuns() {
+        Command.run("run", "greet", "--param", "name=x", "--db", db(), "--progress", "plain");
+        String unknown = "0194f3c2-7b1e-7c4d-9a8b-2f6e1d0c3b5a";
+        String expected = "loomflow: no run " + unknown + " in the run history at " + directory.resolve("history")
+                + "; list the runs with 'loomflow runs' (add --all for runs below the roots), or pass the right --db\n";
+
+        assertThat(badInput("show", unknown, "--db", db()).err()).isEqualTo(expected);
+        assertThat(badInput("logs", unknown, "--db", db()).err()).isEqualTo(expected);
+    }
+
+    @Test
+    void anUnknownRunIdInAStoreThatDoesNotExistYetIsStillJustUnknown() {
+        assertThat(badInput("show", "0194f3c2-7b1e-7c4d-9a8b-2f6e1d0c3b5a", "--db", db()).err())
+                .startsWith("loomflow: no run 0194f3c2-7b1e-7c4d-9a8b-2f6e1d0c3b5a in the run history at");
+        assertThat(Files.exists(directory.resolve("history"))).isFalse();
+    }
+
+    @Test
+    void anUnknownStateNamesTheStates() {
+        assertThat(badInput("runs", "--state", "faild", "--db", db()).err())
+                .isEqualTo("loomflow: --state 'faild' is not a state. Did you mean 'Failed'? The states are: Scheduled,"
+                        + " Pending, Running, Retrying, Completed, Failed, Cancelled, Crashed\n");
+    }
+
+    @Test
+    void noCommandAtAllPrintsTheUsage() {
+        Command command = Command.run();
+
+        assertThat(command.exitCode()).isEqualTo(2);
+        assertThat(command.err()).contains("Usage: loomflow").contains("Exit codes:");
+    }
+}

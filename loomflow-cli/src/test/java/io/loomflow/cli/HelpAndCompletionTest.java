@@ -1,0 +1,51 @@
+package io.loomflow.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/** Every command explains itself with an example; completion and version work. */
+class HelpAndCompletionTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"run", "runs", "show", "logs", "flows", "completion"})
+    void everyCommandsHelpShowsItsUsageAndAnExample(String name) {
+        Command command = Command.run(name, "--help");
+
+        assertThat(command.exitCode()).as(command.toString()).isZero();
+        assertThat(command.out()).startsWith("Usage: loomflow " + name).contains("Examples:\n  " + (name.equals("completion")
+                ? "source <(loomflow completion)" : "loomflow " + name));
+    }
+
+    @Test
+    void theTopCommandsHelpListsTheCommandsAnExampleAndTheExitCodes() {
+        Command command = Command.run("--help");
+
+        assertThat(command.exitCode()).isZero();
+        assertThat(command.out()).contains("  run ", "  runs ", "  show ", "  logs ", "  flows ", "  completion ")
+                .contains("loomflow run hello --param name=World")
+                .contains("Exit codes:\n  0  success\n  1  the run failed or was cancelled\n  2  bad usage or bad input");
+    }
+
+    @Test
+    void versionNamesTheBuiltVersion() {
+        Command command = Command.run("--version");
+
+        assertThat(command.exitCode()).isZero();
+        assertThat(command.out()).matches("loomflow 0\\.1\\.0-SNAPSHOT on Java 25.*\n");
+    }
+
+    @Test
+    void completionPrintsABashAndZshScriptForEveryCommandAndOption() {
+        Command command = Command.run("completion");
+
+        assertThat(command.exitCode()).as(command.toString()).isZero();
+        assertThat(command.out()).startsWith("#!/usr/bin/env bash")
+                .contains("complete -F _complete_loomflow -o default loomflow")
+                .contains("zsh")
+                .contains("run runs show logs flows completion")
+                .contains("--param").contains("--db").contains("--follow").contains("--progress");
+    }
+}

@@ -1,0 +1,39 @@
+package io.loomflow.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The ./loomflow script at the repository root builds what it needs (if it must) and runs the examples' hello flow. */
+class ScriptTest {
+
+    @TempDir
+    Path directory;
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES) // the first use builds the command and its AOT cache with ./mvnw
+    void theScriptRunsHelloFromTheRepositoryRoot() throws Exception {
+        Path root = Path.of(System.getProperty("loomflow.root", "..")).toAbsolutePath().normalize();
+        Path out = directory.resolve("out.txt");
+        Path err = directory.resolve("err.txt");
+        Process process = new ProcessBuilder(root.resolve("loomflow").toString(), "run", "hello", "--param", "name=World",
+                "--db", directory.resolve("history").toString(), "--progress", "plain")
+                .directory(root.toFile())
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
+        if (!process.waitFor(4, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+        }
+
+        assertThat(process.exitValue()).as("stderr:\n" + Files.readString(err)).isZero();
+        assertThat(Files.readString(out)).containsPattern("greet +INFO +greeting World\n")
+                .containsPattern("hello Completed in \\d+ ms; run [0-9a-f-]{36}\n")
+                .endsWith("\"Hello, World!\"\n");
+    }
+}

@@ -1,0 +1,67 @@
+package io.loomflow.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.loomflow.store.RunStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A run history that cannot be used: the store's own message on stderr, exit 3, no stack trace. */
+class StoreUnavailableTest {
+
+    @TempDir
+    Path directory;
+
+    private static Command unavailable(String... args) {
+        Command command = Command.run(args);
+        assertThat(command.exitCode()).as(command.toString()).isEqualTo(3);
+        assertThat(command.err()).as(command.toString()).startsWith("loomflow: ").doesNotContain("\tat ");
+        return command;
+    }
+
+    @Test
+    void anUnreachableDatabaseSaysWhichAndHowToFixIt() {
+        Command command = unavailable("run", "greet", "--param", "name=x", "--db", "jdbc:postgresql://127.0.0.1:1/test?user=postgres");
+
+        assertThat(command.err()).startsWith("loomflow: cannot reach the run history database at"
+                + " jdbc:postgresql://127.0.0.1:1/test?user=postgres (Connection to 127.0.0.1:1 refused.")
+                .endsWith("; start the database, or pass another URL with --db\n");
+        assertThat(unavailable("runs", "--db", "jdbc:postgresql://127.0.0.1:1/test").err()).contains("cannot reach");
+    }
+
+    @Test
+    void aStoreWrittenByANewerLoomflowIsRefusedWithWhatToDo() throws Exception {
+        Path store = directory.resolve("history");
+        RunStore.embedded(store).close();
+        try (Connection connection = DriverManager.getConnection("jdbc:h2:file:" + store.resolve("history") + ";AUTO_SERVER=TRUE", "sa", "");
+             Statement statement = connection.createStatement()) {
+            statement.execute("INSERT INTO \"lf_schema_history\" (\"installed_rank\", \"version\", \"description\", \"type\","
+                    + " \"script\", \"installed_by\", \"execution_time\", \"success\") VALUES (99, '99', 'from the future', 'SQL',"
+                    + " 'V99__future.sql', 'test', 0, TRUE)");
+        }
+
+        Command command = unavailable("runs", "--db", store.toString());
+
+        assertThat(command.err()).startsWith("loomflow: the run history at jdbc:h2:file:" + store.toAbsolutePath().resolve("history"))
+                .endsWith(" was written by a newer Loomflow (schema version 99; this one knows up to 2); upgrade Loomflow, or"
+                        + " point it at another store\n");
+        assertThat(unavailable("run", "greet", "--param", "name=x", "--db", store.toString()).err()).contains("newer Loomflow");
+    }
+
+    @Test
+    void aCorruptStoreFileIsRefusedWithWhatToDo() throws Exception {
+        Path store = Files.createDirectories(directory.resolve("history"));
+        Files.write(store.resolve("history.mv.db"), "this is not an H2 database, it is a shopping list".repeat(200).getBytes());
+
+        Command command = unavailable("runs", "--db", store.toString());
+
+        assertThat(command.err()).startsWith("loomflow: the run history file of jdbc:h2:file:" + store.toAbsolutePath().resolve("history"))
+                .contains("is corrupt or not an H2 database")
+                .endsWith("; move it aside to start a new history there, or restore it from a backup\n");
+    }
+}

@@ -1,0 +1,84 @@
+package io.loomflow.cli.flows;
+
+import io.loomflow.Flow;
+import io.loomflow.RunContext;
+import io.loomflow.Task;
+import io.loomflow.spi.FlowProvider;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.IntStream;
+
+/** The flows the tests run through the command, found like any provider: META-INF/services on the class path. */
+public final class TestFlows implements FlowProvider {
+
+    /** Made by {@link java.util.ServiceLoader}. */
+    public TestFlows() {
+    }
+
+    /** The parameters of {@code greet}. */
+    public record Greeting(String name) {
+    }
+
+    /** What {@code boom} fails with. */
+    public static final class DiskFullException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        DiskFullException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** A color, to show enum parameters. */
+    public enum Color { RED, GREEN }
+
+    /** A nested group of parameters. */
+    public record Window(LocalDate from, Duration length) {
+    }
+
+    /** Every kind of parameter the command can bind. */
+    public record Typed(int count, double ratio, boolean dryRun, Color color, List<Integer> ids, Window window,
+                        Optional<String> note, Map<String, Integer> limits) {
+    }
+
+    /** The parameters of {@code many}. */
+    public record Many(int items) {
+    }
+
+    /** The parameters of {@code sleepy}. */
+    public record Sleepy(long seconds) {
+    }
+
+    static final Task<String, String> GREET = Task.named("say", (String name) -> {
+        RunContext.current().log().info("greeting %s", name);
+        return "Hello, " + name + "!";
+    });
+
+    static final Task<Integer, Integer> WRITE = Task.named("write", (Integer block) -> {
+        throw new DiskFullException("block " + block + " could not be written", new IOException("no space left on device"));
+    });
+
+    static final Task<Integer, Integer> SQUARE = Task.named("square", (Integer i) -> i * i);
+
+    static final Task<Long, Long> SLEEP = Task.named("sleep", (Long seconds) -> {
+        RunContext.current().log().info("sleeping %d s", seconds);
+        Thread.sleep(Duration.ofSeconds(seconds));
+        return seconds;
+    });
+
+    @Override
+    public Collection<Flow<?, ?>> flows() {
+        return List.of(
+                Flow.named("greet", Greeting.class, (Greeting g) -> GREET.call(g.name())),
+                Flow.named("boom", Greeting.class, (Greeting g) -> WRITE.call(7)),
+                Flow.named("typed", Typed.class, (Typed t) -> t),
+                Flow.named("plain", (Object ignored) -> ignored == null ? "no parameters" : "unexpected " + ignored),
+                Flow.named("many", Many.class, (Many m) -> SQUARE.map(IntStream.rangeClosed(1, m.items()).boxed())
+                        .join().stream().mapToInt(i -> i).sum()),
+                Flow.named("sleepy", Sleepy.class, (Sleepy s) -> SLEEP.call(s.seconds())));
+    }
+}
