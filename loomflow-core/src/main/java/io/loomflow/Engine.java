@@ -162,6 +162,20 @@ public interface Engine extends AutoCloseable {
     <P, R> CompletableFuture<R> resumeAsync(Flow<P, R> flow, UUID runId, P params);
 
     /**
+     * Starts a resume of an earlier run (see {@link #resume(Flow, UUID, Object)}) and returns its
+     * handle at once, with the new run's id, as {@link #submit(Flow, Object)} does for a new run.
+     *
+     * @param flow the flow, normally the one the earlier run ran
+     * @param runId the id of the earlier root run
+     * @param params the parameters
+     * @param <P> the parameter type
+     * @param <R> the result type
+     * @return the new run's handle
+     * @throws IllegalStateException if the engine has no result store ({@link Builder#results})
+     */
+    <P, R> Handle<R> submitResume(Flow<P, R> flow, UUID runId, P params);
+
+    /**
      * Cancels the run with this id, and every run below it, if it belongs to this engine and has
      * not ended.
      *

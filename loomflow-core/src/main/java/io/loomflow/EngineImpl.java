@@ -150,6 +150,13 @@ final class EngineImpl implements Engine {
         return cast(start(null, spec, params, runId).future());
     }
 
+    @Override
+    public <P, R> Handle<R> submitResume(Flow<P, R> flow, UUID runId, P params) {
+        RunSpec spec = Objects.requireNonNull(flow, "flow").spec();
+        checkResumable(spec, runId);
+        return cast(start(null, spec, params, runId));
+    }
+
     private void checkResumable(RunSpec spec, UUID runId) {
         Objects.requireNonNull(runId, () -> "resuming " + spec.describe() + " needs the id of the run to resume,"
                 + " not null");

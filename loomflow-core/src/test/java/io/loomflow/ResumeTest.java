@@ -135,6 +135,18 @@ class ResumeTest {
     }
 
     @Test
+    void submitResumeGivesTheNewRunsHandleAndItsResult() {
+        UUID failed = failedRun();
+        lastStepFails = false;
+        try (Engine engine = engine()) {
+            Handle<Integer> handle = engine.submitResume(pipeline, failed, 0);
+            assertThat(handle.runId()).isNotEqualTo(failed);
+            assertThat(handle.join()).isEqualTo(111);
+        }
+        assertThat(calls("first")).isEqualTo(1);
+    }
+
+    @Test
     void resumeOnAnEngineWithoutAResultStoreFailsAtOnceAndSaysWhatToDo() {
         UUID failed = UUID.randomUUID();
         try (Engine engine = Engine.builder().name("plain").build()) {

@@ -29,14 +29,14 @@ class BadInputTest {
     void anUnknownFlowListsTheKnownOnesAndSuggestsTheClosest() {
         Command command = badInput("run", "gret", "--db", db());
 
-        assertThat(command.err()).isEqualTo("loomflow: unknown flow 'gret'. Did you mean 'greet'? The flows are: boom, greet,"
+        assertThat(command.err()).isEqualTo("loomflow: unknown flow 'gret'. Did you mean 'greet'? The flows are: boom, flaky, greet,"
                 + " many, plain, sleepy, typed (see 'loomflow flows')\n");
     }
 
     @Test
     void anUnknownFlowFarFromEveryNameGetsNoSuggestion() {
         assertThat(badInput("run", "completely-different", "--db", db()).err())
-                .isEqualTo("loomflow: unknown flow 'completely-different'. The flows are: boom, greet, many, plain, sleepy,"
+                .isEqualTo("loomflow: unknown flow 'completely-different'. The flows are: boom, flaky, greet, many, plain, sleepy,"
                         + " typed (see 'loomflow flows')\n");
     }
 
@@ -167,7 +167,7 @@ class BadInputTest {
     void anUnknownStateNamesTheStates() {
         assertThat(badInput("runs", "--state", "faild", "--db", db()).err())
                 .isEqualTo("loomflow: --state 'faild' is not a state. Did you mean 'Failed'? The states are: Scheduled,"
-                        + " Pending, Running, Retrying, Completed, Failed, Cancelled, Crashed\n");
+                        + " Pending, Running, Retrying, Completed, Cached, Failed, Cancelled, Crashed\n");
     }
 
     @Test

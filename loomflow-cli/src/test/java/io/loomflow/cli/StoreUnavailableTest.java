@@ -47,9 +47,9 @@ class StoreUnavailableTest {
 
         Command command = unavailable("runs", "--db", store.toString());
 
-        assertThat(command.err()).startsWith("loomflow: the run history at jdbc:h2:file:" + store.toAbsolutePath().resolve("history"))
-                .endsWith(" was written by a newer Loomflow (schema version 99; this one knows up to 2); upgrade Loomflow, or"
-                        + " point it at another store\n");
+        assertThat(command.err()).matches("loomflow: the run history at " + java.util.regex.Pattern.quote(store.toAbsolutePath()
+                .toString()) + " was written by a newer Loomflow \\(schema version 99; this one knows up to \\d+\\); upgrade"
+                + " Loomflow, or point it at another store\n");
         assertThat(unavailable("run", "greet", "--param", "name=x", "--db", store.toString()).err()).contains("newer Loomflow");
     }
 
@@ -60,8 +60,8 @@ class StoreUnavailableTest {
 
         Command command = unavailable("runs", "--db", store.toString());
 
-        assertThat(command.err()).startsWith("loomflow: the run history file of jdbc:h2:file:" + store.toAbsolutePath().resolve("history"))
-                .contains("is corrupt or not an H2 database")
+        assertThat(command.err()).startsWith("loomflow: the run history file in " + store.toAbsolutePath()
+                        + " (history.mv.db) is corrupt or not an H2 database")
                 .endsWith("; move it aside to start a new history there, or restore it from a backup\n");
     }
 }

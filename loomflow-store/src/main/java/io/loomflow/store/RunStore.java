@@ -69,7 +69,8 @@ public interface RunStore extends AutoCloseable {
             throw new RunStoreException("cannot create the run history directory " + absolute + " (" + failed
                     + "); pass a directory you can write to", failed);
         }
-        return SqlRunStore.open("jdbc:h2:file:" + absolute.resolve("history") + ";AUTO_SERVER=TRUE", durability);
+        return SqlRunStore.open("jdbc:h2:file:" + absolute.resolve("history") + ";AUTO_SERVER=TRUE", durability,
+                absolute.toString());
     }
 
     /**

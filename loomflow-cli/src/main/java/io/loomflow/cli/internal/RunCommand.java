@@ -5,12 +5,15 @@ import io.loomflow.Engine;
 import io.loomflow.Flow;
 import io.loomflow.Handle;
 import io.loomflow.Outcome;
+import io.loomflow.store.ResultStores;
+import io.loomflow.store.RunRecord;
 import io.loomflow.store.RunRecorder;
 import io.loomflow.store.RunStore;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
@@ -28,6 +31,7 @@ import picocli.CommandLine.Parameters;
                 "  loomflow run hello --param name=World",
                 "  loomflow run s5 -p items=100 -p fail-at=0 --progress plain",
                 "  loomflow run report --db 'jdbc:postgresql://db:5432/runs?user=me'",
+                "  loomflow run s5 --resume 01a2...c0de   (after a failed run: reuse persisted results)",
                 "", "Exit codes: 0 completed, 1 failed or cancelled, 2 bad input, 3 run history",
                 "unavailable, 4 unexpected error, 130/143 stopped by Ctrl-C/SIGTERM."})
 final class RunCommand implements Callable<Integer>, Verbose {
@@ -49,8 +53,11 @@ final class RunCommand implements Callable<Integer>, Verbose {
             description = "auto (default), tty (a live status line) or plain (one line per finished run).")
     ProgressMode progress;
 
-    // Resuming a run (--resume RUN, issue 5) belongs here: once Engine.resume exists, an option that
-    // names the earlier run makes start() below call engine.resume(...) instead of engine.submit(...).
+    @Option(names = "--resume", paramLabel = "RUN",
+            description = "Run the flow again after its run RUN failed or was cancelled: tasks marked"
+                    + " withPersistedResult() or withCache() whose results RUN stored end Cached, the others run."
+                    + " Without --param, the parameters are those of RUN.")
+    String resume;
 
     @Mixin
     StoreOption store;
@@ -76,19 +83,54 @@ final class RunCommand implements Callable<Integer>, Verbose {
         try (FlowCatalog catalog = FlowCatalog.discover(classes.entries(context.environment()))) {
             Flow<?, ?> flow = catalog.find(flowName).flow();
             // Bad input is reported before the store is opened, so a typo never creates .loomflow.
-            Object input = new ParameterBinder(json).bind(flow.name(), flow.parameterType(), params);
+            // Resuming without --param takes the parameters the earlier run recorded.
+            Object input = resume != null && params.isEmpty() ? null
+                    : new ParameterBinder(json).bind(flow.name(), flow.parameterType(), params);
+            UUID resumed = resume == null ? null : Runs.id(resume);
             RunStore history = store.openForWriting();
-            return run(flow, input, history, json);
+            if (resumed != null) {
+                try {
+                    input = resumedInput(flow, resumed, input, history, json);
+                } catch (RuntimeException bad) {
+                    history.close();
+                    throw bad;
+                }
+            }
+            return run(flow, input, resumed, history, json);
         }
     }
 
-    private int run(Flow<?, ?> flow, Object input, RunStore history, ObjectMapper json) {
+    /** Checks that {@code id} is a root run of {@code flow}; its parameters unless others were given. */
+    private Object resumedInput(Flow<?, ?> flow, UUID id, Object given, RunStore history, ObjectMapper json) {
+        RunRecord earlier = history.run(id).orElseThrow(() -> Runs.unknown(id, store));
+        if (earlier.parentId() != null) {
+            throw CliException.badInput("run " + id + " is a " + earlier.kind().name().toLowerCase(java.util.Locale.ROOT)
+                    + " run of '" + earlier.name() + "' inside another run; resume its root run " + earlier.rootId());
+        }
+        if (!earlier.name().equals(flow.name())) {
+            throw CliException.badInput("run " + id + " is a run of flow '" + earlier.name() + "', not of '"
+                    + flow.name() + "'; run: loomflow run " + earlier.name() + " --resume " + id);
+        }
+        if (!params.isEmpty() || flow.parameterType().isEmpty()) {
+            return given;
+        }
+        try {
+            return json.readValue(earlier.parameters(), flow.parameterType().get());
+        } catch (com.fasterxml.jackson.core.JacksonException changed) {
+            throw CliException.badInput("the parameters run " + id + " recorded, " + earlier.parameters()
+                    + ", no longer fit flow '" + flow.name() + "' (" + changed.getOriginalMessage()
+                    + "); give them with --param");
+        }
+    }
+
+    private int run(Flow<?, ?> flow, Object input, UUID resumed, RunStore history, ObjectMapper json) {
         RunRecorder recorder = RunRecorder.to(history); // the engine closes it last: it writes everything, closes the store
         ProgressView view = new ProgressView(context.out(), progress.resolve(context.consoleIsTerminal()), verbose(), context);
         Engine engine = Engine.builder()
                 .name("cli")
                 .listener(recorder)
                 .listener(view)
+                .results(ResultStores.directory(store.resultsDirectory()))
                 // Nothing is in flight once the run has ended, so closing never waits for a run.
                 .shutdownGrace(Duration.ZERO, Duration.ofSeconds(5))
                 .build();
@@ -101,7 +143,7 @@ final class RunCommand implements Callable<Integer>, Verbose {
         }, context.err()) : null;
         try {
             view.start(flow.name());
-            Handle<?> handle = start(engine, flow, input);
+            Handle<?> handle = start(engine, flow, input, resumed);
             running.set(handle);
             if (signals != null && signals.received()) {
                 handle.cancel(); // the signal came while the run was being started
@@ -122,8 +164,9 @@ final class RunCommand implements Callable<Integer>, Verbose {
     }
 
     @SuppressWarnings("unchecked")
-    private static Handle<?> start(Engine engine, Flow<?, ?> flow, Object input) {
-        return engine.submit((Flow<Object, Object>) flow, input);
+    private static Handle<?> start(Engine engine, Flow<?, ?> flow, Object input, UUID resumed) {
+        return resumed == null ? engine.submit((Flow<Object, Object>) flow, input)
+                : engine.submitResume((Flow<Object, Object>) flow, resumed, input);
     }
 
     private ExitCode report(Flow<?, ?> flow, Handle<?> handle, Outcome<?> outcome, ProgressView view, Duration took,
@@ -160,6 +203,8 @@ final class RunCommand implements Callable<Integer>, Verbose {
                 }
                 err.println("  see the run tree with: loomflow show " + handle.runId()
                         + (verbose() ? "" : "; add --verbose for the stack trace"));
+                err.println("  resume it with: loomflow run " + flow.name() + " --resume " + handle.runId()
+                        + " (tasks that persisted their results are not run again)");
                 return ExitCode.RUN_FAILED;
             }
             case Outcome.Cancelled<?> cancelled -> {

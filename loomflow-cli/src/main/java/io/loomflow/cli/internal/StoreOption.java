@@ -45,6 +45,14 @@ final class StoreOption {
         return Optional.of(openForWriting());
     }
 
+    /**
+     * Where task results are kept for caching and resume: {@code results} in the embedded store's
+     * directory, or {@code .loomflow/results} beside a database given by URL.
+     */
+    Path resultsDirectory() {
+        return (isUrl() ? Path.of(DEFAULT_DIRECTORY) : Path.of(location())).resolve("results");
+    }
+
     /** The store as messages name it: {@code the run history at /home/me/project/.loomflow}. */
     String describe() {
         return "the run history at " + (isUrl() ? location().replaceAll("(?i)(password=)[^&;]*", "$1***")

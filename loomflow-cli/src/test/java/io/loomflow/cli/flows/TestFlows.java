@@ -53,6 +53,25 @@ public final class TestFlows implements FlowProvider {
     public record Sleepy(long seconds) {
     }
 
+    /** The parameters of {@code flaky}: its last step fails until the file {@code marker} exists. */
+    public record Flaky(String marker) {
+    }
+
+    /** How many times {@code flaky}'s first step ran in this JVM. */
+    public static final java.util.concurrent.atomic.AtomicInteger PREPARED = new java.util.concurrent.atomic.AtomicInteger();
+
+    static final Task<String, String> PREPARE = Task.named("prepare", (String marker) -> {
+        PREPARED.incrementAndGet();
+        return "prepared " + marker;
+    }).withPersistedResult();
+
+    static final Task<String, String> FINISH = Task.named("finish", (String prepared) -> {
+        if (!java.nio.file.Files.exists(java.nio.file.Path.of(prepared.substring("prepared ".length())))) {
+            throw new IllegalStateException("the marker file is missing");
+        }
+        return prepared + ", finished";
+    });
+
     static final Task<String, String> GREET = Task.named("say", (String name) -> {
         RunContext.current().log().info("greeting %s", name);
         return "Hello, " + name + "!";
@@ -75,6 +94,7 @@ public final class TestFlows implements FlowProvider {
         return List.of(
                 Flow.named("greet", Greeting.class, (Greeting g) -> GREET.call(g.name())),
                 Flow.named("boom", Greeting.class, (Greeting g) -> WRITE.call(7)),
+                Flow.named("flaky", Flaky.class, (Flaky f) -> FINISH.call(PREPARE.call(f.marker()))),
                 Flow.named("typed", Typed.class, (Typed t) -> t),
                 Flow.named("plain", (Object ignored) -> ignored == null ? "no parameters" : "unexpected " + ignored),
                 Flow.named("many", Many.class, (Many m) -> SQUARE.map(IntStream.rangeClosed(1, m.items()).boxed())

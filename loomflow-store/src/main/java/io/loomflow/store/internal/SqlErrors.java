@@ -25,8 +25,9 @@ final class SqlErrors {
         String state = failed.getSQLState() == null ? "" : failed.getSQLState();
         String reason = firstLine(failed.getMessage());
         if (failed.getErrorCode() == H2_FILE_CORRUPTED || failed.getErrorCode() == H2_FILE_VERSION) {
-            return new RunStoreException("the run history file of " + where + " is corrupt or not an H2 database ("
-                    + reason + "); move it aside to start a new history there, or restore it from a backup", failed);
+            return new RunStoreException("the run history file in " + where + " (history.mv.db) is corrupt or not an"
+                    + " H2 database (" + reason + "); move it aside to start a new history there, or restore it from a"
+                    + " backup", failed);
         }
         if (state.startsWith("08")) {
             return new RunStoreException("cannot reach the run history database at " + where + " (" + reason

@@ -67,7 +67,18 @@ public final class SqlRunStore implements RunStore {
      * @return the open store
      */
     public static SqlRunStore open(String url, Durability durability) {
-        String where = SqlErrors.shown(url);
+        return open(url, durability, SqlErrors.shown(url));
+    }
+
+    /**
+     * Opens the store at a JDBC URL; messages name it as {@code where}.
+     *
+     * @param url a {@code jdbc:h2:} or {@code jdbc:postgresql:} URL
+     * @param durability when a written batch is safe
+     * @param where how messages name the store, such as the embedded store's directory
+     * @return the open store
+     */
+    public static SqlRunStore open(String url, Durability durability, String where) {
         SqlDialect dialect = SqlDialect.of(url, where);
         HikariConfig config = new HikariConfig();
         config.setPoolName("loomflow-store");

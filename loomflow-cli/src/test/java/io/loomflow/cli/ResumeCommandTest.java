@@ -1,0 +1,82 @@
+package io.loomflow.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.loomflow.cli.flows.TestFlows;
+import io.loomflow.store.RunRecord;
+import io.loomflow.store.RunStore;
+import io.loomflow.store.StateRecord;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code loomflow run FLOW --resume RUN}: the completed tasks' persisted results are reused. */
+class ResumeCommandTest {
+
+    @TempDir
+    Path directory;
+
+    private String db() {
+        return directory.resolve("history").toString();
+    }
+
+    @Test
+    void resumingAFailedRunReusesThePersistedResultsAndTheRecordedParameters() throws Exception {
+        Path marker = directory.resolve("marker");
+        int before = TestFlows.PREPARED.get();
+        Command failed = Command.run("run", "flaky", "--param", "marker=" + marker, "--db", db(), "--progress", "plain");
+        assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(1);
+        String failedId = failed.runId();
+        assertThat(failed.err()).contains("resume it with: loomflow run flaky --resume " + failedId);
+
+        Files.writeString(marker, "now it exists");
+        Command resumed = Command.run("run", "flaky", "--resume", failedId, "--db", db(), "--progress", "plain");
+
+        assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
+        assertThat(resumed.out()).contains("\"prepared " + marker + ", finished\"");
+        assertThat(TestFlows.PREPARED.get() - before).as("prepare ran once, in the failed run").isEqualTo(1);
+        UUID id = UUID.fromString(resumed.runId());
+        assertThat(id).isNotEqualTo(UUID.fromString(failedId));
+        try (RunStore store = RunStore.embedded(Path.of(db()))) {
+            assertThat(store.run(id).orElseThrow().parameters()).isEqualTo("{\"marker\":\"" + marker + "\"}");
+            RunRecord prepare = store.children(id).stream().filter(c -> c.name().equals("prepare")).findFirst().orElseThrow();
+            assertThat(prepare.history()).extracting(StateRecord::state).containsExactly("Scheduled", "Cached");
+            assertThat(store.children(id).stream().filter(c -> c.name().equals("finish")).findFirst().orElseThrow().state())
+                    .isEqualTo("Completed");
+        }
+        assertThat(directory.resolve("history").resolve("results")).isDirectory();
+    }
+
+    @Test
+    void resumingAnUnknownRunSaysSoAndExitsTwo() {
+        Command.run("run", "greet", "--param", "name=x", "--db", db(), "--progress", "plain");
+        UUID unknown = UUID.randomUUID();
+        Command command = Command.run("run", "greet", "--resume", unknown.toString(), "--db", db());
+        assertThat(command.exitCode()).isEqualTo(2);
+        assertThat(command.err()).contains("no run " + unknown + " in the run history at");
+    }
+
+    @Test
+    void resumingARunOfAnotherFlowNamesItsFlow() {
+        String greet = Command.run("run", "greet", "--param", "name=x", "--db", db(), "--progress", "plain").runId();
+        Command command = Command.run("run", "flaky", "--resume", greet, "--db", db());
+        assertThat(command.exitCode()).isEqualTo(2);
+        assertThat(command.err()).contains("run " + greet + " is a run of flow 'greet', not of 'flaky'; run: loomflow run"
+                + " greet --resume " + greet);
+    }
+
+    @Test
+    void resumingATaskRunPointsToItsRoot() {
+        String greet = Command.run("run", "greet", "--param", "name=x", "--db", db(), "--progress", "plain").runId();
+        UUID task;
+        try (RunStore store = RunStore.embedded(Path.of(db()))) {
+            task = store.children(UUID.fromString(greet)).getFirst().id();
+        }
+        Command command = Command.run("run", "greet", "--resume", task.toString(), "--db", db());
+        assertThat(command.exitCode()).isEqualTo(2);
+        assertThat(command.err()).contains("run " + task + " is a task run of 'say' inside another run; resume its root run "
+                + greet);
+    }
+}
