@@ -72,12 +72,25 @@ final class ProgressView implements EventListener {
         this.flowName = flow;
         this.began = clock.instant();
         if (tty) {
+            // The first status line is drawn here, so that even a run shorter than one redraw shows it.
+            printing.lock();
+            try {
+                drawStatus();
+            } finally {
+                printing.unlock();
+            }
             ticker = Thread.ofPlatform().daemon().name("loomflow-progress").start(this::redrawUntilStopped);
         }
     }
 
     private void redrawUntilStopped() {
         while (!stopped) {
+            try {
+                // The status line's refresh rate; no run's timing depends on it.
+                Thread.sleep(REDRAW_EVERY);
+            } catch (InterruptedException stop) {
+                return;
+            }
             printing.lock();
             try {
                 if (!stopped) {
@@ -85,12 +98,6 @@ final class ProgressView implements EventListener {
                 }
             } finally {
                 printing.unlock();
-            }
-            try {
-                // The status line's refresh rate; no run's timing depends on it.
-                Thread.sleep(REDRAW_EVERY);
-            } catch (InterruptedException stop) {
-                return;
             }
         }
     }
