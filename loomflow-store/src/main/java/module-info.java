@@ -9,6 +9,8 @@
 module io.loomflow.store {
     requires transitive io.loomflow;
     requires com.fasterxml.jackson.databind;
+    requires com.fasterxml.jackson.datatype.jdk8;
+    requires com.fasterxml.jackson.datatype.jsr310;
     requires java.sql;
     requires com.zaxxer.hikari;
     // Flyway ships no module name; this is the name the JDK derives from flyway-core-VERSION.jar.

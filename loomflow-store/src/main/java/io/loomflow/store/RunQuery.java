@@ -1,21 +1,37 @@
 package io.loomflow.store;
 
 /**
- * Which runs to list: by state, by name, only roots, newest first, at most {@code limit}. Immutable;
- * the {@code with*} methods return changed copies.
+ * Which runs to list: by state, by name, only roots, newest first, at most {@code limit} after
+ * skipping {@code offset} (a page). Immutable; the {@code with*} methods return changed copies.
  *
  * @param state a state label to match, or {@code null} for any
  * @param name a flow or task name to match, or {@code null} for any
  * @param rootsOnly whether to list only runs without a parent
  * @param limit the most runs to return, 1 or more
+ * @param offset how many matching runs to skip first, 0 or more
  */
-public record RunQuery(String state, String name, boolean rootsOnly, int limit) {
+public record RunQuery(String state, String name, boolean rootsOnly, int limit, int offset) {
 
-    /** Checks the limit. */
+    /** Checks the limit and the offset. */
     public RunQuery {
         if (limit < 1) {
             throw new IllegalArgumentException("a run query's limit was " + limit + "; pass 1 or more");
         }
+        if (offset < 0) {
+            throw new IllegalArgumentException("a run query's offset was " + offset + "; pass 0 or more");
+        }
+    }
+
+    /**
+     * A query of the first page.
+     *
+     * @param state a state label to match, or {@code null} for any
+     * @param name a flow or task name to match, or {@code null} for any
+     * @param rootsOnly whether to list only runs without a parent
+     * @param limit the most runs to return, 1 or more
+     */
+    public RunQuery(String state, String name, boolean rootsOnly, int limit) {
+        this(state, name, rootsOnly, limit, 0);
     }
 
     /**
@@ -34,7 +50,7 @@ public record RunQuery(String state, String name, boolean rootsOnly, int limit) 
      * @return the changed copy
      */
     public RunQuery withState(String label) {
-        return new RunQuery(label, name, rootsOnly, limit);
+        return new RunQuery(label, name, rootsOnly, limit, offset);
     }
 
     /**
@@ -44,7 +60,7 @@ public record RunQuery(String state, String name, boolean rootsOnly, int limit) 
      * @return the changed copy
      */
     public RunQuery withName(String runName) {
-        return new RunQuery(state, runName, rootsOnly, limit);
+        return new RunQuery(state, runName, rootsOnly, limit, offset);
     }
 
     /**
@@ -53,7 +69,7 @@ public record RunQuery(String state, String name, boolean rootsOnly, int limit) 
      * @return the changed copy
      */
     public RunQuery withRootsOnly() {
-        return new RunQuery(state, name, true, limit);
+        return new RunQuery(state, name, true, limit, offset);
     }
 
     /**
@@ -63,7 +79,17 @@ public record RunQuery(String state, String name, boolean rootsOnly, int limit) 
      * @return the changed copy
      */
     public RunQuery withLimit(int most) {
-        return new RunQuery(state, name, rootsOnly, most);
+        return new RunQuery(state, name, rootsOnly, most, offset);
+    }
+
+    /**
+     * Returns a copy that skips the first {@code skipped} matching runs, for the next pages.
+     *
+     * @param skipped 0 or more
+     * @return the changed copy
+     */
+    public RunQuery withOffset(int skipped) {
+        return new RunQuery(state, name, rootsOnly, limit, skipped);
     }
 
     /**

@@ -74,7 +74,7 @@ public final class InMemoryRunStore implements RunStore {
     public synchronized List<RunRecord> runs(RunQuery query) {
         return runs.values().stream().map(Run::record).filter(query::matches)
                 .sorted(Comparator.comparing(RunRecord::createdAt).thenComparing(RunRecord::id).reversed())
-                .limit(query.limit()).toList();
+                .skip(query.offset()).limit(query.limit()).toList();
     }
 
     @Override

@@ -11,7 +11,12 @@ import io.loomflow.store.StateRecord;
 /** Turns events into the records every store keeps; shared by the stores so that they agree. */
 public final class Records {
 
-    private static final ObjectMapper JSON = JsonMapper.builder().build();
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .addModule(new com.fasterxml.jackson.datatype.jdk8.Jdk8Module())
+            .addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+            .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+            .build();
 
     private Records() {
     }

@@ -297,7 +297,7 @@ public final class SqlRunStore implements RunStore {
         if (query.rootsOnly()) {
             sql.append(" AND parent_id IS NULL");
         }
-        sql.append(" ORDER BY created_at DESC, id DESC LIMIT ").append(query.limit());
+        sql.append(" ORDER BY created_at DESC, id DESC LIMIT ").append(query.limit()).append(" OFFSET ").append(query.offset());
         return query(sql.toString(), "list runs of", values, query.limit());
     }
 

@@ -158,6 +158,10 @@ public abstract class RunStoreContract {
         assertThat(reopened.runs(RunQuery.all().withState("Failed"))).extracting(RunRecord::name).containsExactly("refuse");
         assertThat(reopened.runs(RunQuery.all().withName("square"))).hasSize(3);
         assertThat(reopened.runs(RunQuery.all().withName("square").withLimit(2))).hasSize(2);
+        List<RunRecord> squares = reopened.runs(RunQuery.all().withName("square"));
+        assertThat(reopened.runs(RunQuery.all().withName("square").withLimit(2).withOffset(2)))
+                .containsExactly(squares.get(2));
+        assertThat(reopened.runs(RunQuery.all().withName("square").withOffset(3))).isEmpty();
         assertThat(reopened.runs(RunQuery.all())).hasSize(7);
         assertThat(reopened.runs(RunQuery.all().withState("Cached"))).extracting(RunRecord::name).containsExactly("measure");
         List<RunRecord> newestFirst = reopened.runs(RunQuery.all());
