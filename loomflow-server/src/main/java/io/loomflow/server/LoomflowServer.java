@@ -1,0 +1,334 @@
+package io.loomflow.server;
+
+import io.loomflow.Engine;
+import io.loomflow.Flow;
+import io.loomflow.server.internal.Server;
+import io.loomflow.spi.FlowProvider;
+import io.loomflow.store.RunStore;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Loomflow's HTTP server: a JSON API to list flows, start runs, read runs and logs and cancel them,
+ * a stream of run events (server-sent events), and a web UI with a form per flow and a live page per
+ * run.
+ *
+ * <p>{@link #start()} returns as soon as the server listens, and may be called from any thread: main,
+ * a new platform thread, a virtual thread, a pool thread, or a run's own thread. Requests are
+ * served on virtual threads of the server's own; nothing depends on the calling thread, its context
+ * class loader or its thread-locals. {@link #stop()} stops it, from any thread.
+ * {@snippet :
+ * LoomflowServer server = LoomflowServer.builder()
+ *         .flows(List.of(reportFlow, evaluationFlow))
+ *         .store(RunStore.embedded(Path.of(".loomflow")))
+ *         .port(8080)
+ *         .build()
+ *         .start();
+ * System.out.println("Loomflow UI at " + server.uri());
+ * // ...
+ * server.stop();
+ * }
+ *
+ * <p>It binds 127.0.0.1 unless told otherwise. Binding any other address needs a {@linkplain
+ * Builder#token(String) token}, which every request then carries (header {@code Authorization:
+ * Bearer TOKEN}; a browser opens any page once with {@code ?token=TOKEN}), or an explicit
+ * {@linkplain Builder#insecure() insecure} choice, which logs a warning.
+ *
+ * <p>Runs execute in the background on the {@linkplain Builder#engine(Engine) engine}: by default
+ * one the server makes and closes on {@link #stop()}. Their history is recorded into the
+ * {@linkplain Builder#store(RunStore) store}, in memory by default, which the server closes on
+ * {@link #stop()}.
+ */
+public final class LoomflowServer implements AutoCloseable {
+
+    private final Server.Settings settings;
+    private final ReentrantLock lock = new ReentrantLock();
+    private Server running; // guarded by lock
+    private boolean stopped; // guarded by lock
+
+    private LoomflowServer(Server.Settings settings) {
+        this.settings = settings;
+    }
+
+    /**
+     * A builder of a server on 127.0.0.1:8080 with no flows, an engine of its own and an in-memory
+     * history.
+     *
+     * @return the builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Starts listening and returns at once; runs and requests are served on the server's own threads.
+     *
+     * @return this server
+     * @throws IllegalStateException if it was started already, or failed to start
+     * @throws java.io.UncheckedIOException if the address cannot be bound (the message names it and
+     *     what to do); the server is then spent, and its store closed
+     */
+    public LoomflowServer start() {
+        lock.lock();
+        try {
+            if (running != null || stopped) {
+                throw new IllegalStateException("this server was " + (stopped ? "stopped" : "started") + " already;"
+                        + " build a new one to start again");
+            }
+            try {
+                running = Server.start(settings);
+            } catch (RuntimeException failed) {
+                stopped = true; // what it was given (the store) is closed; a new server starts afresh
+                throw failed;
+            }
+            return this;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The address it serves, such as {@code http://127.0.0.1:8080/}, with the port chosen when the
+     * builder asked for port 0.
+     *
+     * @return the address
+     * @throws IllegalStateException if it is not running
+     */
+    public URI uri() {
+        return server().uri();
+    }
+
+    /**
+     * The API's routes as {@code METHOD /path/{parameter}} lines, as documented in the server's
+     * OpenAPI description ({@code GET /api/openapi.json}).
+     *
+     * @return the routes
+     */
+    public List<String> routes() {
+        return server().routes();
+    }
+
+    private Server server() {
+        lock.lock();
+        try {
+            if (running == null || stopped) {
+                throw new IllegalStateException("this server is not running; call start() first");
+            }
+            return running;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Stops: ends the event streams, stops listening, lets requests under way finish (up to a
+     * second), closes the engine if the server made it (its runs end within the engine's grace and are
+     * recorded), and closes the store. Does nothing if it is not running.
+     */
+    public void stop() {
+        Server stopping;
+        lock.lock();
+        try {
+            stopping = stopped ? null : running;
+            stopped = true;
+        } finally {
+            lock.unlock();
+        }
+        if (stopping != null) {
+            stopping.stop();
+        }
+    }
+
+    /** Same as {@link #stop()}. */
+    @Override
+    public void close() {
+        stop();
+    }
+
+    @Override
+    public String toString() {
+        lock.lock();
+        try {
+            return "LoomflowServer[" + (running == null ? "not started" : stopped ? "stopped" : running.uri()) + "]";
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Builds a {@link LoomflowServer}. Not thread-safe; one builder builds one server at a time. */
+    public static final class Builder {
+
+        private final List<Flow<?, ?>> flows = new ArrayList<>();
+        private Engine engine;
+        private RunStore store;
+        private String host = "127.0.0.1";
+        private int port = 8080;
+        private String token;
+        private boolean insecure;
+        private long maxBodyBytes = 1 << 20;
+        private int eventsKept = 16_384;
+
+        private Builder() {
+        }
+
+        /**
+         * Offers a flow; its page and API use its name.
+         *
+         * @param flow the flow
+         * @return this builder
+         */
+        public Builder flow(Flow<?, ?> flow) {
+            flows.add(Objects.requireNonNull(flow, "flow"));
+            return this;
+        }
+
+        /**
+         * Offers flows.
+         *
+         * @param offered the flows
+         * @return this builder
+         */
+        public Builder flows(Collection<? extends Flow<?, ?>> offered) {
+            offered.forEach(this::flow);
+            return this;
+        }
+
+        /**
+         * Offers the flows of a provider, as {@code loomflow server} offers those found with
+         * {@link java.util.ServiceLoader}.
+         *
+         * @param provider the provider
+         * @return this builder
+         */
+        public Builder flows(FlowProvider provider) {
+            return flows(provider.flows());
+        }
+
+        /**
+         * Runs flows on this engine, which the server does not close; it records the engine's runs into its store
+         * while it runs. Without one, the server makes an engine of its own and closes it on {@link #stop()}.
+         * Close your engine before {@link #stop()}: runs still going when the server closes the store are
+         * recorded as Crashed, where closing the engine first records them Cancelled.
+         *
+         * @param runsOn the engine
+         * @return this builder
+         */
+        public Builder engine(Engine runsOn) {
+            this.engine = Objects.requireNonNull(runsOn, "engine");
+            return this;
+        }
+
+        /**
+         * Records run history into this store and reads it from there; the server closes it on
+         * {@link #stop()}. Default: {@link RunStore#inMemory()}.
+         *
+         * @param history the store
+         * @return this builder
+         */
+        public Builder store(RunStore history) {
+            this.store = Objects.requireNonNull(history, "store");
+            return this;
+        }
+
+        /**
+         * The address to bind. Default {@code 127.0.0.1}; any address that is not a loopback one
+         * needs a {@link #token(String)} or {@link #insecure()}.
+         *
+         * @param address a host name or IP address of this machine, or {@code 0.0.0.0} for all
+         * @return this builder
+         */
+        public Builder host(String address) {
+            this.host = Objects.requireNonNull(address, "host");
+            return this;
+        }
+
+        /**
+         * The port. Default 8080; 0 picks a free one, which {@link #uri()} then tells.
+         *
+         * @param number 0 to 65535
+         * @return this builder
+         */
+        public Builder port(int number) {
+            if (number < 0 || number > 65_535) {
+                throw new IllegalArgumentException("port was " + number + "; pass 0 to 65535 (0 picks a free port)");
+            }
+            this.port = number;
+            return this;
+        }
+
+        /**
+         * Asks every request for this token (the health check excepted).
+         *
+         * @param secret the token: at least 16 letters, digits or {@code . _ ~ + / = -}
+         * @return this builder
+         */
+        public Builder token(String secret) {
+            if (secret == null || secret.strip().length() < 16) {
+                throw new IllegalArgumentException("a server token must have at least 16 characters (was "
+                        + (secret == null ? "none" : secret.strip().length()) + "); use a random one, such as the output"
+                        + " of: openssl rand -hex 16");
+            }
+            if (!secret.strip().matches("[A-Za-z0-9._~+/=-]+")) {
+                throw new IllegalArgumentException("a server token may hold letters, digits and . _ ~ + / = - only (it"
+                        + " travels in a header, a URL and a cookie); use a random one, such as the output of:"
+                        + " openssl rand -hex 16");
+            }
+            this.token = secret.strip();
+            return this;
+        }
+
+        /**
+         * Allows binding an address other than a loopback one without a token; the server logs a
+         * warning when it starts so.
+         *
+         * @return this builder
+         */
+        public Builder insecure() {
+            this.insecure = true;
+            return this;
+        }
+
+        /**
+         * The largest request body accepted; larger ones are answered 413. Default 1 MiB.
+         *
+         * @param bytes 1 or more
+         * @return this builder
+         */
+        public Builder maxBodyBytes(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("maxBodyBytes was " + bytes + "; pass 1 or more");
+            }
+            this.maxBodyBytes = bytes;
+            return this;
+        }
+
+        /**
+         * How many of the newest events the server keeps for event streams that reconnect with
+         * {@code Last-Event-ID}. Default 16,384.
+         *
+         * @param events 1 or more
+         * @return this builder
+         */
+        public Builder eventsKept(int events) {
+            if (events < 1) {
+                throw new IllegalArgumentException("eventsKept was " + events + "; pass 1 or more");
+            }
+            this.eventsKept = events;
+            return this;
+        }
+
+        /**
+         * Builds the server, not started.
+         *
+         * @return the server
+         */
+        public LoomflowServer build() {
+            return new LoomflowServer(new Server.Settings(List.copyOf(flows), engine,
+                    store == null ? RunStore.inMemory() : store, host, port, token, insecure, maxBodyBytes, eventsKept));
+        }
+    }
+}

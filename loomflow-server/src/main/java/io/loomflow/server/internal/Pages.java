@@ -1,0 +1,172 @@
+package io.loomflow.server.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The web UI's HTML, rendered on the server. Every text that comes from a flow, a run or a request
+ * goes through {@link #escape(String)}; the pages load one script and one style sheet, and the
+ * Content-Security-Policy allows nothing inline.
+ */
+final class Pages {
+
+    private Pages() {
+    }
+
+    /** Text made safe for HTML content and quoted attribute values. */
+    static String escape(String text) {
+        if (text == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(text.length() + 16);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    static String layout(String title, String body) {
+        return "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                + "<title>" + escape(title) + " · Loomflow</title>"
+                + "<link rel=\"stylesheet\" href=\"/static/app.css\"><script src=\"/static/app.js\" defer></script>"
+                + "</head><body><header><a class=\"brand\" href=\"/\">Loomflow</a><nav><a href=\"/\">Flows</a>"
+                + "<a href=\"/runs\">Runs</a></nav></header><main>" + body + "</main></body></html>\n";
+    }
+
+    static String error(int status, String message) {
+        return layout("Error " + status, "<h1>Error " + status + "</h1><p class=\"problem\">" + escape(message)
+                + "</p><p><a href=\"/\">Back to the flows</a></p>");
+    }
+
+    /** The form of a flow's parameters, one field per schema property, nested records as fieldsets. */
+    static String form(String flow, JsonNode schema) {
+        StringBuilder html = new StringBuilder();
+        html.append("<form id=\"run-form\" class=\"run-form\" novalidate data-flow=\"").append(escape(flow)).append("\">");
+        fields(html, schema, "");
+        if (!schema.path("properties").fields().hasNext()) {
+            html.append("<p class=\"hint\">This flow takes no parameters.</p>");
+        }
+        html.append("<p id=\"form-error\" class=\"problem\" role=\"alert\" hidden></p>");
+        html.append("<button type=\"submit\" id=\"run-button\">Run</button></form>");
+        return html.toString();
+    }
+
+    private static void fields(StringBuilder html, JsonNode schema, String prefix) {
+        Set<String> required = new TreeSet<>();
+        schema.path("required").forEach(name -> required.add(name.asText()));
+        for (Iterator<Map.Entry<String, JsonNode>> it = schema.path("properties").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            field(html, entry.getValue(), prefix + entry.getKey(), entry.getKey(), required.contains(entry.getKey()));
+        }
+    }
+
+    private static void field(StringBuilder html, JsonNode schema, String path, String label, boolean required) {
+        String type = schema.path("type").asText("");
+        String id = "field-" + path.replace('.', '-');
+        String name = escape(path);
+        if (type.equals("object") && schema.has("properties")) {
+            html.append("<fieldset data-field=\"").append(name).append("\"><legend>").append(escape(label))
+                    .append("</legend>");
+            fields(html, schema, path + ".");
+            html.append("</fieldset>");
+            return;
+        }
+        JsonNode defaultValue = schema.get("default");
+        html.append("<div class=\"field\" data-field=\"").append(name).append("\">");
+        if (type.equals("boolean")) {
+            html.append("<label><input type=\"checkbox\" id=\"").append(escape(id)).append("\" name=\"").append(name)
+                    .append("\" data-type=\"boolean\"").append(defaultValue != null && defaultValue.asBoolean() ? " checked" : "")
+                    .append("> ").append(escape(label)).append("</label>");
+        } else {
+            html.append("<label for=\"").append(escape(id)).append("\">").append(escape(label))
+                    .append(required ? " <span class=\"required\" title=\"required\">*</span>" : "").append("</label>");
+            String common = " id=\"" + escape(id) + "\" name=\"" + name + "\"" + (required ? " required" : "");
+            if (schema.has("enum")) {
+                html.append("<select").append(common).append(" data-type=\"string\">");
+                if (!required || defaultValue == null) {
+                    html.append("<option value=\"\"></option>");
+                }
+                for (JsonNode constant : schema.get("enum")) {
+                    boolean selected = defaultValue != null && defaultValue.asText().equals(constant.asText());
+                    html.append("<option").append(selected ? " selected" : "").append(" value=\"")
+                            .append(escape(constant.asText())).append("\">").append(escape(constant.asText()))
+                            .append("</option>");
+                }
+                html.append("</select>");
+            } else if (type.equals("integer") || type.equals("number")) {
+                html.append("<input type=\"number\"").append(common).append(" data-type=\"").append(type).append("\"")
+                        .append(type.equals("integer") ? " step=\"1\"" : " step=\"any\"");
+                if (schema.has("minimum") && schema.get("minimum").canConvertToInt()) {
+                    html.append(" min=\"").append(schema.get("minimum").asText()).append("\"");
+                }
+                if (schema.has("maximum") && schema.get("maximum").canConvertToInt()) {
+                    html.append(" max=\"").append(schema.get("maximum").asText()).append("\"");
+                }
+                value(html, defaultValue);
+                html.append(">");
+            } else if (type.equals("array") && isScalar(schema.path("items"))) {
+                html.append("<textarea").append(common).append(" rows=\"3\" data-type=\"array\" data-items=\"")
+                        .append(escape(schema.path("items").path("type").asText("string"))).append("\">");
+                if (defaultValue != null) {
+                    for (JsonNode item : defaultValue) {
+                        html.append(escape(item.asText())).append('\n');
+                    }
+                }
+                html.append("</textarea><small class=\"hint\">one per line</small>");
+            } else if (type.equals("array") || type.equals("object") || type.isEmpty()) {
+                html.append("<textarea").append(common).append(" rows=\"4\" data-type=\"json\">");
+                if (defaultValue != null) {
+                    html.append(escape(defaultValue.toPrettyString()));
+                }
+                html.append("</textarea><small class=\"hint\">JSON</small>");
+            } else {
+                String format = schema.path("format").asText("");
+                String inputType = format.equals("date") ? "date" : "text";
+                html.append("<input type=\"").append(inputType).append("\"").append(common).append(" data-type=\"string\"");
+                if (schema.has("maxLength")) {
+                    html.append(" maxlength=\"").append(schema.get("maxLength").asInt()).append("\"");
+                }
+                if (!format.isEmpty() && !format.equals("date")) {
+                    html.append(" placeholder=\"").append(escape(placeholder(format))).append("\"");
+                }
+                value(html, defaultValue);
+                html.append(">");
+            }
+        }
+        html.append("<small class=\"field-error\" hidden></small></div>");
+    }
+
+    private static boolean isScalar(JsonNode schema) {
+        String type = schema.path("type").asText("");
+        return type.equals("string") || type.equals("integer") || type.equals("number") || type.equals("boolean");
+    }
+
+    private static void value(StringBuilder html, JsonNode defaultValue) {
+        if (defaultValue != null && !defaultValue.isNull()) {
+            html.append(" value=\"").append(escape(defaultValue.asText())).append("\"");
+        }
+    }
+
+    private static String placeholder(String format) {
+        return switch (format) {
+            case "date-time" -> "2026-01-31T12:00:00Z";
+            case "time" -> "12:30:00";
+            case "duration" -> "PT30S";
+            case "uuid" -> "3f2c1b9e-0d4a-4c55-9a51-6b1f1e2d3c4b";
+            case "uri" -> "https://example.org/";
+            default -> "";
+        };
+    }
+}

@@ -1,0 +1,108 @@
+package io.loomflow.server.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Sends each request to the route that matches its method and path. A path that no route knows is
+ * a 404, a known path with another method a 405 naming the allowed ones. An {@link HttpError} becomes
+ * its JSON (or, for pages, an HTML page); anything else is logged with its stack trace and answered
+ * 500 with an id to find it in the log, never with the trace.
+ */
+final class Router implements HttpHandler {
+
+    private static final System.Logger LOG = System.getLogger("io.loomflow.server");
+
+    /** What a route does with a request. */
+    @FunctionalInterface
+    interface Handler {
+        void handle(Request request) throws IOException;
+    }
+
+    private record Route(String method, Pattern path, Handler handler) {
+    }
+
+    private final List<Route> routes = new ArrayList<>();
+    private final ObjectMapper json;
+    private final Access access;
+    private final long maxBodyBytes;
+
+    Router(ObjectMapper json, Access access, long maxBodyBytes) {
+        this.json = json;
+        this.access = access;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    /**
+     * Adds a route.
+     *
+     * @param method the HTTP method
+     * @param path the path, with {@code {name}} for a segment the handler reads with {@link Request#path(String)}
+     * @param handler what it does
+     * @return this router
+     */
+    Router route(String method, String path, Handler handler) {
+        String regex = path.replaceAll("\\{([a-zA-Z]+)}", "(?<$1>[^/]+)");
+        routes.add(new Route(method, Pattern.compile(regex), handler));
+        return this;
+    }
+
+    /** The routes, as {@code METHOD /path/{name}} lines, for the OpenAPI check. */
+    List<String> describe() {
+        return routes.stream().map(route -> route.method() + " " + route.path().pattern()
+                .replaceAll("\\(\\?<([a-zA-Z]+)>\\[\\^/\\]\\+\\)", "{$1}")).toList();
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        Request request = new Request(exchange, json, maxBodyBytes);
+        try {
+            String path = exchange.getRequestURI().getPath();
+            Set<String> allowed = new LinkedHashSet<>();
+            for (Route route : routes) {
+                Matcher matcher = route.path().matcher(path);
+                if (!matcher.matches()) {
+                    continue;
+                }
+                if (!route.method().equals(exchange.getRequestMethod())) {
+                    allowed.add(route.method());
+                    continue;
+                }
+                request.matched(matcher);
+                if (access.admit(request)) {
+                    route.handler().handle(request);
+                }
+                return;
+            }
+            if (!allowed.isEmpty()) {
+                exchange.getResponseHeaders().set("Allow", String.join(", ", allowed));
+                throw new HttpError(405, exchange.getRequestMethod() + " is not allowed on " + path + "; use "
+                        + String.join(" or ", allowed));
+            }
+            throw HttpError.notFound("nothing at " + path + (path.startsWith("/api/")
+                    ? "; the API is described at /api/openapi.json" : ""));
+        } catch (HttpError refused) {
+            request.refuse(refused);
+        } catch (IOException clientGone) {
+            LOG.log(Level.DEBUG, "a client went away during " + exchange.getRequestURI(), clientGone);
+        } catch (RuntimeException | Error failed) {
+            String id = UUID.randomUUID().toString().substring(0, 8);
+            LOG.log(Level.ERROR, "request " + exchange.getRequestMethod() + " " + exchange.getRequestURI()
+                    + " failed (error id " + id + ")", failed);
+            request.refuse(new HttpError(500, "the server failed on this request (error id " + id
+                    + "); its log has the details"));
+        } finally {
+            exchange.close();
+        }
+    }
+}

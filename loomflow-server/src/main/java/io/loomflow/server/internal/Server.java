@@ -1,0 +1,250 @@
+package io.loomflow.server.internal;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.sun.net.httpserver.HttpServer;
+import io.loomflow.Engine;
+import io.loomflow.EngineClosedException;
+import io.loomflow.Flow;
+import io.loomflow.Handle;
+import io.loomflow.Subscription;
+import io.loomflow.store.RunRecord;
+import io.loomflow.store.RunRecorder;
+import io.loomflow.store.RunStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * One running server: the HTTP listener, its routes, the engine runs start on, the store the
+ * history is read from, and the event hub. Made by {@code LoomflowServer.start()}, on whatever thread
+ * calls it; nothing here depends on that thread.
+ */
+public final class Server {
+
+    private static final System.Logger LOG = System.getLogger("io.loomflow.server");
+
+    /** A flow this server offers, with its parameter schema. */
+    public record FlowEntry(Flow<?, ?> flow, ObjectNode schema) {
+    }
+
+    /** What the server is made of; checked by {@code LoomflowServer.Builder}. */
+    public record Settings(Collection<Flow<?, ?>> flows, Engine engine, RunStore store, String host, int port,
+                           String token, boolean insecure, long maxBodyBytes, int eventsKept) {
+    }
+
+    private final ObjectMapper json = mapper();
+    private final Map<String, FlowEntry> flows = new LinkedHashMap<>();
+    private final ParameterBinder binder = new ParameterBinder(json);
+    private final Views views = new Views(json);
+    private final RunStore store;
+    private final RunRecorder recorder;
+    private final EventHub hub;
+    private final Engine engine;
+    private final boolean ownsEngine;
+    private final List<Subscription> subscriptions = new ArrayList<>();
+    private final Router router;
+    private final HttpServer http;
+    private final ExecutorService handlers;
+    private final URI uri;
+
+    /**
+     * Builds the server and starts listening; returns at once.
+     *
+     * @param settings what to serve, where
+     * @throws UncheckedIOException if the address cannot be bound
+     * @throws IllegalArgumentException if a flow's parameter record cannot be described, or the host is exposed
+     *     without a token or {@code insecure}
+     */
+    public static Server start(Settings settings) {
+        return new Server(settings);
+    }
+
+    private Server(Settings settings) {
+        InetAddress address = address(settings.host());
+        if (!address.isLoopbackAddress() && settings.token() == null && !settings.insecure()) {
+            throw new IllegalArgumentException("binding " + settings.host() + " would let anyone who reaches this machine"
+                    + " start flows; give a token (LoomflowServer.Builder.token, or loomflow server --token), or pass"
+                    + " insecure (--insecure) to serve without one");
+        }
+        ParameterSchema schemas = new ParameterSchema(json);
+        for (Flow<?, ?> flow : settings.flows()) {
+            if (flows.putIfAbsent(flow.name(), new FlowEntry(flow, schemas.of(flow.parameterType()))) != null) {
+                throw new IllegalArgumentException("two flows are named '" + flow.name() + "'; give each a name of its own");
+            }
+        }
+        this.store = settings.store();
+        this.recorder = RunRecorder.to(store);
+        this.hub = new EventHub(views::event, settings.eventsKept());
+        if (settings.engine() == null) {
+            this.engine = Engine.builder().name("loomflow-server").listener(recorder).listener(hub).build();
+            this.ownsEngine = true;
+        } else {
+            this.engine = settings.engine();
+            this.ownsEngine = false;
+            subscriptions.add(engine.subscribe(recorder));
+            subscriptions.add(engine.subscribe(hub));
+        }
+        this.router = new Router(json, new Access(settings.token()), settings.maxBodyBytes());
+        new Api(this, json, views).addTo(router);
+        new Ui(this, json).addTo(router);
+        this.handlers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("loomflow-http-", 0).factory());
+        try {
+            this.http = HttpServer.create(new InetSocketAddress(address, settings.port()), 256);
+        } catch (BindException inUse) {
+            release();
+            throw new UncheckedIOException("cannot listen on " + settings.host() + ":" + settings.port() + " ("
+                    + inUse.getMessage() + "); stop what uses the port, or pass another port (0 picks a free one)", inUse);
+        } catch (IOException failed) {
+            release();
+            throw new UncheckedIOException("cannot listen on " + settings.host() + ":" + settings.port() + ": " + failed,
+                    failed);
+        }
+        http.createContext("/", router);
+        http.setExecutor(handlers);
+        http.start();
+        String host = address.getHostAddress().contains(":") ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
+        this.uri = URI.create("http://" + host + ":" + http.getAddress().getPort() + "/");
+        if (!address.isLoopbackAddress() && settings.token() == null) {
+            LOG.log(Level.WARNING, "serving on " + uri + " without a token: anyone who reaches this address can start"
+                    + " flows and read their runs");
+        }
+    }
+
+    private static InetAddress address(String host) {
+        try {
+            return InetAddress.getByName(host);
+        } catch (UnknownHostException unknown) {
+            throw new IllegalArgumentException("host '" + host + "' is not an address of this machine; pass 127.0.0.1,"
+                    + " or an address or name that resolves", unknown);
+        }
+    }
+
+    static ObjectMapper mapper() {
+        return JsonMapper.builder()
+                .addModule(new JavaTimeModule())
+                .addModule(new Jdk8Module())
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+                .build();
+    }
+
+    /** The address it serves, such as {@code http://127.0.0.1:8080/}. */
+    public URI uri() {
+        return uri;
+    }
+
+    /** The routes, as {@code METHOD /path/{name}}, for the check against the OpenAPI file. */
+    public List<String> routes() {
+        return router.describe();
+    }
+
+    /**
+     * Stops: ends the event streams, stops listening (requests under way get a second to finish),
+     * then closes the engine if the server made it (its runs end as its grace allows, and are
+     * recorded), else stops recording the given engine's runs; then closes the store.
+     */
+    public void stop() {
+        hub.close();
+        http.stop(1);
+        handlers.close();
+        release();
+    }
+
+    private void release() {
+        if (ownsEngine) {
+            engine.close();
+            return;
+        }
+        subscriptions.forEach(Subscription::close);
+        hub.close();
+        recorder.close();
+    }
+
+    Collection<FlowEntry> flows() {
+        return flows.values();
+    }
+
+    FlowEntry flow(String name) {
+        FlowEntry entry = flows.get(name);
+        if (entry == null) {
+            throw HttpError.unknownFlow(name, flows.keySet());
+        }
+        return entry;
+    }
+
+    Engine engine() {
+        return engine;
+    }
+
+    RunStore store() {
+        return store;
+    }
+
+    EventHub hub() {
+        return hub;
+    }
+
+    @SuppressWarnings("unchecked")
+    Handle<?> start(FlowEntry entry, JsonNode body) {
+        Object params = binder.bind(entry.flow().name(), entry.flow().parameterType(), entry.schema(), body);
+        try {
+            return engine.submit((Flow<Object, Object>) entry.flow(), params);
+        } catch (EngineClosedException closed) {
+            throw new HttpError(503, "the server is stopping and starts no more runs; start it again");
+        }
+    }
+
+    /** A run from the store, after writing what is queued when the store has it missing or unfinished; else 404. */
+    RunRecord recordedRun(UUID id) {
+        Optional<RunRecord> found = store.run(id);
+        if (found.isEmpty() || !found.get().isFinal()) {
+            try {
+                recorder.flush();
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            found = store.run(id);
+        }
+        return found.orElseThrow(() -> HttpError.notFound("no run with id " + id + "; list runs at /api/runs"));
+    }
+
+    /** The run and everything below it, parents before children. */
+    List<RunRecord> subtree(RunRecord run) {
+        List<RunRecord> all = new ArrayList<>();
+        Deque<RunRecord> todo = new ArrayDeque<>(List.of(run));
+        while (!todo.isEmpty()) {
+            RunRecord next = todo.removeFirst();
+            all.add(next);
+            todo.addAll(store.children(next.id()));
+        }
+        return all;
+    }
+}

@@ -1,0 +1,172 @@
+package io.loomflow.server.internal;
+
+import static io.loomflow.server.internal.Pages.escape;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.loomflow.store.RunQuery;
+import io.loomflow.store.RunRecord;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+
+/** The web UI's routes: the flows, a form per flow, the runs list and a live page per run. */
+final class Ui {
+
+    private static final Map<String, String> ASSETS = Map.of(
+            "app.js", "text/javascript; charset=utf-8",
+            "app.css", "text/css; charset=utf-8");
+    private static final List<String> FILTERS = List.of("Running", "Completed", "Failed", "Cancelled", "Crashed",
+            "Cached", "Pending", "Scheduled", "Retrying");
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ISO_INSTANT;
+
+    private final Server server;
+    private final ObjectMapper json;
+
+    Ui(Server server, ObjectMapper json) {
+        this.server = server;
+        this.json = json;
+    }
+
+    void addTo(Router router) {
+        router.route("GET", "/", this::home)
+                .route("GET", "/flows/{name}", this::flow)
+                .route("GET", "/runs", this::runs)
+                .route("GET", "/runs/{id}", this::run)
+                .route("GET", "/static/{file}", this::asset);
+    }
+
+    private void home(Request request) throws IOException {
+        StringBuilder body = new StringBuilder("<h1>Flows</h1>");
+        if (server.flows().isEmpty()) {
+            body.append("<p class=\"hint\">This server has no flows.</p>");
+        } else {
+            body.append("<table class=\"flows\"><thead><tr><th>Flow</th><th>Parameters</th></tr></thead><tbody>");
+            for (Server.FlowEntry entry : server.flows()) {
+                List<String> names = new java.util.ArrayList<>();
+                entry.schema().path("properties").fieldNames().forEachRemaining(names::add);
+                body.append("<tr><td><a href=\"/flows/").append(escape(encode(entry.flow().name()))).append("\">")
+                        .append(escape(entry.flow().name())).append("</a></td><td>")
+                        .append(escape(names.isEmpty() ? "none" : String.join(", ", names))).append("</td></tr>");
+            }
+            body.append("</tbody></table>");
+        }
+        body.append("<h2>Recent runs</h2>");
+        runTable(body, server.store().runs(RunQuery.all().withRootsOnly().withLimit(10)));
+        request.sendHtml(200, Pages.layout("Flows", body.toString()));
+    }
+
+    private void flow(Request request) throws IOException {
+        Server.FlowEntry entry = server.flow(request.path("name"));
+        String name = entry.flow().name();
+        StringBuilder body = new StringBuilder("<h1>").append(escape(name)).append("</h1>");
+        body.append(Pages.form(name, entry.schema()));
+        body.append("<h2>Recent runs of ").append(escape(name)).append("</h2>");
+        runTable(body, server.store().runs(RunQuery.all().withRootsOnly().withName(name).withLimit(10)));
+        request.sendHtml(200, Pages.layout(name, body.toString()));
+    }
+
+    private void runs(Request request) throws IOException {
+        String state = request.query("state");
+        if (state != null && !Api.STATES.contains(state)) {
+            throw new HttpError(400, "state was '" + state + "'; pick one of " + String.join(", ", FILTERS));
+        }
+        String flow = request.query("flow");
+        int offset = request.queryInt("offset", 0, 0, Integer.MAX_VALUE);
+        int limit = 50;
+        List<RunRecord> found = server.store().runs(new RunQuery(state, flow, true, limit, offset));
+        StringBuilder body = new StringBuilder("<h1>Runs</h1><nav class=\"filters\"><a href=\"/runs\"")
+                .append(state == null ? " class=\"current\"" : "").append(">All</a>");
+        for (String filter : FILTERS) {
+            body.append("<a href=\"/runs?state=").append(filter).append("\"")
+                    .append(filter.equals(state) ? " class=\"current\"" : "").append(">").append(filter).append("</a>");
+        }
+        body.append("</nav>");
+        runTable(body, found);
+        String query = (state == null ? "" : "&state=" + state) + (flow == null ? "" : "&flow=" + encode(flow));
+        body.append("<p class=\"pages\">");
+        if (offset > 0) {
+            body.append("<a href=\"/runs?offset=").append(Math.max(0, offset - limit)).append(escape(query))
+                    .append("\">Newer</a> ");
+        }
+        if (found.size() == limit) {
+            body.append("<a href=\"/runs?offset=").append(offset + limit).append(escape(query)).append("\">Older</a>");
+        }
+        body.append("</p>");
+        request.sendHtml(200, Pages.layout("Runs", body.toString()));
+    }
+
+    private void runTable(StringBuilder body, List<RunRecord> runs) {
+        if (runs.isEmpty()) {
+            body.append("<p class=\"hint\">No runs yet.</p>");
+            return;
+        }
+        body.append("<table class=\"runs\"><thead><tr><th>Run</th><th>Flow</th><th>State</th><th>Started</th>"
+                + "<th>Duration</th><th>Parent</th></tr></thead><tbody>");
+        for (RunRecord run : runs) {
+            body.append("<tr><td><a href=\"/runs/").append(run.id()).append("\">").append(run.id().toString(), 0, 8)
+                    .append("</a></td><td>").append(escape(run.name())).append("</td><td><span class=\"state state-")
+                    .append(escape(run.state())).append("\">").append(escape(run.state())).append("</span></td><td>")
+                    .append(TIME.format(run.createdAt())).append("</td><td>")
+                    .append(run.duration().map(Ui::duration).orElse("")).append("</td><td>");
+            if (run.parentId() != null) {
+                body.append("<a href=\"/runs/").append(run.parentId()).append("\">").append(run.parentId().toString(), 0, 8)
+                        .append("</a>");
+            }
+            body.append("</td></tr>");
+        }
+        body.append("</tbody></table>");
+    }
+
+    private void run(Request request) throws IOException {
+        RunRecord run = server.recordedRun(request.runId("id"));
+        StringBuilder body = new StringBuilder();
+        body.append("<section id=\"run\" data-run=\"").append(run.id()).append("\" data-root=\"").append(run.rootId())
+                .append("\">");
+        body.append("<h1><span class=\"kind\">").append(escape(run.kind().name().toLowerCase(java.util.Locale.ROOT)))
+                .append("</span> ").append(escape(run.name())).append(" <span id=\"run-state\" class=\"state state-")
+                .append(escape(run.state())).append("\">").append(escape(run.state())).append("</span></h1>");
+        body.append("<p class=\"meta\">Run <code>").append(run.id()).append("</code>");
+        if (run.parentId() != null) {
+            body.append(" · parent <a id=\"parent-link\" href=\"/runs/").append(run.parentId()).append("\">")
+                    .append(run.parentId()).append("</a>");
+        }
+        body.append(" · <button type=\"button\" id=\"cancel-button\"").append(run.isFinal() ? " hidden" : "")
+                .append(">Cancel</button></p>");
+        body.append("<h2>Parameters</h2><pre id=\"parameters\">")
+                .append(escape(new Views(json).parse(run.parameters()).toPrettyString())).append("</pre>");
+        body.append("<div id=\"error\" class=\"problem\" hidden></div>");
+        body.append("<h2>Result</h2><div id=\"result\"><p class=\"hint\">Not yet.</p></div>");
+        body.append("<h2>Tasks</h2><table id=\"tasks\" class=\"runs\"><thead><tr><th>Name</th><th>Kind</th><th>State</th>"
+                + "<th>Duration</th></tr></thead><tbody></tbody></table>");
+        body.append("<h2>Timeline</h2><div id=\"timeline\" class=\"timeline\"></div>");
+        body.append("<h2>Logs</h2><pre id=\"logs\" class=\"logs\"></pre>");
+        body.append("</section>");
+        request.sendHtml(200, Pages.layout(run.name(), body.toString()));
+    }
+
+    private void asset(Request request) throws IOException {
+        String file = request.path("file");
+        String type = ASSETS.get(file);
+        if (type == null) {
+            throw HttpError.notFound("no file " + file + " in /static");
+        }
+        try (InputStream in = Ui.class.getResourceAsStream("web/" + file)) {
+            request.exchange().getResponseHeaders().set("Cache-Control", "no-cache");
+            request.send(200, type, in.readAllBytes());
+        }
+    }
+
+    private static String duration(Duration duration) {
+        long millis = duration.toMillis();
+        return millis < 1000 ? millis + " ms" : String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
+    }
+
+    private static String encode(String name) {
+        return URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

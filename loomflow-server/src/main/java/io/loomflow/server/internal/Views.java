@@ -1,0 +1,144 @@
+package io.loomflow.server.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.loomflow.Event;
+import io.loomflow.RunInfo;
+import io.loomflow.State;
+import io.loomflow.store.ErrorRecord;
+import io.loomflow.store.LogRecord;
+import io.loomflow.store.RunRecord;
+import io.loomflow.store.StateRecord;
+
+/** How runs, log lines and events look in JSON: one shape for the API, the pages and the event stream. */
+final class Views {
+
+    private final ObjectMapper json;
+
+    Views(ObjectMapper json) {
+        this.json = json;
+    }
+
+    /** A recorded run, without its children. */
+    ObjectNode run(RunRecord run) {
+        ObjectNode node = json.createObjectNode();
+        node.put("id", run.id().toString());
+        node.put("parentId", run.parentId() == null ? null : run.parentId().toString());
+        node.put("rootId", run.rootId().toString());
+        node.put("name", run.name());
+        node.put("kind", run.kind().name().toLowerCase(java.util.Locale.ROOT));
+        node.put("state", run.state());
+        node.put("final", run.isFinal());
+        node.put("createdAt", run.createdAt().toString());
+        run.history().stream().filter(s -> s.state().equals("Running")).findFirst()
+                .ifPresent(started -> node.put("startedAt", started.at().toString()));
+        if (run.isFinal()) {
+            node.put("endedAt", run.history().getLast().at().toString());
+        }
+        run.duration().ifPresent(duration -> node.put("durationMs", duration.toMillis()));
+        node.set("parameters", parse(run.parameters()));
+        var history = node.putArray("history");
+        for (StateRecord state : run.history()) {
+            history.addObject().put("state", state.state()).put("at", state.at().toString()).put("detail", state.detail());
+        }
+        if (run.error() != null) {
+            node.set("error", error(run.error()));
+        }
+        if (run.result() != null) {
+            node.set("result", parse(run.result()));
+        }
+        node.put("url", "/api/runs/" + run.id());
+        node.put("page", "/runs/" + run.id());
+        return node;
+    }
+
+    private ObjectNode error(ErrorRecord error) {
+        return json.createObjectNode().put("type", error.type()).put("message", error.message());
+    }
+
+    /** A log line; its error, if any, as its first line (type and message), never the stack trace. */
+    ObjectNode log(LogRecord line) {
+        ObjectNode node = json.createObjectNode();
+        node.put("runId", line.runId().toString());
+        node.put("sequence", line.sequence());
+        node.put("at", line.at().toString());
+        node.put("level", line.level());
+        node.put("message", line.message());
+        if (line.error() != null && !line.error().isEmpty()) {
+            node.put("error", line.error().lines().findFirst().orElse(""));
+        }
+        return node;
+    }
+
+    /** An engine event, as sent on the event stream. */
+    String event(Event event) {
+        ObjectNode node = json.createObjectNode();
+        node.put("sequence", event.sequence());
+        node.put("at", event.at().toString());
+        RunInfo run = event.run();
+        ObjectNode info = node.putObject("run");
+        info.put("id", run.id().toString());
+        info.put("parentId", run.parentId() == null ? null : run.parentId().toString());
+        info.put("rootId", run.rootId().toString());
+        info.put("name", run.name());
+        info.put("kind", run.kind().name().toLowerCase(java.util.Locale.ROOT));
+        switch (event) {
+            case Event.StateChange change -> {
+                node.put("type", "state");
+                node.put("state", change.state().label());
+                node.put("previous", change.previous() == null ? null : change.previous().label());
+                switch (change.state()) {
+                    case State.Failed failed -> node.set("error", thrown(failed.error()));
+                    case State.Retrying retrying -> node.set("error", thrown(retrying.error()));
+                    case State.Cancelled cancelled -> node.put("detail", cancelled.reason());
+                    case State.Crashed crashed -> node.put("detail", crashed.reason());
+                    case State.Pending pending -> node.put("detail", "waiting for limit " + pending.limit());
+                    case State.Running running -> node.put("detail", "attempt " + running.attempt());
+                    case State.Completed completed when run.kind() == RunInfo.Kind.FLOW ->
+                            node.set("result", value(completed.result()));
+                    case State.Cached cached when run.kind() == RunInfo.Kind.FLOW ->
+                            node.set("result", value(cached.result()));
+                    default -> {
+                        // nothing more to say
+                    }
+                }
+            }
+            case Event.LogLine line -> {
+                node.put("type", "log");
+                node.put("level", line.level().name());
+                node.put("message", line.message());
+                if (line.error() != null) {
+                    node.put("error", line.error().getClass().getName() + ": " + line.error().getMessage());
+                }
+            }
+        }
+        return node.toString();
+    }
+
+    private ObjectNode thrown(Throwable error) {
+        return json.createObjectNode().put("type", error.getClass().getName()).put("message", error.getMessage());
+    }
+
+    /** A result as JSON, or as its text when JSON cannot represent it. */
+    JsonNode value(Object result) {
+        try {
+            return json.valueToTree(result);
+        } catch (IllegalArgumentException notJson) {
+            return TextNode.valueOf(String.valueOf(result));
+        }
+    }
+
+    /** Recorded JSON text as JSON, or as a string when it is not JSON (a value recorded as text). */
+    JsonNode parse(String recorded) {
+        if (recorded == null) {
+            return json.nullNode();
+        }
+        try {
+            return json.readTree(recorded);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException notJson) {
+            return TextNode.valueOf(recorded);
+        }
+    }
+}

@@ -1,0 +1,20 @@
+/**
+ * Loomflow server: a JSON API, server-sent events and a web UI to start flows and watch their runs.
+ *
+ * <p>Exports one API package, {@code io.loomflow.server} ({@link io.loomflow.server.LoomflowServer});
+ * the HTTP handlers, pages and schemas live in {@code io.loomflow.server.internal}. HTTP is served
+ * by the JDK's own server ({@code jdk.httpserver}) on virtual threads.
+ */
+module io.loomflow.server {
+    requires transitive io.loomflow;
+    requires transitive io.loomflow.store;
+    requires jdk.httpserver;
+    requires com.fasterxml.jackson.databind;
+    requires com.fasterxml.jackson.datatype.jsr310;
+    requires com.fasterxml.jackson.datatype.jdk8;
+
+    exports io.loomflow.server;
+
+    // Jackson writes the server's small response records.
+    opens io.loomflow.server.internal to com.fasterxml.jackson.databind;
+}

@@ -1,0 +1,77 @@
+package io.loomflow.server;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * The real browser of the tests: Debian's Chromium, driven through Debian's chromedriver. When the
+ * two are missing and the build runs as root (as on CI), they are installed with apt; otherwise the
+ * test fails and says what to install. It never skips.
+ */
+final class Chromium {
+
+    static final Path BROWSER = Path.of("/usr/bin/chromium");
+    static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+
+    private Chromium() {
+    }
+
+    static WebDriver start() {
+        ensureInstalled();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(BROWSER.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1280,1024");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
+                .usingAnyFreePort().build();
+        WebDriver driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
+        return driver;
+    }
+
+    /** Saves a screenshot as {@code target/screenshots/NAME.png} and returns its path. */
+    static Path screenshot(WebDriver driver, String name) throws IOException {
+        Path directory = Path.of(System.getProperty("loomflow.screenshots", "target/screenshots"));
+        Files.createDirectories(directory);
+        Path file = directory.resolve(name + ".png");
+        File taken = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
+        Files.copy(taken.toPath(), file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return file;
+    }
+
+    private static synchronized void ensureInstalled() {
+        if (Files.isExecutable(BROWSER) && Files.isExecutable(DRIVER)) {
+            return;
+        }
+        try {
+            run(List.of("apt-get", "update", "-q"));
+            run(List.of("apt-get", "install", "-y", "-q", "chromium", "chromium-driver"));
+        } catch (IOException | InterruptedException failed) {
+            throw new AssertionError("the browser tests need Debian's chromium and chromium-driver (" + BROWSER + ", "
+                    + DRIVER + "), and installing them failed: " + failed + "; install them with: apt-get install"
+                    + " chromium chromium-driver", failed);
+        }
+    }
+
+    private static void run(List<String> command) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().put("DEBIAN_FRONTEND", "noninteractive");
+        Process process = builder.start();
+        if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
+            process.destroyForcibly();
+            throw new IOException(String.join(" ", command) + " failed");
+        }
+    }
+}
