@@ -6,9 +6,9 @@ import java.io.PrintStream;
 import java.util.Objects;
 
 /**
- * The {@code loomflow} command: {@code run}, {@code runs}, {@code show}, {@code logs}, {@code flows}
- * and {@code completion}; {@code loomflow --help} lists them and {@code loomflow COMMAND --help}
- * shows each one's options with an example.
+ * The {@code loomflow} command: {@code run}, {@code runs}, {@code show}, {@code logs}, {@code flows},
+ * {@code server} and {@code completion}; {@code loomflow --help} lists them and {@code loomflow
+ * COMMAND --help} shows each one's options with an example.
  *
  * <p><b>Exit codes.</b>
  * <ul>
@@ -26,7 +26,8 @@ import java.util.Objects;
  * <p>{@link #run(String[], PrintStream, PrintStream)} runs one command in this process, which is
  * how tests and programs that embed the command call it; it is thread-safe in that each call builds
  * its own command objects, engine and store connection and closes them before returning, but it
- * installs no signal handling and configures no logging.
+ * installs no signal handling and configures no logging ({@code server} then serves until the calling
+ * thread is interrupted).
  */
 public final class Main {
 

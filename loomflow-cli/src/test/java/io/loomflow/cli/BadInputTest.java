@@ -17,7 +17,8 @@ class BadInputTest {
         return directory.resolve("history").toString();
     }
 
-    private Command badInput(String... args) {
+    /** Runs the command and checks it was refused as bad input: exit 2, a message on stderr, nothing else. */
+    static Command badInput(String... args) {
         Command command = Command.run(args);
         assertThat(command.exitCode()).as(command.toString()).isEqualTo(2);
         assertThat(command.out()).as(command.toString()).isEmpty();
@@ -121,7 +122,7 @@ class BadInputTest {
     void anUnknownCommandSuggestsTheClosest() {
         assertThat(badInput("rnu").err())
                 .isEqualTo("loomflow: unknown command 'rnu'. Did you mean 'run'? The commands are: run, runs, show, logs,"
-                        + " flows, completion\nSee 'loomflow --help'.\n");
+                        + " flows, server, completion\nSee 'loomflow --help'.\n");
     }
 
     @Test

@@ -42,6 +42,7 @@ public final class Cli {
         cli.addSubcommand(new ShowCommand(context));
         cli.addSubcommand(new LogsCommand(context));
         cli.addSubcommand(new FlowsCommand(context));
+        cli.addSubcommand(new ServerCommand(context));
         cli.addSubcommand(new CompletionCommand(context));
         // Set after the subcommands are added: picocli applies these to the whole tree at this moment.
         cli.setCaseInsensitiveEnumValuesAllowed(true);
@@ -100,7 +101,9 @@ public final class Cli {
 
     /**
      * Quietens {@code java.util.logging} for a command-line process: warnings only, one line each.
-     * Run log lines are not logged there, since {@code loomflow run} prints them from the event stream.
+     * Run log lines are not logged there, since {@code loomflow run} prints them from the event stream;
+     * nor are the server's warnings (its one warning, serving without a token, {@code loomflow server
+     * --insecure} prints itself), only its errors.
      * Left alone when {@code java.util.logging.config.file} or {@code .class} is set.
      */
     public static void configureLogging() {
@@ -112,6 +115,7 @@ public final class Cli {
                 handlers=java.util.logging.ConsoleHandler
                 .level=WARNING
                 io.loomflow.run.level=OFF
+                io.loomflow.server.level=SEVERE
                 java.util.logging.ConsoleHandler.level=ALL
                 java.util.logging.SimpleFormatter.format=loomflow: %4$s: %5$s%6$s%n
                 """;

@@ -135,7 +135,7 @@ final class RunCommand implements Callable<Integer>, Verbose {
                 .shutdownGrace(Duration.ZERO, Duration.ofSeconds(5))
                 .build();
         AtomicReference<Handle<?>> running = new AtomicReference<>();
-        SignalCancellation signals = context.ownsProcess() ? SignalCancellation.install(() -> {
+        SignalCancellation signals = context.ownsProcess() ? SignalCancellation.install("cancelling the run", () -> {
             Handle<?> handle = running.get();
             if (handle != null) {
                 handle.cancel();

@@ -9,9 +9,10 @@ import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /**
- * Turns Ctrl-C (SIGINT) and SIGTERM into a cancellation of the running flow, while the JVM keeps
- * running: the run ends Cancelled, the history is written, the summary printed, and only then does
- * the process exit (130 or 143, as if killed by the signal).
+ * Turns Ctrl-C (SIGINT) and SIGTERM into a cancellation of the running flow (or, for {@code loomflow
+ * server}, a request to stop serving), while the JVM keeps running: the run ends Cancelled, the
+ * history is written, the summary printed, and only then does the process exit ({@code run}: 130 or
+ * 143, as if killed by the signal).
  *
  * <p>Why not a shutdown hook: once the JVM shuts down, every hook runs at once, and the embedded
  * database's own hook may close the store while the engine still records the runs it cancels. A
@@ -30,14 +31,14 @@ final class SignalCancellation implements AutoCloseable {
     }
 
     /**
-     * Installs the handlers: the first signal prints a note and calls {@code cancel}, a second one
-     * exits the JVM.
+     * Installs the handlers: the first signal prints a note saying what it does ({@code doing}, such
+     * as {@code cancelling the run}) and calls {@code cancel}, a second one exits the JVM.
      */
-    static SignalCancellation install(Runnable cancel, PrintStream err) {
+    static SignalCancellation install(String doing, Runnable cancel, PrintStream err) {
         SignalCancellation handling = new SignalCancellation();
         SignalHandler handler = signal -> {
             if (handling.received.compareAndSet(null, signal.getName())) {
-                err.println("loomflow: SIG" + signal.getName() + ": cancelling the run (again to quit at once)");
+                err.println("loomflow: SIG" + signal.getName() + ": " + doing + " (again to quit at once)");
                 cancel.run();
             } else {
                 System.exit(EXIT_CODES.getOrDefault(signal.getName(), 1));
