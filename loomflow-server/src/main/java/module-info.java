@@ -9,6 +9,8 @@ module io.loomflow.server {
     requires transitive io.loomflow;
     requires transitive io.loomflow.store;
     requires jdk.httpserver;
+    requires java.compiler; // dev mode compiles flow sources in the process
+    requires java.management; // dev mode's status counts threads
     requires com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.datatype.jsr310;
     requires com.fasterxml.jackson.datatype.jdk8;

@@ -6,11 +6,14 @@ import io.loomflow.server.internal.Server;
 import io.loomflow.spi.FlowProvider;
 import io.loomflow.store.RunStore;
 import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * Loomflow's HTTP server: a JSON API to list flows, start runs, read runs and logs and cancel them,
@@ -159,6 +162,38 @@ public final class LoomflowServer implements AutoCloseable {
         }
     }
 
+    /**
+     * A problem dev mode found in the flow sources: a compile error, a flow that cannot be loaded, or
+     * two flows of one name.
+     *
+     * @param file the source file, relative to the dev directory ({@code .} for the directory)
+     * @param line the line, from 1, or 0 when the problem is not at a line
+     * @param column the column, from 1, or 0
+     * @param message what is wrong, and what to do where it can say
+     */
+    public record Problem(String file, long line, long column, String message) {
+        /** The problem as compilers print it: {@code Flows.java:12:5: ';' expected}. */
+        @Override
+        public String toString() {
+            return file + (line > 0 ? ":" + line + (column > 0 ? ":" + column : "") : "") + ": " + message;
+        }
+    }
+
+    /**
+     * What one compile of dev mode came to: a new generation serving, or problems while the previous
+     * one goes on serving.
+     *
+     * @param generation the generation serving now (0 while no compile has succeeded yet)
+     * @param swapped whether this compile made a new generation
+     * @param flows the new generation's flows, or empty when it made none
+     * @param notes what changed in the flows offered, such as a flow renamed in its file
+     * @param problems what stopped the compile from making a generation; empty when it made one
+     * @param took the time from compiling to serving (or to giving up)
+     */
+    public record Reload(long generation, boolean swapped, List<String> flows, List<String> notes, List<Problem> problems,
+                         Duration took) {
+    }
+
     /** Builds a {@link LoomflowServer}. Not thread-safe; one builder builds one server at a time. */
     public static final class Builder {
 
@@ -171,6 +206,10 @@ public final class LoomflowServer implements AutoCloseable {
         private boolean insecure;
         private long maxBodyBytes = 1 << 20;
         private int eventsKept = 16_384;
+        private Path dev;
+        private Consumer<Engine.Builder> engineSetup = builder -> { };
+        private Duration reloadGrace = Duration.ofSeconds(10);
+        private Consumer<Reload> onReload = reload -> { };
 
         private Builder() {
         }
@@ -322,13 +361,80 @@ public final class LoomflowServer implements AutoCloseable {
         }
 
         /**
+         * Dev mode: serves the flows whose {@code .java} sources are in {@code sources} (and its
+         * subdirectories but {@code conf/}), compiled in this process with the JDK's compiler
+         * against the class path, and compiles them again when a file there changes. A compile that
+         * succeeds swaps in a new <em>generation</em>: a new class loader, the flows found in it
+         * (public classes implementing {@link FlowProvider} with a public constructor without
+         * parameters, and {@code public static final Flow} fields) and a new engine, so resources open
+         * afresh on first use. The generation it replaces admits no more runs, lets its runs end
+         * within the {@linkplain #reloadGrace(Duration) reload grace} (then cancels them), closes its
+         * resources in reverse order and is dropped with its class loader. A compile that fails leaves
+         * the generation serving as it is; pages show the problems until a compile succeeds, and
+         * reload themselves after each compile. Not with {@link #engine(Engine)} or {@link #flow(Flow)}.
+         *
+         * @param sources the directory of flow sources
+         * @return this builder
+         */
+        public Builder dev(Path sources) {
+            this.dev = Objects.requireNonNull(sources, "sources");
+            return this;
+        }
+
+        /**
+         * Configures each engine the server makes (one, or one per dev generation), such as its
+         * limits or its result store. Applied after the server's own settings (its name and the
+         * reload grace as its shutdown grace), so it may change them.
+         *
+         * @param setup what to set on the engine's builder
+         * @return this builder
+         */
+        public Builder engineSetup(Consumer<Engine.Builder> setup) {
+            this.engineSetup = Objects.requireNonNull(setup, "setup");
+            return this;
+        }
+
+        /**
+         * How long runs of a replaced dev generation, or of the server's own engine when it stops,
+         * get to finish before they are cancelled (recorded Cancelled). Default 10 s.
+         *
+         * @param grace zero or more
+         * @return this builder
+         */
+        public Builder reloadGrace(Duration grace) {
+            if (grace == null || grace.isNegative()) {
+                throw new IllegalArgumentException("reloadGrace was " + grace + "; pass zero or a positive duration");
+            }
+            this.reloadGrace = grace;
+            return this;
+        }
+
+        /**
+         * Tells {@code listener} about each compile in dev mode, on dev mode's thread (the first one
+         * on the thread that calls {@link LoomflowServer#start()}).
+         *
+         * @param listener what to tell, such as a console printer
+         * @return this builder
+         */
+        public Builder onReload(Consumer<Reload> listener) {
+            this.onReload = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
          * Builds the server, not started.
          *
          * @return the server
          */
         public LoomflowServer build() {
+            if (dev != null && (engine != null || !flows.isEmpty())) {
+                throw new IllegalStateException("dev mode serves the flows it compiles from " + dev + " on engines of its"
+                        + " own; leave out " + (engine != null ? "engine(...)" : "flow(...) and flows(...)")
+                        + ", and use engineSetup(...) to configure its engines");
+            }
             return new LoomflowServer(new Server.Settings(List.copyOf(flows), engine,
-                    store == null ? RunStore.inMemory() : store, host, port, token, insecure, maxBodyBytes, eventsKept));
+                    store == null ? RunStore.inMemory() : store, host, port, token, insecure, maxBodyBytes, eventsKept, dev,
+                    engineSetup, reloadGrace, onReload));
         }
     }
 }

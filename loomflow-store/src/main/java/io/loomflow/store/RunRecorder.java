@@ -1,7 +1,9 @@
 package io.loomflow.store;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.loomflow.Event;
 import io.loomflow.EventListener;
+import io.loomflow.store.internal.Records;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +36,7 @@ public final class RunRecorder implements EventListener {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition progress = lock.newCondition();
     private final Thread writer;
+    private volatile ObjectMapper json = Records.newMapper();
     private long queued; // guarded by lock
     private long handled; // guarded by lock
     private boolean closing; // guarded by lock
@@ -108,7 +111,8 @@ public final class RunRecorder implements EventListener {
             }
             queue.drainTo(batch, MOST_PER_BATCH - 1);
             try {
-                store.write(batch);
+                List<Event> events = batch;
+                ScopedValue.where(Records.MAPPER, json).run(() -> store.write(events));
             } catch (RuntimeException failed) {
                 LOG.log(Level.WARNING, "run store " + store + " failed to write " + batch.size()
                         + " events; they are dropped and recording goes on", failed);
@@ -122,6 +126,19 @@ public final class RunRecorder implements EventListener {
             }
             batch.clear();
         }
+    }
+
+    /**
+     * Forgets the JSON serializers built so far for the types of runs' parameters and results, once
+     * every event received has been written; the next events build them again. Call it when classes
+     * whose instances were recorded are to be unloaded, such as when dev mode drops a generation, so
+     * that nothing in the recorder keeps their class loader.
+     *
+     * @throws InterruptedException if interrupted while waiting for the events received to be written
+     */
+    public void forgetValueTypes() throws InterruptedException {
+        flush();
+        json = Records.newMapper();
     }
 
     /** Writes every event received, stops the writer thread, and closes the store. */

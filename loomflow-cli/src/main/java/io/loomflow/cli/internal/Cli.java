@@ -43,6 +43,7 @@ public final class Cli {
         cli.addSubcommand(new LogsCommand(context));
         cli.addSubcommand(new FlowsCommand(context));
         cli.addSubcommand(new ServerCommand(context));
+        cli.addSubcommand(new DevCommand(context));
         cli.addSubcommand(new CompletionCommand(context));
         // Set after the subcommands are added: picocli applies these to the whole tree at this moment.
         cli.setCaseInsensitiveEnumValuesAllowed(true);

@@ -47,7 +47,8 @@ final class Api {
                 .route("GET", "/api/runs/{id}/tree", this::tree)
                 .route("GET", "/api/runs/{id}/logs", this::logs)
                 .route("POST", "/api/runs/{id}/cancel", this::cancel)
-                .route("GET", "/api/events", this::events);
+                .route("GET", "/api/events", this::events)
+                .route("GET", "/api/dev", this::dev);
     }
 
     private void health(Request request) throws IOException {
@@ -89,7 +90,7 @@ final class Api {
             throw new HttpError(400, "the body was " + ParameterSchema.show(body) + "; send a JSON object of the flow's"
                     + " parameters, such as {} for none");
         }
-        Handle<?> handle = server.start(entry, body);
+        Handle<?> handle = server.start(entry.flow().name(), body);
         String id = handle.runId().toString();
         request.exchange().getResponseHeaders().set("Location", "/api/runs/" + id);
         request.sendJson(202, json.createObjectNode().put("id", id).put("flow", entry.flow().name())
@@ -168,7 +169,7 @@ final class Api {
 
     private void cancel(Request request) throws IOException {
         UUID id = request.runId("id");
-        if (server.engine().cancel(id)) {
+        if (server.cancel(id)) {
             request.sendJson(202, json.createObjectNode().put("id", id.toString()).put("cancelled", true));
             return;
         }
@@ -180,8 +181,40 @@ final class Api {
                 + " it runs");
     }
 
+    private void dev(Request request) throws IOException {
+        DevMode.Status status = server.devStatus();
+        if (status == null) {
+            throw HttpError.notFound("this server is not in dev mode; start it with loomflow dev DIR");
+        }
+        ObjectNode node = json.createObjectNode();
+        node.put("directory", status.directory().toString());
+        node.put("generation", status.generation());
+        node.put("revision", status.revision());
+        node.put("ok", status.ok());
+        ArrayNode problems = node.putArray("problems");
+        for (var problem : status.problems()) {
+            problems.addObject().put("file", problem.file()).put("line", problem.line()).put("column", problem.column())
+                    .put("message", problem.message()).put("text", problem.toString());
+        }
+        ArrayNode flows = node.putArray("flows");
+        Generation serving = server.generation();
+        for (Server.FlowEntry entry : serving.flows()) {
+            flows.addObject().put("name", entry.flow().name()).put("file", serving.source(entry.flow().name()));
+        }
+        ArrayNode notes = node.putArray("notes");
+        status.notes().forEach(notes::add);
+        node.put("retiring", status.retiring());
+        node.put("retiredLoadersAlive", status.retiredLoadersAlive());
+        node.put("threads", java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount());
+        request.sendJson(200, node);
+    }
+
     private void events(Request request) throws IOException {
         UUID rootId = null;
+        String only = request.query("only");
+        if (only != null && !only.equals("generation")) {
+            throw new HttpError(400, "only was '" + only + "'; pass only=generation for dev mode's news, or leave it out");
+        }
         String run = request.query("run");
         if (run != null) {
             UUID id;
@@ -206,11 +239,17 @@ final class Api {
         headers.set("Content-Type", "text/event-stream; charset=utf-8");
         headers.set("Cache-Control", "no-cache");
         headers.set("X-Accel-Buffering", "no");
-        try (EventHub.Stream stream = server.hub().open(rootId, lastSeen)) {
+        try (EventHub.Stream stream = server.hub().open(rootId, lastSeen, only != null)) {
             request.answering();
             request.exchange().sendResponseHeaders(200, 0);
             OutputStream out = request.exchange().getResponseBody();
             out.write("retry: 1000\n\n".getBytes(StandardCharsets.UTF_8));
+            DevMode.Status dev = server.devStatus();
+            if (only != null && dev != null) {
+                // The revision the page was made at may be older already; the page compares and reloads.
+                out.write(("event: generation\ndata: " + json.createObjectNode().put("generation", dev.generation())
+                        .put("revision", dev.revision()).put("ok", dev.ok()) + "\n\n").getBytes(StandardCharsets.UTF_8));
+            }
             out.flush();
             while (true) {
                 EventHub.Signal signal;

@@ -19,10 +19,17 @@ import java.util.function.Function;
  * hands them to the open streams. A stream that falls too far behind is ended; its client
  * reconnects and catches up from the ring, or is told to reload when the ring no longer reaches back.
  */
-final class EventHub implements EventListener {
+final class EventHub implements AutoCloseable {
 
-    /** One numbered event, rendered; its type is {@code state} or {@code log}. */
+    /**
+     * One numbered event, rendered; its type is {@code state} or {@code log} for a run's event (with
+     * the run's root), or {@code generation} for dev mode's news, which every stream gets (no root).
+     */
     record Entry(long id, UUID rootId, String type, String json) {
+    }
+
+    /** An event as queued: a run's event with the renderer of its generation, or news already rendered. */
+    private record Incoming(Event event, Function<Event, String> render, String type, String json) {
     }
 
     /** What a stream is told: a batch of entries, or that it must reload, or that the hub closed. */
@@ -39,9 +46,8 @@ final class EventHub implements EventListener {
 
     private static final int MOST_BEHIND = 20_000;
 
-    private final Function<Event, String> render;
     private final int capacity;
-    private final LinkedBlockingQueue<Event> incoming = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Incoming> incoming = new LinkedBlockingQueue<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<Entry> ring; // guarded by lock
     private final List<Stream> streams = new CopyOnWriteArrayList<>();
@@ -49,25 +55,36 @@ final class EventHub implements EventListener {
     private long lastId; // guarded by lock
     private volatile boolean closed;
 
-    EventHub(Function<Event, String> render, int capacity) {
-        this.render = render;
+    EventHub(int capacity) {
         this.capacity = capacity;
         this.ring = new ArrayDeque<>(capacity);
         this.numberer = Thread.ofVirtual().name("loomflow-server-events").start(this::number);
     }
 
-    @Override
-    public void onEvent(Event event) {
+    /**
+     * A listener that queues an engine's events, to be rendered with {@code render} on the hub's
+     * thread; it only queues on the runs' threads.
+     */
+    EventListener listener(Function<Event, String> render) {
+        return event -> {
+            if (!closed) {
+                incoming.add(new Incoming(event, render, null, null));
+            }
+        };
+    }
+
+    /** Sends news of {@code type}, already JSON, to every stream. */
+    void broadcast(String type, String json) {
         if (!closed) {
-            incoming.add(event);
+            incoming.add(new Incoming(null, null, type, json));
         }
     }
 
     private void number() {
-        List<Event> batch = new ArrayList<>();
+        List<Incoming> batch = new ArrayList<>();
         while (!closed || !incoming.isEmpty()) {
             try {
-                Event first = incoming.poll(100, TimeUnit.MILLISECONDS);
+                Incoming first = incoming.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
@@ -77,9 +94,11 @@ final class EventHub implements EventListener {
             }
             incoming.drainTo(batch, 999);
             List<Entry> entries = new ArrayList<>(batch.size());
-            for (Event event : batch) {
-                entries.add(new Entry(0, event.run().rootId(), event instanceof Event.LogLine ? "log" : "state",
-                        render.apply(event)));
+            for (Incoming next : batch) {
+                Event event = next.event();
+                entries.add(event == null ? new Entry(0, null, next.type(), next.json())
+                        : new Entry(0, event.run().rootId(), event instanceof Event.LogLine ? "log" : "state",
+                                next.render().apply(event)));
             }
             lock.lock();
             try {
@@ -111,7 +130,15 @@ final class EventHub implements EventListener {
      * @return the stream; close it when the client goes
      */
     Stream open(UUID rootId, long lastSeen) {
-        Stream stream = new Stream(rootId);
+        return open(rootId, lastSeen, false);
+    }
+
+    /**
+     * Opens a stream as {@link #open(UUID, long)} does, or, with {@code newsOnly}, a stream of dev
+     * mode's news (entries without a root run) only.
+     */
+    Stream open(UUID rootId, long lastSeen, boolean newsOnly) {
+        Stream stream = new Stream(rootId, newsOnly);
         lock.lock();
         try {
             if (closed) {
@@ -169,20 +196,23 @@ final class EventHub implements EventListener {
     final class Stream implements AutoCloseable {
 
         private final UUID rootId;
+        private final boolean newsOnly;
         private final LinkedBlockingQueue<Signal> queue = new LinkedBlockingQueue<>();
         private int behind; // guarded by the hub's lock
         private boolean lagging; // guarded by the hub's lock
 
-        private Stream(UUID rootId) {
+        private Stream(UUID rootId, boolean newsOnly) {
             this.rootId = rootId;
+            this.newsOnly = newsOnly;
         }
 
         private void offer(List<Entry> entries) {
             if (lagging) {
                 return;
             }
-            List<Entry> mine = rootId == null ? entries
-                    : entries.stream().filter(entry -> rootId.equals(entry.rootId())).toList();
+            List<Entry> mine = newsOnly ? entries.stream().filter(entry -> entry.rootId() == null).toList()
+                    : rootId == null ? entries
+                    : entries.stream().filter(entry -> entry.rootId() == null || rootId.equals(entry.rootId())).toList();
             if (mine.isEmpty()) {
                 return;
             }

@@ -37,12 +37,30 @@ final class Pages {
     }
 
     static String layout(String title, String body) {
+        return layout(null, title, body);
+    }
+
+    /**
+     * A page; in dev mode, with the revision of the sources it was made from (the script reloads the
+     * page when dev mode compiles again) and, while the sources have problems, a banner listing them.
+     */
+    static String layout(DevMode.Status dev, String title, String body) {
+        String devAttributes = dev == null ? "" : " data-dev-revision=\"" + dev.revision() + "\"";
+        String banner = "";
+        if (dev != null && !dev.ok()) {
+            StringBuilder list = new StringBuilder("<section id=\"dev-problems\" class=\"dev-problems\" role=\"alert\">"
+                    + "<h2>The sources do not compile; generation " + dev.generation() + " goes on serving</h2><ul>");
+            for (var problem : dev.problems()) {
+                list.append("<li><code>").append(escape(problem.toString())).append("</code></li>");
+            }
+            banner = list.append("</ul></section>").toString();
+        }
         return "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                 + "<title>" + escape(title) + " · Loomflow</title>"
                 + "<link rel=\"stylesheet\" href=\"/static/app.css\"><script src=\"/static/app.js\" defer></script>"
-                + "</head><body><header><a class=\"brand\" href=\"/\">Loomflow</a><nav><a href=\"/\">Flows</a>"
-                + "<a href=\"/runs\">Runs</a></nav></header><main>" + body + "</main></body></html>\n";
+                + "</head><body" + devAttributes + "><header><a class=\"brand\" href=\"/\">Loomflow</a><nav><a href=\"/\">Flows</a>"
+                + "<a href=\"/runs\">Runs</a></nav></header><main>" + banner + body + "</main></body></html>\n";
     }
 
     static String error(int status, String message) {

@@ -14,7 +14,7 @@ import io.loomflow.Engine;
 import io.loomflow.EngineClosedException;
 import io.loomflow.Flow;
 import io.loomflow.Handle;
-import io.loomflow.Subscription;
+import io.loomflow.server.LoomflowServer.Reload;
 import io.loomflow.store.RunRecord;
 import io.loomflow.store.RunRecorder;
 import io.loomflow.store.RunStore;
@@ -26,6 +26,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -35,8 +37,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 
 /**
  * One running server: the HTTP listener, its routes, the engine runs start on, the store the
@@ -53,19 +58,19 @@ public final class Server {
 
     /** What the server is made of; checked by {@code LoomflowServer.Builder}. */
     public record Settings(Collection<Flow<?, ?>> flows, Engine engine, RunStore store, String host, int port,
-                           String token, boolean insecure, long maxBodyBytes, int eventsKept) {
+                           String token, boolean insecure, long maxBodyBytes, int eventsKept, Path dev,
+                           Consumer<Engine.Builder> engineSetup, Duration reloadGrace, Consumer<Reload> onReload) {
     }
 
     private final ObjectMapper json = mapper();
-    private final Map<String, FlowEntry> flows = new LinkedHashMap<>();
-    private final ParameterBinder binder = new ParameterBinder(json);
     private final Views views = new Views(json);
+    private final Settings settings;
     private final RunStore store;
     private final RunRecorder recorder;
     private final EventHub hub;
-    private final Engine engine;
-    private final boolean ownsEngine;
-    private final List<Subscription> subscriptions = new ArrayList<>();
+    private final Set<Generation> live = ConcurrentHashMap.newKeySet();
+    private final DevMode dev;
+    private volatile Generation current;
     private final Router router;
     private final HttpServer http;
     private final ExecutorService handlers;
@@ -90,23 +95,29 @@ public final class Server {
                     + " start flows; give a token (LoomflowServer.Builder.token, or loomflow server --token), or pass"
                     + " insecure (--insecure) to serve without one");
         }
-        ParameterSchema schemas = new ParameterSchema(json);
-        for (Flow<?, ?> flow : settings.flows()) {
-            if (flows.putIfAbsent(flow.name(), new FlowEntry(flow, schemas.of(flow.parameterType()))) != null) {
-                throw new IllegalArgumentException("two flows are named '" + flow.name() + "'; give each a name of its own");
-            }
-        }
+        this.settings = settings;
         this.store = settings.store();
         this.recorder = RunRecorder.to(store);
-        this.hub = new EventHub(views::event, settings.eventsKept());
-        if (settings.engine() == null) {
-            this.engine = Engine.builder().name("loomflow-server").listener(recorder).listener(hub).build();
-            this.ownsEngine = true;
-        } else {
-            this.engine = settings.engine();
-            this.ownsEngine = false;
-            subscriptions.add(engine.subscribe(recorder));
-            subscriptions.add(engine.subscribe(hub));
+        this.hub = new EventHub(settings.eventsKept());
+        try {
+            this.dev = settings.dev() == null ? null : new DevMode(settings.dev(), this, settings.onReload());
+        } catch (RuntimeException failed) {
+            hub.close();
+            recorder.close();
+            throw failed;
+        }
+        try {
+            if (dev != null) {
+                Generation first = dev.first();
+                swap(first != null ? first : generation(0, null, List.of(), Map.of()));
+            } else {
+                Engine given = settings.engine();
+                swap(given != null ? new Generation(1, null, settings.flows(), Map.of(), given, false)
+                        : generation(1, null, settings.flows(), Map.of()));
+            }
+        } catch (RuntimeException failed) {
+            release();
+            throw failed;
         }
         this.router = new Router(json, new Access(settings.token()), settings.maxBodyBytes());
         new Api(this, json, views).addTo(router);
@@ -126,6 +137,9 @@ public final class Server {
         http.createContext("/", router);
         http.setExecutor(handlers);
         http.start();
+        if (dev != null) {
+            dev.start();
+        }
         String host = address.getHostAddress().contains(":") ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
         this.uri = URI.create("http://" + host + ":" + http.getAddress().getPort() + "/");
         if (!address.isLoopbackAddress() && settings.token() == null) {
@@ -172,36 +186,108 @@ public final class Server {
      * recorded), else stops recording the given engine's runs; then closes the store.
      */
     public void stop() {
+        if (dev != null) {
+            dev.close(); // no more generations; those replaced have closed
+        }
         hub.close();
         http.stop(1);
         handlers.close();
         release();
     }
 
+    /** Closes the generations (their engines, if the server made them), then the hub and the recorder, which closes the store. */
     private void release() {
-        if (ownsEngine) {
-            engine.close();
-            return;
+        if (dev != null) {
+            dev.close();
         }
-        subscriptions.forEach(Subscription::close);
+        for (Generation generation : live) {
+            generation.close();
+            live.remove(generation);
+        }
         hub.close();
         recorder.close();
     }
 
+    /**
+     * A generation of {@code flows} on an engine of its own, made with the server's engine settings,
+     * recording into the server's store.
+     *
+     * @throws IllegalArgumentException if two flows share a name, or a parameter record cannot be described
+     */
+    Generation generation(long number, ClassLoader loader, Collection<? extends Flow<?, ?>> flows,
+                          Map<String, String> sources) {
+        Engine.Builder builder = Engine.builder().name(settings.dev() == null ? "loomflow-server" : "loomflow-dev-" + number)
+                .shutdownGrace(settings.reloadGrace(), Duration.ofSeconds(5));
+        settings.engineSetup().accept(builder);
+        Engine engine = builder.build();
+        try {
+            return new Generation(number, loader, flows, sources, engine, true);
+        } catch (RuntimeException cannotServe) {
+            engine.close();
+            throw cannotServe;
+        }
+    }
+
+    /**
+     * Serves {@code next} from now on, and retires the generation it replaces (dev mode); does
+     * nothing for null (a compile that failed).
+     */
+    void swap(Generation next) {
+        if (next == null) {
+            return;
+        }
+        next.attach(recorder, hub);
+        live.add(next);
+        Generation old = current;
+        current = next;
+        if (old != null) {
+            dev.retire(old);
+        }
+    }
+
+    /** After a replaced generation closed: forgets its value types, so that nothing keeps its classes. */
+    void forgetTypes(Generation old) {
+        live.remove(old);
+        try {
+            recorder.forgetValueTypes();
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Tells every event stream that dev mode compiled (pages reload on it). */
+    void broadcastGeneration() {
+        DevMode.Status status = dev.status();
+        hub.broadcast("generation", json.createObjectNode().put("generation", status.generation())
+                .put("revision", status.revision()).put("ok", status.ok()).toString());
+    }
+
+    /** Dev mode's status, or null when the server is not in dev mode. */
+    DevMode.Status devStatus() {
+        return dev == null ? null : dev.status();
+    }
+
+    /** The generation serving now. */
+    Generation generation() {
+        return current;
+    }
+
     Collection<FlowEntry> flows() {
-        return flows.values();
+        return current.flows();
     }
 
     FlowEntry flow(String name) {
-        FlowEntry entry = flows.get(name);
-        if (entry == null) {
-            throw HttpError.unknownFlow(name, flows.keySet());
-        }
-        return entry;
+        return current.flow(name);
     }
 
-    Engine engine() {
-        return engine;
+    /** Cancels a run of any generation still alive; false if none has it unfinished. */
+    boolean cancel(UUID id) {
+        for (Generation generation : live) {
+            if (generation.engine().cancel(id)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     RunStore store() {
@@ -212,13 +298,21 @@ public final class Server {
         return hub;
     }
 
-    @SuppressWarnings("unchecked")
-    Handle<?> start(FlowEntry entry, JsonNode body) {
-        Object params = binder.bind(entry.flow().name(), entry.flow().parameterType(), entry.schema(), body);
-        try {
-            return engine.submit((Flow<Object, Object>) entry.flow(), params);
-        } catch (EngineClosedException closed) {
-            throw new HttpError(503, "the server is stopping and starts no more runs; start it again");
+    /**
+     * Starts a run of the named flow of the generation serving now; if that generation was replaced
+     * in the meantime, of the one that replaced it.
+     */
+    Handle<?> start(String name, JsonNode body) {
+        while (true) {
+            Generation serving = current;
+            FlowEntry entry = serving.flow(name);
+            try {
+                return serving.start(entry, body);
+            } catch (EngineClosedException closed) {
+                if (current == serving) {
+                    throw new HttpError(503, "the server is stopping and starts no more runs; start it again");
+                }
+            }
         }
     }
 

@@ -57,7 +57,7 @@ final class Ui {
         }
         body.append("<h2>Recent runs</h2>");
         runTable(body, server.store().runs(RunQuery.all().withRootsOnly().withLimit(10)));
-        request.sendHtml(200, Pages.layout("Flows", body.toString()));
+        request.sendHtml(200, Pages.layout(server.devStatus(), "Flows", body.toString()));
     }
 
     private void flow(Request request) throws IOException {
@@ -67,7 +67,7 @@ final class Ui {
         body.append(Pages.form(name, entry.schema()));
         body.append("<h2>Recent runs of ").append(escape(name)).append("</h2>");
         runTable(body, server.store().runs(RunQuery.all().withRootsOnly().withName(name).withLimit(10)));
-        request.sendHtml(200, Pages.layout(name, body.toString()));
+        request.sendHtml(200, Pages.layout(server.devStatus(), name, body.toString()));
     }
 
     private void runs(Request request) throws IOException {
@@ -97,7 +97,7 @@ final class Ui {
             body.append("<a href=\"/runs?offset=").append(offset + limit).append(escape(query)).append("\">Older</a>");
         }
         body.append("</p>");
-        request.sendHtml(200, Pages.layout("Runs", body.toString()));
+        request.sendHtml(200, Pages.layout(server.devStatus(), "Runs", body.toString()));
     }
 
     private void runTable(StringBuilder body, List<RunRecord> runs) {
@@ -146,7 +146,7 @@ final class Ui {
         body.append("<h2>Timeline</h2><div id=\"timeline\" class=\"timeline\"></div>");
         body.append("<h2>Logs</h2><pre id=\"logs\" class=\"logs\"></pre>");
         body.append("</section>");
-        request.sendHtml(200, Pages.layout(run.name(), body.toString()));
+        request.sendHtml(200, Pages.layout(server.devStatus(), run.name(), body.toString()));
     }
 
     private void asset(Request request) throws IOException {

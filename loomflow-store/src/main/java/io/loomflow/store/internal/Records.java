@@ -11,14 +11,31 @@ import io.loomflow.store.StateRecord;
 /** Turns events into the records every store keeps; shared by the stores so that they agree. */
 public final class Records {
 
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .addModule(new com.fasterxml.jackson.datatype.jdk8.Jdk8Module())
-            .addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
-            .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
-            .build();
+    private static final ObjectMapper JSON = newMapper();
+
+    /**
+     * The mapper that writes parameters and results while bound, such as a {@code RunRecorder}'s own
+     * one around each batch it writes: its caches then hold the types of users' values only as long
+     * as that recorder keeps the mapper.
+     */
+    public static final ScopedValue<ObjectMapper> MAPPER = ScopedValue.newInstance();
 
     private Records() {
+    }
+
+    /**
+     * A mapper for parameters and results, with caches of its own: its type factory is not the
+     * process-wide default one, so that dropping the mapper drops every class it has seen.
+     */
+    public static ObjectMapper newMapper() {
+        return JsonMapper.builder()
+                .typeFactory(com.fasterxml.jackson.databind.type.TypeFactory.defaultInstance()
+                        .withCache(new com.fasterxml.jackson.databind.util.LRUMap<Object, com.fasterxml.jackson.databind.JavaType>(16, 200)))
+                .addModule(new com.fasterxml.jackson.datatype.jdk8.Jdk8Module())
+                .addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+                .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+                .build();
     }
 
     /** A state change as a history entry. */
@@ -62,7 +79,7 @@ public final class Records {
     /** A run's input as JSON, or as text when JSON cannot represent it. */
     public static String parameters(Object input) {
         try {
-            return JSON.writeValueAsString(input);
+            return MAPPER.orElse(JSON).writeValueAsString(input);
         } catch (Exception notJson) {
             return String.valueOf(input);
         }

@@ -291,6 +291,20 @@
     })();
   };
 
+  // Dev mode: the page was made from one revision of the sources; when dev mode compiles again
+  // (a new generation, or problems to show), the page reloads itself.
+  const setupDev = (revision) => {
+    const news = new EventSource('/api/events?only=generation');
+    news.addEventListener('generation', (message) => {
+      const data = JSON.parse(message.data);
+      if (String(data.revision) !== revision) {
+        news.close();
+        window.location.reload();
+      }
+    });
+  };
+
+  if (document.body.dataset.devRevision !== undefined) setupDev(document.body.dataset.devRevision);
   const form = document.getElementById('run-form');
   if (form) setupForm(form);
   const run = document.getElementById('run');

@@ -1,0 +1,126 @@
+package io.loomflow.server.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.loomflow.Engine;
+import io.loomflow.EngineClosedException;
+import io.loomflow.EventListener;
+import io.loomflow.Flow;
+import io.loomflow.Handle;
+import io.loomflow.Subscription;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The flows a server offers at one time, with the engine their runs start on and the JSON mapper
+ * that meets their parameter and result types. A plain server has one generation for its whole
+ * life; in dev mode each successful compile makes a new one, and the one it replaces stops
+ * admitting runs, lets those in flight end within the grace, closes its engine (and so its
+ * resources), and is dropped together with its class loader, which nothing else here keeps.
+ */
+final class Generation {
+
+    private final long number;
+    private final ClassLoader loader;
+    private final Map<String, Server.FlowEntry> flows;
+    private final Map<String, String> sources;
+    private final Engine engine;
+    private final boolean ownsEngine;
+    private final ObjectMapper json;
+    private final ParameterBinder binder;
+    private final Views views;
+    private final List<Subscription> subscriptions = new ArrayList<>();
+
+    /**
+     * A generation of {@code offered} flows on {@code engine}.
+     *
+     * @param loader the class loader of a dev generation's classes, or null
+     * @param sources the file each flow comes from (dev mode), by flow name; may be empty
+     * @throws IllegalArgumentException if two flows share a name, or a parameter record cannot be described
+     */
+    Generation(long number, ClassLoader loader, Collection<? extends Flow<?, ?>> offered, Map<String, String> sources,
+               Engine engine, boolean ownsEngine) {
+        this.number = number;
+        this.loader = loader;
+        this.sources = Map.copyOf(sources);
+        this.json = Server.mapper();
+        this.binder = new ParameterBinder(json);
+        this.views = new Views(json);
+        ParameterSchema schemas = new ParameterSchema(json);
+        Map<String, Server.FlowEntry> entries = new LinkedHashMap<>();
+        for (Flow<?, ?> flow : offered) {
+            if (entries.putIfAbsent(flow.name(), new Server.FlowEntry(flow, schemas.of(flow.parameterType()))) != null) {
+                throw new IllegalArgumentException("two flows are named '" + flow.name() + "'; give each a name of its own");
+            }
+        }
+        this.flows = entries;
+        this.engine = engine;
+        this.ownsEngine = ownsEngine;
+    }
+
+    /** Starts recording this generation's runs and sending their events, as the server's own listeners. */
+    void attach(EventListener recorder, EventHub hub) {
+        subscriptions.add(engine.subscribe(recorder));
+        subscriptions.add(engine.subscribe(hub.listener(views::event)));
+    }
+
+    /** The class loader of a dev generation's classes, or null. */
+    ClassLoader loader() {
+        return loader;
+    }
+
+    long number() {
+        return number;
+    }
+
+    Collection<Server.FlowEntry> flows() {
+        return flows.values();
+    }
+
+    Set<String> names() {
+        return flows.keySet();
+    }
+
+    Server.FlowEntry flow(String name) {
+        Server.FlowEntry entry = flows.get(name);
+        if (entry == null) {
+            throw HttpError.unknownFlow(name, flows.keySet());
+        }
+        return entry;
+    }
+
+    /** The source file of a flow, relative to the dev directory, or null. */
+    String source(String flow) {
+        return sources.get(flow);
+    }
+
+    Engine engine() {
+        return engine;
+    }
+
+    /**
+     * Binds the body to the flow's parameters and submits a run.
+     *
+     * @throws EngineClosedException if this generation stopped admitting runs meanwhile
+     */
+    @SuppressWarnings("unchecked")
+    Handle<?> start(Server.FlowEntry entry, JsonNode body) {
+        Object params = binder.bind(entry.flow().name(), entry.flow().parameterType(), entry.schema(), body);
+        return engine.submit((Flow<Object, Object>) entry.flow(), params);
+    }
+
+    /**
+     * Ends the generation: closes the engine if it is its own (runs in flight get the engine's grace,
+     * then are cancelled; resources close after the last run), and stops listening to it.
+     */
+    void close() {
+        if (ownsEngine) {
+            engine.close();
+        }
+        subscriptions.forEach(Subscription::close);
+    }
+}
