@@ -1,12 +1,15 @@
 package io.loomflow.server.internal;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.type.TypeFactory;
+import com.fasterxml.jackson.databind.util.LRUMap;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.sun.net.httpserver.HttpServer;
@@ -157,8 +160,14 @@ public final class Server {
         }
     }
 
+    /**
+     * A mapper of the server's settings, with caches of its own (its type factory is not Jackson's
+     * process-wide one): a dev generation's mapper meets the generation's classes, and is dropped
+     * with them.
+     */
     static ObjectMapper mapper() {
         return JsonMapper.builder()
+                .typeFactory(TypeFactory.defaultInstance().withCache(new LRUMap<Object, JavaType>(16, 200)))
                 .addModule(new JavaTimeModule())
                 .addModule(new Jdk8Module())
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)

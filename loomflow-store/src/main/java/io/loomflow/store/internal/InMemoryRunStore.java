@@ -20,7 +20,10 @@ import java.util.UUID;
 /** The run history in memory: one lock, maps of runs and log lines. */
 public final class InMemoryRunStore implements RunStore {
 
-    /** A run as it is being recorded. */
+    /**
+     * A run as it is being recorded: its description without its input, which is kept as JSON only,
+     * so that the store holds no object (and no class) of the code that ran.
+     */
     private static final class Run {
         final RunInfo info;
         final String parameters;
@@ -29,7 +32,8 @@ public final class InMemoryRunStore implements RunStore {
         String result;
 
         Run(RunInfo info) {
-            this.info = info;
+            this.info = new RunInfo(info.id(), info.parentId(), info.rootId(), info.name(), info.kind(), null,
+                    info.createdAt());
             this.parameters = Records.parameters(info.input());
         }
 
