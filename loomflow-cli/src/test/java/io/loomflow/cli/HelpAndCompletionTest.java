@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class HelpAndCompletionTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"run", "runs", "show", "logs", "flows", "server", "completion"})
+    @ValueSource(strings = {"run", "runs", "show", "logs", "flows", "server", "dev", "completion"})
     void everyCommandsHelpShowsItsUsageAndAnExample(String name) {
         Command command = Command.run(name, "--help");
 
@@ -24,7 +24,7 @@ class HelpAndCompletionTest {
         Command command = Command.run("--help");
 
         assertThat(command.exitCode()).isZero();
-        assertThat(command.out()).contains("  run ", "  runs ", "  show ", "  logs ", "  flows ", "  server ", "  completion ")
+        assertThat(command.out()).contains("  run ", "  runs ", "  show ", "  logs ", "  flows ", "  server ", "  dev ", "  completion ")
                 .contains("loomflow run hello --param name=World")
                 .contains("Exit codes:\n  0  success\n  1  the run failed or was cancelled\n  2  bad usage or bad input");
     }
@@ -45,8 +45,8 @@ class HelpAndCompletionTest {
         assertThat(command.out()).startsWith("#!/usr/bin/env bash")
                 .contains("complete -F _complete_loomflow -o default loomflow")
                 .contains("zsh")
-                .contains("run runs show logs flows server completion")
+                .contains("run runs show logs flows server dev completion")
                 .contains("--param").contains("--db").contains("--follow").contains("--progress")
-                .contains("--token").contains("--insecure");
+                .contains("--token").contains("--insecure").contains("--grace");
     }
 }

@@ -18,6 +18,7 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.openqa.selenium.By;
@@ -191,6 +192,38 @@ class BrowserTest {
             assertThat(problem.getText()).isEqualTo("the parameters of flow 'table' do not fit: Count refused the parameters:"
                     + " rows must be 0 or more, was -1");
             assertThat(browser.getCurrentUrl()).endsWith("/flows/table");
+        }
+    }
+
+    @Test
+    void inDevModeThePageReloadsItselfAfterEachCompileAndShowsWhatDoesNotCompile(@TempDir Path dir) throws Exception {
+        String source = """
+                import io.loomflow.Flow;
+
+                public class Hello {
+                    public record Params(String name) { }
+                    public static final Flow<Params, String> FLOW = Flow.named("%s", Params.class, p -> "hi " + p.name());
+                }
+                """;
+        Files.writeString(dir.resolve("Hello.java"), source.formatted("hello"));
+        try (LoomflowServer server = LoomflowServer.builder().dev(dir).port(0).build().start()) {
+            browser.get(server.uri().resolve("/").toString());
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+            assertThat(browser.findElement(By.cssSelector("table.flows")).getText()).contains("hello");
+            // Nothing but the page's own script reloads it: the test only edits the file.
+            Files.writeString(dir.resolve("Hello.java"), source.formatted("hello-again"));
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("table.flows"), "hello-again"));
+
+            Files.writeString(dir.resolve("Hello.java"), source.formatted("broken").replace("p.name()", "p.nome()"));
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("dev-problems")));
+            assertThat(browser.findElement(By.id("dev-problems")).getText())
+                    .contains("generation 2 goes on serving").contains("Hello.java:5:").contains("nome()");
+            assertThat(browser.findElement(By.cssSelector("table.flows")).getText()).contains("hello-again");
+            Chromium.screenshot(browser, "dev-mode-compile-problem");
+
+            Files.writeString(dir.resolve("Hello.java"), source.formatted("fixed"));
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("table.flows"), "fixed"));
+            assertThat(browser.findElements(By.id("dev-problems"))).isEmpty();
         }
     }
 }

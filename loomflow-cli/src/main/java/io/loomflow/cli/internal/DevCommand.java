@@ -92,7 +92,7 @@ final class DevCommand implements Callable<Integer>, Verbose {
                             out.println("loomflow dev: the sources have problems; "
                                     + (reload.generation() == 0 ? "nothing is served until they compile"
                                             : "generation " + reload.generation() + " goes on serving") + ":");
-                            reload.problems().forEach(problem -> out.println("  " + problem));
+                            reload.problems().forEach(problem -> out.println("  " + problem.toString().replace("\n", "\n    ")));
                         }
                         reload.notes().forEach(note -> out.println("  " + note));
                         out.flush();

@@ -7,13 +7,15 @@ import picocli.CommandLine.Spec;
 
 /** {@code loomflow}: the top command, which only holds the others. */
 @Command(name = "loomflow", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
-        description = "Runs Loomflow flows, serves them over HTTP, and reads their run history.",
+        description = "Runs Loomflow flows, serves them over HTTP (reloading their sources in dev mode), and reads"
+                + " their run history.",
         synopsisSubcommandLabel = "COMMAND",
         footer = {"", "Examples:",
                 "  loomflow run hello --param name=World",
                 "  loomflow runs --state Failed",
                 "  loomflow show RUN_ID",
                 "  loomflow server --port 8080",
+                "  loomflow dev flows/",
                 "",
                 "Exit codes:",
                 "  0  success",
