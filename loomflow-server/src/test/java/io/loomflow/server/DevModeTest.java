@@ -234,4 +234,30 @@ public class DevModeTest {
         assertThat(response.status()).isEqualTo(404);
         assertThat(response.json().path("error").asText()).contains("not in dev mode");
     }
+
+    @Test
+    void theDirectorysOtherFilesAreTheGenerationsResourcesAndAnEditToConfReloads() throws Exception {
+        Files.createDirectories(dir.resolve("conf"));
+        Files.writeString(dir.resolve("conf/catalog.yml"), "companies: first\n");
+        write("Conf.java", """
+                import io.loomflow.Flow;
+                import java.nio.charset.StandardCharsets;
+
+                public class Conf {
+                    public static final Flow<Object, String> FLOW = Flow.named("conf", (Object none) -> {
+                        try (var in = Conf.class.getResourceAsStream("/conf/catalog.yml")) {
+                            return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+                        }
+                    });
+                }
+                """);
+        Http http = new Http(start(Duration.ofSeconds(10)).uri());
+        JsonNode first = http.awaitEnd(http.post("/api/flows/conf/runs", "{}").json().path("id").asText());
+        assertThat(first.path("result").asText()).isEqualTo("companies: first");
+
+        Files.writeString(dir.resolve("conf/catalog.yml"), "companies: second\n");
+        await().atMost(Duration.ofSeconds(30)).until(() -> generationOf(dev(http)) == 2);
+        JsonNode second = http.awaitEnd(http.post("/api/flows/conf/runs", "{}").json().path("id").asText());
+        assertThat(second.path("result").asText()).isEqualTo("companies: second");
+    }
 }

@@ -152,7 +152,7 @@ final class DevMode implements AutoCloseable {
             lock.unlock();
         }
         if (output.ok()) {
-            loader = new GenerationLoader(number, output.classes(), Server.class.getClassLoader());
+            loader = new GenerationLoader(number, output.classes(), directory, Server.class.getClassLoader());
             flows = FlowDiscovery.in(loader, output);
             found.addAll(flows.problems());
             if (found.isEmpty()) {
