@@ -252,16 +252,23 @@ final class DevMode implements AutoCloseable {
         }
     }
 
-    /** Stops watching, and waits for replaced generations to close. */
-    @Override
-    public void close() {
+    /** Stops watching: no compile starts from now on, and none is under way when this returns. */
+    void stopWatching() {
         closed = true;
         try {
             watcher.close();
         } catch (IOException ignored) {
             // closing a watch service does not fail in a way worth reporting
         }
-        join(watching);
+        if (watching.getState() != Thread.State.NEW) {
+            join(watching);
+        }
+    }
+
+    /** Stops watching, and waits for replaced generations to close. */
+    @Override
+    public void close() {
+        stopWatching();
         for (Thread thread : List.copyOf(retiring)) {
             join(thread);
         }

@@ -118,6 +118,8 @@ final class Generation {
      * then are cancelled; resources close after the last run), and stops listening to it.
      */
     void close() {
+        // Closing an engine is idempotent and waits for its end, from any thread: a second caller,
+        // such as the server stopping while dev mode retires this generation, waits as long.
         if (ownsEngine) {
             engine.close();
         }

@@ -35,12 +35,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -196,7 +195,7 @@ public final class Server {
      */
     public void stop() {
         if (dev != null) {
-            dev.close(); // no more generations; those replaced have closed
+            dev.stopWatching(); // no more generations
         }
         hub.close();
         http.stop(1);
@@ -204,17 +203,38 @@ public final class Server {
         release();
     }
 
-    /** Closes the generations (their engines, if the server made them), then the hub and the recorder, which closes the store. */
+    /**
+     * Closes the generations (their engines, if the server made them) all at once, so that stopping
+     * takes one grace period however many generations are still closing; then the hub and the
+     * recorder, which closes the store.
+     */
     private void release() {
         if (dev != null) {
-            dev.close();
+            dev.stopWatching();
         }
+        List<Thread> closing = new ArrayList<>();
         for (Generation generation : live) {
-            generation.close();
-            live.remove(generation);
+            closing.add(Thread.ofVirtual().name("loomflow-server-close-" + generation.number()).start(generation::close));
+        }
+        boolean interrupted = false;
+        for (Thread thread : closing) {
+            while (thread.isAlive()) {
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        live.clear();
+        if (dev != null) {
+            dev.close(); // waits for generations it was retiring, closed above
         }
         hub.close();
         recorder.close();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
