@@ -210,6 +210,8 @@ public class DevModeTest {
         assertThat(run.path("error").path("type").asText()).isEqualTo("java.lang.IllegalArgumentException");
         assertThat(run.path("error").path("message").asText())
                 .isEqualTo("connection string 'nope' has no AccountName; set a valid one");
+        assertThat(run.path("error").path("at").asText()).isEqualTo("Broken.java:7");
+        assertThat(run.path("name").asText()).isEqualTo("broken");
         assertThat(http.get("/api/health").status()).isEqualTo(200);
     }
 

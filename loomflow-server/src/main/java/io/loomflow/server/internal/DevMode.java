@@ -157,7 +157,8 @@ final class DevMode implements AutoCloseable {
             found.addAll(flows.problems());
             if (found.isEmpty()) {
                 try {
-                    next = server.generation(number, loader, flows.flows().values(), flows.sources());
+                    next = server.generation(number, loader, new SourceLocator(Set.copyOf(output.sourceOf().values())),
+                            flows.flows().values(), flows.sources());
                 } catch (RuntimeException cannotServe) {
                     found.add(new Problem(".", 0, 0, String.valueOf(cannotServe.getMessage())));
                 }

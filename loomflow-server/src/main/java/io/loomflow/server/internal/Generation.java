@@ -33,23 +33,26 @@ final class Generation {
     private final ObjectMapper json;
     private final ParameterBinder binder;
     private final Views views;
+    private final SourceLocator locator;
     private final List<Subscription> subscriptions = new ArrayList<>();
 
     /**
      * A generation of {@code offered} flows on {@code engine}.
      *
      * @param loader the class loader of a dev generation's classes, or null
+     * @param locator where errors were thrown in a dev generation's sources, or null
      * @param sources the file each flow comes from (dev mode), by flow name; may be empty
      * @throws IllegalArgumentException if two flows share a name, or a parameter record cannot be described
      */
-    Generation(long number, ClassLoader loader, Collection<? extends Flow<?, ?>> offered, Map<String, String> sources,
-               Engine engine, boolean ownsEngine) {
+    Generation(long number, ClassLoader loader, SourceLocator locator, Collection<? extends Flow<?, ?>> offered,
+               Map<String, String> sources, Engine engine, boolean ownsEngine) {
         this.number = number;
         this.loader = loader;
         this.sources = Map.copyOf(sources);
         this.json = Server.mapper();
         this.binder = new ParameterBinder(json);
-        this.views = new Views(json);
+        this.views = new Views(json, () -> locator);
+        this.locator = locator;
         ParameterSchema schemas = new ParameterSchema(json);
         Map<String, Server.FlowEntry> entries = new LinkedHashMap<>();
         for (Flow<?, ?> flow : offered) {
@@ -66,6 +69,11 @@ final class Generation {
     void attach(EventListener recorder, EventHub hub) {
         subscriptions.add(engine.subscribe(recorder));
         subscriptions.add(engine.subscribe(hub.listener(views::event)));
+    }
+
+    /** Where in a dev generation's sources errors were thrown; null for a server not in dev mode. */
+    SourceLocator locator() {
+        return locator;
     }
 
     /** The class loader of a dev generation's classes, or null. */

@@ -65,7 +65,7 @@ public final class Server {
     }
 
     private final ObjectMapper json = mapper();
-    private final Views views = new Views(json);
+    private final Views views = new Views(json, this::locator);
     private final Settings settings;
     private final RunStore store;
     private final RunRecorder recorder;
@@ -111,11 +111,11 @@ public final class Server {
         try {
             if (dev != null) {
                 Generation first = dev.first();
-                swap(first != null ? first : generation(0, null, List.of(), Map.of()));
+                swap(first != null ? first : generation(0, null, null, List.of(), Map.of()));
             } else {
                 Engine given = settings.engine();
-                swap(given != null ? new Generation(1, null, settings.flows(), Map.of(), given, false)
-                        : generation(1, null, settings.flows(), Map.of()));
+                swap(given != null ? new Generation(1, null, null, settings.flows(), Map.of(), given, false)
+                        : generation(1, null, null, settings.flows(), Map.of()));
             }
         } catch (RuntimeException failed) {
             release();
@@ -243,14 +243,14 @@ public final class Server {
      *
      * @throws IllegalArgumentException if two flows share a name, or a parameter record cannot be described
      */
-    Generation generation(long number, ClassLoader loader, Collection<? extends Flow<?, ?>> flows,
+    Generation generation(long number, ClassLoader loader, SourceLocator locator, Collection<? extends Flow<?, ?>> flows,
                           Map<String, String> sources) {
         Engine.Builder builder = Engine.builder().name(settings.dev() == null ? "loomflow-server" : "loomflow-dev-" + number)
                 .shutdownGrace(settings.reloadGrace(), Duration.ofSeconds(5));
         settings.engineSetup().accept(builder);
         Engine engine = builder.build();
         try {
-            return new Generation(number, loader, flows, sources, engine, true);
+            return new Generation(number, loader, locator, flows, sources, engine, true);
         } catch (RuntimeException cannotServe) {
             engine.close();
             throw cannotServe;
@@ -294,6 +294,12 @@ public final class Server {
     /** Dev mode's status, or null when the server is not in dev mode. */
     DevMode.Status devStatus() {
         return dev == null ? null : dev.status();
+    }
+
+    /** Where errors were thrown in the sources of the generation serving now (dev mode), or null. */
+    private SourceLocator locator() {
+        Generation serving = current;
+        return serving == null ? null : serving.locator();
     }
 
     /** The generation serving now. */

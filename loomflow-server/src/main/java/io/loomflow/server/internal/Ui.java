@@ -138,7 +138,7 @@ final class Ui {
         body.append(" · <button type=\"button\" id=\"cancel-button\"").append(run.isFinal() ? " hidden" : "")
                 .append(">Cancel</button></p>");
         body.append("<h2>Parameters</h2><pre id=\"parameters\">")
-                .append(escape(new Views(json).parse(run.parameters()).toPrettyString())).append("</pre>");
+                .append(escape(new Views(json, () -> null).parse(run.parameters()).toPrettyString())).append("</pre>");
         body.append("<div id=\"error\" class=\"problem\" hidden></div>");
         body.append("<h2>Result</h2><div id=\"result\"><p class=\"hint\">Not yet.</p></div>");
         body.append("<h2>Tasks</h2><table id=\"tasks\" class=\"runs\"><thead><tr><th>Name</th><th>Kind</th><th>State</th>"

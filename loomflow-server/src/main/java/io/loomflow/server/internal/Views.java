@@ -11,14 +11,21 @@ import io.loomflow.store.ErrorRecord;
 import io.loomflow.store.LogRecord;
 import io.loomflow.store.RunRecord;
 import io.loomflow.store.StateRecord;
+import java.util.function.Supplier;
 
 /** How runs, log lines and events look in JSON: one shape for the API, the pages and the event stream. */
 final class Views {
 
     private final ObjectMapper json;
+    private final Supplier<SourceLocator> locator;
 
-    Views(ObjectMapper json) {
+    /**
+     * Views with {@code json}; {@code locator} gives dev mode's source locator, or null, to show where
+     * in the sources a run failed.
+     */
+    Views(ObjectMapper json, Supplier<SourceLocator> locator) {
         this.json = json;
+        this.locator = locator;
     }
 
     /** A recorded run, without its children. */
@@ -55,7 +62,13 @@ final class Views {
     }
 
     private ObjectNode error(ErrorRecord error) {
-        return json.createObjectNode().put("type", error.type()).put("message", error.message());
+        ObjectNode node = json.createObjectNode().put("type", error.type()).put("message", error.message());
+        SourceLocator sources = locator.get();
+        String at = sources == null ? null : sources.locate(error.stackTrace());
+        if (at != null) {
+            node.put("at", at);
+        }
+        return node;
     }
 
     /** A log line; its error, if any, as its first line (type and message), never the stack trace. */
@@ -118,7 +131,13 @@ final class Views {
     }
 
     private ObjectNode thrown(Throwable error) {
-        return json.createObjectNode().put("type", error.getClass().getName()).put("message", error.getMessage());
+        ObjectNode node = json.createObjectNode().put("type", error.getClass().getName()).put("message", error.getMessage());
+        SourceLocator sources = locator.get();
+        String at = sources == null ? null : sources.locate(error);
+        if (at != null) {
+            node.put("at", at);
+        }
+        return node;
     }
 
     /** A result as JSON, or as its text when JSON cannot represent it. */

@@ -228,7 +228,7 @@
 
     const showError = (error) => {
       const box = section.querySelector('#error');
-      box.textContent = error ? error.type + ': ' + error.message : '';
+      box.textContent = error ? error.type + ': ' + error.message + (error.at ? ' (at ' + error.at + ')' : '') : '';
       box.hidden = !error;
     };
 
