@@ -13,11 +13,11 @@ import org.junit.jupiter.api.Test;
 class ExampleFlowsTest {
 
     @Test
-    void theServiceLoaderFindsHelloS5AndSpaceflightsEachWithAParameterRecord() {
+    void theServiceLoaderFindsHelloS5SpaceflightsAndEvaluationEachWithAParameterRecord() {
         List<Flow<?, ?>> flows = ServiceLoader.load(FlowProvider.class).stream()
                 .flatMap(provider -> provider.get().flows().stream()).toList();
 
-        assertThat(flows).extracting(Flow::name).containsExactly("hello", "s5", "spaceflights");
+        assertThat(flows).extracting(Flow::name).containsExactly("hello", "s5", "spaceflights", "evaluation");
         assertThat(flows).allSatisfy(flow -> assertThat(flow.parameterType()).hasValueSatisfying(type ->
                 assertThat(type.isRecord()).isTrue()));
     }
