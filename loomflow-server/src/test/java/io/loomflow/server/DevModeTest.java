@@ -262,4 +262,19 @@ public class DevModeTest {
         JsonNode second = http.awaitEnd(http.post("/api/flows/conf/runs", "{}").json().path("id").asText());
         assertThat(second.path("result").asText()).isEqualTo("companies: second");
     }
+
+    @Test
+    void aSaveThatTruncatesTheFileFirstIsCompiledOnceItIsWritten() throws Exception {
+        write("Greetings.java", greetSource("greet", "Hello", 1));
+        Http http = new Http(start(Duration.ofSeconds(10)).uri());
+
+        // A slow editor: the file is empty for 200 ms, a pause longer than changes take to settle.
+        write("Greetings.java", "");
+        Thread.sleep(200);
+        write("Greetings.java", greetSource("greet", "Hi", 2));
+        await().atMost(Duration.ofSeconds(30)).until(() -> generationOf(dev(http)) == 2);
+        Thread.sleep(1000); // no later generation comes
+        assertThat(generationOf(dev(http))).isEqualTo(2);
+        assertThat(reloads).extracting(LoomflowServer.Reload::flows).containsExactly(List.of("greet"), List.of("greet"));
+    }
 }

@@ -30,14 +30,16 @@ import java.util.stream.Stream;
  * the server goes on serving the generation it has, and the problems are shown until the next
  * successful compile.
  *
- * <p>One watcher thread waits for changes, lets them settle (no change for {@value #SETTLE_MS} ms),
+ * <p>One watcher thread waits for changes, lets them settle (no change for {@value #SETTLE_MS} ms, or {@value #EMPTY_SOURCE_MS} ms while a source is empty),
  * and compiles; a generation that is replaced is closed on a thread of its own, so a swap never
  * waits for the old generation's runs.
  */
 final class DevMode implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger("io.loomflow.server");
-    static final long SETTLE_MS = 40;
+    static final long SETTLE_MS = 50;
+    /** How long an empty source may stay empty before it is compiled as such: a save may truncate first, then write. */
+    static final long EMPTY_SOURCE_MS = 500;
 
     /** What dev mode reports, for the status route and the pages. */
     record Status(Path directory, long generation, long revision, boolean ok, List<Problem> problems, List<String> notes,
@@ -103,8 +105,14 @@ final class DevMode implements AutoCloseable {
                 WatchKey key = watcher.take();
                 boolean newDirectory = drain(key);
                 // Let the edit settle: editors write a file in several steps, and tools save many at once.
-                WatchKey more;
-                while ((more = watcher.poll(SETTLE_MS, TimeUnit.MILLISECONDS)) != null) {
+                while (true) {
+                    WatchKey more = watcher.poll(SETTLE_MS, TimeUnit.MILLISECONDS);
+                    if (more == null && compiler.anySourceEmpty()) {
+                        more = watcher.poll(EMPTY_SOURCE_MS, TimeUnit.MILLISECONDS);
+                    }
+                    if (more == null) {
+                        break;
+                    }
                     newDirectory |= drain(more);
                 }
                 if (newDirectory) {

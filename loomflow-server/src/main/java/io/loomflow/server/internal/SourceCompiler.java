@@ -93,6 +93,20 @@ final class SourceCompiler implements AutoCloseable {
         }
     }
 
+    /** Whether a source is empty, as a file is between a save's truncation and its write. */
+    boolean anySourceEmpty() {
+        for (Path source : sources()) {
+            try {
+                if (Files.size(source) == 0) {
+                    return true;
+                }
+            } catch (IOException gone) {
+                // deleted meanwhile: the next event says so
+            }
+        }
+        return false;
+    }
+
     /** Compiles every source; never throws for errors in them, which come back as problems. */
     Output compile() {
         List<Path> sources = sources();
