@@ -67,4 +67,16 @@ class ParameterBindingTest {
                 .contains("plain  (from io.loomflow.cli.flows.TestFlows in ")
                 .contains("  no parameters");
     }
+
+    @Test
+    void aRecordsDefaultsFillWhatIsLeftOutAsTheServerFillsIt() {
+        Command command = Command.run("run", "tuned", "--param", "batch=32", "--param", "window.length=PT1H", "--db",
+                directory.resolve("history").toString(), "--progress", "plain");
+
+        assertThat(command.exitCode()).as(command.toString()).isZero();
+        assertThat(result(command)).isEqualTo("{\"model\":\"small\",\"batch\":32,"
+                + "\"window\":{\"from\":\"2026-01-01\",\"length\":\"PT1H\"}}");
+        assertThat(Command.run("flows").out()).contains("  --param model          text, optional\n")
+                .contains("  --param batch          a whole number (int), optional\n");
+    }
 }

@@ -40,9 +40,10 @@ import java.util.stream.Collectors;
  *       other component is given once.</li>
  *   <li>Values are converted with Jackson: numbers, {@code true}/{@code false}, enum constants (any
  *       case), UUIDs, ISO dates, times and durations, paths, URIs.</li>
- *   <li>A component may be left out if it is a {@code boolean} (false), a list, set, array or map
- *       (empty), an {@code Optional} (empty), or annotated {@code @Nullable} (null); every other one
- *       is required.</li>
+ *   <li>A component may be left out if the record declares {@code public static Params defaults()}
+ *       (its value there is taken, as the server takes it), or if it is a {@code boolean} (false), a
+ *       list, set, array or map (empty), an {@code Optional} (empty), or annotated
+ *       {@code @Nullable} (null); every other one is required.</li>
  * </ul>
  * Every mistake is a {@link CliException} naming the parameter, what it expects and the value given.
  */
@@ -91,7 +92,7 @@ final class ParameterBinder {
             place(flow, record, tree, pair, pair.name().split("\\.", -1), 0, "");
         }
         List<String> missing = new ArrayList<>();
-        fillDefaults(record, tree, "", missing);
+        fillDefaults(record, tree, "", missing, defaults(flow, record));
         if (!missing.isEmpty()) {
             throw CliException.badInput("flow '" + flow + "' needs " + (missing.size() == 1 ? "parameter " : "parameters ")
                     + String.join(", ", missing) + ", not given; pass "
@@ -246,19 +247,23 @@ final class ParameterBinder {
      * {@code name (what it expects)}.
      */
     @SuppressWarnings("unchecked")
-    private static void fillDefaults(Class<?> record, Map<String, Object> node, String prefix, List<String> missing) {
+    private static void fillDefaults(Class<?> record, Map<String, Object> node, String prefix, List<String> missing,
+                                     Object defaults) {
         for (RecordComponent component : record.getRecordComponents()) {
             String name = component.getName();
             Class<?> raw = component.getType();
+            Object byDefault = defaults == null ? null : read(component, defaults);
             if (raw.isRecord()) {
                 Map<String, Object> child = (Map<String, Object>) node.computeIfAbsent(name, n -> new LinkedHashMap<>());
-                fillDefaults(raw, child, prefix + name + ".", missing);
+                fillDefaults(raw, child, prefix + name + ".", missing, byDefault != null ? byDefault : defaults(prefix + name, raw));
                 continue;
             }
             if (node.containsKey(name)) {
                 continue;
             }
-            if (raw == boolean.class || raw == Boolean.class) {
+            if (byDefault != null) {
+                node.put(name, byDefault);
+            } else if (raw == boolean.class || raw == Boolean.class) {
                 node.put(name, "false");
             } else if (isList(raw)) {
                 node.put(name, List.of());
@@ -269,6 +274,36 @@ final class ParameterBinder {
             } else {
                 missing.add(prefix + name + " (" + describe(component.getGenericType()) + ")");
             }
+        }
+    }
+
+    /** The record's {@code public static} {@code defaults()} instance, or {@code null} if it declares none. */
+    static Object defaults(String what, Class<?> record) {
+        java.lang.reflect.Method method;
+        try {
+            method = record.getMethod("defaults");
+        } catch (NoSuchMethodException none) {
+            return null;
+        }
+        if (!java.lang.reflect.Modifier.isStatic(method.getModifiers()) || method.getReturnType() != record) {
+            return null;
+        }
+        try {
+            return method.invoke(null);
+        } catch (ReflectiveOperationException | RuntimeException failed) {
+            Throwable cause = failed instanceof java.lang.reflect.InvocationTargetException ? failed.getCause() : failed;
+            throw CliException.badInput("the defaults of '" + what + "' failed: " + record.getName() + ".defaults() threw "
+                    + cause + "; make it return the record's default values");
+        }
+    }
+
+    private static Object read(RecordComponent component, Object instance) {
+        try {
+            Object value = component.getAccessor().invoke(instance);
+            return value instanceof Optional<?> optional ? optional.orElse(null) : value;
+        } catch (ReflectiveOperationException failed) {
+            throw CliException.badInput("cannot read " + component.getName() + " of " + component.getDeclaringRecord().getName()
+                    + "'s defaults(): " + failed + "; make the record public");
         }
     }
 
@@ -301,12 +336,14 @@ final class ParameterBinder {
     }
 
     private static void describeAll(Class<?> record, String prefix, List<Description> all) {
+        Object defaults = defaults(prefix.isEmpty() ? record.getSimpleName() : prefix, record);
         for (RecordComponent component : record.getRecordComponents()) {
             if (component.getType().isRecord()) {
                 describeAll(component.getType(), prefix + component.getName() + ".", all);
             } else {
                 String name = prefix + component.getName() + (Map.class.isAssignableFrom(component.getType()) ? ".KEY" : "");
-                all.add(new Description(name, describe(component.getGenericType()), !optional(component)));
+                boolean byDefault = defaults != null && read(component, defaults) != null;
+                all.add(new Description(name, describe(component.getGenericType()), !byDefault && !optional(component)));
             }
         }
     }

@@ -45,6 +45,14 @@ public final class TestFlows implements FlowProvider {
                         Optional<String> note, Map<String, Integer> limits) {
     }
 
+    /** The parameters of {@code tuned}: every one has a default, from {@link #defaults()}. */
+    public record Tuned(String model, int batch, Window window) {
+        /** What a run takes when it is not told otherwise. */
+        public static Tuned defaults() {
+            return new Tuned("small", 8, new Window(LocalDate.of(2026, 1, 1), Duration.ofMinutes(5)));
+        }
+    }
+
     /** The parameters of {@code many}. */
     public record Many(int items) {
     }
@@ -96,6 +104,7 @@ public final class TestFlows implements FlowProvider {
                 Flow.named("boom", Greeting.class, (Greeting g) -> WRITE.call(7)),
                 Flow.named("flaky", Flaky.class, (Flaky f) -> FINISH.call(PREPARE.call(f.marker()))),
                 Flow.named("typed", Typed.class, (Typed t) -> t),
+                Flow.named("tuned", Tuned.class, (Tuned t) -> t),
                 Flow.named("plain", (Object ignored) -> ignored == null ? "no parameters" : "unexpected " + ignored),
                 Flow.named("many", Many.class, (Many m) -> SQUARE.map(IntStream.rangeClosed(1, m.items()).boxed())
                         .join().stream().mapToInt(i -> i).sum()),
