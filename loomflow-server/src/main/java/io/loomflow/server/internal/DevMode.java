@@ -80,9 +80,9 @@ final class DevMode implements AutoCloseable {
         this.watching = Thread.ofPlatform().daemon().name("loomflow-dev-watcher").unstarted(this::watch);
     }
 
-    /** Compiles the first generation, on the calling thread; the server starts with it, or with none if it fails. */
-    Generation first() {
-        return compile(null);
+    /** Compiles the first generation, on the calling thread, and has the server serve it if the sources compile. */
+    void first() {
+        compile(null);
     }
 
     /** Starts watching for changes. */
@@ -119,7 +119,7 @@ final class DevMode implements AutoCloseable {
                     registerAll();
                 }
                 if (!closed) {
-                    server.swap(compile(server.generation()));
+                    compile(server.generation());
                 }
             } catch (ClosedWatchServiceException | InterruptedException stop) {
                 return;
@@ -142,10 +142,11 @@ final class DevMode implements AutoCloseable {
     }
 
     /**
-     * Compiles and discovers; returns the new generation, or null when the sources have problems (they
-     * are then reported, and the current generation stays).
+     * Compiles and discovers, and has the server serve the new generation; when the sources have
+     * problems, they are reported and the current generation stays. The news go out after the swap,
+     * so that a page reloading on them gets the new generation.
      */
-    private Generation compile(Generation current) {
+    private void compile(Generation current) {
         long began = System.nanoTime();
         SourceCompiler.Output output = compiler.compile();
         List<Problem> found = new ArrayList<>(output.problems());
@@ -173,6 +174,7 @@ final class DevMode implements AutoCloseable {
             }
         }
         List<String> news = next == null ? List.of() : changes(current, next);
+        server.swap(next);
         Duration took = Duration.ofNanos(System.nanoTime() - began);
         lock.lock();
         try {
@@ -191,7 +193,6 @@ final class DevMode implements AutoCloseable {
             retiredLoaders.add(new WeakReference<>(loader));
         }
         report(reload);
-        return next;
     }
 
     /** What changed in the flows offered: flows gone, new, and renamed in the same file. */

@@ -110,8 +110,10 @@ public final class Server {
         }
         try {
             if (dev != null) {
-                Generation first = dev.first();
-                swap(first != null ? first : generation(0, null, null, List.of(), Map.of()));
+                dev.first();
+                if (current == null) {
+                    swap(generation(0, null, null, List.of(), Map.of())); // nothing compiled yet: no flows
+                }
             } else {
                 Engine given = settings.engine();
                 swap(given != null ? new Generation(1, null, null, settings.flows(), Map.of(), given, false)
