@@ -45,6 +45,10 @@ import java.util.function.Consumer;
  * one the server makes and closes on {@link #stop()}. Their history is recorded into the
  * {@linkplain Builder#store(RunStore) store}, in memory by default, which the server closes on
  * {@link #stop()}.
+ *
+ * <p>In {@linkplain Builder#dev(Path) dev mode} it serves the flows of a directory of {@code .java}
+ * sources, compiled in the process, and swaps in a new generation (classes, engine, resources) each
+ * time they compile again after a change.
  */
 public final class LoomflowServer implements AutoCloseable {
 
