@@ -31,14 +31,14 @@ class BadInputTest {
         Command command = badInput("run", "gret", "--db", db());
 
         assertThat(command.err()).isEqualTo("loomflow: unknown flow 'gret'. Did you mean 'greet'? The flows are: boom, flaky, greet,"
-                + " many, plain, sleepy, typed (see 'loomflow flows')\n");
+                + " many, plain, sleepy, tuned, typed (see 'loomflow flows')\n");
     }
 
     @Test
     void anUnknownFlowFarFromEveryNameGetsNoSuggestion() {
         assertThat(badInput("run", "completely-different", "--db", db()).err())
                 .isEqualTo("loomflow: unknown flow 'completely-different'. The flows are: boom, flaky, greet, many, plain, sleepy,"
-                        + " typed (see 'loomflow flows')\n");
+                        + " tuned, typed (see 'loomflow flows')\n");
     }
 
     @Test
@@ -122,7 +122,7 @@ class BadInputTest {
     void anUnknownCommandSuggestsTheClosest() {
         assertThat(badInput("rnu").err())
                 .isEqualTo("loomflow: unknown command 'rnu'. Did you mean 'run'? The commands are: run, runs, show, logs,"
-                        + " flows, server, completion\nSee 'loomflow --help'.\n");
+                        + " flows, server, dev, completion\nSee 'loomflow --help'.\n");
     }
 
     @Test
