@@ -80,7 +80,7 @@ final class DevMode implements AutoCloseable {
 
     /** Compiles the first generation, on the calling thread; the server starts with it, or with none if it fails. */
     Generation first() {
-        return compile(null);
+        return compile(null, generation -> { });
     }
 
     /** Starts watching for changes. */
@@ -111,7 +111,7 @@ final class DevMode implements AutoCloseable {
                     registerAll();
                 }
                 if (!closed) {
-                    server.swap(compile(server.generation()));
+                    compile(server.generation(), server::swap);
                 }
             } catch (ClosedWatchServiceException | InterruptedException stop) {
                 return;
@@ -134,10 +134,12 @@ final class DevMode implements AutoCloseable {
     }
 
     /**
-     * Compiles and discovers; returns the new generation, or null when the sources have problems (they
-     * are then reported, and the current generation stays).
+     * Compiles and discovers; hands the new generation to {@code serve}, and only then reports it (in
+     * the status and to the listener), so that whoever hears of a generation finds it serving. Returns
+     * the new generation, or null when the sources have problems (they are then reported, and the
+     * current generation stays).
      */
-    private Generation compile(Generation current) {
+    private Generation compile(Generation current, Consumer<Generation> serve) {
         long began = System.nanoTime();
         SourceCompiler.Output output = compiler.compile();
         List<Problem> found = new ArrayList<>(output.problems());
@@ -164,6 +166,9 @@ final class DevMode implements AutoCloseable {
             }
         }
         List<String> news = next == null ? List.of() : changes(current, next);
+        if (next != null) {
+            serve.accept(next);
+        }
         Duration took = Duration.ofNanos(System.nanoTime() - began);
         lock.lock();
         try {
