@@ -257,9 +257,8 @@ final class DevMode implements AutoCloseable {
         }
     }
 
-    /** Stops watching, and waits for replaced generations to close. */
-    @Override
-    public void close() {
+    /** Stops watching, after the compile under way if there is one: no generation comes after this. */
+    void stopWatching() {
         closed = true;
         try {
             watcher.close();
@@ -267,6 +266,12 @@ final class DevMode implements AutoCloseable {
             // closing a watch service does not fail in a way worth reporting
         }
         join(watching);
+    }
+
+    /** Stops watching, and waits for replaced generations to close. */
+    @Override
+    public void close() {
+        stopWatching();
         for (Thread thread : List.copyOf(retiring)) {
             join(thread);
         }

@@ -187,7 +187,7 @@ public final class Server {
      */
     public void stop() {
         if (dev != null) {
-            dev.close(); // no more generations; those replaced have closed
+            dev.stopWatching(); // no more generations; those replaced close in release(), with the current one
         }
         hub.close();
         http.stop(1);
@@ -195,14 +195,24 @@ public final class Server {
         release();
     }
 
-    /** Closes the generations (their engines, if the server made them), then the hub and the recorder, which closes the store. */
+    /**
+     * Closes the generations (their engines, if the server made them), then the hub and the recorder,
+     * which closes the store. The generations close all at once, those that dev mode is still
+     * retiring too: stopping takes one grace period however many generations have runs in flight.
+     */
     private void release() {
         if (dev != null) {
-            dev.close();
+            dev.stopWatching();
         }
-        for (Generation generation : live) {
-            generation.close();
-            live.remove(generation);
+        try (ExecutorService closing = Executors.newThreadPerTaskExecutor(
+                Thread.ofPlatform().name("loomflow-close-", 0).factory())) {
+            for (Generation generation : live) {
+                closing.execute(generation::close);
+            }
+        }
+        live.clear();
+        if (dev != null) {
+            dev.close(); // the threads retiring generations end, now that every engine has closed
         }
         hub.close();
         recorder.close();
