@@ -122,7 +122,7 @@ class BadInputTest {
     void anUnknownCommandSuggestsTheClosest() {
         assertThat(badInput("rnu").err())
                 .isEqualTo("loomflow: unknown command 'rnu'. Did you mean 'run'? The commands are: run, runs, show, logs,"
-                        + " flows, server, completion\nSee 'loomflow --help'.\n");
+                        + " flows, server, dev, completion\nSee 'loomflow --help'.\n");
     }
 
     @Test

@@ -45,7 +45,7 @@ class HelpAndCompletionTest {
         assertThat(command.out()).startsWith("#!/usr/bin/env bash")
                 .contains("complete -F _complete_loomflow -o default loomflow")
                 .contains("zsh")
-                .contains("run runs show logs flows server completion")
+                .contains("run runs show logs flows server dev completion")
                 .contains("--param").contains("--db").contains("--follow").contains("--progress")
                 .contains("--token").contains("--insecure");
     }
