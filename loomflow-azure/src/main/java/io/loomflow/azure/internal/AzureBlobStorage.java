@@ -44,7 +44,9 @@ import javax.net.ssl.SSLParameters;
  * {@link HttpClient}, which this storage builds, owns and closes: its one selector thread and the
  * virtual threads of its executor end in {@link #close()}. (The SDK's default HTTP client,
  * reactor-netty, keeps global event-loop threads alive after its clients are dropped; the SDK's
- * JDK client, left to itself, runs on the SDK's global thread pool.)
+ * JDK client, left to itself, runs on the SDK's global thread pool.) A call whose thread is
+ * interrupted ends at once and cancels its request, without Reactor logging the cancelled request
+ * as an unhandled error (see {@link CancellationTolerantHttpClient}).
  *
  * <p>A write is one Put Blob request, which Blob Storage applies atomically: readers see the old
  * blob or the new one, never a part. A byte array (at most 2 GiB) is always below the 5,000 MiB
@@ -82,7 +84,7 @@ final class AzureBlobStorage implements Storage {
             // The executor must be given to the SDK's builder too: without it, the SDK sets its own
             // global thread pool as the JDK client's executor.
             var httpClient = new JdkHttpClientBuilder(jdk).executor(executor).connectionTimeout(Duration.ofSeconds(10)).build();
-            BlobServiceClient service = builder.httpClient(httpClient).buildClient();
+            BlobServiceClient service = builder.httpClient(new CancellationTolerantHttpClient(httpClient)).buildClient();
             return new AzureBlobStorage(service, jdk.built(), executor, createContainers);
         } catch (RuntimeException | Error failure) {
             if (jdk.built != null) {

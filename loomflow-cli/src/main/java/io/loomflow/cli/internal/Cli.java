@@ -104,7 +104,9 @@ public final class Cli {
      * Quietens {@code java.util.logging} for a command-line process: warnings only, one line each.
      * Run log lines are not logged there, since {@code loomflow run} prints them from the event stream;
      * nor are the server's warnings (its one warning, serving without a token, {@code loomflow server
-     * --insecure} prints itself), only its errors.
+     * --insecure} prints itself), only its errors. Nor is the Azure SDK's warning, on every request
+     * of the {@code az:} storage, that the JDK's HttpClient sets the {@code Content-Length} header
+     * itself (which it does, correctly); that client logs no other warning.
      * Left alone when {@code java.util.logging.config.file} or {@code .class} is set.
      */
     public static void configureLogging() {
@@ -117,6 +119,7 @@ public final class Cli {
                 .level=WARNING
                 io.loomflow.run.level=OFF
                 io.loomflow.server.level=SEVERE
+                com.azure.core.http.jdk.httpclient.JdkHttpClient.level=SEVERE
                 java.util.logging.ConsoleHandler.level=ALL
                 java.util.logging.SimpleFormatter.format=loomflow: %4$s: %5$s%6$s%n
                 """;
