@@ -69,8 +69,8 @@ class DevModeS1Test {
     private static final Duration EDIT_EVERY = Duration.ofMillis(300);
     /** Threads a long-lived process may gain for reasons of its own (carrier threads, the JDK's housekeeping). */
     private static final int THREAD_SLACK = 10;
-    private static final String STOPPING = "loomflow: SIGTERM: stopping the server; runs in flight are cancelled"
-            + " (again to quit at once)";
+    private static final String STOPPING = "loomflow: SIGTERM: stopping the server; runs in flight get 2s to finish,"
+            + " then are cancelled (again to quit at once)";
     private static final Pattern BANNER = Pattern.compile(
             "Loomflow dev server at (http://\\S+) \\(watching .*; Ctrl-C to stop\\)");
     private static final Pattern SERVES = Pattern.compile(

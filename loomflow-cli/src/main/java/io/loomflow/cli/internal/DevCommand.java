@@ -107,7 +107,8 @@ final class DevCommand implements Callable<Integer>, Verbose {
             throw failed;
         }
         return ServerCommand.serve(context, serving, server, () -> { }, history,
-                "Loomflow dev server at %s (watching " + directory + "; Ctrl-C to stop)");
+                "Loomflow dev server at %s (watching " + directory + "; Ctrl-C to stop)",
+                "stopping the server; runs in flight get " + grace.strip() + " to finish, then are cancelled");
     }
 
     /** A failed run, on the console, with the line of a source in the dev directory it failed at. */

@@ -86,21 +86,21 @@ final class ServerCommand implements Callable<Integer>, Verbose {
             }
             String news = flows.size() == 1 ? "1 flow" : flows.size() + " flows";
             return serve(context, serving, builder.engine(engine).store(history).build(), engine::close, history,
-                    "Loomflow server at %s (" + news + "; Ctrl-C to stop)");
+                    "Loomflow server at %s (" + news + "; Ctrl-C to stop)", "stopping the server; runs in flight are cancelled");
         }
     }
 
     /**
      * Starts {@code server}, prints {@code banner} with its address, and waits for Ctrl-C or SIGTERM
-     * (or an interrupt, in another program); then runs {@code first} (such as closing the engine
+     * (printing {@code onSignal} when one comes) or an interrupt, in another program; then runs {@code first} (such as closing the engine
      * given to the server), stops the server and closes the store.
      */
     static int serve(CliContext context, ServeOptions serving, LoomflowServer server, Runnable first, RunStore history,
-                     String banner) {
+                     String banner, String onSignal) {
         CountDownLatch stopping = new CountDownLatch(1);
         // Installed before the server starts, so that even an early signal stops it in order.
         SignalCancellation signals = context.ownsProcess()
-                ? SignalCancellation.install("stopping the server; runs in flight are cancelled", stopping::countDown,
+                ? SignalCancellation.install(onSignal, stopping::countDown,
                         context.err())
                 : null;
         boolean interrupted = false;
