@@ -255,7 +255,8 @@ final class DevMode implements AutoCloseable {
     Status status() {
         lock.lock();
         try {
-            int alive = (int) retiredLoaders.stream().filter(ref -> ref.get() != null).count();
+            retiredLoaders.removeIf(ref -> ref.get() == null); // collected: nothing more to count
+            int alive = retiredLoaders.size();
             return new Status(directory, generations, revision, problems.isEmpty(), problems, notes, retiring.size(), alive);
         } finally {
             lock.unlock();
