@@ -53,36 +53,40 @@ import java.util.stream.Stream;
  * rather than {@code java.net.http.HttpClient}, leaves more of the cores to the server. Every answer's
  * status is checked; any other status is counted, printed, and fails the harness.
  *
- * <p><b>Part 1, start-run throughput.</b> For each number of clients, every client POSTs
- * {@code {"name":"bench"}} to {@code /api/flows/noop/runs} for {@code warmup} seconds (not counted),
- * then for {@code seconds} seconds (counted); {@code noop} is a flow that returns a string. Prints
- * requests per second and p50, p90, p99, p99.9 and max latency. Then, since the server answers 202
- * before the run is recorded, how long after the last answer the store has every run (a {@code GET}
- * of each client's last run, which waits for the recorder), and checks that every run accepted has
- * run.
+ * <p><b>Part 1, start-run throughput.</b> On a server of its own, on a fresh store. Every client
+ * POSTs {@code {"name":"bench"}} to {@code /api/flows/noop/runs}; {@code noop} is a flow that returns
+ * a string. Before the first number of clients, {@code warmup} seconds of that load are not counted
+ * (the server reaches its steady rate only after about a minute of load on two cores: the JIT has
+ * H2, Jackson and the HTTP server to compile), before each other number {@code settle} seconds; then
+ * {@code seconds} seconds are counted. Prints requests per second and p50, p90, p99, p99.9 and max
+ * latency, and the CPU time of the whole process per request (warm-up included). Then, since the
+ * server answers 202 before the run is recorded, how long after the last answer the store has every
+ * run (a {@code GET} of each client's last run, which waits for the recorder), and checks that every
+ * run accepted has run.
  *
- * <p><b>Part 2, API latency while 1,000 tasks are running.</b> On the same server, so on a store
- * that holds every run of part 1 (the harness prints how many): a run of {@code noop} is started and
- * read until it is recorded Completed. The routes are measured twice: first with nothing running,
- * then while a run of {@code sleepers} ({@code tasks} tasks, each sleeping up to 10 minutes, started
- * by one {@code map} with no limit) has every task Running, which is checked before and after the
- * measurement both in the tasks themselves and through the API
+ * <p><b>Part 2, API latency while 1,000 tasks are running.</b> On another server, on a fresh store,
+ * in the same JVM (so after part 1 has warmed the JIT): {@code history} runs of {@code noop} are
+ * started (16 clients), then one more, read until it is recorded Completed. The routes are measured
+ * twice: first with nothing running, then while a run of {@code sleepers} ({@code tasks} tasks, each
+ * sleeping up to 10 minutes, started by one {@code map} with no limit) has every task Running, which
+ * is checked before and after the measurement both in the tasks themselves and through the API
  * ({@code GET /api/runs?state=Running&flow=sleep&all=true}, paged). Routes: {@code GET /api/health},
  * {@code GET /api/runs?limit=20}, {@code GET /api/runs/{id}} of the finished run, and (while they
  * run) {@code GET /api/runs/{id}} of the {@code sleepers} run, whose answer lists its 1,000 children.
  * Each route: {@code apiClients} clients, {@code apiWarmup} requests not counted, then
  * {@code requests} counted, or fewer where the route's {@code apiSeconds} (warm-up included) run out
- * first; the number counted is printed. Then the run is cancelled through the API, and the engine and the server
- * are stopped as the command stops them (engine first); both are timed.
+ * first; the number counted is printed. Then the run is cancelled through the API.
+ *
+ * <p>Each server is stopped as the command stops it, the engine first; both steps are timed.
  *
  * <p>Arguments, all optional, as {@code key=value}: {@code stores=embedded} (a comma-separated list of
  * {@code embedded}, {@code embedded-relaxed} for {@link Durability#RELAXED}, and {@code memory}, each
- * measured on a server of its own, in this order, in this JVM: a later one runs on a warmer JIT, so
- * compare stores in separate runs),
- * {@code clients=16,64} ({@code none} skips part 1), {@code warmup=5} and {@code seconds=10} (part 1,
- * in seconds), {@code tasks=1000}, {@code requests=4000}, {@code apiClients=4}, {@code apiWarmup=1000},
- * {@code apiSeconds=30} (part 2); {@code serve=S} (default 0) measures nothing and serves {@code noop}
- * for S seconds on each store in turn, for a load generator in another process such as {@code wrk}.
+ * measured on servers of its own, in this order, in this JVM: a later one runs on a warmer JIT, so
+ * compare stores in separate runs); part 1: {@code clients=16,64} ({@code none} skips it),
+ * {@code warmup=60}, {@code settle=5}, {@code seconds=10}; part 2: {@code history=10000},
+ * {@code tasks=1000}, {@code requests=4000}, {@code apiClients=4}, {@code apiWarmup=1000},
+ * {@code apiSeconds=30}; {@code serve=S} (default 0) measures nothing and serves {@code noop} for S
+ * seconds on each store in turn, for a load generator in another process such as {@code wrk}.
  */
 public final class ServerThroughput {
 
@@ -156,9 +160,11 @@ public final class ServerThroughput {
         Map<String, String> defaults = new LinkedHashMap<>();
         defaults.put("stores", "embedded");
         defaults.put("clients", "16,64");
-        defaults.put("warmup", "5");
+        defaults.put("warmup", "60");
+        defaults.put("settle", "5");
         defaults.put("seconds", "10");
         defaults.put("tasks", "1000");
+        defaults.put("history", "10000");
         defaults.put("requests", "4000");
         defaults.put("apiClients", "4");
         defaults.put("apiWarmup", "1000");
@@ -172,6 +178,44 @@ public final class ServerThroughput {
     }
 
     private void measure(String storeKind) throws Exception {
+        if (number("serve") > 0) {
+            try (Served served = serve(storeKind)) {
+                // For a load generator of another process (wrk): the same server, no clients of the harness.
+                long runsBefore = noopRuns.get();
+                System.out.printf(Locale.ROOT, "serving %sapi/flows/noop/runs for %d s%n", served.base(),
+                        number("serve"));
+                Thread.sleep(Duration.ofSeconds(number("serve")));
+                System.out.printf(Locale.ROOT, "runs of noop that ran: %,d%n", noopRuns.get() - runsBefore);
+            }
+            return;
+        }
+        if (!options.get("clients").equals("none")) {
+            try (Served served = serve(storeKind)) {
+                startRuns(served.base(), storeKind);
+            }
+        }
+        try (Served served = serve(storeKind)) {
+            apiWhileRunning(served.base(), storeKind);
+        }
+    }
+
+    /** A server on a fresh store, stopped as {@code loomflow server} stops: the engine first. */
+    private record Served(LoomflowServer server, Engine engine, Path directory, URI base) implements AutoCloseable {
+
+        @Override
+        public void close() throws IOException {
+            long start = System.nanoTime();
+            engine.close(); // first, as the command does: runs in flight are then recorded Cancelled
+            long engineClosed = System.nanoTime();
+            server.stop();
+            long stopped = System.nanoTime();
+            System.out.printf(Locale.ROOT, "stopped: engine.close() %.1f ms, server.stop() %.1f ms%n",
+                    (engineClosed - start) / 1e6, (stopped - engineClosed) / 1e6);
+            delete(directory);
+        }
+    }
+
+    private Served serve(String storeKind) throws IOException {
         Path directory = Files.createTempDirectory("loomflow-server-bench");
         RunStore store = switch (storeKind) {
             case "embedded" -> RunStore.embedded(directory.resolve(".loomflow"));
@@ -188,34 +232,13 @@ public final class ServerThroughput {
                 .build();
         LoomflowServer server = LoomflowServer.builder().flow(noop).flow(sleepers).engine(engine).store(store).port(0)
                 .build().start();
-        URI base = server.uri();
         System.out.printf(Locale.ROOT, "%n== %s store (%s), server at %s%n", storeKind,
                 switch (storeKind) {
                     case "embedded" -> "RunStore.embedded in " + directory;
                     case "memory" -> "RunStore.inMemory()";
                     default -> "RunStore.embedded with Durability.RELAXED in " + directory;
-                }, base);
-        long runsBefore = noopRuns.get();
-        try {
-            if (number("serve") > 0) {
-                // For a load generator of another process (wrk): the same server, no clients of the harness.
-                System.out.printf(Locale.ROOT, "serving %sapi/flows/noop/runs for %d s%n", base, number("serve"));
-                Thread.sleep(Duration.ofSeconds(number("serve")));
-                System.out.printf(Locale.ROOT, "runs of noop that ran: %,d%n", noopRuns.get() - runsBefore);
-                return;
-            }
-            startRuns(base, storeKind);
-            apiWhileRunning(base, storeKind, noopRuns.get() - runsBefore);
-        } finally {
-            long start = System.nanoTime();
-            engine.close(); // first, as the command does: runs in flight are then recorded Cancelled
-            long engineClosed = System.nanoTime();
-            server.stop();
-            long stopped = System.nanoTime();
-            System.out.printf(Locale.ROOT, "stopped: engine.close() %.1f ms, server.stop() %.1f ms%n",
-                    (engineClosed - start) / 1e6, (stopped - engineClosed) / 1e6);
-            delete(directory);
-        }
+                }, server.uri());
+        return new Served(server, engine, directory, server.uri());
     }
 
     private static void delete(Path directory) throws IOException {
@@ -229,17 +252,17 @@ public final class ServerThroughput {
     private void startRuns(URI base, String storeKind) throws Exception {
         byte[] post = Connection.post(base, "/api/flows/noop/runs", "{\"name\":\"bench\"}");
         Duration warmup = Duration.ofSeconds(number("warmup"));
+        Duration settle = Duration.ofSeconds(number("settle"));
         Duration window = Duration.ofSeconds(number("seconds"));
-        System.out.printf(Locale.ROOT, "%nstart-run: POST /api/flows/noop/runs, %d s warm-up, %d s counted%n",
-                warmup.toSeconds(), window.toSeconds());
-        if (options.get("clients").equals("none")) {
-            System.out.println("  skipped (clients=none)");
-            return;
-        }
+        System.out.printf(Locale.ROOT, "start-run: POST /api/flows/noop/runs; %d s warm-up before the first number of"
+                + " clients, %d s before each other, then %d s counted%n", warmup.toSeconds(), settle.toSeconds(),
+                window.toSeconds());
+        boolean first = true;
         for (String each : options.get("clients").split(",")) {
             int clients = Integer.parseInt(each.strip());
             long runsBefore = noopRuns.get();
-            Load load = Load.timed(base, post, 202, clients, warmup, window);
+            Load load = Load.timed(base, post, 202, clients, first ? warmup : settle, window);
+            first = false;
             report(storeKind + ", start-run, " + clients + " clients", load);
             // Every answer was 202; the runs are recorded after it. A GET of a run not yet recorded as ended waits
             // for the recorder; the last run of every client is read.
@@ -266,21 +289,33 @@ public final class ServerThroughput {
         }
     }
 
-    private void apiWhileRunning(URI base, String storeKind, long runsSoFar) throws Exception {
+    private void apiWhileRunning(URI base, String storeKind) throws Exception {
         int tasks = number("tasks");
+        int history = number("history");
+        long past = 0;
+        if (history > 0) {
+            // The runs a server has served before: the list reads them (roots, newest first).
+            Load filled = Load.counted(base, Connection.post(base, "/api/flows/noop/runs", "{\"name\":\"past\"}"),
+                    202, 16, 0, history, Duration.ofMinutes(10));
+            if (filled.wrong() > 0) {
+                throw new IllegalStateException("filling the history: " + filled.wrong() + " answers not 202; first: "
+                        + filled.firstWrong());
+            }
+            past = filled.total();
+        }
         String finished;
         try (Connection connection = new Connection(base)) {
             Connection.Response answer = connection.send(Connection.post(base, "/api/flows/noop/runs",
                     "{\"name\":\"a\"}"));
             finished = json.readTree(answer.body()).get("id").asText();
-            // Reading a run that the store does not have as ended waits for the recorder; then it has.
+            // Reading a run that the store does not have as ended waits for the recorder; then it has every run.
             String state = json.readTree(connection.send(Connection.get(base, "/api/runs/" + finished)).body())
                     .get("state").asText();
             if (!state.equals("Completed")) {
                 throw new IllegalStateException("the run " + finished + " of noop read " + state + ", not Completed");
             }
         }
-        System.out.printf(Locale.ROOT, "%nthe store holds %,d runs of noop (root runs, no children)%n", runsSoFar + 1);
+        System.out.printf(Locale.ROOT, "the store holds %,d runs of noop (root runs, no children)%n", past + 1);
         Map<String, String> routes = new LinkedHashMap<>();
         routes.put("GET /api/health", "/api/health");
         routes.put("GET /api/runs?limit=20", "/api/runs?limit=20");
@@ -376,6 +411,12 @@ public final class ServerThroughput {
 
     private void report(String what, Load load) {
         Samples latency = load.latency();
+        if (latency.size() == 0) {
+            System.out.printf(Locale.ROOT, "  %-72s no request counted: the time ran out during the warm-up, after %,d"
+                    + " requests (pass a smaller apiWarmup or a larger apiSeconds)%n", what, load.total());
+            System.out.printf(Locale.ROOT, "RESULT %s: nothing counted, %,d warm-up requests%n", what, load.total());
+            return;
+        }
         System.out.printf(Locale.ROOT, "  %-72s %,7d requests in %6.2f s: %,9.1f requests/s  p50 %s  p90 %s  p99 %s"
                         + "  p99.9 %s  max %s  (%,d bytes an answer; CPU %.0f us a request)%s%n",
                 what, latency.size(), load.seconds(), latency.size() / load.seconds(), millis(latency.median()),
