@@ -18,6 +18,19 @@ final class Samples {
         this.values = new long[capacity];
     }
 
+    /** Adds one sample. */
+    void add(long value) {
+        if (size == values.length) {
+            values = Arrays.copyOf(values, Math.max(16, values.length * 2));
+        }
+        values[size++] = value;
+    }
+
+    /** Adds every sample of another set. */
+    void addAll(Samples other) {
+        addAll(Arrays.copyOf(other.values, other.size));
+    }
+
     /** Adds the samples of one round. */
     void addAll(long[] round) {
         if (size + round.length > values.length) {
