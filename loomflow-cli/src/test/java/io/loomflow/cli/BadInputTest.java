@@ -52,70 +52,76 @@ class BadInputTest {
     @Test
     void anUnknownParameterListsTheValidOnesAndSuggestsTheClosest() {
         assertThat(badInput("run", "greet", "--param", "nmae=World", "--db", db()).err())
-                .isEqualTo("loomflow: flow 'greet' has no parameter 'nmae'. Did you mean 'name'? The valid ones are: name (text)\n");
+                .isEqualTo("loomflow: flow 'greet': parameter 'nmae' is unknown; did you mean 'name'? the parameters are name (text)\n");
     }
 
     @Test
     void anUnknownPartOfANestedParameterNamesTheGroupAndItsParts() {
         assertThat(badInput("run", "typed", "--param", "window.form=2026-01-01", "--db", db()).err())
-                .isEqualTo("loomflow: parameter group 'window' of flow 'typed' has no part 'form'. Did you mean"
-                        + " 'window.from'? The valid ones are: window.from (a date such as 2026-01-31), window.length"
+                .isEqualTo("loomflow: flow 'typed': parameter 'window.form' is unknown in Window; did you mean"
+                        + " 'window.from'? its parts are window.from (a date such as 2026-01-31), window.length"
                         + " (a duration such as PT30S)\n");
     }
 
     @Test
     void aMissingRequiredParameterIsNamedWithWhatItExpects() {
         assertThat(badInput("run", "greet", "--db", db()).err())
-                .isEqualTo("loomflow: flow 'greet' needs parameter name (text), not given; pass --param name=VALUE\n");
+                .isEqualTo("loomflow: flow 'greet': parameter 'name' is required, and was not given (expected text);"
+                        + " pass --param name=VALUE\n");
     }
 
     @Test
     void severalMissingParametersAreNamedTogetherIncludingNestedOnes() {
         assertThat(badInput("run", "typed", "--param", "count=1", "--db", db()).err())
-                .isEqualTo("loomflow: flow 'typed' needs parameters ratio (a number (double)), color (one of RED, GREEN),"
-                        + " window.from (a date such as 2026-01-31), window.length (a duration such as PT30S), not given;"
-                        + " pass --param ratio=VALUE --param color=VALUE --param window.from=VALUE --param window.length=VALUE\n");
+                .isEqualTo("loomflow: flow 'typed' cannot take these parameters:\n"
+                        + "  parameter 'ratio' is required, and was not given (expected a number); pass --param ratio=VALUE\n"
+                        + "  parameter 'color' is required, and was not given (expected one of RED, GREEN); pass --param color=VALUE\n"
+                        + "  parameter 'window.from' is required, and was not given (expected a date such as 2026-01-31);"
+                        + " pass --param window.from=VALUE\n"
+                        + "  parameter 'window.length' is required, and was not given (expected a duration such as PT30S);"
+                        + " pass --param window.length=VALUE\n");
     }
 
     @Test
     void aValueThatDoesNotFitNamesTheParameterTheExpectedTypeAndTheValue() {
         assertThat(badInput("run", "many", "--param", "items=lots", "--db", db()).err())
-                .isEqualTo("loomflow: parameter 'items' of flow 'many' expects a whole number (int), but was given 'lots'\n");
+                .isEqualTo("loomflow: flow 'many': parameter 'items': expected a whole number from -2147483648 to 2147483647,"
+                        + " got \"lots\"\n");
         assertThat(badInput("run", "typed", "--param", "color=blue", "--db", db()).err())
-                .isEqualTo("loomflow: parameter 'color' of flow 'typed' expects one of RED, GREEN, but was given 'blue'\n");
+                .contains("parameter 'color': expected one of RED, GREEN, got \"blue\"\n");
         assertThat(badInput("run", "typed", "--param", "ids=1,two", "--db", db()).err())
-                .isEqualTo("loomflow: parameter 'ids' of flow 'typed' expects a whole number (Integer), but was given 'two'\n");
+                .contains("parameter 'ids[1]': expected a whole number from -2147483648 to 2147483647, got \"two\"\n");
         assertThat(badInput("run", "typed", "--param", "window.from=yesterday", "--db", db()).err())
-                .isEqualTo("loomflow: parameter 'window.from' of flow 'typed' expects a date such as 2026-01-31, but was"
-                        + " given 'yesterday'\n");
+                .contains("parameter 'window.from': expected a date such as 2026-01-31, got \"yesterday\"\n");
         assertThat(badInput("run", "many", "--param", "items=", "--db", db()).err())
-                .isEqualTo("loomflow: parameter 'items' of flow 'many' expects a whole number (int), but was given an empty value\n");
+                .isEqualTo("loomflow: flow 'many': parameter 'items': expected a whole number from -2147483648 to"
+                        + " 2147483647, got an empty value\n");
     }
 
     @Test
     void aParameterNotOfTheFormNameEqualsValueShowsTheForm() {
         assertThat(badInput("run", "greet", "--param", "World", "--db", db()).err())
-                .isEqualTo("loomflow: --param 'World' is not of the form NAME=VALUE; for example --param name=World\n");
+                .isEqualTo("loomflow: flow 'greet': \"World\" is not of the form NAME=VALUE, such as name=World\n");
     }
 
     @Test
     void aSingleValuedParameterGivenTwiceIsRefused() {
         assertThat(badInput("run", "greet", "--param", "name=a", "--param", "name=b", "--db", db()).err())
-                .isEqualTo("loomflow: parameter 'name' of flow 'greet' was given twice ('a' and 'b'); give it once (only lists"
-                        + " take several values)\n");
+                .isEqualTo("loomflow: flow 'greet': parameter 'name' was given twice (\"a\" and \"b\"); give it once (only"
+                        + " lists take several values)\n");
     }
 
     @Test
     void parametersForAFlowWithoutAParameterRecordAreRefused() {
         assertThat(badInput("run", "plain", "--param", "x=1", "--db", db()).err())
-                .isEqualTo("loomflow: flow 'plain' declares no parameter record, so it takes no --param (was given x);"
-                        + " leave them out, or define the flow with Flow.named(name, Params.class, body)\n");
+                .isEqualTo("loomflow: flow 'plain': parameter 'x' is unknown: flow 'plain' takes no parameters; leave it"
+                        + " out, or define the flow with Flow.named(name, Params.class, body)\n");
     }
 
     @Test
     void aGroupGivenAsOneValueAsksForItsParts() {
         assertThat(badInput("run", "typed", "--param", "window=2026", "--db", db()).err())
-                .startsWith("loomflow: parameter 'window' of flow 'typed' is a group; give its parts: window.from");
+                .startsWith("loomflow: flow 'typed': parameter 'window' is a group; give its parts (window.from");
     }
 
     @Test

@@ -57,13 +57,14 @@ class ParameterBindingTest {
 
         assertThat(command.exitCode()).as(command.toString()).isZero();
         assertThat(command.out()).contains("typed  (from io.loomflow.cli.flows.TestFlows in ")
-                .contains("  --param count          a whole number (int), required\n")
+                .contains("  --param count          a whole number from -2147483648 to 2147483647, required\n")
                 .contains("  --param dryRun         true or false, optional\n")
-                .contains("  --param ids            a list, each a whole number (Integer); comma-separated or repeated, optional\n")
+                .contains("  --param ids            a list, each a whole number from -2147483648 to 2147483647; comma-separated or"
+                        + " repeated, optional\n")
                 .contains("  --param window.from    a date such as 2026-01-31, required\n")
                 .contains("  --param note           text, optional\n")
-                .contains("  --param limits.KEY     a map, each value a whole number (Integer); one NAME.KEY=VALUE per entry,"
-                        + " optional\n")
+                .contains("  --param limits.KEY     a map of names to values, each a whole number from -2147483648 to 2147483647;"
+                        + " one NAME.KEY=VALUE per entry, optional\n")
                 .contains("plain  (from io.loomflow.cli.flows.TestFlows in ")
                 .contains("  no parameters");
     }
@@ -76,7 +77,7 @@ class ParameterBindingTest {
         assertThat(command.exitCode()).as(command.toString()).isZero();
         assertThat(result(command)).isEqualTo("{\"model\":\"small\",\"batch\":32,"
                 + "\"window\":{\"from\":\"2026-01-01\",\"length\":\"PT1H\"}}");
-        assertThat(Command.run("flows").out()).contains("  --param model          text, optional\n")
-                .contains("  --param batch          a whole number (int), optional\n");
+        assertThat(Command.run("flows").out()).contains("  --param model          text, default \"small\"\n")
+                .contains("  --param batch          a whole number from -2147483648 to 2147483647, default 8\n");
     }
 }

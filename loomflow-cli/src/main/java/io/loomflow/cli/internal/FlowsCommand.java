@@ -1,5 +1,6 @@
 package io.loomflow.cli.internal;
 
+import io.loomflow.ParameterModel;
 import java.io.PrintStream;
 import java.util.Comparator;
 import java.util.List;
@@ -45,21 +46,21 @@ final class FlowsCommand implements Callable<Integer>, Verbose {
             }
             for (FlowCatalog.Entry entry : entries) {
                 out.println(entry.flow().name() + "  (from " + entry.provider() + ")");
-                Class<?> type = entry.flow().parameterType().orElse(null);
-                if (type == null) {
+                ParameterModel<?> model = ParameterModel.of(entry.flow());
+                List<ParameterModel.Parameter> parameters = model.parameters();
+                if (model.unusable().isPresent()) {
+                    out.println("  --param cannot bind its parameters: " + model.unusable().get());
+                } else if (parameters.isEmpty()) {
                     out.println("  no parameters");
-                } else if (!type.isRecord()) {
-                    out.println("  takes a " + type.getName() + ", which --param cannot build (not a record)");
-                } else {
-                    List<ParameterBinder.Description> parameters = ParameterBinder.describeAll(type);
-                    if (parameters.isEmpty()) {
-                        out.println("  no parameters");
-                    }
-                    int width = parameters.stream().mapToInt(p -> p.name().length()).max().orElse(0);
-                    for (ParameterBinder.Description parameter : parameters) {
-                        out.println("  --param " + Text.pad(parameter.name(), width) + "  " + parameter.expects()
-                                + (parameter.required() ? ", required" : ", optional"));
-                    }
+                }
+                int width = parameters.stream().mapToInt(p -> p.name().length()).max().orElse(0);
+                for (ParameterModel.Parameter parameter : parameters) {
+                    String syntax = parameter.name().endsWith(".KEY") ? "; one NAME.KEY=VALUE per entry"
+                            : parameter.expects().startsWith("a list") || parameter.expects().startsWith("a set")
+                            ? "; comma-separated or repeated" : "";
+                    out.println("  --param " + Text.pad(parameter.name(), width) + "  " + parameter.expects() + syntax
+                            + (parameter.required() ? ", required" : parameter.byDefault().map(d -> ", default " + d)
+                            .orElse(", optional")));
                 }
             }
         }

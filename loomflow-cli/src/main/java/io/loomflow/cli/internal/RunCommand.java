@@ -1,5 +1,7 @@
 package io.loomflow.cli.internal;
 
+import io.loomflow.ParameterModel;
+import io.loomflow.ParameterException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.loomflow.Engine;
 import io.loomflow.Flow;
@@ -77,6 +79,38 @@ final class RunCommand implements Callable<Integer>, Verbose {
         return verbosity.verbose;
     }
 
+    /**
+     * The flow's parameters from {@code --param} pairs, by the parameter model the server and the web
+     * form bind with too.
+     */
+    static Object bind(Flow<?, ?> flow, List<String> pairs) {
+        try {
+            return ParameterModel.of(flow).bindText(pairs);
+        } catch (ParameterException doesNotFit) {
+            throw CliException.badInput(describe(doesNotFit));
+        }
+    }
+
+    /** The problems, one a line when there are several: {@code parameter 'count': expected ...}. */
+    static String describe(ParameterException doesNotFit) {
+        List<String> lines = new ArrayList<>();
+        for (ParameterException.Problem problem : doesNotFit.problems()) {
+            String text = problem.problem();
+            if (problem.field().isEmpty()) {
+                lines.add(text);
+            } else {
+                boolean verb = text.startsWith("is ") || text.startsWith("was ") || text.startsWith("has ");
+                lines.add("parameter '" + problem.field() + "'" + (verb ? " " : ": ") + text
+                        + (text.startsWith("is required") ? "; pass --param " + problem.field() + "=VALUE" : ""));
+            }
+        }
+        if (doesNotFit.problemsLeftOut() > 0) {
+            lines.add("and " + doesNotFit.problemsLeftOut() + " more problems");
+        }
+        return lines.size() == 1 ? doesNotFit.subject() + ": " + lines.getFirst()
+                : doesNotFit.subject() + " cannot take these parameters:\n  " + String.join("\n  ", lines);
+    }
+
     @Override
     public Integer call() {
         ObjectMapper json = Json.mapper();
@@ -85,7 +119,7 @@ final class RunCommand implements Callable<Integer>, Verbose {
             // Bad input is reported before the store is opened, so a typo never creates .loomflow.
             // Resuming without --param takes the parameters the earlier run recorded.
             Object input = resume != null && params.isEmpty() ? null
-                    : new ParameterBinder(json).bind(flow.name(), flow.parameterType(), params);
+                    : bind(flow, params);
             UUID resumed = resume == null ? null : Runs.id(resume);
             RunStore history = store.openForWriting();
             if (resumed != null) {

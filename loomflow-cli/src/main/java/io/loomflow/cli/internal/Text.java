@@ -48,33 +48,9 @@ final class Text {
         return s.length() >= width ? s : s + " ".repeat(width - s.length());
     }
 
-    /** The candidate closest to {@code wanted} by edit distance, if it is close enough to be a likely typo. */
+    /** The candidate closest to {@code wanted}: the one "did you mean" rule of every Loomflow tool. */
     static Optional<String> closest(String wanted, Collection<String> candidates) {
-        return candidates.stream()
-                .min(Comparator.comparingInt((String candidate) -> distance(wanted.toLowerCase(java.util.Locale.ROOT),
-                        candidate.toLowerCase(java.util.Locale.ROOT))).thenComparing(Comparator.naturalOrder()))
-                .filter(best -> distance(wanted.toLowerCase(java.util.Locale.ROOT), best.toLowerCase(java.util.Locale.ROOT))
-                        <= Math.max(2, best.length() / 3));
-    }
-
-    /** The Levenshtein distance: inserts, deletes and substitutions that turn {@code a} into {@code b}. */
-    static int distance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitution, Math.min(previous[j] + 1, current[j - 1] + 1));
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
+        return io.loomflow.ParameterModel.closest(wanted, candidates);
     }
 
     /** The first line of a message, or the exception's type when it has none. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.loomflow.Handle;
+import io.loomflow.ParameterModel;
 import io.loomflow.store.LogRecord;
 import io.loomflow.store.RunQuery;
 import io.loomflow.store.RunRecord;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -87,10 +89,13 @@ final class Api {
         Server.FlowEntry entry = server.flow(request.path("name"));
         JsonNode body = request.json();
         if (!body.isMissingNode() && !body.isObject()) {
-            throw new HttpError(400, "the body was " + ParameterSchema.show(body) + "; send a JSON object of the flow's"
-                    + " parameters, such as {} for none");
+            String shown = body.toString();
+            throw new HttpError(400, "the body was " + (shown.length() > 80 ? shown.substring(0, 77) + "..." : shown)
+                    + "; send a JSON object of the flow's parameters, such as {} for none");
         }
-        Handle<?> handle = server.start(entry.flow().name(), body);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> given = body.isMissingNode() ? Map.of() : json.convertValue(body, Map.class);
+        Handle<?> handle = server.start(entry.flow().name(), given);
         String id = handle.runId().toString();
         request.exchange().getResponseHeaders().set("Location", "/api/runs/" + id);
         request.sendJson(202, json.createObjectNode().put("id", id).put("flow", entry.flow().name())
@@ -100,7 +105,7 @@ final class Api {
     private void runs(Request request) throws IOException {
         String state = request.query("state");
         if (state != null && !STATES.contains(state)) {
-            String closest = Suggestions.closest(state, STATES);
+            String closest = ParameterModel.closest(state, STATES).orElse(null);
             throw new HttpError(400, "state was '" + state + "'" + (closest == null ? "" : "; did you mean '" + closest + "'?")
                     + "; pass one of " + String.join(", ", STATES.stream().sorted().toList()));
         }

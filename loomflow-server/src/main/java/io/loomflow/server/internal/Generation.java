@@ -2,10 +2,13 @@ package io.loomflow.server.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.loomflow.Engine;
 import io.loomflow.EngineClosedException;
 import io.loomflow.EventListener;
 import io.loomflow.Flow;
+import io.loomflow.ParameterException;
+import io.loomflow.ParameterModel;
 import io.loomflow.Handle;
 import io.loomflow.Subscription;
 import java.util.ArrayList;
@@ -31,7 +34,6 @@ final class Generation {
     private final Engine engine;
     private final boolean ownsEngine;
     private final ObjectMapper json;
-    private final ParameterBinder binder;
     private final Views views;
     private final SourceLocator locator;
     private final List<Subscription> subscriptions = new ArrayList<>();
@@ -50,13 +52,13 @@ final class Generation {
         this.loader = loader;
         this.sources = Map.copyOf(sources);
         this.json = Server.mapper();
-        this.binder = new ParameterBinder(json);
         this.views = new Views(json, () -> locator);
         this.locator = locator;
-        ParameterSchema schemas = new ParameterSchema(json);
         Map<String, Server.FlowEntry> entries = new LinkedHashMap<>();
         for (Flow<?, ?> flow : offered) {
-            if (entries.putIfAbsent(flow.name(), new Server.FlowEntry(flow, schemas.of(flow.parameterType()))) != null) {
+            ParameterModel<?> model = ParameterModel.of(flow);
+            ObjectNode schema = json.valueToTree(model.schema());
+            if (entries.putIfAbsent(flow.name(), new Server.FlowEntry(flow, model, schema)) != null) {
                 throw new IllegalArgumentException("two flows are named '" + flow.name() + "'; give each a name of its own");
             }
         }
@@ -116,8 +118,13 @@ final class Generation {
      * @throws EngineClosedException if this generation stopped admitting runs meanwhile
      */
     @SuppressWarnings("unchecked")
-    Handle<?> start(Server.FlowEntry entry, JsonNode body) {
-        Object params = binder.bind(entry.flow().name(), entry.flow().parameterType(), entry.schema(), body);
+    Handle<?> start(Server.FlowEntry entry, Map<String, Object> body) {
+        Object params;
+        try {
+            params = entry.parameters().bind(body);
+        } catch (ParameterException doesNotFit) {
+            throw HttpError.badParameters(doesNotFit);
+        }
         return engine.submit((Flow<Object, Object>) entry.flow(), params);
     }
 

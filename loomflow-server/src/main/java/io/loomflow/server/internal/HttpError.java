@@ -2,8 +2,9 @@ package io.loomflow.server.internal;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.loomflow.ParameterException;
+import io.loomflow.ParameterModel;
 import java.util.Collection;
-import java.util.List;
 
 /**
  * A request the server refuses: an HTTP status and a JSON body whose {@code error} says what was
@@ -38,7 +39,7 @@ final class HttpError extends RuntimeException {
     }
 
     static HttpError unknownFlow(String name, Collection<String> known) {
-        String closest = Suggestions.closest(name, known);
+        String closest = ParameterModel.closest(name, known).orElse(null);
         ObjectNode body = JsonNodeFactory.instance.objectNode().put("error", "no flow named '" + name + "'"
                 + (closest == null ? "" : "; did you mean '" + closest + "'?")
                 + (known.isEmpty() ? "; this server has no flows" : "; the flows are " + String.join(", ", known)));
@@ -46,11 +47,14 @@ final class HttpError extends RuntimeException {
         return new HttpError(404, body);
     }
 
-    static HttpError badParameters(String flow, List<ParameterBinder.Problem> problems) {
-        ObjectNode body = JsonNodeFactory.instance.objectNode().put("error", "the parameters of flow '" + flow
-                + "' do not fit: " + ParameterBinder.describe(problems));
-        for (ParameterBinder.Problem problem : problems) {
+    /** 400 with the model's problems, one {@code {field, problem}} each (at most 20; {@code problemsLeftOut} counts the rest). */
+    static HttpError badParameters(ParameterException doesNotFit) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode().put("error", doesNotFit.getMessage());
+        for (ParameterException.Problem problem : doesNotFit.problems()) {
             body.withArray("problems").addObject().put("field", problem.field()).put("problem", problem.problem());
+        }
+        if (doesNotFit.problemsLeftOut() > 0) {
+            body.put("problemsLeftOut", doesNotFit.problemsLeftOut());
         }
         return new HttpError(400, body);
     }

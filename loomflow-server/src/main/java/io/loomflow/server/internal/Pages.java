@@ -124,14 +124,11 @@ final class Pages {
                 }
                 html.append("</select>");
             } else if (type.equals("integer") || type.equals("number")) {
-                html.append("<input type=\"number\"").append(common).append(" data-type=\"").append(type).append("\"")
-                        .append(type.equals("integer") ? " step=\"1\"" : " step=\"any\"");
-                if (schema.has("minimum") && schema.get("minimum").canConvertToInt()) {
-                    html.append(" min=\"").append(schema.get("minimum").asText()).append("\"");
-                }
-                if (schema.has("maximum") && schema.get("maximum").canConvertToInt()) {
-                    html.append(" max=\"").append(schema.get("maximum").asText()).append("\"");
-                }
+                // A text field, not type="number": the browser would turn 1e400 or a full-width digit into an
+                // empty value and the run would take the default; the server's parameter model reads the text
+                // as the command line does, and names the field when it does not fit.
+                html.append("<input type=\"text\"").append(common).append(" data-type=\"").append(type).append("\"")
+                        .append(type.equals("integer") ? " inputmode=\"numeric\"" : " inputmode=\"decimal\"");
                 value(html, defaultValue);
                 html.append(">");
             } else if (type.equals("array") && isScalar(schema.path("items"))) {

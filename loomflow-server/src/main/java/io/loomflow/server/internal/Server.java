@@ -16,6 +16,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.loomflow.Engine;
 import io.loomflow.EngineClosedException;
 import io.loomflow.Flow;
+import io.loomflow.ParameterModel;
 import io.loomflow.Handle;
 import io.loomflow.server.LoomflowServer.Reload;
 import io.loomflow.store.RunRecord;
@@ -54,8 +55,11 @@ public final class Server {
 
     private static final System.Logger LOG = System.getLogger("io.loomflow.server");
 
-    /** A flow this server offers, with its parameter schema. */
-    public record FlowEntry(Flow<?, ?> flow, ObjectNode schema) {
+    /**
+     * A flow this server offers, with its parameter model (which binds requests and forms, as the
+     * command line binds --param) and that model's schema as JSON.
+     */
+    public record FlowEntry(Flow<?, ?> flow, ParameterModel<?> parameters, ObjectNode schema) {
     }
 
     /** What the server is made of; checked by {@code LoomflowServer.Builder}. */
@@ -172,6 +176,7 @@ public final class Server {
                 .addModule(new JavaTimeModule())
                 .addModule(new Jdk8Module())
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS) // 1e400 reaches the parameter model exactly
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
@@ -339,7 +344,7 @@ public final class Server {
      * Starts a run of the named flow of the generation serving now; if that generation was replaced
      * in the meantime, of the one that replaced it.
      */
-    Handle<?> start(String name, JsonNode body) {
+    Handle<?> start(String name, Map<String, Object> body) {
         while (true) {
             Generation serving = current;
             FlowEntry entry = serving.flow(name);

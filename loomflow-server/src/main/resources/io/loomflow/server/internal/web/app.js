@@ -27,8 +27,9 @@
     node[parts[parts.length - 1]] = value;
   };
 
+  // Numbers go to the server as the text typed: its parameter model reads them exactly, by the rules
+  // of the command line, and names the field when they do not fit (no rounding here, no NaN as null).
   const convert = (text, type) => {
-    if (type === 'integer' || type === 'number') return Number(text);
     if (type === 'boolean') return text === 'true';
     return text;
   };
@@ -42,10 +43,7 @@
       if (type === 'boolean') { setValue(params, input.name, input.checked); continue; }
       const text = input.value.trim();
       if (text === '') continue; // left out: the server fills defaults, or names what is required
-      if (type === 'integer' && !Number.isInteger(Number(text))) {
-        input.setCustomValidity('a whole number');
-        problem = problem || input;
-      } else if (type === 'array') {
+      if (type === 'array') {
         const items = text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
         setValue(params, input.name, items.map((item) => convert(item, input.dataset.items)));
       } else if (type === 'json') {

@@ -1,0 +1,161 @@
+package io.loomflow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.loomflow.cases.ParameterCases;
+import io.loomflow.cases.ParameterCases.Case;
+import io.loomflow.cases.ParameterCases.Knobs;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+/** The one parameter model: the shared table through bind (JSON) and bindText (command-line text), and its edges. */
+class ParameterModelTest {
+
+    private static final ParameterModel<Knobs> MODEL = ParameterModel.of(Knobs.class);
+
+    static Stream<Case> cases() {
+        return ParameterCases.all().stream();
+    }
+
+    static Stream<Case> typed() {
+        return ParameterCases.typed().stream();
+    }
+
+    private static boolean isList(String field) {
+        Object schema = ((Map<?, ?>) MODEL.schema().get("properties")).get(field.split("\\.")[0]);
+        return schema instanceof Map<?, ?> property && "array".equals(property.get("type"));
+    }
+
+    private static void check(Case row, ThrowingBind bind) {
+        if (row.fits()) {
+            Knobs bound = bind.bind();
+            Object value = MODEL.toJson(bound).get(row.field().split("\\.")[0]);
+            assertThat(ParameterCases.same(value, row.expected())).as("%s bound %s", row, value).isTrue();
+        } else {
+            ParameterException refused = catchThrowableOfType(ParameterException.class, bind::bind);
+            assertThat(refused).as(row.toString()).isNotNull();
+            assertThat(refused.problems()).as(row.toString())
+                    .anySatisfy(problem -> {
+                        assertThat(problem.field()).isEqualTo(row.problemField());
+                        assertThat(problem.problem()).contains(row.expected());
+                    });
+        }
+    }
+
+    private interface ThrowingBind {
+        Knobs bind();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void everyRowBindsAsTheTableSaysFromJson(Case row) {
+        check(row, () -> MODEL.bind(ParameterCases.body(row, isList(row.field()))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("typed")
+    void everyTypedRowBindsAsTheTableSaysFromText(Case row) {
+        check(row, () -> MODEL.bindText(List.of(row.pair())));
+    }
+
+    @Test
+    void aHostileBodyWithManyUnknownKeysGetsAShortAnswer() {
+        Map<String, Object> body = new HashMap<>();
+        for (int i = 0; i < 95_000; i++) {
+            body.put("k" + i, i);
+        }
+        ParameterException refused = catchThrowableOfType(ParameterException.class, () -> MODEL.bind(body));
+
+        assertThat(refused.problems()).hasSize(20);
+        assertThat(refused.problemsLeftOut()).isEqualTo(94_980);
+        assertThat(refused.getMessage()).hasSizeLessThan(8_000).endsWith("and 94980 more problems");
+    }
+
+    @Test
+    void defaultsFillWhatIsLeftOutAndTheSchemaShowsThem() {
+        Knobs bound = MODEL.bind(Map.of());
+
+        assertThat(bound.count()).isEqualTo(3);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> count = (Map<String, Object>) ((Map<?, ?>) MODEL.schema().get("properties")).get("count");
+        assertThat(count).containsEntry("type", "integer").containsEntry("default", 3)
+                .containsEntry("minimum", (long) Integer.MIN_VALUE);
+        assertThat(MODEL.schema()).containsEntry("$schema", "https://json-schema.org/draft/2020-12/schema")
+                .containsEntry("additionalProperties", false).doesNotContainKey("required");
+    }
+
+    record Address(String city, int zip) {
+        Address {
+            if (zip < 0) {
+                throw new IllegalArgumentException("zip must not be negative, was " + zip);
+            }
+        }
+    }
+
+    record Order(String item, Address address, List<Address> more) {
+    }
+
+    @Test
+    void requiredPartsAreNamedAndAConstructorsRefusalBecomesAProblem() {
+        ParameterModel<Order> model = ParameterModel.of(Order.class);
+
+        assertThat(catchThrowableOfType(ParameterException.class, () -> model.bind(Map.of())).problems())
+                .extracting(ParameterException.Problem::field).containsExactly("item", "address.city", "address.zip");
+        ParameterException refused = catchThrowableOfType(ParameterException.class, () -> model.bindText(
+                List.of("item=x", "address.city=Oslo", "address.zip=-1")));
+        assertThat(refused.problems()).singleElement().satisfies(problem -> {
+            assertThat(problem.field()).isEqualTo("address");
+            assertThat(problem.problem()).isEqualTo("Address refused the parameters: zip must not be negative, was -1");
+        });
+        assertThat(model.bindText(List.of("ITEM=x", "address.city=Oslo", "address.zip=1")))
+                .isEqualTo(new Order("x", new Address("Oslo", 1), List.of()));
+        assertThat(catchThrowableOfType(ParameterException.class, () -> model.bindText(List.of("item=x", "address=Oslo")))
+                .problems().getFirst().problem()).startsWith("is a group; give its parts (address.city (text)");
+    }
+
+    @Test
+    void toJsonIsReadBackToTheSameRecord() {
+        Knobs knobs = MODEL.bindText(List.of("count=9", "ids=1,2", "tags=a", "limits.x=1", "note=n", "color=blue"));
+
+        Knobs again = MODEL.bind(MODEL.toJson(knobs));
+
+        assertThat(MODEL.toJson(again)).isEqualTo(MODEL.toJson(knobs));
+        assertThat(again.note()).contains("n");
+    }
+
+    record Odd(Object anything) {
+    }
+
+    @Test
+    void aTypeParametersCannotTakeIsNamedWhenTheModelIsMade() {
+        assertThatThrownBy(() -> ParameterModel.of(Odd.class)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("parameter Odd.anything has type java.lang.Object, which flow parameters cannot take");
+        ParameterModel<?> model = ParameterModel.of(Flow.named("odd", Odd.class, odd -> odd));
+        assertThat(model.unusable()).isPresent();
+        assertThatThrownBy(() -> model.bind(Map.of())).isInstanceOf(ParameterException.class)
+                .hasMessageContaining("which flow parameters cannot take");
+    }
+
+    @Test
+    void aFlowWithoutParametersTakesNone() {
+        ParameterModel<?> model = ParameterModel.of(Flow.named("plain", x -> "done"));
+
+        assertThat(model.bind(Map.of())).isNull();
+        assertThat(model.bindText(List.of())).isNull();
+        assertThat(catchThrowableOfType(ParameterException.class, () -> model.bindText(List.of("x=1"))).problems())
+                .singleElement().satisfies(problem -> assertThat(problem.problem()).contains("flow 'plain' takes no parameters"));
+    }
+
+    @Test
+    void closestSuggestsOnlyLikelyTypos() {
+        assertThat(ParameterModel.closest("helo", List.of("hello", "report"))).contains("hello");
+        assertThat(ParameterModel.closest("zzzzzz", List.of("hello", "report"))).isEmpty();
+    }
+}
