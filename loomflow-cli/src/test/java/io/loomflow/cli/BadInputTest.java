@@ -31,14 +31,14 @@ class BadInputTest {
         Command command = badInput("run", "gret", "--db", db());
 
         assertThat(command.err()).isEqualTo("loomflow: unknown flow 'gret'. Did you mean 'greet'? The flows are: boom, flaky, greet,"
-                + " many, plain, sleepy, tuned, typed (see 'loomflow flows')\n");
+                + " knobs, many, plain, sleepy, tuned, typed (see 'loomflow flows')\n");
     }
 
     @Test
     void anUnknownFlowFarFromEveryNameGetsNoSuggestion() {
         assertThat(badInput("run", "completely-different", "--db", db()).err())
-                .isEqualTo("loomflow: unknown flow 'completely-different'. The flows are: boom, flaky, greet, many, plain, sleepy,"
-                        + " tuned, typed (see 'loomflow flows')\n");
+                .isEqualTo("loomflow: unknown flow 'completely-different'. The flows are: boom, flaky, greet, knobs, many, plain,"
+                        + " sleepy, tuned, typed (see 'loomflow flows')\n");
     }
 
     @Test

@@ -102,7 +102,8 @@ class ServerCommandTest {
             ServerProcess.Response flows = server.get("/api/flows", token);
             assertThat(flows.status()).isEqualTo(200);
             assertThat(flows.json().path("flows")).extracting(flow -> flow.path("name").asText())
-                    .containsExactlyInAnyOrder("greet", "boom", "flaky", "typed", "tuned", "plain", "many", "sleepy");
+                    .containsExactlyInAnyOrder("greet", "boom", "flaky", "typed", "tuned", "plain", "many", "sleepy",
+                            "knobs");
             String id = server.post("/api/flows/greet/runs", "{\"name\":\"x\"}", token).json().path("id").asText();
             server.awaitState(id, "Completed", token);
 

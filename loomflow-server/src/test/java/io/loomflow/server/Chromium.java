@@ -55,8 +55,9 @@ final class Chromium {
             return;
         }
         try {
-            run(List.of("apt-get", "update", "-q"));
-            run(List.of("apt-get", "install", "-y", "-q", "chromium", "chromium-driver"));
+            // Another build on the machine may be installing them at the same moment: wait for its lock.
+            run(List.of("apt-get", "-o", "DPkg::Lock::Timeout=600", "update", "-q"));
+            run(List.of("apt-get", "-o", "DPkg::Lock::Timeout=600", "install", "-y", "-q", "chromium", "chromium-driver"));
         } catch (IOException | InterruptedException failed) {
             throw new AssertionError("the browser tests need Debian's chromium and chromium-driver (" + BROWSER + ", "
                     + DRIVER + "), and installing them failed: " + failed + "; install them with: apt-get install"

@@ -108,6 +108,7 @@ public final class TestFlows implements FlowProvider {
                 Flow.named("plain", (Object ignored) -> ignored == null ? "no parameters" : "unexpected " + ignored),
                 Flow.named("many", Many.class, (Many m) -> SQUARE.map(IntStream.rangeClosed(1, m.items()).boxed())
                         .join().stream().mapToInt(i -> i).sum()),
-                Flow.named("sleepy", Sleepy.class, (Sleepy s) -> SLEEP.call(s.seconds())));
+                Flow.named("sleepy", Sleepy.class, (Sleepy s) -> SLEEP.call(s.seconds())),
+                Flow.named("knobs", io.loomflow.cases.ParameterCases.Knobs.class, (io.loomflow.cases.ParameterCases.Knobs k) -> k));
     }
 }

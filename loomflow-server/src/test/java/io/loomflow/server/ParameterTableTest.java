@@ -1,0 +1,123 @@
+package io.loomflow.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.loomflow.Flow;
+import io.loomflow.cases.ParameterCases;
+import io.loomflow.cases.ParameterCases.Case;
+import io.loomflow.cases.ParameterCases.Knobs;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The one table of parameter binding ({@code io/loomflow/cases/parameters.tsv}, shared with core and
+ * the CLI) through the HTTP API and through the web form in a real browser: a row that fits starts a
+ * run whose parameters hold that value; one that does not is a 400 (or a message beside the form's
+ * field) naming the field and what it expects.
+ */
+class ParameterTableTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.WRITE_BIGDECIMAL_AS_PLAIN);
+    private static final List<String> LISTS = List.of("ids", "tags", "codes");
+
+    static LoomflowServer server;
+    static Http http;
+
+    @BeforeAll
+    static void start() {
+        server = LoomflowServer.builder().flow(Flow.named("knobs", Knobs.class, (Knobs k) -> k)).port(0).build().start();
+        http = new Http(server.uri());
+    }
+
+    @AfterAll
+    static void stop() {
+        server.stop();
+    }
+
+    static Stream<Case> cases() {
+        return ParameterCases.all().stream();
+    }
+
+    private static Object fieldOf(JsonNode record, Case row) throws Exception {
+        return JSON.treeToValue(record.path(row.field().split("\\.")[0]), Object.class);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void everyRowIsBoundByTheApiAsTheTableSays(Case row) throws Exception {
+        String body = new ObjectMapper().writeValueAsString(ParameterCases.body(row, LISTS.contains(row.field())));
+        Http.Response response = http.post("/api/flows/knobs/runs", body);
+
+        if (row.fits()) {
+            assertThat(response.status()).as("%s: %s", row, response.text()).isEqualTo(202);
+            JsonNode run = http.awaitEnd(response.json().path("id").asText());
+            Object value = fieldOf(run.path("parameters"), row);
+            assertThat(ParameterCases.same(value, row.expected())).as("%s recorded %s", row, value).isTrue();
+        } else {
+            assertThat(response.status()).as("%s: %s", row, response.text()).isEqualTo(400);
+            assertThat(response.json().path("problems")).as(response.text()).anySatisfy(problem -> {
+                assertThat(problem.path("field").asText()).isEqualTo(row.problemField());
+                assertThat(problem.path("problem").asText()).contains(row.expected());
+            });
+            assertThat(response.text()).doesNotContain("Exception").doesNotContain("\tat ");
+        }
+    }
+
+    /**
+     * The rows a person can type into a text field of the form. Left out: empty ones (an empty field
+     * means "take the default" in the form), control characters (a keyboard cannot type them), and
+     * fields the form shows as a checkbox, a list, a date picker, a one-character box or JSON.
+     */
+    @Test
+    void everyRowTypedIntoTheFormIsBoundAsTheTableSays() throws Exception {
+        WebDriver browser = Chromium.start();
+        SoftAssertions softly = new SoftAssertions();
+        int tried = 0;
+        try {
+            for (Case row : ParameterCases.typed()) {
+                browser.get(server.uri().resolve("/flows/knobs").toString());
+                List<WebElement> inputs = browser.findElements(By.cssSelector("input[type=text][name='" + row.field() + "']"));
+                if (inputs.isEmpty() || row.input().isBlank() || inputs.getFirst().getAttribute("maxlength") != null
+                        || row.input().chars().anyMatch(c -> c < 0x20)) {
+                    continue;
+                }
+                tried++;
+                WebElement input = inputs.getFirst();
+                input.clear();
+                input.sendKeys(row.input());
+                browser.findElement(By.id("run-button")).click();
+                WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(10));
+                if (row.fits()) {
+                    wait.until(ExpectedConditions.urlContains("/runs/"));
+                    String id = browser.getCurrentUrl().substring(browser.getCurrentUrl().lastIndexOf('/') + 1);
+                    Object value = fieldOf(http.awaitEnd(id).path("parameters"), row);
+                    softly.assertThat(ParameterCases.same(value, row.expected())).as("form %s recorded %s", row, value).isTrue();
+                } else {
+                    WebElement error = browser.findElement(By.cssSelector("[data-field='" + row.field() + "'] .field-error"));
+                    wait.until(ExpectedConditions.visibilityOf(error));
+                    softly.assertThat(error.getText()).as("form %s", row).contains(row.expected());
+                    softly.assertThat(browser.getCurrentUrl()).as("form %s", row).endsWith("/flows/knobs");
+                }
+            }
+        } finally {
+            browser.quit();
+        }
+        softly.assertThat(tried).as("rows typed into the form").isGreaterThan(30);
+        softly.assertAll();
+    }
+}
