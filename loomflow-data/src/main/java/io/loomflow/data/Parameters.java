@@ -1,17 +1,9 @@
 package io.loomflow.data;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import io.loomflow.data.internal.YamlFile;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Parameters for pipelines, read from YAML ({@code conf/parameters.yml}) and read by nodes as
@@ -33,28 +25,17 @@ public final class Parameters {
      *
      * @param file the YAML file
      * @return every top-level key and every dotted path to a nested value, with its value
-     * @throws CatalogException naming the file and line of a YAML error, or a file that is not a
-     *     mapping of names to values
+     * @throws CatalogException naming the file, line and column of a YAML error, a duplicate key, an
+     *     alias that refers to itself or expands past the limits (see the module's README), or a file
+     *     that is not a mapping of names to values
      */
     public static Map<String, Object> load(Path file) {
-        Object document;
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            document = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
-        } catch (NoSuchFileException absent) {
-            throw new CatalogException("parameters file " + file + " does not exist; create it, or give the right path",
-                    absent);
-        } catch (IOException unreadable) {
-            throw new CatalogException("parameters file " + file + " cannot be read: " + unreadable.getMessage(),
-                    unreadable);
-        } catch (MarkedYAMLException syntax) {
-            int line = syntax.getProblemMark() == null ? 0 : syntax.getProblemMark().getLine() + 1;
-            throw new CatalogException(file + ":" + line + ": not valid YAML: " + syntax.getProblem(), syntax);
-        }
+        Object document = YamlFile.load(file, "parameters file", "create it, or give the right path");
         if (document == null) {
             return Map.of();
         }
         if (!(document instanceof Map<?, ?> top)) {
-            throw new CatalogException(file + ":1: parameters must be a mapping of names to values (key: value lines)",
+            throw new CatalogException(file + ":1:1: parameters must be a mapping of names to values (key: value lines)",
                     null);
         }
         Map<String, Object> flat = new LinkedHashMap<>();
