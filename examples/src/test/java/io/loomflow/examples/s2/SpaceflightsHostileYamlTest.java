@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,15 +34,7 @@ class SpaceflightsHostileYamlTest {
 
     @BeforeEach
     void copyTheExampleProject() throws Exception {
-        Path examples = Path.of("").toAbsolutePath();
-        Files.createDirectories(project.resolve("data/01_raw"));
-        Files.createDirectories(project.resolve("conf"));
-        for (String file : List.of("companies.csv", "shuttles.csv")) {
-            Files.copy(examples.resolve("data/01_raw/" + file), project.resolve("data/01_raw/" + file));
-        }
-        for (String file : List.of("catalog.yml", "parameters.yml")) {
-            Files.copy(examples.resolve("conf/" + file), project.resolve("conf/" + file));
-        }
+        SpaceflightsTest.copyExampleProject(project);
     }
 
     private String refusedRun(Path hostile, String content) throws Exception {
