@@ -225,14 +225,14 @@ public final class YamlFile {
     }
 
     /** An open list or mapping. */
-    private static final class Collection {
+    private static final class OpenCollection {
         final boolean mapping;
         final Anchor anchor;
         final long expandedAtStart;
         final Map<String, Mark> keys = new HashMap<>();
         boolean expectingKey = true;
 
-        Collection(boolean mapping, Anchor anchor, long expandedAtStart) {
+        OpenCollection(boolean mapping, Anchor anchor, long expandedAtStart) {
             this.mapping = mapping;
             this.anchor = anchor;
             this.expandedAtStart = expandedAtStart;
@@ -242,7 +242,7 @@ public final class YamlFile {
     /** Walks the events once: depth, recursive aliases, what aliases expand to, duplicate keys. */
     private static void checkEvents(Path file, String text) {
         Map<String, Anchor> anchors = new HashMap<>();
-        Deque<Collection> open = new ArrayDeque<>();
+        Deque<OpenCollection> open = new ArrayDeque<>();
         long expanded = 0;
         long addedByAliases = 0;
         int collectionAliases = 0;
@@ -300,12 +300,12 @@ public final class YamlFile {
                             anchor.open = true;
                             anchors.put(anchor.name, anchor);
                         }
-                        open.push(new Collection(start instanceof MappingStartEvent, anchor, expanded));
+                        open.push(new OpenCollection(start instanceof MappingStartEvent, anchor, expanded));
                         expanded++;
                     }
                     default -> {
                         if (event.is(Event.ID.MappingEnd) || event.is(Event.ID.SequenceEnd)) {
-                            Collection closed = open.pop();
+                            OpenCollection closed = open.pop();
                             if (closed.anchor != null) {
                                 closed.anchor.size = expanded - closed.expandedAtStart;
                                 closed.anchor.open = false;
@@ -329,9 +329,9 @@ public final class YamlFile {
      * its end) in the mapping that holds it: a key is checked against the keys before it. A key
      * that is a list or mapping, or the merge key {@code <<}, is not compared.
      */
-    private static void node(Path file, Deque<Collection> open, String key, boolean mergeKey, Mark mark,
+    private static void node(Path file, Deque<OpenCollection> open, String key, boolean mergeKey, Mark mark,
                              boolean complete) {
-        Collection parent = open.peek();
+        OpenCollection parent = open.peek();
         if (parent == null || !parent.mapping) {
             return;
         }
