@@ -90,33 +90,45 @@ public final class YamlFile {
     }
 
     /**
-     * Reads a file as plain Java values: maps, lists, strings, numbers, booleans, dates.
+     * The plain Java value of a node of a file read with {@link #compose}: maps (in file order),
+     * lists, strings, numbers, booleans, dates; merge keys ({@code <<: *defaults}) applied.
      *
-     * @param file the file
-     * @param what what the file is, such as {@code "parameters file"}, for messages
-     * @param whenAbsent what to tell the user when the file does not exist
-     * @return its value, or {@code null} for an empty file
-     * @throws CatalogException naming file, line and column of anything wrong
+     * @param file the file the node was read from, for messages
+     * @param node the node
+     * @return its value
+     * @throws CatalogException naming file, line and column of a value that cannot be built
      */
-    public static Object load(Path file, String what, String whenAbsent) {
-        String text = checked(file, what, whenAbsent);
+    public static Object value(Path file, Node node) {
         try {
-            return yaml().load(text);
-        } catch (MarkedYAMLException syntax) {
-            throw syntaxError(file, syntax);
-        } catch (YAMLException limit) {
-            throw new CatalogException(file + ":1:1: " + what + " cannot be read: " + limit.getMessage(), limit);
+            return new Values(options()).value(node);
+        } catch (MarkedYAMLException wrong) {
+            throw syntaxError(file, wrong);
+        }
+    }
+
+    /** SnakeYAML's safe constructor, applied to one node. */
+    private static final class Values extends SafeConstructor {
+        Values(LoaderOptions options) {
+            super(options);
+        }
+
+        Object value(Node node) {
+            return constructDocument(node);
         }
     }
 
     private static Yaml yaml() {
+        return new Yaml(new SafeConstructor(options()));
+    }
+
+    private static LoaderOptions options() {
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
         options.setAllowRecursiveKeys(false);
         options.setMaxAliasesForCollections(MAX_COLLECTION_ALIASES);
         options.setNestingDepthLimit(MAX_DEPTH);
         options.setCodePointLimit(MAX_BYTES);
-        return new Yaml(new SafeConstructor(options));
+        return options;
     }
 
     private static CatalogException syntaxError(Path file, MarkedYAMLException syntax) {
