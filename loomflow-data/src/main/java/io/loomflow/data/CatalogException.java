@@ -3,9 +3,10 @@ package io.loomflow.data;
 import io.loomflow.LoomflowException;
 
 /**
- * A catalog could not be read: a YAML syntax error, an unknown type, a missing field, a bad URI or
- * an undefined {@code ${VARIABLE}}. The message starts with the file and line, names the entry,
- * and says what to write instead.
+ * A catalog or parameters file could not be read: a YAML syntax error, a duplicate key, a file past
+ * the limits on size, encoding or aliases, an unknown type, a missing field, a bad URI or an
+ * undefined {@code ${VARIABLE}}. The message starts with {@code file:line:column:} (only the file
+ * when it cannot be opened), names the entry, and says what to write instead. Immutable.
  */
 public final class CatalogException extends LoomflowException {
 

@@ -1,17 +1,17 @@
 package io.loomflow.data;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import io.loomflow.data.internal.YamlFile;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /**
  * Parameters for pipelines, read from YAML ({@code conf/parameters.yml}) and read by nodes as
@@ -33,41 +33,55 @@ public final class Parameters {
      *
      * @param file the YAML file
      * @return every top-level key and every dotted path to a nested value, with its value
-     * @throws CatalogException naming the file and line of a YAML error, or a file that is not a
-     *     mapping of names to values
+     * @throws CatalogException naming the file, line and column of a YAML error, a duplicate key, an
+     *     alias that refers to itself or expands past the limits (see the module's README), or a file
+     *     that is not a mapping of names to values
      */
     public static Map<String, Object> load(Path file) {
-        Object document;
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            document = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
-        } catch (NoSuchFileException absent) {
-            throw new CatalogException("parameters file " + file + " does not exist; create it, or give the right path",
-                    absent);
-        } catch (IOException unreadable) {
-            throw new CatalogException("parameters file " + file + " cannot be read: " + unreadable.getMessage(),
-                    unreadable);
-        } catch (MarkedYAMLException syntax) {
-            int line = syntax.getProblemMark() == null ? 0 : syntax.getProblemMark().getLine() + 1;
-            throw new CatalogException(file + ":" + line + ": not valid YAML: " + syntax.getProblem(), syntax);
-        }
-        if (document == null) {
+        Node root = YamlFile.compose(file, "parameters file", "create it, or give the right path");
+        if (root == null) {
             return Map.of();
         }
-        if (!(document instanceof Map<?, ?> top)) {
-            throw new CatalogException(file + ":1: parameters must be a mapping of names to values (key: value lines)",
-                    null);
+        if (!(root instanceof MappingNode mapping) || !(YamlFile.value(file, root) instanceof Map<?, ?> top)) {
+            throw new CatalogException(file + ":" + (root.getStartMark().getLine() + 1) + ":"
+                    + (root.getStartMark().getColumn() + 1) + ": parameters must be a mapping of names to values"
+                    + " (key: value lines)", null);
         }
         Map<String, Object> flat = new LinkedHashMap<>();
-        flatten("", top, flat);
-        return java.util.Collections.unmodifiableMap(flat);
+        flatten(file, "", mapping, mapping.getStartMark(), top, flat, new HashMap<>());
+        return Collections.unmodifiableMap(flat);
     }
 
-    private static void flatten(String prefix, Map<?, ?> map, Map<String, Object> into) {
+    /**
+     * Adds every key of {@code map} (the value of {@code node}) under {@code prefix}, and its nested
+     * keys by their dotted paths. A dotted key that names the same parameter as a nested one
+     * ({@code a.b: 1} beside {@code a: {b: 2}}) is refused, as YAML refuses a key given twice.
+     * {@code node} is {@code null} for a mapping merged in with {@code <<}, whose keys then take the
+     * position {@code where}.
+     */
+    private static void flatten(Path file, String prefix, MappingNode node, Mark where, Map<?, ?> map,
+                                Map<String, Object> into, Map<String, Mark> positions) {
+        Map<String, NodeTuple> tuples = new HashMap<>();
+        for (NodeTuple tuple : node == null ? List.<NodeTuple>of() : node.getValue()) {
+            if (tuple.getKeyNode() instanceof ScalarNode key) {
+                tuples.putIfAbsent(key.getValue(), tuple); // keys merged in with << have no tuple here
+            }
+        }
         for (Map.Entry<?, ?> entry : map.entrySet()) {
             String key = prefix + entry.getKey();
+            NodeTuple tuple = tuples.get(String.valueOf(entry.getKey()));
+            Mark mark = tuple == null ? where : tuple.getKeyNode().getStartMark();
+            Mark first = positions.putIfAbsent(key, mark);
+            if (first != null) {
+                throw new CatalogException(file + ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1)
+                        + ": parameter '" + key + "' is given twice (first at line " + (first.getLine() + 1)
+                        + ", column " + (first.getColumn() + 1) + "): a dotted key and a nested one name the same"
+                        + " parameter; give it once", null);
+            }
             into.put(key, entry.getValue());
             if (entry.getValue() instanceof Map<?, ?> nested) {
-                flatten(key + ".", nested, into);
+                MappingNode nestedNode = tuple != null && tuple.getValueNode() instanceof MappingNode value ? value : null;
+                flatten(file, key + ".", nestedNode, mark, nested, into, positions);
             }
         }
     }

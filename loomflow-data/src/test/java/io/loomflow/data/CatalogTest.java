@@ -56,7 +56,7 @@ class CatalogTest {
     void aYamlSyntaxErrorNamesFileAndLine() throws Exception {
         Path file = catalog("datasets:\n  companies: { type: csv\n  other: x\n");
         assertThatThrownBy(() -> Catalog.load(file, Map.of())).isInstanceOf(CatalogException.class)
-                .hasMessageStartingWith(file + ":3: not valid YAML: ");
+                .hasMessageStartingWith(file + ":3:8: not valid YAML: ");
     }
 
     @Test
@@ -68,25 +68,25 @@ class CatalogTest {
                     uri: file:x.parquet
                 """);
         assertThatThrownBy(() -> Catalog.load(file, Map.of())).isInstanceOf(CatalogException.class)
-                .hasMessage(file + ":3: dataset 'companies': unknown type 'parquet'; use one of text, bytes, json, csv");
+                .hasMessage(file + ":3:11: dataset 'companies': unknown type 'parquet'; use one of text, bytes, json, csv");
     }
 
     @Test
     void aMissingFieldNamesTheEntryAndGivesAnExample() throws Exception {
         Path file = catalog("datasets:\n  shuttles: { type: csv }\n");
         assertThatThrownBy(() -> Catalog.load(file, Map.of())).isInstanceOf(CatalogException.class)
-                .hasMessage(file + ":2: dataset 'shuttles' has no uri; add, for example, uri: file:01_raw/shuttles.csv");
+                .hasMessage(file + ":2:3: dataset 'shuttles' has no uri; add, for example, uri: file:01_raw/shuttles.csv");
     }
 
     @Test
     void aBadUriIsNamedWithWhatToWrite() throws Exception {
         Path noScheme = catalog("datasets:\n  a: { type: text, uri: data/a.txt }\n");
         assertThatThrownBy(() -> Catalog.load(noScheme, Map.of())).isInstanceOf(CatalogException.class)
-                .hasMessage(noScheme + ":2: dataset 'a': uri 'data/a.txt' has no scheme; write it as file:data/a.txt,"
+                .hasMessage(noScheme + ":2:25: dataset 'a': uri 'data/a.txt' has no scheme; write it as file:data/a.txt,"
                         + " or az://container/path or s3://bucket/key");
         Path invalid = catalog("datasets:\n  a: { type: text, uri: \"file:a b\\\\c%\" }\n");
         assertThatThrownBy(() -> Catalog.load(invalid, Map.of())).isInstanceOf(CatalogException.class)
-                .hasMessageStartingWith(invalid + ":2: dataset 'a': uri 'file:a b\\c%' is not a valid URI");
+                .hasMessageStartingWith(invalid + ":2:25: dataset 'a': uri 'file:a b\\c%' is not a valid URI");
     }
 
     @Test
@@ -98,7 +98,7 @@ class CatalogTest {
                 datasets: {}
                 """);
         assertThatThrownBy(() -> Catalog.load(file, Map.of())).isInstanceOf(CatalogException.class)
-                .hasMessage(file + ":3: storage 'az': ${AZURE_STORAGE_CONNECTION_STRING} is not defined in the"
+                .hasMessage(file + ":3:23: storage 'az': ${AZURE_STORAGE_CONNECTION_STRING} is not defined in the"
                         + " environment; set AZURE_STORAGE_CONNECTION_STRING before running, or write the value itself");
     }
 
@@ -106,13 +106,14 @@ class CatalogTest {
     void unknownSectionsFieldsAndDuplicatesAreNamed() throws Exception {
         Path section = catalog("dataset:\n  a: { type: text, uri: file:a }\n");
         assertThatThrownBy(() -> Catalog.load(section, Map.of())).hasMessage(section
-                + ":1: unknown section 'dataset'; a catalog has the sections datasets and storage");
+                + ":1:1: unknown section 'dataset'; a catalog has the sections datasets and storage");
         Path field = catalog("datasets:\n  a: { type: text, uri: file:a, filepath: a.txt }\n");
         assertThatThrownBy(() -> Catalog.load(field, Map.of())).hasMessage(field
-                + ":2: dataset 'a': unknown field 'filepath'; a dataset has the fields type, uri and options");
+                + ":2:33: dataset 'a': unknown field 'filepath'; a dataset has the fields type, uri and options");
         Path twice = catalog("datasets:\n  a: { type: text, uri: file:a }\n  a: { type: text, uri: file:b }\n");
         assertThatThrownBy(() -> Catalog.load(twice, Map.of())).isInstanceOf(CatalogException.class)
-                .hasMessage(twice + ":3: dataset 'a' appears twice; give each dataset its own name");
+                .hasMessage(twice + ":3:3: the key 'a' appears twice in the same mapping (first at line 2, column 3); YAML allows"
+                        + " each key once: remove one, or merge the two");
     }
 
     @Test
@@ -131,10 +132,10 @@ class CatalogTest {
         }
         Path wrong = catalog("datasets:\n  a:\n    type: json\n    uri: file:a.json\n    options: { separator: \";\" }\n");
         assertThatThrownBy(() -> Catalog.load(wrong, Map.of())).isInstanceOf(CatalogException.class)
-                .hasMessage(wrong + ":5: dataset 'a': unknown option 'separator' for type json; json takes no options");
+                .hasMessage(wrong + ":5:14: dataset 'a': unknown option 'separator' for type json; json takes no options");
         Path long_ = catalog("datasets:\n  a: { type: csv, uri: file:a.csv, options: { separator: \";;\" } }\n");
         assertThatThrownBy(() -> Catalog.load(long_, Map.of())).isInstanceOf(CatalogException.class)
-                .hasMessageStartingWith(long_ + ":2: dataset 'a': option separator was ';;'; give one character");
+                .hasMessageStartingWith(long_ + ":2:45: dataset 'a': option separator was ';;'; give one character");
     }
 
     @Test

@@ -42,9 +42,23 @@ class ParametersTest {
         Path file = conf.resolve("parameters.yml");
         Files.writeString(file, "a: 1\nb: [2, 3\n");
         assertThatThrownBy(() -> Parameters.load(file)).isInstanceOf(CatalogException.class)
-                .hasMessageStartingWith(file + ":3: not valid YAML: ");
+                .hasMessageStartingWith(file + ":3:1: not valid YAML: ");
         Files.writeString(file, "- just\n- a list\n");
         assertThatThrownBy(() -> Parameters.load(file)).hasMessage(file
-                + ":1: parameters must be a mapping of names to values (key: value lines)");
+                + ":1:1: parameters must be a mapping of names to values (key: value lines)");
+    }
+
+    @Test
+    void anchorsAliasesAndMergeKeysWithinTheLimitsStillWork() throws Exception {
+        Path file = conf.resolve("parameters.yml");
+        Files.writeString(file, """
+                defaults: &defaults { seed: 7, rate: 0.1 }
+                small: { <<: *defaults, rate: 0.2 }
+                large: *defaults
+                sizes: &sizes [1, 2, 3]
+                grid: [*sizes, *sizes]
+                """);
+        assertThat(Parameters.load(file)).containsEntry("small.seed", 7).containsEntry("small.rate", 0.2)
+                .containsEntry("large.rate", 0.1).containsEntry("grid", List.of(List.of(1, 2, 3), List.of(1, 2, 3)));
     }
 }

@@ -39,8 +39,8 @@ class SpaceflightsTest {
     private Catalog catalog;
     private Map<String, Object> parameters;
 
-    @BeforeEach
-    void copyTheExampleProject() throws Exception {
+    /** Copies the example project's raw data and configuration into {@code project}. */
+    static void copyExampleProject(Path project) throws Exception {
         Path examples = Path.of("").toAbsolutePath();
         Files.createDirectories(project.resolve("data/01_raw"));
         Files.createDirectories(project.resolve("conf"));
@@ -50,6 +50,11 @@ class SpaceflightsTest {
         for (String file : List.of("catalog.yml", "parameters.yml")) {
             Files.copy(examples.resolve("conf/" + file), project.resolve("conf/" + file));
         }
+    }
+
+    @BeforeEach
+    void copyTheExampleProject() throws Exception {
+        copyExampleProject(project);
         catalog = Catalog.load(project.resolve("conf/catalog.yml")).withStorage("file",
                 Storages.resource(new StorageOptions("file", Map.of("root", project.resolve("data").toString()))));
         parameters = Parameters.load(project.resolve("conf/parameters.yml"));

@@ -2,13 +2,9 @@ package io.loomflow.data.internal;
 
 import io.loomflow.data.CatalogException;
 import io.loomflow.data.Format;
-import java.io.IOException;
-import java.io.Reader;
+import io.loomflow.data.Storages;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,18 +13,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /**
- * Reads {@code catalog.yml} with SnakeYAML's node API, which keeps the line of every key and value,
- * so that each error names the file, the line and the entry.
+ * Reads {@code catalog.yml} with SnakeYAML's node API (through {@link YamlFile}, which bounds what
+ * the file may hold), which keeps the position of every key and value, so that each error names the
+ * file, line, column and entry.
  */
 public final class CatalogReader {
 
@@ -115,19 +108,8 @@ public final class CatalogReader {
     }
 
     private Contents read() {
-        Node root;
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            root = new Yaml(new SafeConstructor(new LoaderOptions())).compose(reader);
-        } catch (NoSuchFileException absent) {
-            throw new CatalogException("catalog file " + file + " does not exist; create it (see the catalog's"
-                    + " documentation for its sections) or give the right path", absent);
-        } catch (IOException unreadable) {
-            throw new CatalogException("catalog file " + file + " cannot be read: " + unreadable.getMessage(), unreadable);
-        } catch (MarkedYAMLException syntax) {
-            int line = syntax.getProblemMark() == null ? 0 : syntax.getProblemMark().getLine() + 1;
-            throw new CatalogException(file + ":" + line + ": not valid YAML: " + syntax.getProblem()
-                    + (syntax.getContext() == null ? "" : " (" + syntax.getContext() + ")"), syntax);
-        }
+        Node root = YamlFile.compose(file, "catalog file", "create it (see the catalog's documentation for its"
+                + " sections) or give the right path");
         Map<String, Map<String, String>> storage = new LinkedHashMap<>();
         List<DatasetEntry> datasets = new ArrayList<>();
         if (root == null) {
@@ -158,12 +140,9 @@ public final class CatalogReader {
     }
 
     private void readDatasets(Node node, List<DatasetEntry> datasets) {
-        Set<String> seen = new java.util.HashSet<>();
+        // A name given twice is refused by YamlFile, as every duplicate key is.
         for (NodeTuple dataset : mapping(node, "the datasets section").getValue()) {
             String name = scalar(dataset.getKeyNode(), "a dataset name");
-            if (!seen.add(name)) {
-                throw error(dataset.getKeyNode(), "dataset '" + name + "' appears twice; give each dataset its own name");
-            }
             Map<String, NodeTuple> fields = new LinkedHashMap<>();
             for (NodeTuple field : mapping(dataset.getValueNode(), "dataset '" + name + "'").getValue()) {
                 String key = scalar(field.getKeyNode(), "a field name");
@@ -219,7 +198,16 @@ public final class CatalogReader {
             throw error(node, "dataset '" + dataset + "': uri '" + text + "' has no scheme; write it as file:" + text
                     + ", or az://container/path or s3://bucket/key");
         }
+        checkScheme(uri.getScheme(), node, "dataset '" + dataset + "': uri '" + text + "': ");
         return uri;
+    }
+
+    private void checkScheme(String scheme, Node node, String entry) {
+        try {
+            Storages.provider(scheme);
+        } catch (IllegalArgumentException unknown) {
+            throw error(node, entry + unknown.getMessage());
+        }
     }
 
     private String substitute(Node node, String entry) {
@@ -254,6 +242,7 @@ public final class CatalogReader {
     }
 
     private CatalogException error(Node node, String message) {
-        return new CatalogException(file + ":" + (node.getStartMark().getLine() + 1) + ": " + message, null);
+        return new CatalogException(file + ":" + (node.getStartMark().getLine() + 1) + ":"
+                + (node.getStartMark().getColumn() + 1) + ": " + message, null);
     }
 }
