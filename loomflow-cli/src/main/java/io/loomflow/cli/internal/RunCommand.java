@@ -149,11 +149,16 @@ final class RunCommand implements Callable<Integer>, Verbose {
             return given;
         }
         try {
-            return json.readValue(earlier.parameters(), flow.parameterType().get());
-        } catch (com.fasterxml.jackson.core.JacksonException changed) {
+            // read back through the parameter model, by the same rules as every other way in
+            @SuppressWarnings("unchecked")
+            java.util.Map<String, Object> recorded = json.readValue(earlier.parameters(), java.util.Map.class);
+            return ParameterModel.of(flow).bind(recorded);
+        } catch (com.fasterxml.jackson.core.JacksonException | ClassCastException unreadable) {
             throw CliException.badInput("the parameters run " + id + " recorded, " + earlier.parameters()
-                    + ", no longer fit flow '" + flow.name() + "' (" + changed.getOriginalMessage()
-                    + "); give them with --param");
+                    + ", cannot be read back; give them with --param");
+        } catch (ParameterException changed) {
+            throw CliException.badInput("the parameters run " + id + " recorded no longer fit flow '" + flow.name()
+                    + "' (" + describe(changed) + "); give them with --param");
         }
     }
 
