@@ -60,8 +60,29 @@ class StoreUnavailableTest {
 
         Command command = unavailable("runs", "--db", store.toString());
 
-        assertThat(command.err()).startsWith("loomflow: the run history file in " + store.toAbsolutePath()
-                        + " (history.mv.db) is corrupt or not an H2 database")
-                .endsWith("; move it aside to start a new history there, or restore it from a backup\n");
+        assertThat(command.err()).startsWith("loomflow: the run history file " + store.toAbsolutePath()
+                        + "/history.mv.db is damaged or not an H2 database")
+                .endsWith("; it was left as it was. Restore it from a backup, or move it aside to start a new history there\n");
+    }
+
+    @Test
+    void aStoreFileCutShortIsRefusedByEveryReadingCommandAndLeftByteForByte() throws Exception {
+        Path store = directory.resolve("history");
+        String id = Command.run("run", "greet", "--param", "name=x", "--db", store.toString(), "--progress", "plain").runId();
+        for (int size : new int[] {8192, 12288}) {
+            try (java.nio.channels.FileChannel file = java.nio.channels.FileChannel.open(store.resolve("history.mv.db"),
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                file.truncate(size);
+            }
+            byte[] before = Files.readAllBytes(store.resolve("history.mv.db"));
+            for (String[] args : new String[][] {{"runs"}, {"runs", "--all"}, {"show", id}, {"logs", id}, {"logs", id, "-f"}}) {
+                java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(args));
+                all.addAll(java.util.List.of("--db", store.toString()));
+                assertThat(unavailable(all.toArray(String[]::new)).err()).startsWith("loomflow: the run history file "
+                        + store.toAbsolutePath() + "/history.mv.db is damaged").contains("Restore it from a backup");
+                assertThat(Files.readAllBytes(store.resolve("history.mv.db"))).as("cut to %d, after %s", size, all)
+                        .isEqualTo(before);
+            }
+        }
     }
 }

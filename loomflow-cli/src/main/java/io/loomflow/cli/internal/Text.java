@@ -86,9 +86,16 @@ final class Text {
         return (end < 0 ? message : message.substring(0, end)).strip();
     }
 
+    /** The stack trace of {@code error} as {@link Throwable#printStackTrace()} writes it, safe for a terminal. */
+    static String stackTrace(Throwable error) {
+        java.io.StringWriter trace = new java.io.StringWriter();
+        error.printStackTrace(new java.io.PrintWriter(trace));
+        return TerminalText.lines(trace.toString().replace(System.lineSeparator(), "\n"));
+    }
+
     /** {@code java.io.IOException: disk full}, or just the type when there is no message. */
     static String error(Throwable error) {
         String message = firstLine(error.getMessage());
-        return message.isEmpty() ? error.getClass().getName() : error.getClass().getName() + ": " + message;
+        return TerminalText.line(message.isEmpty() ? error.getClass().getName() : error.getClass().getName() + ": " + message);
     }
 }
