@@ -67,15 +67,15 @@ class StoreUnavailableTest {
 
     @Test
     void aStoreFileCutShortIsRefusedByEveryReadingCommandAndLeftByteForByte() throws Exception {
-        Path store = directory.resolve("history");
-        String id = Command.run("run", "greet", "--param", "name=x", "--db", store.toString(), "--progress", "plain").runId();
+        Path recorded = directory.resolve("history");
+        String id = Command.run("run", "greet", "--param", "name=x", "--db", recorded.toString(), "--progress", "plain").runId();
+        byte[] whole = Files.readAllBytes(recorded.resolve("history.mv.db"));
         for (int size : new int[] {8192, 12288}) {
-            try (java.nio.channels.FileChannel file = java.nio.channels.FileChannel.open(store.resolve("history.mv.db"),
-                    java.nio.file.StandardOpenOption.WRITE)) {
-                file.truncate(size);
-            }
-            byte[] before = Files.readAllBytes(store.resolve("history.mv.db"));
+            byte[] before = java.util.Arrays.copyOf(whole, size);
             for (String[] args : new String[][] {{"runs"}, {"runs", "--all"}, {"show", id}, {"logs", id}, {"logs", id, "-f"}}) {
+                // A copy per command: H2 keeps a file it failed to open locked by this JVM.
+                Path store = Files.createDirectories(directory.resolve("cut-" + size + "-" + String.join("-", args)));
+                Files.write(store.resolve("history.mv.db"), before);
                 java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(args));
                 all.addAll(java.util.List.of("--db", store.toString()));
                 assertThat(unavailable(all.toArray(String[]::new)).err()).startsWith("loomflow: the run history file "

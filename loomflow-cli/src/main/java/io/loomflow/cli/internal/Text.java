@@ -90,7 +90,15 @@ final class Text {
     static String stackTrace(Throwable error) {
         java.io.StringWriter trace = new java.io.StringWriter();
         error.printStackTrace(new java.io.PrintWriter(trace));
-        return TerminalText.lines(trace.toString().replace(System.lineSeparator(), "\n"));
+        StringBuilder safe = new StringBuilder();
+        for (String line : trace.toString().split("\\R")) {
+            int tabs = 0;
+            while (tabs < line.length() && line.charAt(tabs) == '\t') {
+                tabs++;
+            }
+            safe.append(line, 0, tabs).append(TerminalText.line(line.substring(tabs))).append('\n');
+        }
+        return safe.toString();
     }
 
     /** {@code java.io.IOException: disk full}, or just the type when there is no message. */

@@ -491,7 +491,8 @@ public final class SqlRunStore implements RunStore {
         ErrorRecord error = errorType == null ? null : new ErrorRecord(errorType, row.getString(10), row.getString(11));
         String state = row.getString(7);
         List<StateRecord> history = history(row.getString(8));
-        Owners.Owner owner = deadOwners.get(row.getObject(13, UUID.class));
+        UUID ownerId = row.getObject(13, UUID.class);
+        Owners.Owner owner = ownerId == null ? null : deadOwners.get(ownerId);
         if (owner != null && !FINAL_STATES.contains("'" + state + "'")) {
             state = "Crashed";
             history.add(new StateRecord(state, owner.crashedAt(history.getLast().at()), owner.crashReason()));
