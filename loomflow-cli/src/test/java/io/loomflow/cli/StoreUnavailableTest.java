@@ -60,8 +60,29 @@ class StoreUnavailableTest {
 
         Command command = unavailable("runs", "--db", store.toString());
 
-        assertThat(command.err()).startsWith("loomflow: the run history file in " + store.toAbsolutePath()
-                        + " (history.mv.db) is corrupt or not an H2 database")
-                .endsWith("; move it aside to start a new history there, or restore it from a backup\n");
+        assertThat(command.err()).startsWith("loomflow: the run history file " + store.toAbsolutePath()
+                        + "/history.mv.db is damaged or not an H2 database")
+                .endsWith("; it was left as it was. Restore it from a backup, or move it aside to start a new history there\n");
+    }
+
+    @Test
+    void aStoreFileCutShortIsRefusedByEveryReadingCommandAndLeftByteForByte() throws Exception {
+        Path recorded = directory.resolve("history");
+        String id = Command.run("run", "greet", "--param", "name=x", "--db", recorded.toString(), "--progress", "plain").runId();
+        byte[] whole = Files.readAllBytes(recorded.resolve("history.mv.db"));
+        for (int size : new int[] {8192, 12288}) {
+            byte[] before = java.util.Arrays.copyOf(whole, size);
+            for (String[] args : new String[][] {{"runs"}, {"runs", "--all"}, {"show", id}, {"logs", id}, {"logs", id, "-f"}}) {
+                // A copy per command: H2 keeps a file it failed to open locked by this JVM.
+                Path store = Files.createDirectories(directory.resolve("cut-" + size + "-" + String.join("-", args)));
+                Files.write(store.resolve("history.mv.db"), before);
+                java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(args));
+                all.addAll(java.util.List.of("--db", store.toString()));
+                assertThat(unavailable(all.toArray(String[]::new)).err()).startsWith("loomflow: the run history file "
+                        + store.toAbsolutePath() + "/history.mv.db is damaged").contains("Restore it from a backup");
+                assertThat(Files.readAllBytes(store.resolve("history.mv.db"))).as("cut to %d, after %s", size, all)
+                        .isEqualTo(before);
+            }
+        }
     }
 }

@@ -74,6 +74,41 @@ public interface RunStore extends AutoCloseable {
     }
 
     /**
+     * Opens the embedded store in a directory to read it only, as the CLI's {@code runs}, {@code
+     * show} and {@code logs} do: the file is never created, migrated or written. A file that could
+     * be opened only by rewriting it (a damaged one, such as a file cut short) is refused and left
+     * as it was; a file or directory without write permission, or on a read-only mount, can be
+     * read. Runs that a process which died left unfinished are shown Crashed (at the time the
+     * process was last seen alive), as the next store opened for writing will record them.
+     *
+     * @param directory the directory that holds {@code history.mv.db}
+     * @return the open store; its {@link #write} throws {@link RunStoreException}
+     * @throws RunStoreException if there is no store there, or it is damaged, of an older or newer
+     *     schema than this Loomflow reads, or unusable
+     */
+    static RunStore embeddedReadOnly(Path directory) {
+        Path absolute = directory.toAbsolutePath().normalize();
+        if (!Files.isRegularFile(absolute.resolve("history.mv.db"))) {
+            throw new RunStoreException("there is no run history in " + absolute + " (no history.mv.db there); record"
+                    + " a run there first, or point at the directory that holds it", null);
+        }
+        return SqlRunStore.openEmbeddedReadOnly(absolute);
+    }
+
+    /**
+     * Opens the store at a JDBC URL to read it only: no migration runs and nothing is written (the
+     * connections are read-only). A database without a run history reads as empty.
+     *
+     * @param url the database's URL
+     * @return the open store; its {@link #write} throws {@link RunStoreException}
+     * @throws RunStoreException if the database cannot be reached or logged into, or holds a store
+     *     of an older or newer schema than this Loomflow reads
+     */
+    static RunStore openReadOnly(String url) {
+        return SqlRunStore.openReadOnly(java.util.Objects.requireNonNull(url, "url"));
+    }
+
+    /**
      * Opens the store at a JDBC URL with {@link Durability#STRICT}: {@code
      * jdbc:postgresql://HOST:PORT/DATABASE?user=U&password=P} (a {@code currentSchema} parameter picks
      * the schema), or an H2 URL.

@@ -1,6 +1,7 @@
 package io.loomflow.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.loomflow.store.contract.Postgres;
 import java.io.BufferedReader;
@@ -9,6 +10,8 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Duration;
@@ -57,6 +60,61 @@ class CrashRecoveryTest {
                 assertThat(crashed.duration()).isPresent();
             }
             assertThat(store.logs(stuck.id())).extracting(LogRecord::message).containsExactly("about to hang on forever");
+        }
+    }
+
+    @Test
+    void aCrashedRunEndsWhenItsProcessWasLastSeenAliveNotWhenTheStoreIsNextOpened() throws Exception {
+        Path store = directory.resolve(".loomflow");
+        Process child = startChild(store);
+        try (BufferedReader out = child.inputReader(StandardCharsets.UTF_8)) {
+            assertThat(out.readLine()).isEqualTo("ready");
+        }
+        // Let the process live on for two seconds after its runs' last states, renewing its heartbeat.
+        Instant[] lastSeen = new Instant[1];
+        try (Connection connection = DriverManager.getConnection("jdbc:h2:file:" + store.resolve("history")
+                + ";AUTO_SERVER=TRUE", "sa", "")) {
+            Instant running = lastStateOfHangs(connection);
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                lastSeen[0] = heartbeat(connection);
+                return lastSeen[0].isAfter(running.plusSeconds(2));
+            });
+        }
+        Instant killedAt = Instant.now();
+        child.destroyForcibly();
+        assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        Instant openedAt = Instant.now();
+
+        Instant shownByAReader;
+        try (RunStore reader = RunStore.embeddedReadOnly(store)) {
+            RunRecord hangs = reader.runs(RunQuery.all().withName("hangs")).getFirst();
+            assertThat(hangs.state()).as("shown Crashed, though not recorded so by a reader").isEqualTo("Crashed");
+            shownByAReader = hangs.history().getLast().at();
+        }
+        try (RunStore writer = RunStore.embedded(store)) {
+            RunRecord hangs = writer.runs(RunQuery.all().withName("hangs")).getFirst();
+            Instant crashedAt = hangs.history().getLast().at();
+            assertThat(crashedAt).isEqualTo(shownByAReader).isAfterOrEqualTo(lastSeen[0]).isBeforeOrEqualTo(killedAt)
+                    .isBefore(openedAt);
+            assertThat(hangs.duration().orElseThrow()).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+            RunRecord stuck = writer.children(hangs.id()).getFirst();
+            assertThat(stuck.history().getLast().at()).isEqualTo(crashedAt);
+        }
+    }
+
+    private static Instant lastStateOfHangs(Connection connection) throws Exception {
+        try (Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery("SELECT started_at FROM lf_run WHERE name = 'stuck'")) {
+            assertThat(row.next()).isTrue();
+            return row.getObject(1, java.time.OffsetDateTime.class).toInstant();
+        }
+    }
+
+    private static Instant heartbeat(Connection connection) throws Exception {
+        try (Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery("SELECT heartbeat_at FROM lf_owner")) {
+            assertThat(row.next()).isTrue();
+            return row.getObject(1, java.time.OffsetDateTime.class).toInstant();
         }
     }
 
@@ -110,13 +168,6 @@ class CrashRecoveryTest {
     }
 
     private static Process startChild(Path store) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        String modulePath = System.getProperty("jdk.module.path");
-        String classPath = System.getProperty("java.class.path");
-        command.add("-cp");
-        command.add(modulePath == null || modulePath.isEmpty() ? classPath : modulePath + File.pathSeparator + classPath);
-        command.add(CrashingProgram.class.getName());
-        command.add(store.toString());
-        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        return ChildJvm.start(CrashingProgram.class, store.toString());
     }
 }

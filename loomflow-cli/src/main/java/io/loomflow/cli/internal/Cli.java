@@ -61,11 +61,11 @@ public final class Cli {
                 && !unmatched.getUnmatched().isEmpty() && !unmatched.getUnmatched().getFirst().startsWith("-")) {
             String given = unmatched.getUnmatched().getFirst();
             var commands = command.getSubcommands().keySet();
-            err.println("loomflow: unknown command '" + given + "'."
+            err.println("loomflow: unknown command '" + TerminalText.line(given) + "'."
                     + Text.closest(given, commands).map(best -> " Did you mean '" + best + "'?").orElse("")
                     + " The commands are: " + String.join(", ", commands));
         } else {
-            err.println("loomflow: " + problem.getMessage());
+            err.println("loomflow: " + TerminalText.lines(problem.getMessage()));
             UnmatchedArgumentException.printSuggestions(problem, err);
         }
         err.println("See '" + command.getCommandSpec().qualifiedName() + " --help'.");
@@ -79,11 +79,11 @@ public final class Cli {
         int code;
         switch (failure) {
             case CliException known -> {
-                err.println("loomflow: " + known.getMessage());
+                err.println("loomflow: " + TerminalText.lines(known.getMessage()));
                 code = known.exitCode().code();
             }
             case RunStoreException store -> {
-                err.println("loomflow: " + store.getMessage());
+                err.println("loomflow: " + TerminalText.lines(store.getMessage()));
                 code = ExitCode.STORE_UNAVAILABLE.code();
             }
             default -> {
@@ -94,7 +94,7 @@ public final class Cli {
             }
         }
         if (verbose) {
-            failure.printStackTrace(err);
+            err.print(Text.stackTrace(failure));
         }
         err.flush();
         return code;

@@ -129,8 +129,8 @@ final class DevCommand implements Callable<Integer>, Verbose {
         }
         synchronized (context.out()) {
             context.err().println("loomflow dev: " + (run.kind() == RunInfo.Kind.FLOW ? "flow" : "task") + " '"
-                    + run.name() + "' (run " + run.id() + ") failed: " + error.getClass().getName() + ": "
-                    + error.getMessage() + at);
+                    + TerminalText.line(run.name()) + "' (run " + run.id() + ") failed: "
+                    + TerminalText.line(error.getClass().getName() + ": " + error.getMessage()) + at);
         }
     }
 

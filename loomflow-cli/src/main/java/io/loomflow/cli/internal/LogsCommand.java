@@ -111,11 +111,12 @@ final class LogsCommand implements Callable<Integer>, Verbose {
     private void print(List<LogRecord> lines) {
         PrintStream out = context.out();
         for (LogRecord line : lines) {
-            out.println(Text.clock(line.at(), context.zone()) + "  " + Text.pad(names.getOrDefault(line.runId(), "?"), 16)
-                    + "  " + Text.pad(line.level(), 7) + "  " + line.message());
+            out.println(Text.clock(line.at(), context.zone()) + "  "
+                    + Text.pad(TerminalText.line(names.getOrDefault(line.runId(), "?")), 16) + "  "
+                    + Text.pad(TerminalText.line(line.level()), 7) + "  " + TerminalText.line(line.message()));
             if (!line.error().isEmpty()) {
                 String trace = verbose() ? line.error() : Text.firstLine(line.error());
-                trace.lines().forEach(traceLine -> out.println("    " + traceLine));
+                trace.lines().forEach(traceLine -> out.println("    " + TerminalText.line(traceLine)));
             }
         }
         out.flush();

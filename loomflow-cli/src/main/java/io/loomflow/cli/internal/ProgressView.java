@@ -69,7 +69,7 @@ final class ProgressView implements EventListener {
 
     /** Starts the view of a run of {@code flow}; in a terminal, starts redrawing the status line. */
     void start(String flow) {
-        this.flowName = flow;
+        this.flowName = TerminalText.line(flow);
         this.began = clock.instant();
         if (tty) {
             // The first status line is drawn here, so that even a run shorter than one redraw shows it.
@@ -166,11 +166,11 @@ final class ProgressView implements EventListener {
         }
         String detail = switch (state) {
             case State.Failed f -> "  " + Text.error(f.error());
-            case State.Cancelled c -> c.reason() == null || c.reason().isBlank() ? "" : "  " + c.reason();
-            case State.Crashed c -> c.reason() == null || c.reason().isBlank() ? "" : "  " + c.reason();
+            case State.Cancelled c -> c.reason() == null || c.reason().isBlank() ? "" : "  " + TerminalText.line(c.reason());
+            case State.Crashed c -> c.reason() == null || c.reason().isBlank() ? "" : "  " + TerminalText.line(c.reason());
             default -> "";
         };
-        String line = Text.clock(change.at(), zone) + "  " + Text.pad(run.name(), 16) + "  " + Text.pad(state.label(), 9)
+        String line = Text.clock(change.at(), zone) + "  " + Text.pad(TerminalText.line(run.name()), 16) + "  " + Text.pad(state.label(), 9)
                 + "  " + Text.duration(took) + detail;
         printing.lock();
         try {
@@ -189,8 +189,8 @@ final class ProgressView implements EventListener {
         if (line.level().getSeverity() < Level.INFO.getSeverity() && !verbose) {
             return;
         }
-        String text = Text.clock(line.at(), zone) + "  " + Text.pad(line.run().name(), 16) + "  "
-                + Text.pad(line.level().getName(), 7) + "  " + line.message()
+        String text = Text.clock(line.at(), zone) + "  " + Text.pad(TerminalText.line(line.run().name()), 16) + "  "
+                + Text.pad(line.level().getName(), 7) + "  " + TerminalText.line(line.message())
                 + (line.error() == null ? "" : "  " + Text.error(line.error()));
         printing.lock();
         try {

@@ -212,21 +212,22 @@ final class RunCommand implements Callable<Integer>, Verbose {
                             ObjectMapper json, boolean stopping) {
         PrintStream out = context.out();
         PrintStream err = context.err();
-        String head = flow.name() + " %s in " + Text.duration(took) + "; run " + handle.runId();
+        String name = TerminalText.line(flow.name());
+        String head = name.replace("%", "%%") + " %s in " + Text.duration(took) + "; run " + handle.runId();
         switch (outcome) {
             case Outcome.Success<?> success -> {
                 out.println(head.formatted("Completed"));
-                out.println(Json.write(json, success.value()));
+                out.println(TerminalText.lines(Json.write(json, success.value())));
                 return ExitCode.OK;
             }
             case Outcome.Failure<?> failure -> {
                 out.println(head.formatted("Failed"));
-                err.println("loomflow: flow '" + flow.name() + "' failed: " + Text.error(failure.error()));
+                err.println("loomflow: flow '" + name + "' failed: " + Text.error(failure.error()));
                 List<ProgressView.FailedRun> failures = view.failures();
                 if (!failures.isEmpty()) {
                     err.println("  failed runs, first to fail first:");
                     failures.stream().limit(FAILURES_SHOWN).forEach(failed -> err.println("    "
-                            + failed.run().kind().name().toLowerCase(java.util.Locale.ROOT) + " '" + failed.run().name()
+                            + failed.run().kind().name().toLowerCase(java.util.Locale.ROOT) + " '" + TerminalText.line(failed.run().name())
                             + "' (run " + failed.run().id() + "): " + Text.error(failed.error())));
                     int more = view.failedCount() + 1 - Math.min(failures.size(), FAILURES_SHOWN);
                     if (more > 0) {
@@ -238,18 +239,19 @@ final class RunCommand implements Callable<Integer>, Verbose {
                     err.println("  caused by: " + Text.error(cause));
                 }
                 if (verbose()) {
-                    failure.error().printStackTrace(err);
+                    err.print(Text.stackTrace(failure.error()));
                 }
                 err.println("  see the run tree with: loomflow show " + handle.runId()
                         + (verbose() ? "" : "; add --verbose for the stack trace"));
-                err.println("  resume it with: loomflow run " + flow.name() + " --resume " + handle.runId()
+                err.println("  resume it with: loomflow run " + name + " --resume " + handle.runId()
                         + " (tasks that persisted their results are not run again)");
                 return ExitCode.RUN_FAILED;
             }
             case Outcome.Cancelled<?> cancelled -> {
                 out.println(head.formatted("Cancelled"));
-                err.println("loomflow: flow '" + flow.name() + "' was cancelled"
-                        + (stopping ? " because the process was asked to stop (Ctrl-C or SIGTERM)" : "") + ": " + cancelled.reason());
+                err.println("loomflow: flow '" + name + "' was cancelled"
+                        + (stopping ? " because the process was asked to stop (Ctrl-C or SIGTERM)" : "") + ": "
+                        + TerminalText.line(cancelled.reason()));
                 return ExitCode.RUN_FAILED;
             }
         }

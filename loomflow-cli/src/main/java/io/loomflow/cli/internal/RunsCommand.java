@@ -60,7 +60,7 @@ final class RunsCommand implements Callable<Integer>, Verbose {
         PrintStream out = context.out();
         Optional<RunStore> opened = store.openForReading();
         if (opened.isEmpty()) {
-            out.println("No runs recorded in " + store.describe() + " yet; start one with 'loomflow run FLOW'.");
+            out.println("No runs recorded in " + TerminalText.line(store.describe()) + " yet; start one with 'loomflow run FLOW'.");
             return ExitCode.OK.code();
         }
         List<RunRecord> runs;
@@ -68,14 +68,15 @@ final class RunsCommand implements Callable<Integer>, Verbose {
             runs = history.runs(query);
         }
         if (runs.isEmpty()) {
-            out.println("No runs match in " + store.describe() + ".");
+            out.println("No runs match in " + TerminalText.line(store.describe()) + ".");
             return ExitCode.OK.code();
         }
-        int nameWidth = Math.max(4, runs.stream().mapToInt(run -> run.name().length()).max().orElse(4));
+        int nameWidth = Math.max(4, runs.stream().mapToInt(run -> TerminalText.line(run.name()).length()).max().orElse(4));
         out.println(Text.pad("ID", 36) + "  " + Text.pad(all ? "NAME" : "FLOW", nameWidth) + "  " + Text.pad("STATE", 9)
                 + "  " + Text.pad("CREATED", 19) + "  DURATION");
         for (RunRecord run : runs) {
-            out.println(run.id() + "  " + Text.pad(run.name(), nameWidth) + "  " + Text.pad(run.state(), 9) + "  "
+            out.println(run.id() + "  " + Text.pad(TerminalText.line(run.name()), nameWidth) + "  "
+                    + Text.pad(TerminalText.line(run.state()), 9) + "  "
                     + Text.dateTime(run.createdAt(), context.zone()) + "  "
                     + run.duration().map(Text::duration).orElse(run.isFinal() ? "-" : "running"));
         }

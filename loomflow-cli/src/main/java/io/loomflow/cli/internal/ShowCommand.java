@@ -66,14 +66,14 @@ final class ShowCommand implements Callable<Integer>, Verbose {
 
     private void print(RunStore history, RunRecord node, int depth, PrintStream out) {
         String indent = "  ".repeat(depth);
-        out.println(indent + node.name() + "  " + node.state() + "  "
+        out.println(indent + TerminalText.line(node.name()) + "  " + TerminalText.line(node.state()) + "  "
                 + node.duration().map(Text::duration).orElse(node.isFinal() ? "-" : "running") + "  " + node.id()
                 + (node.error() == null ? "" : "  " + errorText(node)));
         if (depth == 0 && !node.parameters().isEmpty() && !node.parameters().equals("null")) {
-            out.println("  parameters: " + node.parameters().replaceAll("\\s*\\R\\s*", " "));
+            out.println("  parameters: " + TerminalText.line(node.parameters().replaceAll("\\s*\\R\\s*", " ")));
         }
         if (verbose() && node.error() != null) {
-            node.error().stackTrace().lines().forEach(line -> out.println(indent + "    " + line));
+            node.error().stackTrace().lines().forEach(line -> out.println(indent + "    " + TerminalText.line(line)));
         }
         List<RunRecord> below = history.children(node.id());
         if (below.size() <= children) {
@@ -91,7 +91,7 @@ final class ShowCommand implements Callable<Integer>, Verbose {
 
     private static String errorText(RunRecord node) {
         String message = Text.firstLine(node.error().message());
-        return message.isEmpty() ? node.error().type() : node.error().type() + ": " + message;
+        return TerminalText.line(message.isEmpty() ? node.error().type() : node.error().type() + ": " + message);
     }
 
     /** {@code process: 988 Completed, 2 Cancelled}, per name. */
@@ -101,8 +101,8 @@ final class ShowCommand implements Callable<Integer>, Verbose {
             byName.computeIfAbsent(run.name(), name -> new LinkedHashMap<>()).merge(run.state(), 1L, Long::sum);
         }
         return byName.entrySet().stream()
-                .map(entry -> entry.getKey() + ": " + entry.getValue().entrySet().stream()
-                        .map(state -> state.getValue() + " " + state.getKey()).collect(Collectors.joining(", ")))
+                .map(entry -> TerminalText.line(entry.getKey()) + ": " + entry.getValue().entrySet().stream()
+                        .map(state -> state.getValue() + " " + TerminalText.line(state.getKey())).collect(Collectors.joining(", ")))
                 .collect(Collectors.joining("; "));
     }
 }

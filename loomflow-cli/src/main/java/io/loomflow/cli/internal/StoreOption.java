@@ -37,12 +37,21 @@ final class StoreOption {
         return isUrl() ? RunStore.open(location()) : RunStore.embedded(Path.of(location()));
     }
 
-    /** Opens the store to read it; empty if it is an embedded store that does not exist (nothing was recorded). */
+    /**
+     * Opens the store to read it only: nothing is created, migrated or written, a damaged store is
+     * refused as it is, and a read-only one can be read. Empty if it is an embedded store that does
+     * not exist (nothing was recorded).
+     *
+     * @throws io.loomflow.store.RunStoreException if it cannot be read; its message says which and why
+     */
     Optional<RunStore> openForReading() {
-        if (!isUrl() && !Files.exists(Path.of(location()).resolve("history.mv.db"))) {
+        if (isUrl()) {
+            return Optional.of(RunStore.openReadOnly(location()));
+        }
+        if (!Files.exists(Path.of(location()).resolve("history.mv.db"))) {
             return Optional.empty();
         }
-        return Optional.of(openForWriting());
+        return Optional.of(RunStore.embeddedReadOnly(Path.of(location())));
     }
 
     /**

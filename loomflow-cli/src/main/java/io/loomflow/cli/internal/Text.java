@@ -62,9 +62,24 @@ final class Text {
         return (end < 0 ? message : message.substring(0, end)).strip();
     }
 
+    /** The stack trace of {@code error} as {@link Throwable#printStackTrace()} writes it, safe for a terminal. */
+    static String stackTrace(Throwable error) {
+        java.io.StringWriter trace = new java.io.StringWriter();
+        error.printStackTrace(new java.io.PrintWriter(trace));
+        StringBuilder safe = new StringBuilder();
+        for (String line : trace.toString().split("\\R")) {
+            int tabs = 0;
+            while (tabs < line.length() && line.charAt(tabs) == '\t') {
+                tabs++;
+            }
+            safe.append(line, 0, tabs).append(TerminalText.line(line.substring(tabs))).append('\n');
+        }
+        return safe.toString();
+    }
+
     /** {@code java.io.IOException: disk full}, or just the type when there is no message. */
     static String error(Throwable error) {
         String message = firstLine(error.getMessage());
-        return message.isEmpty() ? error.getClass().getName() : error.getClass().getName() + ": " + message;
+        return TerminalText.line(message.isEmpty() ? error.getClass().getName() : error.getClass().getName() + ": " + message);
     }
 }

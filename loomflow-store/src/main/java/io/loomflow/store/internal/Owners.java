@@ -10,34 +10,43 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 
 /**
  * The processes writing to a store, so that runs a dead process left unfinished become Crashed.
  *
  * <p>A store registers its process (host, pid, start) with its first write and tags the runs it
- * inserts. Whoever opens the store next checks each registered process: on this host, whether the
- * pid still belongs to the same process; on another host (a shared PostgreSQL), whether its
- * heartbeat, renewed every {@link #HEARTBEAT}, is older than {@link #PRESUMED_DEAD}. A dead
- * process's unfinished runs get a Crashed state and the process is forgotten. Closing a store does
- * the same for its own process.
+ * inserts; while it lives, it renews its heartbeat, the time it was last seen alive, every
+ * {@link #HEARTBEAT}. Whoever opens the store next for writing checks each registered process: on
+ * this host, whether the pid still belongs to the same process; on another host (a shared
+ * PostgreSQL), whether its heartbeat is older than {@link #PRESUMED_DEAD}. A dead process's
+ * unfinished runs get a Crashed state dated when the process was last seen alive (or at the run's
+ * last recorded state, if that is later), and the process is forgotten. Closing a store does the
+ * same for its own process, at the time of closing. A store opened for reading only finds the
+ * dead processes ({@link #deadOwners()}) and shows their runs Crashed without writing.
  */
 final class Owners {
 
-    static final Duration HEARTBEAT = Duration.ofSeconds(15);
+    /** How often a live process records that it is alive: a crashed run's end is at most this early. */
+    static final Duration HEARTBEAT = Duration.ofSeconds(1);
     static final Duration PRESUMED_DEAD = Duration.ofMinutes(2);
     private static final System.Logger LOG = System.getLogger("io.loomflow.store");
 
     private final DataSource data;
     private final String where;
+    private final InstantSource clock;
     private final UUID id = UUID.randomUUID();
     private final String host = host();
     private final ReentrantLock lock = new ReentrantLock();
@@ -45,9 +54,24 @@ final class Owners {
     private boolean registered; // guarded by lock
     private Thread heartbeat; // guarded by lock
 
-    Owners(DataSource data, String where) {
+    /** A registered process as the store has it; {@code lastSeen} is its latest heartbeat. */
+    record Owner(UUID id, String host, long pid, Instant startedAt, Instant lastSeen) {
+
+        /** The detail of the Crashed state its unfinished runs get. */
+        String crashReason() {
+            return "the process that ran it (pid " + pid + " on " + host + ") ended without finishing it";
+        }
+
+        /** When a run of this owner whose last recorded state was at {@code lastState} crashed. */
+        Instant crashedAt(Instant lastState) {
+            return lastState.isAfter(lastSeen) ? lastState : lastSeen;
+        }
+    }
+
+    Owners(DataSource data, String where, InstantSource clock) {
         this.data = data;
         this.where = where;
+        this.clock = clock;
     }
 
     /** Registers this process on first use and returns its owner id. */
@@ -55,7 +79,7 @@ final class Owners {
         lock.lock();
         try {
             if (!registered) {
-                Instant now = Instant.now();
+                Instant now = clock.instant();
                 execute("register this process with", "INSERT INTO lf_owner (id, host, pid, started_at, heartbeat_at)"
                         + " VALUES (?, ?, ?, ?, ?)", id, host, ProcessHandle.current().pid(), SqlRunStore.time(now),
                         SqlRunStore.time(now));
@@ -73,7 +97,7 @@ final class Owners {
             while (!closed.await(HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS)) {
                 try {
                     execute("renew this process's heartbeat in", "UPDATE lf_owner SET heartbeat_at = ? WHERE id = ?",
-                            SqlRunStore.time(Instant.now()), id);
+                            SqlRunStore.time(clock.instant()), id);
                 } catch (RuntimeException failed) {
                     LOG.log(Level.WARNING, failed.getMessage(), failed);
                 }
@@ -85,8 +109,13 @@ final class Owners {
 
     /** Marks Crashed the unfinished runs of every registered process that is no longer alive. */
     void markDeadOwnersCrashed() {
-        record Owner(UUID id, String host, long pid, Instant startedAt, Instant heartbeatAt) {
+        for (Owner owner : deadOwners().values()) {
+            forget(owner.id(), owner.crashReason(), owner::crashedAt);
         }
+    }
+
+    /** The registered processes that are no longer alive, by id; reads only. */
+    Map<UUID, Owner> deadOwners() {
         List<Owner> owners = new ArrayList<>();
         try (Connection connection = data.getConnection();
              PreparedStatement select = connection.prepareStatement(
@@ -100,15 +129,16 @@ final class Owners {
         } catch (SQLException failed) {
             throw SqlErrors.translate(failed, where, "read the processes registered in");
         }
-        Instant now = Instant.now();
+        Instant now = clock.instant();
+        Map<UUID, Owner> dead = new HashMap<>();
         for (Owner owner : owners) {
-            boolean dead = owner.host().equals(host) ? !alive(owner.pid(), owner.startedAt())
-                    : owner.heartbeatAt().isBefore(now.minus(PRESUMED_DEAD));
-            if (dead) {
-                forget(owner.id(), "the process that ran it (pid " + owner.pid() + " on " + owner.host()
-                        + ") ended without finishing it");
+            boolean gone = owner.host().equals(host) ? !alive(owner.pid(), owner.startedAt())
+                    : owner.lastSeen().isBefore(now.minus(PRESUMED_DEAD));
+            if (gone) {
+                dead.put(owner.id(), owner);
             }
         }
+        return dead;
     }
 
     private static boolean alive(long pid, Instant registeredAt) {
@@ -120,20 +150,33 @@ final class Owners {
         return process.get().info().startInstant().map(start -> !start.isAfter(registeredAt)).orElse(true);
     }
 
-    /** Marks the owner's unfinished runs Crashed, then deletes the owner, in one transaction. */
-    private void forget(UUID owner, String reason) {
-        Instant now = Instant.now();
-        String entry = SqlRunStore.historyLine(new StateRecord("Crashed", now, reason));
+    /**
+     * Marks the owner's unfinished runs Crashed, each at {@code crashedAt} of its last recorded
+     * state's time, then deletes the owner, in one transaction.
+     */
+    private void forget(UUID owner, String reason, UnaryOperator<Instant> crashedAt) {
         try (Connection connection = data.getConnection()) {
             connection.setAutoCommit(false);
-            try (PreparedStatement crash = connection.prepareStatement("UPDATE lf_run SET state = 'Crashed',"
-                    + " ended_at = ?, history = history || ? WHERE owner_id = ? AND state NOT IN "
-                    + SqlRunStore.finalStates());
+            try (PreparedStatement select = connection.prepareStatement("SELECT id, history FROM lf_run"
+                    + " WHERE owner_id = ? AND state NOT IN " + SqlRunStore.finalStates() + " FOR UPDATE");
+                 PreparedStatement crash = connection.prepareStatement("UPDATE lf_run SET state = 'Crashed',"
+                    + " ended_at = ?, history = history || ? WHERE id = ?");
                  PreparedStatement delete = connection.prepareStatement("DELETE FROM lf_owner WHERE id = ?")) {
-                crash.setObject(1, SqlRunStore.time(now));
-                crash.setString(2, entry);
-                crash.setObject(3, owner);
-                int crashed = crash.executeUpdate();
+                select.setObject(1, owner);
+                int crashed = 0;
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        Instant at = crashedAt.apply(SqlRunStore.lastStateAt(rows.getString(2)));
+                        crash.setObject(1, SqlRunStore.time(at));
+                        crash.setString(2, SqlRunStore.historyLine(new StateRecord("Crashed", at, reason)));
+                        crash.setObject(3, rows.getObject(1, UUID.class));
+                        crash.addBatch();
+                        crashed++;
+                    }
+                }
+                if (crashed > 0) {
+                    crash.executeBatch();
+                }
                 delete.setObject(1, owner);
                 delete.executeUpdate();
                 connection.commit();
@@ -166,7 +209,8 @@ final class Owners {
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
         }
-        forget(id, "its store was closed before it finished");
+        Instant closedAt = clock.instant();
+        forget(id, "its store was closed before it finished", lastState -> lastState.isAfter(closedAt) ? lastState : closedAt);
     }
 
     private void execute(String action, String sql, Object... values) {

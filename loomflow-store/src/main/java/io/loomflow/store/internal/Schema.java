@@ -52,6 +52,23 @@ final class Schema {
         refuseNewer(currentVersion(data, where), where);
     }
 
+    /**
+     * Checks that a reader can read the store at {@code where} as it is, without migrating it.
+     *
+     * @return whether it holds none of our tables (nothing was recorded there yet)
+     * @throws RunStoreException if its schema is older or newer than {@link #VERSION}
+     */
+    static boolean requireReadable(DataSource data, String where) {
+        int found = currentVersion(data, where);
+        refuseNewer(found, where);
+        if (found > 0 && found < VERSION) {
+            throw new RunStoreException("the run history at " + where + " has schema version " + found + ", older than"
+                    + " this Loomflow's (" + VERSION + "), and reading commands never migrate a store; run a command"
+                    + " that records runs (such as 'loomflow run FLOW') to migrate it, after backing it up", null);
+        }
+        return found == 0;
+    }
+
     private static void refuseNewer(int found, String where) {
         if (found > VERSION) {
             throw new RunStoreException("the run history at " + where + " was written by a newer Loomflow (schema version "

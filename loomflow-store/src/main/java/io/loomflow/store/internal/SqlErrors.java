@@ -11,6 +11,8 @@ final class SqlErrors {
     private static final int H2_FILE_CORRUPTED = 90030;
     private static final int H2_FILE_VERSION = 90048;
     private static final int H2_WRONG_USER_OR_PASSWORD = 28000;
+    private static final int H2_IO_EXCEPTION = 90028;
+    private static final int H2_DATABASE_READ_ONLY = 90097;
 
     private SqlErrors() {
     }
@@ -42,6 +44,23 @@ final class SqlErrors {
                     + "); create it (createdb NAME) or pass another URL with --db", failed);
         }
         return new RunStoreException("could not " + action + " the run history at " + where + ": " + reason, failed);
+    }
+
+    /**
+     * The exception to throw for {@code failed}, which happened while opening {@code where} read-only.
+     * H2 answers "read only" when a file could be opened only by writing to it: a damaged file, whose
+     * open in write mode would replace it with an empty store.
+     */
+    static RunStoreException translateOpenForReading(SQLException failed, String where) {
+        int code = failed.getErrorCode();
+        if (code == H2_DATABASE_READ_ONLY || code == H2_IO_EXCEPTION || code == H2_FILE_CORRUPTED
+                || code == H2_FILE_VERSION) {
+            return new RunStoreException("the run history file " + where + java.io.File.separator + "history.mv.db is"
+                    + " damaged or not an H2 database (" + firstLine(failed.getMessage()) + (code == H2_DATABASE_READ_ONLY
+                    ? ": H2 could open it only by rewriting it, as when the file was cut short" : "") + "); it was left"
+                    + " as it was. Restore it from a backup, or move it aside to start a new history there", failed);
+        }
+        return translate(failed, where, "open");
     }
 
     private static String firstLine(String message) {

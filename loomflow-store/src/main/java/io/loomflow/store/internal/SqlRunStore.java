@@ -20,7 +20,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -46,16 +50,27 @@ public final class SqlRunStore implements RunStore {
     private static final int MOST_CHARS = 1_000_000;
     private static final String COLUMNS = "id, parent_id, root_id, name, kind, parameters, state, history,"
             + " error_type, error_message, error_stack, result";
+    /** What a reader selects: the columns, and the owner, to show a dead process's runs Crashed. */
+    private static final String READ_COLUMNS = COLUMNS + ", owner_id";
+    /** How long a writer waits for a reader that holds the embedded file open read-only. */
+    private static final Duration READER_HOLDS_AT_MOST = Duration.ofSeconds(10);
+    private static final Duration LOCK_RETRY_PAUSE = Duration.ofMillis(50);
+    private static final int H2_DATABASE_IN_USE = 90020;
     private static final String FINAL_STATES = "('Completed', 'Failed', 'Cancelled', 'Crashed', 'Cached')";
 
     private final HikariDataSource data;
     private final String where;
     private final Owners owners;
+    private final boolean readOnly;
+    /** A reader's view of a database without our tables: nothing recorded yet. */
+    private final boolean empty;
 
-    private SqlRunStore(HikariDataSource data, String where) {
+    private SqlRunStore(HikariDataSource data, String where, InstantSource clock, boolean readOnly, boolean empty) {
         this.data = data;
         this.where = where;
-        this.owners = new Owners(data, where);
+        this.owners = new Owners(data, where, clock);
+        this.readOnly = readOnly;
+        this.empty = empty;
     }
 
     /**
@@ -79,15 +94,94 @@ public final class SqlRunStore implements RunStore {
      * @return the open store
      */
     public static SqlRunStore open(String url, Durability durability, String where) {
+        return open(url, durability, where, InstantSource.system());
+    }
+
+    /**
+     * Opens the store at a JDBC URL to write to it, with the clock that dates heartbeats and crashes.
+     *
+     * @param url a {@code jdbc:h2:} or {@code jdbc:postgresql:} URL
+     * @param durability when a written batch is safe
+     * @param where how messages name the store, such as the embedded store's directory
+     * @param clock what dates this process's heartbeats and the Crashed states it records
+     * @return the open store
+     */
+    public static SqlRunStore open(String url, Durability durability, String where, InstantSource clock) {
         SqlDialect dialect = SqlDialect.of(url, where);
+        Instant giveUp = clock.instant().plus(READER_HOLDS_AT_MOST);
+        while (true) {
+            try {
+                return open(url, dialect, durability, where, clock, false);
+            } catch (RunStoreException failed) {
+                // A reader holds the embedded file open read-only, briefly (a reader never serves
+                // others, so there is no server to connect to): wait for it to let go.
+                if (dialect != SqlDialect.H2 || !heldByAReader(failed) || clock.instant().isAfter(giveUp)) {
+                    throw failed;
+                }
+                pause();
+            }
+        }
+    }
+
+    /**
+     * Opens the store at a JDBC URL to read it only; messages name it by its URL without password.
+     *
+     * @param url a {@code jdbc:h2:} or {@code jdbc:postgresql:} URL
+     * @return the open store, whose {@link #write} refuses
+     */
+    public static SqlRunStore openReadOnly(String url) {
+        return openReadOnly(url, SqlErrors.shown(url));
+    }
+
+    /**
+     * Opens the store at a JDBC URL to read it only: nothing is created, migrated or written, and
+     * the runs of processes that died are shown Crashed without being recorded so.
+     *
+     * @param url a {@code jdbc:h2:} or {@code jdbc:postgresql:} URL
+     * @param where how messages name the store
+     * @return the open store, whose {@link #write} refuses
+     */
+    public static SqlRunStore openReadOnly(String url, String where) {
+        return open(url, SqlDialect.of(url, where), Durability.STRICT, where, InstantSource.system(), true);
+    }
+
+    /**
+     * Opens the embedded store in {@code directory} (which holds {@code history.mv.db}) to read it
+     * only. When no process has it open (no {@code history.lock.db}), H2 opens the file read-only,
+     * so a store on a read-only file or mount can be read, and a damaged file is refused as it is
+     * (H2 would otherwise replace it by an empty store); when a process has it open, this one
+     * reads through that process's server ({@code AUTO_SERVER}), as writers do.
+     *
+     * @param directory the store's directory, absolute
+     * @return the open store, whose {@link #write} refuses
+     */
+    public static SqlRunStore openEmbeddedReadOnly(Path directory) {
+        String url = "jdbc:h2:file:" + directory.resolve("history") + ";IFEXISTS=TRUE";
+        String where = directory.toString();
+        if (!Files.exists(directory.resolve("history.lock.db"))) {
+            try {
+                return openReadOnly(url + ";ACCESS_MODE_DATA=r", where);
+            } catch (RunStoreException failed) {
+                if (!h2Error(failed, H2_DATABASE_IN_USE)) {
+                    throw failed;
+                }
+                // a process opened it meanwhile: read through its server
+            }
+        }
+        return openReadOnly(url + ";AUTO_SERVER=TRUE", where);
+    }
+
+    private static SqlRunStore open(String url, SqlDialect dialect, Durability durability, String where,
+                                    InstantSource clock, boolean readOnly) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("loomflow-store");
-        config.setMaximumPoolSize(4);
+        config.setMaximumPoolSize(readOnly ? 2 : 4);
         config.setMinimumIdle(1);
         config.setConnectionTimeout(5_000);
+        config.setReadOnly(readOnly);
         switch (dialect) {
             case H2 -> {
-                config.setJdbcUrl(durability == Durability.STRICT ? url + ";WRITE_DELAY=0" : url);
+                config.setJdbcUrl(durability == Durability.STRICT && !readOnly ? url + ";WRITE_DELAY=0" : url);
                 if (!url.toUpperCase(java.util.Locale.ROOT).contains(";USER=")) {
                     config.setUsername("sa");
                 }
@@ -103,11 +197,15 @@ public final class SqlRunStore implements RunStore {
         try {
             data = new HikariDataSource(config);
         } catch (RuntimeException failed) {
-            throw unwrap(failed, where);
+            throw unwrap(failed, where, readOnly);
         }
         try {
+            if (readOnly) {
+                boolean empty = Schema.requireReadable(data, where);
+                return new SqlRunStore(data, where, clock, true, empty);
+            }
             Schema.migrate(data, dialect, where);
-            SqlRunStore store = new SqlRunStore(data, where);
+            SqlRunStore store = new SqlRunStore(data, where, clock, false, false);
             store.owners.markDeadOwnersCrashed();
             return store;
         } catch (RuntimeException failed) {
@@ -116,10 +214,37 @@ public final class SqlRunStore implements RunStore {
         }
     }
 
-    private static RunStoreException unwrap(RuntimeException failed, String where) {
+    private static boolean heldByAReader(RunStoreException failed) {
+        for (Throwable cause = failed; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && sql.getErrorCode() == H2_DATABASE_IN_USE) {
+                return sql.getMessage() == null || !sql.getMessage().contains("Lock file exists");
+            }
+        }
+        return false;
+    }
+
+    private static boolean h2Error(Throwable failed, int code) {
+        for (Throwable cause = failed; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && sql.getErrorCode() == code) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(LOCK_RETRY_PAUSE); // waiting for another process to close a file: no run's timing depends on it
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new RunStoreException("interrupted while waiting for a reader to close the run history", interrupted);
+        }
+    }
+
+    private static RunStoreException unwrap(RuntimeException failed, String where, boolean readOnly) {
         for (Throwable cause = failed; cause != null; cause = cause.getCause()) {
             if (cause instanceof SQLException sql) {
-                return SqlErrors.translate(sql, where, "open");
+                return readOnly ? SqlErrors.translateOpenForReading(sql, where) : SqlErrors.translate(sql, where, "open");
             }
         }
         return new RunStoreException("could not open the run history at " + where + ": " + failed.getMessage(), failed);
@@ -164,6 +289,10 @@ public final class SqlRunStore implements RunStore {
 
     @Override
     public void write(List<Event> events) {
+        if (readOnly) {
+            throw new RunStoreException("the run history at " + where + " was opened for reading only; open it with"
+                    + " RunStore.embedded or RunStore.open to record runs", null);
+        }
         Map<UUID, Change> changes = new LinkedHashMap<>();
         List<LogRecord> lines = new ArrayList<>();
         for (Event event : events) {
@@ -277,14 +406,14 @@ public final class SqlRunStore implements RunStore {
 
     @Override
     public Optional<RunRecord> run(UUID id) {
-        List<RunRecord> found = query("SELECT " + COLUMNS + " FROM lf_run WHERE id = ?", "read run " + id + " from",
+        List<RunRecord> found = query("SELECT " + READ_COLUMNS + " FROM lf_run WHERE id = ?", "read run " + id + " from",
                 List.of(id), 1);
         return found.stream().findFirst();
     }
 
     @Override
     public List<RunRecord> runs(RunQuery query) {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM lf_run WHERE 1 = 1");
+        StringBuilder sql = new StringBuilder("SELECT " + READ_COLUMNS + " FROM lf_run WHERE 1 = 1");
         List<Object> values = new ArrayList<>();
         if (query.state() != null) {
             sql.append(" AND state = ?");
@@ -303,7 +432,7 @@ public final class SqlRunStore implements RunStore {
 
     @Override
     public List<RunRecord> children(UUID parentId) {
-        return query("SELECT " + COLUMNS + " FROM lf_run WHERE parent_id = ? ORDER BY created_at, id",
+        return query("SELECT " + READ_COLUMNS + " FROM lf_run WHERE parent_id = ? ORDER BY created_at, id",
                 "list the children of run " + parentId + " in", List.of(parentId), Integer.MAX_VALUE);
     }
 
@@ -314,6 +443,9 @@ public final class SqlRunStore implements RunStore {
 
     @Override
     public List<LogRecord> logs(UUID runId, long afterSequence) {
+        if (empty) {
+            return List.of();
+        }
         try (Connection connection = data.getConnection();
              PreparedStatement select = connection.prepareStatement("SELECT seq, at, level, message, error FROM lf_log"
                      + " WHERE run_id = ? AND seq > ? ORDER BY seq")) {
@@ -333,6 +465,11 @@ public final class SqlRunStore implements RunStore {
     }
 
     private List<RunRecord> query(String sql, String action, List<Object> values, int most) {
+        if (empty) {
+            return List.of();
+        }
+        // A reader records nothing: it shows the unfinished runs of dead processes as they will be recorded.
+        Map<UUID, Owners.Owner> dead = readOnly ? owners.deadOwners() : Map.of();
         try (Connection connection = data.getConnection(); PreparedStatement select = connection.prepareStatement(sql)) {
             for (int i = 0; i < values.size(); i++) {
                 select.setObject(i + 1, values.get(i));
@@ -340,7 +477,7 @@ public final class SqlRunStore implements RunStore {
             List<RunRecord> runs = new ArrayList<>();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next() && runs.size() < most) {
-                    runs.add(record(rows));
+                    runs.add(record(rows, dead));
                 }
             }
             return runs;
@@ -349,12 +486,26 @@ public final class SqlRunStore implements RunStore {
         }
     }
 
-    private static RunRecord record(ResultSet row) throws SQLException {
+    private static RunRecord record(ResultSet row, Map<UUID, Owners.Owner> deadOwners) throws SQLException {
         String errorType = row.getString(9);
         ErrorRecord error = errorType == null ? null : new ErrorRecord(errorType, row.getString(10), row.getString(11));
+        String state = row.getString(7);
+        List<StateRecord> history = history(row.getString(8));
+        UUID ownerId = row.getObject(13, UUID.class);
+        Owners.Owner owner = ownerId == null ? null : deadOwners.get(ownerId);
+        if (owner != null && !FINAL_STATES.contains("'" + state + "'")) {
+            state = "Crashed";
+            history.add(new StateRecord(state, owner.crashedAt(history.getLast().at()), owner.crashReason()));
+        }
         return new RunRecord(row.getObject(1, UUID.class), row.getObject(2, UUID.class), row.getObject(3, UUID.class),
-                row.getString(4), RunInfo.Kind.valueOf(row.getString(5)), row.getString(6), row.getString(7),
-                history(row.getString(8)), error, row.getString(12));
+                row.getString(4), RunInfo.Kind.valueOf(row.getString(5)), row.getString(6), state, history, error,
+                row.getString(12));
+    }
+
+    /** The time of the last state in a history column, as the Crashed state appended after it must not precede it. */
+    static Instant lastStateAt(String lines) {
+        List<StateRecord> history = history(lines);
+        return history.isEmpty() ? Instant.EPOCH : history.getLast().at();
     }
 
     /** One history entry as a line of JSON: {@code ["Running","2026-...Z","attempt 1"]}. */
