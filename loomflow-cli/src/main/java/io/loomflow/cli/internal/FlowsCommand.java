@@ -45,11 +45,11 @@ final class FlowsCommand implements Callable<Integer>, Verbose {
                 return ExitCode.OK.code();
             }
             for (FlowCatalog.Entry entry : entries) {
-                out.println(entry.flow().name() + "  (from " + entry.provider() + ")");
+                out.println(TerminalText.line(entry.flow().name() + "  (from " + entry.provider() + ")"));
                 ParameterModel<?> model = ParameterModel.of(entry.flow());
                 List<ParameterModel.Parameter> parameters = model.parameters();
                 if (model.unusable().isPresent()) {
-                    out.println("  --param cannot bind its parameters: " + model.unusable().get());
+                    out.println(TerminalText.line("  --param cannot bind its parameters: " + model.unusable().get()));
                 } else if (parameters.isEmpty()) {
                     out.println("  no parameters");
                 }
@@ -58,9 +58,9 @@ final class FlowsCommand implements Callable<Integer>, Verbose {
                     String syntax = parameter.name().endsWith(".KEY") ? "; one NAME.KEY=VALUE per entry"
                             : parameter.expects().startsWith("a list") || parameter.expects().startsWith("a set")
                             ? "; comma-separated or repeated" : "";
-                    out.println("  --param " + Text.pad(parameter.name(), width) + "  " + parameter.expects() + syntax
+                    out.println(TerminalText.line("  --param " + Text.pad(parameter.name(), width) + "  " + parameter.expects() + syntax
                             + (parameter.required() ? ", required" : parameter.byDefault().map(d -> ", default " + d)
-                            .orElse(", optional")));
+                            .orElse(", optional"))));
                 }
             }
         }
