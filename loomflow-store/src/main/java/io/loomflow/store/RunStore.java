@@ -59,7 +59,8 @@ public interface RunStore extends AutoCloseable {
      * @param directory the directory, created if missing
      * @param durability what a crash of the process may lose
      * @return the open store
-     * @throws RunStoreException if the file is corrupt, written by a newer Loomflow, or unusable
+     * @throws RunStoreException if the file is corrupt (a file cut short is refused and left as it
+     *     was, never opened as a new, empty store), written by a newer Loomflow, or unusable
      */
     static RunStore embedded(Path directory, Durability durability) {
         Path absolute = directory.toAbsolutePath().normalize();
@@ -69,6 +70,7 @@ public interface RunStore extends AutoCloseable {
             throw new RunStoreException("cannot create the run history directory " + absolute + " (" + failed
                     + "); pass a directory you can write to", failed);
         }
+        SqlRunStore.refuseIfCutShort(absolute);
         return SqlRunStore.open("jdbc:h2:file:" + absolute.resolve("history") + ";AUTO_SERVER=TRUE", durability,
                 absolute.toString());
     }

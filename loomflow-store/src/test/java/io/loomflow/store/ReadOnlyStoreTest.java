@@ -69,6 +69,31 @@ class ReadOnlyStoreTest {
         assertThat(fingerprint(store)).isEqualTo(before);
     }
 
+    @ParameterizedTest(name = "cut to {0} bytes")
+    @ValueSource(ints = {4096, 8192, 12288, 16384})
+    void aWriterRefusesAStoreFileCutShortInsteadOfStartingItAnew(int size) throws Exception {
+        Path store = recorded();
+        try (FileChannel file = FileChannel.open(store.resolve("history.mv.db"), StandardOpenOption.WRITE)) {
+            file.truncate(size);
+        }
+        String before = fingerprint(store);
+
+        assertThatThrownBy(() -> RunStore.embedded(store)).isInstanceOf(RunStoreException.class)
+                .hasMessageContaining("is damaged or not an H2 database").hasMessageContaining("it was left as it was");
+        assertThat(fingerprint(store)).isEqualTo(before);
+    }
+
+    @Test
+    void aWriterOpensAHealthyStoreAgainAndAddsToIt() {
+        Path store = recorded();
+        try (Engine engine = Engine.builder().listener(RunRecorder.to(RunStore.embedded(store))).build()) {
+            engine.run(Flow.named("again", (Integer n) -> n), 1);
+        }
+        try (RunStore history = RunStore.embeddedReadOnly(store)) {
+            assertThat(history.runs(RunQuery.all())).extracting(RunRecord::name).containsExactlyInAnyOrder("recorded", "again");
+        }
+    }
+
     @Test
     void readingAHealthyStoreChangesNoByteOfIt() throws Exception {
         Path store = recorded();

@@ -16,12 +16,14 @@ import io.loomflow.store.RunRecord;
 import io.loomflow.store.RunStore;
 import io.loomflow.store.RunStoreException;
 import io.loomflow.store.StateRecord;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -143,6 +145,37 @@ public final class SqlRunStore implements RunStore {
      */
     public static SqlRunStore openReadOnly(String url, String where) {
         return open(url, SqlDialect.of(url, where), Durability.STRICT, where, InstantSource.system(), true);
+    }
+
+    /**
+     * Refuses, leaving it as it is, an embedded store file that H2 would open for writing as a new,
+     * empty store: one cut short (its header names a last chunk beyond the file's end) or without a
+     * readable header. The cheap header check only picks the suspects; a read-only open decides, so
+     * a healthy file is never refused.
+     *
+     * @throws RunStoreException naming the file, if it is damaged
+     */
+    public static void refuseIfCutShort(Path directory) {
+        Path file = directory.resolve("history.mv.db");
+        long size;
+        String header;
+        try {
+            if (!Files.isRegularFile(file)) {
+                return; // a new store
+            }
+            size = Files.size(file);
+            byte[] first = new byte[(int) Math.min(size, 4096)];
+            try (java.io.InputStream in = Files.newInputStream(file)) {
+                header = new String(first, 0, in.readNBytes(first, 0, first.length), StandardCharsets.ISO_8859_1);
+            }
+        } catch (IOException unreadable) {
+            return; // H2 reports it, naming the file
+        }
+        java.util.regex.Matcher block = java.util.regex.Pattern.compile("^H:2,block:([0-9a-f]{1,15}),").matcher(header);
+        if (block.find() && (Long.parseLong(block.group(1), 16) + 1) * 4096 <= size) {
+            return;
+        }
+        openEmbeddedReadOnly(directory).close(); // throws, naming the file, if it is damaged
     }
 
     /**
