@@ -295,7 +295,8 @@ final class Request {
         }
     }
 
-    void sendJson(int status, JsonNode body) throws IOException {
+    /** Answers with {@code body} as JSON: a record of {@link Responses}, or a tree (errors). */
+    void sendJson(int status, Object body) throws IOException {
         send(status, "application/json", json.writeValueAsBytes(body));
     }
 

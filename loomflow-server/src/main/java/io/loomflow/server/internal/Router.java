@@ -31,7 +31,7 @@ final class Router implements HttpHandler {
         void handle(Request request) throws IOException;
     }
 
-    private record Route(String method, Pattern path, Handler handler) {
+    private record Route(String method, Pattern path, Class<?> answers, Handler handler) {
     }
 
     private final List<Route> routes = new ArrayList<>();
@@ -54,15 +54,34 @@ final class Router implements HttpHandler {
      * @return this router
      */
     Router route(String method, String path, Handler handler) {
+        return route(method, path, null, handler);
+    }
+
+    /**
+     * Adds a route that answers success with a JSON record.
+     *
+     * @param answers the record of {@link Responses} it answers with, which the OpenAPI check holds to the document
+     */
+    Router route(String method, String path, Class<?> answers, Handler handler) {
         String regex = path.replaceAll("\\{([a-zA-Z]+)}", "(?<$1>[^/]+)");
-        routes.add(new Route(method, Pattern.compile(regex), handler));
+        routes.add(new Route(method, Pattern.compile(regex), answers, handler));
         return this;
     }
 
     /** The routes, as {@code METHOD /path/{name}} lines, for the OpenAPI check. */
     List<String> describe() {
-        return routes.stream().map(route -> route.method() + " " + route.path().pattern()
-                .replaceAll("\\(\\?<([a-zA-Z]+)>\\[\\^/\\]\\+\\)", "{$1}")).toList();
+        return routes.stream().map(Router::describe).toList();
+    }
+
+    /** The routes that answer with a record, and the record: {@code METHOD /path/{name}} to type. */
+    java.util.Map<String, Class<?>> answers() {
+        java.util.Map<String, Class<?>> answers = new java.util.LinkedHashMap<>();
+        routes.stream().filter(route -> route.answers() != null).forEach(route -> answers.put(describe(route), route.answers()));
+        return answers;
+    }
+
+    private static String describe(Route route) {
+        return route.method() + " " + route.path().pattern().replaceAll("\\(\\?<([a-zA-Z]+)>\\[\\^/\\]\\+\\)", "{$1}");
     }
 
     @Override

@@ -10,7 +10,6 @@ import io.loomflow.State;
 import io.loomflow.store.ErrorRecord;
 import io.loomflow.store.LogRecord;
 import io.loomflow.store.RunRecord;
-import io.loomflow.store.StateRecord;
 import java.util.function.Supplier;
 
 /** How runs, log lines and events look in JSON: one shape for the API, the pages and the event stream. */
@@ -29,60 +28,33 @@ final class Views {
     }
 
     /** A recorded run, without its children. */
-    ObjectNode run(RunRecord run) {
-        ObjectNode node = json.createObjectNode();
-        node.put("id", run.id().toString());
-        node.put("parentId", run.parentId() == null ? null : run.parentId().toString());
-        node.put("rootId", run.rootId().toString());
-        node.put("name", run.name());
-        node.put("kind", run.kind().name().toLowerCase(java.util.Locale.ROOT));
-        node.put("state", run.state());
-        node.put("final", run.isFinal());
-        node.put("createdAt", run.createdAt().toString());
-        run.history().stream().filter(s -> s.state().equals("Running")).findFirst()
-                .ifPresent(started -> node.put("startedAt", started.at().toString()));
-        if (run.isFinal()) {
-            node.put("endedAt", run.history().getLast().at().toString());
-        }
-        run.duration().ifPresent(duration -> node.put("durationMs", duration.toMillis()));
-        node.set("parameters", parse(run.parameters()));
-        var history = node.putArray("history");
-        for (StateRecord state : run.history()) {
-            history.addObject().put("state", state.state()).put("at", state.at().toString()).put("detail", state.detail());
-        }
-        if (run.error() != null) {
-            node.set("error", error(run.error()));
-        }
-        if (run.result() != null) {
-            node.set("result", parse(run.result()));
-        }
-        node.put("url", "/api/runs/" + run.id());
-        node.put("page", "/runs/" + run.id());
-        return node;
+    Responses.RunView run(RunRecord run) {
+        String startedAt = run.history().stream().filter(s -> s.state().equals("Running")).findFirst()
+                .map(started -> started.at().toString()).orElse(null);
+        return new Responses.RunView(run.id().toString(), run.parentId() == null ? null : run.parentId().toString(),
+                run.rootId().toString(), run.name(), run.kind().name().toLowerCase(java.util.Locale.ROOT), run.state(),
+                run.isFinal(), run.createdAt().toString(), startedAt,
+                run.isFinal() ? run.history().getLast().at().toString() : null,
+                run.duration().map(java.time.Duration::toMillis).orElse(null),
+                parse(run.parameters()),
+                run.history().stream().map(state -> new Responses.StateView(state.state(), state.at().toString(),
+                        state.detail())).toList(),
+                run.error() == null ? null : error(run.error()),
+                run.result() == null ? null : parse(run.result()),
+                null, "/api/runs/" + run.id(), "/runs/" + run.id());
     }
 
-    private ObjectNode error(ErrorRecord error) {
-        ObjectNode node = json.createObjectNode().put("type", error.type()).put("message", error.message());
+    private Responses.ErrorView error(ErrorRecord error) {
         SourceLocator sources = locator.get();
-        String at = sources == null ? null : sources.locate(error.stackTrace());
-        if (at != null) {
-            node.put("at", at);
-        }
-        return node;
+        return new Responses.ErrorView(error.type(), error.message(),
+                sources == null ? null : sources.locate(error.stackTrace()));
     }
 
     /** A log line; its error, if any, as its first line (type and message), never the stack trace. */
-    ObjectNode log(LogRecord line) {
-        ObjectNode node = json.createObjectNode();
-        node.put("runId", line.runId().toString());
-        node.put("sequence", line.sequence());
-        node.put("at", line.at().toString());
-        node.put("level", line.level());
-        node.put("message", line.message());
-        if (line.error() != null && !line.error().isEmpty()) {
-            node.put("error", line.error().lines().findFirst().orElse(""));
-        }
-        return node;
+    Responses.LogView log(LogRecord line) {
+        return new Responses.LogView(line.runId().toString(), line.sequence(), line.at().toString(), line.level(),
+                line.message(), line.error() != null && !line.error().isEmpty()
+                        ? line.error().lines().findFirst().orElse("") : null);
     }
 
     /** An engine event, as sent on the event stream. */
