@@ -39,7 +39,7 @@ class ScriptTest {
 
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
-    void serverAndDevRunWithAServersJvmFlagsAndTheOtherCommandsWithTheFastStartOnes() throws Exception {
+    void serverRunsWithAServersJvmFlagsRatherThanTheFastStartOnes() throws Exception {
         Path root = Path.of(System.getProperty("loomflow.root", "..")).toAbsolutePath().normalize();
         Path out = directory.resolve("server-out.txt");
         // The script execs the JVM, so the process is the JVM and its arguments are the script's choice.
