@@ -210,8 +210,8 @@ final class Api {
             DevMode.Status dev = server.devStatus();
             if (only != null && dev != null) {
                 // The revision the page was made at may be older already; the page compares and reloads.
-                out.write(("event: generation\ndata: " + json.createObjectNode().put("generation", dev.generation())
-                        .put("revision", dev.revision()).put("ok", dev.ok()) + "\n\n").getBytes(StandardCharsets.UTF_8));
+                out.write(("event: generation\ndata: " + json.writeValueAsString(Responses.GenerationEvent.of(dev)) + "\n\n")
+                        .getBytes(StandardCharsets.UTF_8));
             }
             out.flush();
             while (true) {

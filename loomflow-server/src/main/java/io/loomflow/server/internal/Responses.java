@@ -97,4 +97,31 @@ final class Responses {
     /** A flow of the generation serving, and its source file. */
     record DevFlow(String name, String file) {
     }
+
+    /** The run an event is about. */
+    record RunRef(String id, String parentId, String rootId, String name, String kind) {
+    }
+
+    /**
+     * {@code event: state} on {@code GET /api/events}: a run entered a state; with the error of a failure or
+     * a retry, the detail of a cancellation, crash, wait or attempt, and a flow's result once it completed.
+     */
+    record StateEvent(long sequence, String at, RunRef run, String type, String state, String previous,
+                      @JsonInclude(Include.NON_NULL) ErrorView error,
+                      @JsonInclude(Include.NON_NULL) String detail,
+                      @JsonInclude(Include.NON_NULL) JsonNode result) {
+    }
+
+    /** {@code event: log} on {@code GET /api/events}: a log line; {@code error} is its exception's type and message. */
+    record LogEvent(long sequence, String at, RunRef run, String type, String level, String message,
+                    @JsonInclude(Include.NON_NULL) String error) {
+    }
+
+    /** {@code event: generation} on {@code GET /api/events}: dev mode compiled the sources. */
+    record GenerationEvent(long generation, long revision, boolean ok) {
+
+        static GenerationEvent of(DevMode.Status status) {
+            return new GenerationEvent(status.generation(), status.revision(), status.ok());
+        }
+    }
 }

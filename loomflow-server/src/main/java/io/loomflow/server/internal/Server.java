@@ -302,8 +302,11 @@ public final class Server {
     /** Tells every event stream that dev mode compiled (pages reload on it). */
     void broadcastGeneration() {
         DevMode.Status status = dev.status();
-        hub.broadcast("generation", json.createObjectNode().put("generation", status.generation())
-                .put("revision", status.revision()).put("ok", status.ok()).toString());
+        try {
+            hub.broadcast("generation", json.writeValueAsString(Responses.GenerationEvent.of(status)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException cannot) {
+            throw new IllegalStateException("dev mode's status could not be written as JSON", cannot);
+        }
     }
 
     /** Dev mode's status, or null when the server is not in dev mode. */

@@ -2,7 +2,6 @@ package io.loomflow.server.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.loomflow.Event;
 import io.loomflow.RunInfo;
@@ -57,59 +56,49 @@ final class Views {
                         ? line.error().lines().findFirst().orElse("") : null);
     }
 
-    /** An engine event, as sent on the event stream. */
+    /** An engine event, as sent on the event stream: a {@link Responses.StateEvent} or a {@link Responses.LogEvent}. */
     String event(Event event) {
-        ObjectNode node = json.createObjectNode();
-        node.put("sequence", event.sequence());
-        node.put("at", event.at().toString());
         RunInfo run = event.run();
-        ObjectNode info = node.putObject("run");
-        info.put("id", run.id().toString());
-        info.put("parentId", run.parentId() == null ? null : run.parentId().toString());
-        info.put("rootId", run.rootId().toString());
-        info.put("name", run.name());
-        info.put("kind", run.kind().name().toLowerCase(java.util.Locale.ROOT));
-        switch (event) {
+        Responses.RunRef ref = new Responses.RunRef(run.id().toString(),
+                run.parentId() == null ? null : run.parentId().toString(), run.rootId().toString(), run.name(),
+                run.kind().name().toLowerCase(java.util.Locale.ROOT));
+        Object view = switch (event) {
             case Event.StateChange change -> {
-                node.put("type", "state");
-                node.put("state", change.state().label());
-                node.put("previous", change.previous() == null ? null : change.previous().label());
+                Responses.ErrorView error = null;
+                String detail = null;
+                JsonNode result = null;
                 switch (change.state()) {
-                    case State.Failed failed -> node.set("error", thrown(failed.error()));
-                    case State.Retrying retrying -> node.set("error", thrown(retrying.error()));
-                    case State.Cancelled cancelled -> node.put("detail", cancelled.reason());
-                    case State.Crashed crashed -> node.put("detail", crashed.reason());
-                    case State.Pending pending -> node.put("detail", "waiting for limit " + pending.limit());
-                    case State.Running running -> node.put("detail", "attempt " + running.attempt());
-                    case State.Completed completed when run.kind() == RunInfo.Kind.FLOW ->
-                            node.set("result", value(completed.result()));
-                    case State.Cached cached when run.kind() == RunInfo.Kind.FLOW ->
-                            node.set("result", value(cached.result()));
+                    case State.Failed failed -> error = thrown(failed.error());
+                    case State.Retrying retrying -> error = thrown(retrying.error());
+                    case State.Cancelled cancelled -> detail = cancelled.reason();
+                    case State.Crashed crashed -> detail = crashed.reason();
+                    case State.Pending pending -> detail = "waiting for limit " + pending.limit();
+                    case State.Running running -> detail = "attempt " + running.attempt();
+                    case State.Completed completed when run.kind() == RunInfo.Kind.FLOW -> result = value(completed.result());
+                    case State.Cached cached when run.kind() == RunInfo.Kind.FLOW -> result = value(cached.result());
                     default -> {
                         // nothing more to say
                     }
                 }
+                yield new Responses.StateEvent(event.sequence(), event.at().toString(), ref, "state",
+                        change.state().label(), change.previous() == null ? null : change.previous().label(), error,
+                        detail, result);
             }
-            case Event.LogLine line -> {
-                node.put("type", "log");
-                node.put("level", line.level().name());
-                node.put("message", line.message());
-                if (line.error() != null) {
-                    node.put("error", line.error().getClass().getName() + ": " + line.error().getMessage());
-                }
-            }
+            case Event.LogLine line -> new Responses.LogEvent(event.sequence(), event.at().toString(), ref, "log",
+                    line.level().name(), line.message(), line.error() == null ? null
+                            : line.error().getClass().getName() + ": " + line.error().getMessage());
+        };
+        try {
+            return json.writeValueAsString(view);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException cannot) {
+            throw new IllegalStateException("an event could not be written as JSON: " + cannot.getOriginalMessage(), cannot);
         }
-        return node.toString();
     }
 
-    private ObjectNode thrown(Throwable error) {
-        ObjectNode node = json.createObjectNode().put("type", error.getClass().getName()).put("message", error.getMessage());
+    private Responses.ErrorView thrown(Throwable error) {
         SourceLocator sources = locator.get();
-        String at = sources == null ? null : sources.locate(error);
-        if (at != null) {
-            node.put("at", at);
-        }
-        return node;
+        return new Responses.ErrorView(error.getClass().getName(), error.getMessage(),
+                sources == null ? null : sources.locate(error));
     }
 
     /** A result as JSON, or as its text when JSON cannot represent it. */
