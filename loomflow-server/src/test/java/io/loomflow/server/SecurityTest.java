@@ -92,6 +92,11 @@ class SecurityTest {
                         new byte[0]);
                 assertThat(started.status()).as(type).isEqualTo(202);
             }
+            // behind a proxy that serves https and names the server by its address
+            assertThat(RawHttp.send(server.uri(), "POST", "/api/flows/ping/runs", List.of("Content-Type: application/json",
+                    "Origin: https://loomflow.example"), new byte[0]).status()).isEqualTo(202);
+            assertThat(RawHttp.send(server.uri(), "POST", "/api/flows/ping/runs", List.of("Content-Type: application/json",
+                    "Origin: https://loomflow.example.evil.example"), new byte[0]).status()).isEqualTo(403);
             assertThatThrownBy(() -> LoomflowServer.builder().allowHost("http://x.example:80"))
                     .hasMessageStartingWith("allowHost was 'http://x.example:80'; pass a host name");
         }

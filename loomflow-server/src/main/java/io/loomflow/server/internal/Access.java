@@ -21,8 +21,9 @@ import java.util.regex.Pattern;
  *     origin. (An IP address cannot be rebound: a page loaded from it is the server's own.) With a token
  *     the check is not needed, as a rebound page has no way to the token.</li>
  * <li><b>Origin</b>: a state-changing request (anything but GET and HEAD) that a browser marks as coming
- *     from another site ({@code Sec-Fetch-Site}), or whose {@code Origin} is not {@code http://} and the
- *     request's own {@code Host}, is answered 403. Requests without either header (curl, programs) pass.</li>
+ *     from another site ({@code Sec-Fetch-Site}), or whose {@code Origin} is neither {@code http://} and the
+ *     request's own {@code Host} nor of a host named in {@code allowedHosts} (any scheme and port: a proxy in
+ *     front may serve https), is answered 403. Requests without either header (curl, programs) pass.</li>
  * <li><b>Token</b>: with a token, a request must carry it: in the header {@code Authorization: Bearer TOKEN},
  *     in {@code X-Loomflow-Token}, or in the cookie a browser gets by opening any page once with
  *     {@code ?token=TOKEN}. The health check is always open.</li>
@@ -41,6 +42,7 @@ final class Access {
 
     private final byte[] token;
     private final Set<String> allowedHosts;
+    private final Set<String> namedHosts;
     private final boolean anyHost;
 
     /**
@@ -53,6 +55,7 @@ final class Access {
         List<String> hosts = new ArrayList<>(LOOPBACK_NAMES);
         hosts.add(hostName(boundHost.contains(":") && !boundHost.startsWith("[") ? "[" + boundHost + "]" : boundHost));
         allowedHosts.forEach(host -> hosts.add(hostName(host)));
+        this.namedHosts = Set.copyOf(allowedHosts.stream().filter(host -> !host.equals("*")).map(Access::hostName).toList());
         this.anyHost = allowedHosts.contains("*");
         this.allowedHosts = Set.copyOf(hosts);
     }
@@ -103,7 +106,7 @@ final class Access {
                 .with("host", given.getFirst());
     }
 
-    private static void checkOrigin(Request request) {
+    private void checkOrigin(Request request) {
         String site = request.header("Sec-Fetch-Site");
         if (site != null && !site.equalsIgnoreCase("same-origin") && !site.equalsIgnoreCase("none")) {
             throw new HttpError(403, "a " + request.method() + " from another site (Sec-Fetch-Site: " + site + ") may not"
@@ -114,11 +117,17 @@ final class Access {
             return;
         }
         String host = request.header("Host");
-        if (host == null || !origin.equalsIgnoreCase("http://" + host)) {
+        if ((host == null || !origin.equalsIgnoreCase("http://" + host)) && !namedHosts.contains(originHost(origin))) {
             throw new HttpError(403, "a " + request.method() + " from the origin '" + origin + "' may not start or cancel"
                     + " runs; only pages of this server (" + (host == null ? "its own origin" : "http://" + host) + ")"
                     + " may, or programs that send no Origin").with("origin", origin);
         }
+    }
+
+    /** The host of an Origin ({@code scheme://host[:port]}), as {@link #hostName} gives it; "" when it has none. */
+    private static String originHost(String origin) {
+        int scheme = origin.indexOf("://");
+        return scheme < 0 ? "" : hostName(origin.substring(scheme + 3));
     }
 
     /** A Host header's name, without its port, in lower case; IPv6 literals keep their brackets. */
