@@ -11,6 +11,7 @@ module io.loomflow.server {
     requires jdk.httpserver;
     requires java.compiler; // dev mode compiles flow sources in the process
     requires java.management; // dev mode's status counts threads
+    requires com.fasterxml.jackson.annotation; // the API's response records say which values may be left out
     requires com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.datatype.jsr310;
     requires com.fasterxml.jackson.datatype.jdk8;

@@ -36,4 +36,35 @@ class ScriptTest {
                 .containsPattern("hello Completed in \\d+ ms; run [0-9a-f-]{36}\n")
                 .endsWith("\"Hello, World!\"\n");
     }
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void serverRunsWithAServersJvmFlagsRatherThanTheFastStartOnes() throws Exception {
+        Path root = Path.of(System.getProperty("loomflow.root", "..")).toAbsolutePath().normalize();
+        Path out = directory.resolve("server-out.txt");
+        // The script execs the JVM, so the process is the JVM and its arguments are the script's choice.
+        Process server = new ProcessBuilder(root.resolve("loomflow").toString(), "server", "--port", "0",
+                "--db", directory.resolve("history").toString())
+                .directory(root.toFile())
+                .redirectOutput(out.toFile())
+                .redirectError(directory.resolve("server-err.txt").toFile())
+                .start();
+        try {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMinutes(4))
+                    .until(() -> Files.readString(out).contains("Loomflow server at") || !server.isAlive());
+            assertThat(server.isAlive()).as("the server runs; stderr:\n%s",
+                    Files.readString(directory.resolve("server-err.txt"))).isTrue();
+            // ProcessHandle.Info leaves out long command lines; /proc has them whole (CI runs Linux).
+            java.util.List<String> arguments = java.util.List.of(Files.readString(Path.of("/proc", Long.toString(server.pid()),
+                    "cmdline")).split("\0"));
+            assertThat(arguments).contains("-XX:+UseG1GC", "-Dsun.net.httpserver.nodelay=true")
+                    .noneMatch(argument -> argument.startsWith("-XX:TieredStopAtLevel") || argument.equals("-XX:+UseSerialGC")
+                            || argument.startsWith("-XX:AOTCache"));
+        } finally {
+            server.destroy(); // SIGTERM: the server stops in order
+            if (!server.waitFor(30, TimeUnit.SECONDS)) {
+                server.destroyForcibly();
+            }
+        }
+    }
 }

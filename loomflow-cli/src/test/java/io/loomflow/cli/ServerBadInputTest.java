@@ -51,6 +51,18 @@ class ServerBadInputTest {
     }
 
     @Test
+    void badLimitsAndHostNamesAreRefusedNamingTheOption() {
+        assertThat(badInput("server", "--allow-host", "http://x.example:80", "--port", "0", "--db", db()).err())
+                .isEqualTo("loomflow: --allow-host 'http://x.example:80' is not a host name; pass a name such as"
+                        + " myhost.example (no scheme, no port), or * for any\n");
+        assertThat(badInput("server", "--request-timeout", "0", "--port", "0", "--db", db()).err())
+                .isEqualTo("loomflow: --request-timeout 0 is too short; pass whole seconds, 1 or more (default 30)\n");
+        assertThat(badInput("server", "--max-connections", "-5", "--port", "0", "--db", db()).err())
+                .isEqualTo("loomflow: --max-connections -5 is too few; pass 1 or more (default 1000)\n");
+        assertThat(Files.exists(directory.resolve("history"))).isFalse();
+    }
+
+    @Test
     void aPortOutOfRangeIsRefused() {
         assertThat(badInput("server", "--port", "70000", "--db", db()).err())
                 .isEqualTo("loomflow: --port 70000 is not a port; pass 0 to 65535 (0 picks a free one)\n");

@@ -214,6 +214,10 @@ public final class LoomflowServer implements AutoCloseable {
         private Consumer<Engine.Builder> engineSetup = builder -> { };
         private Duration reloadGrace = Duration.ofSeconds(10);
         private Consumer<Reload> onReload = reload -> { };
+        private final List<String> allowedHosts = new ArrayList<>();
+        private Duration requestTimeout = Duration.ofSeconds(30);
+        private Duration idleTimeout = Duration.ofSeconds(30);
+        private int maxConnections = 1000;
 
         private Builder() {
         }
@@ -322,6 +326,74 @@ public final class LoomflowServer implements AutoCloseable {
             }
             this.token = secret.strip();
             return this;
+        }
+
+        /**
+         * Lets requests name the server by this host name too. Without a token, the server answers only
+         * requests whose {@code Host} is a loopback name ({@code localhost}, {@code 127.0.0.1},
+         * {@code [::1]}), an IP address, or the {@linkplain #host(String) host} it binds; any other name is
+         * answered 421, so that a page of another site cannot reach it by making its own name resolve
+         * to this machine (DNS rebinding). Allow the names you open the server by, such as a proxy's or
+         * the machine's; {@code *} allows any (not wise without a token).
+         *
+         * @param name a host name, without a port
+         * @return this builder
+         */
+        public Builder allowHost(String name) {
+            if (name == null || !name.strip().matches("\\*|[A-Za-z0-9.\\-]+|\\[[0-9A-Fa-f:.]+]")) {
+                throw new IllegalArgumentException("allowHost was '" + name + "'; pass a host name such as"
+                        + " myhost.example (no port, no scheme), or * for any");
+            }
+            allowedHosts.add(name.strip());
+            return this;
+        }
+
+        /**
+         * The longest a request's headers and body may take to arrive; a client that sends them more
+         * slowly has its connection closed. Default 30 s. The JDK's server reads this limit for headers
+         * once per JVM (see the README); the server's own deadline on reading a body always applies.
+         *
+         * @param timeout whole seconds, 1 s or more
+         * @return this builder
+         */
+        public Builder requestTimeout(Duration timeout) {
+            this.requestTimeout = wholeSeconds("requestTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * How long a kept-alive connection may stay idle before the server closes it. Default 30 s;
+         * read by the JDK's server once per JVM (see the README).
+         *
+         * @param timeout whole seconds, 1 s or more
+         * @return this builder
+         */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = wholeSeconds("idleTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * The most connections open at once (event streams included); the server closes one more at
+         * once, without an answer. Default 1,000; read by the JDK's server once per JVM (see the README).
+         *
+         * @param connections 1 or more
+         * @return this builder
+         */
+        public Builder maxConnections(int connections) {
+            if (connections < 1) {
+                throw new IllegalArgumentException("maxConnections was " + connections + "; pass 1 or more");
+            }
+            this.maxConnections = connections;
+            return this;
+        }
+
+        private static Duration wholeSeconds(String setting, Duration timeout) {
+            if (timeout == null || timeout.toSeconds() < 1 || timeout.toNanosPart() != 0) {
+                throw new IllegalArgumentException(setting + " was " + timeout + "; pass whole seconds, 1 s or more (the"
+                        + " JDK's HTTP server counts in seconds)");
+            }
+            return timeout;
         }
 
         /**
@@ -438,7 +510,8 @@ public final class LoomflowServer implements AutoCloseable {
             }
             return new LoomflowServer(new Server.Settings(List.copyOf(flows), engine,
                     store == null ? RunStore.inMemory() : store, host, port, token, insecure, maxBodyBytes, eventsKept, dev,
-                    engineSetup, reloadGrace, onReload));
+                    engineSetup, reloadGrace, onReload, List.copyOf(allowedHosts), requestTimeout, idleTimeout,
+                    maxConnections));
         }
     }
 }

@@ -171,6 +171,70 @@ class BrowserTest {
     }
 
     @Test
+    void aPageOfAnotherSiteCanNeitherStartNorCancelRuns() throws Exception {
+        try (LoomflowServer server = LoomflowServer.builder().flows(TestFlows.all()).flow(TestFlows.PING).port(0).build()
+                .start()) {
+            Http http = new Http(server.uri());
+            String slow = http.post("/api/flows/slow/runs", "{\"text\":\"keep going\"}").json().path("id").asText();
+            String target = "http://127.0.0.1:" + server.uri().getPort();
+            // Another origin and site: 127.0.0.2 is loopback too, but not the server's address or name.
+            com.sun.net.httpserver.HttpServer evil = com.sun.net.httpserver.HttpServer.create(
+                    new java.net.InetSocketAddress("127.0.0.2", 0), 0);
+            String page = """
+                    <!doctype html><html><head><title>evil</title></head><body>
+                    <iframe name="one"></iframe><iframe name="two"></iframe><iframe name="three"></iframe>
+                    <form id="plain" method="post" enctype="text/plain" target="one" action="TARGET/api/flows/ping/runs"></form>
+                    <form id="form" method="post" target="two" action="TARGET/api/flows/ping/runs">
+                      <input name="times" value="2"></form>
+                    <form id="cancel" method="post" enctype="text/plain" target="three" action="TARGET/api/runs/RUN/cancel"></form>
+                    <script>
+                      const submit = (form, frame) => new Promise((done) => {
+                        document.querySelector('iframe[name=' + frame + ']').onload = done;
+                        document.getElementById(form).submit();
+                      });
+                      const results = [];
+                      const send = async (what, options) => {
+                        try { await fetch('TARGET' + what, options); results.push('answered'); }
+                        catch (refused) { results.push('refused'); }
+                      };
+                      (async () => {
+                        await submit('plain', 'one');
+                        await submit('form', 'two');
+                        await submit('cancel', 'three');
+                        await send('/api/flows/ping/runs', { method: 'POST', mode: 'no-cors', body: '' });
+                        await send('/api/flows/ping/runs', { method: 'POST', mode: 'no-cors',
+                          headers: { 'Content-Type': 'text/plain' }, body: '{}' });
+                        await send('/api/runs/RUN/cancel', { method: 'POST', mode: 'no-cors' });
+                        await send('/api/flows/ping/runs', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+                          body: '{}' });
+                        document.title = 'done: ' + results.join(', ');
+                      })();
+                    </script></body></html>
+                    """.replace("TARGET", target).replace("RUN", slow);
+            evil.createContext("/", exchange -> {
+                byte[] body = page.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+                exchange.close();
+            });
+            evil.start();
+            try {
+                browser.get("http://127.0.0.2:" + evil.getAddress().getPort() + "/");
+                new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.titleContains("done"));
+                // The JSON fetch needs a CORS preflight, which the server does not grant; the rest reach it and are refused.
+                assertThat(browser.getTitle()).isEqualTo("done: answered, answered, answered, refused");
+            } finally {
+                evil.stop(0);
+            }
+            assertThat(http.get("/api/runs?all=true&flow=ping").json().path("runs")).as("no run of ping").isEmpty();
+            assertThat(http.get("/api/runs/" + slow).json().path("state").asText()).as("the slow run goes on")
+                    .isEqualTo("Running");
+            http.post("/api/runs/" + slow + "/cancel", "");
+        }
+    }
+
+    @Test
     void theFormValidatesInTheBrowserAndShowsWhatTheServerRefuses() {
         try (LoomflowServer server = LoomflowServer.builder().flows(TestFlows.all()).port(0).build().start()) {
             browser.get(server.uri().resolve("/flows/greet").toString());

@@ -4,6 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -65,6 +72,82 @@ class SecurityTest {
             assertThat(page.body()).contains("<h1>Runs</h1>");
             assertThat(browser.send(HttpRequest.newBuilder(server.uri().resolve("/api/flows")).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void theServersOwnNamesOriginsAndJsonContentTypesAreLetIn() {
+        try (LoomflowServer server = LoomflowServer.builder().flow(TestFlows.PING).allowHost("loomflow.example").port(0)
+                .build().start()) {
+            String port = ":" + server.uri().getPort();
+            for (String host : List.of("127.0.0.1" + port, "localhost" + port, "LOCALHOST", "[::1]" + port,
+                    "loomflow.example" + port, "10.1.2.3")) {
+                assertThat(RawHttp.send(server.uri(), "GET", "/api/flows", List.of("Host: " + host), new byte[0]).status())
+                        .as(host).isEqualTo(200);
+            }
+            for (String type : List.of("application/json", "APPLICATION/JSON", "application/json; charset=UTF-8",
+                    "application/json;charset=\"utf-8\"")) {
+                RawHttp.Response started = RawHttp.send(server.uri(), "POST", "/api/flows/ping/runs", List.of(
+                        "Content-Type: " + type, "Origin: http://127.0.0.1" + port, "Sec-Fetch-Site: same-origin"),
+                        new byte[0]);
+                assertThat(started.status()).as(type).isEqualTo(202);
+            }
+            // behind a proxy that serves https and names the server by its address
+            assertThat(RawHttp.send(server.uri(), "POST", "/api/flows/ping/runs", List.of("Content-Type: application/json",
+                    "Origin: https://loomflow.example"), new byte[0]).status()).isEqualTo(202);
+            assertThat(RawHttp.send(server.uri(), "POST", "/api/flows/ping/runs", List.of("Content-Type: application/json",
+                    "Origin: https://loomflow.example.evil.example"), new byte[0]).status()).isEqualTo(403);
+            assertThatThrownBy(() -> LoomflowServer.builder().allowHost("http://x.example:80"))
+                    .hasMessageStartingWith("allowHost was 'http://x.example:80'; pass a host name");
+        }
+        try (LoomflowServer any = LoomflowServer.builder().allowHost("*").port(0).build().start()) {
+            assertThat(RawHttp.send(any.uri(), "GET", "/api/flows", List.of("Host: anything.example"), new byte[0])
+                    .status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void theTokenLinkKeepsTheQueryEncodesThePathAndNeverLogsTheToken() {
+        List<LogRecord> logged = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord entry) {
+                // Every line of ours, and what the JDK logs at INFO and above (its DEBUG lines show request lines,
+                // for whoever turns them on for its com.sun.net.httpserver logger).
+                if (entry.getLoggerName() != null && entry.getLoggerName().startsWith("io.loomflow")
+                        || entry.getLevel().intValue() >= Level.INFO.intValue()) {
+                    logged.add(entry);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger root = Logger.getLogger("");
+        Level was = root.getLevel();
+        root.addHandler(capture);
+        root.setLevel(Level.ALL);
+        try (LoomflowServer server = LoomflowServer.builder().flows(TestFlows.all()).token(TOKEN).port(0).build().start()) {
+            for (String target : List.of("/flows/%C3%A9?token=" + TOKEN + "&x=1", "/flows/a%0D%0AX:%20y?a=1&token=" + TOKEN,
+                    "/runs?token=" + TOKEN)) {
+                RawHttp.Response answer = RawHttp.send(server.uri(), "GET", target, List.of(), new byte[0]);
+                assertThat(answer.status()).as(target).isEqualTo(303);
+                assertThat(answer.headers().get("location")).isEqualTo(target.replace("token=" + TOKEN, "")
+                        .replace("?&", "?").replace("&&", "&").replaceFirst("[?&]$", ""));
+                assertThat(answer.headers().get("set-cookie")).startsWith("loomflow_token=" + TOKEN + ";");
+            }
+        } finally {
+            root.removeHandler(capture);
+            root.setLevel(was);
+        }
+        for (LogRecord entry : logged) {
+            String text = entry.getMessage() + " " + Arrays.toString(entry.getParameters()) + " " + entry.getThrown();
+            assertThat(text).as("a log line").doesNotContain(TOKEN);
         }
     }
 

@@ -72,6 +72,17 @@ final class TestFlows {
     static final Flow<Count, Integer> PARENT = Flow.named("parent", Count.class,
             count -> TABLE.call(count).size());
 
+    /** Parameters that are all optional: an empty body starts a run. */
+    public record Ping(int times) {
+
+        public static Ping defaults() {
+            return new Ping(1);
+        }
+    }
+
+    /** A flow whose parameters are all optional, which a bare cross-site form would start if it could. */
+    static final Flow<Ping, String> PING = Flow.named("ping", Ping.class, ping -> "pong".repeat(ping.times()));
+
     static List<Flow<?, ?>> all() {
         return List.of(GREET, TABLE, FAIL, SLOW, PARENT);
     }

@@ -28,6 +28,21 @@ final class ServeOptions {
                     + " where other users of the machine can see it.")
     String token;
 
+    @Option(names = "--allow-host", paramLabel = "NAME",
+            description = "A host name the server may be opened by, besides localhost, 127.0.0.1, [::1], IP addresses"
+                    + " and --host (such as a proxy's, or the machine's name); repeatable. Without a token, requests"
+                    + " naming any other host are refused, so that no web page can reach the server by DNS rebinding.")
+    java.util.List<String> allowedHosts = new java.util.ArrayList<>();
+
+    @Option(names = "--request-timeout", paramLabel = "SECONDS", defaultValue = "30",
+            description = "The longest a request's headers and body may take to arrive (default: 30); a slower"
+                    + " client is cut off.")
+    long requestTimeout;
+
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "1000",
+            description = "The most connections open at once, event streams included (default: 1000).")
+    int maxConnections;
+
     @Option(names = "--insecure",
             description = "Serve an address other than a loopback one without a token: anyone who reaches it can"
                     + " start flows and read their runs.")
@@ -39,6 +54,24 @@ final class ServeOptions {
             throw CliException.badInput("--port " + port + " is not a port; pass 0 to 65535 (0 picks a free one)");
         }
         builder.port(port);
+        for (String name : allowedHosts) {
+            try {
+                builder.allowHost(name);
+            } catch (IllegalArgumentException bad) {
+                throw CliException.badInput("--allow-host '" + name + "' is not a host name; pass a name such as"
+                        + " myhost.example (no scheme, no port), or * for any");
+            }
+        }
+        if (requestTimeout < 1) {
+            throw CliException.badInput("--request-timeout " + requestTimeout + " is too short; pass whole seconds, 1 or"
+                    + " more (default 30)");
+        }
+        builder.requestTimeout(java.time.Duration.ofSeconds(requestTimeout));
+        if (maxConnections < 1) {
+            throw CliException.badInput("--max-connections " + maxConnections + " is too few; pass 1 or more (default"
+                    + " 1000)");
+        }
+        builder.maxConnections(maxConnections);
         String secret = secret();
         if (secret != null) {
             try {

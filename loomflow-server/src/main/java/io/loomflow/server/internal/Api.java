@@ -2,8 +2,6 @@ package io.loomflow.server.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.loomflow.Handle;
 import io.loomflow.ParameterModel;
 import io.loomflow.store.LogRecord;
@@ -39,22 +37,22 @@ final class Api {
     }
 
     void addTo(Router router) {
-        router.route("GET", "/api/health", this::health)
+        router.route("GET", "/api/health", Responses.Health.class, this::health)
                 .route("GET", "/api/openapi.json", this::openApi)
-                .route("GET", "/api/flows", this::flows)
-                .route("GET", "/api/flows/{name}", this::flow)
-                .route("POST", "/api/flows/{name}/runs", this::start)
-                .route("GET", "/api/runs", this::runs)
-                .route("GET", "/api/runs/{id}", this::run)
-                .route("GET", "/api/runs/{id}/tree", this::tree)
-                .route("GET", "/api/runs/{id}/logs", this::logs)
-                .route("POST", "/api/runs/{id}/cancel", this::cancel)
+                .route("GET", "/api/flows", Responses.FlowList.class, this::flows)
+                .route("GET", "/api/flows/{name}", Responses.FlowView.class, this::flow)
+                .route("POST", "/api/flows/{name}/runs", Responses.Started.class, this::start)
+                .route("GET", "/api/runs", Responses.RunPage.class, this::runs)
+                .route("GET", "/api/runs/{id}", Responses.RunView.class, this::run)
+                .route("GET", "/api/runs/{id}/tree", Responses.RunTree.class, this::tree)
+                .route("GET", "/api/runs/{id}/logs", Responses.LogLines.class, this::logs)
+                .route("POST", "/api/runs/{id}/cancel", Responses.Cancelling.class, this::cancel)
                 .route("GET", "/api/events", this::events)
-                .route("GET", "/api/dev", this::dev);
+                .route("GET", "/api/dev", Responses.DevStatus.class, this::dev);
     }
 
     private void health(Request request) throws IOException {
-        request.sendJson(200, json.createObjectNode().put("status", "ok"));
+        request.sendJson(200, new Responses.Health("ok"));
     }
 
     private void openApi(Request request) throws IOException {
@@ -64,25 +62,17 @@ final class Api {
     }
 
     private void flows(Request request) throws IOException {
-        ArrayNode all = json.createArrayNode();
-        for (Server.FlowEntry entry : server.flows()) {
-            all.add(flowView(entry));
-        }
-        request.sendJson(200, json.createObjectNode().set("flows", all));
+        request.sendJson(200, new Responses.FlowList(server.flows().stream().map(Api::flowView).toList()));
     }
 
     private void flow(Request request) throws IOException {
         request.sendJson(200, flowView(server.flow(request.path("name"))));
     }
 
-    private ObjectNode flowView(Server.FlowEntry entry) {
-        ObjectNode node = json.createObjectNode();
-        node.put("name", entry.flow().name());
-        node.set("parameters", entry.schema());
+    private static Responses.FlowView flowView(Server.FlowEntry entry) {
         String encoded = URLEncoder.encode(entry.flow().name(), StandardCharsets.UTF_8).replace("+", "%20");
-        node.put("runs", "/api/flows/" + encoded + "/runs");
-        node.put("page", "/flows/" + encoded);
-        return node;
+        return new Responses.FlowView(entry.flow().name(), entry.schema(), "/api/flows/" + encoded + "/runs",
+                "/flows/" + encoded);
     }
 
     private void start(Request request) throws IOException {
@@ -98,8 +88,8 @@ final class Api {
         Handle<?> handle = server.start(entry.flow().name(), given);
         String id = handle.runId().toString();
         request.exchange().getResponseHeaders().set("Location", "/api/runs/" + id);
-        request.sendJson(202, json.createObjectNode().put("id", id).put("flow", entry.flow().name())
-                .put("url", "/api/runs/" + id).put("page", "/runs/" + id).put("events", "/api/events?run=" + id));
+        request.sendJson(202, new Responses.Started(id, entry.flow().name(), "/api/runs/" + id, "/runs/" + id,
+                "/api/events?run=" + id));
     }
 
     private void runs(Request request) throws IOException {
@@ -114,11 +104,7 @@ final class Api {
         boolean all = "true".equals(request.query("all"));
         RunQuery query = new RunQuery(state, request.query("flow"), !all, limit, offset);
         List<RunRecord> found = server.store().runs(query);
-        ArrayNode runs = json.createArrayNode();
-        found.forEach(run -> runs.add(views.run(run)));
-        ObjectNode page = json.createObjectNode();
-        page.set("runs", runs);
-        page.put("limit", limit).put("offset", offset);
+        String nextPage = null;
         if (found.size() == limit) {
             StringBuilder next = new StringBuilder("/api/runs?limit=").append(limit).append("&offset=").append(offset + limit);
             if (state != null) {
@@ -130,32 +116,23 @@ final class Api {
             if (all) {
                 next.append("&all=true");
             }
-            page.put("next", next.toString());
-        } else {
-            page.putNull("next");
+            nextPage = next.toString();
         }
-        request.sendJson(200, page);
+        request.sendJson(200, new Responses.RunPage(found.stream().map(views::run).toList(), limit, offset, nextPage));
     }
 
     private void run(Request request) throws IOException {
         RunRecord run = server.recordedRun(request.runId("id"));
-        ObjectNode node = views.run(run);
-        ArrayNode children = node.putArray("children");
-        for (RunRecord child : server.store().children(run.id())) {
-            children.addObject().put("id", child.id().toString()).put("name", child.name())
-                    .put("kind", child.kind().name().toLowerCase(java.util.Locale.ROOT)).put("state", child.state())
-                    .put("url", "/api/runs/" + child.id());
-        }
-        request.sendJson(200, node);
+        List<Responses.ChildView> children = server.store().children(run.id()).stream()
+                .map(child -> new Responses.ChildView(child.id().toString(), child.name(),
+                        child.kind().name().toLowerCase(java.util.Locale.ROOT), child.state(), "/api/runs/" + child.id()))
+                .toList();
+        request.sendJson(200, views.run(run).withChildren(children));
     }
 
     private void tree(Request request) throws IOException {
         RunRecord run = server.recordedRun(request.runId("id"));
-        ArrayNode runs = json.createArrayNode();
-        for (RunRecord each : server.subtree(run)) {
-            runs.add(views.run(each));
-        }
-        request.sendJson(200, json.createObjectNode().put("id", run.id().toString()).set("runs", runs));
+        request.sendJson(200, new Responses.RunTree(run.id().toString(), server.subtree(run).stream().map(views::run).toList()));
     }
 
     private void logs(Request request) throws IOException {
@@ -167,15 +144,13 @@ final class Api {
             lines.addAll(server.store().logs(each.id(), after));
         }
         lines.sort(Comparator.comparingLong(LogRecord::sequence));
-        ArrayNode all = json.createArrayNode();
-        lines.forEach(line -> all.add(views.log(line)));
-        request.sendJson(200, json.createObjectNode().put("id", run.id().toString()).set("lines", all));
+        request.sendJson(200, new Responses.LogLines(run.id().toString(), lines.stream().map(views::log).toList()));
     }
 
     private void cancel(Request request) throws IOException {
         UUID id = request.runId("id");
         if (server.cancel(id)) {
-            request.sendJson(202, json.createObjectNode().put("id", id.toString()).put("cancelled", true));
+            request.sendJson(202, new Responses.Cancelling(id.toString(), true));
             return;
         }
         RunRecord run = server.recordedRun(id);
@@ -191,27 +166,15 @@ final class Api {
         if (status == null) {
             throw HttpError.notFound("this server is not in dev mode; start it with loomflow dev DIR");
         }
-        ObjectNode node = json.createObjectNode();
-        node.put("directory", status.directory().toString());
-        node.put("generation", status.generation());
-        node.put("revision", status.revision());
-        node.put("ok", status.ok());
-        ArrayNode problems = node.putArray("problems");
-        for (var problem : status.problems()) {
-            problems.addObject().put("file", problem.file()).put("line", problem.line()).put("column", problem.column())
-                    .put("message", problem.message()).put("text", problem.toString());
-        }
-        ArrayNode flows = node.putArray("flows");
         Generation serving = server.generation();
-        for (Server.FlowEntry entry : serving.flows()) {
-            flows.addObject().put("name", entry.flow().name()).put("file", serving.source(entry.flow().name()));
-        }
-        ArrayNode notes = node.putArray("notes");
-        status.notes().forEach(notes::add);
-        node.put("retiring", status.retiring());
-        node.put("retiredLoadersAlive", status.retiredLoadersAlive());
-        node.put("threads", java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount());
-        request.sendJson(200, node);
+        request.sendJson(200, new Responses.DevStatus(status.directory().toString(), status.generation(),
+                status.revision(), status.ok(),
+                status.problems().stream().map(problem -> new Responses.DevProblem(problem.file(), problem.line(),
+                        problem.column(), problem.message(), problem.toString())).toList(),
+                serving.flows().stream().map(entry -> new Responses.DevFlow(entry.flow().name(),
+                        serving.source(entry.flow().name()))).toList(),
+                status.notes(), status.retiring(), status.retiredLoadersAlive(),
+                java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount()));
     }
 
     private void events(Request request) throws IOException {
@@ -252,8 +215,8 @@ final class Api {
             DevMode.Status dev = server.devStatus();
             if (only != null && dev != null) {
                 // The revision the page was made at may be older already; the page compares and reloads.
-                out.write(("event: generation\ndata: " + json.createObjectNode().put("generation", dev.generation())
-                        .put("revision", dev.revision()).put("ok", dev.ok()) + "\n\n").getBytes(StandardCharsets.UTF_8));
+                out.write(("event: generation\ndata: " + json.writeValueAsString(Responses.GenerationEvent.of(dev)) + "\n\n")
+                        .getBytes(StandardCharsets.UTF_8));
             }
             out.flush();
             while (true) {

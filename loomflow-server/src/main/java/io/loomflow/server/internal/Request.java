@@ -12,9 +12,15 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 
 /** One request and its response: what a route reads, and the ways it answers. */
@@ -22,15 +28,22 @@ final class Request {
 
     private final HttpExchange exchange;
     private final ObjectMapper json;
-    private final long maxBodyBytes;
+    private final Limits limits;
     private Matcher matcher;
     private Map<String, String> query;
     private boolean answered;
 
-    Request(HttpExchange exchange, ObjectMapper json, long maxBodyBytes) {
+    Request(HttpExchange exchange, ObjectMapper json, Limits limits) {
         this.exchange = exchange;
         this.json = json;
-        this.maxBodyBytes = maxBodyBytes;
+        this.limits = limits;
+    }
+
+    /**
+     * What a request may take: the largest body, and the time to read it, which {@code deadlines} enforces
+     * by interrupting the reading thread (which closes the connection).
+     */
+    record Limits(long maxBodyBytes, Duration bodyTimeout, ScheduledExecutorService deadlines) {
     }
 
     void matched(Matcher pathMatcher) {
@@ -47,6 +60,14 @@ final class Request {
 
     String pathText() {
         return exchange.getRequestURI().getPath();
+    }
+
+    /**
+     * The method and path as the client sent them (percent-encoded), for the log: never the query, which
+     * may hold a token.
+     */
+    String describe() {
+        return method() + " " + exchange.getRequestURI().getRawPath();
     }
 
     /** A {@code {name}} segment of the route's path, decoded. */
@@ -76,8 +97,8 @@ final class Request {
                         continue;
                     }
                     int equals = pair.indexOf('=');
-                    String key = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
-                    String value = equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+                    String key = decode(equals < 0 ? pair : pair.substring(0, equals));
+                    String value = equals < 0 ? "" : decode(pair.substring(equals + 1));
                     query.putIfAbsent(key, value);
                 }
             }
@@ -104,8 +125,61 @@ final class Request {
                 + " to " + most);
     }
 
+    /** A part of a query, decoded; 400 naming it when its percent-encoding is broken. */
+    static String decode(String encoded) {
+        try {
+            return URLDecoder.decode(encoded, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException broken) {
+            throw new HttpError(400, "the query part '" + encoded + "' is not percent-encoded properly (" + broken.getMessage()
+                    + "); encode a % as %25");
+        }
+    }
+
     String header(String name) {
         return exchange.getRequestHeaders().getFirst(name);
+    }
+
+    /** Every value of a header, in order; empty when absent. */
+    List<String> headers(String name) {
+        return exchange.getRequestHeaders().getOrDefault(name, List.of());
+    }
+
+    /**
+     * 415 unless the request says its body is JSON: {@code Content-Type: application/json}, in any case, with
+     * optional parameters, of which a {@code charset} must be UTF-8. Every state-changing route asks this,
+     * with or without a body, so that a plain HTML form of another site (which can only send
+     * {@code text/plain}, {@code multipart/form-data} or {@code application/x-www-form-urlencoded}) changes nothing.
+     */
+    void requireJsonType() {
+        String type = header("Content-Type");
+        if (type == null) {
+            throw new HttpError(415, "the request had no Content-Type; send the header Content-Type: application/json"
+                    + " (with a JSON body, or none)");
+        }
+        String[] parts = type.split(";", -1);
+        if (!parts[0].strip().equalsIgnoreCase("application/json")) {
+            throw new HttpError(415, "the request was sent as '" + type + "'; send JSON with the header"
+                    + " Content-Type: application/json").with("contentType", type);
+        }
+        for (int i = 1; i < parts.length; i++) {
+            String parameter = parts[i].strip();
+            int equals = parameter.indexOf('=');
+            if (equals < 0) {
+                if (parameter.isEmpty()) {
+                    continue;
+                }
+                throw new HttpError(415, "the Content-Type '" + type + "' has a parameter '" + parameter + "' without a"
+                        + " value; send Content-Type: application/json").with("contentType", type);
+            }
+            String value = parameter.substring(equals + 1).strip();
+            if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+                value = value.substring(1, value.length() - 1);
+            }
+            if (parameter.substring(0, equals).strip().equalsIgnoreCase("charset") && !value.equalsIgnoreCase("utf-8")) {
+                throw new HttpError(415, "the body's charset was '" + value + "'; send it as UTF-8 (Content-Type:"
+                        + " application/json; charset=utf-8)").with("contentType", type);
+            }
+        }
     }
 
     /** A cookie's value, or {@code null}. */
@@ -122,18 +196,15 @@ final class Request {
     }
 
     /**
-     * The body as JSON: a missing node when empty; 413 when over the limit; 415 unless sent as
-     * {@code application/json}; 400 with the line and column when malformed.
+     * The body as JSON: 415 unless sent as {@code application/json} (see {@link #requireJsonType()}); then a
+     * missing node when empty; 413 when over the limit; 400 with the line and column when malformed or
+     * followed by anything but white space.
      */
     JsonNode json() throws IOException {
+        requireJsonType();
         byte[] body = body();
         if (body.length == 0) {
             return MissingNode.getInstance();
-        }
-        String type = header("Content-Type");
-        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
-            throw new HttpError(415, "the body was sent as " + (type == null ? "no content type" : "'" + type + "'")
-                    + "; send JSON with the header Content-Type: application/json");
         }
         try {
             return json.readTree(body);
@@ -144,7 +215,13 @@ final class Request {
         }
     }
 
+    /**
+     * The body, read within the body timeout: a client that sends it too slowly has its connection closed
+     * (the reading thread is interrupted, which closes the channel), whatever the JDK server's own
+     * {@code sun.net.httpserver.maxReqTime} is.
+     */
     private byte[] body() throws IOException {
+        long maxBodyBytes = limits.maxBodyBytes();
         String length = header("Content-Length");
         if (length != null) {
             try {
@@ -157,6 +234,9 @@ final class Request {
         }
         ByteArrayOutputStream read = new ByteArrayOutputStream();
         byte[] buffer = new byte[8192];
+        Deadline deadline = new Deadline(Thread.currentThread());
+        ScheduledFuture<?> timer = limits.deadlines().schedule(deadline::fire, limits.bodyTimeout().toMillis(),
+                TimeUnit.MILLISECONDS);
         try (InputStream in = exchange.getRequestBody()) {
             for (int n; (n = in.read(buffer)) > 0; ) {
                 if (read.size() + n > maxBodyBytes) {
@@ -164,11 +244,59 @@ final class Request {
                 }
                 read.write(buffer, 0, n);
             }
+        } catch (IOException cut) {
+            if (deadline.end()) {
+                throw new HttpError(408, "the request body did not arrive within " + limits.bodyTimeout().toSeconds()
+                        + " s; send it at once, or start the server with a longer requestTimeout");
+            }
+            throw cut;
+        } finally {
+            timer.cancel(false);
+            deadline.end();
         }
         return read.toByteArray();
     }
 
-    void sendJson(int status, JsonNode body) throws IOException {
+    /** Interrupts a thread reading a body once, if it is still reading; the read then fails and the channel closes. */
+    private static final class Deadline {
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Thread reader;
+        private boolean reading = true; // guarded by lock
+        private boolean fired; // guarded by lock
+
+        Deadline(Thread reader) {
+            this.reader = reader;
+        }
+
+        void fire() {
+            lock.lock();
+            try {
+                if (reading) {
+                    fired = true;
+                    reader.interrupt();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** Stops the deadline; tells whether it fired, clearing the interrupt it caused. */
+        boolean end() {
+            lock.lock();
+            try {
+                reading = false;
+                if (fired) {
+                    Thread.interrupted();
+                }
+                return fired;
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Answers with {@code body} as JSON: a record of {@link Responses}, or a tree (errors). */
+    void sendJson(int status, Object body) throws IOException {
         send(status, "application/json", json.writeValueAsBytes(body));
     }
 

@@ -15,7 +15,9 @@ import java.util.regex.Pattern;
 
 /**
  * Sends each request to the route that matches its method and path. A path that no route knows is
- * a 404, a known path with another method a 405 naming the allowed ones. An {@link HttpError} becomes
+ * a 404, a known path with another method a 405 naming the allowed ones. {@link Access} admits the request
+ * first (host, origin, token), and a route that changes state needs {@code Content-Type: application/json}.
+ * An {@link HttpError} becomes
  * its JSON (or, for pages, an HTML page); anything else is logged with its stack trace and answered
  * 500 with an id to find it in the log, never with the trace.
  */
@@ -29,18 +31,18 @@ final class Router implements HttpHandler {
         void handle(Request request) throws IOException;
     }
 
-    private record Route(String method, Pattern path, Handler handler) {
+    private record Route(String method, Pattern path, Class<?> answers, Handler handler) {
     }
 
     private final List<Route> routes = new ArrayList<>();
     private final ObjectMapper json;
     private final Access access;
-    private final long maxBodyBytes;
+    private final Request.Limits limits;
 
-    Router(ObjectMapper json, Access access, long maxBodyBytes) {
+    Router(ObjectMapper json, Access access, Request.Limits limits) {
         this.json = json;
         this.access = access;
-        this.maxBodyBytes = maxBodyBytes;
+        this.limits = limits;
     }
 
     /**
@@ -52,20 +54,39 @@ final class Router implements HttpHandler {
      * @return this router
      */
     Router route(String method, String path, Handler handler) {
+        return route(method, path, null, handler);
+    }
+
+    /**
+     * Adds a route that answers success with a JSON record.
+     *
+     * @param answers the record of {@link Responses} it answers with, which the OpenAPI check holds to the document
+     */
+    Router route(String method, String path, Class<?> answers, Handler handler) {
         String regex = path.replaceAll("\\{([a-zA-Z]+)}", "(?<$1>[^/]+)");
-        routes.add(new Route(method, Pattern.compile(regex), handler));
+        routes.add(new Route(method, Pattern.compile(regex), answers, handler));
         return this;
     }
 
     /** The routes, as {@code METHOD /path/{name}} lines, for the OpenAPI check. */
     List<String> describe() {
-        return routes.stream().map(route -> route.method() + " " + route.path().pattern()
-                .replaceAll("\\(\\?<([a-zA-Z]+)>\\[\\^/\\]\\+\\)", "{$1}")).toList();
+        return routes.stream().map(Router::describe).toList();
+    }
+
+    /** The routes that answer with a record, and the record: {@code METHOD /path/{name}} to type. */
+    java.util.Map<String, Class<?>> answers() {
+        java.util.Map<String, Class<?>> answers = new java.util.LinkedHashMap<>();
+        routes.stream().filter(route -> route.answers() != null).forEach(route -> answers.put(describe(route), route.answers()));
+        return answers;
+    }
+
+    private static String describe(Route route) {
+        return route.method() + " " + route.path().pattern().replaceAll("\\(\\?<([a-zA-Z]+)>\\[\\^/\\]\\+\\)", "{$1}");
     }
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
-        Request request = new Request(exchange, json, maxBodyBytes);
+        Request request = new Request(exchange, json, limits);
         try {
             String path = exchange.getRequestURI().getPath();
             Set<String> allowed = new LinkedHashSet<>();
@@ -80,6 +101,9 @@ final class Router implements HttpHandler {
                 }
                 request.matched(matcher);
                 if (access.admit(request)) {
+                    if (!route.method().equals("GET")) {
+                        request.requireJsonType(); // with or without a body: no HTML form of another site gets here
+                    }
                     route.handler().handle(request);
                 }
                 return;
@@ -94,11 +118,11 @@ final class Router implements HttpHandler {
         } catch (HttpError refused) {
             request.refuse(refused);
         } catch (IOException clientGone) {
-            LOG.log(Level.DEBUG, "a client went away during " + exchange.getRequestURI(), clientGone);
+            LOG.log(Level.DEBUG, "a client went away during " + request.describe(), clientGone);
         } catch (RuntimeException | Error failed) {
             String id = UUID.randomUUID().toString().substring(0, 8);
-            LOG.log(Level.ERROR, "request " + exchange.getRequestMethod() + " " + exchange.getRequestURI()
-                    + " failed (error id " + id + ")", failed);
+            // Never the query or the headers: they may hold the token.
+            LOG.log(Level.ERROR, "request " + request.describe() + " failed (error id " + id + ")", failed);
             request.refuse(new HttpError(500, "the server failed on this request (error id " + id
                     + "); its log has the details"));
         } finally {

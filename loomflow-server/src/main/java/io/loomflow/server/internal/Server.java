@@ -44,6 +44,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 
 /**
@@ -65,7 +66,8 @@ public final class Server {
     /** What the server is made of; checked by {@code LoomflowServer.Builder}. */
     public record Settings(Collection<Flow<?, ?>> flows, Engine engine, RunStore store, String host, int port,
                            String token, boolean insecure, long maxBodyBytes, int eventsKept, Path dev,
-                           Consumer<Engine.Builder> engineSetup, Duration reloadGrace, Consumer<Reload> onReload) {
+                           Consumer<Engine.Builder> engineSetup, Duration reloadGrace, Consumer<Reload> onReload,
+                           List<String> allowedHosts, Duration requestTimeout, Duration idleTimeout, int maxConnections) {
     }
 
     private final ObjectMapper json = mapper();
@@ -80,6 +82,7 @@ public final class Server {
     private final Router router;
     private final HttpServer http;
     private final ExecutorService handlers;
+    private final ScheduledExecutorService deadlines;
     private final URI uri;
 
     /**
@@ -127,17 +130,25 @@ public final class Server {
             release();
             throw failed;
         }
-        this.router = new Router(json, new Access(settings.token()), settings.maxBodyBytes());
+        this.deadlines = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("loomflow-http-deadlines").factory());
+        this.router = new Router(json, new Access(settings.token(), settings.host(), settings.allowedHosts()),
+                new Request.Limits(settings.maxBodyBytes(), settings.requestTimeout(), deadlines));
         new Api(this, json, views).addTo(router);
         new Ui(this, json).addTo(router);
         this.handlers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("loomflow-http-", 0).factory());
+        // Read by the JDK once per JVM, when its first server is made: set here, before this one is.
+        JdkServerProperties.apply(JdkServerProperties.of(settings.requestTimeout(), settings.idleTimeout(),
+                settings.maxConnections()));
         try {
             this.http = HttpServer.create(new InetSocketAddress(address, settings.port()), 256);
         } catch (BindException inUse) {
+            deadlines.shutdownNow();
             release();
             throw new UncheckedIOException("cannot listen on " + settings.host() + ":" + settings.port() + " ("
                     + inUse.getMessage() + "); stop what uses the port, or pass another port (0 picks a free one)", inUse);
         } catch (IOException failed) {
+            deadlines.shutdownNow();
             release();
             throw new UncheckedIOException("cannot listen on " + settings.host() + ":" + settings.port() + ": " + failed,
                     failed);
@@ -178,6 +189,7 @@ public final class Server {
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS) // 1e400 reaches the parameter model exactly
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS) // {"a":1} xx is malformed, not {"a":1}
                 .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -207,6 +219,7 @@ public final class Server {
         hub.close();
         http.stop(1);
         handlers.close();
+        deadlines.shutdownNow();
         release();
     }
 
@@ -294,8 +307,11 @@ public final class Server {
     /** Tells every event stream that dev mode compiled (pages reload on it). */
     void broadcastGeneration() {
         DevMode.Status status = dev.status();
-        hub.broadcast("generation", json.createObjectNode().put("generation", status.generation())
-                .put("revision", status.revision()).put("ok", status.ok()).toString());
+        try {
+            hub.broadcast("generation", json.writeValueAsString(Responses.GenerationEvent.of(status)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException cannot) {
+            throw new IllegalStateException("dev mode's status could not be written as JSON", cannot);
+        }
     }
 
     /** Dev mode's status, or null when the server is not in dev mode. */

@@ -2,7 +2,6 @@ package io.loomflow.server.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.loomflow.Event;
 import io.loomflow.RunInfo;
@@ -10,7 +9,6 @@ import io.loomflow.State;
 import io.loomflow.store.ErrorRecord;
 import io.loomflow.store.LogRecord;
 import io.loomflow.store.RunRecord;
-import io.loomflow.store.StateRecord;
 import java.util.function.Supplier;
 
 /** How runs, log lines and events look in JSON: one shape for the API, the pages and the event stream. */
@@ -29,115 +27,78 @@ final class Views {
     }
 
     /** A recorded run, without its children. */
-    ObjectNode run(RunRecord run) {
-        ObjectNode node = json.createObjectNode();
-        node.put("id", run.id().toString());
-        node.put("parentId", run.parentId() == null ? null : run.parentId().toString());
-        node.put("rootId", run.rootId().toString());
-        node.put("name", run.name());
-        node.put("kind", run.kind().name().toLowerCase(java.util.Locale.ROOT));
-        node.put("state", run.state());
-        node.put("final", run.isFinal());
-        node.put("createdAt", run.createdAt().toString());
-        run.history().stream().filter(s -> s.state().equals("Running")).findFirst()
-                .ifPresent(started -> node.put("startedAt", started.at().toString()));
-        if (run.isFinal()) {
-            node.put("endedAt", run.history().getLast().at().toString());
-        }
-        run.duration().ifPresent(duration -> node.put("durationMs", duration.toMillis()));
-        node.set("parameters", parse(run.parameters()));
-        var history = node.putArray("history");
-        for (StateRecord state : run.history()) {
-            history.addObject().put("state", state.state()).put("at", state.at().toString()).put("detail", state.detail());
-        }
-        if (run.error() != null) {
-            node.set("error", error(run.error()));
-        }
-        if (run.result() != null) {
-            node.set("result", parse(run.result()));
-        }
-        node.put("url", "/api/runs/" + run.id());
-        node.put("page", "/runs/" + run.id());
-        return node;
+    Responses.RunView run(RunRecord run) {
+        String startedAt = run.history().stream().filter(s -> s.state().equals("Running")).findFirst()
+                .map(started -> started.at().toString()).orElse(null);
+        return new Responses.RunView(run.id().toString(), run.parentId() == null ? null : run.parentId().toString(),
+                run.rootId().toString(), run.name(), run.kind().name().toLowerCase(java.util.Locale.ROOT), run.state(),
+                run.isFinal(), run.createdAt().toString(), startedAt,
+                run.isFinal() ? run.history().getLast().at().toString() : null,
+                run.duration().map(java.time.Duration::toMillis).orElse(null),
+                parse(run.parameters()),
+                run.history().stream().map(state -> new Responses.StateView(state.state(), state.at().toString(),
+                        state.detail())).toList(),
+                run.error() == null ? null : error(run.error()),
+                run.result() == null ? null : parse(run.result()),
+                null, "/api/runs/" + run.id(), "/runs/" + run.id());
     }
 
-    private ObjectNode error(ErrorRecord error) {
-        ObjectNode node = json.createObjectNode().put("type", error.type()).put("message", error.message());
+    private Responses.ErrorView error(ErrorRecord error) {
         SourceLocator sources = locator.get();
-        String at = sources == null ? null : sources.locate(error.stackTrace());
-        if (at != null) {
-            node.put("at", at);
-        }
-        return node;
+        return new Responses.ErrorView(error.type(), error.message(),
+                sources == null ? null : sources.locate(error.stackTrace()));
     }
 
     /** A log line; its error, if any, as its first line (type and message), never the stack trace. */
-    ObjectNode log(LogRecord line) {
-        ObjectNode node = json.createObjectNode();
-        node.put("runId", line.runId().toString());
-        node.put("sequence", line.sequence());
-        node.put("at", line.at().toString());
-        node.put("level", line.level());
-        node.put("message", line.message());
-        if (line.error() != null && !line.error().isEmpty()) {
-            node.put("error", line.error().lines().findFirst().orElse(""));
-        }
-        return node;
+    Responses.LogView log(LogRecord line) {
+        return new Responses.LogView(line.runId().toString(), line.sequence(), line.at().toString(), line.level(),
+                line.message(), line.error() != null && !line.error().isEmpty()
+                        ? line.error().lines().findFirst().orElse("") : null);
     }
 
-    /** An engine event, as sent on the event stream. */
+    /** An engine event, as sent on the event stream: a {@link Responses.StateEvent} or a {@link Responses.LogEvent}. */
     String event(Event event) {
-        ObjectNode node = json.createObjectNode();
-        node.put("sequence", event.sequence());
-        node.put("at", event.at().toString());
         RunInfo run = event.run();
-        ObjectNode info = node.putObject("run");
-        info.put("id", run.id().toString());
-        info.put("parentId", run.parentId() == null ? null : run.parentId().toString());
-        info.put("rootId", run.rootId().toString());
-        info.put("name", run.name());
-        info.put("kind", run.kind().name().toLowerCase(java.util.Locale.ROOT));
-        switch (event) {
+        Responses.RunRef ref = new Responses.RunRef(run.id().toString(),
+                run.parentId() == null ? null : run.parentId().toString(), run.rootId().toString(), run.name(),
+                run.kind().name().toLowerCase(java.util.Locale.ROOT));
+        Object view = switch (event) {
             case Event.StateChange change -> {
-                node.put("type", "state");
-                node.put("state", change.state().label());
-                node.put("previous", change.previous() == null ? null : change.previous().label());
+                Responses.ErrorView error = null;
+                String detail = null;
+                JsonNode result = null;
                 switch (change.state()) {
-                    case State.Failed failed -> node.set("error", thrown(failed.error()));
-                    case State.Retrying retrying -> node.set("error", thrown(retrying.error()));
-                    case State.Cancelled cancelled -> node.put("detail", cancelled.reason());
-                    case State.Crashed crashed -> node.put("detail", crashed.reason());
-                    case State.Pending pending -> node.put("detail", "waiting for limit " + pending.limit());
-                    case State.Running running -> node.put("detail", "attempt " + running.attempt());
-                    case State.Completed completed when run.kind() == RunInfo.Kind.FLOW ->
-                            node.set("result", value(completed.result()));
-                    case State.Cached cached when run.kind() == RunInfo.Kind.FLOW ->
-                            node.set("result", value(cached.result()));
+                    case State.Failed failed -> error = thrown(failed.error());
+                    case State.Retrying retrying -> error = thrown(retrying.error());
+                    case State.Cancelled cancelled -> detail = cancelled.reason();
+                    case State.Crashed crashed -> detail = crashed.reason();
+                    case State.Pending pending -> detail = "waiting for limit " + pending.limit();
+                    case State.Running running -> detail = "attempt " + running.attempt();
+                    case State.Completed completed when run.kind() == RunInfo.Kind.FLOW -> result = value(completed.result());
+                    case State.Cached cached when run.kind() == RunInfo.Kind.FLOW -> result = value(cached.result());
                     default -> {
                         // nothing more to say
                     }
                 }
+                yield new Responses.StateEvent(event.sequence(), event.at().toString(), ref, "state",
+                        change.state().label(), change.previous() == null ? null : change.previous().label(), error,
+                        detail, result);
             }
-            case Event.LogLine line -> {
-                node.put("type", "log");
-                node.put("level", line.level().name());
-                node.put("message", line.message());
-                if (line.error() != null) {
-                    node.put("error", line.error().getClass().getName() + ": " + line.error().getMessage());
-                }
-            }
+            case Event.LogLine line -> new Responses.LogEvent(event.sequence(), event.at().toString(), ref, "log",
+                    line.level().name(), line.message(), line.error() == null ? null
+                            : line.error().getClass().getName() + ": " + line.error().getMessage());
+        };
+        try {
+            return json.writeValueAsString(view);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException cannot) {
+            throw new IllegalStateException("an event could not be written as JSON: " + cannot.getOriginalMessage(), cannot);
         }
-        return node.toString();
     }
 
-    private ObjectNode thrown(Throwable error) {
-        ObjectNode node = json.createObjectNode().put("type", error.getClass().getName()).put("message", error.getMessage());
+    private Responses.ErrorView thrown(Throwable error) {
         SourceLocator sources = locator.get();
-        String at = sources == null ? null : sources.locate(error);
-        if (at != null) {
-            node.put("at", at);
-        }
-        return node;
+        return new Responses.ErrorView(error.getClass().getName(), error.getMessage(),
+                sources == null ? null : sources.locate(error));
     }
 
     /** A result as JSON, or as its text when JSON cannot represent it. */

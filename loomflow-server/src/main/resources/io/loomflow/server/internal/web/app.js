@@ -268,7 +268,7 @@
     };
 
     section.querySelector('#cancel-button').addEventListener('click', () => {
-      api('/api/runs/' + runId + '/cancel', { method: 'POST' });
+      api('/api/runs/' + runId + '/cancel', { method: 'POST', headers: { 'Content-Type': 'application/json' } });
     });
 
     (async () => {
