@@ -78,6 +78,20 @@ class ParameterTableTest {
         }
     }
 
+    @Test
+    void aBodyOfEightyThousandUnknownKeysGetsAShortAnswer() {
+        StringBuilder body = new StringBuilder("{");
+        for (int i = 0; i < 80_000; i++) {
+            body.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":1");
+        }
+        Http.Response response = http.post("/api/flows/knobs/runs", body.append('}').toString());
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.json().path("problems")).hasSize(20);
+        assertThat(response.json().path("problemsLeftOut").asInt()).isEqualTo(79_980);
+        assertThat(response.text().length()).isLessThan(16 * 1024);
+    }
+
     /**
      * The rows a person can type into a text field of the form. Left out: empty ones (an empty field
      * means "take the default" in the form), control characters (a keyboard cannot type them), and
