@@ -8,7 +8,7 @@
 @SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
 module io.loomflow.store {
     requires transitive io.loomflow;
-    requires com.fasterxml.jackson.databind;
+    requires transitive com.fasterxml.jackson.databind; // LoomflowJson hands out a JsonMapper.Builder
     requires com.fasterxml.jackson.datatype.jdk8;
     requires com.fasterxml.jackson.datatype.jsr310;
     requires java.sql;

@@ -41,8 +41,13 @@ public final class ParameterException extends LoomflowException {
 
     private static String describe(String subject, List<Problem> problems, int leftOut) {
         return "the parameters of " + subject + " do not fit: " + problems.stream()
-                .map(p -> (p.field().isEmpty() ? "" : p.field() + " ") + p.problem())
+                .map(p -> p.field().isEmpty() ? p.problem() : p.field() + (reads(p.problem()) ? " " : ": ") + p.problem())
                 .collect(Collectors.joining("; ")) + (leftOut > 0 ? "; and " + leftOut + " more problems" : "");
+    }
+
+    /** Whether a problem reads on from its field's name ("name is required"), or needs a colon ("count: expected"). */
+    private static boolean reads(String problem) {
+        return problem.startsWith("is ") || problem.startsWith("was ") || problem.startsWith("has ");
     }
 
     /**

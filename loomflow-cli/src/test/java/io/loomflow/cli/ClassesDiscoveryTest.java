@@ -75,7 +75,7 @@ class ClassesDiscoveryTest {
 
         Command flows = Command.run("flows", "--classes", classes.toString());
         assertThat(flows.exitCode()).as(flows.toString()).isZero();
-        assertThat(flows.out()).contains("echo  (from ext.EchoFlows in " + classes + ")\n  --param times  a whole number (int), required")
+        assertThat(flows.out()).contains("echo  (from ext.EchoFlows in " + classes + ")\n  --param times  a whole number from -2147483648 to 2147483647, required")
                 .doesNotContain("hidden");
 
         Command run = Command.run("run", "echo", "--param", "times=3", "--classes", classes.toString(),

@@ -35,7 +35,7 @@ class ServerCommandTest {
         String id;
         try (ServerProcess server = ServerProcess.start(directory, Map.of(), "--db", db().toString())) {
             assertThat(server.firstLine()).as(server.err())
-                    .matches("Loomflow server at http://127\\.0\\.0\\.1:\\d+/ \\(8 flows; Ctrl-C to stop\\)");
+                    .matches("Loomflow server at http://127\\.0\\.0\\.1:\\d+/ \\(9 flows; Ctrl-C to stop\\)");
 
             ServerProcess.Response health = server.get("/api/health", null);
             assertThat(health.status()).isEqualTo(200);

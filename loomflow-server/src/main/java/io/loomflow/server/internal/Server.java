@@ -1,24 +1,16 @@
 package io.loomflow.server.internal;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.type.TypeFactory;
-import com.fasterxml.jackson.databind.util.LRUMap;
-import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.sun.net.httpserver.HttpServer;
 import io.loomflow.Engine;
 import io.loomflow.EngineClosedException;
 import io.loomflow.Flow;
-import io.loomflow.ParameterModel;
 import io.loomflow.Handle;
+import io.loomflow.ParameterModel;
 import io.loomflow.server.LoomflowServer.Reload;
+import io.loomflow.store.LoomflowJson;
 import io.loomflow.store.RunRecord;
 import io.loomflow.store.RunRecorder;
 import io.loomflow.store.RunStore;
@@ -177,24 +169,12 @@ public final class Server {
     }
 
     /**
-     * A mapper of the server's settings, with caches of its own (its type factory is not Jackson's
-     * process-wide one): a dev generation's mapper meets the generation's classes, and is dropped
+     * A mapper of Loomflow's settings ({@link LoomflowJson}), with caches of its own (its type factory
+     * is not Jackson's process-wide one): a dev generation's mapper meets the generation's classes, and is dropped
      * with them.
      */
     static ObjectMapper mapper() {
-        return JsonMapper.builder()
-                .typeFactory(TypeFactory.defaultInstance().withCache(new LRUMap<Object, JavaType>(16, 200)))
-                .addModule(new JavaTimeModule())
-                .addModule(new Jdk8Module())
-                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS) // 1e400 reaches the parameter model exactly
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS) // {"a":1} xx is malformed, not {"a":1}
-                .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
-                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-                .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
-                .build();
+        return LoomflowJson.builder().build();
     }
 
     /** The address it serves, such as {@code http://127.0.0.1:8080/}. */

@@ -1,7 +1,6 @@
 package io.loomflow.store.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.loomflow.Event;
 import io.loomflow.State;
 import io.loomflow.store.ErrorRecord;
@@ -28,14 +27,7 @@ public final class Records {
      * process-wide default one, so that dropping the mapper drops every class it has seen.
      */
     public static ObjectMapper newMapper() {
-        return JsonMapper.builder()
-                .typeFactory(com.fasterxml.jackson.databind.type.TypeFactory.defaultInstance()
-                        .withCache(new com.fasterxml.jackson.databind.util.LRUMap<Object, com.fasterxml.jackson.databind.JavaType>(16, 200)))
-                .addModule(new com.fasterxml.jackson.datatype.jdk8.Jdk8Module())
-                .addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
-                .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-                .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
-                .build();
+        return io.loomflow.store.LoomflowJson.builder().build();
     }
 
     /** A state change as a history entry. */

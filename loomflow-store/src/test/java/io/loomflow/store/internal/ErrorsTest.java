@@ -24,7 +24,8 @@ class ErrorsTest {
         Path file = Files.write(directory.resolve("history.mv.db"), garbage);
 
         assertThatThrownBy(() -> RunStore.embedded(directory)).isInstanceOf(RunStoreException.class)
-                .hasMessageStartingWith("the run history file in " + directory.toAbsolutePath() + " (history.mv.db) is corrupt")
+                .hasMessageStartingWith("the run history file " + directory.toAbsolutePath().resolve("history.mv.db")
+                        + " is damaged or not an H2 database")
                 .hasMessageContaining("move it aside to start a new history there");
         assertThat(Files.readAllBytes(file)).isEqualTo(garbage);
     }
