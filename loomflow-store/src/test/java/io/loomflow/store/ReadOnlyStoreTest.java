@@ -53,13 +53,19 @@ class ReadOnlyStoreTest {
         }
     }
 
-    @ParameterizedTest(name = "cut to {0} bytes")
-    @ValueSource(ints = {4096, 8192, 12288, 16384})
-    void aStoreFileCutShortIsRefusedAsDamagedAndLeftByteForByte(int size) throws Exception {
+    /** A store with one run, whose file is then cut to {@code size} bytes, as a full disk or a bad copy leaves it. */
+    private Path recordedAndCutTo(int size) throws IOException {
         Path store = recorded();
         try (FileChannel file = FileChannel.open(store.resolve("history.mv.db"), StandardOpenOption.WRITE)) {
             file.truncate(size);
         }
+        return store;
+    }
+
+    @ParameterizedTest(name = "cut to {0} bytes")
+    @ValueSource(ints = {4096, 8192, 12288, 16384})
+    void aStoreFileCutShortIsRefusedAsDamagedAndLeftByteForByte(int size) throws Exception {
+        Path store = recordedAndCutTo(size);
         String before = fingerprint(store);
 
         assertThatThrownBy(() -> RunStore.embeddedReadOnly(store)).isInstanceOf(RunStoreException.class)
@@ -72,10 +78,7 @@ class ReadOnlyStoreTest {
     @ParameterizedTest(name = "cut to {0} bytes")
     @ValueSource(ints = {4096, 8192, 12288, 16384})
     void aWriterRefusesAStoreFileCutShortInsteadOfStartingItAnew(int size) throws Exception {
-        Path store = recorded();
-        try (FileChannel file = FileChannel.open(store.resolve("history.mv.db"), StandardOpenOption.WRITE)) {
-            file.truncate(size);
-        }
+        Path store = recordedAndCutTo(size);
         String before = fingerprint(store);
 
         assertThatThrownBy(() -> RunStore.embedded(store)).isInstanceOf(RunStoreException.class)
