@@ -145,6 +145,27 @@ public final class Flow<P, R> {
     }
 
     /**
+     * Returns a copy whose runs each take a permit of the named limit, which has {@code permits}
+     * permits unless the engine configures another size. A flow run holds its permit for its whole
+     * run, children included; limits are re-entrant along the lineage exactly as for tasks
+     * ({@link Task#withLimit(String)}): a subflow or task under a run that holds the limit runs under
+     * that permit, so nesting under one limit never deadlocks.
+     *
+     * @param limit the limit's name
+     * @param permits its size, 1 or more
+     * @return the changed copy
+     * @throws IllegalArgumentException if {@code permits} is less than 1
+     * @see Task#withLimit(String, int)
+     */
+    public Flow<P, R> withLimit(String limit, int permits) {
+        if (permits < 1) {
+            throw new IllegalArgumentException(spec.describe() + ": limit '" + limit + "' was given " + permits
+                    + " permits; pass 1 or more");
+        }
+        return new Flow<>(spec.withLimit(limit, permits), parameterType);
+    }
+
+    /**
      * Returns a copy that decides what a failing child does to its siblings (default
      * {@link FailurePolicy#CANCEL_SIBLINGS}).
      *
