@@ -187,7 +187,12 @@ public final class Flow<P, R> {
 
     /**
      * Runs the flow to its end and returns its result: a subflow inside a run, a root run on the
-     * default engine elsewhere. Blocks the calling thread.
+     * default engine elsewhere. Blocks the calling thread; interrupting it cancels the run.
+     *
+     * <p>To know the run's id or state while waiting for it, submit it and join its handle instead:
+     * {@code Handle<R> run = flow.submit(params); log(run.runId()); R result = run.join();} gives
+     * the same result or error. One difference: interrupting a thread that waits in
+     * {@link Handle#join()} ends only its wait; cancel the run with {@link Handle#cancel()}.
      *
      * @param params the parameters
      * @return the result
@@ -220,7 +225,9 @@ public final class Flow<P, R> {
     }
 
     /**
-     * Starts the flow (a subflow inside a run) and returns its handle at once.
+     * Starts the flow (a subflow inside a run, a root run on the default engine elsewhere) and
+     * returns its handle at once: its id, its state, a way to cancel it, and {@link Handle#join()}
+     * to wait for its result as {@link #run(Object)} does.
      *
      * @param params the parameters
      * @return the run's handle
