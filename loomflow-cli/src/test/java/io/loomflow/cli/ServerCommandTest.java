@@ -72,7 +72,7 @@ class ServerCommandTest {
         try (RunStore store = RunStore.embedded(db())) {
             RunRecord root = store.run(UUID.fromString(id)).orElseThrow();
             assertThat(root.state()).as("recorded while the store was still open, not Crashed when it closed")
-                    .isEqualTo("Cancelled");
+                    .isEqualTo(State.Kind.CANCELLED);
             assertThat(store.children(root.id())).singleElement()
                     .satisfies(child -> assertThat(child.state()).isEqualTo(State.Kind.CANCELLED));
         }
