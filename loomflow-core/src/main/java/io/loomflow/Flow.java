@@ -145,6 +145,27 @@ public final class Flow<P, R> {
     }
 
     /**
+     * Returns a copy whose runs each take a permit of the named limit, which has {@code permits}
+     * permits unless the engine configures another size. A flow run holds its permit for its whole
+     * run, children included; limits are re-entrant along the lineage exactly as for tasks
+     * ({@link Task#withLimit(String)}): a subflow or task under a run that holds the limit runs under
+     * that permit, so nesting under one limit never deadlocks.
+     *
+     * @param limit the limit's name
+     * @param permits its size, 1 or more
+     * @return the changed copy
+     * @throws IllegalArgumentException if {@code permits} is less than 1
+     * @see Task#withLimit(String, int)
+     */
+    public Flow<P, R> withLimit(String limit, int permits) {
+        if (permits < 1) {
+            throw new IllegalArgumentException(spec.describe() + ": limit '" + limit + "' was given " + permits
+                    + " permits; pass 1 or more");
+        }
+        return new Flow<>(spec.withLimit(limit, permits), parameterType);
+    }
+
+    /**
      * Returns a copy that decides what a failing child does to its siblings (default
      * {@link FailurePolicy#CANCEL_SIBLINGS}).
      *
@@ -166,7 +187,12 @@ public final class Flow<P, R> {
 
     /**
      * Runs the flow to its end and returns its result: a subflow inside a run, a root run on the
-     * default engine elsewhere. Blocks the calling thread.
+     * default engine elsewhere. Blocks the calling thread; interrupting it cancels the run.
+     *
+     * <p>To know the run's id or state while waiting for it, submit it and join its handle instead:
+     * {@code Handle<R> run = flow.submit(params); log(run.runId()); R result = run.join();} gives
+     * the same result or error. One difference: interrupting a thread that waits in
+     * {@link Handle#join()} ends only its wait; cancel the run with {@link Handle#cancel()}.
      *
      * @param params the parameters
      * @return the result
@@ -199,7 +225,9 @@ public final class Flow<P, R> {
     }
 
     /**
-     * Starts the flow (a subflow inside a run) and returns its handle at once.
+     * Starts the flow (a subflow inside a run, a root run on the default engine elsewhere) and
+     * returns its handle at once: its id, its state, a way to cancel it, and {@link Handle#join()}
+     * to wait for its result as {@link #run(Object)} does.
      *
      * @param params the parameters
      * @return the run's handle

@@ -64,11 +64,14 @@ public interface Handle<R> {
     Outcome<R> outcome();
 
     /**
-     * Asks the run, and every run below it, to stop. Cooperative: its thread is interrupted and its
-     * children are cancelled; it ends {@link State.Cancelled}.
+     * Asks the run, and every run below it, to stop, and returns at once without waiting for it to
+     * end. Cooperative: its thread is interrupted and its children are cancelled; it ends
+     * {@link State.Cancelled}. Calling it again, or after the run ended, does nothing. The same
+     * contract as {@link MapHandle#cancel()}.
      *
-     * @return {@code true} if this call cancelled the run, {@code false} if it had already ended or
-     *     was already being cancelled
+     * @return {@code true} if this call started the cancellation; {@code false} if the run had
+     *     already ended or was already being cancelled (by an earlier call, its parent, a failing
+     *     sibling or the engine's close)
      */
     boolean cancel();
 }

@@ -189,8 +189,10 @@ final class MapGroup implements MapHandle<Object>, StructuredScope.Child<Cancell
     }
 
     @Override
-    public void cancel() {
+    public synchronized boolean cancel() {
+        boolean first = cancellation == null && !isDone();
         cancelItems(Cancellation.requested("its map was cancelled on request"));
+        return first;
     }
 
     private void awaitEnd() {

@@ -44,6 +44,15 @@ public interface MapHandle<R> {
      */
     boolean isDone();
 
-    /** Cancels every item still running or waiting; items already ended keep their state. */
-    void cancel();
+    /**
+     * Asks every item still running or waiting to stop, and returns at once without waiting for
+     * them to end. Items already ended keep their state; the others end {@link State.Cancelled}, and
+     * items that never started are recorded Cancelled. Calling it again, or after the map ended,
+     * does nothing. The same contract as {@link Handle#cancel()}.
+     *
+     * @return {@code true} if this call started the cancellation; {@code false} if every item had
+     *     already ended or the map was already being cancelled (by an earlier call, its parent, a
+     *     failing item or the engine's close)
+     */
+    boolean cancel();
 }

@@ -1,6 +1,9 @@
 package io.loomflow;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -19,9 +22,29 @@ import java.util.UUID;
  * Running   -> Completed | Failed | Retrying | Cancelled | Crashed
  * Retrying  -> Pending | Running | Cancelled | Crashed
  * </pre>
- * States are immutable values; switch over them exhaustively.
+ * States are immutable values; switch over them exhaustively. Where only the kind of state matters
+ * (a stored run, a filter, a column of a table), use its {@link Kind}.
  */
 public sealed interface State {
+
+    /**
+     * The kind of this state, without what it carries.
+     *
+     * @return the one kind of this state's type
+     */
+    default Kind kind() {
+        return switch (this) {
+            case Scheduled _ -> Kind.SCHEDULED;
+            case Pending _ -> Kind.PENDING;
+            case Running _ -> Kind.RUNNING;
+            case Retrying _ -> Kind.RETRYING;
+            case Completed _ -> Kind.COMPLETED;
+            case Cached _ -> Kind.CACHED;
+            case Failed _ -> Kind.FAILED;
+            case Cancelled _ -> Kind.CANCELLED;
+            case Crashed _ -> Kind.CRASHED;
+        };
+    }
 
     /**
      * Tells whether no state can follow this one.
@@ -29,7 +52,7 @@ public sealed interface State {
      * @return {@code true} for Completed, Cached, Failed, Cancelled and Crashed
      */
     default boolean isFinal() {
-        return StateTransitions.successors(this).isEmpty();
+        return kind().isFinal();
     }
 
     /**
@@ -39,16 +62,132 @@ public sealed interface State {
      * @return {@code true} if the move is legal
      */
     default boolean canMoveTo(State next) {
-        return StateTransitions.successors(this).contains(next.getClass());
+        return kind().canMoveTo(next.kind());
     }
 
     /**
      * A short name for display: {@code "Running"}, {@code "Failed"} and so on.
      *
-     * @return the simple name of this state
+     * @return the label of this state's {@link #kind() kind}
      */
     default String label() {
-        return getClass().getSimpleName();
+        return kind().label();
+    }
+
+    /**
+     * The kinds of state, one per state type: what a stored run, a filter or a table needs to know
+     * of a state, without what the state carries. The run's vocabulary for every module: stores keep
+     * a kind as its {@link #label() label}, and tools parse labels given by people with
+     * {@link #parse(String)}.
+     *
+     * <p>Immutable and thread-safe, as enums are; no method accepts or returns {@code null}.
+     */
+    enum Kind {
+        /** {@link Scheduled}. */
+        SCHEDULED("Scheduled"),
+        /** {@link Pending}. */
+        PENDING("Pending"),
+        /** {@link Running}. */
+        RUNNING("Running"),
+        /** {@link Retrying}. */
+        RETRYING("Retrying"),
+        /** {@link Completed}. */
+        COMPLETED("Completed"),
+        /** {@link Cached}. */
+        CACHED("Cached"),
+        /** {@link Failed}. */
+        FAILED("Failed"),
+        /** {@link Cancelled}. */
+        CANCELLED("Cancelled"),
+        /** {@link Crashed}. */
+        CRASHED("Crashed");
+
+        private final String label;
+
+        Kind(String label) {
+            this.label = label;
+        }
+
+        /**
+         * The kind's name as people read it and stores keep it: the simple name of its state type,
+         * {@code "Running"}, {@code "Failed"} and so on.
+         *
+         * @return the label
+         */
+        public String label() {
+            return label;
+        }
+
+        /**
+         * Tells whether a run in this kind of state has ended: no state can follow it.
+         *
+         * @return {@code true} for Completed, Cached, Failed, Cancelled and Crashed
+         */
+        public boolean isFinal() {
+            return StateTransitions.successors(this).isEmpty();
+        }
+
+        /**
+         * Tells whether the transition table allows a move from this kind of state to {@code next}.
+         *
+         * @param next the candidate next kind
+         * @return {@code true} if the move is legal
+         */
+        public boolean canMoveTo(Kind next) {
+            return StateTransitions.successors(this).contains(next);
+        }
+
+        /**
+         * The kinds in which a run has ended, in declaration order.
+         *
+         * @return Completed, Cached, Failed, Cancelled and Crashed
+         */
+        public static List<Kind> finals() {
+            return Arrays.stream(values()).filter(Kind::isFinal).toList();
+        }
+
+        /**
+         * The labels of every kind, in declaration order (the order a run moves through them).
+         *
+         * @return Scheduled, Pending, Running, Retrying, Completed, Cached, Failed, Cancelled, Crashed
+         */
+        public static List<String> labels() {
+            return Arrays.stream(values()).map(Kind::label).toList();
+        }
+
+        /**
+         * The kind whose label is exactly {@code label}, as a store keeps it.
+         *
+         * @param label a label such as {@code "Failed"}
+         * @return the kind, or empty if no kind has that label
+         */
+        public static java.util.Optional<Kind> ofLabel(String label) {
+            return Arrays.stream(values()).filter(kind -> kind.label.equals(label)).findFirst();
+        }
+
+        /**
+         * The kind a person named, ignoring case and surrounding blanks: {@code "failed"} and
+         * {@code " Failed"} are {@link #FAILED}.
+         *
+         * @param given a label typed by a person, from a command line, a query string or a form
+         * @return the kind
+         * @throws IllegalArgumentException if {@code given} names no kind; the message quotes it,
+         *     suggests the closest label ({@link ParameterModel#closest}) and lists the labels,
+         *     for example {@code 'faild' is not a state. Did you mean 'Failed'? The states are: ...}
+         */
+        public static Kind parse(String given) {
+            Objects.requireNonNull(given, "given");
+            String wanted = given.strip();
+            for (Kind kind : values()) {
+                if (kind.label.toLowerCase(Locale.ROOT).equals(wanted.toLowerCase(Locale.ROOT))) {
+                    return kind;
+                }
+            }
+            String suggestion = ParameterModel.closest(wanted, labels()).map(best -> " Did you mean '" + best + "'?")
+                    .orElse("");
+            throw new IllegalArgumentException("'" + given + "' is not a state." + suggestion + " The states are: "
+                    + String.join(", ", labels()));
+        }
     }
 
     /** Created and admitted, not started yet. */

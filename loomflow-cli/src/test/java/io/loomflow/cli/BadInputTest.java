@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Bad input: a clear message on stderr, exit 2, never a stack trace, and nothing recorded. */
 class BadInputTest {
@@ -175,6 +177,18 @@ class BadInputTest {
         assertThat(badInput("runs", "--state", "faild", "--db", db()).err())
                 .isEqualTo("loomflow: --state 'faild' is not a state. Did you mean 'Failed'? The states are: Scheduled,"
                         + " Pending, Running, Retrying, Completed, Cached, Failed, Cancelled, Crashed\n");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            Runing                      | --state 'Runing' is not a state. Did you mean 'Running'? The states are:
+            COMPLETE                    | --state 'COMPLETE' is not a state. Did you mean 'Completed'?
+            " "                         | --state ' ' is not a state. The states are: Scheduled,
+            Failed'; DROP TABLE lf_run  | --state 'Failed'; DROP TABLE lf_run' is not a state. The states are:
+            Unreadable                  | --state 'Unreadable' is not a state. The states are:
+            """)
+    void anUnknownStateIsRefusedQuotingItWithTheClosestState(String given, String message) {
+        assertThat(badInput("runs", "--state", given, "--db", db()).err()).startsWith("loomflow: " + message);
     }
 
     @Test

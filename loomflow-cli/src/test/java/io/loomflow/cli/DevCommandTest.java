@@ -4,6 +4,7 @@ import static io.loomflow.cli.BadInputTest.badInput;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.loomflow.State;
 import io.loomflow.store.RunQuery;
 import io.loomflow.store.RunStore;
 import java.io.ByteArrayOutputStream;
@@ -100,7 +101,7 @@ class DevCommandTest {
         }
         try (RunStore store = RunStore.embedded(db)) {
             assertThat(store.runs(RunQuery.all().withRootsOnly())).singleElement()
-                    .satisfies(run -> assertThat(run.state()).isEqualTo("Failed"));
+                    .satisfies(run -> assertThat(run.state()).isEqualTo(State.Kind.FAILED));
         }
     }
 

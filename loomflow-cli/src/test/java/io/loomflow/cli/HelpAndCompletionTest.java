@@ -2,6 +2,7 @@ package io.loomflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.loomflow.State;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -48,5 +49,14 @@ class HelpAndCompletionTest {
                 .contains("run runs show logs flows server dev completion")
                 .contains("--param").contains("--db").contains("--follow").contains("--progress")
                 .contains("--token").contains("--insecure").contains("--grace");
+    }
+
+    @Test
+    void theStatesOfRunsStateAreCoresKindsInHelpAndCompletion() {
+        String states = String.join(", ", State.Kind.labels());
+        assertThat(Command.run("runs", "--help").out().replaceAll("\\s+", " "))
+                .contains("Only runs in this state, in any case: " + states + ".");
+        assertThat(Command.run("completion").out()).contains("local STATE_option_args=(\""
+                + String.join("\" \"", State.Kind.labels()) + "\") # --state values");
     }
 }

@@ -2,6 +2,7 @@ package io.loomflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.loomflow.State;
 import io.loomflow.cli.flows.TestFlows;
 import io.loomflow.store.RunRecord;
 import io.loomflow.store.RunStore;
@@ -44,7 +45,7 @@ class ResumeCommandTest {
             RunRecord prepare = store.children(id).stream().filter(c -> c.name().equals("prepare")).findFirst().orElseThrow();
             assertThat(prepare.history()).extracting(StateRecord::state).containsExactly("Scheduled", "Cached");
             assertThat(store.children(id).stream().filter(c -> c.name().equals("finish")).findFirst().orElseThrow().state())
-                    .isEqualTo("Completed");
+                    .isEqualTo(State.Kind.COMPLETED);
         }
         assertThat(directory.resolve("history").resolve("results")).isDirectory();
     }

@@ -2,6 +2,7 @@ package io.loomflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.loomflow.State;
 import io.loomflow.store.RunQuery;
 import io.loomflow.store.RunRecord;
 import io.loomflow.store.RunStore;
@@ -44,11 +45,11 @@ class RunCommandTest {
         try (RunStore store = RunStore.embedded(Path.of(db()))) {
             RunRecord root = store.run(id).orElseThrow();
             assertThat(root.name()).isEqualTo("greet");
-            assertThat(root.state()).isEqualTo("Completed");
+            assertThat(root.state()).isEqualTo(State.Kind.COMPLETED);
             assertThat(root.parameters()).isEqualTo("{\"name\":\"World\"}");
             assertThat(store.children(id)).singleElement().satisfies(child -> {
                 assertThat(child.name()).isEqualTo("say");
-                assertThat(child.state()).isEqualTo("Completed");
+                assertThat(child.state()).isEqualTo(State.Kind.COMPLETED);
             });
             assertThat(store.logs(store.children(id).getFirst().id())).singleElement()
                     .satisfies(line -> assertThat(line.message()).isEqualTo("greeting World"));
@@ -71,7 +72,7 @@ class RunCommandTest {
         assertThat(command.err()).contains("loomflow show " + id + "; add --verbose for the stack trace");
         assertThat(command.err()).doesNotContain("\tat ");
         try (RunStore store = RunStore.embedded(Path.of(db()))) {
-            assertThat(store.run(UUID.fromString(id)).orElseThrow().state()).isEqualTo("Failed");
+            assertThat(store.run(UUID.fromString(id)).orElseThrow().state()).isEqualTo(State.Kind.FAILED);
         }
     }
 
@@ -110,7 +111,7 @@ class RunCommandTest {
         assertThat(command.out().lines().filter(line -> line.contains("  square  ")).count()).isEqualTo(300);
         try (RunStore store = RunStore.embedded(Path.of(db()))) {
             assertThat(store.children(UUID.fromString(command.runId()))).hasSize(300)
-                    .allSatisfy(child -> assertThat(child.state()).isEqualTo("Completed"));
+                    .allSatisfy(child -> assertThat(child.state()).isEqualTo(State.Kind.COMPLETED));
             assertThat(store.runs(RunQuery.all().withRootsOnly())).hasSize(1);
         }
     }

@@ -3,6 +3,7 @@ package io.loomflow.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.loomflow.State;
 import io.loomflow.store.RunRecord;
 import io.loomflow.store.RunStore;
 import io.loomflow.store.StateRecord;
@@ -71,9 +72,9 @@ class ServerCommandTest {
         try (RunStore store = RunStore.embedded(db())) {
             RunRecord root = store.run(UUID.fromString(id)).orElseThrow();
             assertThat(root.state()).as("recorded while the store was still open, not Crashed when it closed")
-                    .isEqualTo("Cancelled");
+                    .isEqualTo(State.Kind.CANCELLED);
             assertThat(store.children(root.id())).singleElement()
-                    .satisfies(child -> assertThat(child.state()).isEqualTo("Cancelled"));
+                    .satisfies(child -> assertThat(child.state()).isEqualTo(State.Kind.CANCELLED));
         }
     }
 

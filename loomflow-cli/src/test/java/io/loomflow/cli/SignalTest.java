@@ -2,6 +2,7 @@ package io.loomflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.loomflow.State;
 import io.loomflow.store.RunQuery;
 import io.loomflow.store.RunRecord;
 import io.loomflow.store.RunStore;
@@ -54,9 +55,9 @@ class SignalTest {
                 + " cancelled on request\n");
         try (RunStore store = RunStore.embedded(db)) {
             RunRecord root = store.runs(RunQuery.all().withRootsOnly()).getFirst();
-            assertThat(root.state()).isEqualTo("Cancelled");
+            assertThat(root.state()).isEqualTo(State.Kind.CANCELLED);
             assertThat(store.children(root.id())).singleElement()
-                    .satisfies(child -> assertThat(child.state()).isEqualTo("Cancelled"));
+                    .satisfies(child -> assertThat(child.state()).isEqualTo(State.Kind.CANCELLED));
         }
     }
 }

@@ -124,7 +124,7 @@ class ApiTest {
         assertThat(http.get("/api/runs?flow=score&all=true").json().path("runs").size()).isGreaterThanOrEqualTo(6);
         Http.Response wrongState = http.get("/api/runs?state=Complete");
         assertThat(wrongState.status()).isEqualTo(400);
-        assertThat(wrongState.json().path("error").asText()).contains("did you mean 'Completed'?");
+        assertThat(wrongState.json().path("error").asText()).contains("query parameter state 'Complete' is not a state. Did you mean 'Completed'?");
         assertThat(http.get("/api/runs?limit=0").json().path("error").asText())
                 .isEqualTo("query parameter limit was '0'; pass a whole number from 1 to 500");
     }

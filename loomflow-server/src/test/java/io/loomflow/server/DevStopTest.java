@@ -2,6 +2,7 @@ package io.loomflow.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.loomflow.State;
 import io.loomflow.store.RunStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +56,7 @@ class DevStopTest {
         try (RunStore store = RunStore.embedded(history)) {
             for (UUID id : List.of(onReplaced, onServing)) {
                 assertThat(store.run(id)).as("run %s", id).hasValueSatisfying(run ->
-                        assertThat(run.state()).as("%s", run).isEqualTo("Cancelled"));
+                        assertThat(run.state()).as("%s", run).isEqualTo(State.Kind.CANCELLED));
             }
         }
     }

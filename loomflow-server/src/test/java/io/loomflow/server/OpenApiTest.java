@@ -3,6 +3,7 @@ package io.loomflow.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.loomflow.State;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -55,6 +56,18 @@ class OpenApiTest {
             assertThat(start.has(Integer.toString(http.post("/api/flows/table/runs", "{\"rows\":1}").status()))).isTrue();
             assertThat(start.has(Integer.toString(http.post("/api/flows/nope/runs", "{}").status()))).isTrue();
             assertThat(start.has(Integer.toString(http.post("/api/flows/table/runs", "{\"rows\":\"x\"}").status()))).isTrue();
+        }
+    }
+
+    @Test
+    void theStatesItNamesAreCoresKindsOfState() {
+        try (LoomflowServer server = LoomflowServer.builder().flows(TestFlows.all()).port(0).build().start()) {
+            JsonNode schemas = new Http(server.uri()).get("/api/openapi.json").json().path("components").path("schemas");
+            for (String schema : List.of("RunView", "StateEvent")) {
+                List<String> named = new ArrayList<>();
+                schemas.path(schema).path("properties").path("state").path("enum").forEach(label -> named.add(label.asText()));
+                assertThat(named).as(schema).containsExactlyElementsOf(State.Kind.labels());
+            }
         }
     }
 }

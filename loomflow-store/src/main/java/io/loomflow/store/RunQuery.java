@@ -1,16 +1,19 @@
 package io.loomflow.store;
 
+import io.loomflow.State;
+
 /**
  * Which runs to list: by state, by name, only roots, newest first, at most {@code limit} after
  * skipping {@code offset} (a page). Immutable; the {@code with*} methods return changed copies.
  *
- * @param state a state label to match, or {@code null} for any
+ * @param state the kind of state to match, or {@code null} for any; to turn words a person typed into
+ *     a kind, use {@link State.Kind#parse(String)}
  * @param name a flow or task name to match, or {@code null} for any
  * @param rootsOnly whether to list only runs without a parent
  * @param limit the most runs to return, 1 or more
  * @param offset how many matching runs to skip first, 0 or more
  */
-public record RunQuery(String state, String name, boolean rootsOnly, int limit, int offset) {
+public record RunQuery(State.Kind state, String name, boolean rootsOnly, int limit, int offset) {
 
     /** Checks the limit and the offset. */
     public RunQuery {
@@ -25,12 +28,12 @@ public record RunQuery(String state, String name, boolean rootsOnly, int limit, 
     /**
      * A query of the first page.
      *
-     * @param state a state label to match, or {@code null} for any
+     * @param state the kind of state to match, or {@code null} for any
      * @param name a flow or task name to match, or {@code null} for any
      * @param rootsOnly whether to list only runs without a parent
      * @param limit the most runs to return, 1 or more
      */
-    public RunQuery(String state, String name, boolean rootsOnly, int limit) {
+    public RunQuery(State.Kind state, String name, boolean rootsOnly, int limit) {
         this(state, name, rootsOnly, limit, 0);
     }
 
@@ -46,11 +49,11 @@ public record RunQuery(String state, String name, boolean rootsOnly, int limit, 
     /**
      * Returns a copy that matches one state.
      *
-     * @param label a state label such as {@code "Failed"}
+     * @param kind the kind of state, such as {@link State.Kind#FAILED}
      * @return the changed copy
      */
-    public RunQuery withState(String label) {
-        return new RunQuery(label, name, rootsOnly, limit, offset);
+    public RunQuery withState(State.Kind kind) {
+        return new RunQuery(kind, name, rootsOnly, limit, offset);
     }
 
     /**
@@ -99,7 +102,7 @@ public record RunQuery(String state, String name, boolean rootsOnly, int limit, 
      * @return {@code true} if it matches every condition
      */
     public boolean matches(RunRecord run) {
-        return (state == null || state.equals(run.state())) && (name == null || name.equals(run.name()))
+        return (state == null || state == run.state()) && (name == null || name.equals(run.name()))
                 && (!rootsOnly || run.parentId() == null);
     }
 }

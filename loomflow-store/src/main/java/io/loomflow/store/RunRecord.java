@@ -1,6 +1,7 @@
 package io.loomflow.store;
 
 import io.loomflow.RunInfo;
+import io.loomflow.State;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -17,7 +18,7 @@ import java.util.UUID;
  * @param name the flow's or task's name
  * @param kind flow or task
  * @param parameters its input as JSON (or as text when it is not representable in JSON)
- * @param state the label of its latest state
+ * @param state the kind of its latest state
  * @param history every state it entered, in order
  * @param error the error it failed with, or {@code null}
  * @param result a flow run's result as JSON (or as text when JSON cannot represent it), once it
@@ -25,10 +26,11 @@ import java.util.UUID;
  *     unfinished runs
  */
 public record RunRecord(UUID id, UUID parentId, UUID rootId, String name, RunInfo.Kind kind, String parameters,
-                        String state, List<StateRecord> history, ErrorRecord error, String result) {
+                        State.Kind state, List<StateRecord> history, ErrorRecord error, String result) {
 
-    /** Copies the history. */
+    /** Checks the state and copies the history. */
     public RunRecord {
+        java.util.Objects.requireNonNull(state, "state");
         history = List.copyOf(history);
     }
 
@@ -47,10 +49,7 @@ public record RunRecord(UUID id, UUID parentId, UUID rootId, String name, RunInf
      * @return {@code true} for Completed, Cached, Failed, Cancelled and Crashed
      */
     public boolean isFinal() {
-        return switch (state) {
-            case "Completed", "Cached", "Failed", "Cancelled", "Crashed" -> true;
-            default -> false;
-        };
+        return state.isFinal();
     }
 
     /**
@@ -62,7 +61,7 @@ public record RunRecord(UUID id, UUID parentId, UUID rootId, String name, RunInf
         if (!isFinal()) {
             return Optional.empty();
         }
-        return history.stream().filter(s -> s.state().equals("Running")).findFirst()
+        return history.stream().filter(s -> s.is(State.Kind.RUNNING)).findFirst()
                 .map(started -> Duration.between(started.at(), history.getLast().at()));
     }
 }

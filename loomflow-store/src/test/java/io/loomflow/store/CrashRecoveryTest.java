@@ -3,6 +3,7 @@ package io.loomflow.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.loomflow.State;
 import io.loomflow.store.contract.Postgres;
 import java.io.BufferedReader;
 import java.io.File;
@@ -46,12 +47,12 @@ class CrashRecoveryTest {
 
         try (RunStore store = RunStore.embedded(directory.resolve(".loomflow"))) {
             RunRecord finished = store.runs(RunQuery.all().withName("finished")).getFirst();
-            assertThat(finished.state()).isEqualTo("Completed");
+            assertThat(finished.state()).isEqualTo(State.Kind.COMPLETED);
 
             RunRecord hangs = store.runs(RunQuery.all().withName("hangs")).getFirst();
             RunRecord stuck = store.children(hangs.id()).getFirst();
             for (RunRecord crashed : List.of(hangs, stuck)) {
-                assertThat(crashed.state()).isEqualTo("Crashed");
+                assertThat(crashed.state()).isEqualTo(State.Kind.CRASHED);
                 assertThat(crashed.history()).extracting(StateRecord::state)
                         .containsExactly("Scheduled", "Running", "Crashed");
                 assertThat(crashed.history().getLast().detail())
@@ -88,7 +89,7 @@ class CrashRecoveryTest {
         Instant shownByAReader;
         try (RunStore reader = RunStore.embeddedReadOnly(store)) {
             RunRecord hangs = reader.runs(RunQuery.all().withName("hangs")).getFirst();
-            assertThat(hangs.state()).as("shown Crashed, though not recorded so by a reader").isEqualTo("Crashed");
+            assertThat(hangs.state()).as("shown Crashed, though not recorded so by a reader").isEqualTo(State.Kind.CRASHED);
             shownByAReader = hangs.history().getLast().at();
         }
         try (RunStore writer = RunStore.embedded(store)) {
@@ -137,9 +138,9 @@ class CrashRecoveryTest {
         }
 
         try (RunStore store = RunStore.open(POSTGRES.url())) {
-            assertThat(store.run(elsewhereFresh).orElseThrow().state()).isEqualTo("Running");
+            assertThat(store.run(elsewhereFresh).orElseThrow().state()).isEqualTo(State.Kind.RUNNING);
             RunRecord stale = store.run(elsewhereStale).orElseThrow();
-            assertThat(stale.state()).isEqualTo("Crashed");
+            assertThat(stale.state()).isEqualTo(State.Kind.CRASHED);
             assertThat(stale.history().getLast().detail()).isEqualTo("the process that ran it (pid 4242 on"
                     + " another-host) ended without finishing it");
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.loomflow.Engine;
 import io.loomflow.Flow;
+import io.loomflow.State;
 import io.loomflow.store.contract.Postgres;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -147,7 +148,7 @@ class ReadOnlyStoreTest {
             assertThatThrownBy(() -> RunStore.embedded(store)).isInstanceOf(RunStoreException.class);
 
             try (RunStore history = RunStore.embeddedReadOnly(store)) {
-                assertThat(history.runs(RunQuery.all())).extracting(RunRecord::state).containsExactly("Completed");
+                assertThat(history.runs(RunQuery.all())).extracting(RunRecord::state).containsExactly(State.Kind.COMPLETED);
             }
         } finally {
             chattr("-i", store.resolve("history.mv.db"), store);

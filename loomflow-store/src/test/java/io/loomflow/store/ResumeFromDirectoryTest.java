@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.loomflow.Engine;
 import io.loomflow.Flow;
+import io.loomflow.State;
 import io.loomflow.Task;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,7 +95,7 @@ class ResumeFromDirectoryTest {
             assertThatThrownBy(() -> engine.run(flow, params)).hasMessage("the publishing service is down");
         }
         UUID failed = latestRoot();
-        assertThat(history.run(failed).orElseThrow().state()).isEqualTo("Failed");
+        assertThat(history.run(failed).orElseThrow().state()).isEqualTo(State.Kind.FAILED);
         return failed;
     }
 
@@ -122,9 +123,9 @@ class ResumeFromDirectoryTest {
                 .endsWith(" from run " + child(failed, "load").id());
         assertThat(loadAgain.isFinal()).isTrue();
         assertThat(loadAgain.duration()).isEmpty();
-        assertThat(child(resumed, "index").state()).isEqualTo("Cached");
-        assertThat(child(resumed, "publish").state()).isEqualTo("Completed");
-        assertThat(history.run(resumed).orElseThrow().state()).isEqualTo("Completed");
+        assertThat(child(resumed, "index").state()).isEqualTo(State.Kind.CACHED);
+        assertThat(child(resumed, "publish").state()).isEqualTo(State.Kind.COMPLETED);
+        assertThat(history.run(resumed).orElseThrow().state()).isEqualTo(State.Kind.COMPLETED);
     }
 
     @Test
@@ -165,7 +166,7 @@ class ResumeFromDirectoryTest {
         assertThat(second).isEqualTo(first).isNotSameAs(first);
         assertThat(calls("summarize")).isEqualTo(1);
         assertThat(history.runs(RunQuery.all().withName("summarize"))).extracting(RunRecord::state)
-                .containsExactly("Cached", "Completed");
+                .containsExactly(State.Kind.CACHED, State.Kind.COMPLETED);
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.loomflow.Engine;
 import io.loomflow.Event;
 import io.loomflow.Flow;
+import io.loomflow.State;
 import io.loomflow.Task;
 import java.util.List;
 import java.util.Optional;
@@ -79,7 +80,7 @@ class RunRecorderTest {
         store.gate.countDown();
         engine.close();
         assertThat(store.inner.runs(RunQuery.all().withLimit(1000))).hasSize(101)
-                .allSatisfy(run -> assertThat(run.state()).isEqualTo("Completed"));
+                .allSatisfy(run -> assertThat(run.state()).isEqualTo(State.Kind.COMPLETED));
         assertThat(store.writerThreads).containsOnly("loomflow-run-recorder");
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.loomflow.State;
 import io.loomflow.azure.AzureBlob;
 import io.loomflow.azure.Azurite;
 import io.loomflow.cli.Main;
@@ -302,13 +303,13 @@ class DevModeS1Test {
     private static void checkFinalStates(Iterable<Recorded> runs) {
         for (Recorded recorded : runs) {
             RunRecord run = recorded.run();
-            if (run.state().equals("Cancelled")) {
+            if (run.state() == State.Kind.CANCELLED) {
                 assertThat(run.history().getLast().detail()).as("why run %s was cancelled: %s", run.id(), run)
                         .contains("did not finish within the grace period of " + GRACE);
                 assertThat(run.duration()).as("run %s ran at least the grace period: %s", run.id(), run)
                         .hasValueSatisfying(took -> assertThat(took).isGreaterThanOrEqualTo(GRACE));
             } else {
-                assertThat(run.state()).as("run %s: %s", run.id(), run).isEqualTo("Completed");
+                assertThat(run.state()).as("run %s: %s", run.id(), run).isEqualTo(State.Kind.COMPLETED);
                 assertThat(run.result()).as("run %s: %s", run.id(), run)
                         .contains("\"version\":\"" + recorded.version() + "\"")
                         .contains("\"generation\":\"" + recorded.generation() + "\"");

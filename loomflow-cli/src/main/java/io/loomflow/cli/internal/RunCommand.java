@@ -213,15 +213,16 @@ final class RunCommand implements Callable<Integer>, Verbose {
         PrintStream out = context.out();
         PrintStream err = context.err();
         String name = TerminalText.line(flow.name());
-        String head = name.replace("%", "%%") + " %s in " + Text.duration(took) + "; run " + handle.runId();
+        // the run has ended (outcome waited for it): its final state, Completed, Failed, Cancelled or Crashed
+        String head = name + " " + handle.state().label() + " in " + Text.duration(took) + "; run " + handle.runId();
         switch (outcome) {
             case Outcome.Success<?> success -> {
-                out.println(head.formatted("Completed"));
+                out.println(head);
                 out.println(TerminalText.lines(Json.write(json, success.value())));
                 return ExitCode.OK;
             }
             case Outcome.Failure<?> failure -> {
-                out.println(head.formatted("Failed"));
+                out.println(head);
                 err.println("loomflow: flow '" + name + "' failed: " + Text.error(failure.error()));
                 List<ProgressView.FailedRun> failures = view.failures();
                 if (!failures.isEmpty()) {
@@ -248,7 +249,7 @@ final class RunCommand implements Callable<Integer>, Verbose {
                 return ExitCode.RUN_FAILED;
             }
             case Outcome.Cancelled<?> cancelled -> {
-                out.println(head.formatted("Cancelled"));
+                out.println(head);
                 err.println("loomflow: flow '" + name + "' was cancelled"
                         + (stopping ? " because the process was asked to stop (Ctrl-C or SIGTERM)" : "") + ": "
                         + TerminalText.line(cancelled.reason()));

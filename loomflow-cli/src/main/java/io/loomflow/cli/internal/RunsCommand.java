@@ -5,7 +5,6 @@ import io.loomflow.store.RunQuery;
 import io.loomflow.store.RunRecord;
 import io.loomflow.store.RunStore;
 import java.io.PrintStream;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -23,8 +22,8 @@ final class RunsCommand implements Callable<Integer>, Verbose {
 
     private final CliContext context;
 
-    @Option(names = "--state", paramLabel = "STATE",
-            description = "Only runs in this state: Completed, Failed, Cancelled, Crashed, Running, ...")
+    @Option(names = "--state", paramLabel = "STATE", completionCandidates = StateNames.class,
+            description = "Only runs in this state, in any case: ${COMPLETION-CANDIDATES}.")
     String state;
 
     @Option(names = "--flow", paramLabel = "NAME", description = "Only runs of this flow (or, with --all, task).")
@@ -56,7 +55,7 @@ final class RunsCommand implements Callable<Integer>, Verbose {
         if (limit < 1) {
             throw CliException.badInput("--limit was " + limit + "; pass 1 or more");
         }
-        RunQuery query = new RunQuery(state == null ? null : stateLabel(state), flow, !all, limit);
+        RunQuery query = new RunQuery(state == null ? null : kind(state), flow, !all, limit);
         PrintStream out = context.out();
         Optional<RunStore> opened = store.openForReading();
         if (opened.isEmpty()) {
@@ -76,23 +75,27 @@ final class RunsCommand implements Callable<Integer>, Verbose {
                 + "  " + Text.pad("CREATED", 19) + "  DURATION");
         for (RunRecord run : runs) {
             out.println(run.id() + "  " + Text.pad(TerminalText.line(run.name()), nameWidth) + "  "
-                    + Text.pad(TerminalText.line(run.state()), 9) + "  "
+                    + Text.pad(run.state().label(), 9) + "  "
                     + Text.dateTime(run.createdAt(), context.zone()) + "  "
                     + run.duration().map(Text::duration).orElse(run.isFinal() ? "-" : "running"));
         }
         return ExitCode.OK.code();
     }
 
-    /** The state's label as the store keeps it, whatever its case; refuses names that are no state. */
-    private static String stateLabel(String given) {
-        List<String> labels = Arrays.stream(State.class.getPermittedSubclasses()).map(Class::getSimpleName).toList();
-        for (String label : labels) {
-            if (label.equalsIgnoreCase(given.strip())) {
-                return label;
-            }
+    /** The kind of state named, whatever its case; refuses names that are no state, with the closest. */
+    private static State.Kind kind(String given) {
+        try {
+            return State.Kind.parse(given);
+        } catch (IllegalArgumentException notAState) {
+            throw CliException.badInput("--state " + notAState.getMessage());
         }
-        String suggestion = Text.closest(given, labels).map(best -> " Did you mean '" + best + "'?").orElse("");
-        throw CliException.badInput("--state '" + given + "' is not a state." + suggestion + " The states are: "
-                + String.join(", ", labels));
+    }
+
+    /** The states, for {@code --state}'s help and shell completion: core's kinds, in the order a run meets them. */
+    static final class StateNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return State.Kind.labels().iterator();
+        }
     }
 }

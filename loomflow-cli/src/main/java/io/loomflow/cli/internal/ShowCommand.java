@@ -1,5 +1,6 @@
 package io.loomflow.cli.internal;
 
+import io.loomflow.State;
 import io.loomflow.store.RunRecord;
 import io.loomflow.store.RunStore;
 import java.io.PrintStream;
@@ -66,7 +67,7 @@ final class ShowCommand implements Callable<Integer>, Verbose {
 
     private void print(RunStore history, RunRecord node, int depth, PrintStream out) {
         String indent = "  ".repeat(depth);
-        out.println(indent + TerminalText.line(node.name()) + "  " + TerminalText.line(node.state()) + "  "
+        out.println(indent + TerminalText.line(node.name()) + "  " + node.state().label() + "  "
                 + node.duration().map(Text::duration).orElse(node.isFinal() ? "-" : "running") + "  " + node.id()
                 + (node.error() == null ? "" : "  " + errorText(node)));
         if (depth == 0 && !node.parameters().isEmpty() && !node.parameters().equals("null")) {
@@ -96,13 +97,13 @@ final class ShowCommand implements Callable<Integer>, Verbose {
 
     /** {@code process: 988 Completed, 2 Cancelled}, per name. */
     private static String counts(List<RunRecord> runs) {
-        Map<String, Map<String, Long>> byName = new TreeMap<>();
+        Map<String, Map<State.Kind, Long>> byName = new TreeMap<>();
         for (RunRecord run : runs) {
             byName.computeIfAbsent(run.name(), name -> new LinkedHashMap<>()).merge(run.state(), 1L, Long::sum);
         }
         return byName.entrySet().stream()
                 .map(entry -> TerminalText.line(entry.getKey()) + ": " + entry.getValue().entrySet().stream()
-                        .map(state -> state.getValue() + " " + TerminalText.line(state.getKey())).collect(Collectors.joining(", ")))
+                        .map(state -> state.getValue() + " " + state.getKey().label()).collect(Collectors.joining(", ")))
                 .collect(Collectors.joining("; "));
     }
 }

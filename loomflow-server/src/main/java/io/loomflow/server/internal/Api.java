@@ -3,7 +3,7 @@ package io.loomflow.server.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.loomflow.Handle;
-import io.loomflow.ParameterModel;
+import io.loomflow.State;
 import io.loomflow.store.LogRecord;
 import io.loomflow.store.RunQuery;
 import io.loomflow.store.RunRecord;
@@ -16,15 +16,28 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /** The JSON API's routes; {@code openapi.json} describes them, and a test holds the two together. */
 final class Api {
 
-    static final Set<String> STATES = Set.of("Scheduled", "Pending", "Running", "Retrying", "Completed", "Cached",
-            "Failed", "Cancelled", "Crashed");
+    /**
+     * The {@code state} query parameter of the API and the UI's runs list: a kind of state, named in
+     * any case ({@link State.Kind#parse}), or {@code null} when absent; anything else is a 400 that
+     * quotes it and suggests the closest state.
+     */
+    static State.Kind stateFilter(Request request) {
+        String given = request.query("state");
+        if (given == null) {
+            return null;
+        }
+        try {
+            return State.Kind.parse(given);
+        } catch (IllegalArgumentException notAState) {
+            throw new HttpError(400, "query parameter state " + notAState.getMessage());
+        }
+    }
 
     private final Server server;
     private final ObjectMapper json;
@@ -93,12 +106,7 @@ final class Api {
     }
 
     private void runs(Request request) throws IOException {
-        String state = request.query("state");
-        if (state != null && !STATES.contains(state)) {
-            String closest = ParameterModel.closest(state, STATES).orElse(null);
-            throw new HttpError(400, "state was '" + state + "'" + (closest == null ? "" : "; did you mean '" + closest + "'?")
-                    + "; pass one of " + String.join(", ", STATES.stream().sorted().toList()));
-        }
+        State.Kind state = stateFilter(request);
         int limit = request.queryInt("limit", 50, 1, 500);
         int offset = request.queryInt("offset", 0, 0, Integer.MAX_VALUE);
         boolean all = "true".equals(request.query("all"));
@@ -108,7 +116,7 @@ final class Api {
         if (found.size() == limit) {
             StringBuilder next = new StringBuilder("/api/runs?limit=").append(limit).append("&offset=").append(offset + limit);
             if (state != null) {
-                next.append("&state=").append(state);
+                next.append("&state=").append(state.label());
             }
             if (query.name() != null) {
                 next.append("&flow=").append(URLEncoder.encode(query.name(), StandardCharsets.UTF_8));
@@ -125,7 +133,7 @@ final class Api {
         RunRecord run = server.recordedRun(request.runId("id"));
         List<Responses.ChildView> children = server.store().children(run.id()).stream()
                 .map(child -> new Responses.ChildView(child.id().toString(), child.name(),
-                        child.kind().name().toLowerCase(java.util.Locale.ROOT), child.state(), "/api/runs/" + child.id()))
+                        child.kind().name().toLowerCase(java.util.Locale.ROOT), child.state().label(), "/api/runs/" + child.id()))
                 .toList();
         request.sendJson(200, views.run(run).withChildren(children));
     }
@@ -155,9 +163,9 @@ final class Api {
         }
         RunRecord run = server.recordedRun(id);
         if (run.isFinal()) {
-            throw new HttpError(409, "run " + id + " already ended " + run.state() + "; there is nothing to cancel");
+            throw new HttpError(409, "run " + id + " already ended " + run.state().label() + "; there is nothing to cancel");
         }
-        throw new HttpError(409, "run " + id + " is " + run.state() + " but not on this server's engine; cancel it where"
+        throw new HttpError(409, "run " + id + " is " + run.state().label() + " but not on this server's engine; cancel it where"
                 + " it runs");
     }
 

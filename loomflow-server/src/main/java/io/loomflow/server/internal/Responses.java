@@ -106,7 +106,8 @@ final class Responses {
      * {@code event: state} on {@code GET /api/events}: a run entered a state; with the error of a failure or
      * a retry, the detail of a cancellation, crash, wait or attempt, and a flow's result once it completed.
      */
-    record StateEvent(long sequence, String at, RunRef run, String type, String state, String previous,
+    record StateEvent(long sequence, String at, RunRef run, String type, String state,
+                      @JsonProperty("final") boolean ended, String previous,
                       @JsonInclude(Include.NON_NULL) ErrorView error,
                       @JsonInclude(Include.NON_NULL) String detail,
                       @JsonInclude(Include.NON_NULL) JsonNode result) {

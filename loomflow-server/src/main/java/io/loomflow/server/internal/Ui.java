@@ -3,6 +3,7 @@ package io.loomflow.server.internal;
 import static io.loomflow.server.internal.Pages.escape;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.loomflow.State;
 import io.loomflow.store.RunQuery;
 import io.loomflow.store.RunRecord;
 import java.io.IOException;
@@ -20,8 +21,6 @@ final class Ui {
     private static final Map<String, String> ASSETS = Map.of(
             "app.js", "text/javascript; charset=utf-8",
             "app.css", "text/css; charset=utf-8");
-    private static final List<String> FILTERS = List.of("Running", "Completed", "Failed", "Cancelled", "Crashed",
-            "Cached", "Pending", "Scheduled", "Retrying");
     private static final DateTimeFormatter TIME = DateTimeFormatter.ISO_INSTANT;
 
     private final Server server;
@@ -71,23 +70,20 @@ final class Ui {
     }
 
     private void runs(Request request) throws IOException {
-        String state = request.query("state");
-        if (state != null && !Api.STATES.contains(state)) {
-            throw new HttpError(400, "state was '" + state + "'; pick one of " + String.join(", ", FILTERS));
-        }
+        State.Kind state = Api.stateFilter(request);
         String flow = request.query("flow");
         int offset = request.queryInt("offset", 0, 0, Integer.MAX_VALUE);
         int limit = 50;
         List<RunRecord> found = server.store().runs(new RunQuery(state, flow, true, limit, offset));
         StringBuilder body = new StringBuilder("<h1>Runs</h1><nav class=\"filters\"><a href=\"/runs\"")
                 .append(state == null ? " class=\"current\"" : "").append(">All</a>");
-        for (String filter : FILTERS) {
-            body.append("<a href=\"/runs?state=").append(filter).append("\"")
-                    .append(filter.equals(state) ? " class=\"current\"" : "").append(">").append(filter).append("</a>");
+        for (State.Kind filter : State.Kind.values()) {
+            body.append("<a href=\"/runs?state=").append(filter.label()).append("\"")
+                    .append(filter == state ? " class=\"current\"" : "").append(">").append(filter.label()).append("</a>");
         }
         body.append("</nav>");
         runTable(body, found);
-        String query = (state == null ? "" : "&state=" + state) + (flow == null ? "" : "&flow=" + encode(flow));
+        String query = (state == null ? "" : "&state=" + state.label()) + (flow == null ? "" : "&flow=" + encode(flow));
         body.append("<p class=\"pages\">");
         if (offset > 0) {
             body.append("<a href=\"/runs?offset=").append(Math.max(0, offset - limit)).append(escape(query))
@@ -110,7 +106,7 @@ final class Ui {
         for (RunRecord run : runs) {
             body.append("<tr><td><a href=\"/runs/").append(run.id()).append("\">").append(run.id().toString(), 0, 8)
                     .append("</a></td><td>").append(escape(run.name())).append("</td><td><span class=\"state state-")
-                    .append(escape(run.state())).append("\">").append(escape(run.state())).append("</span></td><td>")
+                    .append(run.state().label()).append("\">").append(run.state().label()).append("</span></td><td>")
                     .append(TIME.format(run.createdAt())).append("</td><td>")
                     .append(run.duration().map(Ui::duration).orElse("")).append("</td><td>");
             if (run.parentId() != null) {
@@ -129,7 +125,7 @@ final class Ui {
                 .append("\">");
         body.append("<h1><span class=\"kind\">").append(escape(run.kind().name().toLowerCase(java.util.Locale.ROOT)))
                 .append("</span> ").append(escape(run.name())).append(" <span id=\"run-state\" class=\"state state-")
-                .append(escape(run.state())).append("\">").append(escape(run.state())).append("</span></h1>");
+                .append(run.state().label()).append("\">").append(run.state().label()).append("</span></h1>");
         body.append("<p class=\"meta\">Run <code>").append(run.id()).append("</code>");
         if (run.parentId() != null) {
             body.append(" · parent <a id=\"parent-link\" href=\"/runs/").append(run.parentId()).append("\">")

@@ -28,10 +28,10 @@ final class Views {
 
     /** A recorded run, without its children. */
     Responses.RunView run(RunRecord run) {
-        String startedAt = run.history().stream().filter(s -> s.state().equals("Running")).findFirst()
+        String startedAt = run.history().stream().filter(s -> s.is(State.Kind.RUNNING)).findFirst()
                 .map(started -> started.at().toString()).orElse(null);
         return new Responses.RunView(run.id().toString(), run.parentId() == null ? null : run.parentId().toString(),
-                run.rootId().toString(), run.name(), run.kind().name().toLowerCase(java.util.Locale.ROOT), run.state(),
+                run.rootId().toString(), run.name(), run.kind().name().toLowerCase(java.util.Locale.ROOT), run.state().label(),
                 run.isFinal(), run.createdAt().toString(), startedAt,
                 run.isFinal() ? run.history().getLast().at().toString() : null,
                 run.duration().map(java.time.Duration::toMillis).orElse(null),
@@ -81,7 +81,8 @@ final class Views {
                     }
                 }
                 yield new Responses.StateEvent(event.sequence(), event.at().toString(), ref, "state",
-                        change.state().label(), change.previous() == null ? null : change.previous().label(), error,
+                        change.state().label(), change.state().isFinal(),
+                        change.previous() == null ? null : change.previous().label(), error,
                         detail, result);
             }
             case Event.LogLine line -> new Responses.LogEvent(event.sequence(), event.at().toString(), ref, "log",

@@ -2,6 +2,7 @@ package io.loomflow.store.internal;
 
 import io.loomflow.Event;
 import io.loomflow.RunInfo;
+import io.loomflow.State;
 import io.loomflow.store.ErrorRecord;
 import io.loomflow.store.LogRecord;
 import io.loomflow.store.RunQuery;
@@ -28,6 +29,7 @@ public final class InMemoryRunStore implements RunStore {
         final RunInfo info;
         final String parameters;
         final List<StateRecord> history = new ArrayList<>();
+        State.Kind state;
         ErrorRecord error;
         String result;
 
@@ -39,7 +41,7 @@ public final class InMemoryRunStore implements RunStore {
 
         RunRecord record() {
             return new RunRecord(info.id(), info.parentId(), info.rootId(), info.name(), info.kind(), parameters,
-                    history.getLast().state(), history, error, result);
+                    state, history, error, result);
         }
     }
 
@@ -57,6 +59,7 @@ public final class InMemoryRunStore implements RunStore {
                 case Event.StateChange change -> {
                     Run run = runs.computeIfAbsent(change.run().id(), id -> new Run(change.run()));
                     run.history.add(Records.state(change));
+                    run.state = change.state().kind();
                     if (run.error == null) {
                         run.error = Records.error(change.state());
                     }

@@ -1,5 +1,6 @@
 package io.loomflow.store.internal;
 
+import io.loomflow.State;
 import io.loomflow.store.StateRecord;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
@@ -159,8 +160,8 @@ final class Owners {
             connection.setAutoCommit(false);
             try (PreparedStatement select = connection.prepareStatement("SELECT id, history FROM lf_run"
                     + " WHERE owner_id = ? AND state NOT IN " + SqlRunStore.finalStates() + " FOR UPDATE");
-                 PreparedStatement crash = connection.prepareStatement("UPDATE lf_run SET state = 'Crashed',"
-                    + " ended_at = ?, history = history || ? WHERE id = ?");
+                 PreparedStatement crash = connection.prepareStatement("UPDATE lf_run SET state = '"
+                    + State.Kind.CRASHED.label() + "', ended_at = ?, history = history || ? WHERE id = ?");
                  PreparedStatement delete = connection.prepareStatement("DELETE FROM lf_owner WHERE id = ?")) {
                 select.setObject(1, owner);
                 int crashed = 0;
@@ -168,7 +169,7 @@ final class Owners {
                     while (rows.next()) {
                         Instant at = crashedAt.apply(SqlRunStore.lastStateAt(rows.getString(2)));
                         crash.setObject(1, SqlRunStore.time(at));
-                        crash.setString(2, SqlRunStore.historyLine(new StateRecord("Crashed", at, reason)));
+                        crash.setString(2, SqlRunStore.historyLine(new StateRecord(State.Kind.CRASHED, at, reason)));
                         crash.setObject(3, rows.getObject(1, UUID.class));
                         crash.addBatch();
                         crashed++;

@@ -58,7 +58,9 @@ public final class SqlRunStore implements RunStore {
     private static final Duration READER_HOLDS_AT_MOST = Duration.ofSeconds(10);
     private static final Duration LOCK_RETRY_PAUSE = Duration.ofMillis(50);
     private static final int H2_DATABASE_IN_USE = 90020;
-    private static final String FINAL_STATES = "('Completed', 'Failed', 'Cancelled', 'Crashed', 'Cached')";
+    /** The labels of the final kinds as an SQL list, derived from the one vocabulary: {@code ('Completed', ...)}. */
+    private static final String FINAL_STATES = State.Kind.finals().stream().map(kind -> "'" + kind.label() + "'")
+            .collect(java.util.stream.Collectors.joining(", ", "(", ")"));
 
     private final HikariDataSource data;
     private final String where;
@@ -450,7 +452,7 @@ public final class SqlRunStore implements RunStore {
         List<Object> values = new ArrayList<>();
         if (query.state() != null) {
             sql.append(" AND state = ?");
-            values.add(query.state());
+            values.add(query.state().label());
         }
         if (query.name() != null) {
             sql.append(" AND name = ?");
@@ -522,15 +524,19 @@ public final class SqlRunStore implements RunStore {
     private static RunRecord record(ResultSet row, Map<UUID, Owners.Owner> deadOwners) throws SQLException {
         String errorType = row.getString(9);
         ErrorRecord error = errorType == null ? null : new ErrorRecord(errorType, row.getString(10), row.getString(11));
-        String state = row.getString(7);
+        UUID id = row.getObject(1, UUID.class);
+        String label = row.getString(7);
+        State.Kind state = State.Kind.ofLabel(label).orElseThrow(() -> new RunStoreException("run " + id
+                + " has the state '" + label + "', which is no state this version of Loomflow knows ("
+                + String.join(", ", State.Kind.labels()) + "); read it with the version that wrote it", null));
         List<StateRecord> history = history(row.getString(8));
         UUID ownerId = row.getObject(13, UUID.class);
         Owners.Owner owner = ownerId == null ? null : deadOwners.get(ownerId);
-        if (owner != null && !FINAL_STATES.contains("'" + state + "'")) {
-            state = "Crashed";
+        if (owner != null && !state.isFinal()) {
+            state = State.Kind.CRASHED;
             history.add(new StateRecord(state, owner.crashedAt(history.getLast().at()), owner.crashReason()));
         }
-        return new RunRecord(row.getObject(1, UUID.class), row.getObject(2, UUID.class), row.getObject(3, UUID.class),
+        return new RunRecord(id, row.getObject(2, UUID.class), row.getObject(3, UUID.class),
                 row.getString(4), RunInfo.Kind.valueOf(row.getString(5)), row.getString(6), state, history, error,
                 row.getString(12));
     }

@@ -7,6 +7,7 @@ import io.loomflow.Flow;
 import io.loomflow.RunContext;
 import io.loomflow.RunInfo;
 import io.loomflow.Retry;
+import io.loomflow.State;
 import io.loomflow.Task;
 import io.loomflow.store.LogRecord;
 import io.loomflow.store.RunQuery;
@@ -102,7 +103,7 @@ public abstract class RunStoreContract {
         assertThat(root.rootId()).isEqualTo(root.id());
         assertThat(root.parameters()).isEqualTo("{\"source\":\"data/x.csv\",\"items\":3}");
         assertThat(root.history()).extracting(StateRecord::state).containsExactly("Scheduled", "Running", "Completed");
-        assertThat(root.state()).isEqualTo("Completed");
+        assertThat(root.state()).isEqualTo(State.Kind.COMPLETED);
         assertThat(root.error()).isNull();
         assertThat(root.result()).isEqualTo("5");
         assertThat(root.duration()).isPresent();
@@ -120,7 +121,7 @@ public abstract class RunStoreContract {
                 .containsExactly("Scheduled", "Running", "Retrying", "Running", "Completed");
         assertThat(retried.history().get(2).detail()).contains("attempt 1 failed with java.io.IOException: transient failure on 2");
         RunRecord refused = children.stream().filter(c -> c.name().equals("refuse")).findFirst().orElseThrow();
-        assertThat(refused.state()).isEqualTo("Failed");
+        assertThat(refused.state()).isEqualTo(State.Kind.FAILED);
         assertThat(children).allSatisfy(child -> assertThat(child.result()).as("task results are not recorded").isNull());
         assertThat(refused.error().type()).isEqualTo("java.lang.IllegalArgumentException");
         assertThat(refused.error().message()).isEqualTo("item 7 is refused");
@@ -131,7 +132,7 @@ public abstract class RunStoreContract {
     void aCacheHitIsRecordedAsACachedRunThatNeverRan() {
         assertThat(measured).hasValue(1);
         List<RunRecord> measures = reopened.children(root.id()).stream().filter(c -> c.name().equals("measure")).toList();
-        assertThat(measures).extracting(RunRecord::state).containsExactly("Completed", "Cached");
+        assertThat(measures).extracting(RunRecord::state).containsExactly(State.Kind.COMPLETED, State.Kind.CACHED);
         RunRecord cached = measures.get(1);
         assertThat(cached.history()).extracting(StateRecord::state).containsExactly("Scheduled", "Cached");
         assertThat(cached.history().getLast().detail()).contains("reused").contains(measures.get(0).id().toString());
@@ -155,7 +156,7 @@ public abstract class RunStoreContract {
 
     @Test
     void queriesFilterByStateAndNameAndLimit() {
-        assertThat(reopened.runs(RunQuery.all().withState("Failed"))).extracting(RunRecord::name).containsExactly("refuse");
+        assertThat(reopened.runs(RunQuery.all().withState(State.Kind.FAILED))).extracting(RunRecord::name).containsExactly("refuse");
         assertThat(reopened.runs(RunQuery.all().withName("square"))).hasSize(3);
         assertThat(reopened.runs(RunQuery.all().withName("square").withLimit(2))).hasSize(2);
         List<RunRecord> squares = reopened.runs(RunQuery.all().withName("square"));
@@ -163,12 +164,12 @@ public abstract class RunStoreContract {
                 .containsExactly(squares.get(2));
         assertThat(reopened.runs(RunQuery.all().withName("square").withOffset(3))).isEmpty();
         assertThat(reopened.runs(RunQuery.all())).hasSize(7);
-        assertThat(reopened.runs(RunQuery.all().withState("Cached"))).extracting(RunRecord::name).containsExactly("measure");
+        assertThat(reopened.runs(RunQuery.all().withState(State.Kind.CACHED))).extracting(RunRecord::name).containsExactly("measure");
         List<RunRecord> newestFirst = reopened.runs(RunQuery.all());
         for (int i = 1; i < newestFirst.size(); i++) {
             assertThat(newestFirst.get(i - 1).createdAt()).isAfterOrEqualTo(newestFirst.get(i).createdAt());
         }
-        assertThat(reopened.runs(RunQuery.all().withState("Running"))).isEmpty();
+        assertThat(reopened.runs(RunQuery.all().withState(State.Kind.RUNNING))).isEmpty();
         assertThat(Map.of("runs", reopened.runs(RunQuery.all()).size())).containsEntry("runs", 7);
     }
 }

@@ -3,8 +3,6 @@
 'use strict';
 
 (() => {
-  const FINAL = new Set(['Completed', 'Cached', 'Failed', 'Cancelled', 'Crashed']);
-
   const el = (tag, className, text) => {
     const node = document.createElement(tag);
     if (className) node.className = className;
@@ -171,7 +169,7 @@
         const badge = section.querySelector('#run-state');
         badge.textContent = self.state;
         badge.className = 'state state-' + self.state;
-        section.querySelector('#cancel-button').hidden = FINAL.has(self.state);
+        section.querySelector('#cancel-button').hidden = self.final;
       }
     };
 
@@ -195,7 +193,7 @@
       const holder = section.querySelector('#result');
       holder.replaceChildren();
       if (result === undefined || result === null) {
-        holder.append(el('p', 'hint', FINAL.has((runs.get(runId) || {}).state) ? 'No result.' : 'Not yet.'));
+        holder.append(el('p', 'hint', (runs.get(runId) || {}).final ? 'No result.' : 'Not yet.'));
         return;
       }
       const rows = Array.isArray(result) && result.length > 0
@@ -246,13 +244,14 @@
       const data = JSON.parse(event.data);
       const run = data.run;
       if (!inTree(run.id, run.parentId)) return;
-      const update = { id: run.id, parentId: run.parentId, name: run.name, kind: run.kind, state: data.state };
+      const update = { id: run.id, parentId: run.parentId, name: run.name, kind: run.kind, state: data.state,
+        final: data.final };
       const known = runs.get(run.id);
       if (!known) update.createdAt = data.at;
       if (data.state === 'Running' && !(known && known.startedAt)) update.startedAt = data.at;
-      if (FINAL.has(data.state)) update.endedAt = data.at;
+      if (data.final) update.endedAt = data.at;
       merge(update);
-      if (run.id === runId && FINAL.has(data.state)) {
+      if (run.id === runId && data.final) {
         if (data.result !== undefined) showResult(data.result);
         if (data.error) showError(data.error);
         finish();
@@ -278,7 +277,7 @@
       (logs.body.lines || []).forEach(appendLog);
       schedule();
       const self = runs.get(runId);
-      if (self && FINAL.has(self.state)) {
+      if (self && self.final) {
         finish();
         return;
       }
