@@ -2,6 +2,7 @@ package io.loomflow;
 
 import io.loomflow.internal.Limit;
 import io.loomflow.internal.RunIds;
+import io.loomflow.internal.StructuredScope;
 import io.loomflow.spi.ResultStore;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -48,10 +49,7 @@ final class EngineImpl implements Engine {
     private final ConcurrentHashMap<EventListener, AtomicLong> listenerFailures = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<UUID, RunNode> live = new ConcurrentHashMap<>();
     private final Set<RunNode> roots = ConcurrentHashMap.newKeySet();
-    private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
-    private static final int MIN_SWEEP = 1024;
-    private final java.util.concurrent.atomic.AtomicBoolean sweeping = new java.util.concurrent.atomic.AtomicBoolean();
-    private volatile int sweepAt = MIN_SWEEP;
+    private final StructuredScope.Threads threads;
 
     private final ReentrantLock closeLock = new ReentrantLock();
     private final Condition closeProgress = closeLock.newCondition();
@@ -71,6 +69,9 @@ final class EngineImpl implements Engine {
         this.blockingCheck = blockingCheck;
         this.results = results;
         this.listeners.addAll(ownedListeners);
+        this.threads = new StructuredScope.Threads("engine '" + name + "'", threadFactory,
+                bug -> Loggers.engine().log(Level.ERROR, "a thread of engine '" + name + "' ended with an unexpected"
+                        + " error; this is a Loomflow bug, please report it", bug));
     }
 
     static EngineImpl of(Engine engine) {
@@ -93,6 +94,11 @@ final class EngineImpl implements Engine {
 
     ResourceRegistry resources() {
         return resources;
+    }
+
+    /** The threads of this engine: every one it starts, tracked until it has terminated. */
+    StructuredScope.Threads threads() {
+        return threads;
     }
 
     BlockingCheck blockingCheck() {
@@ -192,7 +198,7 @@ final class EngineImpl implements Engine {
             admitRoot(spec);
         }
         int concurrency = inputs.length;
-        if (spec.limit() != null && (parent == null || !parent.holdsOrInherits(spec.limit()))) {
+        if (spec.limit() != null && (parent == null || !parent.lineage().holdsOrInherits(spec.limit()))) {
             concurrency = limit(spec).permits();
         }
         var parentScope = parent == null ? null : parent.childScope();
@@ -215,9 +221,13 @@ final class EngineImpl implements Engine {
 
     /** Starts a run; a root run with {@code resumeOf} reuses the results persisted by that run. */
     private RunNode start(RunNode parent, RunSpec spec, Object input, UUID resumeOf) {
-        RunNode node = newNode(parent, spec, input, null, -1, resumeOf);
+        RunNode node = newNode(parent, spec, input, resumeOf);
         try {
-            startThread(node::executeBound);
+            if (parent == null) {
+                threads.start(node::executeBound);
+            } else {
+                parent.childScope().fork(node, node::executeBound);
+            }
         } catch (RuntimeException | Error refused) {
             node.stop(Cancellation.requested("no thread could be started for it: " + refused));
             throw refused;
@@ -225,17 +235,23 @@ final class EngineImpl implements Engine {
         return node;
     }
 
-    /** A run of one item of a map, executed by the map's worker. */
+    /** A run of one item of a map, a child of the map's scope of items, executed by a worker of the map. */
     RunNode newItem(RunNode parent, RunSpec spec, Object input, MapGroup group, int index) {
-        return newNode(parent, spec, input, group, index, null);
+        RunNode node = newNode(parent, spec, input, group, index, group.items(), null);
+        group.items().add(node); // cancelled at once if the map is
+        return node;
     }
 
-    private RunNode newNode(RunNode parent, RunSpec spec, Object input, MapGroup group, int index, UUID resumeOf) {
-        boolean ownedByParentScope = group == null;
+    /** A run of its own, not an item of a map; the caller forks its thread. */
+    private RunNode newNode(RunNode parent, RunSpec spec, Object input, UUID resumeOf) {
+        return newNode(parent, spec, input, null, -1, parent == null ? null : parent.childScope(), resumeOf);
+    }
+
+    private RunNode newNode(RunNode parent, RunSpec spec, Object input, MapGroup group, int index,
+                            StructuredScope<Cancellation> ownerScope, UUID resumeOf) {
         if (parent == null) {
             admitRoot(spec);
         }
-        var ownerScope = parent != null && ownedByParentScope ? parent.childScope() : null;
         Instant now = clock.now();
         RunNode node = new RunNode(this, spec, parent, input, ownerScope, group, index,
                 RunIds.next(now.toEpochMilli()), now, resumeOf);
@@ -248,9 +264,6 @@ final class EngineImpl implements Engine {
         }
         live.put(node.runId(), node);
         node.schedule();
-        if (ownerScope != null) {
-            ownerScope.add(node);
-        }
         return node;
     }
 
@@ -272,59 +285,6 @@ final class EngineImpl implements Engine {
             roots.remove(node);
             if (phase != Phase.OPEN) {
                 signalCloseProgress();
-            }
-        }
-    }
-
-    /**
-     * Starts a tracked thread of this engine. A thread stays tracked until it has terminated (not
-     * merely finished its work), so that close() can join every one; dead threads are dropped from
-     * the set whenever it has doubled since the last sweep.
-     */
-    Thread startThread(Runnable body) {
-        Thread thread = threadFactory.newThread(new TrackedBody(body));
-        if (thread == null) {
-            throw new IllegalStateException("the thread factory of engine '" + name + "' returned null; give"
-                    + " Engine.Builder.threadFactory a factory that always returns a thread");
-        }
-        threads.add(thread);
-        if (threads.size() >= sweepAt && sweeping.compareAndSet(false, true)) {
-            try {
-                threads.removeIf(tracked -> tracked.getState() == Thread.State.TERMINATED);
-                sweepAt = Math.max(MIN_SWEEP, 2 * threads.size());
-            } finally {
-                sweeping.set(false);
-            }
-        }
-        try {
-            thread.start();
-        } catch (RuntimeException | Error refused) {
-            threads.remove(thread);
-            throw refused;
-        }
-        return thread;
-    }
-
-    /**
-     * What a tracked thread runs. It lets go of its body when done: a terminated thread waits in the
-     * tracking set until the next sweep, and must not keep a finished map's inputs and results alive.
-     */
-    private final class TrackedBody implements Runnable {
-        private Runnable body;
-
-        TrackedBody(Runnable body) {
-            this.body = body;
-        }
-
-        @Override
-        public void run() {
-            try {
-                body.run();
-            } catch (Throwable bug) {
-                Loggers.engine().log(Level.ERROR, "a thread of engine '" + name + "' ended with an unexpected error; this is a"
-                        + " Loomflow bug, please report it", bug);
-            } finally {
-                body = null;
             }
         }
     }
@@ -461,19 +421,19 @@ final class EngineImpl implements Engine {
         boolean interrupted = false;
         Set<Thread> exiting = abandonRunsInSystemExit();
         if (!roots.isEmpty()) {
-            Thread timer = startThread(this::enforceGrace);
+            Thread timer = threads.start(this::enforceGrace);
             boolean gaveUp = awaitRoots();
             timer.interrupt();
-            interrupted |= join(timer);
+            interrupted |= StructuredScope.Threads.join(timer);
             if (gaveUp) {
                 Loggers.engine().log(Level.WARNING, "engine '" + name + "' closed while runs whose code ignores cancellation are"
                         + " still executing; they were recorded as Crashed");
             }
         }
-        for (Thread thread : List.copyOf(threads)) {
+        for (Thread thread : threads.snapshot()) {
             // The closing thread may be one of ours: a completion callback of a run that has ended.
             if (thread != Thread.currentThread() && !exiting.contains(thread) && !gaveUpWaiting()) {
-                interrupted |= join(thread);
+                interrupted |= StructuredScope.Threads.join(thread);
             }
         }
         resources.closeAll();
@@ -580,18 +540,6 @@ final class EngineImpl implements Engine {
             closeProgress.signalAll();
         } finally {
             closeLock.unlock();
-        }
-    }
-
-    private static boolean join(Thread thread) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                thread.join();
-                return interrupted;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
         }
     }
 

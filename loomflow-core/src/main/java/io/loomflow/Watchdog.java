@@ -20,7 +20,7 @@ final class Watchdog implements Runnable {
 
     static Watchdog start(EngineImpl engine, RunNode run, int attempt, Duration timeout) {
         Watchdog watchdog = new Watchdog(engine, run, attempt, timeout);
-        watchdog.thread = engine.startThread(watchdog);
+        watchdog.thread = engine.threads().start(watchdog);
         return watchdog;
     }
 

@@ -5,17 +5,23 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
- * The children of one attempt of one run, and the rules that make runs structured: every child is
- * awaited before its parent ends, cancelling the scope cancels every child (including those added
- * later), and a failing child may cancel its siblings.
+ * The children of one attempt of one run (or the items of one map), and the rules that make runs
+ * structured: a child's thread is forked here, every child is awaited before its parent ends,
+ * cancelling the scope cancels every child (including those added later), a failing child may
+ * cancel its siblings, and a failure the parent never observed fails the parent.
  *
  * <p>All of Loomflow's structured-concurrency logic lives here, on final JDK APIs only, so that it
- * can move to the JDK's {@code StructuredTaskScope} once that API is final. See README.md beside
- * this file. Thread-safe.
+ * can move to the JDK's {@code StructuredTaskScope} once that API is final; the threads every scope
+ * of one engine forks are tracked by that engine's {@link Threads}, nested here for the same reason.
+ * See README.md beside this file. Thread-safe.
  *
  * @param <R> the type of the reason given with a cancellation
  */
@@ -52,7 +58,21 @@ public final class StructuredScope<R> {
     public record Failure<R>(Child<R> child, Throwable error) {
     }
 
-    private final boolean cancelSiblingsOnFailure;
+    /** What a child's failure does to the other children of its scope. */
+    public enum OnFailure {
+        /** Nothing: every child runs to its end. */
+        COLLECT_ALL,
+        /**
+         * Cancels the siblings active at that moment; children added later are not affected, so the
+         * parent may catch the error and go on (a run's children).
+         */
+        CANCEL_ACTIVE_SIBLINGS,
+        /** Cancels the scope: every active child and every child added later (the items of a map). */
+        CANCEL_SCOPE
+    }
+
+    private final Threads threads;
+    private final OnFailure onFailure;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition idle = lock.newCondition();
     private final Set<Child<R>> active = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -63,10 +83,35 @@ public final class StructuredScope<R> {
     /**
      * Creates an empty scope.
      *
-     * @param cancelSiblingsOnFailure whether a failing child cancels the siblings active at that moment
+     * @param threads the tracked threads that this scope's children run on
+     * @param onFailure what a failing child does to its siblings
      */
-    public StructuredScope(boolean cancelSiblingsOnFailure) {
-        this.cancelSiblingsOnFailure = cancelSiblingsOnFailure;
+    public StructuredScope(Threads threads, OnFailure onFailure) {
+        this.threads = threads;
+        this.onFailure = onFailure;
+    }
+
+    /**
+     * Adds a child and starts a thread that executes it. If the thread cannot start, the child stays
+     * added and the error is thrown: the caller ends the child (which then reports {@link #ended}).
+     *
+     * @param child the child
+     * @param body what its thread executes
+     * @throws IllegalStateException if the scope was already joined
+     */
+    public void fork(Child<R> child, Runnable body) {
+        add(child);
+        threads.start(body);
+    }
+
+    /**
+     * Starts one more thread for the children of this scope, for a child that executes on several
+     * threads or a scope whose children are executed in turn by a few workers (a map).
+     *
+     * @param body what the thread executes
+     */
+    public void forkWorker(Runnable body) {
+        threads.start(body);
     }
 
     /**
@@ -107,8 +152,17 @@ public final class StructuredScope<R> {
         lock.lock();
         try {
             failures.add(new Failure<>(child, error));
-            if (!cancelSiblingsOnFailure) {
-                return;
+            switch (onFailure) {
+                case COLLECT_ALL -> {
+                    return;
+                }
+                case CANCEL_ACTIVE_SIBLINGS -> { }
+                case CANCEL_SCOPE -> {
+                    if (cancelledWith != null) {
+                        return; // cancelled already: every child has been, or will be when added
+                    }
+                    cancelledWith = siblingReason;
+                }
             }
             siblings = new ArrayList<>(active);
         } finally {
@@ -176,12 +230,34 @@ public final class StructuredScope<R> {
     }
 
     /**
-     * The failures of children whose failure the parent never observed, in the order they happened.
-     * Call after {@link #join()}.
+     * Ends the parent's code with this scope: if that code failed, cancels the children still
+     * active; waits for every child ({@link #join()}); then applies the rule that no failure is
+     * lost: a child whose failure the parent never observed (never joined) fails the parent, or is
+     * attached to the parent's own failure as a suppressed exception.
      *
-     * @return the unobserved failures, possibly empty
+     * @param bodyFailure what the parent's code threw, or null
+     * @param reasonIfBodyFailed the reason given to the children cancelled because the code failed
+     * @return the parent's outcome: {@code bodyFailure} (with unobserved failures suppressed), the
+     *     first unobserved failure (with the others suppressed), or null when nothing failed
      */
-    public List<Failure<R>> unobservedFailures() {
+    public Throwable join(Throwable bodyFailure, R reasonIfBodyFailed) {
+        if (bodyFailure != null) {
+            cancel(reasonIfBodyFailed);
+        }
+        join();
+        Throwable outcome = bodyFailure;
+        for (Failure<R> failure : unobservedFailures()) {
+            if (outcome == null) {
+                outcome = failure.error();
+            } else {
+                Exceptions.suppress(outcome, failure.error());
+            }
+        }
+        return outcome;
+    }
+
+    /** The failures of children whose failure the parent never observed, in the order they happened. */
+    private List<Failure<R>> unobservedFailures() {
         lock.lock();
         try {
             List<Failure<R>> unobserved = new ArrayList<>();
@@ -193,6 +269,120 @@ public final class StructuredScope<R> {
             return unobserved;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Every thread one engine starts, tracked from before its start until it has terminated, so
+     * that the engine's close can join each one. Dead threads are dropped from the set whenever it
+     * has doubled since the last sweep. Thread-safe.
+     */
+    public static final class Threads {
+
+        private static final int MIN_SWEEP = 1024;
+
+        private final String owner;
+        private final ThreadFactory factory;
+        private final Consumer<Throwable> onUnexpectedError;
+        private final Set<Thread> tracked = ConcurrentHashMap.newKeySet();
+        private final AtomicBoolean sweeping = new AtomicBoolean();
+        private volatile int sweepAt = MIN_SWEEP;
+
+        /**
+         * Creates an empty set of threads.
+         *
+         * @param owner how error messages name the owner, for example {@code engine 'default'}
+         * @param factory makes the threads
+         * @param onUnexpectedError told of an error that escaped a thread's body (a bug)
+         */
+        public Threads(String owner, ThreadFactory factory, Consumer<Throwable> onUnexpectedError) {
+            this.owner = owner;
+            this.factory = factory;
+            this.onUnexpectedError = onUnexpectedError;
+        }
+
+        /**
+         * Starts a tracked thread.
+         *
+         * @param body what it executes
+         * @return the started thread
+         * @throws IllegalStateException if the factory returned null; or whatever it, or starting
+         *     the thread, threw
+         */
+        public Thread start(Runnable body) {
+            Thread thread = factory.newThread(new TrackedBody(body, onUnexpectedError));
+            if (thread == null) {
+                throw new IllegalStateException("the thread factory of " + owner + " returned null; give"
+                        + " Engine.Builder.threadFactory a factory that always returns a thread");
+            }
+            tracked.add(thread);
+            if (tracked.size() >= sweepAt && sweeping.compareAndSet(false, true)) {
+                try {
+                    tracked.removeIf(old -> old.getState() == Thread.State.TERMINATED);
+                    sweepAt = Math.max(MIN_SWEEP, 2 * tracked.size());
+                } finally {
+                    sweeping.set(false);
+                }
+            }
+            try {
+                thread.start();
+            } catch (RuntimeException | Error refused) {
+                tracked.remove(thread);
+                throw refused;
+            }
+            return thread;
+        }
+
+        /**
+         * The threads tracked now (some may have terminated).
+         *
+         * @return a copy of the set
+         */
+        public List<Thread> snapshot() {
+            return List.copyOf(tracked);
+        }
+
+        /**
+         * Waits until a thread has terminated, even if interrupted meanwhile.
+         *
+         * @param thread the thread
+         * @return whether the waiting thread was interrupted meanwhile (the caller restores it)
+         */
+        public static boolean join(Thread thread) {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    thread.join();
+                    return interrupted;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+    }
+
+    /**
+     * What a tracked thread runs. It lets go of its body when done: a terminated thread waits in the
+     * tracking set until the next sweep, and must not keep a finished map's inputs and results alive.
+     */
+    private static final class TrackedBody implements Runnable {
+        private Runnable body;
+        private final Consumer<Throwable> onUnexpectedError;
+
+        TrackedBody(Runnable body, Consumer<Throwable> onUnexpectedError) {
+            this.body = body;
+            this.onUnexpectedError = onUnexpectedError;
+        }
+
+        @Override
+        public void run() {
+            try {
+                body.run();
+            } catch (Throwable bug) {
+                onUnexpectedError.accept(bug);
+            } finally {
+                body = null;
+            }
         }
     }
 }
