@@ -44,7 +44,7 @@ final class RunAttempts {
             StoredResults stored = StoredResults.of(engine, run);
             if (stored != null) {
                 State.Cached cached = stored.lookup();
-                if (run.isStopRequested()) {
+                if (run.cancellation() != null) {
                     run.finishCancelled();
                     return;
                 }
@@ -59,7 +59,7 @@ final class RunAttempts {
                     run.finishCancelled();
                     return;
                 }
-                Watchdog watchdog = spec.timeout() == null ? null : Watchdog.start(engine, run, attempt, spec.timeout());
+                Watchdog watchdog = spec.timeout() == null ? null : Watchdog.start(engine, this, attempt, spec.timeout());
                 Object value = null;
                 Throwable failure = null;
                 try {
@@ -79,7 +79,7 @@ final class RunAttempts {
                 if (attemptTimedOut) {
                     failure = timeoutError(attempt, failure);
                 }
-                if (run.isStopRequested()) {
+                if (run.cancellation() != null) {
                     run.finishCancelled();
                     return;
                 }

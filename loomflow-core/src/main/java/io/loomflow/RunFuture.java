@@ -55,13 +55,11 @@ final class RunFuture extends CompletableFuture<Object> {
 
     /** Completes the future with the run's outcome; the run has ended. */
     void settle() {
-        Cancellation why = run.cancellation();
-        switch (run.outcomeNow()) {
+        RunEnd end = run.end();
+        switch (end.outcome()) {
             case Outcome.Success<Object> success -> complete(success.value());
             case Outcome.Failure<Object> failure -> completeExceptionally(failure.error());
-            case Outcome.Cancelled<Object> cancelled -> completeExceptionally(
-                    why != null && why.siblingFailure() != null ? why.siblingFailure()
-                            : new RunCancelledException(run.describe() + " was cancelled: " + cancelled.reason()));
+            case Outcome.Cancelled<Object> cancelled -> completeExceptionally(end.cancelledError(cancelled.reason()));
         }
     }
 }

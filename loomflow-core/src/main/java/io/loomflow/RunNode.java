@@ -1,8 +1,6 @@
 package io.loomflow;
 
-import io.loomflow.internal.Exceptions;
 import io.loomflow.internal.StructuredScope;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -28,6 +26,7 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
     private final RunSpec spec;
     private final RunInfo info;
     private final RunNode parent;
+    private final RunNode root;
     private final StructuredScope<Cancellation> ownerScope; // the scope this run is a child of, or null
     private final MapGroup group; // the map this run is an item of, or null
     private final int itemIndex;
@@ -61,6 +60,7 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
         this.engine = engine;
         this.spec = spec;
         this.parent = parent;
+        this.root = parent == null ? this : parent.root;
         this.ownerScope = ownerScope;
         this.group = group;
         this.itemIndex = itemIndex;
@@ -87,26 +87,22 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
         return parent;
     }
 
+    RunNode root() {
+        return root;
+    }
+
     LimitLineage lineage() {
         return lineage;
     }
 
-    private RunNode root() {
-        RunNode root = this;
-        while (root.parent != null) {
-            root = root.parent;
-        }
-        return root;
-    }
-
     /** The scope of the results persisted in this run's tree. */
     UUID resultScope() {
-        return root().resultScope;
+        return root.resultScope;
     }
 
     /** Whether this run's tree was started by Engine.resume, so persisted results are looked up. */
     boolean isInResumedRun() {
-        return root().resumeOf != null;
+        return root.resumeOf != null;
     }
 
     /** For a resume: finds the scope of the results of the run it resumes. On the run's thread. */
@@ -118,10 +114,8 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
 
     // ---- lifecycle, driven by the engine and the attempts ----
 
-    void schedule() {
-        synchronized (this) {
-            moveTo(SCHEDULED);
-        }
+    synchronized void schedule() {
+        moveTo(SCHEDULED);
     }
 
     /** Executes the run on the calling thread, bound as the current run. Never throws. */
@@ -159,23 +153,14 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
         }
     }
 
-    synchronized boolean isStopRequested() {
-        return cancellation != null;
-    }
-
     /** Why the run is being stopped, or null. */
     synchronized Cancellation cancellation() {
         return cancellation;
     }
 
-    /** Called by the attempt's watchdog when its time is up. */
-    void timeOut(int attempt, Duration timeout) {
-        attempts.timeOut(attempt, timeout);
-    }
-
-    /** The scope to add a child of the current attempt to; it is cancelled already if this run is. */
-    StructuredScope<Cancellation> childScope() {
-        return attempts.childScope();
+    /** How the run executes: its attempts, and the scope of the current one's children. */
+    RunAttempts attempts() {
+        return attempts;
     }
 
     // ---- ending ----
@@ -193,35 +178,9 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
         finish(new State.Crashed(reason), null, null);
     }
 
-    /**
-     * Tells whether this run's thread is inside {@code System.exit}: it waits for the JVM's
-     * shutdown hooks and will never return to the run.
-     */
-    boolean isInSystemExit() {
-        Thread runner;
-        synchronized (this) {
-            runner = thread;
-        }
-        if (runner == null) {
-            return false;
-        }
-        for (StackTraceElement frame : runner.getStackTrace()) {
-            if (frame.getClassName().equals("java.lang.Shutdown") && frame.getMethodName().equals("exit")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** The thread executing this run now, or null before it starts and after it ends. */
     synchronized Thread runningThread() {
         return thread;
-    }
-
-    /** Records as cancelled a run whose thread will never come back to end it (see isInSystemExit). */
-    void abandon(String reason) {
-        stop(Cancellation.requested(reason));
-        finish(new State.Cancelled(reason), null, null);
     }
 
     void finish(State end, Object value, Throwable failure) {
@@ -314,34 +273,12 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
      */
     Object report() {
         observed = true;
-        Cancellation why;
-        State end;
-        Object value;
-        Throwable failure;
-        synchronized (this) {
-            end = state;
-            value = result;
-            failure = error;
-            why = cancellation;
-        }
-        return switch (end) {
-            case State.Completed completed -> value;
-            case State.Cached cached -> value;
-            case State.Failed failed -> throw Exceptions.rethrow(failure);
-            case State.Cancelled cancelled -> throw why != null && why.siblingFailure() != null
-                    ? Exceptions.rethrow(why.siblingFailure())
-                    : new RunCancelledException(describe() + " was cancelled: " + cancelled.reason());
-            case State.Crashed crashed -> throw new LoomflowException(describe() + " was lost: " + crashed.reason(),
-                    null, false);
-            case State.Scheduled s -> throw notFinal(end);
-            case State.Pending p -> throw notFinal(end);
-            case State.Running r -> throw notFinal(end);
-            case State.Retrying r -> throw notFinal(end);
-        };
+        return end().valueOrThrow();
     }
 
-    private static IllegalStateException notFinal(State state) {
-        return new IllegalStateException("a joined run is in state " + state + "; this is a Loomflow bug");
+    /** How the run ended; call only once it has. */
+    synchronized RunEnd end() {
+        return new RunEnd(this, state, result, error, cancellation);
     }
 
     @Override
@@ -351,22 +288,19 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
         return outcomeNow();
     }
 
-    synchronized Outcome<Object> outcomeNow() {
-        return switch (state) {
-            case State.Completed completed -> new Outcome.Success<>(result);
-            case State.Cached cached -> new Outcome.Success<>(result);
-            case State.Failed failed -> new Outcome.Failure<>(error);
-            case State.Cancelled cancelled -> new Outcome.Cancelled<>(cancelled.reason());
-            case State.Crashed crashed -> new Outcome.Failure<>(new LoomflowException(describe() + " was lost: "
-                    + crashed.reason(), null, false));
-            default -> throw notFinal(state);
-        };
+    Outcome<Object> outcomeNow() {
+        return end().outcome();
+    }
+
+    /** Waits until the run has ended, with no checks; for the engine. */
+    void awaitEnded() throws InterruptedException {
+        ended.await();
     }
 
     /** Waits until the run has ended; interruption of the waiting thread gives up waiting. */
     private void awaitDone() {
         engine.blockingCheck().beforeJoin(this);
-        checkJoinable();
+        engine.checkJoin(this);
         if (ended.getCount() == 0) {
             return; // ended: no waiting, and a caller's pending interrupt is left alone
         }
@@ -377,38 +311,6 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
             throw new RunCancelledException("stopped waiting for " + describe()
                     + ": the waiting thread was interrupted (its own run is being cancelled, or it was"
                     + " interrupted directly)");
-        }
-    }
-
-    /**
-     * The caller of a root run waits here. If the caller is interrupted, the run is cancelled and
-     * still awaited (structured: it never outlives the call); returns whether that happened.
-     */
-    boolean awaitDoneInterruptiblyOrCancel() {
-        try {
-            ended.await();
-            return false;
-        } catch (InterruptedException interrupted) {
-            stop(Cancellation.requested("the thread waiting for it was interrupted"));
-            while (true) {
-                try {
-                    ended.await();
-                    return true;
-                } catch (InterruptedException again) {
-                    // keep waiting: the run is already being cancelled
-                }
-            }
-        }
-    }
-
-    private void checkJoinable() {
-        engine.checkJoinFromHere(describe());
-        RunNode current = currentOrNull();
-        for (RunNode run = current; run != null; run = run.parent) {
-            if (run == this) {
-                throw new IllegalStateException(current.describe() + " cannot join " + describe()
-                        + ", which is itself or one of its ancestors: it would wait for itself forever");
-            }
         }
     }
 
