@@ -101,12 +101,10 @@ final class EngineShutdown {
                         + " still executing; they were recorded as Crashed");
             }
         }
-        for (Thread thread : engine.threads().snapshot()) {
-            // The closing thread may be one of ours: a completion callback of a run that has ended.
-            if (thread != Thread.currentThread() && !exiting.contains(thread) && !gaveUpWaiting()) {
-                interrupted |= StructuredScope.Threads.join(thread);
-            }
-        }
+        // The closing thread may be one of ours: a completion callback of a run that has ended.
+        Thread closing = Thread.currentThread();
+        interrupted |= engine.threads().joinAll(
+                thread -> thread == closing || exiting.contains(thread) || gaveUpWaiting());
         engine.resources().closeAll();
         ResultStore results = engine.results();
         if (results != null) {

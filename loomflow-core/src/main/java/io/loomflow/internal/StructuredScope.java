@@ -4,10 +4,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -274,19 +275,22 @@ public final class StructuredScope<R> {
 
     /**
      * Every thread one engine starts, tracked from before its start until it has terminated, so
-     * that the engine's close can join each one. Dead threads are dropped from the set whenever it
-     * has doubled since the last sweep. Thread-safe.
+     * that the engine's close can join each one, and forgotten then: the set holds only threads
+     * whose work has not returned, so a run that has ended leaves nothing here.
+     *
+     * <p>A thread leaves the set when its work returns, but it is still alive for a few more
+     * instructions; {@link #joinAll} must wait for those too. So it moves to a queue of leaving
+     * threads, and each thread that leaves first drops the threads at the head of that queue that
+     * have terminated: the queue holds the few threads still finishing, never the dead ones of runs
+     * long ended. Nothing waits there, so a burst of ending threads is not serialised. Thread-safe.
      */
     public static final class Threads {
-
-        private static final int MIN_SWEEP = 1024;
 
         private final String owner;
         private final ThreadFactory factory;
         private final Consumer<Throwable> onUnexpectedError;
-        private final Set<Thread> tracked = ConcurrentHashMap.newKeySet();
-        private final AtomicBoolean sweeping = new AtomicBoolean();
-        private volatile int sweepAt = MIN_SWEEP;
+        private final Set<Thread> working = ConcurrentHashMap.newKeySet();
+        private final Queue<Thread> leaving = new ConcurrentLinkedQueue<>();
 
         /**
          * Creates an empty set of threads.
@@ -310,36 +314,52 @@ public final class StructuredScope<R> {
          *     the thread, threw
          */
         public Thread start(Runnable body) {
-            Thread thread = factory.newThread(new TrackedBody(body, onUnexpectedError));
+            Thread thread = factory.newThread(new TrackedBody(body, this));
             if (thread == null) {
                 throw new IllegalStateException("the thread factory of " + owner + " returned null; give"
                         + " Engine.Builder.threadFactory a factory that always returns a thread");
             }
-            tracked.add(thread);
-            if (tracked.size() >= sweepAt && sweeping.compareAndSet(false, true)) {
-                try {
-                    tracked.removeIf(old -> old.getState() == Thread.State.TERMINATED);
-                    sweepAt = Math.max(MIN_SWEEP, 2 * tracked.size());
-                } finally {
-                    sweeping.set(false);
-                }
-            }
+            working.add(thread);
             try {
                 thread.start();
             } catch (RuntimeException | Error refused) {
-                tracked.remove(thread);
+                working.remove(thread);
                 throw refused;
             }
             return thread;
         }
 
+        /** The last act of a tracked thread: leave the set for the queue, and drop the dead at its head. */
+        private void leave(Thread current) {
+            Thread head;
+            while ((head = leaving.peek()) != null && head.getState() == Thread.State.TERMINATED) {
+                leaving.remove(head);
+            }
+            leaving.add(current);
+            working.remove(current);
+        }
+
         /**
-         * The threads tracked now (some may have terminated).
+         * Waits until every tracked thread has terminated, except those {@code skip} accepts (which
+         * are tested again before each wait), then forgets them all.
          *
-         * @return a copy of the set
+         * @param skip the threads not to wait for, such as the calling thread
+         * @return whether the waiting thread was interrupted meanwhile (the caller restores it)
          */
-        public List<Thread> snapshot() {
-            return List.copyOf(tracked);
+        public boolean joinAll(java.util.function.Predicate<Thread> skip) {
+            boolean interrupted = false;
+            for (Thread thread : List.copyOf(working)) {
+                if (!skip.test(thread)) {
+                    interrupted |= join(thread);
+                }
+            }
+            for (Thread thread : List.copyOf(leaving)) {
+                if (!skip.test(thread)) {
+                    interrupted |= join(thread);
+                    leaving.remove(thread);
+                }
+            }
+            return interrupted;
         }
 
         /**
@@ -362,16 +382,17 @@ public final class StructuredScope<R> {
     }
 
     /**
-     * What a tracked thread runs. It lets go of its body when done: a terminated thread waits in the
-     * tracking set until the next sweep, and must not keep a finished map's inputs and results alive.
+     * What a tracked thread runs. It lets go of its body and its engine when done: a dead thread may
+     * still be referenced (by its factory, or as the last one to leave), and must not keep a finished
+     * map's inputs and results alive.
      */
     private static final class TrackedBody implements Runnable {
         private Runnable body;
-        private final Consumer<Throwable> onUnexpectedError;
+        private Threads threads;
 
-        TrackedBody(Runnable body, Consumer<Throwable> onUnexpectedError) {
+        TrackedBody(Runnable body, Threads threads) {
             this.body = body;
-            this.onUnexpectedError = onUnexpectedError;
+            this.threads = threads;
         }
 
         @Override
@@ -379,9 +400,12 @@ public final class StructuredScope<R> {
             try {
                 body.run();
             } catch (Throwable bug) {
-                onUnexpectedError.accept(bug);
+                threads.onUnexpectedError.accept(bug);
             } finally {
                 body = null;
+                Threads owner = threads;
+                threads = null; // a dead thread must not keep its engine reachable
+                owner.leave(Thread.currentThread());
             }
         }
     }
