@@ -6,6 +6,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -184,9 +185,13 @@ final class EngineShutdown {
         } catch (InterruptedException everyRunEnded) {
             return;
         }
-        for (RunNode stuck : List.copyOf(engine.liveRuns())) {
-            stuck.crash("its code did not stop within " + cancelGrace + " of being cancelled when engine '" + name
-                    + "' closed");
+        // Ancestors first: a parent is recorded lost before its lost child can end it as cancelled,
+        // so every run still executing now ends Crashed, whatever the order of the live runs.
+        List<RunNode> stuck = new ArrayList<>(engine.liveRuns());
+        stuck.sort(Comparator.comparingInt(EngineShutdown::depth));
+        for (RunNode run : stuck) {
+            run.crash("it did not stop within " + cancelGrace + " of being cancelled when engine '" + name
+                    + "' closed: its code, or the code of a run it waits for, ignores cancellation");
         }
         closeLock.lock();
         try {
@@ -195,6 +200,15 @@ final class EngineShutdown {
         } finally {
             closeLock.unlock();
         }
+    }
+
+    /** How many ancestors a run has. */
+    private static int depth(RunNode run) {
+        int depth = 0;
+        for (RunNode ancestor = run.parent(); ancestor != null; ancestor = ancestor.parent()) {
+            depth++;
+        }
+        return depth;
     }
 
     private boolean awaitRoots() {

@@ -51,8 +51,8 @@ record RunEnd(RunNode run, State state, Object value, Throwable error, Cancellat
                 : new RunCancelledException(run.describe() + " was cancelled: " + reason);
     }
 
-    private LoomflowException lost(State.Crashed crashed) {
-        return new LoomflowException(run.describe() + " was lost: " + crashed.reason(), null, false);
+    private RunLostException lost(State.Crashed crashed) {
+        return new RunLostException(run.describe() + " was lost: " + crashed.reason());
     }
 
     private IllegalStateException notFinal() {
