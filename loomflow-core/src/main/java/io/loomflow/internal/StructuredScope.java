@@ -196,12 +196,16 @@ public final class StructuredScope<R> {
      * Cancels every active child, and every child added from now on.
      *
      * @param reason why; the first reason given is kept
+     * @return whether this call cancelled the scope (false if it was cancelled already, or a
+     *     failing child cancelled it under {@link OnFailure#CANCEL_SCOPE})
      */
-    public void cancel(R reason) {
+    public boolean cancel(R reason) {
         List<Child<R>> children;
+        boolean first;
         lock.lock();
         try {
-            if (cancelledWith == null) {
+            first = cancelledWith == null;
+            if (first) {
                 cancelledWith = reason;
             }
             children = new ArrayList<>(active);
@@ -211,6 +215,7 @@ public final class StructuredScope<R> {
         for (Child<R> child : children) {
             child.cancel(reason);
         }
+        return first;
     }
 
     /**
