@@ -26,8 +26,9 @@ import java.util.concurrent.ThreadFactory;
  * }
  *
  * <p><b>Closing</b> ({@link #close()}): stop admitting runs; let runs in flight finish within the
- * grace period; cancel the rest and wait for them (up to a second grace period, after which a run
- * whose code ignores cancellation is recorded {@link State.Crashed}); close resources in reverse
+ * grace period; cancel the rest and wait for them (up to a second grace period, after which every
+ * run not ended yet, whose code or a descendant's ignores cancellation, is recorded
+ * {@link State.Crashed}, ancestors first, and joining it throws {@link RunLostException}); close resources in reverse
  * order of opening; close the result store; close the listeners (flush); return. Grace periods are wall-clock time, whatever
  * clock the engine was given. Idempotent and safe from any thread,
  * except from inside one of the engine's own runs, where it fails instead of waiting for itself.

@@ -2,11 +2,11 @@ package io.loomflow;
 
 import io.loomflow.internal.Limit;
 import io.loomflow.internal.RunIds;
+import io.loomflow.internal.StructuredScope;
 import io.loomflow.spi.ResultStore;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -14,63 +14,42 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The engine: admits runs, starts and tracks their threads, publishes events, holds limits and
- * resources, and closes in order.
- *
- * <p>Every thread the engine starts is tracked from before its start to its last instruction, so
- * that {@link #close()} returns only when none is left.
+ * The engine: admits runs and starts them, holds their limits, resources and result store. Its
+ * event stream is {@link EngineEvents}; its ordered close is {@link EngineShutdown}; the threads it
+ * starts are its {@link StructuredScope.Threads}, tracked until they have terminated, so that
+ * {@link #close()} returns only when none is left.
  */
 final class EngineImpl implements Engine {
 
-    private enum Phase { OPEN, CLOSING, CLOSED }
-
     private final String name;
     private final TimeSource clock;
-    private final ThreadFactory threadFactory;
-    private final Map<String, Integer> configuredLimits;
-    private final List<EventListener> ownedListeners;
-    private final Duration shutdownGrace;
-    private final Duration cancelGrace;
     private final BlockingCheck blockingCheck;
     private final ResultStore results; // or null
 
-    private final ConcurrentHashMap<String, Limit> limits = new ConcurrentHashMap<>();
+    private final EngineLimits limits;
     private final ResourceRegistry resources = new ResourceRegistry(this);
-    private final CopyOnWriteArrayList<EventListener> listeners = new CopyOnWriteArrayList<>();
-    private final AtomicLong sequence = new AtomicLong();
-    private final ConcurrentHashMap<EventListener, AtomicLong> listenerFailures = new ConcurrentHashMap<>();
+    private final EngineEvents events;
     private final ConcurrentHashMap<UUID, RunNode> live = new ConcurrentHashMap<>();
     private final Set<RunNode> roots = ConcurrentHashMap.newKeySet();
-    private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
-    private static final int MIN_SWEEP = 1024;
-    private final java.util.concurrent.atomic.AtomicBoolean sweeping = new java.util.concurrent.atomic.AtomicBoolean();
-    private volatile int sweepAt = MIN_SWEEP;
-
-    private final ReentrantLock closeLock = new ReentrantLock();
-    private final Condition closeProgress = closeLock.newCondition();
-    private volatile Phase phase = Phase.OPEN;
-    private boolean gaveUpWaiting; // guarded by closeLock
+    private final StructuredScope.Threads threads;
+    private final EngineShutdown shutdown;
 
     EngineImpl(String name, TimeSource clock, ThreadFactory threadFactory, Map<String, Integer> configuredLimits,
                List<EventListener> ownedListeners, Duration shutdownGrace, Duration cancelGrace,
                BlockingCheck blockingCheck, ResultStore results) {
         this.name = name;
         this.clock = clock;
-        this.threadFactory = threadFactory;
-        this.configuredLimits = configuredLimits;
-        this.ownedListeners = ownedListeners;
-        this.shutdownGrace = shutdownGrace;
-        this.cancelGrace = cancelGrace;
+        this.limits = new EngineLimits(name, configuredLimits);
         this.blockingCheck = blockingCheck;
         this.results = results;
-        this.listeners.addAll(ownedListeners);
+        this.events = new EngineEvents(name, clock, ownedListeners);
+        this.threads = new StructuredScope.Threads("engine '" + name + "'", threadFactory,
+                bug -> Loggers.engine().log(Level.ERROR, "a thread of engine '" + name + "' ended with an unexpected"
+                        + " error; this is a Loomflow bug, please report it", bug));
+        this.shutdown = new EngineShutdown(this, shutdownGrace, cancelGrace, ownedListeners);
     }
 
     static EngineImpl of(Engine engine) {
@@ -93,6 +72,11 @@ final class EngineImpl implements Engine {
 
     ResourceRegistry resources() {
         return resources;
+    }
+
+    /** The threads of this engine: every one it starts, tracked until it has terminated. */
+    StructuredScope.Threads threads() {
+        return threads;
     }
 
     BlockingCheck blockingCheck() {
@@ -137,9 +121,7 @@ final class EngineImpl implements Engine {
         checkResumable(spec, runId);
         blockingCheck.beforeRun(spec);
         RunNode node = start(null, spec, params, runId);
-        if (node.awaitDoneInterruptiblyOrCancel()) {
-            Thread.currentThread().interrupt();
-        }
+        awaitRoot(node);
         return cast(node.report());
     }
 
@@ -175,9 +157,7 @@ final class EngineImpl implements Engine {
         if (parent != null) {
             return node.join();
         }
-        if (node.awaitDoneInterruptiblyOrCancel()) {
-            Thread.currentThread().interrupt();
-        }
+        awaitRoot(node);
         return node.report();
     }
 
@@ -192,10 +172,10 @@ final class EngineImpl implements Engine {
             admitRoot(spec);
         }
         int concurrency = inputs.length;
-        if (spec.limit() != null && (parent == null || !parent.holdsOrInherits(spec.limit()))) {
+        if (spec.limit() != null && (parent == null || !parent.lineage().holdsOrInherits(spec.limit()))) {
             concurrency = limit(spec).permits();
         }
-        var parentScope = parent == null ? null : parent.childScope();
+        var parentScope = parent == null ? null : parent.attempts().childScope();
         MapGroup group = new MapGroup(this, parent, spec, parentScope, inputs);
         if (parentScope != null) {
             parentScope.add(group);
@@ -215,9 +195,14 @@ final class EngineImpl implements Engine {
 
     /** Starts a run; a root run with {@code resumeOf} reuses the results persisted by that run. */
     private RunNode start(RunNode parent, RunSpec spec, Object input, UUID resumeOf) {
-        RunNode node = newNode(parent, spec, input, null, -1, resumeOf);
+        StructuredScope<Cancellation> scope = parent == null ? null : parent.attempts().childScope();
+        RunNode node = newNode(parent, spec, input, null, -1, scope, resumeOf);
         try {
-            startThread(node::executeBound);
+            if (scope == null) {
+                threads.start(node::executeBound);
+            } else {
+                scope.fork(node, node::executeBound);
+            }
         } catch (RuntimeException | Error refused) {
             node.stop(Cancellation.requested("no thread could be started for it: " + refused));
             throw refused;
@@ -225,43 +210,41 @@ final class EngineImpl implements Engine {
         return node;
     }
 
-    /** A run of one item of a map, executed by the map's worker. */
+    /** A run of one item of a map, a child of the map's scope of items, executed by a worker of the map. */
     RunNode newItem(RunNode parent, RunSpec spec, Object input, MapGroup group, int index) {
-        return newNode(parent, spec, input, group, index, null);
+        RunNode node = newNode(parent, spec, input, group, index, group.items(), null);
+        group.items().add(node); // cancelled at once if the map is
+        return node;
     }
 
-    private RunNode newNode(RunNode parent, RunSpec spec, Object input, MapGroup group, int index, UUID resumeOf) {
-        boolean ownedByParentScope = group == null;
+    private RunNode newNode(RunNode parent, RunSpec spec, Object input, MapGroup group, int index,
+                            StructuredScope<Cancellation> ownerScope, UUID resumeOf) {
         if (parent == null) {
             admitRoot(spec);
         }
-        var ownerScope = parent != null && ownedByParentScope ? parent.childScope() : null;
         Instant now = clock.now();
         RunNode node = new RunNode(this, spec, parent, input, ownerScope, group, index,
                 RunIds.next(now.toEpochMilli()), now, resumeOf);
         if (parent == null) {
             roots.add(node);
-            if (phase != Phase.OPEN) { // close() began between the check above and now
+            if (!shutdown.isOpen()) { // close() began between the check above and now
                 roots.remove(node);
                 throw closed("start " + spec.describe());
             }
         }
         live.put(node.runId(), node);
         node.schedule();
-        if (ownerScope != null) {
-            ownerScope.add(node);
-        }
         return node;
     }
 
     private void admitRoot(RunSpec spec) {
-        if (phase != Phase.OPEN) {
+        if (!shutdown.isOpen()) {
             throw closed("start " + spec.describe());
         }
     }
 
     private EngineClosedException closed(String refused) {
-        return new EngineClosedException("engine '" + name + "' is " + (phase == Phase.CLOSED ? "closed" : "closing")
+        return new EngineClosedException("engine '" + name + "' is " + (shutdown.isFullyClosed() ? "closed" : "closing")
                 + " and cannot " + refused + "; build a new engine with Engine.builder(), or run it before"
                 + " closing this one");
     }
@@ -270,140 +253,88 @@ final class EngineImpl implements Engine {
         live.remove(node.runId());
         if (node.parent() == null) {
             roots.remove(node);
-            if (phase != Phase.OPEN) {
-                signalCloseProgress();
+            if (!shutdown.isOpen()) {
+                shutdown.rootEnded();
             }
         }
     }
 
-    /**
-     * Starts a tracked thread of this engine. A thread stays tracked until it has terminated (not
-     * merely finished its work), so that close() can join every one; dead threads are dropped from
-     * the set whenever it has doubled since the last sweep.
-     */
-    Thread startThread(Runnable body) {
-        Thread thread = threadFactory.newThread(new TrackedBody(body));
-        if (thread == null) {
-            throw new IllegalStateException("the thread factory of engine '" + name + "' returned null; give"
-                    + " Engine.Builder.threadFactory a factory that always returns a thread");
+    /** Refuses a join of a run that would wait across engines, or for the joining run itself. */
+    void checkJoin(RunNode target) {
+        RunNode current = RunNode.currentOrNull();
+        if (current == null) {
+            return;
         }
-        threads.add(thread);
-        if (threads.size() >= sweepAt && sweeping.compareAndSet(false, true)) {
-            try {
-                threads.removeIf(tracked -> tracked.getState() == Thread.State.TERMINATED);
-                sweepAt = Math.max(MIN_SWEEP, 2 * threads.size());
-            } finally {
-                sweeping.set(false);
-            }
+        if (current.engine() != this) {
+            throw joinAcrossEngines(current, target.describe());
         }
-        try {
-            thread.start();
-        } catch (RuntimeException | Error refused) {
-            threads.remove(thread);
-            throw refused;
-        }
-        return thread;
-    }
-
-    /**
-     * What a tracked thread runs. It lets go of its body when done: a terminated thread waits in the
-     * tracking set until the next sweep, and must not keep a finished map's inputs and results alive.
-     */
-    private final class TrackedBody implements Runnable {
-        private Runnable body;
-
-        TrackedBody(Runnable body) {
-            this.body = body;
-        }
-
-        @Override
-        public void run() {
-            try {
-                body.run();
-            } catch (Throwable bug) {
-                Loggers.engine().log(Level.ERROR, "a thread of engine '" + name + "' ended with an unexpected error; this is a"
-                        + " Loomflow bug, please report it", bug);
-            } finally {
-                body = null;
+        for (RunNode run = current; run != null; run = run.parent()) {
+            if (run == target) {
+                throw new IllegalStateException(current.describe() + " cannot join " + target.describe()
+                        + ", which is itself or one of its ancestors: it would wait for itself forever");
             }
         }
     }
 
+    /** Refuses a join (of a map) from inside a run of another engine. */
     void checkJoinFromHere(String target) {
         RunNode current = RunNode.currentOrNull();
         if (current != null && current.engine() != this) {
-            throw new IllegalStateException("cannot join " + target + " of engine '" + name + "' from inside "
-                    + current.describe() + " of engine '" + current.engine().name() + "'; join a handle only from"
-                    + " runs of its own engine, or from outside any run");
+            throw joinAcrossEngines(current, target);
+        }
+    }
+
+    private IllegalStateException joinAcrossEngines(RunNode current, String target) {
+        return new IllegalStateException("cannot join " + target + " of engine '" + name + "' from inside "
+                + current.describe() + " of engine '" + current.engine().name() + "'; join a handle only from"
+                + " runs of its own engine, or from outside any run");
+    }
+
+    /**
+     * The caller of a root run waits here. If the caller is interrupted, the run is cancelled and
+     * still awaited (structured: it never outlives the call), and the interrupt is restored.
+     */
+    private static void awaitRoot(RunNode root) {
+        try {
+            root.awaitEnded();
+            return;
+        } catch (InterruptedException interrupted) {
+            root.stop(Cancellation.requested("the thread waiting for it was interrupted"));
+        }
+        while (true) {
+            try {
+                root.awaitEnded();
+                Thread.currentThread().interrupt();
+                return;
+            } catch (InterruptedException again) {
+                // keep waiting: the run is already being cancelled
+            }
         }
     }
 
     // ---- limits ----
 
     Limit limit(RunSpec spec) {
-        String limitName = spec.limit();
-        Integer configured = configuredLimits.get(limitName);
-        Limit limit = limits.computeIfAbsent(limitName, key -> {
-            int size = configured != null ? configured : spec.limitSize();
-            if (size < 1) {
-                throw new IllegalStateException(spec.describe() + " uses limit '" + key + "', which engine '" + name
-                        + "' does not define; add .limit(\"" + key + "\", N) to the engine's builder, or declare"
-                        + " the size with withLimit(\"" + key + "\", N)");
-            }
-            return new Limit(key, size);
-        });
-        if (configured == null && spec.limitSize() != 0 && spec.limitSize() != limit.permits()) {
-            throw new IllegalStateException(spec.describe() + " declares limit '" + limitName + "' with "
-                    + spec.limitSize() + " permits, but another flow or task declared it with " + limit.permits()
-                    + "; declare one size everywhere, or set it once with Engine.builder().limit(\"" + limitName
-                    + "\", N)");
-        }
-        return limit;
+        return limits.of(spec);
     }
 
     // ---- events ----
 
     void publishStateChange(RunInfo run, State previous, State next) {
-        if (listeners.isEmpty()) {
-            return;
-        }
-        publish(new Event.StateChange(sequence.incrementAndGet(), clock.now(), run, previous, next));
+        events.publishStateChange(run, previous, next);
     }
 
     void publishLog(RunInfo run, Level level, String message, Throwable error) {
-        if (listeners.isEmpty()) {
-            return;
-        }
-        publish(new Event.LogLine(sequence.incrementAndGet(), clock.now(), run, level, message, error));
+        events.publishLog(run, level, message, error);
     }
 
-    private void publish(Event event) {
-        for (EventListener listener : listeners) {
-            try {
-                listener.onEvent(event);
-            } catch (RuntimeException | Error failure) {
-                reportListenerFailure(listener, event, failure);
-            }
-        }
-    }
-
-    /** Logs a listener's first failure in full, then one line each time its count of failures doubles. */
-    private void reportListenerFailure(EventListener listener, Event event, Throwable failure) {
-        long count = listenerFailures.computeIfAbsent(listener, key -> new AtomicLong()).incrementAndGet();
-        if (count == 1) {
-            Loggers.engine().log(Level.WARNING, "event listener " + listener + " of engine '" + name + "' failed on " + event
-                    + "; runs go on, and further failures of this listener are counted", failure);
-        } else if (Long.bitCount(count) == 1) {
-            Loggers.engine().log(Level.WARNING, "event listener " + listener + " of engine '" + name + "' has failed " + count
-                    + " times; the latest: " + failure);
-        }
+    EngineEvents events() {
+        return events;
     }
 
     @Override
     public Subscription subscribe(EventListener listener) {
-        Objects.requireNonNull(listener, "listener");
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
+        return events.subscribe(listener);
     }
 
     @Override
@@ -416,7 +347,7 @@ final class EngineImpl implements Engine {
 
     @Override
     public boolean isClosed() {
-        return phase != Phase.OPEN;
+        return !shutdown.isOpen();
     }
 
     @Override
@@ -427,172 +358,17 @@ final class EngineImpl implements Engine {
                     + "; it would wait for that run, and so for itself. Close the engine from outside its runs,"
                     + " for example after run() returns");
         }
-        closeLock.lock();
-        try {
-            if (phase != Phase.OPEN) {
-                while (phase != Phase.CLOSED) {
-                    closeProgress.awaitUninterruptibly();
-                }
-                return;
-            }
-            phase = Phase.CLOSING;
-        } finally {
-            closeLock.unlock();
-        }
-        boolean interrupted = Thread.interrupted();
-        try {
-            interrupted |= shutDown();
-        } finally {
-            closeLock.lock();
-            try {
-                phase = Phase.CLOSED;
-                closeProgress.signalAll();
-            } finally {
-                closeLock.unlock();
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        shutdown.close();
     }
 
-    /** The ordered shutdown; returns whether the closing thread was interrupted meanwhile. */
-    private boolean shutDown() {
-        boolean interrupted = false;
-        Set<Thread> exiting = abandonRunsInSystemExit();
-        if (!roots.isEmpty()) {
-            Thread timer = startThread(this::enforceGrace);
-            boolean gaveUp = awaitRoots();
-            timer.interrupt();
-            interrupted |= join(timer);
-            if (gaveUp) {
-                Loggers.engine().log(Level.WARNING, "engine '" + name + "' closed while runs whose code ignores cancellation are"
-                        + " still executing; they were recorded as Crashed");
-            }
-        }
-        for (Thread thread : List.copyOf(threads)) {
-            // The closing thread may be one of ours: a completion callback of a run that has ended.
-            if (thread != Thread.currentThread() && !exiting.contains(thread) && !gaveUpWaiting()) {
-                interrupted |= join(thread);
-            }
-        }
-        resources.closeAll();
-        if (results != null) {
-            try {
-                results.close();
-            } catch (RuntimeException | Error failure) {
-                Loggers.engine().log(Level.WARNING, "result store " + results + " of engine '" + name + "' failed to close",
-                        failure);
-            }
-        }
-        List<EventListener> reversed = new ArrayList<>(ownedListeners);
-        java.util.Collections.reverse(reversed);
-        for (EventListener listener : reversed) {
-            try {
-                listener.close();
-            } catch (RuntimeException | Error failure) {
-                Loggers.engine().log(Level.WARNING, "event listener " + listener + " of engine '" + name + "' failed to close", failure);
-            }
-        }
-        listeners.clear();
-        return interrupted;
+    /** The root runs not ended yet. */
+    Set<RunNode> roots() {
+        return roots;
     }
 
-    /**
-     * A run whose code called {@code System.exit} waits for the shutdown hooks, one of which may be
-     * closing this engine: it can never end by itself. Such runs are recorded as cancelled at once,
-     * the rest of their run tree is cancelled (the program chose to exit from inside it), and their
-     * threads are not waited for. Returns those threads.
-     */
-    private Set<Thread> abandonRunsInSystemExit() {
-        Set<Thread> exiting = new java.util.HashSet<>();
-        for (RunNode run : List.copyOf(live.values())) {
-            if (run.isInSystemExit()) {
-                Thread thread = run.runningThread();
-                String reason = "its code called System.exit, so the JVM is exiting";
-                run.abandon(reason);
-                if (thread != null) {
-                    exiting.add(thread);
-                }
-                RunNode root = run;
-                while (root.parent() != null) {
-                    root = root.parent();
-                }
-                root.stop(Cancellation.requested("a run in its tree called System.exit, so the JVM is exiting"));
-            }
-        }
-        return exiting;
-    }
-
-    /**
-     * Runs on its own thread during close: after the grace period cancels the runs, later gives up on
-     * them. Grace periods are wall-clock time, so that a test's manual clock never holds up a shutdown.
-     */
-    private void enforceGrace() {
-        TimeSource wallClock = TimeSource.system();
-        try {
-            wallClock.sleep(shutdownGrace);
-            for (RunNode root : List.copyOf(roots)) {
-                root.stop(Cancellation.requested("engine '" + name + "' closed, and the run did not finish within"
-                        + " the grace period of " + shutdownGrace));
-            }
-            wallClock.sleep(cancelGrace);
-        } catch (InterruptedException everyRunEnded) {
-            return;
-        }
-        for (RunNode stuck : List.copyOf(live.values())) {
-            stuck.crash("its code did not stop within " + cancelGrace + " of being cancelled when engine '" + name
-                    + "' closed");
-        }
-        closeLock.lock();
-        try {
-            gaveUpWaiting = true;
-            closeProgress.signalAll();
-        } finally {
-            closeLock.unlock();
-        }
-    }
-
-    private boolean awaitRoots() {
-        closeLock.lock();
-        try {
-            while (!roots.isEmpty() && !gaveUpWaiting) {
-                closeProgress.awaitUninterruptibly();
-            }
-            return gaveUpWaiting;
-        } finally {
-            closeLock.unlock();
-        }
-    }
-
-    private boolean gaveUpWaiting() {
-        closeLock.lock();
-        try {
-            return gaveUpWaiting;
-        } finally {
-            closeLock.unlock();
-        }
-    }
-
-    private void signalCloseProgress() {
-        closeLock.lock();
-        try {
-            closeProgress.signalAll();
-        } finally {
-            closeLock.unlock();
-        }
-    }
-
-    private static boolean join(Thread thread) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                thread.join();
-                return interrupted;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
+    /** Every run not ended yet. */
+    java.util.Collection<RunNode> liveRuns() {
+        return live.values();
     }
 
     @SuppressWarnings("unchecked")
@@ -602,6 +378,6 @@ final class EngineImpl implements Engine {
 
     @Override
     public String toString() {
-        return "Engine[" + name + ", " + phase + "]";
+        return "Engine[" + name + ", " + shutdown.phase() + "]";
     }
 }

@@ -5,8 +5,6 @@ import io.loomflow.internal.StructuredScope;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -17,7 +15,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>With a limit, there are as many workers as the limit has permits (each item still takes a
  * permit, shared fairly with the engine's other runs); without one, one worker per item. To its
- * parent's scope the whole map is one child, which ends when its last item has settled.
+ * parent's scope the whole map is one child, which ends when its last item has settled. The items
+ * are the children of a scope of their own, which applies the fail-fast rule (the first failing item
+ * cancels the rest, unless the parent collects all failures).
  */
 final class MapGroup implements MapHandle<Object>, StructuredScope.Child<Cancellation> {
 
@@ -27,13 +27,11 @@ final class MapGroup implements MapHandle<Object>, StructuredScope.Child<Cancell
     private final StructuredScope<Cancellation> parentScope;
     private final Object[] inputs;
     private final Outcome<?>[] outcomes;
-    private final boolean failFast;
+    private final StructuredScope<Cancellation> items;
     private final AtomicInteger next = new AtomicInteger();
     private final AtomicInteger settled = new AtomicInteger();
-    private final Set<RunNode> running = ConcurrentHashMap.newKeySet();
     private final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
     private final CountDownLatch ended = new CountDownLatch(1);
-    private volatile Cancellation cancellation;
     private volatile boolean observed;
 
     MapGroup(EngineImpl engine, RunNode parent, RunSpec spec, StructuredScope<Cancellation> parentScope,
@@ -44,7 +42,14 @@ final class MapGroup implements MapHandle<Object>, StructuredScope.Child<Cancell
         this.parentScope = parentScope;
         this.inputs = inputs;
         this.outcomes = new Outcome<?>[inputs.length];
-        this.failFast = parent == null || parent.spec().failurePolicy() == FailurePolicy.CANCEL_SIBLINGS;
+        boolean failFast = parent == null || parent.spec().failurePolicy() == FailurePolicy.CANCEL_SIBLINGS;
+        this.items = new StructuredScope<>(engine.threads(),
+                failFast ? StructuredScope.OnFailure.CANCEL_SCOPE : StructuredScope.OnFailure.COLLECT_ALL);
+    }
+
+    /** The scope whose children are this map's item runs. */
+    StructuredScope<Cancellation> items() {
+        return items;
     }
 
     void start(int concurrency) {
@@ -55,9 +60,9 @@ final class MapGroup implements MapHandle<Object>, StructuredScope.Child<Cancell
         int workers = Math.min(inputs.length, concurrency);
         for (int started = 0; started < workers; started++) {
             try {
-                engine.startThread(this::work);
+                items.forkWorker(this::work);
             } catch (RuntimeException | Error threadRefused) {
-                cancelItems(Cancellation.requested("no thread could be started for it: " + threadRefused));
+                items.cancel(Cancellation.requested("no thread could be started for it: " + threadRefused));
                 if (started == 0) {
                     work(); // no worker runs: record every item as cancelled on this thread
                 }
@@ -82,13 +87,7 @@ final class MapGroup implements MapHandle<Object>, StructuredScope.Child<Cancell
             settle(index, new Outcome.Cancelled<>(refused.getMessage()));
             return;
         }
-        running.add(item);
-        Cancellation why = cancellation;
-        if (why != null) {
-            item.stop(why);
-        }
         item.executeBound();
-        running.remove(item);
     }
 
     /**
@@ -111,25 +110,10 @@ final class MapGroup implements MapHandle<Object>, StructuredScope.Child<Cancell
         }
     }
 
+    /** The item's own failure has already reached the items' scope (RunNode.finish); this is the map's. */
     private void itemFailed(RunNode item, Throwable error) {
-        if (!firstFailure.compareAndSet(null, error)) {
-            return;
-        }
-        Cancellation why = Cancellation.siblingFailed(item.describe(), error);
-        if (failFast) {
-            cancelItems(why);
-        }
-        if (parentScope != null) {
-            parentScope.failed(this, error, why);
-        }
-    }
-
-    private void cancelItems(Cancellation why) {
-        if (cancellation == null) {
-            cancellation = why;
-        }
-        for (RunNode item : running) {
-            item.stop(why);
+        if (firstFailure.compareAndSet(null, error) && parentScope != null) {
+            parentScope.failed(this, error, Cancellation.siblingFailed(item.describe(), error));
         }
     }
 
@@ -142,7 +126,7 @@ final class MapGroup implements MapHandle<Object>, StructuredScope.Child<Cancell
 
     @Override
     public void cancel(Cancellation why) {
-        cancelItems(why);
+        items.cancel(why);
     }
 
     @Override
@@ -189,10 +173,9 @@ final class MapGroup implements MapHandle<Object>, StructuredScope.Child<Cancell
     }
 
     @Override
-    public synchronized boolean cancel() {
-        boolean first = cancellation == null && !isDone();
-        cancelItems(Cancellation.requested("its map was cancelled on request"));
-        return first;
+    public boolean cancel() {
+        boolean done = isDone();
+        return items.cancel(Cancellation.requested("its map was cancelled on request")) && !done;
     }
 
     private void awaitEnd() {

@@ -1,53 +1,45 @@
 package io.loomflow;
 
-import io.loomflow.internal.Exceptions;
-import io.loomflow.internal.Limit;
 import io.loomflow.internal.StructuredScope;
-import java.lang.System.Logger.Level;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * One run: its identity, state, thread, attempts and children.
+ * One run: its identity, state, thread, handle and future. How it executes (its attempts, retries,
+ * timeouts and the limit's permit) is {@link RunAttempts}; the limit it holds, in the line of its
+ * ancestors, is {@link LimitLineage}; its children are in the current attempt's
+ * {@link StructuredScope}.
  *
- * <p>A run executes on one thread ({@link #execute()}), bound as the current run through a
- * {@link ScopedValue}. Each attempt owns a {@link StructuredScope} of children, created on the first
- * child. State moves happen under this object's monitor and are published there, so each run's
- * events reach listeners in order, and a run's final event is delivered before anyone waiting for
- * it wakes up.
+ * <p>A run executes on one thread ({@link #executeBound()}), bound as the current run through a
+ * {@link ScopedValue}. State moves happen under this object's monitor and are published there, so
+ * each run's events reach listeners in order, and a run's final event is delivered before anyone
+ * waiting for it wakes up.
  */
 final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child<Cancellation> {
 
     private static final ScopedValue<RunNode> CURRENT = ScopedValue.newInstance();
     private static final State SCHEDULED = new State.Scheduled();
-    private static final State FIRST_ATTEMPT = new State.Running(1);
 
     private final EngineImpl engine;
     private final RunSpec spec;
     private final RunInfo info;
     private final RunNode parent;
-    private final StructuredScope<Cancellation> ownerScope;
+    private final RunNode root;
+    private final StructuredScope<Cancellation> ownerScope; // the scope this run is a child of, or null
     private final MapGroup group; // the map this run is an item of, or null
     private final int itemIndex;
     private final UUID resumeOf; // for a root run started by Engine.resume: the run it resumes; else null
+    private final LimitLineage lineage;
+    private final RunAttempts attempts = new RunAttempts(this);
     /** Root runs only: the scope of the results its tasks persist (its own id, unless it is a resume). */
     private volatile UUID resultScope;
 
     // Guarded by this.
     private State state;
     private Thread thread;
-    private int attempt;
-    private boolean attemptOpen;
-    private int finishedAttempt;
-    private int timedOutAttempt;
-    private StructuredScope<Cancellation> scope;
     private Cancellation cancellation;
-    private Cancellation attemptCancellation;
     private boolean ending; // a final state is chosen
     private boolean done; // ... and recorded everywhere; a future made from now on settles at once
     private Object result;
@@ -56,7 +48,6 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
     private RunLog log;
 
     private volatile boolean observed;
-    private volatile String heldLimit;
     /**
      * Opened last, when every effect of the run's end is visible (state, parent scope, limit) and
      * its thread has let go of it. A latch, not Object.wait: a virtual thread woken from a monitor
@@ -69,11 +60,13 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
         this.engine = engine;
         this.spec = spec;
         this.parent = parent;
+        this.root = parent == null ? this : parent.root;
         this.ownerScope = ownerScope;
         this.group = group;
         this.itemIndex = itemIndex;
         this.resumeOf = resumeOf;
         this.resultScope = id;
+        this.lineage = new LimitLineage(parent == null ? null : parent.lineage);
         this.info = new RunInfo(id, parent == null ? null : parent.info.id(), parent == null ? id : parent.info.rootId(),
                 spec.name(), spec.kind(), input, createdAt);
     }
@@ -94,124 +87,44 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
         return parent;
     }
 
-    private RunNode root() {
-        RunNode root = this;
-        while (root.parent != null) {
-            root = root.parent;
-        }
+    RunNode root() {
         return root;
+    }
+
+    LimitLineage lineage() {
+        return lineage;
     }
 
     /** The scope of the results persisted in this run's tree. */
     UUID resultScope() {
-        return root().resultScope;
+        return root.resultScope;
     }
 
     /** Whether this run's tree was started by Engine.resume, so persisted results are looked up. */
     boolean isInResumedRun() {
-        return root().resumeOf != null;
+        return root.resumeOf != null;
     }
 
-    // ---- lifecycle, driven by the engine ----
-
-    void schedule() {
-        synchronized (this) {
-            moveTo(SCHEDULED);
+    /** For a resume: finds the scope of the results of the run it resumes. On the run's thread. */
+    void resolveResultScope() {
+        if (resumeOf != null) {
+            resultScope = StoredResults.scopeOfResumed(engine, this, resumeOf);
         }
+    }
+
+    // ---- lifecycle, driven by the engine and the attempts ----
+
+    synchronized void schedule() {
+        moveTo(SCHEDULED);
     }
 
     /** Executes the run on the calling thread, bound as the current run. Never throws. */
     void executeBound() {
-        ScopedValue.where(CURRENT, this).run(this::execute);
+        ScopedValue.where(CURRENT, this).run(attempts::execute);
     }
 
-    private void execute() {
-        if (!begin()) {
-            return;
-        }
-        Limit limit = null;
-        try {
-            if (resumeOf != null) {
-                resultScope = StoredResults.scopeOfResumed(engine, this, resumeOf);
-            }
-            StoredResults stored = StoredResults.of(engine, this);
-            if (stored != null) {
-                State.Cached cached = stored.lookup();
-                if (isStopRequested()) {
-                    finishCancelled();
-                    return;
-                }
-                if (cached != null) {
-                    finish(cached, cached.result(), null);
-                    return;
-                }
-            }
-            limit = acquireLimit();
-            for (int number = 1; ; number++) {
-                if (!beginAttempt(number)) {
-                    finishCancelled();
-                    return;
-                }
-                Watchdog watchdog = spec.timeout() == null ? null : Watchdog.start(engine, this, number, spec.timeout());
-                Object value = null;
-                Throwable failure = null;
-                try {
-                    value = spec.body().apply(info.input());
-                } catch (Throwable thrown) {
-                    failure = thrown;
-                }
-                StructuredScope<Cancellation> children = closeAttemptBody(failure);
-                if (children != null) {
-                    children.join();
-                    failure = withUnobservedFailures(children, failure);
-                }
-                boolean timedOut = closeAttempt(number);
-                if (watchdog != null) {
-                    watchdog.stop();
-                }
-                Thread.interrupted(); // a cancel or timeout interrupt has done its work; the state below records it
-                if (timedOut) {
-                    failure = timeoutError(number, failure);
-                }
-                if (isStopRequested()) {
-                    finishCancelled();
-                    return;
-                }
-                if (failure == null) {
-                    if (stored != null) {
-                        stored.save(value);
-                    }
-                    finish(new State.Completed(value), value, null);
-                    return;
-                }
-                if (!spec.retry().shouldRetry(failure, number)) {
-                    finish(new State.Failed(failure), null, failure);
-                    return;
-                }
-                Duration delay = spec.retry().delayBefore(number, ThreadLocalRandom.current().nextDouble());
-                synchronized (this) {
-                    moveTo(new State.Retrying(number, delay, failure));
-                }
-                releaseLimit(limit);
-                limit = null;
-                engine.clock().sleep(delay);
-                limit = acquireLimit();
-            }
-        } catch (InterruptedException interrupted) {
-            finishCancelled();
-        } catch (RuntimeException | Error engineSideError) {
-            // An undefined limit, a thread that could not start, or another error outside the user's code.
-            finish(new State.Failed(engineSideError), null, engineSideError);
-        } finally {
-            releaseLimit(limit);
-            synchronized (this) {
-                thread = null;
-            }
-            ended.countDown();
-        }
-    }
-
-    private boolean begin() {
+    /** Claims the calling thread as the run's; false if the run has ended, or ends now as cancelled. */
+    boolean begin() {
         synchronized (this) {
             if (ending) {
                 return false;
@@ -225,146 +138,34 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
         return false;
     }
 
-    private Limit acquireLimit() throws InterruptedException {
-        String name = spec.limit();
-        if (name == null || lineageHolds(name)) {
-            return null;
-        }
-        Limit limit = engine.limit(spec);
-        if (!limit.tryAcquire()) {
-            synchronized (this) {
-                moveTo(new State.Pending(name));
-            }
-            limit.acquire();
-        }
-        heldLimit = name;
-        return limit;
-    }
-
-    private void releaseLimit(Limit limit) {
-        if (limit != null) {
-            heldLimit = null;
-            limit.release();
-        }
-    }
-
-    /** Lineage re-entrancy: a run under an ancestor that holds the limit runs under that permit. */
-    boolean lineageHolds(String limitName) {
-        for (RunNode ancestor = parent; ancestor != null; ancestor = ancestor.parent) {
-            if (limitName.equals(ancestor.heldLimit)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    boolean holdsOrInherits(String limitName) {
-        return limitName.equals(heldLimit) || lineageHolds(limitName);
-    }
-
-    private synchronized boolean beginAttempt(int number) {
-        if (cancellation != null) {
-            return false;
-        }
-        attempt = number;
-        attemptOpen = true;
-        scope = null;
-        attemptCancellation = null;
-        moveTo(number == 1 ? FIRST_ATTEMPT : new State.Running(number));
-        return true;
-    }
-
-    private StructuredScope<Cancellation> closeAttemptBody(Throwable failure) {
-        StructuredScope<Cancellation> children;
+    /** The run's thread is done with it: opens the latch that joiners wait on. */
+    void threadLetGo() {
         synchronized (this) {
-            attemptOpen = false;
-            children = scope;
+            thread = null;
         }
-        if (children != null && failure != null) {
-            children.cancel(Cancellation.parentFailed(this, failure));
-        }
-        return children;
+        ended.countDown();
     }
 
-    private synchronized boolean closeAttempt(int number) {
-        finishedAttempt = number;
-        return timedOutAttempt == number;
-    }
-
-    private static Throwable withUnobservedFailures(StructuredScope<Cancellation> children, Throwable failure) {
-        Throwable outcome = failure;
-        List<StructuredScope.Failure<Cancellation>> unobserved = children.unobservedFailures();
-        for (StructuredScope.Failure<Cancellation> childFailure : unobserved) {
-            if (outcome == null) {
-                outcome = childFailure.error();
-            } else {
-                Exceptions.suppress(outcome, childFailure.error());
-            }
-        }
-        return outcome;
-    }
-
-    private RunTimeoutException timeoutError(int number, Throwable failure) {
-        RunTimeoutException timeout = new RunTimeoutException(describe() + " attempt " + number + " timed out after "
-                + spec.timeout() + "; give it a longer timeout with withTimeout(...) or make it finish sooner",
-                spec.timeout());
-        if (failure != null) {
-            timeout.addSuppressed(failure);
-        }
-        return timeout;
-    }
-
-    /** Called by the attempt's watchdog when its time is up. */
-    void timeOut(int number, Duration timeout) {
-        StructuredScope<Cancellation> children;
-        Cancellation why;
-        synchronized (this) {
-            if (ending || attempt != number || finishedAttempt >= number) {
-                return;
-            }
-            timedOutAttempt = number;
-            why = Cancellation.timedOut(this, timeout);
-            attemptCancellation = why;
-            if (thread != null) {
-                thread.interrupt();
-            }
-            children = scope;
-        }
-        if (children != null) {
-            children.cancel(why);
+    /** Interrupts the run's thread, if it has one; the caller holds this run's monitor. */
+    void interruptThread() {
+        if (thread != null) {
+            thread.interrupt();
         }
     }
 
-    private synchronized boolean isStopRequested() {
-        return cancellation != null;
+    /** Why the run is being stopped, or null. */
+    synchronized Cancellation cancellation() {
+        return cancellation;
     }
 
-    // ---- children ----
-
-    /** The scope to add a child of the current attempt to; it is cancelled already if this run is. */
-    StructuredScope<Cancellation> childScope() {
-        StructuredScope<Cancellation> children;
-        Cancellation pending;
-        synchronized (this) {
-            if (!attemptOpen) {
-                throw new IllegalStateException(describe() + " is not executing its code now; start children only"
-                        + " from the code of the run itself");
-            }
-            if (scope == null) {
-                scope = new StructuredScope<>(spec.failurePolicy() == FailurePolicy.CANCEL_SIBLINGS);
-            }
-            children = scope;
-            pending = cancellation != null ? Cancellation.parentStopped(this, cancellation) : attemptCancellation;
-        }
-        if (pending != null) {
-            children.cancel(pending);
-        }
-        return children;
+    /** How the run executes: its attempts, and the scope of the current one's children. */
+    RunAttempts attempts() {
+        return attempts;
     }
 
     // ---- ending ----
 
-    private void finishCancelled() {
+    void finishCancelled() {
         Cancellation why;
         synchronized (this) {
             why = cancellation != null ? cancellation : Cancellation.requested("its thread was interrupted");
@@ -377,38 +178,12 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
         finish(new State.Crashed(reason), null, null);
     }
 
-    /**
-     * Tells whether this run's thread is inside {@code System.exit}: it waits for the JVM's
-     * shutdown hooks and will never return to the run.
-     */
-    boolean isInSystemExit() {
-        Thread runner;
-        synchronized (this) {
-            runner = thread;
-        }
-        if (runner == null) {
-            return false;
-        }
-        for (StackTraceElement frame : runner.getStackTrace()) {
-            if (frame.getClassName().equals("java.lang.Shutdown") && frame.getMethodName().equals("exit")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** The thread executing this run now, or null before it starts and after it ends. */
     synchronized Thread runningThread() {
         return thread;
     }
 
-    /** Records as cancelled a run whose thread will never come back to end it (see isInSystemExit). */
-    void abandon(String reason) {
-        stop(Cancellation.requested(reason));
-        finish(new State.Cancelled(reason), null, null);
-    }
-
-    private void finish(State end, Object value, Throwable failure) {
+    void finish(State end, Object value, Throwable failure) {
         synchronized (this) {
             if (ending) {
                 return;
@@ -445,7 +220,8 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
         }
     }
 
-    private void moveTo(State next) {
+    /** Moves to the next state and publishes it; the caller holds this run's monitor. */
+    void moveTo(State next) {
         State previous = state;
         boolean legal = previous == null ? next instanceof State.Scheduled : previous.canMoveTo(next);
         if (!legal) {
@@ -497,34 +273,12 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
      */
     Object report() {
         observed = true;
-        Cancellation why;
-        State end;
-        Object value;
-        Throwable failure;
-        synchronized (this) {
-            end = state;
-            value = result;
-            failure = error;
-            why = cancellation;
-        }
-        return switch (end) {
-            case State.Completed completed -> value;
-            case State.Cached cached -> value;
-            case State.Failed failed -> throw Exceptions.rethrow(failure);
-            case State.Cancelled cancelled -> throw why != null && why.siblingFailure() != null
-                    ? Exceptions.rethrow(why.siblingFailure())
-                    : new RunCancelledException(describe() + " was cancelled: " + cancelled.reason());
-            case State.Crashed crashed -> throw new LoomflowException(describe() + " was lost: " + crashed.reason(),
-                    null, false);
-            case State.Scheduled s -> throw notFinal(end);
-            case State.Pending p -> throw notFinal(end);
-            case State.Running r -> throw notFinal(end);
-            case State.Retrying r -> throw notFinal(end);
-        };
+        return end().valueOrThrow();
     }
 
-    private static IllegalStateException notFinal(State state) {
-        return new IllegalStateException("a joined run is in state " + state + "; this is a Loomflow bug");
+    /** How the run ended; call only once it has. */
+    synchronized RunEnd end() {
+        return new RunEnd(this, state, result, error, cancellation);
     }
 
     @Override
@@ -534,22 +288,19 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
         return outcomeNow();
     }
 
-    synchronized Outcome<Object> outcomeNow() {
-        return switch (state) {
-            case State.Completed completed -> new Outcome.Success<>(result);
-            case State.Cached cached -> new Outcome.Success<>(result);
-            case State.Failed failed -> new Outcome.Failure<>(error);
-            case State.Cancelled cancelled -> new Outcome.Cancelled<>(cancelled.reason());
-            case State.Crashed crashed -> new Outcome.Failure<>(new LoomflowException(describe() + " was lost: "
-                    + crashed.reason(), null, false));
-            default -> throw notFinal(state);
-        };
+    Outcome<Object> outcomeNow() {
+        return end().outcome();
+    }
+
+    /** Waits until the run has ended, with no checks; for the engine. */
+    void awaitEnded() throws InterruptedException {
+        ended.await();
     }
 
     /** Waits until the run has ended; interruption of the waiting thread gives up waiting. */
     private void awaitDone() {
         engine.blockingCheck().beforeJoin(this);
-        checkJoinable();
+        engine.checkJoin(this);
         if (ended.getCount() == 0) {
             return; // ended: no waiting, and a caller's pending interrupt is left alone
         }
@@ -560,38 +311,6 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
             throw new RunCancelledException("stopped waiting for " + describe()
                     + ": the waiting thread was interrupted (its own run is being cancelled, or it was"
                     + " interrupted directly)");
-        }
-    }
-
-    /**
-     * The caller of a root run waits here. If the caller is interrupted, the run is cancelled and
-     * still awaited (structured: it never outlives the call); returns whether that happened.
-     */
-    boolean awaitDoneInterruptiblyOrCancel() {
-        try {
-            ended.await();
-            return false;
-        } catch (InterruptedException interrupted) {
-            stop(Cancellation.requested("the thread waiting for it was interrupted"));
-            while (true) {
-                try {
-                    ended.await();
-                    return true;
-                } catch (InterruptedException again) {
-                    // keep waiting: the run is already being cancelled
-                }
-            }
-        }
-    }
-
-    private void checkJoinable() {
-        engine.checkJoinFromHere(describe());
-        RunNode current = currentOrNull();
-        for (RunNode run = current; run != null; run = run.parent) {
-            if (run == this) {
-                throw new IllegalStateException(current.describe() + " cannot join " + describe()
-                        + ", which is itself or one of its ancestors: it would wait for itself forever");
-            }
         }
     }
 
@@ -613,10 +332,8 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
                 return false;
             }
             cancellation = why;
-            if (thread != null) {
-                thread.interrupt();
-            }
-            children = scope;
+            interruptThread();
+            children = attempts.scopeLocked();
         }
         if (children != null) {
             children.cancel(Cancellation.parentStopped(this, why));
@@ -656,8 +373,10 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
     // ---- RunContext ----
 
     @Override
-    public synchronized int attempt() {
-        return attempt;
+    public int attempt() {
+        synchronized (this) {
+            return attempts.numberLocked();
+        }
     }
 
     @Override
@@ -668,118 +387,18 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
     @Override
     public synchronized RunLog log() {
         if (log == null) {
-            log = new Log();
+            log = new RunNodeLog(engine, info);
         }
         return log;
     }
 
     @Override
     public synchronized boolean isCancelled() {
-        return cancellation != null || attemptCancellation != null && finishedAttempt < attempt;
+        return cancellation != null || attempts.isCancelledLocked();
     }
 
     @Override
     public String toString() {
         return "Run[" + spec.name() + ", " + info.id() + ", " + state() + "]";
-    }
-
-    /** The run's logger: each line is an event, and a line of the {@code io.loomflow.run} logger. */
-    private final class Log implements RunLog {
-
-        @Override
-        public void debug(String format, Object... args) {
-            write(Level.DEBUG, format(format, args), null);
-        }
-
-        @Override
-        public void info(String format, Object... args) {
-            write(Level.INFO, format(format, args), null);
-        }
-
-        @Override
-        public void warn(String format, Object... args) {
-            write(Level.WARNING, format(format, args), null);
-        }
-
-        @Override
-        public void error(String message, Throwable thrown) {
-            write(Level.ERROR, String.valueOf(message), thrown);
-        }
-
-        private static String format(String format, Object... args) {
-            return args == null || args.length == 0 ? String.valueOf(format) : String.format(format, args);
-        }
-
-        private void write(Level level, String message, Throwable thrown) {
-            engine.publishLog(info, level, message, thrown);
-            if (Loggers.runs().isLoggable(level)) {
-                Loggers.runs().log(level, "[" + spec.name() + " " + info.id() + "] " + message, thrown);
-            }
-        }
-    }
-
-    /** The future of a run started with {@code runAsync}: cancelling it cancels the run. */
-    static final class RunFuture extends CompletableFuture<Object> {
-
-        private final RunNode run;
-
-        RunFuture(RunNode run) {
-            this.run = run;
-        }
-
-        @Override
-        public boolean cancel(boolean mayInterruptIfRunning) {
-            boolean cancelled = super.cancel(mayInterruptIfRunning);
-            run.stop(Cancellation.requested("its future was cancelled"));
-            return cancelled;
-        }
-
-        @Override
-        public <U> CompletableFuture<U> newIncompleteFuture() {
-            return new CompletableFuture<>();
-        }
-
-        // Waiting for a run through its future is a blocking call like join(): refused on threads
-        // that must not block while the run is still going (completed futures may always be read).
-
-        @Override
-        public Object join() {
-            checkMayWait();
-            return super.join();
-        }
-
-        @Override
-        public Object get() throws InterruptedException, java.util.concurrent.ExecutionException {
-            checkMayWait();
-            return super.get();
-        }
-
-        @Override
-        public Object get(long timeout, java.util.concurrent.TimeUnit unit)
-                throws InterruptedException, java.util.concurrent.ExecutionException,
-                java.util.concurrent.TimeoutException {
-            checkMayWait();
-            return super.get(timeout, unit);
-        }
-
-        private void checkMayWait() {
-            if (!isDone()) {
-                run.engine().blockingCheck().beforeJoin(run);
-            }
-        }
-
-        void settle() {
-            Cancellation why;
-            synchronized (run) {
-                why = run.cancellation;
-            }
-            switch (run.outcomeNow()) {
-                case Outcome.Success<Object> success -> complete(success.value());
-                case Outcome.Failure<Object> failure -> completeExceptionally(failure.error());
-                case Outcome.Cancelled<Object> cancelled -> completeExceptionally(
-                        why != null && why.siblingFailure() != null ? why.siblingFailure()
-                                : new RunCancelledException(run.describe() + " was cancelled: " + cancelled.reason()));
-            }
-        }
     }
 }

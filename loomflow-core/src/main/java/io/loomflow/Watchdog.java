@@ -6,21 +6,21 @@ import java.time.Duration;
 final class Watchdog implements Runnable {
 
     private final EngineImpl engine;
-    private final RunNode run;
+    private final RunAttempts run;
     private final int attempt;
     private final Duration timeout;
     private Thread thread;
 
-    private Watchdog(EngineImpl engine, RunNode run, int attempt, Duration timeout) {
+    private Watchdog(EngineImpl engine, RunAttempts run, int attempt, Duration timeout) {
         this.engine = engine;
         this.run = run;
         this.attempt = attempt;
         this.timeout = timeout;
     }
 
-    static Watchdog start(EngineImpl engine, RunNode run, int attempt, Duration timeout) {
+    static Watchdog start(EngineImpl engine, RunAttempts run, int attempt, Duration timeout) {
         Watchdog watchdog = new Watchdog(engine, run, attempt, timeout);
-        watchdog.thread = engine.startThread(watchdog);
+        watchdog.thread = engine.threads().start(watchdog);
         return watchdog;
     }
 

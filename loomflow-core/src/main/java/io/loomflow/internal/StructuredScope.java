@@ -4,18 +4,25 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
- * The children of one attempt of one run, and the rules that make runs structured: every child is
- * awaited before its parent ends, cancelling the scope cancels every child (including those added
- * later), and a failing child may cancel its siblings.
+ * The children of one attempt of one run (or the items of one map), and the rules that make runs
+ * structured: a child's thread is forked here, every child is awaited before its parent ends,
+ * cancelling the scope cancels every child (including those added later), a failing child may
+ * cancel its siblings, and a failure the parent never observed fails the parent.
  *
  * <p>All of Loomflow's structured-concurrency logic lives here, on final JDK APIs only, so that it
- * can move to the JDK's {@code StructuredTaskScope} once that API is final. See README.md beside
- * this file. Thread-safe.
+ * can move to the JDK's {@code StructuredTaskScope} once that API is final; the threads every scope
+ * of one engine forks are tracked by that engine's {@link Threads}, nested here for the same reason.
+ * See README.md beside this file. Thread-safe.
  *
  * @param <R> the type of the reason given with a cancellation
  */
@@ -52,7 +59,21 @@ public final class StructuredScope<R> {
     public record Failure<R>(Child<R> child, Throwable error) {
     }
 
-    private final boolean cancelSiblingsOnFailure;
+    /** What a child's failure does to the other children of its scope. */
+    public enum OnFailure {
+        /** Nothing: every child runs to its end. */
+        COLLECT_ALL,
+        /**
+         * Cancels the siblings active at that moment; children added later are not affected, so the
+         * parent may catch the error and go on (a run's children).
+         */
+        CANCEL_ACTIVE_SIBLINGS,
+        /** Cancels the scope: every active child and every child added later (the items of a map). */
+        CANCEL_SCOPE
+    }
+
+    private final Threads threads;
+    private final OnFailure onFailure;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition idle = lock.newCondition();
     private final Set<Child<R>> active = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -63,10 +84,35 @@ public final class StructuredScope<R> {
     /**
      * Creates an empty scope.
      *
-     * @param cancelSiblingsOnFailure whether a failing child cancels the siblings active at that moment
+     * @param threads the tracked threads that this scope's children run on
+     * @param onFailure what a failing child does to its siblings
      */
-    public StructuredScope(boolean cancelSiblingsOnFailure) {
-        this.cancelSiblingsOnFailure = cancelSiblingsOnFailure;
+    public StructuredScope(Threads threads, OnFailure onFailure) {
+        this.threads = threads;
+        this.onFailure = onFailure;
+    }
+
+    /**
+     * Adds a child and starts a thread that executes it. If the thread cannot start, the child stays
+     * added and the error is thrown: the caller ends the child (which then reports {@link #ended}).
+     *
+     * @param child the child
+     * @param body what its thread executes
+     * @throws IllegalStateException if the scope was already joined
+     */
+    public void fork(Child<R> child, Runnable body) {
+        add(child);
+        threads.start(body);
+    }
+
+    /**
+     * Starts one more thread for the children of this scope, for a child that executes on several
+     * threads or a scope whose children are executed in turn by a few workers (a map).
+     *
+     * @param body what the thread executes
+     */
+    public void forkWorker(Runnable body) {
+        threads.start(body);
     }
 
     /**
@@ -107,8 +153,17 @@ public final class StructuredScope<R> {
         lock.lock();
         try {
             failures.add(new Failure<>(child, error));
-            if (!cancelSiblingsOnFailure) {
-                return;
+            switch (onFailure) {
+                case COLLECT_ALL -> {
+                    return;
+                }
+                case CANCEL_ACTIVE_SIBLINGS -> { }
+                case CANCEL_SCOPE -> {
+                    if (cancelledWith != null) {
+                        return; // cancelled already: every child has been, or will be when added
+                    }
+                    cancelledWith = siblingReason;
+                }
             }
             siblings = new ArrayList<>(active);
         } finally {
@@ -141,12 +196,16 @@ public final class StructuredScope<R> {
      * Cancels every active child, and every child added from now on.
      *
      * @param reason why; the first reason given is kept
+     * @return whether this call cancelled the scope (false if it was cancelled already, or a
+     *     failing child cancelled it under {@link OnFailure#CANCEL_SCOPE})
      */
-    public void cancel(R reason) {
+    public boolean cancel(R reason) {
         List<Child<R>> children;
+        boolean first;
         lock.lock();
         try {
-            if (cancelledWith == null) {
+            first = cancelledWith == null;
+            if (first) {
                 cancelledWith = reason;
             }
             children = new ArrayList<>(active);
@@ -156,6 +215,7 @@ public final class StructuredScope<R> {
         for (Child<R> child : children) {
             child.cancel(reason);
         }
+        return first;
     }
 
     /**
@@ -176,12 +236,34 @@ public final class StructuredScope<R> {
     }
 
     /**
-     * The failures of children whose failure the parent never observed, in the order they happened.
-     * Call after {@link #join()}.
+     * Ends the parent's code with this scope: if that code failed, cancels the children still
+     * active; waits for every child ({@link #join()}); then applies the rule that no failure is
+     * lost: a child whose failure the parent never observed (never joined) fails the parent, or is
+     * attached to the parent's own failure as a suppressed exception.
      *
-     * @return the unobserved failures, possibly empty
+     * @param bodyFailure what the parent's code threw, or null
+     * @param reasonIfBodyFailed the reason given to the children cancelled because the code failed
+     * @return the parent's outcome: {@code bodyFailure} (with unobserved failures suppressed), the
+     *     first unobserved failure (with the others suppressed), or null when nothing failed
      */
-    public List<Failure<R>> unobservedFailures() {
+    public Throwable join(Throwable bodyFailure, R reasonIfBodyFailed) {
+        if (bodyFailure != null) {
+            cancel(reasonIfBodyFailed);
+        }
+        join();
+        Throwable outcome = bodyFailure;
+        for (Failure<R> failure : unobservedFailures()) {
+            if (outcome == null) {
+                outcome = failure.error();
+            } else {
+                Exceptions.suppress(outcome, failure.error());
+            }
+        }
+        return outcome;
+    }
+
+    /** The failures of children whose failure the parent never observed, in the order they happened. */
+    private List<Failure<R>> unobservedFailures() {
         lock.lock();
         try {
             List<Failure<R>> unobserved = new ArrayList<>();
@@ -193,6 +275,143 @@ public final class StructuredScope<R> {
             return unobserved;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Every thread one engine starts, tracked from before its start until it has terminated, so
+     * that the engine's close can join each one, and forgotten then: the set holds only threads
+     * whose work has not returned, so a run that has ended leaves nothing here.
+     *
+     * <p>A thread leaves the set when its work returns, but it is still alive for a few more
+     * instructions; {@link #joinAll} must wait for those too. So it moves to a queue of leaving
+     * threads, and each thread that leaves first drops the threads at the head of that queue that
+     * have terminated: the queue holds the few threads still finishing, never the dead ones of runs
+     * long ended. Nothing waits there, so a burst of ending threads is not serialised. Thread-safe.
+     */
+    public static final class Threads {
+
+        private final String owner;
+        private final ThreadFactory factory;
+        private final Consumer<Throwable> onUnexpectedError;
+        private final Set<Thread> working = ConcurrentHashMap.newKeySet();
+        private final Queue<Thread> leaving = new ConcurrentLinkedQueue<>();
+
+        /**
+         * Creates an empty set of threads.
+         *
+         * @param owner how error messages name the owner, for example {@code engine 'default'}
+         * @param factory makes the threads
+         * @param onUnexpectedError told of an error that escaped a thread's body (a bug)
+         */
+        public Threads(String owner, ThreadFactory factory, Consumer<Throwable> onUnexpectedError) {
+            this.owner = owner;
+            this.factory = factory;
+            this.onUnexpectedError = onUnexpectedError;
+        }
+
+        /**
+         * Starts a tracked thread.
+         *
+         * @param body what it executes
+         * @return the started thread
+         * @throws IllegalStateException if the factory returned null; or whatever it, or starting
+         *     the thread, threw
+         */
+        public Thread start(Runnable body) {
+            Thread thread = factory.newThread(new TrackedBody(body, this));
+            if (thread == null) {
+                throw new IllegalStateException("the thread factory of " + owner + " returned null; give"
+                        + " Engine.Builder.threadFactory a factory that always returns a thread");
+            }
+            working.add(thread);
+            try {
+                thread.start();
+            } catch (RuntimeException | Error refused) {
+                working.remove(thread);
+                throw refused;
+            }
+            return thread;
+        }
+
+        /** The last act of a tracked thread: leave the set for the queue, and drop the dead at its head. */
+        private void leave(Thread current) {
+            Thread head;
+            while ((head = leaving.peek()) != null && head.getState() == Thread.State.TERMINATED) {
+                leaving.remove(head);
+            }
+            leaving.add(current);
+            working.remove(current);
+        }
+
+        /**
+         * Waits until every tracked thread has terminated, except those {@code skip} accepts (which
+         * are tested again before each wait), then forgets them all.
+         *
+         * @param skip the threads not to wait for, such as the calling thread
+         * @return whether the waiting thread was interrupted meanwhile (the caller restores it)
+         */
+        public boolean joinAll(java.util.function.Predicate<Thread> skip) {
+            boolean interrupted = false;
+            for (Thread thread : List.copyOf(working)) {
+                if (!skip.test(thread)) {
+                    interrupted |= join(thread);
+                }
+            }
+            for (Thread thread : List.copyOf(leaving)) {
+                if (!skip.test(thread)) {
+                    interrupted |= join(thread);
+                    leaving.remove(thread);
+                }
+            }
+            return interrupted;
+        }
+
+        /**
+         * Waits until a thread has terminated, even if interrupted meanwhile.
+         *
+         * @param thread the thread
+         * @return whether the waiting thread was interrupted meanwhile (the caller restores it)
+         */
+        public static boolean join(Thread thread) {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    thread.join();
+                    return interrupted;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+    }
+
+    /**
+     * What a tracked thread runs. It lets go of its body and its engine when done: a dead thread may
+     * still be referenced (by its factory, or as the last one to leave), and must not keep a finished
+     * map's inputs and results alive.
+     */
+    private static final class TrackedBody implements Runnable {
+        private Runnable body;
+        private Threads threads;
+
+        TrackedBody(Runnable body, Threads threads) {
+            this.body = body;
+            this.threads = threads;
+        }
+
+        @Override
+        public void run() {
+            try {
+                body.run();
+            } catch (Throwable bug) {
+                threads.onUnexpectedError.accept(bug);
+            } finally {
+                body = null;
+                Threads owner = threads;
+                threads = null; // a dead thread must not keep its engine reachable
+                owner.leave(Thread.currentThread());
+            }
         }
     }
 }
