@@ -74,7 +74,14 @@ class ErrorIdentityTest {
             throw secondary;
         });
         Flow<Integer, Integer> flow = Flow.named("two-failures", (Integer i) -> {
-            alsoFails.submit(i); // never joined: its failure is context, not the headline
+            Handle<Integer> second = alsoFails.submit(i); // never joined: its failure is context, not the headline
+            // Its failure must be recorded before the body's own: a failing body cancels the children still
+            // running, so on a loaded machine an unstarted child would end Cancelled instead. Wait on its
+            // state (which does not observe its failure), with a deadline.
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+            while (!second.isDone() && System.nanoTime() < deadline) {
+                Thread.yield(); // a virtual thread gives its carrier to the child
+            }
             return load.call(42);
         }).withFailurePolicy(FailurePolicy.COLLECT_ALL);
         try (Engine engine = Engine.builder().build()) {
