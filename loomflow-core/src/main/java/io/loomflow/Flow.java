@@ -141,7 +141,7 @@ public final class Flow<P, R> {
      * @see Task#withLimit(String)
      */
     public Flow<P, R> withLimit(String limit) {
-        return new Flow<>(spec.withLimit(limit, 0), parameterType);
+        return new Flow<>(spec.withLimit(limit), parameterType);
     }
 
     /**
@@ -158,10 +158,6 @@ public final class Flow<P, R> {
      * @see Task#withLimit(String, int)
      */
     public Flow<P, R> withLimit(String limit, int permits) {
-        if (permits < 1) {
-            throw new IllegalArgumentException(spec.describe() + ": limit '" + limit + "' was given " + permits
-                    + " permits; pass 1 or more");
-        }
         return new Flow<>(spec.withLimit(limit, permits), parameterType);
     }
 

@@ -36,14 +36,20 @@ record RunSpec(RunInfo.Kind kind, String name, CheckedFunction<Object, Object> b
         return new RunSpec(kind, name, body, retry, newTimeout, limit, limitSize, failurePolicy, results);
     }
 
-    /** Uses the named limit; {@code size} 0 leaves its size to the engine's configuration. */
-    RunSpec withLimit(String newLimit, int size) {
+    /** Uses the named limit, of the size the engine configures (1 unless it says otherwise). */
+    RunSpec withLimit(String newLimit) {
         Names.check("Limit", newLimit);
-        if (size < 0) {
-            throw new IllegalArgumentException(describe() + ": limit '" + newLimit + "' was given " + size
+        return new RunSpec(kind, name, body, retry, timeout, newLimit, 0, failurePolicy, results);
+    }
+
+    /** Uses the named limit with {@code permits} permits, unless the engine configures another size; the one check of flows' and tasks' sizes. */
+    RunSpec withLimit(String newLimit, int permits) {
+        Names.check("Limit", newLimit);
+        if (permits < 1) {
+            throw new IllegalArgumentException(describe() + ": limit '" + newLimit + "' was given " + permits
                     + " permits; pass 1 or more");
         }
-        return new RunSpec(kind, name, body, retry, timeout, newLimit, size, failurePolicy, results);
+        return new RunSpec(kind, name, body, retry, timeout, newLimit, permits, failurePolicy, results);
     }
 
     RunSpec withFailurePolicy(FailurePolicy policy) {

@@ -100,7 +100,7 @@ public final class Task<I, R> {
      * @return the changed copy
      */
     public Task<I, R> withLimit(String limit) {
-        return new Task<>(spec.withLimit(limit, 0));
+        return new Task<>(spec.withLimit(limit));
     }
 
     /**
@@ -113,10 +113,6 @@ public final class Task<I, R> {
      * @see #withLimit(String)
      */
     public Task<I, R> withLimit(String limit, int permits) {
-        if (permits < 1) {
-            throw new IllegalArgumentException(spec.describe() + ": limit '" + limit + "' was given " + permits
-                    + " permits; pass 1 or more");
-        }
         return new Task<>(spec.withLimit(limit, permits));
     }
 

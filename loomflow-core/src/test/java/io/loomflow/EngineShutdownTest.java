@@ -69,17 +69,7 @@ class EngineShutdownTest {
         EventRecorder events = new EventRecorder();
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Task<Integer, Integer> stubborn = Task.named("stubborn", (Integer i) -> {
-            started.countDown();
-            while (true) {
-                try {
-                    release.await();
-                    return i;
-                } catch (InterruptedException ignored) {
-                    // ignores cancellation on purpose
-                }
-            }
-        });
+        Task<Integer, Integer> stubborn = TestTasks.ignoringCancellation("stubborn", started, release);
         Engine engine = Engine.builder().threadFactory(kind.tracking()).listener(events)
                 .shutdownGrace(Duration.ofMillis(100), Duration.ofMillis(100)).build();
         CompletableFuture<Integer> run = engine.runAsync(Flow.named("f", stubborn::call), 1);

@@ -27,17 +27,7 @@ class RunsLostAtCloseTest {
         for (int round = 0; round < ROUNDS; round++) {
             CountDownLatch started = new CountDownLatch(2); // both trees are executing their stubborn task
             CountDownLatch release = new CountDownLatch(1);
-            Task<Integer, Integer> stubborn = Task.named("stubborn", (Integer i) -> {
-                started.countDown();
-                while (true) {
-                    try {
-                        release.await();
-                        return i;
-                    } catch (InterruptedException ignored) {
-                        // ignores cancellation on purpose
-                    }
-                }
-            });
+            Task<Integer, Integer> stubborn = TestTasks.ignoringCancellation("stubborn", started, release);
             Flow<Integer, Integer> middle = Flow.named("middle", stubborn::call);
             Flow<Integer, Integer> top = Flow.named("top", middle::call);
             EventRecorder events = new EventRecorder();

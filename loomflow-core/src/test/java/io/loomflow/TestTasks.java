@@ -19,4 +19,22 @@ final class TestTasks {
             return input;
         });
     }
+
+    /**
+     * A task that counts {@code started} down, then waits for {@code release} and ignores every
+     * interrupt on purpose, as code that ignores cancellation does; it returns its input once released.
+     */
+    static Task<Integer, Integer> ignoringCancellation(String name, CountDownLatch started, CountDownLatch release) {
+        return Task.named(name, (Integer i) -> {
+            started.countDown();
+            while (true) {
+                try {
+                    release.await();
+                    return i;
+                } catch (InterruptedException ignored) {
+                    // ignores cancellation on purpose
+                }
+            }
+        });
+    }
 }
