@@ -41,7 +41,11 @@ import java.util.Optional;
  *       infinities are problems, never wrapped, rounded to infinity or cut. Text numbers use ASCII
  *       digits. A JSON string is read as text, so {@code "42"} fits an {@code int} as
  *       {@code count=42} does on the command line.</li>
- *   <li>A set takes each value once; a list item is never skipped ({@code 1,,2} is a problem).</li>
+ *   <li>A set takes each value once; a list item is never skipped ({@code 1,,2} is a problem); a
+ *       map entry needs a non-empty name. A {@code file:} URI given for a {@code Path} is the path
+ *       it names (how a run's record keeps paths).</li>
+ *   <li>An explicit JSON {@code null} leaves an {@code Optional} empty and a {@code @Nullable}
+ *       component null; for anything else it is a problem.</li>
  *   <li>A component may be left out if the record declares {@code public static R defaults()} (its
  *       value there is taken), or if it is a {@code boolean} (false), a list, set, array or map
  *       (empty), an {@code Optional} (empty), annotated {@code @Nullable} (null), or a nested record
@@ -221,7 +225,7 @@ public final class ParameterModel<P> {
             return finish(bind(names, problems), problems);
         }
         Map<String, Object> tree = TextPairs.tree(shape, List.copyOf(pairs), problems);
-        return finish(tree == null ? null : bind(tree, problems), problems);
+        return finish(bind(tree, problems), problems);
     }
 
     private Object bind(Map<String, ?> given, Problems problems) {

@@ -158,4 +158,45 @@ class ParameterModelTest {
         assertThat(ParameterModel.closest("helo", List.of("hello", "report"))).contains("hello");
         assertThat(ParameterModel.closest("zzzzzz", List.of("hello", "report"))).isEmpty();
     }
+
+    record Where(java.nio.file.Path path, @Nullable String note, java.util.Optional<Integer> size, Map<String, Integer> sizes,
+                 float tiny) {
+    }
+
+    @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+    @interface Nullable {
+    }
+
+    @Test
+    void aFileUriIsReadAsThePathItNamesAsARunsRecordKeepsIt() {
+        ParameterModel<Where> model = ParameterModel.of(Where.class);
+
+        assertThat(model.bindText(List.of("path=file:///tmp/probe/rel/x", "tiny=1")).path())
+                .isEqualTo(java.nio.file.Path.of("/tmp/probe/rel/x"));
+        assertThat(model.bind(Map.of("path", "rel/x", "tiny", 1)).path()).isEqualTo(java.nio.file.Path.of("rel/x"));
+    }
+
+    @Test
+    void anExplicitNullLeavesANullableOrOptionalParameterEmpty() {
+        Map<String, Object> given = new HashMap<>();
+        given.put("path", "x");
+        given.put("tiny", 1);
+        given.put("note", null);
+        given.put("size", null);
+
+        Where bound = ParameterModel.of(Where.class).bind(given);
+
+        assertThat(bound.note()).isNull();
+        assertThat(bound.size()).isEmpty();
+    }
+
+    @Test
+    void anEmptyMapKeyAndAFloatThatWouldBecomeZeroAreProblemsAndEveryProblemIsReportedAtOnce() {
+        ParameterException refused = catchThrowableOfType(ParameterException.class, () -> ParameterModel.of(Where.class)
+                .bindText(List.of("path=x", "sizes.=1", "tiny=1e-50", "unknown=1")));
+
+        assertThat(refused.problems()).extracting(ParameterException.Problem::field)
+                .containsExactly("unknown", "sizes.", "tiny");
+        assertThat(refused.problems().get(2).problem()).contains("too close to zero");
+    }
 }

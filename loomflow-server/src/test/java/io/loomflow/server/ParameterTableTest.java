@@ -78,6 +78,25 @@ class ParameterTableTest {
         }
     }
 
+    private static Http.Response postBytes(byte[] body) {
+        return http.send(http.builder("/api/flows/knobs/runs").header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
+    @Test
+    void aBodyThatIsNotStrictUtf8IsRefusedAndAByteOrderMarkIsAllowed() {
+        // "../" spelled with overlong encodings, and a code point past U+10FFFF
+        for (byte[] body : List.of(new byte[] {'{', '"', 'n', 'o', 't', 'e', '"', ':', '"', (byte) 0xc0, (byte) 0xae,
+                        (byte) 0xc0, (byte) 0xae, (byte) 0xc0, (byte) 0xaf, '"', '}'},
+                new byte[] {'{', '"', 'n', 'o', 't', 'e', '"', ':', '"', (byte) 0xf4, (byte) 0x90, (byte) 0x80, (byte) 0x80, '"', '}'})) {
+            Http.Response refused = postBytes(body);
+            assertThat(refused.status()).as(refused.text()).isEqualTo(400);
+            assertThat(refused.json().path("error").asText()).startsWith("the body is not valid UTF-8");
+        }
+        byte[] withMark = "\uFEFF{\"note\":\"a\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(postBytes(withMark).status()).isEqualTo(202);
+    }
+
     @Test
     void aBodyOfEightyThousandUnknownKeysGetsAShortAnswer() {
         StringBuilder body = new StringBuilder("{");

@@ -35,6 +35,10 @@ public record MapShape(Class<?> type, Shape value) implements Shape {
         Map<String, Object> values = new LinkedHashMap<>();
         for (Map.Entry<?, ?> entry : entries.entrySet()) {
             String path = field + "." + entry.getKey();
+            if (String.valueOf(entry.getKey()).isEmpty()) {
+                problems.add(path, "is an empty key; give each entry a name");
+                continue;
+            }
             if (entry.getValue() == null) {
                 problems.add(path, "must not be null; give " + value.expects());
                 continue;

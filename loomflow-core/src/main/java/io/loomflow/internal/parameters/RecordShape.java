@@ -102,7 +102,11 @@ public record RecordShape(Class<?> type, List<Component> components, Constructor
             String path = prefix + component.name();
             if (object.containsKey(component.name())) {
                 Object value = object.get(component.name());
-                if (value == null) {
+                if (value == null && component.nullable()) {
+                    arguments[i] = null;
+                } else if (value == null && component.shape() instanceof OptionalShape) {
+                    arguments[i] = java.util.Optional.empty();
+                } else if (value == null) {
                     problems.add(path, "must not be null; give " + component.shape().expects() + ", or leave it out"
                             + (component.required() ? " (it is required)" : " to take its default"));
                 } else {

@@ -4,7 +4,6 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -223,11 +222,14 @@ public record Scalar(Class<?> type, Kind kind) implements Shape {
             return switch (kind) {
                 case UUID -> UUID_TEXT.matcher(text).matches() ? java.util.UUID.fromString(text) : null;
                 case URI -> new java.net.URI(text);
-                case PATH -> text.indexOf('\0') >= 0 ? null : Path.of(text);
+                // a file: URI is the path it names: how a run's record keeps a Path, read back on --resume
+                case PATH -> text.indexOf('\0') >= 0 ? null
+                        : text.startsWith("file:") ? Path.of(new java.net.URI(text)) : Path.of(text);
                 case TEMPORAL -> TEMPORALS.get(type).parse().apply(text);
                 default -> throw new IllegalStateException(kind.name());
             };
-        } catch (URISyntaxException | InvalidPathException | DateTimeParseException | ArithmeticException notThat) {
+        } catch (URISyntaxException | DateTimeParseException | ArithmeticException | IllegalArgumentException
+                 | java.nio.file.FileSystemNotFoundException notThat) { // InvalidPathException is an IllegalArgumentException
             return null;
         }
     }
@@ -307,7 +309,13 @@ public record Scalar(Class<?> type, Kind kind) implements Shape {
                     + (single ? Float.MAX_VALUE : Double.MAX_VALUE) + " either way)");
             return null;
         }
-        return single ? (Object) number.floatValue() : (Object) number.doubleValue();
+        Object value = single ? (Object) number.floatValue() : (Object) number.doubleValue();
+        if (number.signum() != 0 && ((Number) value).doubleValue() == 0) {
+            problems.add(field, "expected " + expects() + ", got " + Problems.show(given) + ", which is too close to zero"
+                    + " to be told from it (the smallest is " + (single ? Float.MIN_VALUE : Double.MIN_VALUE) + ")");
+            return null;
+        }
+        return value;
     }
 
     /**

@@ -24,10 +24,9 @@ public final class TextPairs {
     private TextPairs() {
     }
 
-    /** The tree of the pairs, or {@code null} after adding problems. */
+    /** The tree of the pairs that could be placed; the others added problems (binding the tree then adds its own). */
     public static Map<String, Object> tree(RecordShape shape, List<String> pairs, Problems problems) {
         Map<String, Object> tree = new LinkedHashMap<>();
-        int before = problems.count();
         for (String pair : pairs) {
             int equals = pair.indexOf('=');
             if (equals <= 0 || pair.substring(0, equals).isBlank()) {
@@ -37,7 +36,7 @@ public final class TextPairs {
             String name = pair.substring(0, equals).strip();
             place(shape, tree, name, name.split("\\.", -1), 0, "", pair.substring(equals + 1), problems);
         }
-        return problems.count() > before ? null : tree;
+        return tree;
     }
 
     @SuppressWarnings("unchecked")

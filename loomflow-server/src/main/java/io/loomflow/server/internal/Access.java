@@ -43,6 +43,9 @@ final class Access {
     private final byte[] token;
     private final Set<String> allowedHosts;
     private final Set<String> namedHosts;
+    /** A host name, an IPv4 address or a bracketed IPv6 address, and an optional port of digits. */
+    private static final java.util.regex.Pattern HOST_HEADER =
+            java.util.regex.Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9._-]+)(:[0-9]{1,5})?");
     private final boolean anyHost;
 
     /**
@@ -96,6 +99,10 @@ final class Access {
         if (given.isEmpty() || token != null || anyHost) {
             return; // no Host (not a browser), or a token guards the server
         }
+        if (!HOST_HEADER.matcher(given.getFirst().strip()).matches()) {
+            throw new HttpError(400, "the Host header '" + given.getFirst() + "' is not a host name or address with an"
+                    + " optional port; send Host: 127.0.0.1:PORT or localhost:PORT").with("host", given.getFirst());
+        }
         String host = hostName(given.getFirst());
         if (allowedHosts.contains(host) || IPV4.matcher(host).matches() || IPV6.matcher(host).matches()) {
             return;
@@ -107,6 +114,8 @@ final class Access {
     }
 
     private void checkOrigin(Request request) {
+        request.once("Sec-Fetch-Site");
+        request.once("Origin");
         String site = request.header("Sec-Fetch-Site");
         if (site != null && !site.equalsIgnoreCase("same-origin") && !site.equalsIgnoreCase("none")) {
             throw new HttpError(403, "a " + request.method() + " from another site (Sec-Fetch-Site: " + site + ") may not"

@@ -135,6 +135,17 @@ final class Request {
         }
     }
 
+    /**
+     * 400 when a header that decides what the request may do comes more than once: the first and the
+     * last could be read differently by us and by a proxy in front.
+     */
+    void once(String name) {
+        int count = headers(name).size();
+        if (count > 1) {
+            throw new HttpError(400, "the request had " + count + " " + name + " headers; send one");
+        }
+    }
+
     String header(String name) {
         return exchange.getRequestHeaders().getFirst(name);
     }
@@ -151,6 +162,7 @@ final class Request {
      * {@code text/plain}, {@code multipart/form-data} or {@code application/x-www-form-urlencoded}) changes nothing.
      */
     void requireJsonType() {
+        once("Content-Type");
         String type = header("Content-Type");
         if (type == null) {
             throw new HttpError(415, "the request had no Content-Type; send the header Content-Type: application/json"
@@ -206,8 +218,22 @@ final class Request {
         if (body.length == 0) {
             return MissingNode.getInstance();
         }
+        String text;
         try {
-            return json.readTree(body);
+            // Strictly: an overlong encoding ("\xc0\xae" for '.') or a code point past U+10FFFF is refused,
+            // not decoded into something a later check would not expect.
+            text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(body)).toString();
+        } catch (java.nio.charset.CharacterCodingException notUtf8) {
+            throw new HttpError(400, "the body is not valid UTF-8 (" + notUtf8.getMessage() + "); send JSON encoded as UTF-8");
+        }
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1); // a byte order mark: allowed before UTF-8 JSON
+        }
+        try {
+            return json.readTree(text);
         } catch (JsonProcessingException malformed) {
             JsonLocation at = malformed.getLocation();
             throw HttpError.malformedJson(at == null ? 1 : at.getLineNr(), at == null ? 1 : at.getColumnNr(),
