@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -61,7 +62,7 @@ class BadInputTest {
     @Test
     void anUnknownPartOfANestedParameterNamesTheGroupAndItsParts() {
         assertThat(badInput("run", "typed", "--param", "window.form=2026-01-01", "--db", db()).err())
-                .isEqualTo("loomflow: flow 'typed': parameter 'window.form' is unknown in Window; did you mean"
+                .contains("  parameter 'window.form' is unknown in Window; did you mean"
                         + " 'window.from'? its parts are window.from (a date such as 2026-01-31), window.length"
                         + " (a duration such as PT30S)\n");
     }
@@ -125,6 +126,23 @@ class BadInputTest {
     void aGroupGivenAsOneValueAsksForItsParts() {
         assertThat(badInput("run", "typed", "--param", "window=2026", "--db", db()).err())
                 .contains("parameter 'window' is a group; give its parts (window.from");
+    }
+
+    @Test
+    void aStoreGivenAsAFileIsNamedInsteadOfReadAsEmpty() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.writeString(directory.resolve("notes.txt"), "not a store");
+
+        for (String command : List.of("runs", "show", "logs")) {
+            List<String> args = new java.util.ArrayList<>(List.of(command));
+            if (!command.equals("runs")) {
+                args.add("3f2c1b9e-0d4a-4c55-9a51-6b1f1e2d3c4b");
+            }
+            args.addAll(List.of("--db", file.toString()));
+            assertThat(badInput(args.toArray(String[]::new)).err()).as(command)
+                    .isEqualTo("loomflow: --db " + file + " is a file; pass the directory that holds the run history"
+                            + " (history.mv.db), such as .loomflow, or a jdbc: URL\n");
+        }
+        assertThat(java.nio.file.Files.readString(file)).isEqualTo("not a store");
     }
 
     @Test

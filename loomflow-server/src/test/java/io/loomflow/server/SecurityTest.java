@@ -152,6 +152,38 @@ class SecurityTest {
     }
 
     @Test
+    void aHeadRequestIsAnsweredWithoutAWarningInTheLog() {
+        List<LogRecord> warned = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord entry) {
+                if (entry.getLevel().intValue() >= Level.WARNING.intValue()) {
+                    warned.add(entry);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger root = Logger.getLogger("");
+        root.addHandler(capture);
+        try (LoomflowServer server = LoomflowServer.builder().flows(TestFlows.all()).port(0).build().start()) {
+            for (String target : List.of("/api/health", "/api/flows", "/")) {
+                RawHttp.Response answer = RawHttp.send(server.uri(), "HEAD", target, List.of(), new byte[0]);
+                assertThat(answer.status()).as(target).isBetween(200, 499);
+            }
+        } finally {
+            root.removeHandler(capture);
+        }
+        assertThat(warned).extracting(LogRecord::getMessage).isEmpty(); // a client could otherwise fill the log
+    }
+
+    @Test
     void aTakenPortIsNamedWithWhatToDo() {
         try (LoomflowServer first = LoomflowServer.builder().port(0).build().start()) {
             int port = first.uri().getPort();

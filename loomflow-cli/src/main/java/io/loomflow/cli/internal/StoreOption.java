@@ -48,6 +48,10 @@ final class StoreOption {
         if (isUrl()) {
             return Optional.of(RunStore.openReadOnly(location()));
         }
+        if (Files.isRegularFile(Path.of(location()))) {
+            throw CliException.badInput("--db " + location() + " is a file; pass the directory that holds the run history"
+                    + " (history.mv.db), such as .loomflow, or a jdbc: URL");
+        }
         if (!Files.exists(Path.of(location()).resolve("history.mv.db"))) {
             return Optional.empty();
         }

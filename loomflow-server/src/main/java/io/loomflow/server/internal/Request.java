@@ -338,6 +338,11 @@ final class Request {
             exchange.getResponseHeaders().set("Content-Security-Policy",
                     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'");
         }
+        if (method().equals("HEAD")) {
+            // A HEAD answer has no body; giving its length makes the JDK log a warning per request.
+            exchange.sendResponseHeaders(status, -1);
+            return;
+        }
         exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
         if (body.length > 0) {
             try (OutputStream out = exchange.getResponseBody()) {
