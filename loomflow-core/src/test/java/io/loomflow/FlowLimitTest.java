@@ -21,13 +21,17 @@ class FlowLimitTest {
         ThreadKind.Tracking threads = kind.tracking();
         AtomicInteger inside = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();
+        java.util.concurrent.CountDownLatch twoInside = new java.util.concurrent.CountDownLatch(2);
         Task<Integer, Integer> child = Task.named("child", (Integer i) -> {
             most.accumulateAndGet(inside.get(), Math::max); // the parent still holds its permit here
-            Thread.sleep(2);
             return i;
         });
         Flow<Integer, Integer> flow = Flow.named("limited", (Integer i) -> {
             most.accumulateAndGet(inside.incrementAndGet(), Math::max);
+            // The first two runs wait for each other, so the limit is reached however the machine schedules them
+            // (with one permit the first would wait out the deadline alone, and the test fails).
+            twoInside.countDown();
+            twoInside.await(10, TimeUnit.SECONDS);
             try {
                 return child.call(i) + child.map(List.of(i, i)).join().size();
             } finally {
