@@ -106,16 +106,13 @@ class SecurityTest {
         }
     }
 
-    @Test
-    void theTokenLinkKeepsTheQueryEncodesThePathAndNeverLogsTheToken() {
+    /** Runs {@code work} with every log line of the JVM that {@code keep} accepts captured, and returns them. */
+    private static List<LogRecord> logDuring(java.util.function.Predicate<LogRecord> keep, Runnable work) {
         List<LogRecord> logged = new CopyOnWriteArrayList<>();
         Handler capture = new Handler() {
             @Override
             public void publish(LogRecord entry) {
-                // Every line of ours, and what the JDK logs at INFO and above (its DEBUG lines show request lines,
-                // for whoever turns them on for its com.sun.net.httpserver logger).
-                if (entry.getLoggerName() != null && entry.getLoggerName().startsWith("io.loomflow")
-                        || entry.getLevel().intValue() >= Level.INFO.intValue()) {
+                if (keep.test(entry)) {
                     logged.add(entry);
                 }
             }
@@ -132,19 +129,32 @@ class SecurityTest {
         Level was = root.getLevel();
         root.addHandler(capture);
         root.setLevel(Level.ALL);
-        try (LoomflowServer server = LoomflowServer.builder().flows(TestFlows.all()).token(TOKEN).port(0).build().start()) {
-            for (String target : List.of("/flows/%C3%A9?token=" + TOKEN + "&x=1", "/flows/a%0D%0AX:%20y?a=1&token=" + TOKEN,
-                    "/runs?token=" + TOKEN)) {
-                RawHttp.Response answer = RawHttp.send(server.uri(), "GET", target, List.of(), new byte[0]);
-                assertThat(answer.status()).as(target).isEqualTo(303);
-                assertThat(answer.headers().get("location")).isEqualTo(target.replace("token=" + TOKEN, "")
-                        .replace("?&", "?").replace("&&", "&").replaceFirst("[?&]$", ""));
-                assertThat(answer.headers().get("set-cookie")).startsWith("loomflow_token=" + TOKEN + ";");
-            }
+        try {
+            work.run();
         } finally {
             root.removeHandler(capture);
             root.setLevel(was);
         }
+        return logged;
+    }
+
+    @Test
+    void theTokenLinkKeepsTheQueryEncodesThePathAndNeverLogsTheToken() {
+        // Every line of ours, and what the JDK logs at INFO and above (its DEBUG lines show request lines, for
+        // whoever turns them on for its com.sun.net.httpserver logger).
+        List<LogRecord> logged = logDuring(entry -> entry.getLoggerName() != null && entry.getLoggerName().startsWith("io.loomflow")
+                || entry.getLevel().intValue() >= Level.INFO.intValue(), () -> {
+            try (LoomflowServer server = LoomflowServer.builder().flows(TestFlows.all()).token(TOKEN).port(0).build().start()) {
+                for (String target : List.of("/flows/%C3%A9?token=" + TOKEN + "&x=1", "/flows/a%0D%0AX:%20y?a=1&token=" + TOKEN,
+                        "/runs?token=" + TOKEN)) {
+                    RawHttp.Response answer = RawHttp.send(server.uri(), "GET", target, List.of(), new byte[0]);
+                    assertThat(answer.status()).as(target).isEqualTo(303);
+                    assertThat(answer.headers().get("location")).isEqualTo(target.replace("token=" + TOKEN, "")
+                            .replace("?&", "?").replace("&&", "&").replaceFirst("[?&]$", ""));
+                    assertThat(answer.headers().get("set-cookie")).startsWith("loomflow_token=" + TOKEN + ";");
+                }
+            }
+        });
         for (LogRecord entry : logged) {
             String text = entry.getMessage() + " " + Arrays.toString(entry.getParameters()) + " " + entry.getThrown();
             assertThat(text).as("a log line").doesNotContain(TOKEN);
@@ -153,33 +163,14 @@ class SecurityTest {
 
     @Test
     void aHeadRequestIsAnsweredWithoutAWarningInTheLog() {
-        List<LogRecord> warned = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord entry) {
-                if (entry.getLevel().intValue() >= Level.WARNING.intValue()) {
-                    warned.add(entry);
+        List<LogRecord> warned = logDuring(entry -> entry.getLevel().intValue() >= Level.WARNING.intValue(), () -> {
+            try (LoomflowServer server = LoomflowServer.builder().flows(TestFlows.all()).port(0).build().start()) {
+                for (String target : List.of("/api/health", "/api/flows", "/")) {
+                    RawHttp.Response answer = RawHttp.send(server.uri(), "HEAD", target, List.of(), new byte[0]);
+                    assertThat(answer.status()).as(target).isBetween(200, 499);
                 }
             }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger root = Logger.getLogger("");
-        root.addHandler(capture);
-        try (LoomflowServer server = LoomflowServer.builder().flows(TestFlows.all()).port(0).build().start()) {
-            for (String target : List.of("/api/health", "/api/flows", "/")) {
-                RawHttp.Response answer = RawHttp.send(server.uri(), "HEAD", target, List.of(), new byte[0]);
-                assertThat(answer.status()).as(target).isBetween(200, 499);
-            }
-        } finally {
-            root.removeHandler(capture);
-        }
+        });
         assertThat(warned).extracting(LogRecord::getMessage).isEmpty(); // a client could otherwise fill the log
     }
 
