@@ -71,7 +71,9 @@ public interface Engine extends AutoCloseable {
 
     /**
      * Runs a flow to its end and returns its result, blocking the calling thread (any thread that
-     * may block: main, a pool thread, a virtual thread, a request handler, a run).
+     * may block: main, a pool thread, a virtual thread, a request handler, a run). Inside a run of
+     * this engine the flow runs as a subflow of it; elsewhere as a root run. Short for
+     * {@code run(flow, params, RunOptions.defaults())}.
      *
      * @param flow the flow
      * @param params its parameters
@@ -82,10 +84,37 @@ public interface Engine extends AutoCloseable {
      * @throws RunCancelledException if the run was cancelled, or the calling thread was interrupted
      *     (the run is then cancelled, and the thread's interrupt status is set again)
      */
-    <P, R> R run(Flow<P, R> flow, P params);
+    default <P, R> R run(Flow<P, R> flow, P params) {
+        return run(flow, params, RunOptions.defaults());
+    }
 
     /**
-     * Starts a flow and returns at once; never blocks. Cancelling the future cancels the run.
+     * Runs a flow to its end with options, and returns its result, blocking like
+     * {@link #run(Flow, Object)}. With {@link RunOptions#resuming(UUID)} the run is a new root run
+     * that reuses what an earlier run persisted:
+     * {@snippet :
+     * try (Engine engine = Engine.builder().results(ResultStores.directory(Path.of(".loomflow/results"))).build()) {
+     *     Report report = engine.run(reportFlow, params, RunOptions.resuming(failedRunId));
+     * }
+     * }
+     *
+     * @param flow the flow
+     * @param params its parameters
+     * @param options how to start it
+     * @param <P> the parameter type
+     * @param <R> the result type
+     * @return the flow's result
+     * @throws IllegalStateException if the options resume a run and the engine has no result store
+     *     ({@link Builder#results})
+     * @throws EngineClosedException if the engine is closed
+     * @throws RunCancelledException if the run was cancelled, or the calling thread was interrupted
+     *     (the run is then cancelled, and the thread's interrupt status is set again)
+     */
+    <P, R> R run(Flow<P, R> flow, P params, RunOptions options);
+
+    /**
+     * Starts a flow and returns at once; never blocks. Cancelling the future cancels the run. Short
+     * for {@code runAsync(flow, params, RunOptions.defaults())}.
      *
      * @param flow the flow
      * @param params its parameters
@@ -94,10 +123,30 @@ public interface Engine extends AutoCloseable {
      * @return a future completed, on the run's own thread, with the result or exactly the error the
      *     flow threw
      */
-    <P, R> CompletableFuture<R> runAsync(Flow<P, R> flow, P params);
+    default <P, R> CompletableFuture<R> runAsync(Flow<P, R> flow, P params) {
+        return runAsync(flow, params, RunOptions.defaults());
+    }
 
     /**
-     * Starts a flow and returns a handle to it at once.
+     * Starts a flow with options and returns at once; never blocks. Cancelling the future cancels
+     * the run.
+     *
+     * @param flow the flow
+     * @param params its parameters
+     * @param options how to start it
+     * @param <P> the parameter type
+     * @param <R> the result type
+     * @return a future completed, on the run's own thread, with the result or exactly the error the
+     *     flow threw
+     * @throws IllegalStateException if the options resume a run and the engine has no result store
+     */
+    <P, R> CompletableFuture<R> runAsync(Flow<P, R> flow, P params, RunOptions options);
+
+    /**
+     * Starts a flow and returns a handle to it at once: its id and state now, its result with
+     * {@link Handle#join()}. A caller that wants to block on a run and still know its id uses
+     * {@code submit(flow, params).join()}. Short for
+     * {@code submit(flow, params, RunOptions.defaults())}.
      *
      * @param flow the flow
      * @param params its parameters
@@ -105,7 +154,22 @@ public interface Engine extends AutoCloseable {
      * @param <R> the result type
      * @return the run's handle, with its id
      */
-    <P, R> Handle<R> submit(Flow<P, R> flow, P params);
+    default <P, R> Handle<R> submit(Flow<P, R> flow, P params) {
+        return submit(flow, params, RunOptions.defaults());
+    }
+
+    /**
+     * Starts a flow with options and returns a handle to it at once.
+     *
+     * @param flow the flow
+     * @param params its parameters
+     * @param options how to start it
+     * @param <P> the parameter type
+     * @param <R> the result type
+     * @return the run's handle, with its id
+     * @throws IllegalStateException if the options resume a run and the engine has no result store
+     */
+    <P, R> Handle<R> submit(Flow<P, R> flow, P params, RunOptions options);
 
     /**
      * Runs one task as a run of its own (a root run outside of any run) and returns its result.
@@ -117,64 +181,6 @@ public interface Engine extends AutoCloseable {
      * @return the task's result
      */
     <I, R> R run(Task<I, R> task, I input);
-
-    /**
-     * Runs a flow again after a run of it failed (or was cancelled or lost), reusing the results
-     * that run persisted: the tasks marked {@link Task#withPersistedResult()} (or cached with
-     * {@link Task#withCache(Cache)}) whose result is found for the same input end
-     * {@link State.Cached} without running; the others, the one that failed among them, run again.
-     * Blocks like {@link #run(Flow, Object)}.
-     *
-     * <p>The new run is a root run with an id of its own, even when called inside a run. Its
-     * results are persisted in the scope of the run it resumes, so resuming it in turn still reuses
-     * everything the earlier runs persisted. The caller supplies the parameters, normally those of
-     * the earlier run (the run history records them); a run of which nothing was persisted simply
-     * runs everything again.
-     * {@snippet :
-     * try (Engine engine = Engine.builder().results(ResultStores.directory(Path.of(".loomflow/results"))).build()) {
-     *     Report report = engine.resume(reportFlow, failedRunId, params);
-     * }
-     * }
-     *
-     * @param flow the flow, normally the one the earlier run ran
-     * @param runId the id of the earlier root run
-     * @param params the parameters
-     * @param <P> the parameter type
-     * @param <R> the result type
-     * @return the flow's result
-     * @throws IllegalStateException if the engine has no result store ({@link Builder#results})
-     * @throws EngineClosedException if the engine is closed
-     * @throws RunCancelledException if the run was cancelled, or the calling thread was interrupted
-     */
-    <P, R> R resume(Flow<P, R> flow, UUID runId, P params);
-
-    /**
-     * Starts a resume of an earlier run (see {@link #resume(Flow, UUID, Object)}) and returns at
-     * once; never blocks. Cancelling the future cancels the run.
-     *
-     * @param flow the flow, normally the one the earlier run ran
-     * @param runId the id of the earlier root run
-     * @param params the parameters
-     * @param <P> the parameter type
-     * @param <R> the result type
-     * @return a future completed with the result, or exactly the error the flow threw
-     * @throws IllegalStateException if the engine has no result store ({@link Builder#results})
-     */
-    <P, R> CompletableFuture<R> resumeAsync(Flow<P, R> flow, UUID runId, P params);
-
-    /**
-     * Starts a resume of an earlier run (see {@link #resume(Flow, UUID, Object)}) and returns its
-     * handle at once, with the new run's id, as {@link #submit(Flow, Object)} does for a new run.
-     *
-     * @param flow the flow, normally the one the earlier run ran
-     * @param runId the id of the earlier root run
-     * @param params the parameters
-     * @param <P> the parameter type
-     * @param <R> the result type
-     * @return the new run's handle
-     * @throws IllegalStateException if the engine has no result store ({@link Builder#results})
-     */
-    <P, R> Handle<R> submitResume(Flow<P, R> flow, UUID runId, P params);
 
     /**
      * Cancels the run with this id, and every run below it, if it belongs to this engine and has
@@ -322,7 +328,7 @@ public interface Engine extends AutoCloseable {
 
         /**
          * Sets where the results of tasks that cache or persist them are kept (default: nowhere, and
-         * such tasks simply run; {@link Engine#resume(Flow, UUID, Object)} needs a store). The engine
+         * such tasks simply run; {@link RunOptions#resuming(UUID)} needs a store). The engine
          * closes the store after its last run. {@code io.loomflow.store.ResultStores.directory(path)}
          * keeps them as JSON files.
          *

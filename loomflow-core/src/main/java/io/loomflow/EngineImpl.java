@@ -96,64 +96,51 @@ final class EngineImpl implements Engine {
     // ---- starting runs ----
 
     @Override
-    public <P, R> R run(Flow<P, R> flow, P params) {
-        return cast(run(Objects.requireNonNull(flow, "flow").spec(), params));
+    public <P, R> R run(Flow<P, R> flow, P params, RunOptions options) {
+        RunSpec spec = Objects.requireNonNull(flow, "flow").spec();
+        return cast(run(spec, params, resumeOf(spec, options)));
     }
 
     @Override
-    public <P, R> CompletableFuture<R> runAsync(Flow<P, R> flow, P params) {
-        return cast(submit(Objects.requireNonNull(flow, "flow").spec(), params).future());
+    public <P, R> CompletableFuture<R> runAsync(Flow<P, R> flow, P params, RunOptions options) {
+        return cast(submitted(flow, params, options).future());
     }
 
     @Override
-    public <P, R> Handle<R> submit(Flow<P, R> flow, P params) {
-        return cast(submit(Objects.requireNonNull(flow, "flow").spec(), params));
+    public <P, R> Handle<R> submit(Flow<P, R> flow, P params, RunOptions options) {
+        return cast(submitted(flow, params, options));
+    }
+
+    private RunNode submitted(Flow<?, ?> flow, Object params, RunOptions options) {
+        RunSpec spec = Objects.requireNonNull(flow, "flow").spec();
+        UUID resumeOf = resumeOf(spec, options);
+        return resumeOf == null ? submit(spec, params) : start(null, spec, params, resumeOf);
     }
 
     @Override
     public <I, R> R run(Task<I, R> task, I input) {
-        return cast(run(Objects.requireNonNull(task, "task").spec(), input));
+        return cast(run(Objects.requireNonNull(task, "task").spec(), input, null));
     }
 
-    @Override
-    public <P, R> R resume(Flow<P, R> flow, UUID runId, P params) {
-        RunSpec spec = Objects.requireNonNull(flow, "flow").spec();
-        checkResumable(spec, runId);
-        blockingCheck.beforeRun(spec);
-        RunNode node = start(null, spec, params, runId);
-        awaitRoot(node);
-        return cast(node.report());
-    }
-
-    @Override
-    public <P, R> CompletableFuture<R> resumeAsync(Flow<P, R> flow, UUID runId, P params) {
-        RunSpec spec = Objects.requireNonNull(flow, "flow").spec();
-        checkResumable(spec, runId);
-        return cast(start(null, spec, params, runId).future());
-    }
-
-    @Override
-    public <P, R> Handle<R> submitResume(Flow<P, R> flow, UUID runId, P params) {
-        RunSpec spec = Objects.requireNonNull(flow, "flow").spec();
-        checkResumable(spec, runId);
-        return cast(start(null, spec, params, runId));
-    }
-
-    private void checkResumable(RunSpec spec, UUID runId) {
-        Objects.requireNonNull(runId, () -> "resuming " + spec.describe() + " needs the id of the run to resume,"
-                + " not null");
-        if (results == null) {
+    /** The run the options resume, checked against this engine, or null for a new run. */
+    private UUID resumeOf(RunSpec spec, RunOptions options) {
+        UUID runId = Objects.requireNonNull(options, "options (use RunOptions.defaults())").resumeOf().orElse(null);
+        if (runId != null && results == null) {
             throw new IllegalStateException("engine '" + name + "' cannot resume " + spec.describe() + " (run "
                     + runId + "): it has no result store, so no results were persisted to reuse; build the engine"
                     + " with Engine.builder().results(store), and mark the tasks to reuse withPersistedResult()");
         }
+        return runId;
     }
 
-    /** Runs to the end: a child of the current run of this engine, or a root run. */
-    Object run(RunSpec spec, Object input) {
+    /**
+     * Runs to the end: a child of the current run of this engine, or a root run; a run resuming
+     * another ({@code resumeOf} not null) is always a root run.
+     */
+    Object run(RunSpec spec, Object input, UUID resumeOf) {
         blockingCheck.beforeRun(spec);
-        RunNode parent = currentRunHere();
-        RunNode node = start(parent, spec, input);
+        RunNode parent = resumeOf == null ? currentRunHere() : null;
+        RunNode node = start(parent, spec, input, resumeOf);
         if (parent != null) {
             return node.join();
         }

@@ -196,7 +196,7 @@ public final class Flow<P, R> {
      * @throws RunCancelledException if the run was cancelled or the waiting thread interrupted
      */
     public R run(P params) {
-        return cast(EngineImpl.forCaller().run(spec, params));
+        return cast(EngineImpl.forCaller().run(spec, params, null));
     }
 
     /**

@@ -28,8 +28,8 @@ import java.util.stream.Stream;
  *
  * <p><b>Stored results.</b> A task {@linkplain #withCache(Cache) with a cache} reuses the result of
  * an earlier run with the same name, version and input; a task {@linkplain #withPersistedResult()
- * with a persisted result} keeps its result so that {@link Engine#resume(Flow, java.util.UUID,
- * Object)} can reuse it. A run that reuses a result ends {@link State.Cached} without running. Both
+ * with a persisted result} keeps its result so that a resume of its flow run
+ * ({@link RunOptions#resuming(java.util.UUID)}) can reuse it. A run that reuses a result ends {@link State.Cached} without running. Both
  * need an engine with a {@link io.loomflow.spi.ResultStore} ({@link Engine.Builder#results}); on
  * an engine without one, such tasks simply run.
  *
@@ -170,7 +170,7 @@ public final class Task<I, R> {
     /**
      * Returns a copy that persists its results for resume, without reusing them across runs: each
      * completed run stores its result under its flow run's scope, and when that flow run is resumed
-     * ({@link Engine#resume(Flow, java.util.UUID, Object)}) a run of this task with the same input
+     * ({@link RunOptions#resuming(java.util.UUID)}) a run of this task with the same input
      * ends {@link State.Cached} with the stored result instead of running again. Persisted results
      * do not expire.
      *
@@ -193,7 +193,7 @@ public final class Task<I, R> {
      * @throws RunCancelledException if the run was cancelled or the waiting thread interrupted
      */
     public R call(I input) {
-        return cast(EngineImpl.forCaller().run(spec, input));
+        return cast(EngineImpl.forCaller().run(spec, input, null));
     }
 
     /**

@@ -58,7 +58,7 @@ class ResumeTest {
         UUID failed = failedRun();
         lastStepFails = false;
         try (Engine engine = engine()) {
-            assertThat(engine.resume(pipeline, failed, 0)).isEqualTo(111);
+            assertThat(engine.run(pipeline, 0, RunOptions.resuming(failed))).isEqualTo(111);
         }
         assertThat(calls("first")).isEqualTo(1);
         assertThat(calls("second")).isEqualTo(1);
@@ -79,12 +79,12 @@ class ResumeTest {
         UUID failed = failedRun();
         UUID failedAgain;
         try (Engine engine = engine()) {
-            assertThatThrownBy(() -> engine.resume(pipeline, failed, 0)).hasMessage("third step is down");
+            assertThatThrownBy(() -> engine.run(pipeline, 0, RunOptions.resuming(failed))).hasMessage("third step is down");
             failedAgain = events.lastChangesOf("pipeline").getLast().run().id();
         }
         lastStepFails = false;
         try (Engine engine = engine()) {
-            assertThat(engine.resume(pipeline, failedAgain, 0)).isEqualTo(111);
+            assertThat(engine.run(pipeline, 0, RunOptions.resuming(failedAgain))).isEqualTo(111);
         }
         assertThat(calls("first")).isEqualTo(1);
         assertThat(calls("second")).isEqualTo(1);
@@ -110,7 +110,7 @@ class ResumeTest {
         UUID failed = failedRun();
         lastStepFails = false;
         try (Engine engine = engine()) {
-            assertThat(engine.resume(pipeline, failed, 5)).isEqualTo(116);
+            assertThat(engine.run(pipeline, 5, RunOptions.resuming(failed))).isEqualTo(116);
         }
         assertThat(calls("first")).isEqualTo(2);
     }
@@ -119,27 +119,27 @@ class ResumeTest {
     void resumingARunThatPersistedNothingRunsEverything() {
         lastStepFails = false;
         try (Engine engine = engine()) {
-            assertThat(engine.resume(pipeline, UUID.randomUUID(), 0)).isEqualTo(111);
+            assertThat(engine.run(pipeline, 0, RunOptions.resuming(UUID.randomUUID()))).isEqualTo(111);
         }
         assertThat(calls).allSatisfy((task, count) -> assertThat(count).hasValue(1));
     }
 
     @Test
-    void resumeAsyncReturnsTheFlowsResult() {
+    void runAsyncResumingReturnsTheFlowsResult() {
         UUID failed = failedRun();
         lastStepFails = false;
         try (Engine engine = engine()) {
-            assertThat(engine.resumeAsync(pipeline, failed, 0).join()).isEqualTo(111);
+            assertThat(engine.runAsync(pipeline, 0, RunOptions.resuming(failed)).join()).isEqualTo(111);
         }
         assertThat(calls("first")).isEqualTo(1);
     }
 
     @Test
-    void submitResumeGivesTheNewRunsHandleAndItsResult() {
+    void submitWithResumingOptionsGivesTheNewRunsHandleAndItsResult() {
         UUID failed = failedRun();
         lastStepFails = false;
         try (Engine engine = engine()) {
-            Handle<Integer> handle = engine.submitResume(pipeline, failed, 0);
+            Handle<Integer> handle = engine.submit(pipeline, 0, RunOptions.resuming(failed));
             assertThat(handle.runId()).isNotEqualTo(failed);
             assertThat(handle.join()).isEqualTo(111);
         }
@@ -150,12 +150,12 @@ class ResumeTest {
     void resumeOnAnEngineWithoutAResultStoreFailsAtOnceAndSaysWhatToDo() {
         UUID failed = UUID.randomUUID();
         try (Engine engine = Engine.builder().name("plain").build()) {
-            assertThatThrownBy(() -> engine.resume(pipeline, failed, 0))
+            assertThatThrownBy(() -> engine.run(pipeline, 0, RunOptions.resuming(failed)))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessage("engine 'plain' cannot resume flow 'pipeline' (run " + failed + "): it has no result"
                             + " store, so no results were persisted to reuse; build the engine with"
                             + " Engine.builder().results(store), and mark the tasks to reuse withPersistedResult()");
-            assertThatThrownBy(() -> engine.resumeAsync(pipeline, failed, 0)).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> engine.runAsync(pipeline, 0, RunOptions.resuming(failed))).isInstanceOf(IllegalStateException.class);
         }
         assertThat(calls).isEmpty();
     }
@@ -166,11 +166,42 @@ class ResumeTest {
         lastStepFails = false;
         store.failing = true;
         try (Engine engine = engine()) {
-            assertThat(engine.resume(pipeline, failed, 0)).isEqualTo(111);
+            assertThat(engine.run(pipeline, 0, RunOptions.resuming(failed))).isEqualTo(111);
         }
         assertThat(calls("first")).isEqualTo(2);
         List<String> warnings = events.events().stream().filter(Event.LogLine.class::isInstance)
                 .map(e -> ((Event.LogLine) e).message()).toList();
         assertThat(warnings).anySatisfy(m -> assertThat(m).contains("failed to load the result scope of run " + failed));
+    }
+
+    @Test
+    void insideARunTheDefaultOptionsStartASubflowAndResumingOptionsARootRun() {
+        UUID failed = failedRun();
+        lastStepFails = false;
+        try (Engine engine = engine()) {
+            Flow<Integer, List<RunInfo>> outer = Flow.named("outer", (Integer x) -> List.of(
+                    engine.submit(pipeline, x, RunOptions.defaults()).info(),
+                    engine.submit(pipeline, x, RunOptions.resuming(failed)).info()));
+            List<RunInfo> started = engine.run(outer, 0);
+            assertThat(started.get(0).isRoot()).as("a plain submit inside a run is its child").isFalse();
+            assertThat(started.get(1).isRoot()).as("a resume is a root run, even inside a run").isTrue();
+        }
+        assertThat(calls("first")).as("the resume reused the first step; the subflow ran it").isEqualTo(2);
+    }
+
+    @Test
+    void missingOptionsAndAMissingRunIdAreRefusedSayingWhatToPass() {
+        try (Engine engine = engine()) {
+            assertThatThrownBy(() -> engine.run(pipeline, 0, null))
+                    .isInstanceOf(NullPointerException.class).hasMessage("options (use RunOptions.defaults())");
+            assertThatThrownBy(() -> RunOptions.resuming(null))
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessage("resuming needs the id of the run to resume, not null");
+        }
+        UUID id = UUID.randomUUID();
+        assertThat(RunOptions.resuming(id)).isEqualTo(RunOptions.defaults().withResumeOf(id))
+                .hasToString("RunOptions[resumeOf=" + id + "]");
+        assertThat(RunOptions.resuming(id).resumeOf()).contains(id);
+        assertThat(RunOptions.defaults().resumeOf()).isEmpty();
     }
 }

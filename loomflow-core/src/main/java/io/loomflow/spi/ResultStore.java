@@ -7,7 +7,7 @@ import java.util.UUID;
 /**
  * Where an engine keeps the results of tasks that cache or persist them, so that later runs can
  * reuse them: across runs for {@code Task.withCache(...)}, and within the runs of one resumed flow
- * run for {@code Task.withPersistedResult()} and {@code Engine.resume(...)}.
+ * run for {@code Task.withPersistedResult()} and {@code RunOptions.resuming(runId)}.
  *
  * <p>Given to {@code Engine.builder().results(store)}; the engine closes it after its last run. The
  * engine, not the store, makes the keys: it combines the task's name, its cache version, a
@@ -17,7 +17,7 @@ import java.util.UUID;
  * JSON file per result.
  *
  * <p><b>Scopes.</b> The results persisted by a flow run are stored under the id of its root run,
- * its scope. A run started by {@code Engine.resume(flow, earlierRunId, params)} uses the scope of
+ * its scope. A run started by {@code engine.run(flow, params, RunOptions.resuming(earlierRunId))} uses the scope of
  * the earlier run instead, which the engine looks up with {@link #loadScope(UUID)} (a run that was
  * not itself a resume has none: its scope is its own id) and records for the new run with
  * {@link #saveScope(UUID, UUID)}, so that resuming a resumed run still finds every result.

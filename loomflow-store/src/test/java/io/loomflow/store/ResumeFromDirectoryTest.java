@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.loomflow.Engine;
 import io.loomflow.Flow;
+import io.loomflow.RunOptions;
 import io.loomflow.State;
 import io.loomflow.Task;
 import java.nio.file.Files;
@@ -107,7 +108,7 @@ class ResumeFromDirectoryTest {
                 .readValue(history.run(failed).orElseThrow().parameters(), Params.class); // as the CLI will
         Summary summary;
         try (Engine engine = engine()) {
-            summary = engine.resume(flow, failed, recorded);
+            summary = engine.run(flow, recorded, RunOptions.resuming(failed));
         }
         assertThat(summary).isEqualTo(new Summary("shop", List.of(new Item("shop-0", 0), new Item("shop-1", 10),
                 new Item("shop-2", 20)), 30));
@@ -133,12 +134,12 @@ class ResumeFromDirectoryTest {
         Params params = new Params("shop", 2);
         UUID first = failedRun(params);
         try (Engine engine = engine()) {
-            assertThatThrownBy(() -> engine.resume(flow, first, params)).hasMessage("the publishing service is down");
+            assertThatThrownBy(() -> engine.run(flow, params, RunOptions.resuming(first))).hasMessage("the publishing service is down");
         }
         UUID second = latestRoot();
         publishFails = false;
         try (Engine engine = engine()) {
-            assertThat(engine.resume(flow, second, params).total()).isEqualTo(10);
+            assertThat(engine.run(flow, params, RunOptions.resuming(second)).total()).isEqualTo(10);
         }
         UUID third = latestRoot();
         assertThat(calls("load")).isEqualTo(1);

@@ -7,6 +7,7 @@ import io.loomflow.Engine;
 import io.loomflow.Flow;
 import io.loomflow.Handle;
 import io.loomflow.Outcome;
+import io.loomflow.RunOptions;
 import io.loomflow.store.ResultStores;
 import io.loomflow.store.RunRecord;
 import io.loomflow.store.RunRecorder;
@@ -204,8 +205,8 @@ final class RunCommand implements Callable<Integer>, Verbose {
 
     @SuppressWarnings("unchecked")
     private static Handle<?> start(Engine engine, Flow<?, ?> flow, Object input, UUID resumed) {
-        return resumed == null ? engine.submit((Flow<Object, Object>) flow, input)
-                : engine.submitResume((Flow<Object, Object>) flow, resumed, input);
+        return engine.submit((Flow<Object, Object>) flow, input,
+                resumed == null ? RunOptions.defaults() : RunOptions.resuming(resumed));
     }
 
     private ExitCode report(Flow<?, ?> flow, Handle<?> handle, Outcome<?> outcome, ProgressView view, Duration took,
