@@ -228,6 +228,7 @@ public interface Engine extends AutoCloseable {
         private Duration shutdownGrace = Duration.ofSeconds(10);
         private Duration cancelGrace = Duration.ofSeconds(5);
         private ResultStore results;
+        private ItemHistory itemHistory = ItemHistory.ALL;
 
         private Builder() {
         }
@@ -341,6 +342,19 @@ public interface Engine extends AutoCloseable {
             return this;
         }
 
+        /**
+         * Chooses how much a run history keeps of the items of maps whose flows do not choose
+         * themselves ({@link Flow#withItemHistory}); default {@link ItemHistory#ALL}.
+         *
+         * @param history what to keep of each item
+         * @return this builder
+         */
+        public Builder itemHistory(ItemHistory history) {
+            this.itemHistory = Objects.requireNonNull(history,
+                    "item history must not be null; pass ItemHistory.ALL or ItemHistory.FAILURES");
+            return this;
+        }
+
         private static Duration nonNegative(String what, Duration value) {
             Objects.requireNonNull(value, () -> what + " must not be null");
             if (value.isNegative()) {
@@ -358,7 +372,7 @@ public interface Engine extends AutoCloseable {
             ThreadFactory factory = threadFactory != null ? threadFactory
                     : Thread.ofVirtual().name("loomflow-" + name + "-", 1).factory();
             return new EngineImpl(name, clock, factory, Map.copyOf(limits), List.copyOf(listeners),
-                    shutdownGrace, cancelGrace, BlockingCheck.of(detectors), results);
+                    shutdownGrace, cancelGrace, BlockingCheck.of(detectors), results, itemHistory);
         }
     }
 }

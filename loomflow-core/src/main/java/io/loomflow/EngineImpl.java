@@ -28,6 +28,7 @@ final class EngineImpl implements Engine {
     private final TimeSource clock;
     private final BlockingCheck blockingCheck;
     private final ResultStore results; // or null
+    private final ItemHistory itemHistory;
 
     private final EngineLimits limits;
     private final ResourceRegistry resources = new ResourceRegistry(this);
@@ -39,8 +40,9 @@ final class EngineImpl implements Engine {
 
     EngineImpl(String name, TimeSource clock, ThreadFactory threadFactory, Map<String, Integer> configuredLimits,
                List<EventListener> ownedListeners, Duration shutdownGrace, Duration cancelGrace,
-               BlockingCheck blockingCheck, ResultStore results) {
+               BlockingCheck blockingCheck, ResultStore results, ItemHistory itemHistory) {
         this.name = name;
+        this.itemHistory = itemHistory;
         this.clock = clock;
         this.limits = new EngineLimits(name, configuredLimits);
         this.blockingCheck = blockingCheck;
@@ -81,6 +83,19 @@ final class EngineImpl implements Engine {
 
     BlockingCheck blockingCheck() {
         return blockingCheck;
+    }
+
+    /**
+     * What the history keeps of the items of a map started under {@code parent}: the choice of the
+     * nearest run above that made one, else the engine's.
+     */
+    ItemHistory itemHistoryBelow(RunNode parent) {
+        for (RunNode run = parent; run != null; run = run.parent()) {
+            if (run.spec().itemHistory() != null) {
+                return run.spec().itemHistory();
+            }
+        }
+        return itemHistory;
     }
 
     /** The result store, or null if the engine has none. */
@@ -163,7 +178,8 @@ final class EngineImpl implements Engine {
             concurrency = limit(spec).permits();
         }
         var parentScope = parent == null ? null : parent.attempts().childScope();
-        MapGroup group = new MapGroup(this, parent, spec, parentScope, inputs);
+        MapGroup group = new MapGroup(this, parent, spec, parentScope, inputs,
+                RunIds.next(clock.now().toEpochMilli()), itemHistoryBelow(parent));
         if (parentScope != null) {
             parentScope.add(group);
         }

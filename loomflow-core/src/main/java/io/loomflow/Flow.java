@@ -173,6 +173,22 @@ public final class Flow<P, R> {
     }
 
     /**
+     * Returns a copy that chooses how much a run history keeps of the items of every map started
+     * below its runs (their tasks' and subflows' maps included, unless a subflow chooses again);
+     * without it, the engine's choice ({@link Engine.Builder#itemHistory}) applies.
+     * {@snippet :
+     * Flow<List<String>, Integer> total = Flow.named("total", (List<String> ids) -> sum(fetch.map(ids).join()))
+     *         .withItemHistory(ItemHistory.FAILURES); // a million items: one summary and the failures
+     * }
+     *
+     * @param history what to keep of each item
+     * @return the changed copy
+     */
+    public Flow<P, R> withItemHistory(ItemHistory history) {
+        return new Flow<>(spec.withItemHistory(history), parameterType);
+    }
+
+    /**
      * The policy for failing children.
      *
      * @return the failure policy

@@ -5,6 +5,7 @@ import io.loomflow.internal.StructuredScope;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -26,6 +27,8 @@ final class MapGroup implements MapHandle<Object>, StructuredScope.Child<Cancell
     private final RunSpec spec;
     private final StructuredScope<Cancellation> parentScope;
     private final Object[] inputs;
+    private final UUID id;
+    private final ItemHistory history;
     private final Outcome<?>[] outcomes;
     private final StructuredScope<Cancellation> items;
     private final AtomicInteger next = new AtomicInteger();
@@ -35,8 +38,10 @@ final class MapGroup implements MapHandle<Object>, StructuredScope.Child<Cancell
     private volatile boolean observed;
 
     MapGroup(EngineImpl engine, RunNode parent, RunSpec spec, StructuredScope<Cancellation> parentScope,
-             Object[] inputs) {
+             Object[] inputs, UUID id, ItemHistory history) {
         this.engine = engine;
+        this.id = id;
+        this.history = history;
         this.parent = parent;
         this.spec = spec;
         this.parentScope = parentScope;
@@ -45,6 +50,11 @@ final class MapGroup implements MapHandle<Object>, StructuredScope.Child<Cancell
         boolean failFast = parent == null || parent.spec().failurePolicy() == FailurePolicy.CANCEL_SIBLINGS;
         this.items = new StructuredScope<>(engine.threads(),
                 failFast ? StructuredScope.OnFailure.CANCEL_SCOPE : StructuredScope.OnFailure.COLLECT_ALL);
+    }
+
+    /** How the item at {@code index} tells listeners that it belongs to this map. */
+    RunInfo.MapItem item(int index) {
+        return new RunInfo.MapItem(id, index, inputs.length, history);
     }
 
     /** The scope whose children are this map's item runs. */

@@ -68,7 +68,7 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
         this.resultScope = id;
         this.lineage = new LimitLineage(parent == null ? null : parent.lineage);
         this.info = new RunInfo(id, parent == null ? null : parent.info.id(), parent == null ? id : parent.info.rootId(),
-                spec.name(), spec.kind(), input, createdAt);
+                spec.name(), spec.kind(), input, createdAt, group == null ? null : group.item(itemIndex));
     }
 
     static RunNode currentOrNull() {
