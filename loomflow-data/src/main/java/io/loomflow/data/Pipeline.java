@@ -2,7 +2,6 @@ package io.loomflow.data;
 
 import io.loomflow.Flow;
 import io.loomflow.Handle;
-import io.loomflow.MapHandle;
 import io.loomflow.RunCancelledException;
 import io.loomflow.Task;
 import java.util.ArrayDeque;
@@ -294,8 +293,6 @@ public final class Pipeline {
         private final Map<String, Object> parameters;
         private final List<Node> selected;
         private final Map<String, CompletableFuture<Object>> produced = new ConcurrentHashMap<>();
-        private final Task<String, Object> load;
-        private final Task<Map.Entry<String, Object>, String> save;
 
         Execution(Catalog catalog, Map<String, Object> parameters, List<Node> selected) {
             this.catalog = catalog;
@@ -304,12 +301,20 @@ public final class Pipeline {
             for (Node node : selected) {
                 node.outputs().forEach(output -> produced.put(output, new CompletableFuture<>()));
             }
-            this.load = Task.named("load", (String dataset) -> catalog.dataset(dataset).load())
-                    .withLimit(IO_LIMIT, DEFAULT_IO_PERMITS);
-            this.save = Task.named("save", (Map.Entry<String, Object> output) -> {
-                catalog.dataset(output.getKey()).save(output.getValue());
-                return output.getKey();
-            }).withLimit(IO_LIMIT, DEFAULT_IO_PERMITS);
+        }
+
+        /** Starts loading a dataset, in a task run named after it ("load companies"). */
+        private Handle<Object> load(String dataset) {
+            return Task.named("load " + dataset, (String name) -> catalog.dataset(name).load())
+                    .withLimit(IO_LIMIT, DEFAULT_IO_PERMITS).submit(dataset);
+        }
+
+        /** Starts saving a dataset, in a task run named after it ("save model_input"). */
+        private Handle<String> save(String dataset, Object value) {
+            return Task.named("save " + dataset, (Object data) -> {
+                catalog.dataset(dataset).save(data);
+                return dataset;
+            }).withLimit(IO_LIMIT, DEFAULT_IO_PERMITS).submit(value);
         }
 
         Map<String, Object> run() {
@@ -338,7 +343,7 @@ public final class Pipeline {
                     fromCatalog.add(input);
                 }
             }
-            MapHandle<Object> loading = fromCatalog.isEmpty() ? null : load.map(fromCatalog); // starts at once
+            List<Handle<Object>> loading = fromCatalog.stream().map(this::load).toList(); // all start at once
             Map<String, Object> values = new HashMap<>();
             for (String input : node.inputs()) {
                 if (produced.containsKey(input)) {
@@ -347,24 +352,19 @@ public final class Pipeline {
                     values.put(input, parameters.get(input.substring("params:".length())));
                 }
             }
-            if (loading != null) {
-                List<Object> loaded = loading.join();
-                for (int i = 0; i < fromCatalog.size(); i++) {
-                    values.put(fromCatalog.get(i), loaded.get(i));
-                }
+            for (int i = 0; i < fromCatalog.size(); i++) {
+                values.put(fromCatalog.get(i), loading.get(i).join());
             }
             Map<String, Object> inputs = new LinkedHashMap<>();
             node.inputs().forEach(input -> inputs.put(input, values.get(input)));
             Map<String, Object> outputs = outputs(node, node.function().apply(new Inputs(node.name(), inputs)));
-            List<Map.Entry<String, Object>> toSave = new ArrayList<>();
+            List<Handle<String>> saving = new ArrayList<>();
             outputs.forEach((output, value) -> {
                 if (catalog.contains(output)) {
-                    toSave.add(new java.util.AbstractMap.SimpleImmutableEntry<>(output, value));
+                    saving.add(save(output, value));
                 }
             });
-            if (!toSave.isEmpty()) {
-                save.map(toSave).join();
-            }
+            saving.forEach(Handle::join);
             // Published only once saved: a consumer never sees data that failed to persist.
             outputs.forEach((output, value) -> produced.get(output).complete(value));
             return node;

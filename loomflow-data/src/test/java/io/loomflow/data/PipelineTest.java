@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
@@ -38,7 +39,7 @@ class PipelineTest {
         @Override
         public void onEvent(Event event) {
             if (event instanceof Event.StateChange change && change.state() instanceof State.Completed
-                    && !change.run().name().equals("load") && !change.run().name().equals("save")
+                    && !change.run().name().startsWith("load ") && !change.run().name().startsWith("save ")
                     && change.run().parentId() != null) {
                 names.add(change.run().name());
             }
@@ -95,6 +96,28 @@ class PipelineTest {
         }
         // Declared as report, join, clean_shuttles, clean_companies: kept in that order, producers first.
         assertThat(Node.names(pipeline.nodes())).containsExactly("clean_shuttles", "clean_companies", "join", "report");
+    }
+
+    @Test
+    void eachLoadAndSaveRunIsNamedAfterItsDatasetUnderTheNodeThatNeedsIt() {
+        Flow<PipelineRun, Map<String, Object>> flow = pipeline.toFlow("companies", catalog, Map.of("title", "T"));
+        Map<java.util.UUID, String> names = new ConcurrentHashMap<>();
+        Map<String, java.util.UUID> parents = new ConcurrentHashMap<>();
+        EventListener runs = event -> {
+            names.put(event.run().id(), event.run().name());
+            if (event.run().parentId() != null) {
+                parents.put(event.run().name(), event.run().parentId());
+            }
+        };
+        try (Engine engine = Engine.builder().listener(runs).build()) {
+            seed(engine);
+            engine.run(flow, PipelineRun.all());
+        }
+        assertThat(parents).containsKeys("load companies", "load shuttles", "save model_input")
+                .doesNotContainKeys("load", "save");
+        assertThat(names.get(parents.get("load companies"))).isEqualTo("clean_companies");
+        assertThat(names.get(parents.get("load shuttles"))).isEqualTo("clean_shuttles");
+        assertThat(names.get(parents.get("save model_input"))).isEqualTo("join");
     }
 
     @Test
