@@ -2,17 +2,20 @@ package io.loomflow;
 
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** The future of a run started with {@code runAsync}: cancelling it cancels the run. */
-final class RunFuture extends CompletableFuture<Object> {
+/**
+ * The future of a run started with {@code runAsync}: cancelling it cancels the run, and its stages
+ * never run on a thread that must not block ({@link OffLoopFuture}).
+ */
+final class RunFuture extends OffLoopFuture<Object> {
 
     private final RunNode run;
 
     RunFuture(RunNode run) {
+        super(run.engine().blockingCheck());
         this.run = run;
     }
 
@@ -21,11 +24,6 @@ final class RunFuture extends CompletableFuture<Object> {
         boolean cancelled = super.cancel(mayInterruptIfRunning);
         run.stop(Cancellation.requested("its future was cancelled"));
         return cancelled;
-    }
-
-    @Override
-    public <U> CompletableFuture<U> newIncompleteFuture() {
-        return new CompletableFuture<>();
     }
 
     // Waiting for a run through its future is a blocking call like join(): refused on threads
