@@ -22,8 +22,10 @@ import java.util.concurrent.TimeUnit;
  * thread that stays {@code RUNNABLE} with the same stack for a second, and whose top frame is code
  * of the class (or of a class nested in it), or Loomflow calling a run's code that was written in
  * the class (a lambda or method reference of it), waits for the class: the runs are cancelled and
- * the wait fails with an error that names the class. Runs whose code reaches the class only through
- * other classes cannot be told from slow ones; the wait warns about them once, and goes on.
+ * the wait fails with an error that names the class. (Code of the class that really runs, on an
+ * instance made by the initializer, would have to spin on one line for a second to look the same.)
+ * Runs whose code reaches the class only through other classes cannot be told from slow ones; the
+ * wait warns about them once, and goes on.
  *
  * <p>Stateless; each wait keeps its own samples.
  */
@@ -176,8 +178,9 @@ final class StaticInitializerDeadlock {
             if (isPartOf(top, type)) {
                 return type;
             }
-            // A lambda's frames are hidden: the top frame is Loomflow calling the run's code.
-            if (top.equals(RUN_CODE_CALLER) && (isPartOf(code.getName(), type) || code.getNestHost() == type)) {
+            // A lambda's frames are hidden: the top frame is Loomflow calling the run's code, whose
+            // class (X$$Lambda/0x..., or a class nested in X) names the class it was written in.
+            if (top.equals(RUN_CODE_CALLER) && isPartOf(code.getName(), type)) {
                 return type;
             }
         }

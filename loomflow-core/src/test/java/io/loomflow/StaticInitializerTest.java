@@ -1,13 +1,18 @@
 package io.loomflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Named.named;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A run started from a class's static initializer, whose code uses that class, waits for the
@@ -76,24 +81,44 @@ class StaticInitializerTest {
         });
     }
 
-    @Test
-    void flowRunFromTheStaticInitializerOfAClassItUsesFailsNamingTheClass() throws Exception {
-        assertFailsAndCancels(RunsAFlowOfItsOwn.class, "shout-in-initializer");
+    static Stream<Arguments> waitsForRunsThatUseTheClass() {
+        return Stream.of(
+                Arguments.of(named("flow.run, the flow's code a lambda of the class", RunsAFlowOfItsOwn.class),
+                        "shout-in-initializer"),
+                Arguments.of(named("handle.join, a child task's code a lambda of the class",
+                        JoinsAFlowThatCallsItsTask.class), "calls-given-task"),
+                Arguments.of(named("future.join, the flow's code a nested class of the class",
+                        JoinsTheFutureOfANestedFunction.class), "nested-in-initializer"),
+                Arguments.of(named("map.join, the items' code a lambda of the class", JoinsAMapOfItsOwnTask.class),
+                        "map-in-initializer"));
     }
 
-    @Test
-    void joiningAHandleWhoseChildUsesTheClassFailsNamingTheClass() throws Exception {
-        assertFailsAndCancels(JoinsAFlowThatCallsItsTask.class, "calls-given-task");
-    }
+    /**
+     * Initialises the class on a thread of its own and checks that it failed within seconds with the
+     * error that names it, and that the run it waited for was cancelled and ended.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("waitsForRunsThatUseTheClass")
+    void aWaitInTheStaticInitializerOfAClassThatTheRunsUseFailsNamingTheClass(Class<?> initializing, String runName)
+            throws Exception {
+        CompletableFuture<State> runEnded = new CompletableFuture<>();
+        try (Subscription subscription = Engine.defaultEngine().subscribe(event -> {
+            if (event instanceof Event.StateChange change && change.run().name().equals(runName)
+                    && change.state().isFinal()) {
+                runEnded.complete(change.state());
+            }
+        })) {
+            Throwable thrown = initialiseOnItsOwnThread(initializing).get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
-    @Test
-    void joiningAFutureWhoseCodeIsANestedClassOfTheClassFailsNamingTheClass() throws Exception {
-        assertFailsAndCancels(JoinsTheFutureOfANestedFunction.class, "nested-in-initializer");
-    }
-
-    @Test
-    void joiningAMapWhoseItemsUseTheClassFailsNamingTheClass() throws Exception {
-        assertFailsAndCancels(JoinsAMapOfItsOwnTask.class, "map-in-initializer");
+            assertThat(thrown).isInstanceOf(ExceptionInInitializerError.class);
+            assertThat(thrown.getCause()).isExactlyInstanceOf(LoomflowException.class)
+                    .hasMessageContaining("static initializer of class " + initializing.getName())
+                    .hasMessageContaining("move the call out of the static initializer");
+            assertThat(((LoomflowException) thrown.getCause()).isRetryable()).isFalse();
+            // Once the initializer has failed, the run's waiting threads go on (with NoClassDefFoundError)
+            // and the run ends as cancelled: nothing is left behind.
+            assertThat(runEnded.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(State.Cancelled.class);
+        }
     }
 
     @Test
@@ -118,31 +143,6 @@ class StaticInitializerTest {
 
             assertThat(initialised.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("initialised without error").isNull();
             assertThat(WaitsForARunThatDoesNotUseIt.RESULT).isEqualTo("x!");
-        }
-    }
-
-    /**
-     * Initialises the class on a thread of its own and checks that it failed at once with the error
-     * that names it, and that the run it waited for was cancelled and ended.
-     */
-    private static void assertFailsAndCancels(Class<?> initializing, String runName) throws Exception {
-        CompletableFuture<State> runEnded = new CompletableFuture<>();
-        try (Subscription subscription = Engine.defaultEngine().subscribe(event -> {
-            if (event instanceof Event.StateChange change && change.run().name().equals(runName)
-                    && change.state().isFinal()) {
-                runEnded.complete(change.state());
-            }
-        })) {
-            Throwable thrown = initialiseOnItsOwnThread(initializing).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-
-            assertThat(thrown).isInstanceOf(ExceptionInInitializerError.class);
-            assertThat(thrown.getCause()).isExactlyInstanceOf(LoomflowException.class)
-                    .hasMessageContaining("static initializer of class " + initializing.getName())
-                    .hasMessageContaining("move the call out of the static initializer");
-            assertThat(((LoomflowException) thrown.getCause()).isRetryable()).isFalse();
-            // Once the initializer has failed, the run's waiting threads go on (with NoClassDefFoundError)
-            // and the run ends as cancelled: nothing is left behind.
-            assertThat(runEnded.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(State.Cancelled.class);
         }
     }
 
