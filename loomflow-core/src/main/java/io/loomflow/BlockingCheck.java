@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.concurrent.Executor;
 
 /**
  * An engine's refusal of blocking calls on threads that must not block (event loops, UI threads):
@@ -20,6 +21,7 @@ final class BlockingCheck {
     private static final String ASYNC = "flow.runAsync(params) or engine.runAsync(flow, params)";
 
     private final List<NonBlockingThreadDetector> detectors;
+    private final Executor stages = this::runStage;
 
     private BlockingCheck(List<NonBlockingThreadDetector> detectors) {
         this.detectors = detectors;
@@ -72,6 +74,22 @@ final class BlockingCheck {
             throw new BlockingNotAllowedException("cannot wait for the map of " + spec.describe() + " on thread '"
                     + name + "' (" + kind + "), which must not block; map inside a flow started with " + ASYNC
                     + " and use the CompletableFuture instead, or join the map only once isDone()", name, kind);
+        }
+    }
+
+    /**
+     * Where the stages of a run's future run ({@link OffLoopFuture}): on the thread that hands them
+     * over, unless it must not block; then on a new virtual thread.
+     */
+    Executor stages() {
+        return stages;
+    }
+
+    private void runStage(Runnable stage) {
+        if (nonBlockingKind() == null) {
+            stage.run();
+        } else {
+            Thread.ofVirtual().name("loomflow-stage").start(stage);
         }
     }
 

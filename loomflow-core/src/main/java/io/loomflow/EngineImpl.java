@@ -300,6 +300,7 @@ final class EngineImpl implements Engine {
     private static void awaitRoot(RunNode root) {
         try {
             root.awaitEnded();
+            JvmShutdown.awaitHaltIfItEnded(root); // ended by System.exit or a signal: nothing to report
             return;
         } catch (InterruptedException interrupted) {
             root.stop(Cancellation.requested("the thread waiting for it was interrupted"));

@@ -141,12 +141,14 @@ final class EngineShutdown {
             if (isInSystemExit(run)) {
                 Thread thread = run.runningThread();
                 String reason = "its code called System.exit, so the JVM is exiting";
+                // The root first: its code, woken by this run's end, must find it cancelled, not fail
+                // with this run's RunCancelledException as if that were its own error.
+                run.root().stop(Cancellation.requested("a run in its tree called System.exit, so the JVM is exiting"));
                 run.stop(Cancellation.requested(reason)); // its thread never comes back to end it
                 run.finish(new State.Cancelled(reason), null, null);
                 if (thread != null) {
                     exiting.add(thread);
                 }
-                run.root().stop(Cancellation.requested("a run in its tree called System.exit, so the JVM is exiting"));
             }
         }
         return exiting;

@@ -216,7 +216,9 @@ public final class Flow<P, R> {
     }
 
     /**
-     * Starts the flow and returns at once; never blocks. Cancelling the future cancels the run.
+     * Starts the flow and returns at once; never blocks. Cancelling the future cancels the run. The
+     * future's stages, and the stages chained to them, never run on a thread that must not block
+     * (an event loop): one attached there after the run has ended runs on a new virtual thread.
      *
      * @param params the parameters
      * @return a future completed with the result, or exactly the error the flow threw

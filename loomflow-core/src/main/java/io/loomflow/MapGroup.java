@@ -192,13 +192,42 @@ final class MapGroup implements MapHandle<Object>, StructuredScope.Child<Cancell
         engine.blockingCheck().beforeJoin(this, spec);
         engine.checkJoinFromHere("the map of " + spec.describe());
         try {
-            ended.await();
+            if (RunNode.currentOrNull() != null) {
+                ended.await();
+            } else {
+                StaticInitializerDeadlock.await(StaticInitializerDeadlock.of(ended), awaited(), engine);
+            }
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             throw new RunCancelledException("stopped waiting for the map of " + spec.describe()
                     + ": the waiting thread was interrupted (its own run is being cancelled, or it was"
                     + " interrupted directly)");
         }
+    }
+
+    /** The items of this map, and the runs below them, as a wait from outside of any run sees them. */
+    private StaticInitializerDeadlock.Awaited awaited() {
+        return new StaticInitializerDeadlock.Awaited() {
+            @Override
+            public String describe() {
+                return "the map of " + spec.describe();
+            }
+
+            @Override
+            public boolean isTopOf(RunNode run) {
+                return run.group() == MapGroup.this;
+            }
+
+            @Override
+            public void stop(Cancellation why) {
+                items.cancel(why);
+            }
+
+            @Override
+            public void warn(String message) {
+                Loggers.engine().log(System.Logger.Level.WARNING, message);
+            }
+        };
     }
 
     @Override

@@ -1,16 +1,21 @@
 package io.loomflow;
 
-import java.util.concurrent.CompletableFuture;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** The future of a run started with {@code runAsync}: cancelling it cancels the run. */
-final class RunFuture extends CompletableFuture<Object> {
+/**
+ * The future of a run started with {@code runAsync}: cancelling it cancels the run, and its stages
+ * never run on a thread that must not block ({@link OffLoopFuture}).
+ */
+final class RunFuture extends OffLoopFuture<Object> {
 
     private final RunNode run;
 
     RunFuture(RunNode run) {
+        super(run.engine().blockingCheck());
         this.run = run;
     }
 
@@ -21,23 +26,32 @@ final class RunFuture extends CompletableFuture<Object> {
         return cancelled;
     }
 
-    @Override
-    public <U> CompletableFuture<U> newIncompleteFuture() {
-        return new CompletableFuture<>();
-    }
-
     // Waiting for a run through its future is a blocking call like join(): refused on threads
-    // that must not block while the run is still going (completed futures may always be read).
+    // that must not block while the run is still going (completed futures may always be read), and
+    // refused in a static initializer that the run waits for.
 
     @Override
     public Object join() {
         checkMayWait();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                awaitOutsideRuns();
+                break;
+            } catch (InterruptedException ignored) {
+                interrupted = true; // join() waits on, as CompletableFuture.join() does
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
         return super.join();
     }
 
     @Override
     public Object get() throws InterruptedException, ExecutionException {
         checkMayWait();
+        awaitOutsideRuns();
         return super.get();
     }
 
@@ -45,6 +59,24 @@ final class RunFuture extends CompletableFuture<Object> {
     public Object get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
         checkMayWait();
         return super.get(timeout, unit);
+    }
+
+    /** Outside of any run, waits for the future as {@link StaticInitializerDeadlock} says; inside one, does nothing. */
+    private void awaitOutsideRuns() throws InterruptedException {
+        if (!isDone() && RunNode.currentOrNull() == null) {
+            StaticInitializerDeadlock.await(this::settlesWithin, run.awaited(), run.engine());
+        }
+    }
+
+    private boolean settlesWithin(Duration atMost) throws InterruptedException {
+        try {
+            super.get(atMost.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException notYet) {
+            return false;
+        } catch (ExecutionException | CancellationException settled) {
+            // settled with an error: the caller reads it
+        }
+        return true;
     }
 
     private void checkMayWait() {

@@ -1,6 +1,7 @@
 package io.loomflow;
 
 import io.loomflow.internal.StructuredScope;
+import java.lang.System.Logger.Level;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -89,6 +90,11 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
 
     RunNode root() {
         return root;
+    }
+
+    /** The map this run is an item of, or null. */
+    MapGroup group() {
+        return group;
     }
 
     LimitLineage lineage() {
@@ -292,9 +298,48 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
         return end().outcome();
     }
 
-    /** Waits until the run has ended, with no checks; for the engine. */
+    /**
+     * Waits until the run has ended, with no checks; for the engine. Outside of any run, a wait in a
+     * static initializer for a run that waits for the initializer's class fails instead of waiting
+     * forever ({@link StaticInitializerDeadlock}).
+     */
     void awaitEnded() throws InterruptedException {
-        ended.await();
+        if (currentOrNull() != null) {
+            ended.await();
+        } else {
+            StaticInitializerDeadlock.await(StaticInitializerDeadlock.of(ended), awaited(), engine);
+        }
+    }
+
+    /** This run and the runs below it, as a wait from outside of any run sees them. */
+    StaticInitializerDeadlock.Awaited awaited() {
+        return new StaticInitializerDeadlock.Awaited() {
+            @Override
+            public String describe() {
+                return RunNode.this.describe();
+            }
+
+            @Override
+            public boolean isTopOf(RunNode run) {
+                return run == RunNode.this;
+            }
+
+            @Override
+            public void stop(Cancellation why) {
+                RunNode.this.stop(why);
+            }
+
+            @Override
+            public void warn(String message) {
+                RunNode.this.warn(message, null);
+            }
+        };
+    }
+
+    /** Writes a warning of the engine about this run: to the engine's log, and as a line of the run's events. */
+    void warn(String message, Throwable failure) {
+        engine.publishLog(info, Level.WARNING, message, failure);
+        Loggers.engine().log(Level.WARNING, message, failure);
     }
 
     /** Waits until the run has ended; interruption of the waiting thread gives up waiting. */
@@ -305,7 +350,7 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
             return; // ended: no waiting, and a caller's pending interrupt is left alone
         }
         try {
-            ended.await();
+            awaitEnded();
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             throw new RunCancelledException("stopped waiting for " + describe()

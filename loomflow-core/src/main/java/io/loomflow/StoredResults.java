@@ -2,7 +2,6 @@ package io.loomflow;
 
 import io.loomflow.spi.ResultStore;
 import io.loomflow.spi.StoredResult;
-import java.lang.System.Logger.Level;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,14 +81,14 @@ final class StoredResults {
         try {
             scope = store.loadScope(resumed).orElse(resumed);
         } catch (RuntimeException | LinkageError | StackOverflowError failure) {
-            warn(engine, root, "result store " + store + " failed to load the result scope of run " + resumed
+            warn(root, "result store " + store + " failed to load the result scope of run " + resumed
                     + "; this run reuses only the results that run itself persisted, not those of the runs it"
                     + " resumed", failure);
         }
         try {
             store.saveScope(root.runId(), scope);
         } catch (RuntimeException | LinkageError | StackOverflowError failure) {
-            warn(engine, root, "result store " + store + " failed to record the result scope " + scope
+            warn(root, "result store " + store + " failed to record the result scope " + scope
                     + " of this run; it runs normally, but resuming it will not reuse the results of the runs"
                     + " before it", failure);
         }
@@ -103,12 +102,12 @@ final class StoredResults {
             try {
                 own = policy.key().apply(input);
             } catch (RuntimeException | LinkageError | StackOverflowError failure) {
-                warn(run.engine(), run, "its cache key function threw, so its result is neither looked up nor"
+                warn(run, "its cache key function threw, so its result is neither looked up nor"
                         + " stored in this run; fix the function given to withCacheKey", failure);
                 return null;
             }
             if (own == null) {
-                warn(run.engine(), run, "its cache key function returned null for input " + input + ", so its"
+                warn(run, "its cache key function returned null for input " + input + ", so its"
                         + " result is neither looked up nor stored in this run; return a non-null key from the"
                         + " function given to withCacheKey", null);
                 return null;
@@ -118,7 +117,7 @@ final class StoredResults {
         try {
             return "input:" + escape(store.inputKey(input));
         } catch (RuntimeException | LinkageError | StackOverflowError failure) {
-            warn(run.engine(), run, "result store " + store + " could not make a key of its input " + input
+            warn(run, "result store " + store + " could not make a key of its input " + input
                     + ", so its result is neither looked up nor stored in this run; give the task its own key"
                     + " with withCacheKey(input -> ...)", failure);
             return null;
@@ -142,7 +141,7 @@ final class StoredResults {
                 found = store.load(key.key(), now, loader);
             } catch (RuntimeException | LinkageError | StackOverflowError failure) {
                 if (!run.isCancelled()) {
-                    warn(engine, run, "result store " + store + " failed to load key " + key.key()
+                    warn(run, "result store " + store + " failed to load key " + key.key()
                             + "; the task runs instead", failure);
                 }
                 continue;
@@ -163,7 +162,7 @@ final class StoredResults {
             try {
                 store.save(key.key(), result);
             } catch (RuntimeException | LinkageError | StackOverflowError failure) {
-                warn(engine, run, "result store " + store + " failed to save its result under key " + key.key()
+                warn(run, "result store " + store + " failed to save its result under key " + key.key()
                         + "; the run is not affected, but later runs will not find this result", failure);
             }
         }
@@ -182,9 +181,7 @@ final class StoredResults {
         return part.replace("%", "%25").replace("/", "%2F");
     }
 
-    private static void warn(EngineImpl engine, RunNode run, String what, Throwable failure) {
-        String message = run.describe() + ": " + what;
-        engine.publishLog(run.info(), Level.WARNING, message, failure);
-        Loggers.engine().log(Level.WARNING, message, failure);
+    private static void warn(RunNode run, String what, Throwable failure) {
+        run.warn(run.describe() + ": " + what, failure);
     }
 }
