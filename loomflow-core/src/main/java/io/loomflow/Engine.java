@@ -113,15 +113,15 @@ public interface Engine extends AutoCloseable {
     <P, R> R run(Flow<P, R> flow, P params, RunOptions options);
 
     /**
-     * Starts a flow and returns at once; never blocks. Cancelling the future cancels the run. Short
-     * for {@code runAsync(flow, params, RunOptions.defaults())}.
+     * Starts a flow and returns at once; never blocks. Cancelling the future cancels the run; its
+     * stages never run on an event loop ({@link #runAsync(Flow, Object, RunOptions)}). Short for
+     * {@code runAsync(flow, params, RunOptions.defaults())}.
      *
      * @param flow the flow
      * @param params its parameters
      * @param <P> the parameter type
      * @param <R> the result type
-     * @return a future completed, on the run's own thread, with the result or exactly the error the
-     *     flow threw
+     * @return a future completed with the result, or exactly the error the flow threw
      */
     default <P, R> CompletableFuture<R> runAsync(Flow<P, R> flow, P params) {
         return runAsync(flow, params, RunOptions.defaults());
@@ -129,15 +129,16 @@ public interface Engine extends AutoCloseable {
 
     /**
      * Starts a flow with options and returns at once; never blocks. Cancelling the future cancels
-     * the run.
+     * the run. The future's stages, and the stages chained to them, never run on a thread that must
+     * not block (an event loop): one attached there after the run has ended runs on a new virtual
+     * thread.
      *
      * @param flow the flow
      * @param params its parameters
      * @param options how to start it
      * @param <P> the parameter type
      * @param <R> the result type
-     * @return a future completed, on the run's own thread, with the result or exactly the error the
-     *     flow threw
+     * @return a future completed with the result, or exactly the error the flow threw
      * @throws IllegalStateException if the options resume a run and the engine has no result store
      */
     <P, R> CompletableFuture<R> runAsync(Flow<P, R> flow, P params, RunOptions options);

@@ -64,7 +64,7 @@ final class RunFuture extends OffLoopFuture<Object> {
     /** Outside of any run, waits for the future as {@link StaticInitializerDeadlock} says; inside one, does nothing. */
     private void awaitOutsideRuns() throws InterruptedException {
         if (!isDone() && RunNode.currentOrNull() == null) {
-            StaticInitializerDeadlock.await(this::settlesWithin, run.awaited(), run.engine());
+            StaticInitializerDeadlock.await(this::settlesWithin, StaticInitializerDeadlock.awaiting(run), run.engine());
         }
     }
 

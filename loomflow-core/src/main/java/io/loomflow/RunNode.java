@@ -31,7 +31,7 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
     private final StructuredScope<Cancellation> ownerScope; // the scope this run is a child of, or null
     private final MapGroup group; // the map this run is an item of, or null
     private final int itemIndex;
-    private final UUID resumeOf; // for a root run started by Engine.resume: the run it resumes; else null
+    private final UUID resumeOf; // for a root run started with RunOptions.resuming: the run it resumes; else null
     private final LimitLineage lineage;
     private final RunAttempts attempts = new RunAttempts(this);
     /** Root runs only: the scope of the results its tasks persist (its own id, unless it is a resume). */
@@ -307,33 +307,8 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
         if (currentOrNull() != null) {
             ended.await();
         } else {
-            StaticInitializerDeadlock.await(StaticInitializerDeadlock.of(ended), awaited(), engine);
+            StaticInitializerDeadlock.await(StaticInitializerDeadlock.of(ended), StaticInitializerDeadlock.awaiting(this), engine);
         }
-    }
-
-    /** This run and the runs below it, as a wait from outside of any run sees them. */
-    StaticInitializerDeadlock.Awaited awaited() {
-        return new StaticInitializerDeadlock.Awaited() {
-            @Override
-            public String describe() {
-                return RunNode.this.describe();
-            }
-
-            @Override
-            public boolean isTopOf(RunNode run) {
-                return run == RunNode.this;
-            }
-
-            @Override
-            public void stop(Cancellation why) {
-                RunNode.this.stop(why);
-            }
-
-            @Override
-            public void warn(String message) {
-                RunNode.this.warn(message, null);
-            }
-        };
     }
 
     /** Writes a warning of the engine about this run: to the engine's log, and as a line of the run's events. */

@@ -68,6 +68,31 @@ final class StaticInitializerDeadlock {
         void warn(String message);
     }
 
+    /** A run and the runs below it, as a wait from outside of any run sees them. */
+    static Awaited awaiting(RunNode run) {
+        return new Awaited() {
+            @Override
+            public String describe() {
+                return run.describe();
+            }
+
+            @Override
+            public boolean isTopOf(RunNode other) {
+                return other == run;
+            }
+
+            @Override
+            public void stop(Cancellation why) {
+                run.stop(why);
+            }
+
+            @Override
+            public void warn(String message) {
+                run.warn(message, null);
+            }
+        };
+    }
+
     /** An end that a latch marks. */
     static End of(CountDownLatch ended) {
         return atMost -> ended.await(atMost.toNanos(), TimeUnit.NANOSECONDS);
