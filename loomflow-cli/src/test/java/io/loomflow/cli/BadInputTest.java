@@ -33,15 +33,15 @@ class BadInputTest {
     void anUnknownFlowListsTheKnownOnesAndSuggestsTheClosest() {
         Command command = badInput("run", "gret", "--db", db());
 
-        assertThat(command.err()).isEqualTo("loomflow: unknown flow 'gret'. Did you mean 'greet'? The flows are: boom, flaky, greet,"
-                + " knobs, many, plain, sleepy, tuned, typed (see 'loomflow flows')\n");
+        assertThat(command.err()).isEqualTo("loomflow: unknown flow 'gret'. Did you mean 'greet'? The flows are: boom, doomed, fanout,"
+                + " flaky, greet, knobs, many, plain, sleepy, stubborn, tuned, typed, wide (see 'loomflow flows')\n");
     }
 
     @Test
     void anUnknownFlowFarFromEveryNameGetsNoSuggestion() {
         assertThat(badInput("run", "completely-different", "--db", db()).err())
-                .isEqualTo("loomflow: unknown flow 'completely-different'. The flows are: boom, flaky, greet, knobs, many, plain,"
-                        + " sleepy, tuned, typed (see 'loomflow flows')\n");
+                .isEqualTo("loomflow: unknown flow 'completely-different'. The flows are: boom, doomed, fanout, flaky, greet,"
+                        + " knobs, many, plain, sleepy, stubborn, tuned, typed, wide (see 'loomflow flows')\n");
     }
 
     @Test

@@ -108,7 +108,8 @@ class RunCommandTest {
         Command command = Command.run("run", "many", "--param", "items=300", "--db", db(), "--progress", "plain");
 
         assertThat(command.exitCode()).as(command.toString()).isZero();
-        assertThat(command.out().lines().filter(line -> line.contains("  square  ")).count()).isEqualTo(300);
+        assertThat(command.out()).containsPattern("square +map of 300 items started\\n")
+                .containsPattern("square +map of 300 items ended: 300 Completed +\\d+ m?s\\n");
         try (RunStore store = RunStore.embedded(Path.of(db()))) {
             assertThat(store.children(UUID.fromString(command.runId()))).hasSize(300)
                     .allSatisfy(child -> assertThat(child.state()).isEqualTo(State.Kind.COMPLETED));

@@ -36,7 +36,7 @@ class ServerCommandTest {
         String id;
         try (ServerProcess server = ServerProcess.start(directory, Map.of(), "--db", db().toString())) {
             assertThat(server.firstLine()).as(server.err())
-                    .matches("Loomflow server at http://127\\.0\\.0\\.1:\\d+/ \\(9 flows; Ctrl-C to stop\\)");
+                    .matches("Loomflow server at http://127\\.0\\.0\\.1:\\d+/ \\(13 flows; Ctrl-C to stop\\)");
 
             ServerProcess.Response health = server.get("/api/health", null);
             assertThat(health.status()).isEqualTo(200);
@@ -104,7 +104,7 @@ class ServerCommandTest {
             assertThat(flows.status()).isEqualTo(200);
             assertThat(flows.json().path("flows")).extracting(flow -> flow.path("name").asText())
                     .containsExactlyInAnyOrder("greet", "boom", "flaky", "typed", "tuned", "plain", "many", "sleepy",
-                            "knobs");
+                            "wide", "doomed", "fanout", "stubborn", "knobs");
             String id = server.post("/api/flows/greet/runs", "{\"name\":\"x\"}", token).json().path("id").asText();
             server.awaitState(id, "Completed", token);
 

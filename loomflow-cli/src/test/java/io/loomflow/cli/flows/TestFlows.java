@@ -61,6 +61,18 @@ public final class TestFlows implements FlowProvider {
     public record Sleepy(long seconds) {
     }
 
+    /** The parameters of {@code wide}: how many items to map, and which one fails (0 for none). */
+    public record Wide(int items, int failAt) {
+    }
+
+    /** The parameters of {@code doomed}: how many items to map, every one of which fails. */
+    public record Doomed(int items) {
+    }
+
+    /** The parameters of {@code fanout}: how many items to map, and how long each one sleeps. */
+    public record Fanout(int items, long millis) {
+    }
+
     /** The parameters of {@code flaky}: its last step fails until the file {@code marker} exists. */
     public record Flaky(String marker) {
     }
@@ -97,6 +109,52 @@ public final class TestFlows implements FlowProvider {
         return seconds;
     });
 
+    /** What {@code wide}'s and {@code doomed}'s items fail with. */
+    public static final class ItemFailedException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        ItemFailedException(String message) {
+            super(message);
+        }
+    }
+
+    /** Like scenario S5: each item of {@code wide} is a task that calls this subflow. */
+    static Flow<Integer, Integer> detail(int failAt) {
+        return Flow.named("detail", (Integer item) -> {
+            if (item == failAt) {
+                throw new ItemFailedException("item " + item + " could not be read");
+            }
+            return item * 2;
+        });
+    }
+
+    static Task<Integer, Integer> item(int failAt) {
+        Flow<Integer, Integer> detail = detail(failAt);
+        return Task.named("item", (Integer item) -> detail.call(item) + 1);
+    }
+
+    static final Task<Integer, Integer> FAIL = Task.named("fail", (Integer item) -> {
+        RunContext.current().log().info("item %d fails", item);
+        throw new ItemFailedException("item " + item + " could not be read");
+    });
+
+    static final Task<Long, Long> WAIT = Task.named("wait", (Long millis) -> {
+        Thread.sleep(Duration.ofMillis(millis));
+        return millis;
+    });
+
+    /** Ignores its cancellation: it goes on until the process ends. */
+    static final Task<Integer, Integer> IGNORE_CANCELLATION = Task.named("ignore", (Integer unused) -> {
+        RunContext.current().log().info("ignoring cancellation from now on");
+        while (true) {
+            try {
+                Thread.sleep(Duration.ofHours(1));
+            } catch (InterruptedException ignored) {
+                // on purpose: this task never stops
+            }
+        }
+    });
+
     @Override
     public Collection<Flow<?, ?>> flows() {
         return List.of(
@@ -109,6 +167,13 @@ public final class TestFlows implements FlowProvider {
                 Flow.named("many", Many.class, (Many m) -> SQUARE.map(IntStream.rangeClosed(1, m.items()).boxed())
                         .join().stream().mapToInt(i -> i).sum()),
                 Flow.named("sleepy", Sleepy.class, (Sleepy s) -> SLEEP.call(s.seconds())),
+                Flow.named("wide", Wide.class, (Wide w) -> item(w.failAt()).map(IntStream.rangeClosed(1, w.items()).boxed())
+                        .join().size()),
+                Flow.named("doomed", Doomed.class, (Doomed d) -> FAIL.map(IntStream.rangeClosed(1, d.items()).boxed())
+                        .join().size()).withFailurePolicy(io.loomflow.FailurePolicy.COLLECT_ALL),
+                Flow.named("fanout", Fanout.class, (Fanout f) -> WAIT.map(java.util.Collections.nCopies(f.items(), f.millis()))
+                        .join().size()),
+                Flow.named("stubborn", (Object ignored) -> IGNORE_CANCELLATION.call(0)),
                 Flow.named("knobs", io.loomflow.cases.ParameterCases.Knobs.class, (io.loomflow.cases.ParameterCases.Knobs k) -> k));
     }
 }
