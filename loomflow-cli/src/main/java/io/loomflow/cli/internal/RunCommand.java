@@ -41,6 +41,14 @@ final class RunCommand implements Callable<Integer>, Verbose {
 
     /** How many failed runs the summary names before it says how many more there were. */
     private static final int FAILURES_SHOWN = 10;
+    /** How long, after Ctrl-C or SIGTERM, runs that ignore their cancellation get before they are given up on. */
+    private static final Duration CANCEL_GRACE = Duration.ofSeconds(5);
+    /**
+     * How soon after Ctrl-C or SIGTERM the process exits, whatever is left to do: the grace, and a
+     * second for the history. A history slower than that is not waited for: the runs it has not
+     * recorded as ended show as Crashed, as after a crash.
+     */
+    private static final Duration EXIT_WITHIN = CANCEL_GRACE.plusSeconds(1);
 
     private final CliContext context;
 
@@ -171,27 +179,31 @@ final class RunCommand implements Callable<Integer>, Verbose {
                 .listener(recorder)
                 .listener(view)
                 .results(ResultStores.directory(store.resultsDirectory()))
-                // Nothing is in flight once the run has ended, so closing never waits for a run.
-                .shutdownGrace(Duration.ZERO, Duration.ofSeconds(5))
+                // Nothing is in flight once the run has ended, so closing never waits for a run; after a
+                // signal, closing gives up on runs that ignore their cancellation for CANCEL_GRACE.
+                .shutdownGrace(Duration.ZERO, CANCEL_GRACE)
                 .build();
         AtomicReference<Handle<?>> running = new AtomicReference<>();
         SignalCancellation signals = context.ownsProcess() ? SignalCancellation.install("cancelling the run", () -> {
             Handle<?> handle = running.get();
             if (handle != null) {
-                handle.cancel();
+                stop(handle, engine);
             } // else the run is being started: it is cancelled as soon as it has been
-        }, context.err()) : null;
+        }, context.err(), EXIT_WITHIN, "the run history: the runs it has not recorded as ended will show as Crashed") : null;
         try {
             view.start(flow.name());
             Handle<?> handle = start(engine, flow, input, resumed);
             running.set(handle);
             if (signals != null && signals.received()) {
-                handle.cancel(); // the signal came while the run was being started
+                stop(handle, engine); // the signal came while the run was being started
             }
             Outcome<?> outcome = handle.outcome();
             Duration took = Duration.between(handle.info().createdAt(), context.clock().instant());
             view.stop();
             engine.close(); // the history is complete before the run id is shown
+            if (signals != null && !signals.settled()) {
+                return signals.exitCode(); // the deadline has passed: the process is exiting already
+            }
             ExitCode code = report(flow, handle, outcome, view, took, json, signals != null && signals.received());
             return signals != null && signals.received() ? signals.exitCode() : code.code();
         } finally {
@@ -201,6 +213,16 @@ final class RunCommand implements Callable<Integer>, Verbose {
                 signals.close();
             }
         }
+    }
+
+    /**
+     * After Ctrl-C or SIGTERM: cancels the run and, on a thread of its own, closes the engine, which
+     * gives runs that ignore their cancellation {@link #CANCEL_GRACE} before recording them Crashed,
+     * then writes the history.
+     */
+    private static void stop(Handle<?> handle, Engine engine) {
+        handle.cancel();
+        Thread.ofPlatform().name("loomflow-stop").start(engine::close);
     }
 
     @SuppressWarnings("unchecked")
