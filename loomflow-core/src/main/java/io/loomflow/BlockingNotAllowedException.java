@@ -14,7 +14,9 @@ public final class BlockingNotAllowedException extends LoomflowException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The name of the thread on which the call was refused. */
     private final String threadName;
+    /** What kind of thread it is, as its detector described it. */
     private final String threadKind;
 
     /**

@@ -10,6 +10,7 @@ public class LoomflowException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** Whether another attempt could succeed. */
     private final boolean retryable;
 
     /**

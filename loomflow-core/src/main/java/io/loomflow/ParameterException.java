@@ -28,8 +28,10 @@ public final class ParameterException extends LoomflowException {
     public record Problem(String field, String problem) {
     }
 
+    /** What the parameters were for, such as {@code flow 'report'}. */
     private final String subject;
     private final transient List<Problem> problems;
+    /** How many more problems were found than {@link #problems} holds. */
     private final int problemsLeftOut;
 
     ParameterException(String subject, List<Problem> problems, int problemsLeftOut) {

@@ -11,6 +11,7 @@ public class DatasetException extends LoomflowException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The dataset's name. */
     private final String dataset;
     private final transient URI location;
 
