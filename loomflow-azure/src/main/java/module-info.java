@@ -7,6 +7,7 @@
  */
 module io.loomflow.azure {
     requires transitive io.loomflow.data;
+    requires static org.jspecify; // nullness annotations, for tools; not needed at run time
     requires com.azure.core;
     requires com.azure.core.http.jdk.httpclient;
     requires com.azure.storage.blob;

@@ -12,6 +12,7 @@ module io.loomflow.cli {
     requires io.loomflow;
     requires io.loomflow.store;
     requires io.loomflow.server;
+    requires static org.jspecify; // nullness annotations, for tools; not needed at run time
     requires info.picocli;
     requires com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.datatype.jsr310;

@@ -7,6 +7,10 @@
  * {@link java.util.ServiceLoader}.
  */
 module io.loomflow {
+    // @NullMarked and @Nullable declare the API's nullness for tools; nothing reads them at run time,
+    // so the jar is needed only to compile and core still needs nothing but java.base to run.
+    requires static org.jspecify;
+
     exports io.loomflow;
     exports io.loomflow.spi;
 

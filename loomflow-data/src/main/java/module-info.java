@@ -6,6 +6,7 @@
  */
 module io.loomflow.data {
     requires transitive io.loomflow;
+    requires static org.jspecify; // nullness annotations, for tools; not needed at run time
     requires com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.dataformat.csv;
     requires org.yaml.snakeyaml;

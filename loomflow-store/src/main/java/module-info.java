@@ -8,6 +8,7 @@
 @SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
 module io.loomflow.store {
     requires transitive io.loomflow;
+    requires static org.jspecify; // nullness annotations, for tools; not needed at run time
     requires transitive com.fasterxml.jackson.databind; // LoomflowJson hands out a JsonMapper.Builder
     requires com.fasterxml.jackson.datatype.jdk8;
     requires com.fasterxml.jackson.datatype.jsr310;

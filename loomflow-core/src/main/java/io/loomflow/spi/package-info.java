@@ -7,4 +7,7 @@
  * <p>Types here are implemented by libraries and applications and called by the engine or by tools;
  * the {@code io.loomflow} package is what applications call.
  */
+@NullMarked
 package io.loomflow.spi;
+
+import org.jspecify.annotations.NullMarked;
