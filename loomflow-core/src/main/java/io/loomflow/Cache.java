@@ -7,10 +7,7 @@ import java.util.Objects;
 /**
  * How a task caches its results across runs: the version that is part of each key, and how long a
  * stored result may be reused. Given to {@link Task#withCache(Cache)}.
- * {@snippet :
- * Task<String, Row> fetch = Task.named("fetch", (String id) -> client.get(id))
- *         .withCache(Cache.expiringAfter(Duration.ofHours(6)).withVersion("2"));
- * }
+ * {@snippet class=io.loomflow.snippets.ResultSnippets region=cache}
  * A result is stored under a key made of the task's name, this version, and the input (its
  * canonical JSON, hashed by the engine's {@link io.loomflow.spi.ResultStore}, or the key that
  * {@link Task#withCacheKey(java.util.function.Function)} computes). Change the version when the

@@ -10,14 +10,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * A clock that moves only when told to: threads that {@link #sleep(Duration) sleep} on it wake when
  * {@link #advance(Duration)} has moved it past their deadline. Use it to test retries, back-off and
  * timeouts without waiting.
- * {@snippet :
- * ManualTimeSource clock = ManualTimeSource.startingAt(Instant.parse("2026-01-01T00:00:00Z"));
- * try (Engine engine = Engine.builder().clock(clock).build()) {
- *     CompletableFuture<String> result = engine.runAsync(flowWithRetries, "input");
- *     clock.awaitSleepers(1, Duration.ofSeconds(5)); // the run is waiting for its retry
- *     clock.advance(Duration.ofSeconds(1));           // the retry starts now
- * }
- * }
+ * {@snippet class=io.loomflow.snippets.RetrySnippets region=manual-clock}
  * Thread-safe.
  */
 public final class ManualTimeSource implements TimeSource {

@@ -6,11 +6,7 @@ package io.loomflow;
  *
  * <p>Implement it on your own exception types, for example a validation error that a second try
  * cannot fix:
- * {@snippet :
- * final class BadRowException extends RuntimeException implements NonRetryable {
- *     BadRowException(String message) { super(message); }
- * }
- * }
+ * {@snippet class=io.loomflow.snippets.RetrySnippets region=non-retryable}
  */
 public interface NonRetryable {
 }

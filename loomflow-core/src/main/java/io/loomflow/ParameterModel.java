@@ -19,15 +19,10 @@ import java.util.Optional;
  * The one model of a flow's parameters: its JSON schema, its defaults, and how parameters given as
  * JSON (the HTTP API and the web form) or as {@code NAME=VALUE} text (the command line) become the
  * flow's parameter record. Every tool that starts flows from the outside binds through it, so they
- * accept and refuse the same values with the same messages.
- * {@snippet :
- * record Params(String name, int count) {
- *     public static Params defaults() { return new Params("World", 3); }
- * }
- * ParameterModel<Params> model = ParameterModel.of(Params.class);
- * Params fromJson = model.bind(Map.of("name", "Ada"));        // count takes its default, 3
- * Params fromText = model.bindText(List.of("count=128"));     // name takes its default
- * }
+ * accept and refuse the same values with the same messages. The model of a record such as
+ * {@snippet class=io.loomflow.snippets.ParameterModelSnippets region=params}
+ * binds it from JSON and from text:
+ * {@snippet class=io.loomflow.snippets.ParameterModelSnippets region=bind}
  *
  * <p>The rules:
  * <ul>

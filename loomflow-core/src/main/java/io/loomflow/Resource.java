@@ -10,12 +10,7 @@ import java.util.Objects;
  * <p>A {@code Resource} is a definition, like a {@link Task}: declare it once as a constant, and
  * each engine (each generation, in dev mode) gets its own instance. If opening fails, the error
  * reaches the caller of {@code get()} unchanged and the next {@code get()} tries again. Thread-safe.
- * {@snippet :
- * static final Resource<HttpClient> HTTP = Resource.named("http", HttpClient::newHttpClient);
- *
- * static final Task<URI, String> fetch = Task.named("fetch", (URI uri) ->
- *         HTTP.get().send(HttpRequest.newBuilder(uri).build(), BodyHandlers.ofString()).body());
- * }
+ * {@snippet class=io.loomflow.snippets.ResourceSnippets region=resource}
  *
  * @param <T> the type of the resource
  */

@@ -15,11 +15,7 @@ import java.util.function.Predicate;
  * any other error.
  *
  * <p>Immutable; the {@code with*} methods return changed copies.
- * {@snippet :
- * Retry retry = Retry.exponential(3, Duration.ofMillis(200))   // 200 ms, 400 ms, 800 ms
- *         .withJitter(0.2)
- *         .withRetryOn(e -> e instanceof java.io.IOException);
- * }
+ * {@snippet class=io.loomflow.snippets.RetrySnippets region=exponential}
  *
  * @param maxRetries how many times a failed attempt is tried again; 0 for none
  * @param delay the delay before the first retry

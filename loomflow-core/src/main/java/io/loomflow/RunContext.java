@@ -7,12 +7,7 @@ import java.util.Optional;
  *
  * <p>Found through a {@link ScopedValue}, so it is present exactly in the code a run executes,
  * on the run's own thread, and never leaks into the caller's thread. Thread-safe.
- * {@snippet :
- * Task<String, Integer> count = Task.named("count", (String text) -> {
- *     RunContext.current().log().info("counting %d characters", text.length());
- *     return text.length();
- * });
- * }
+ * {@snippet class=io.loomflow.snippets.FlowSnippets region=log}
  */
 public interface RunContext {
 

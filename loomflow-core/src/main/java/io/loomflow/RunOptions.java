@@ -11,10 +11,7 @@ import java.util.UUID;
  * The entry points without options use {@link #defaults()}.
  *
  * <p>Immutable and thread-safe; each {@code with...} method returns a new value.
- * {@snippet :
- * Report report = engine.run(reportFlow, params, RunOptions.resuming(failedRunId));
- * Handle<Report> handle = engine.submit(reportFlow, params, RunOptions.resuming(failedRunId));
- * }
+ * {@snippet class=io.loomflow.snippets.ResultSnippets region=resuming}
  */
 public final class RunOptions {
 

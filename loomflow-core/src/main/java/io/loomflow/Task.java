@@ -12,12 +12,7 @@ import java.util.stream.Stream;
  *
  * <p>A {@code Task} is an immutable definition, usually a constant; the {@code with*} methods
  * return changed copies. Thread-safe.
- * {@snippet :
- * static final Task<String, Row> fetch = Task.named("fetch", (String id) -> client.get(id))
- *         .withRetries(Retry.exponential(3, Duration.ofMillis(200)))
- *         .withTimeout(Duration.ofSeconds(30))
- *         .withLimit("http", 16);
- * }
+ * {@snippet class=io.loomflow.snippets.Reports region=task}
  *
  * <p><b>Where a run goes.</b> Inside a run, {@code call}, {@code submit} and {@code map} start
  * children of the current run. Outside any run, a task runs as a standalone root run on the

@@ -12,9 +12,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A result store in a map, for tests of the engine's side of the SPI. Inputs are keyed by their
  * {@code toString()} (the real stores hash JSON). It keeps expired entries on purpose: expiry is
- * the engine's rule. Set {@code failing} to make every method throw.
+ * the engine's rule. Set {@code failing} to make every method throw. Public for the javadoc
+ * examples in {@code io.loomflow.snippets}, which use only public types.
  */
-final class MemoryResultStore implements ResultStore {
+public final class MemoryResultStore implements ResultStore {
 
     final Map<String, StoredResult> results = new ConcurrentHashMap<>();
     final Map<UUID, UUID> scopes = new ConcurrentHashMap<>();

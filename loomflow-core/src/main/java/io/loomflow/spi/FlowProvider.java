@@ -14,14 +14,7 @@ import java.util.Collection;
  * that services file contributes the providers listed there; a directory without one contributes
  * every public, non-abstract class in it that implements this interface and has a public
  * constructor without parameters.
- * {@snippet :
- * public final class MyFlows implements FlowProvider {
- *     @Override
- *     public Collection<Flow<?, ?>> flows() {
- *         return List.of(Report.FLOW, Hello.FLOW);
- *     }
- * }
- * }
+ * {@snippet class=io.loomflow.snippets.MyFlows region=provider}
  *
  * <p><b>Names.</b> A flow's name is how users pick it, so names must be unique across every provider
  * a tool finds; tools refuse two flows of one name and say which providers offer them. Define flows

@@ -20,13 +20,9 @@ import java.util.function.BooleanSupplier;
  * {@code META-INF/services/io.loomflow.spi.NonBlockingThreadDetector}, or a module that
  * {@code provides} this interface); and the built-in rules for Netty, Vert.x and Reactor, which are
  * active when those libraries are visible to Loomflow's class loader (they are not dependencies of
- * Loomflow, and are found by reflection).
- * {@snippet :
- * Engine engine = Engine.builder()
- *         .nonBlockingThreadDetector(NonBlockingThreadDetector.of("the Swing event dispatch thread",
- *                 SwingUtilities::isEventDispatchThread))
- *         .build();
- * }
+ * Loomflow, and are found by reflection). A detector of your own is a test of the calling thread,
+ * such as {@code SwingUtilities::isEventDispatchThread} for Swing, or for a UI thread of your own:
+ * {@snippet class=io.loomflow.snippets.SpiSnippets region=detector}
  *
  * <p><b>Thread-safety.</b> Implementations must be thread-safe: {@link #detect()} is called
  * concurrently, on any thread that makes a blocking call. It must be fast and must itself not block
