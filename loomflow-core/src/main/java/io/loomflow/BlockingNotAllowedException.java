@@ -8,7 +8,7 @@ package io.loomflow;
  * {@code engine.run} and by joining a handle that has not ended, when they are called outside of
  * any run on such a thread. The message names the call, the thread and what to do instead:
  * {@code runAsync} never blocks and is allowed on every thread. Not retryable: the same call on the
- * same thread is refused again. Immutable and thread-safe; its accessors never return {@code null}.
+ * same thread is refused again. Immutable and thread-safe.
  */
 public final class BlockingNotAllowedException extends LoomflowException {
 

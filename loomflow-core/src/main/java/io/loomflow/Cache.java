@@ -3,6 +3,7 @@ package io.loomflow;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a task caches its results across runs: the version that is part of each key, and how long a
@@ -20,7 +21,7 @@ import java.util.Objects;
  * @param expiry how long after it was stored a result may be reused, positive; {@code null} for
  *     results that never expire (the default)
  */
-public record Cache(String version, Duration expiry) {
+public record Cache(String version, @Nullable Duration expiry) {
 
     /** Checks the version and the expiry. */
     public Cache {
@@ -83,7 +84,7 @@ public record Cache(String version, Duration expiry) {
      * @param storedAt when the result is stored
      * @return the instant from which it is no longer reused, or {@code null} if never
      */
-    Instant expiresAt(Instant storedAt) {
+    @Nullable Instant expiresAt(Instant storedAt) {
         return expiry == null ? null : storedAt.plus(expiry);
     }
 }

@@ -1,5 +1,7 @@
 package io.loomflow;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The body of a flow or task: a function from one input to one result that may throw any
  * exception, checked or not.
@@ -11,13 +13,13 @@ package io.loomflow;
  * @param <R> the result type
  */
 @FunctionalInterface
-public interface CheckedFunction<I, R> {
+public interface CheckedFunction<I extends @Nullable Object, R extends @Nullable Object> {
 
     /**
      * Computes the result for one input.
      *
-     * @param input the input, possibly {@code null} if the caller passed {@code null}
-     * @return the result, possibly {@code null}
+     * @param input the input, as the caller passed it
+     * @return the result
      * @throws Exception anything the computation throws; it is passed on unchanged
      */
     R apply(I input) throws Exception;

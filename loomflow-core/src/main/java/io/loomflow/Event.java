@@ -3,6 +3,7 @@ package io.loomflow;
 import java.lang.System.Logger.Level;
 import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One entry of an engine's event stream: a run changed state, or a run wrote a log line.
@@ -44,7 +45,7 @@ public sealed interface Event {
      * @param previous the state before, or {@code null} for the first state ({@link State.Scheduled})
      * @param state the state after
      */
-    record StateChange(long sequence, Instant at, RunInfo run, State previous, State state) implements Event {
+    record StateChange(long sequence, Instant at, RunInfo run, @Nullable State previous, State state) implements Event {
         /** Checks the required parts. */
         public StateChange {
             Objects.requireNonNull(at, "at");
@@ -61,9 +62,9 @@ public sealed interface Event {
      * @param run the run that wrote it
      * @param level its level
      * @param message the formatted message
-     * @param error an exception logged with the line, or {@code null}
+     * @param error an exception logged with the line, if any
      */
-    record LogLine(long sequence, Instant at, RunInfo run, Level level, String message, Throwable error)
+    record LogLine(long sequence, Instant at, RunInfo run, Level level, String message, @Nullable Throwable error)
             implements Event {
         /** Checks the required parts. */
         public LogLine {

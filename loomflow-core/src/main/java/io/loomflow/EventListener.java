@@ -18,7 +18,7 @@ public interface EventListener extends AutoCloseable {
     /**
      * Receives one event.
      *
-     * @param event the event, never {@code null}
+     * @param event the event
      */
     void onEvent(Event event);
 

@@ -1,6 +1,7 @@
 package io.loomflow;
 
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A run that was started and may still be running: join it for its result, inspect its state, or
@@ -12,7 +13,7 @@ import java.util.UUID;
  *
  * @param <R> the result type
  */
-public interface Handle<R> {
+public interface Handle<R extends @Nullable Object> {
 
     /**
      * The run's id.

@@ -1,5 +1,7 @@
 package io.loomflow;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The base of the errors the engine itself raises (never of the errors your code throws, which
  * reach you unchanged).
@@ -17,10 +19,10 @@ public class LoomflowException extends RuntimeException {
      * Creates an error.
      *
      * @param message what went wrong and what to do
-     * @param cause the underlying error, or {@code null}
+     * @param cause the underlying error, if there is one
      * @param retryable whether another attempt could succeed
      */
-    public LoomflowException(String message, Throwable cause, boolean retryable) {
+    public LoomflowException(String message, @Nullable Throwable cause, boolean retryable) {
         super(message, cause);
         this.retryable = retryable;
     }

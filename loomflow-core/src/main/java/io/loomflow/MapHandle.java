@@ -1,6 +1,7 @@
 package io.loomflow;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The runs started by one {@link Task#map(java.util.Collection) map}: one run per input, whose
@@ -13,7 +14,7 @@ import java.util.List;
  *
  * @param <R> the result type of each item
  */
-public interface MapHandle<R> {
+public interface MapHandle<R extends @Nullable Object> {
 
     /**
      * How many items the map has.

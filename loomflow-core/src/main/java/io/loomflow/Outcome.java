@@ -1,5 +1,7 @@
 package io.loomflow;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * How one run ended, as a value: a result, the exception it failed with, or a cancellation.
  *
@@ -8,15 +10,15 @@ package io.loomflow;
  *
  * @param <R> the result type
  */
-public sealed interface Outcome<R> {
+public sealed interface Outcome<R extends @Nullable Object> {
 
     /**
      * The run completed.
      *
-     * @param value the result, possibly {@code null}
+     * @param value the result
      * @param <R> the result type
      */
-    record Success<R>(R value) implements Outcome<R> {
+    record Success<R extends @Nullable Object>(R value) implements Outcome<R> {
     }
 
     /**
@@ -25,7 +27,7 @@ public sealed interface Outcome<R> {
      * @param error exactly what the user's code threw (or the engine's timeout error)
      * @param <R> the result type
      */
-    record Failure<R>(Throwable error) implements Outcome<R> {
+    record Failure<R extends @Nullable Object>(Throwable error) implements Outcome<R> {
         /** Checks that the error is present. */
         public Failure {
             java.util.Objects.requireNonNull(error, "error");
@@ -38,6 +40,6 @@ public sealed interface Outcome<R> {
      * @param reason why, in words
      * @param <R> the result type
      */
-    record Cancelled<R>(String reason) implements Outcome<R> {
+    record Cancelled<R extends @Nullable Object>(String reason) implements Outcome<R> {
     }
 }

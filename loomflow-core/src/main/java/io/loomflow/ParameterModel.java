@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one model of a flow's parameters: its JSON schema, its defaults, and how parameters given as
@@ -49,7 +50,7 @@ import java.util.Optional;
  *       problem.</li>
  * </ul>
  *
- * <p>Immutable and thread-safe. Arguments must not be {@code null}. Problems are raised as one
+ * <p>Immutable and thread-safe. Problems are raised as one
  * {@link ParameterException} naming every field that does not fit (at most 20 are listed).
  *
  * @param <P> the parameter record
@@ -57,11 +58,11 @@ import java.util.Optional;
 public final class ParameterModel<P> {
 
     private final String subject;
-    private final Class<P> type;
-    private final RecordShape shape;
-    private final String unusable;
+    private final @Nullable Class<P> type;
+    private final @Nullable RecordShape shape;
+    private final @Nullable String unusable;
 
-    private ParameterModel(String subject, Class<P> type, RecordShape shape, String unusable) {
+    private ParameterModel(String subject, @Nullable Class<P> type, @Nullable RecordShape shape, @Nullable String unusable) {
         this.subject = subject;
         this.type = type;
         this.shape = shape;
@@ -195,7 +196,7 @@ public final class ParameterModel<P> {
      * @return the parameter record, or {@code null} for a flow that takes none
      * @throws ParameterException naming every field that does not fit
      */
-    public P bind(Map<String, ?> given) {
+    public @Nullable P bind(Map<String, ?> given) {
         Objects.requireNonNull(given, "given");
         Problems problems = new Problems();
         Object bound = bind(given, problems);
@@ -211,7 +212,7 @@ public final class ParameterModel<P> {
      * @return the parameter record, or {@code null} for a flow that takes none
      * @throws ParameterException naming every parameter that does not fit
      */
-    public P bindText(Collection<String> pairs) {
+    public @Nullable P bindText(Collection<String> pairs) {
         Objects.requireNonNull(pairs, "pairs");
         Problems problems = new Problems();
         if (shape == null) {
@@ -255,7 +256,7 @@ public final class ParameterModel<P> {
      * @return a new tree of maps, lists, strings, numbers and booleans; an empty map for {@code null}
      */
     @SuppressWarnings("unchecked")
-    public Map<String, Object> toJson(P parameters) {
+    public Map<String, Object> toJson(@Nullable P parameters) {
         if (parameters == null || shape == null) {
             return new LinkedHashMap<>();
         }

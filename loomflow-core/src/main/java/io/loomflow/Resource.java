@@ -26,7 +26,7 @@ public final class Resource<T> {
         /**
          * Opens the resource.
          *
-         * @return the open resource, not {@code null}
+         * @return the open resource
          * @throws Exception if it cannot be opened
          */
         T open() throws Exception;

@@ -2,39 +2,40 @@ package io.loomflow;
 
 import java.time.Instant;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The identity of one run: what ran, with which input, where it sits in the run tree, and when it
  * was created. Every {@link Event} carries one.
  *
- * <p>Immutable and thread-safe. {@code parentId}, the {@code input} and {@code mapItem} may be
- * {@code null}.
+ * <p>Immutable and thread-safe.
  *
  * @param id this run's id, time-ordered (UUID version 7)
- * @param parentId the id of the run that started this one, or {@code null} for a root run
+ * @param parentId the id of the run that started this one; {@code null} for a root run
  * @param rootId the id of the root of this run's tree (equal to {@code id} for a root run)
  * @param name the flow's or task's name
  * @param kind whether a flow or a task ran
  * @param input the parameters or input the run was started with
  * @param createdAt when the run was created, on the engine's clock
- * @param mapItem where the run sits in the map that started it, or {@code null} for a run that is
- *     not a map's item
+ * @param mapItem where the run sits in the map that started it; {@code null} for a run that is not
+ *     a map's item
  */
-public record RunInfo(UUID id, UUID parentId, UUID rootId, String name, Kind kind, Object input,
-                      Instant createdAt, MapItem mapItem) {
+public record RunInfo(UUID id, @Nullable UUID parentId, UUID rootId, String name, Kind kind, @Nullable Object input,
+                      Instant createdAt, @Nullable MapItem mapItem) {
 
     /**
      * The identity of a run that is not a map's item.
      *
      * @param id this run's id
-     * @param parentId its parent's id, or {@code null} for a root run
+     * @param parentId its parent's id; {@code null} for a root run
      * @param rootId its root's id
      * @param name the flow's or task's name
      * @param kind flow or task
      * @param input its parameters or input
      * @param createdAt when it was created
      */
-    public RunInfo(UUID id, UUID parentId, UUID rootId, String name, Kind kind, Object input, Instant createdAt) {
+    public RunInfo(UUID id, @Nullable UUID parentId, UUID rootId, String name, Kind kind, @Nullable Object input,
+                   Instant createdAt) {
         this(id, parentId, rootId, name, kind, input, createdAt, null);
     }
 

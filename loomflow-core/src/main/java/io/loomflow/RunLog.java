@@ -1,5 +1,7 @@
 package io.loomflow;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A run's logger: each line becomes an {@link Event.LogLine} tagged with the run, and goes to the
  * {@link System.Logger} named {@code io.loomflow.run} prefixed with the run's name and id.
@@ -15,7 +17,7 @@ public interface RunLog {
      * @param format the message, or a format string when arguments follow
      * @param args the format's arguments
      */
-    void debug(String format, Object... args);
+    void debug(String format, @Nullable Object... args);
 
     /**
      * Writes an informational line.
@@ -23,7 +25,7 @@ public interface RunLog {
      * @param format the message, or a format string when arguments follow
      * @param args the format's arguments
      */
-    void info(String format, Object... args);
+    void info(String format, @Nullable Object... args);
 
     /**
      * Writes a warning.
@@ -31,13 +33,13 @@ public interface RunLog {
      * @param format the message, or a format string when arguments follow
      * @param args the format's arguments
      */
-    void warn(String format, Object... args);
+    void warn(String format, @Nullable Object... args);
 
     /**
      * Writes an error line with the exception that caused it.
      *
      * @param message the message
-     * @param error the exception, or {@code null}
+     * @param error the exception, if there is one
      */
-    void error(String message, Throwable error);
+    void error(String message, @Nullable Throwable error);
 }

@@ -3,6 +3,7 @@ package io.loomflow;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How an engine starts a flow run, beyond the flow and its parameters: the one value that the
@@ -17,9 +18,9 @@ public final class RunOptions {
 
     private static final RunOptions DEFAULTS = new RunOptions(null);
 
-    private final UUID resumeOf;
+    private final @Nullable UUID resumeOf;
 
-    private RunOptions(UUID resumeOf) {
+    private RunOptions(@Nullable UUID resumeOf) {
         this.resumeOf = resumeOf;
     }
 
@@ -76,7 +77,7 @@ public final class RunOptions {
     }
 
     @Override
-    public boolean equals(Object other) {
+    public boolean equals(@Nullable Object other) {
         return other instanceof RunOptions that && Objects.equals(resumeOf, that.resumeOf);
     }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The state of a run. Every run starts {@link Scheduled} and ends in exactly one final state:
@@ -80,7 +81,7 @@ public sealed interface State {
      * a kind as its {@link #label() label}, and tools parse labels given by people with
      * {@link #parse(String)}.
      *
-     * <p>Immutable and thread-safe, as enums are; no method accepts or returns {@code null}.
+     * <p>Immutable and thread-safe, as enums are.
      */
     enum Kind {
         /** {@link Scheduled}. */
@@ -227,9 +228,9 @@ public sealed interface State {
     /**
      * Finished with a result.
      *
-     * @param result the result, possibly {@code null}
+     * @param result the result
      */
-    record Completed(Object result) implements State {
+    record Completed(@Nullable Object result) implements State {
     }
 
     /**
@@ -237,12 +238,12 @@ public sealed interface State {
      * resumed run, from the run being resumed. Joining or calling the run returns {@code result},
      * exactly as for {@link Completed}.
      *
-     * @param result the reused result, possibly {@code null}
+     * @param result the reused result
      * @param key the key the result was stored under
-     * @param producedBy the id of the run that produced the result, or {@code null} if the store does
-     *     not know it
+     * @param producedBy the id of the run that produced the result; {@code null} if the store does not
+     *     know it
      */
-    record Cached(Object result, String key, UUID producedBy) implements State {
+    record Cached(@Nullable Object result, String key, @Nullable UUID producedBy) implements State {
         /** Checks that the key is present. */
         public Cached {
             Objects.requireNonNull(key, "key");

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A named unit of work: a function from one input to one result, run with retries, a timeout and
@@ -31,7 +32,7 @@ import java.util.stream.Stream;
  * @param <I> the input type
  * @param <R> the result type
  */
-public final class Task<I, R> {
+public final class Task<I extends @Nullable Object, R extends @Nullable Object> {
 
     private final RunSpec spec;
 
@@ -48,7 +49,7 @@ public final class Task<I, R> {
      * @param <R> the result type
      * @return the task
      */
-    public static <I, R> Task<I, R> named(String name, CheckedFunction<? super I, ? extends R> body) {
+    public static <I extends @Nullable Object, R extends @Nullable Object> Task<I, R> named(String name, CheckedFunction<? super I, ? extends R> body) {
         return new Task<>(RunSpec.of(RunInfo.Kind.TASK, name, body));
     }
 

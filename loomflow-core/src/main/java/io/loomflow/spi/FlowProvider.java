@@ -31,7 +31,7 @@ public interface FlowProvider {
     /**
      * The flows this provider offers.
      *
-     * @return the flows, never {@code null}; may be empty
+     * @return the flows; may be empty
      */
     Collection<Flow<?, ?>> flows();
 }

@@ -28,8 +28,8 @@ import java.util.function.BooleanSupplier;
  * concurrently, on any thread that makes a blocking call. It must be fast and must itself not block
  * or change the calling thread (no thread-locals created, no context switched).
  *
- * <p><b>Nulls.</b> {@link #detect()} never returns {@code null}; an exception it throws reaches the
- * caller of the blocking method unchanged, before any run has started.
+ * <p><b>Errors.</b> An exception that {@link #detect()} throws reaches the caller of the blocking
+ * method unchanged, before any run has started.
  */
 @FunctionalInterface
 public interface NonBlockingThreadDetector {

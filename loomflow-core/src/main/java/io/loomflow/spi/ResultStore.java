@@ -3,6 +3,7 @@ package io.loomflow.spi;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where an engine keeps the results of tasks that cache or persist them, so that later runs can
@@ -30,9 +31,6 @@ import java.util.UUID;
  * <p><b>Thread-safety.</b> Implementations must be thread-safe: the engine calls them from many run
  * threads at once, possibly for the same key. They may block (the engine calls them on the run's
  * own thread, before it takes a limit permit).
- *
- * <p><b>Nulls.</b> Inputs and stored values may be {@code null}; keys, ids and the other arguments
- * never are.
  */
 public interface ResultStore extends AutoCloseable {
 
@@ -41,13 +39,13 @@ public interface ResultStore extends AutoCloseable {
      * next, and short enough to be part of a key. The default store hashes the input's canonical
      * JSON (properties and map keys sorted) with SHA-256.
      *
-     * @param input a task's input, possibly {@code null}
+     * @param input a task's input
      * @return the input's key, not blank
      * @throws RuntimeException if the input cannot be represented (the engine then neither looks
      *     up nor saves the result, and logs why; the task can supply its own key with
      *     {@code Task.withCacheKey(...)})
      */
-    String inputKey(Object input);
+    String inputKey(@Nullable Object input);
 
     /**
      * The result stored under {@code key}, if there is one.
@@ -56,7 +54,7 @@ public interface ResultStore extends AutoCloseable {
      * @param now the engine's current time; a store may treat entries expired at {@code now} as
      *     absent and delete them (the engine ignores expired entries in any case)
      * @param loader the class loader of the task's code, to build the result's classes with
-     * @return the stored result, whose value may be {@code null}; empty if nothing usable is stored
+     * @return the stored result; empty if nothing usable is stored
      */
     Optional<StoredResult> load(String key, Instant now, ClassLoader loader);
 

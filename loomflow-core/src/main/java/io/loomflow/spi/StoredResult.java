@@ -3,22 +3,22 @@ package io.loomflow.spi;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One task result as a {@link ResultStore} keeps it: the value and where it came from.
  *
- * <p>Immutable (as far as the value is) and thread-safe. {@code value}, {@code runId} and
- * {@code expiresAt} may be {@code null}.
+ * <p>Immutable (as far as the value is) and thread-safe.
  *
- * @param value the result, possibly {@code null}
+ * @param value the result
  * @param task the name of the task that produced it
  * @param version the task's cache version when it produced it
- * @param runId the id of the run that produced it, or {@code null} if unknown
+ * @param runId the id of the run that produced it; {@code null} if unknown
  * @param createdAt when it was stored, on the engine's clock
- * @param expiresAt from when it is no longer reused, or {@code null} if never
+ * @param expiresAt from when it is no longer reused; {@code null} if never
  */
-public record StoredResult(Object value, String task, String version, UUID runId, Instant createdAt,
-                           Instant expiresAt) {
+public record StoredResult(@Nullable Object value, String task, String version, @Nullable UUID runId, Instant createdAt,
+                           @Nullable Instant expiresAt) {
 
     /** Checks the required parts. */
     public StoredResult {

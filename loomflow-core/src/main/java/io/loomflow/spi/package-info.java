@@ -5,7 +5,10 @@
  * flows to tools that find them by name.
  *
  * <p>Types here are implemented by libraries and applications and called by the engine or by tools;
- * the {@code io.loomflow} package is what applications call.
+ * the {@code io.loomflow} package is what applications call. The package is {@link NullMarked}:
+ * nothing is {@code null} unless its type is annotated {@code @Nullable}, such as the input a
+ * {@link io.loomflow.spi.ResultStore} keys or the value a {@link io.loomflow.spi.StoredResult}
+ * holds.
  */
 @NullMarked
 package io.loomflow.spi;
