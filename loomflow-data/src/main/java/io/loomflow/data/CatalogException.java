@@ -1,6 +1,7 @@
 package io.loomflow.data;
 
 import io.loomflow.LoomflowException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A catalog or parameters file could not be read: a YAML syntax error, a duplicate key, a file past
@@ -16,9 +17,9 @@ public final class CatalogException extends LoomflowException {
      * Creates the error.
      *
      * @param message where, what, and what to write instead
-     * @param cause the parser's error, or {@code null}
+     * @param cause the parser's error, if there is one
      */
-    public CatalogException(String message, Throwable cause) {
+    public CatalogException(String message, @Nullable Throwable cause) {
         super(message, cause, false);
     }
 }

@@ -13,12 +13,7 @@ import java.util.Objects;
  * <p>{@link #load()} and {@link #save(Object)} use the storage of the engine of the current run
  * (or of the default engine outside runs), opened once per engine. Immutable and thread-safe;
  * loads and saves of different datasets run concurrently.
- * {@snippet :
- * Resource<Storage> files = Storages.resource(new StorageOptions("file", Map.of("root", "data")));
- * Dataset<List<Company>> companies = Dataset.of("companies", URI.create("file:01_raw/companies.csv"),
- *         Format.csv(Company.class), files);
- * List<Company> rows = companies.load();
- * }
+ * {@snippet class=io.loomflow.data.snippets.DatasetSnippets region=dataset}
  *
  * @param <T> the type of the data
  */

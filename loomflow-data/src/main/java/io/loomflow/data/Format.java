@@ -4,18 +4,14 @@ import io.loomflow.data.internal.Formats;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a dataset's value is turned into bytes and back: text, bytes, JSON or CSV.
  *
  * <p>Formats are immutable and thread-safe. CSV and JSON are done by Jackson (quoting, escaping,
  * headers, numbers), never by hand.
- * {@snippet :
- * record Company(String id, String name, double rating) {}
- * Format<List<Company>> companies = Format.csv(Company.class);       // header row names the columns
- * Format<List<Map<String, String>>> rows = Format.csv();            // rows as column -> value maps
- * Format<Map<String, Object>> report = Format.jsonMap();
- * }
+ * {@snippet class=io.loomflow.data.snippets.DatasetSnippets region=formats}
  *
  * @param <T> the type of value the format reads and writes
  */
@@ -66,7 +62,8 @@ public interface Format<T> {
     }
 
     /**
-     * A JSON document mapped to a type: a record, a class, a {@code Map} or a {@code List}.
+     * A JSON document mapped to a type: a record, a class, a {@code Map} or a {@code List}. A
+     * document that is JSON {@code null} holds no value, and is refused.
      *
      * @param type the type
      * @param <T> the type
@@ -77,7 +74,8 @@ public interface Format<T> {
     }
 
     /**
-     * A JSON array of objects, each mapped to a record or class.
+     * A JSON array of objects, each mapped to a record or class; an element that is JSON
+     * {@code null} is refused.
      *
      * @param type the type of each element
      * @param <T> the element type
@@ -88,11 +86,12 @@ public interface Format<T> {
     }
 
     /**
-     * A JSON object as a map, with JSON's own value types (strings, numbers, booleans, lists, maps).
+     * A JSON object as a map, with JSON's own value types (strings, numbers, booleans, lists, maps,
+     * and {@code null}).
      *
      * @return the format
      */
-    static Format<Map<String, Object>> jsonMap() {
+    static Format<Map<String, @Nullable Object>> jsonMap() {
         return Formats.JSON_MAP;
     }
 

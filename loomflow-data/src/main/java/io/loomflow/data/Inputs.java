@@ -1,6 +1,7 @@
 package io.loomflow.data;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The inputs of one execution of a pipeline {@link Node}, by name. Immutable.
@@ -8,9 +9,9 @@ import java.util.Map;
 public final class Inputs {
 
     private final String node;
-    private final Map<String, Object> values;
+    private final Map<String, @Nullable Object> values;
 
-    Inputs(String node, Map<String, Object> values) {
+    Inputs(String node, Map<String, @Nullable Object> values) {
         this.node = node;
         this.values = values;
     }
@@ -20,11 +21,11 @@ public final class Inputs {
      *
      * @param name the input's name, as the node declares it
      * @param <T> the type the caller expects
-     * @return the value
+     * @return the value; {@code null} if the node that produced it returned {@code null}
      * @throws IllegalArgumentException if the node has no input of that name
      */
     @SuppressWarnings("unchecked")
-    public <T> T get(String name) {
+    public <T extends @Nullable Object> T get(String name) {
         if (!values.containsKey(name)) {
             throw new IllegalArgumentException("node '" + node + "' has no input '" + name + "'; its inputs are "
                     + values.keySet() + ". Declare it in Node.of(...)");

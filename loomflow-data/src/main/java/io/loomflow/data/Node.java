@@ -6,17 +6,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One step of a {@link Pipeline}: a function from named inputs to named outputs. Inputs and
  * outputs are dataset names from the catalog, names of other nodes' outputs kept in memory, or
  * {@code params:NAME} for a parameter. Immutable.
- * {@snippet :
- * Node clean = Node.of("clean_companies", "companies", "clean_companies",
- *         (List<Map<String, String>> rows) -> rows.stream().filter(r -> !r.get("name").isBlank()).toList());
- * Node join = Node.of("join", List.of("clean_companies", "shuttles"), List.of("model_input"),
- *         inputs -> join(inputs.get("clean_companies"), inputs.get("shuttles")));
- * }
+ * {@snippet class=io.loomflow.data.snippets.PipelineSnippets region=nodes}
  */
 public final class Node {
 
@@ -72,7 +68,8 @@ public final class Node {
      * @return the node
      */
     @SuppressWarnings("unchecked")
-    public static <A, B> Node of(String name, String input, String output, CheckedFunction<A, B> function) {
+    public static <A extends @Nullable Object, B extends @Nullable Object> Node of(String name, String input, String output,
+                                                                             CheckedFunction<A, B> function) {
         Objects.requireNonNull(function, () -> "node '" + name + "' needs a function");
         return of(name, List.of(input), List.of(output), in -> function.apply((A) in.get(input)));
     }

@@ -1,5 +1,7 @@
 package io.loomflow.data;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The code of a pipeline {@link Node}: computes its outputs from its inputs.
  *
@@ -17,5 +19,5 @@ public interface NodeFunction {
      * @return the output value, or a map of output values
      * @throws Exception anything; passed on unchanged
      */
-    Object apply(Inputs inputs) throws Exception;
+    @Nullable Object apply(Inputs inputs) throws Exception;
 }

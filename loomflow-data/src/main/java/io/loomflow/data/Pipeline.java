@@ -6,6 +6,7 @@ import io.loomflow.RunCancelledException;
 import io.loomflow.Task;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -18,18 +19,14 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A graph of {@link Node}s, connected by the names of their inputs and outputs, that runs as a
  * {@link Flow}: every node a task, each node's catalog inputs loaded concurrently and its catalog
  * outputs saved concurrently, outputs that are not in the catalog handed to their consumers in
  * memory, independent nodes running at the same time.
- * {@snippet :
- * Pipeline pipeline = Pipeline.of(cleanCompanies, cleanShuttles, join, report);
- * Flow<PipelineRun, Map<String, Object>> flow = pipeline.toFlow("companies", catalog);
- * flow.run(PipelineRun.all());                                  // from main, JShell, a thread, a flow
- * flow.run(PipelineRun.all().withOnlyMissing());                // resume: only what is not saved yet
- * }
+ * {@snippet class=io.loomflow.data.snippets.PipelineSnippets region=pipeline}
  * Loads and saves share the engine-wide limit {@value #IO_LIMIT}.
  * Validated when built: two nodes with one name, two nodes writing one output, and cycles are
  * errors naming the nodes and datasets; {@link #toFlow} also checks that every input can be found.
@@ -169,10 +166,10 @@ public final class Pipeline {
      * @param name the flow's name
      * @param catalog where inputs are loaded from and outputs saved to
      * @return the flow; its parameter says which nodes run, its result holds the outputs that are not
-     *     in the catalog
+     *     in the catalog (an output is {@code null} where its node returned {@code null})
      * @throws IllegalArgumentException if an input is neither written by a node nor in the catalog
      */
-    public Flow<PipelineRun, Map<String, Object>> toFlow(String name, Catalog catalog) {
+    public Flow<PipelineRun, Map<String, @Nullable Object>> toFlow(String name, Catalog catalog) {
         return toFlow(name, catalog, Map.of());
     }
 
@@ -181,12 +178,14 @@ public final class Pipeline {
      *
      * @param name the flow's name
      * @param catalog where inputs are loaded from and outputs saved to
-     * @param parameters the values of {@code params:} inputs
+     * @param parameters the values of {@code params:} inputs, such as {@link Parameters#load(java.nio.file.Path)}
+     *     gives them
      * @return the flow
      * @throws IllegalArgumentException if an input cannot be found, naming the node and the input
      */
-    public Flow<PipelineRun, Map<String, Object>> toFlow(String name, Catalog catalog, Map<String, ?> parameters) {
-        Map<String, Object> params = Map.copyOf(parameters);
+    public Flow<PipelineRun, Map<String, @Nullable Object>> toFlow(String name, Catalog catalog, Map<String, ?> parameters) {
+        // Not Map.copyOf: a parameter written without a value in YAML is null, and reaches its node so.
+        Map<String, @Nullable Object> params = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
         for (Node node : nodes) {
             for (String input : node.inputs()) {
                 if (input.startsWith("params:")) {
@@ -290,11 +289,11 @@ public final class Pipeline {
     /** One run of a selection of nodes, inside the pipeline's flow. */
     private static final class Execution {
         private final Catalog catalog;
-        private final Map<String, Object> parameters;
+        private final Map<String, @Nullable Object> parameters;
         private final List<Node> selected;
-        private final Map<String, CompletableFuture<Object>> produced = new ConcurrentHashMap<>();
+        private final Map<String, CompletableFuture<@Nullable Object>> produced = new ConcurrentHashMap<>();
 
-        Execution(Catalog catalog, Map<String, Object> parameters, List<Node> selected) {
+        Execution(Catalog catalog, Map<String, @Nullable Object> parameters, List<Node> selected) {
             this.catalog = catalog;
             this.parameters = parameters;
             this.selected = selected;
@@ -310,14 +309,14 @@ public final class Pipeline {
         }
 
         /** Starts saving a dataset, in a task run named after it ("save model_input"). */
-        private Handle<String> save(String dataset, Object value) {
-            return Task.named("save " + dataset, (Object data) -> {
+        private Handle<String> save(String dataset, @Nullable Object value) {
+            return Task.named("save " + dataset, (@Nullable Object data) -> {
                 catalog.dataset(dataset).save(data);
                 return dataset;
             }).withLimit(IO_LIMIT, DEFAULT_IO_PERMITS).submit(value);
         }
 
-        Map<String, Object> run() {
+        Map<String, @Nullable Object> run() {
             List<Handle<Node>> running = new ArrayList<>();
             for (Node node : selected) {
                 running.add(Task.named(node.name(), this::execute).submit(node)); // each node's run bears its name
@@ -325,7 +324,7 @@ public final class Pipeline {
             for (Handle<Node> handle : running) {
                 handle.join(); // the first failure is thrown; the others were cancelled by it
             }
-            Map<String, Object> inMemory = new LinkedHashMap<>();
+            Map<String, @Nullable Object> inMemory = new LinkedHashMap<>();
             for (Node node : selected) {
                 for (String output : node.outputs()) {
                     if (!catalog.contains(output)) {
@@ -344,7 +343,7 @@ public final class Pipeline {
                 }
             }
             List<Handle<Object>> loading = fromCatalog.stream().map(this::load).toList(); // all start at once
-            Map<String, Object> values = new HashMap<>();
+            Map<String, @Nullable Object> values = new HashMap<>();
             for (String input : node.inputs()) {
                 if (produced.containsKey(input)) {
                     values.put(input, awaitUpstream(node, input));
@@ -355,9 +354,9 @@ public final class Pipeline {
             for (int i = 0; i < fromCatalog.size(); i++) {
                 values.put(fromCatalog.get(i), loading.get(i).join());
             }
-            Map<String, Object> inputs = new LinkedHashMap<>();
+            Map<String, @Nullable Object> inputs = new LinkedHashMap<>();
             node.inputs().forEach(input -> inputs.put(input, values.get(input)));
-            Map<String, Object> outputs = outputs(node, node.function().apply(new Inputs(node.name(), inputs)));
+            Map<String, @Nullable Object> outputs = outputs(node, node.function().apply(new Inputs(node.name(), inputs)));
             List<Handle<String>> saving = new ArrayList<>();
             outputs.forEach((output, value) -> {
                 if (catalog.contains(output)) {
@@ -370,7 +369,7 @@ public final class Pipeline {
             return node;
         }
 
-        private Object awaitUpstream(Node node, String input) {
+        private @Nullable Object awaitUpstream(Node node, String input) {
             try {
                 return produced.get(input).get();
             } catch (InterruptedException interrupted) {
@@ -382,9 +381,9 @@ public final class Pipeline {
             }
         }
 
-        private static Map<String, Object> outputs(Node node, Object result) {
+        private static Map<String, @Nullable Object> outputs(Node node, @Nullable Object result) {
             List<String> names = node.outputs();
-            Map<String, Object> outputs = new LinkedHashMap<>();
+            Map<String, @Nullable Object> outputs = new LinkedHashMap<>();
             if (names.size() == 1) {
                 outputs.put(names.getFirst(), result);
             } else if (names.size() > 1) {

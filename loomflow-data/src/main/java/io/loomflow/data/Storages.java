@@ -12,10 +12,7 @@ import java.util.TreeSet;
 /**
  * Storage by URI scheme, as engine resources: each engine opens a scheme's storage once, on first
  * use, and closes it when it closes (see {@link Resource}).
- * {@snippet :
- * Resource<Storage> files = Storages.resource(new StorageOptions("file", Map.of("root", "data")));
- * Task<String, byte[]> load = Task.named("load", (String path) -> files.get().read(URI.create("file:" + path)));
- * }
+ * {@snippet class=io.loomflow.data.snippets.DatasetSnippets region=storages}
  * Providers are found with {@link ServiceLoader}: {@code file:} and {@code mem:} are built in;
  * {@code az:} and {@code s3:} come with the {@code loomflow-azure} and {@code loomflow-s3} modules.
  * Thread-safe; stateless.

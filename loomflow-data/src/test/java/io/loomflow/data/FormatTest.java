@@ -82,4 +82,16 @@ class FormatTest {
                 .hasMessageContaining("line: 3, column: 8");
         assertThatThrownBy(() -> Format.jsonMap().read(utf8("{} trailing"))).isInstanceOf(IOException.class);
     }
+
+    @Test
+    void aJsonDocumentOrRecordThatIsNullIsRefusedAsNoValue() {
+        assertThatThrownBy(() -> Format.jsonMap().read(utf8(" null\n"))).isInstanceOf(IOException.class)
+                .hasMessage("the document is JSON null, not a value; write the value, such as {} or []");
+        assertThatThrownBy(() -> Format.json(Company.class).read(utf8("null"))).isInstanceOf(IOException.class)
+                .hasMessage("the document is JSON null, not a value; write the value, such as {} or []");
+        assertThatThrownBy(() -> Format.jsonRecords(Company.class).read(utf8(
+                "[{\"id\":\"9\",\"name\":\"N\",\"rating\":1,\"iataApproved\":false}, null]")))
+                .isInstanceOf(IOException.class)
+                .hasMessage("element 2 of the array is JSON null, not a record; remove it or write the record");
+    }
 }

@@ -38,6 +38,20 @@ class ParametersTest {
     }
 
     @Test
+    void aParameterGivenWithoutAValueReachesItsNodeAsNull() throws Exception {
+        Path file = conf.resolve("parameters.yml");
+        Files.writeString(file, "threshold:\nlabel: shuttles\n");
+        Map<String, Object> parameters = Parameters.load(file);
+        assertThat(parameters).containsEntry("threshold", null).containsEntry("label", "shuttles");
+        Node describe = Node.of("describe", List.of("params:threshold", "params:label"), List.of("text"),
+                inputs -> inputs.get("params:label") + " above " + inputs.get("params:threshold"));
+        try (Engine engine = Engine.builder().build()) {
+            assertThat(engine.run(Pipeline.of(describe).toFlow("describe", Catalog.builder().build(), parameters),
+                    PipelineRun.all())).isEqualTo(Map.of("text", "shuttles above null"));
+        }
+    }
+
+    @Test
     void aBrokenFileIsNamedWithItsLine() throws Exception {
         Path file = conf.resolve("parameters.yml");
         Files.writeString(file, "a: 1\nb: [2, 3\n");

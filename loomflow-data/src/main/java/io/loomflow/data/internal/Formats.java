@@ -98,17 +98,39 @@ public final class Formats {
         return jsonOf(JSON.getTypeFactory().constructType(type));
     }
 
-    /** A JSON array of one element type. */
+    /** A JSON array of one element type, none of whose elements is null. */
     public static <T> Format<List<T>> jsonList(Class<T> type) {
-        return jsonOf(JSON.getTypeFactory().constructCollectionType(List.class, type));
+        Format<List<T>> list = jsonOf(JSON.getTypeFactory().constructCollectionType(List.class, type));
+        return new Named<>("json") {
+            @Override
+            public List<T> read(byte[] content) throws IOException {
+                List<T> elements = list.read(content);
+                int at = elements.indexOf(null);
+                if (at >= 0) {
+                    throw new IOException("element " + (at + 1) + " of the array is JSON null, not a record; remove it"
+                            + " or write the record");
+                }
+                return elements;
+            }
+
+            @Override
+            public byte[] write(List<T> value) throws IOException {
+                return list.write(value);
+            }
+        };
     }
 
+    /** A JSON document of one type; a document that is JSON {@code null} is no value, and refused. */
     private static <T> Format<T> jsonOf(JavaType type) {
         ObjectReader reader = JSON.readerFor(type);
         return new Named<>("json") {
             @Override
             public T read(byte[] content) throws IOException {
-                return reader.readValue(content);
+                T value = reader.readValue(content);
+                if (value == null) {
+                    throw new IOException("the document is JSON null, not a value; write the value, such as {} or []");
+                }
+                return value;
             }
 
             @Override

@@ -8,15 +8,7 @@ import java.util.Objects;
 /**
  * A {@link Storage} that passes every call to another one: the base of decorators that measure,
  * limit, slow down or log storage calls, which override only the calls they change.
- * {@snippet :
- * Storage counted = new ForwardingStorage(storage) {
- *     @Override
- *     public byte[] read(URI location) throws IOException {
- *         reads.increment();
- *         return super.read(location);
- *     }
- * };
- * }
+ * {@snippet class=io.loomflow.data.snippets.DatasetSnippets region=forwarding}
  * Thread-safe if the storage it forwards to is.
  */
 public abstract class ForwardingStorage implements Storage {

@@ -1,0 +1,95 @@
+package io.loomflow.data.snippets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.loomflow.Engine;
+import io.loomflow.Resource;
+import io.loomflow.Task;
+import io.loomflow.data.Dataset;
+import io.loomflow.data.Format;
+import io.loomflow.data.Storages;
+import io.loomflow.data.spi.ForwardingStorage;
+import io.loomflow.data.spi.Storage;
+import io.loomflow.data.spi.StorageOptions;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The examples in the javadoc of {@link Dataset}, {@link Format}, {@link Storages} and
+ * {@link ForwardingStorage}, run.
+ */
+class DatasetSnippets {
+
+    /** A row of the companies table. */
+    public record Company(String id, String name, double rating) {}
+
+    @Test
+    void aDatasetLoadsTheRowsAtItsLocation(@TempDir Path data) throws IOException {
+        Files.createDirectories(data.resolve("01_raw"));
+        Files.writeString(data.resolve("01_raw/companies.csv"), "id,name,rating\n1,Acme,4.5\n2,Globex,3.9\n");
+        // @start region="dataset"
+        Resource<Storage> files = Storages.resource(new StorageOptions("file", Map.of("root", data.toString())));
+        Dataset<List<Company>> companies = Dataset.of("companies", URI.create("file:01_raw/companies.csv"),
+                Format.csv(Company.class), files);
+        List<Company> rows = companies.load();
+        // @end
+        assertThat(rows).containsExactly(new Company("1", "Acme", 4.5), new Company("2", "Globex", 3.9));
+    }
+
+    @Test
+    void formatsReadWhatTheyWrite() throws IOException {
+        // @start region="formats"
+        record Company(String id, String name, double rating) {}
+        Format<List<Company>> companies = Format.csv(Company.class);       // header row names the columns
+        Format<List<Map<String, String>>> rows = Format.csv();            // rows as column -> value maps
+        Format<Map<String, @Nullable Object>> report = Format.jsonMap();
+        // @end
+        byte[] csv = companies.write(List.of(new Company("1", "Acme", 4.5)));
+        assertThat(new String(csv, StandardCharsets.UTF_8)).isEqualTo("id,name,rating\n1,Acme,4.5\n");
+        assertThat(companies.read(csv)).containsExactly(new Company("1", "Acme", 4.5));
+        assertThat(rows.read(csv)).containsExactly(Map.of("id", "1", "name", "Acme", "rating", "4.5"));
+        assertThat(report.read(report.write(Map.of("shuttles", 2)))).containsExactly(Map.entry("shuttles", 2));
+    }
+
+    @Test
+    void aStorageIsAResourceOfTheEngine(@TempDir Path data) throws IOException {
+        Files.writeString(data.resolve("hello.txt"), "Hello");
+        // @start region="storages"
+        Resource<Storage> files = Storages.resource(new StorageOptions("file", Map.of("root", data.toString())));
+        Task<String, byte[]> load = Task.named("load", (String path) -> files.get().read(URI.create("file:" + path)));
+        // @end
+        try (Engine engine = Engine.builder().build()) {
+            assertThat(engine.run(load, "hello.txt")).asString(StandardCharsets.UTF_8).isEqualTo("Hello");
+        }
+    }
+
+    @Test
+    void aForwardingStorageChangesOnlyTheCallsItOverrides() throws IOException {
+        LongAdder reads = new LongAdder();
+        try (Storage storage = Storages.provider("mem").open(StorageOptions.none("mem"))) {
+            // @start region="forwarding"
+            Storage counted = new ForwardingStorage(storage) {
+                @Override
+                public byte[] read(URI location) throws IOException {
+                    reads.increment();
+                    return super.read(location);
+                }
+            };
+            // @end
+            URI location = URI.create("mem://snippets/a.txt");
+            counted.write(location, new byte[] {1});
+            assertThat(counted.read(location)).containsExactly(1);
+            assertThat(counted.exists(location)).isTrue();
+            assertThat(reads.sum()).isEqualTo(1);
+        }
+    }
+}
