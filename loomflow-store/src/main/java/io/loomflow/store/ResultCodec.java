@@ -2,6 +2,7 @@ package io.loomflow.store;
 
 import io.loomflow.store.internal.JsonResultCodec;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns task results into JSON and back, for a result store that keeps them as text; the store
@@ -20,23 +21,23 @@ public interface ResultCodec {
     /**
      * Writes a result as one JSON value.
      *
-     * @param value the result, possibly {@code null}
+     * @param value the result
      * @return its JSON text
      * @throws IllegalArgumentException if the value cannot be written; the store then does not
      *     store it, and the engine logs why
      */
-    String encode(Object value);
+    String encode(@Nullable Object value);
 
     /**
      * Reads a result back.
      *
      * @param json what {@link #encode(Object)} returned
      * @param loader the class loader to find the result's classes with (that of the task's code)
-     * @return the result, possibly {@code null}
+     * @return the result
      * @throws IllegalArgumentException if the text cannot be read back, or names a type the codec
      *     refuses to build; the store then treats the result as absent
      */
-    Object decode(String json, ClassLoader loader);
+    @Nullable Object decode(String json, ClassLoader loader);
 
     /**
      * The JSON codec, which builds only these types from a file: records (through their canonical

@@ -9,11 +9,7 @@ import java.util.Objects;
  * The result stores of this module, to give to {@code Engine.builder().results(...)}: where tasks
  * that cache their results ({@code Task.withCache}) or persist them for resume
  * ({@code Task.withPersistedResult}, {@code Engine.resume}) keep them.
- * {@snippet :
- * try (Engine engine = Engine.builder().results(ResultStores.directory(Path.of(".loomflow/results"))).build()) {
- *     engine.run(report, params);
- * }
- * }
+ * {@snippet class=io.loomflow.store.snippets.StoreSnippets region=directory}
  */
 public final class ResultStores {
 

@@ -1,6 +1,7 @@
 package io.loomflow.store;
 
 import io.loomflow.State;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which runs to list: by state, by name, only roots, newest first, at most {@code limit} after
@@ -13,7 +14,7 @@ import io.loomflow.State;
  * @param limit the most runs to return, 1 or more
  * @param offset how many matching runs to skip first, 0 or more
  */
-public record RunQuery(State.Kind state, String name, boolean rootsOnly, int limit, int offset) {
+public record RunQuery(State.@Nullable Kind state, @Nullable String name, boolean rootsOnly, int limit, int offset) {
 
     /** Checks the limit and the offset. */
     public RunQuery {
@@ -33,7 +34,7 @@ public record RunQuery(State.Kind state, String name, boolean rootsOnly, int lim
      * @param rootsOnly whether to list only runs without a parent
      * @param limit the most runs to return, 1 or more
      */
-    public RunQuery(State.Kind state, String name, boolean rootsOnly, int limit) {
+    public RunQuery(State.@Nullable Kind state, @Nullable String name, boolean rootsOnly, int limit) {
         this(state, name, rootsOnly, limit, 0);
     }
 

@@ -7,26 +7,27 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the history knows of one run: its identity, parameters, every state it was in, and how
  * it ended. Immutable; a snapshot at the time it was read.
  *
  * @param id the run's id
- * @param parentId its parent's id, or {@code null} for a root run
+ * @param parentId its parent's id; {@code null} for a root run
  * @param rootId the id of its tree's root
  * @param name the flow's or task's name
  * @param kind flow or task
  * @param parameters its input as JSON (or as text when it is not representable in JSON)
  * @param state the kind of its latest state
  * @param history every state it entered, in order
- * @param error the error it failed with, or {@code null}
+ * @param error the error it failed with; {@code null} unless it failed
  * @param result a flow run's result as JSON (or as text when JSON cannot represent it), once it
  *     completed; {@code null} for task runs (tasks keep results in a result store when asked) and
  *     unfinished runs
  */
-public record RunRecord(UUID id, UUID parentId, UUID rootId, String name, RunInfo.Kind kind, String parameters,
-                        State.Kind state, List<StateRecord> history, ErrorRecord error, String result) {
+public record RunRecord(UUID id, @Nullable UUID parentId, UUID rootId, String name, RunInfo.Kind kind, String parameters,
+                        State.Kind state, List<StateRecord> history, @Nullable ErrorRecord error, @Nullable String result) {
 
     /** Checks the state and copies the history. */
     public RunRecord {

@@ -17,12 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * queues the event; one writer thread writes what has queued up in batches. Give it to the
  * engine, which closes it last, after every run has ended: {@link #close()} writes what is still
  * queued, then closes the store.
- * {@snippet :
- * RunStore store = RunStore.inMemory();
- * try (Engine engine = Engine.builder().listener(RunRecorder.to(store)).build()) {
- *     engine.run(report, params);
- * }
- * }
+ * {@snippet class=io.loomflow.store.snippets.StoreSnippets region=recorder}
  * A batch the store fails to write is logged and dropped; runs are never slowed or failed by the
  * history. Thread-safe.
  */

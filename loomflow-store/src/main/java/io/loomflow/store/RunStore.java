@@ -20,13 +20,7 @@ import java.util.UUID;
  * history is shared across machines. The SQL stores migrate their schema when opened (a newer
  * Loomflow migrates an older store; an older one refuses a newer store with a
  * {@link RunStoreException}) and mark Crashed the runs that a process which died left unfinished.
- * {@snippet :
- * try (Engine engine = Engine.builder()
- *         .listener(RunRecorder.to(RunStore.embedded(Path.of(".loomflow"))))
- *         .build()) {
- *     engine.run(report, params);
- * }
- * }
+ * {@snippet class=io.loomflow.store.snippets.StoreSnippets region=embedded}
  * Implementations are thread-safe; several processes may open one embedded store at once (the first
  * serves the others over loopback).
  */

@@ -1,6 +1,7 @@
 package io.loomflow.store;
 
 import io.loomflow.LoomflowException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A run store could not be opened, read or written: the database is unreachable, its file is
@@ -14,9 +15,9 @@ public class RunStoreException extends LoomflowException {
      * Creates the exception.
      *
      * @param message what failed, the store it concerns, and what to do
-     * @param cause the database's error, or {@code null}
+     * @param cause the database's error, if there is one
      */
-    public RunStoreException(String message, Throwable cause) {
+    public RunStoreException(String message, @Nullable Throwable cause) {
         super(message, cause, false);
     }
 }
