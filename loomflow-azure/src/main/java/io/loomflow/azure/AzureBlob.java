@@ -5,12 +5,10 @@ import java.util.Map;
 
 /**
  * The options of the {@code az:} storage (Azure Blob Storage), and shortcuts that make them. A
- * location is {@code az://<container>/<blob path>}.
- * {@snippet :
- * Resource<Storage> blobs = Storages.resource(AzureBlob.withConnectionString(System.getenv("AZURE_STORAGE_CONNECTION_STRING")));
- * byte[] csv = blobs.get().read(URI.create("az://raw/companies.csv"));
- * }
- * Stateless; every method returns a new immutable value and rejects {@code null}.
+ * location is {@code az://<container>/<blob path>}. With an account's connection string, such as the
+ * value of the environment variable {@code AZURE_STORAGE_CONNECTION_STRING}:
+ * {@snippet class=io.loomflow.azure.snippets.AzureBlobSnippets region=connection-string}
+ * Stateless; every method returns a new immutable value.
  */
 public final class AzureBlob {
 

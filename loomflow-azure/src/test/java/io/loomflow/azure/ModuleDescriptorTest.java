@@ -2,6 +2,7 @@ package io.loomflow.azure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.loomflow.conventions.ExportedPackages;
 import java.io.InputStream;
 import java.lang.module.ModuleDescriptor;
 import java.nio.file.Files;
@@ -9,7 +10,7 @@ import java.nio.file.Path;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** Pins what the module shows: one API package, the provider, nothing of its internals. */
+/** Pins what the module shows: one API package, declaring its nullness, the provider, nothing of its internals. */
 class ModuleDescriptorTest {
 
     @Test
@@ -26,5 +27,10 @@ class ModuleDescriptorTest {
             assertThat(provides.service()).isEqualTo("io.loomflow.data.spi.StorageProvider");
             assertThat(provides.providers()).containsExactly("io.loomflow.azure.internal.AzureBlobStorageProvider");
         });
+    }
+
+    @Test
+    void everyExportedPackageIsNullMarked() {
+        ExportedPackages.assertNullMarked(AzureBlob.class);
     }
 }

@@ -2,6 +2,7 @@ package io.loomflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.loomflow.conventions.ExportedPackages;
 import java.io.InputStream;
 import java.lang.module.ModuleDescriptor;
 import java.nio.file.Files;
@@ -9,7 +10,10 @@ import java.nio.file.Path;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** Pins what the module shows: one small API package; the commands stay internal, open only to picocli. */
+/**
+ * Pins what the module shows: one small API package, declaring its nullness; the commands stay internal,
+ * open only to picocli.
+ */
 class ModuleDescriptorTest {
 
     @Test
@@ -27,5 +31,10 @@ class ModuleDescriptorTest {
             assertThat(opens.targets()).containsExactly("info.picocli");
         });
         assertThat(descriptor.uses()).containsExactly("io.loomflow.spi.FlowProvider");
+    }
+
+    @Test
+    void everyExportedPackageIsNullMarked() {
+        ExportedPackages.assertNullMarked(Main.class);
     }
 }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Loomflow's HTTP server: a JSON API to list flows, start runs, read runs and logs and cancel them,
@@ -24,17 +25,7 @@ import java.util.function.Consumer;
  * a new platform thread, a virtual thread, a pool thread, or a run's own thread. Requests are
  * served on virtual threads of the server's own; nothing depends on the calling thread, its context
  * class loader or its thread-locals. {@link #stop()} stops it, from any thread.
- * {@snippet :
- * LoomflowServer server = LoomflowServer.builder()
- *         .flows(List.of(reportFlow, evaluationFlow))
- *         .store(RunStore.embedded(Path.of(".loomflow")))
- *         .port(8080)
- *         .build()
- *         .start();
- * System.out.println("Loomflow UI at " + server.uri());
- * // ...
- * server.stop();
- * }
+ * {@snippet class=io.loomflow.server.snippets.ServerSnippets region=server}
  *
  * <p>It binds 127.0.0.1 unless told otherwise. Binding any other address needs a {@linkplain
  * Builder#token(String) token}, which every request then carries (header {@code Authorization:
@@ -54,7 +45,7 @@ public final class LoomflowServer implements AutoCloseable {
 
     private final Server.Settings settings;
     private final ReentrantLock lock = new ReentrantLock();
-    private Server running; // guarded by lock
+    private @Nullable Server running; // guarded by lock
     private boolean stopped; // guarded by lock
 
     private LoomflowServer(Server.Settings settings) {
@@ -202,15 +193,15 @@ public final class LoomflowServer implements AutoCloseable {
     public static final class Builder {
 
         private final List<Flow<?, ?>> flows = new ArrayList<>();
-        private Engine engine;
-        private RunStore store;
+        private @Nullable Engine engine;
+        private @Nullable RunStore store;
         private String host = "127.0.0.1";
         private int port = 8080;
-        private String token;
+        private @Nullable String token;
         private boolean insecure;
         private long maxBodyBytes = 1 << 20;
         private int eventsKept = 16_384;
-        private Path dev;
+        private @Nullable Path dev;
         private Consumer<Engine.Builder> engineSetup = builder -> { };
         private Duration reloadGrace = Duration.ofSeconds(10);
         private Consumer<Reload> onReload = reload -> { };

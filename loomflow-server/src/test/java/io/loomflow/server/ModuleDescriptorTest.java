@@ -2,6 +2,7 @@ package io.loomflow.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.loomflow.conventions.ExportedPackages;
 import java.io.InputStream;
 import java.lang.module.ModuleDescriptor;
 import java.nio.file.Files;
@@ -9,7 +10,7 @@ import java.nio.file.Path;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** Pins what the module shows: one API package; handlers, pages and schemas stay internal. */
+/** Pins what the module shows: one API package, declaring its nullness; handlers, pages and schemas stay internal. */
 class ModuleDescriptorTest {
 
     @Test
@@ -24,5 +25,10 @@ class ModuleDescriptorTest {
                 .containsExactly("io.loomflow.server");
         assertThat(descriptor.requires().stream().map(ModuleDescriptor.Requires::name).collect(Collectors.toSet()))
                 .contains("jdk.httpserver", "io.loomflow", "io.loomflow.store");
+    }
+
+    @Test
+    void everyExportedPackageIsNullMarked() {
+        ExportedPackages.assertNullMarked(LoomflowServer.class);
     }
 }
