@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs flows and tasks: owns their threads, concurrency limits, resources, clock and event stream,
@@ -19,11 +20,7 @@ import java.util.concurrent.ThreadFactory;
  * <p>Build one with {@link #builder()} and close it when done; or let {@link Flow#run(Object)} use
  * the {@linkplain #defaultEngine() default engine}, which is created on first use and closed by one
  * JVM shutdown hook.
- * {@snippet :
- * try (Engine engine = Engine.builder().limit("http", 16).build()) {
- *     Report report = engine.run(reportFlow, new Params("data/x", 100));
- * }
- * }
+ * {@snippet class=io.loomflow.snippets.FlowSnippets region=engine}
  *
  * <p><b>Closing</b> ({@link #close()}): stop admitting runs; let runs in flight finish within the
  * grace period; cancel the rest and wait for them (up to a second grace period, after which every
@@ -84,19 +81,16 @@ public interface Engine extends AutoCloseable {
      * @throws RunCancelledException if the run was cancelled, or the calling thread was interrupted
      *     (the run is then cancelled, and the thread's interrupt status is set again)
      */
-    default <P, R> R run(Flow<P, R> flow, P params) {
+    default <P extends @Nullable Object, R extends @Nullable Object> R run(Flow<P, R> flow, P params) {
         return run(flow, params, RunOptions.defaults());
     }
 
     /**
      * Runs a flow to its end with options, and returns its result, blocking like
      * {@link #run(Flow, Object)}. With {@link RunOptions#resuming(UUID)} the run is a new root run
-     * that reuses what an earlier run persisted:
-     * {@snippet :
-     * try (Engine engine = Engine.builder().results(ResultStores.directory(Path.of(".loomflow/results"))).build()) {
-     *     Report report = engine.run(reportFlow, params, RunOptions.resuming(failedRunId));
-     * }
-     * }
+     * that reuses what an earlier run persisted in the engine's result store ({@link Builder#results},
+     * such as {@code io.loomflow.store.ResultStores.directory(path)}):
+     * {@snippet class=io.loomflow.snippets.ResultSnippets region=resume}
      *
      * @param flow the flow
      * @param params its parameters
@@ -110,7 +104,7 @@ public interface Engine extends AutoCloseable {
      * @throws RunCancelledException if the run was cancelled, or the calling thread was interrupted
      *     (the run is then cancelled, and the thread's interrupt status is set again)
      */
-    <P, R> R run(Flow<P, R> flow, P params, RunOptions options);
+    <P extends @Nullable Object, R extends @Nullable Object> R run(Flow<P, R> flow, P params, RunOptions options);
 
     /**
      * Starts a flow and returns at once; never blocks. Cancelling the future cancels the run; its
@@ -123,7 +117,7 @@ public interface Engine extends AutoCloseable {
      * @param <R> the result type
      * @return a future completed with the result, or exactly the error the flow threw
      */
-    default <P, R> CompletableFuture<R> runAsync(Flow<P, R> flow, P params) {
+    default <P extends @Nullable Object, R extends @Nullable Object> CompletableFuture<R> runAsync(Flow<P, R> flow, P params) {
         return runAsync(flow, params, RunOptions.defaults());
     }
 
@@ -141,7 +135,7 @@ public interface Engine extends AutoCloseable {
      * @return a future completed with the result, or exactly the error the flow threw
      * @throws IllegalStateException if the options resume a run and the engine has no result store
      */
-    <P, R> CompletableFuture<R> runAsync(Flow<P, R> flow, P params, RunOptions options);
+    <P extends @Nullable Object, R extends @Nullable Object> CompletableFuture<R> runAsync(Flow<P, R> flow, P params, RunOptions options);
 
     /**
      * Starts a flow and returns a handle to it at once: its id and state now, its result with
@@ -155,7 +149,7 @@ public interface Engine extends AutoCloseable {
      * @param <R> the result type
      * @return the run's handle, with its id
      */
-    default <P, R> Handle<R> submit(Flow<P, R> flow, P params) {
+    default <P extends @Nullable Object, R extends @Nullable Object> Handle<R> submit(Flow<P, R> flow, P params) {
         return submit(flow, params, RunOptions.defaults());
     }
 
@@ -170,7 +164,7 @@ public interface Engine extends AutoCloseable {
      * @return the run's handle, with its id
      * @throws IllegalStateException if the options resume a run and the engine has no result store
      */
-    <P, R> Handle<R> submit(Flow<P, R> flow, P params, RunOptions options);
+    <P extends @Nullable Object, R extends @Nullable Object> Handle<R> submit(Flow<P, R> flow, P params, RunOptions options);
 
     /**
      * Runs one task as a run of its own (a root run outside of any run) and returns its result.
@@ -181,7 +175,7 @@ public interface Engine extends AutoCloseable {
      * @param <R> the result type
      * @return the task's result
      */
-    <I, R> R run(Task<I, R> task, I input);
+    <I extends @Nullable Object, R extends @Nullable Object> R run(Task<I, R> task, I input);
 
     /**
      * Cancels the run with this id, and every run below it, if it belongs to this engine and has
@@ -222,13 +216,13 @@ public interface Engine extends AutoCloseable {
     final class Builder {
         private String name = "loomflow";
         private TimeSource clock = TimeSource.system();
-        private ThreadFactory threadFactory;
+        private @Nullable ThreadFactory threadFactory;
         private final Map<String, Integer> limits = new LinkedHashMap<>();
         private final List<EventListener> listeners = new ArrayList<>();
         private final List<NonBlockingThreadDetector> detectors = new ArrayList<>();
         private Duration shutdownGrace = Duration.ofSeconds(10);
         private Duration cancelGrace = Duration.ofSeconds(5);
-        private ResultStore results;
+        private @Nullable ResultStore results;
         private ItemHistory itemHistory = ItemHistory.ALL;
 
         private Builder() {

@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The event stream of one engine: numbers each event, delivers it to every listener on the thread
@@ -27,14 +28,14 @@ final class EngineEvents {
     }
 
 
-    void publishStateChange(RunInfo run, State previous, State next) {
+    void publishStateChange(RunInfo run, @Nullable State previous, State next) {
         if (listeners.isEmpty()) {
             return;
         }
         publish(new Event.StateChange(sequence.incrementAndGet(), clock.now(), run, previous, next));
     }
 
-    void publishLog(RunInfo run, Level level, String message, Throwable error) {
+    void publishLog(RunInfo run, Level level, String message, @Nullable Throwable error) {
         if (listeners.isEmpty()) {
             return;
         }

@@ -15,6 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The engine: admits runs and starts them, holds their limits, resources and result store. Its
@@ -27,7 +28,7 @@ final class EngineImpl implements Engine {
     private final String name;
     private final TimeSource clock;
     private final BlockingCheck blockingCheck;
-    private final ResultStore results; // or null
+    private final @Nullable ResultStore results;
     private final ItemHistory itemHistory;
 
     private final EngineLimits limits;
@@ -40,7 +41,7 @@ final class EngineImpl implements Engine {
 
     EngineImpl(String name, TimeSource clock, ThreadFactory threadFactory, Map<String, Integer> configuredLimits,
                List<EventListener> ownedListeners, Duration shutdownGrace, Duration cancelGrace,
-               BlockingCheck blockingCheck, ResultStore results, ItemHistory itemHistory) {
+               BlockingCheck blockingCheck, @Nullable ResultStore results, ItemHistory itemHistory) {
         this.name = name;
         this.itemHistory = itemHistory;
         this.clock = clock;
@@ -89,7 +90,7 @@ final class EngineImpl implements Engine {
      * What the history keeps of the items of a map started under {@code parent}: the choice of the
      * nearest run above that made one, else the engine's.
      */
-    ItemHistory itemHistoryBelow(RunNode parent) {
+    ItemHistory itemHistoryBelow(@Nullable RunNode parent) {
         for (RunNode run = parent; run != null; run = run.parent()) {
             if (run.spec().itemHistory() != null) {
                 return run.spec().itemHistory();
@@ -99,7 +100,7 @@ final class EngineImpl implements Engine {
     }
 
     /** The result store, or null if the engine has none. */
-    ResultStore results() {
+    @Nullable ResultStore results() {
         return results;
     }
 
@@ -111,34 +112,34 @@ final class EngineImpl implements Engine {
     // ---- starting runs ----
 
     @Override
-    public <P, R> R run(Flow<P, R> flow, P params, RunOptions options) {
+    public <P extends @Nullable Object, R extends @Nullable Object> R run(Flow<P, R> flow, P params, RunOptions options) {
         RunSpec spec = Objects.requireNonNull(flow, "flow").spec();
         return cast(run(spec, params, resumeOf(spec, options)));
     }
 
     @Override
-    public <P, R> CompletableFuture<R> runAsync(Flow<P, R> flow, P params, RunOptions options) {
+    public <P extends @Nullable Object, R extends @Nullable Object> CompletableFuture<R> runAsync(Flow<P, R> flow, P params, RunOptions options) {
         return cast(submitted(flow, params, options).future());
     }
 
     @Override
-    public <P, R> Handle<R> submit(Flow<P, R> flow, P params, RunOptions options) {
+    public <P extends @Nullable Object, R extends @Nullable Object> Handle<R> submit(Flow<P, R> flow, P params, RunOptions options) {
         return cast(submitted(flow, params, options));
     }
 
-    private RunNode submitted(Flow<?, ?> flow, Object params, RunOptions options) {
+    private RunNode submitted(Flow<?, ?> flow, @Nullable Object params, RunOptions options) {
         RunSpec spec = Objects.requireNonNull(flow, "flow").spec();
         UUID resumeOf = resumeOf(spec, options);
         return resumeOf == null ? submit(spec, params) : start(null, spec, params, resumeOf);
     }
 
     @Override
-    public <I, R> R run(Task<I, R> task, I input) {
+    public <I extends @Nullable Object, R extends @Nullable Object> R run(Task<I, R> task, I input) {
         return cast(run(Objects.requireNonNull(task, "task").spec(), input, null));
     }
 
     /** The run the options resume, checked against this engine, or null for a new run. */
-    private UUID resumeOf(RunSpec spec, RunOptions options) {
+    private @Nullable UUID resumeOf(RunSpec spec, RunOptions options) {
         UUID runId = Objects.requireNonNull(options, "options (use RunOptions.defaults())").resumeOf().orElse(null);
         if (runId != null && results == null) {
             throw new IllegalStateException("engine '" + name + "' cannot resume " + spec.describe() + " (run "
@@ -152,7 +153,7 @@ final class EngineImpl implements Engine {
      * Runs to the end: a child of the current run of this engine, or a root run; a run resuming
      * another ({@code resumeOf} not null) is always a root run.
      */
-    Object run(RunSpec spec, Object input, UUID resumeOf) {
+    @Nullable Object run(RunSpec spec, @Nullable Object input, @Nullable UUID resumeOf) {
         blockingCheck.beforeRun(spec);
         RunNode parent = resumeOf == null ? currentRunHere() : null;
         RunNode node = start(parent, spec, input, resumeOf);
@@ -164,11 +165,11 @@ final class EngineImpl implements Engine {
     }
 
     /** Starts a run: a child of the current run of this engine, or a root run. */
-    RunNode submit(RunSpec spec, Object input) {
+    RunNode submit(RunSpec spec, @Nullable Object input) {
         return start(currentRunHere(), spec, input);
     }
 
-    MapGroup map(RunSpec spec, Object[] inputs) {
+    MapGroup map(RunSpec spec, @Nullable Object[] inputs) {
         RunNode parent = currentRunHere();
         if (parent == null) {
             admitRoot(spec);
@@ -187,17 +188,17 @@ final class EngineImpl implements Engine {
         return group;
     }
 
-    private RunNode currentRunHere() {
+    private @Nullable RunNode currentRunHere() {
         RunNode current = RunNode.currentOrNull();
         return current != null && current.engine() == this ? current : null;
     }
 
-    private RunNode start(RunNode parent, RunSpec spec, Object input) {
+    private RunNode start(@Nullable RunNode parent, RunSpec spec, @Nullable Object input) {
         return start(parent, spec, input, null);
     }
 
     /** Starts a run; a root run with {@code resumeOf} reuses the results persisted by that run. */
-    private RunNode start(RunNode parent, RunSpec spec, Object input, UUID resumeOf) {
+    private RunNode start(@Nullable RunNode parent, RunSpec spec, @Nullable Object input, @Nullable UUID resumeOf) {
         StructuredScope<Cancellation> scope = parent == null ? null : parent.attempts().childScope();
         RunNode node = newNode(parent, spec, input, null, -1, scope, resumeOf);
         try {
@@ -214,14 +215,14 @@ final class EngineImpl implements Engine {
     }
 
     /** A run of one item of a map, a child of the map's scope of items, executed by a worker of the map. */
-    RunNode newItem(RunNode parent, RunSpec spec, Object input, MapGroup group, int index) {
+    RunNode newItem(@Nullable RunNode parent, RunSpec spec, @Nullable Object input, MapGroup group, int index) {
         RunNode node = newNode(parent, spec, input, group, index, group.items(), null);
         group.items().add(node); // cancelled at once if the map is
         return node;
     }
 
-    private RunNode newNode(RunNode parent, RunSpec spec, Object input, MapGroup group, int index,
-                            StructuredScope<Cancellation> ownerScope, UUID resumeOf) {
+    private RunNode newNode(@Nullable RunNode parent, RunSpec spec, @Nullable Object input, @Nullable MapGroup group, int index,
+                            @Nullable StructuredScope<Cancellation> ownerScope, @Nullable UUID resumeOf) {
         if (parent == null) {
             admitRoot(spec);
         }
@@ -324,11 +325,11 @@ final class EngineImpl implements Engine {
 
     // ---- events ----
 
-    void publishStateChange(RunInfo run, State previous, State next) {
+    void publishStateChange(RunInfo run, @Nullable State previous, State next) {
         events.publishStateChange(run, previous, next);
     }
 
-    void publishLog(RunInfo run, Level level, String message, Throwable error) {
+    void publishLog(RunInfo run, Level level, String message, @Nullable Throwable error) {
         events.publishLog(run, level, message, error);
     }
 
@@ -376,7 +377,7 @@ final class EngineImpl implements Engine {
     }
 
     @SuppressWarnings("unchecked")
-    private static <T> T cast(Object value) {
+    private static <T extends @Nullable Object> T cast(@Nullable Object value) {
         return (T) value;
     }
 

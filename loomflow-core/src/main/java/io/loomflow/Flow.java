@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A named unit of orchestration: a function from parameters to a result whose body calls tasks and
@@ -13,17 +14,7 @@ import java.util.stream.Stream;
  *
  * <p>A {@code Flow} is an immutable definition, usually a constant; the {@code with*} methods
  * return changed copies. Thread-safe.
- * {@snippet :
- * record Params(String source, int limit) {}
- *
- * static final Flow<Params, Report> report = Flow.named("report", (Params p) -> {
- *     List<String> ids = listIds.call(p.source());   // a task: blocks this run's virtual thread
- *     List<Row> rows = fetch.map(ids).join();         // fan-out, results in input order
- *     return summarize.call(rows);
- * });
- *
- * Report r = report.run(new Params("data/x", 100));  // from any thread that may block
- * }
+ * {@snippet class=io.loomflow.snippets.Reports region=flow}
  *
  * <p><b>Where a run goes.</b> Called inside a run ({@code run}, {@code call}, {@code submit},
  * {@code runAsync}, {@code map}), the flow runs as a subflow: a child of the current run on the same
@@ -43,13 +34,13 @@ import java.util.stream.Stream;
  * @param <P> the parameter type, ideally a record
  * @param <R> the result type
  */
-public final class Flow<P, R> {
+public final class Flow<P extends @Nullable Object, R extends @Nullable Object> {
 
     private final RunSpec spec;
-    /** Kept beside the spec, not in it: only tools that build parameters need it. May be null. */
-    private final Class<?> parameterType;
+    /** Kept beside the spec, not in it: only tools that build parameters need it. */
+    private final @Nullable Class<?> parameterType;
 
-    private Flow(RunSpec spec, Class<?> parameterType) {
+    private Flow(RunSpec spec, @Nullable Class<?> parameterType) {
         this.spec = spec;
         this.parameterType = parameterType;
     }
@@ -63,18 +54,14 @@ public final class Flow<P, R> {
      * @param <R> the result type
      * @return the flow
      */
-    public static <P, R> Flow<P, R> named(String name, CheckedFunction<? super P, ? extends R> body) {
+    public static <P extends @Nullable Object, R extends @Nullable Object> Flow<P, R> named(String name, CheckedFunction<? super P, ? extends R> body) {
         return new Flow<>(RunSpec.of(RunInfo.Kind.FLOW, name, body), null);
     }
 
     /**
      * Defines a flow whose parameter type is known at run time, ideally a record; see
      * {@link #parameterType()}.
-     * {@snippet :
-     * record Params(String name) {}
-     *
-     * static final Flow<Params, String> hello = Flow.named("hello", Params.class, p -> "Hello, " + p.name());
-     * }
+     * {@snippet class=io.loomflow.snippets.FlowSnippets region=flow-with-type}
      *
      * @param name a non-blank name, unique among your flows
      * @param parameterType the class of the parameters
@@ -83,8 +70,8 @@ public final class Flow<P, R> {
      * @param <R> the result type
      * @return the flow
      */
-    public static <P, R> Flow<P, R> named(String name, Class<P> parameterType,
-                                          CheckedFunction<? super P, ? extends R> body) {
+    public static <P, R extends @Nullable Object> Flow<P, R> named(String name, Class<P> parameterType,
+                                                                   CheckedFunction<? super P, ? extends R> body) {
         RunSpec spec = RunSpec.of(RunInfo.Kind.FLOW, name, body);
         Objects.requireNonNull(parameterType, () -> spec.describe() + ": parameter type must not be null; pass the"
                 + " parameter record's class, such as Params.class, or use Flow.named(name, body) for none");
@@ -176,10 +163,7 @@ public final class Flow<P, R> {
      * Returns a copy that chooses how much a run history keeps of the items of every map started
      * below its runs (their tasks' and subflows' maps included, unless a subflow chooses again);
      * without it, the engine's choice ({@link Engine.Builder#itemHistory}) applies.
-     * {@snippet :
-     * Flow<List<String>, Integer> total = Flow.named("total", (List<String> ids) -> sum(fetch.map(ids).join()))
-     *         .withItemHistory(ItemHistory.FAILURES); // a million items: one summary and the failures
-     * }
+     * {@snippet class=io.loomflow.snippets.FlowSnippets region=item-history}
      *
      * @param history what to keep of each item
      * @return the changed copy
@@ -277,7 +261,7 @@ public final class Flow<P, R> {
     }
 
     @SuppressWarnings("unchecked")
-    private static <T> T cast(Object value) {
+    private static <T extends @Nullable Object> T cast(@Nullable Object value) {
         return (T) value;
     }
 

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One run: its identity, state, thread, handle and future. How it executes (its attempts, retries,
@@ -72,7 +73,7 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
                 spec.name(), spec.kind(), input, createdAt, group == null ? null : group.item(itemIndex));
     }
 
-    static RunNode currentOrNull() {
+    static @Nullable RunNode currentOrNull() {
         return CURRENT.isBound() ? CURRENT.get() : null;
     }
 

@@ -236,7 +236,7 @@ public final class Task<I extends @Nullable Object, R extends @Nullable Object> 
     }
 
     @SuppressWarnings("unchecked")
-    private static <T> T cast(Object value) {
+    private static <T extends @Nullable Object> T cast(@Nullable Object value) {
         return (T) value;
     }
 
