@@ -49,7 +49,7 @@ public final class Parameters {
                     + (root.getStartMark().getColumn() + 1) + ": parameters must be a mapping of names to values"
                     + " (key: value lines)", null);
         }
-        Map<String, Object> flat = new LinkedHashMap<>();
+        Map<String, @Nullable Object> flat = new LinkedHashMap<>();
         flatten(file, "", mapping, mapping.getStartMark(), top, flat, new HashMap<>());
         return Collections.unmodifiableMap(flat);
     }
@@ -61,8 +61,8 @@ public final class Parameters {
      * {@code node} is {@code null} for a mapping merged in with {@code <<}, whose keys then take the
      * position {@code where}.
      */
-    private static void flatten(Path file, String prefix, MappingNode node, Mark where, Map<?, ?> map,
-                                Map<String, Object> into, Map<String, Mark> positions) {
+    private static void flatten(Path file, String prefix, @Nullable MappingNode node, Mark where, Map<?, ?> map,
+                                Map<String, @Nullable Object> into, Map<String, Mark> positions) {
         Map<String, NodeTuple> tuples = new HashMap<>();
         for (NodeTuple tuple : node == null ? List.<NodeTuple>of() : node.getValue()) {
             if (tuple.getKeyNode() instanceof ScalarNode key) {
