@@ -176,6 +176,18 @@ class ParameterModelTest {
         assertThat(model.bind(Map.of("path", "rel/x", "tiny", 1)).path()).isEqualTo(java.nio.file.Path.of("rel/x"));
     }
 
+    record Noted(String name, @org.jspecify.annotations.Nullable String note) {
+    }
+
+    @Test
+    void aComponentMarkedWithJSpecifysNullableMayBeLeftOutAndIsNull() {
+        ParameterModel<Noted> model = ParameterModel.of(Noted.class);
+
+        assertThat(model.bind(Map.of("name", "Ada"))).isEqualTo(new Noted("Ada", null));
+        assertThat(model.bindText(List.of("name=Ada", "note=hi"))).isEqualTo(new Noted("Ada", "hi"));
+        assertThat(model.parameters()).extracting(ParameterModel.Parameter::required).containsExactly(true, false);
+    }
+
     @Test
     void anExplicitNullLeavesANullableOrOptionalParameterEmpty() {
         Map<String, Object> given = new HashMap<>();
