@@ -34,4 +34,9 @@ class ModuleExportsTest {
     void everyExportedPackageIsNullMarked() {
         ExportedPackages.assertNullMarked(Engine.class);
     }
+
+    @Test
+    void whatTheApiReturnsCanBeDeclaredWithVarInJShell() {
+        ExportedPackages.assertResultTypesFitJShell(Engine.class);
+    }
 }

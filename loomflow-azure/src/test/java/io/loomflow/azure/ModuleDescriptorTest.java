@@ -33,4 +33,9 @@ class ModuleDescriptorTest {
     void everyExportedPackageIsNullMarked() {
         ExportedPackages.assertNullMarked(AzureBlob.class);
     }
+
+    @Test
+    void whatTheApiReturnsCanBeDeclaredWithVarInJShell() {
+        ExportedPackages.assertResultTypesFitJShell(AzureBlob.class);
+    }
 }

@@ -37,4 +37,9 @@ class ModuleDescriptorTest {
     void everyExportedPackageIsNullMarked() {
         ExportedPackages.assertNullMarked(Main.class);
     }
+
+    @Test
+    void whatTheApiReturnsCanBeDeclaredWithVarInJShell() {
+        ExportedPackages.assertResultTypesFitJShell(Main.class);
+    }
 }

@@ -4,7 +4,7 @@ import io.loomflow.data.internal.Formats;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
-import org.jspecify.annotations.Nullable;
+import org.jspecify.annotations.NullUnmarked;
 
 /**
  * How a dataset's value is turned into bytes and back: text, bytes, JSON or CSV.
@@ -89,9 +89,14 @@ public interface Format<T> {
      * A JSON object as a map, with JSON's own value types (strings, numbers, booleans, lists, maps,
      * and {@code null}).
      *
+     * <p>Its values may be {@code null}, which the type does not declare: {@code @NullUnmarked}
+     * leaves them unspecified, as JShell cannot declare a {@code var} of a type whose type argument
+     * is annotated.
+     *
      * @return the format
      */
-    static Format<Map<String, @Nullable Object>> jsonMap() {
+    @NullUnmarked
+    static Format<Map<String, Object>> jsonMap() {
         return Formats.JSON_MAP;
     }
 

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -33,13 +34,16 @@ public final class Parameters {
      * Reads a parameters file.
      *
      * @param file the YAML file
-     * @return every top-level key and every dotted path to a nested value, with its value ({@code null}
-     *     for a key given without one)
+     * @return every top-level key and every dotted path to a nested value, with its value; a key given
+     *     without a value has the value {@code null}, which the type does not declare
+     *     ({@code @NullUnmarked}: JShell cannot declare a {@code var} of a type whose type argument is
+     *     annotated)
      * @throws CatalogException naming the file, line and column of a YAML error, a duplicate key, an
      *     alias that refers to itself or expands past the limits (see the module's README), or a file
      *     that is not a mapping of names to values
      */
-    public static Map<String, @Nullable Object> load(Path file) {
+    @NullUnmarked
+    public static Map<String, Object> load(Path file) {
         Node root = YamlFile.compose(file, "parameters file", "create it, or give the right path");
         if (root == null) {
             return Map.of();

@@ -19,6 +19,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -166,10 +167,13 @@ public final class Pipeline {
      * @param name the flow's name
      * @param catalog where inputs are loaded from and outputs saved to
      * @return the flow; its parameter says which nodes run, its result holds the outputs that are not
-     *     in the catalog (an output is {@code null} where its node returned {@code null})
+     *     in the catalog (an output is {@code null} where its node returned {@code null}, which the type
+     *     does not declare: {@code @NullUnmarked}, as JShell cannot declare a {@code var} of a type
+     *     whose type argument is annotated)
      * @throws IllegalArgumentException if an input is neither written by a node nor in the catalog
      */
-    public Flow<PipelineRun, Map<String, @Nullable Object>> toFlow(String name, Catalog catalog) {
+    @NullUnmarked
+    public Flow<PipelineRun, Map<String, Object>> toFlow(String name, Catalog catalog) {
         return toFlow(name, catalog, Map.of());
     }
 
@@ -180,10 +184,11 @@ public final class Pipeline {
      * @param catalog where inputs are loaded from and outputs saved to
      * @param parameters the values of {@code params:} inputs, such as {@link Parameters#load(java.nio.file.Path)}
      *     gives them
-     * @return the flow
+     * @return the flow, as {@link #toFlow(String, Catalog)} makes it
      * @throws IllegalArgumentException if an input cannot be found, naming the node and the input
      */
-    public Flow<PipelineRun, Map<String, @Nullable Object>> toFlow(String name, Catalog catalog, Map<String, ?> parameters) {
+    @NullUnmarked
+    public Flow<PipelineRun, Map<String, Object>> toFlow(String name, Catalog catalog, Map<String, ?> parameters) {
         // Not Map.copyOf: a parameter written without a value in YAML is null, and reaches its node so.
         Map<String, @Nullable Object> params = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
         for (Node node : nodes) {

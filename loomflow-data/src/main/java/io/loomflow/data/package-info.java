@@ -20,7 +20,10 @@
  *
  * <p><b>Nulls.</b> The package is {@link NullMarked}: nothing is {@code null} unless its type is
  * annotated {@code @Nullable}. Values that pass between nodes in memory may be, where a node returned
- * {@code null}, and so may parameters written without a value.
+ * {@code null}, and so may parameters written without a value and JSON values. Where such values sit
+ * in a type argument of what a method returns ({@code Parameters.load}, {@code Pipeline.toFlow},
+ * {@code Format.jsonMap}) the method is {@code @NullUnmarked} and says so instead: JShell cannot
+ * declare a {@code var} of a type whose type argument is annotated.
  */
 @NullMarked
 package io.loomflow.data;

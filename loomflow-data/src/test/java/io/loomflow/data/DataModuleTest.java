@@ -17,4 +17,9 @@ class DataModuleTest {
     void everyExportedPackageIsNullMarked() {
         ExportedPackages.assertNullMarked(Dataset.class);
     }
+
+    @Test
+    void whatTheApiReturnsCanBeDeclaredWithVarInJShell() {
+        ExportedPackages.assertResultTypesFitJShell(Dataset.class);
+    }
 }

@@ -31,4 +31,9 @@ class ModuleDescriptorTest {
     void everyExportedPackageIsNullMarked() {
         ExportedPackages.assertNullMarked(LoomflowServer.class);
     }
+
+    @Test
+    void whatTheApiReturnsCanBeDeclaredWithVarInJShell() {
+        ExportedPackages.assertResultTypesFitJShell(LoomflowServer.class);
+    }
 }

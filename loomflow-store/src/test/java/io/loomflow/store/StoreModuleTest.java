@@ -23,4 +23,9 @@ class StoreModuleTest {
     void everyExportedPackageIsNullMarked() {
         ExportedPackages.assertNullMarked(ResultStores.class);
     }
+
+    @Test
+    void whatTheApiReturnsCanBeDeclaredWithVarInJShell() {
+        ExportedPackages.assertResultTypesFitJShell(ResultStores.class);
+    }
 }

@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,7 +50,7 @@ class DatasetSnippets {
         record Company(String id, String name, double rating) {}
         Format<List<Company>> companies = Format.csv(Company.class);       // header row names the columns
         Format<List<Map<String, String>>> rows = Format.csv();            // rows as column -> value maps
-        Format<Map<String, @Nullable Object>> report = Format.jsonMap();
+        Format<Map<String, Object>> report = Format.jsonMap();
         // @end
         byte[] csv = companies.write(List.of(new Company("1", "Acme", 4.5)));
         assertThat(new String(csv, StandardCharsets.UTF_8)).isEqualTo("id,name,rating\n1,Acme,4.5\n");

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /** The examples in the javadoc of {@link Node} and {@link Pipeline}, run. */
@@ -61,7 +60,7 @@ class PipelineSnippets {
                         Map.of("id", "s2", "company_id", "2")));
                 // @start region="pipeline"
                 Pipeline pipeline = Pipeline.of(cleanCompanies, join, report);
-                Flow<PipelineRun, Map<String, @Nullable Object>> flow = pipeline.toFlow("companies", catalog);
+                Flow<PipelineRun, Map<String, Object>> flow = pipeline.toFlow("companies", catalog);
                 flow.run(PipelineRun.all());                                  // from main, JShell, a thread, a flow
                 flow.run(PipelineRun.all().withOnlyMissing());                // resume: only what is not saved yet
                 // @end
