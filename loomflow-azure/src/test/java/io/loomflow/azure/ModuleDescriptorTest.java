@@ -30,12 +30,7 @@ class ModuleDescriptorTest {
     }
 
     @Test
-    void everyExportedPackageIsNullMarked() {
-        ExportedPackages.assertNullMarked(AzureBlob.class);
-    }
-
-    @Test
-    void whatTheApiReturnsCanBeDeclaredWithVarInJShell() {
-        ExportedPackages.assertResultTypesFitJShell(AzureBlob.class);
+    void everyExportedPackageIsNullMarkedAndWhatItReturnsFitsJShell() {
+        ExportedPackages.assertNullnessDeclared(AzureBlob.class);
     }
 }

@@ -34,12 +34,7 @@ class ModuleDescriptorTest {
     }
 
     @Test
-    void everyExportedPackageIsNullMarked() {
-        ExportedPackages.assertNullMarked(Main.class);
-    }
-
-    @Test
-    void whatTheApiReturnsCanBeDeclaredWithVarInJShell() {
-        ExportedPackages.assertResultTypesFitJShell(Main.class);
+    void everyExportedPackageIsNullMarkedAndWhatItReturnsFitsJShell() {
+        ExportedPackages.assertNullnessDeclared(Main.class);
     }
 }

@@ -49,6 +49,17 @@ public final class ExportedPackages {
     }
 
     /**
+     * The checks every module runs on its API: {@link #assertNullMarked} and
+     * {@link #assertResultTypesFitJShell}.
+     *
+     * @param member any class of the module's main code
+     */
+    public static void assertNullnessDeclared(Class<?> member) {
+        assertNullMarked(member);
+        assertResultTypesFitJShell(member);
+    }
+
+    /**
      * Fails, naming each package at fault, unless every package that the module holding {@code member}
      * exports has a {@code package-info} annotated {@link NullMarked}.
      *

@@ -14,12 +14,7 @@ class DataModuleTest {
     }
 
     @Test
-    void everyExportedPackageIsNullMarked() {
-        ExportedPackages.assertNullMarked(Dataset.class);
-    }
-
-    @Test
-    void whatTheApiReturnsCanBeDeclaredWithVarInJShell() {
-        ExportedPackages.assertResultTypesFitJShell(Dataset.class);
+    void everyExportedPackageIsNullMarkedAndWhatItReturnsFitsJShell() {
+        ExportedPackages.assertNullnessDeclared(Dataset.class);
     }
 }

@@ -20,12 +20,7 @@ class StoreModuleTest {
     }
 
     @Test
-    void everyExportedPackageIsNullMarked() {
-        ExportedPackages.assertNullMarked(ResultStores.class);
-    }
-
-    @Test
-    void whatTheApiReturnsCanBeDeclaredWithVarInJShell() {
-        ExportedPackages.assertResultTypesFitJShell(ResultStores.class);
+    void everyExportedPackageIsNullMarkedAndWhatItReturnsFitsJShell() {
+        ExportedPackages.assertNullnessDeclared(ResultStores.class);
     }
 }
