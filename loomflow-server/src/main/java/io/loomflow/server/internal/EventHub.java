@@ -45,10 +45,10 @@ import java.util.function.Function;
  *
  * <p><b>Streams</b> hold what their client has not taken yet, bounded: a newer progress of a run
  * replaces the one waiting (merging their maps); a client more than {@value #COALESCE_FROM} entries
- * behind gets only the newest state of each run (final states are never left out); one more than
- * {@value #MOST_PENDING} behind (log lines do not coalesce) is ended, and reconnects with its
- * {@code Last-Event-ID}: it catches up from the ring, or is told to reload when the ring no longer
- * reaches back.
+ * behind gets only the newest state of each run (final states are never left out); one further behind
+ * than the ring holds, plus {@value #MOST_PENDING_NEW} (log lines do not coalesce), is ended, and
+ * reconnects with its {@code Last-Event-ID}: it catches up from the ring, or is told to reload when the
+ * ring no longer reaches back.
  */
 final class EventHub implements AutoCloseable {
 
@@ -56,7 +56,8 @@ final class EventHub implements AutoCloseable {
     static final Duration PROGRESS_EVERY = Duration.ofMillis(100);
     private static final int MOST_QUEUED = 16_384;
     private static final int COALESCE_FROM = 1_000;
-    private static final int MOST_PENDING = 4_096;
+    /** What a stream may hold beyond what the ring replays to it when it opens. */
+    private static final int MOST_PENDING_NEW = 4_096;
     private static final State.Kind[] KINDS = State.Kind.values();
 
     /**
@@ -108,6 +109,7 @@ final class EventHub implements AutoCloseable {
     }
 
     private final int capacity;
+    private final int mostPending;
     private final ObjectMapper json;
     private final LinkedBlockingQueue<Incoming> incoming = new LinkedBlockingQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
@@ -127,6 +129,7 @@ final class EventHub implements AutoCloseable {
      */
     EventHub(int capacity, ObjectMapper json) {
         this.capacity = capacity;
+        this.mostPending = capacity + MOST_PENDING_NEW; // a stream that opens can take the whole ring, and more
         this.json = json;
         this.ring = new ArrayDeque<>(capacity);
         this.numberer = Thread.ofPlatform().daemon().name("loomflow-server-events").start(this::number);
@@ -489,7 +492,7 @@ final class EventHub implements AutoCloseable {
                         entry = new Entry(entry.id(), entry.rootId(), entry.type(), render(merged), entry.key(), merged);
                     }
                     pending.put(key, entry);
-                    if (pending.size() > MOST_PENDING) {
+                    if (pending.size() > mostPending) {
                         pending.clear();
                         end = new Signal.Closed(); // the client reconnects with its Last-Event-ID
                         break;
