@@ -154,7 +154,7 @@ final class Ui {
             String parent = server.store().run(run.parentId()).map(RunRecord::name).orElse(null);
             body.append(" · parent ").append(runLink(run.parentId(), parent, "parent-link"));
         }
-        body.append(" · <button type=\"button\" id=\"cancel-button\"").append(run.isFinal() ? " hidden" : "")
+        body.append(" <button type=\"button\" id=\"cancel-button\"").append(run.isFinal() ? " hidden" : "")
                 .append(">Cancel</button></p>");
         body.append("<h2>Parameters</h2><pre id=\"parameters\">")
                 .append(escape(new Views(json, () -> null).parse(run.parameters()).toPrettyString())).append("</pre>");
