@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,7 +27,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 
 /**
  * Harness: the HTTP server ({@link LoomflowServer}) on loopback, configured as {@code loomflow server}
@@ -81,7 +79,10 @@ import java.util.stream.Stream;
  */
 public final class ServerThroughput {
 
-    private static final Map<String, String> DEFAULTS = defaults();
+    private static final String[] DEFAULTS = {
+            "stores", "embedded", "clients", "16,64", "warmup", "60", "settle", "5", "seconds", "10",
+            "tasks", "1000", "history", "10000", "requests", "4000", "apiClients", "4", "apiWarmup", "1000",
+            "apiSeconds", "30", "serve", "0"};
     private static final Duration LONGEST_SLEEP = Duration.ofMinutes(10);
 
     /** The parameters of {@code noop}. */
@@ -111,10 +112,10 @@ public final class ServerThroughput {
     private final Flow<Sleepers, Integer> sleepers = Flow.named("sleepers", Sleepers.class,
             params -> sleep.map(IntStream.range(0, params.tasks()).mapToObj(i -> (int) params.seconds()).toList())
                     .join().size());
-    private final Map<String, String> options;
+    private final Benchmarks.Options options;
     private final List<String> failures = new ArrayList<>();
 
-    private ServerThroughput(Map<String, String> options) {
+    private ServerThroughput(Benchmarks.Options options) {
         this.options = options;
     }
 
@@ -125,19 +126,9 @@ public final class ServerThroughput {
      * @throws Exception if the server or a client fails
      */
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new LinkedHashMap<>(DEFAULTS);
-        for (String arg : args) {
-            int equals = arg.indexOf('=');
-            if (equals < 0 || !DEFAULTS.containsKey(arg.substring(0, equals))) {
-                throw new IllegalArgumentException("unknown argument '" + arg + "'; pass key=value with a key of "
-                        + DEFAULTS.keySet() + " (defaults " + DEFAULTS + ")");
-            }
-            options.put(arg.substring(0, equals), arg.substring(equals + 1));
-        }
-        Benchmarks.printEnvironment("ServerThroughput");
-        System.out.println("options " + options);
+        Benchmarks.Options options = Benchmarks.Options.parse("ServerThroughput", args, DEFAULTS);
         ServerThroughput harness = new ServerThroughput(options);
-        for (String store : options.get("stores").split(",")) {
+        for (String store : options.text("stores").split(",")) {
             harness.measure(store.strip());
         }
         if (!harness.failures.isEmpty()) {
@@ -147,40 +138,19 @@ public final class ServerThroughput {
         }
     }
 
-    private static Map<String, String> defaults() {
-        Map<String, String> defaults = new LinkedHashMap<>();
-        defaults.put("stores", "embedded");
-        defaults.put("clients", "16,64");
-        defaults.put("warmup", "60");
-        defaults.put("settle", "5");
-        defaults.put("seconds", "10");
-        defaults.put("tasks", "1000");
-        defaults.put("history", "10000");
-        defaults.put("requests", "4000");
-        defaults.put("apiClients", "4");
-        defaults.put("apiWarmup", "1000");
-        defaults.put("apiSeconds", "30");
-        defaults.put("serve", "0");
-        return defaults;
-    }
-
-    private int number(String key) {
-        return Integer.parseInt(options.get(key));
-    }
-
     private void measure(String storeKind) throws Exception {
-        if (number("serve") > 0) {
+        if (options.number("serve") > 0) {
             try (Served served = serve(storeKind)) {
                 // For a load generator of another process (wrk): the same server, no clients of the harness.
                 long runsBefore = noopRuns.get();
                 System.out.printf(Locale.ROOT, "serving %sapi/flows/noop/runs for %d s%n", served.base(),
-                        number("serve"));
-                Thread.sleep(Duration.ofSeconds(number("serve")));
+                        options.number("serve"));
+                Thread.sleep(Duration.ofSeconds(options.number("serve")));
                 System.out.printf(Locale.ROOT, "runs of noop that ran: %,d%n", noopRuns.get() - runsBefore);
             }
             return;
         }
-        if (!options.get("clients").equals("none")) {
+        if (!options.text("clients").equals("none")) {
             try (Served served = serve(storeKind)) {
                 startRuns(served.base(), storeKind);
             }
@@ -202,7 +172,7 @@ public final class ServerThroughput {
             long stopped = System.nanoTime();
             System.out.printf(Locale.ROOT, "stopped: engine.close() %.1f ms, server.stop() %.1f ms%n",
                     (engineClosed - start) / 1e6, (stopped - engineClosed) / 1e6);
-            delete(directory);
+            Benchmarks.deleteTree(directory);
         }
     }
 
@@ -232,24 +202,16 @@ public final class ServerThroughput {
         return new Served(server, engine, directory, server.uri());
     }
 
-    private static void delete(Path directory) throws IOException {
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
-    }
-
     private void startRuns(URI base, String storeKind) throws Exception {
         byte[] post = HttpConnection.post(base, "/api/flows/noop/runs", "{\"name\":\"bench\"}");
-        Duration warmup = Duration.ofSeconds(number("warmup"));
-        Duration settle = Duration.ofSeconds(number("settle"));
-        Duration window = Duration.ofSeconds(number("seconds"));
+        Duration warmup = Duration.ofSeconds(options.number("warmup"));
+        Duration settle = Duration.ofSeconds(options.number("settle"));
+        Duration window = Duration.ofSeconds(options.number("seconds"));
         System.out.printf(Locale.ROOT, "start-run: POST /api/flows/noop/runs; %d s warm-up before the first number of"
                 + " clients, %d s before each other, then %d s counted%n", warmup.toSeconds(), settle.toSeconds(),
                 window.toSeconds());
         boolean first = true;
-        for (String each : options.get("clients").split(",")) {
+        for (String each : options.text("clients").split(",")) {
             int clients = Integer.parseInt(each.strip());
             long runsBefore = noopRuns.get();
             Load load = Load.timed(base, post, 202, clients, first ? warmup : settle, window);
@@ -281,8 +243,8 @@ public final class ServerThroughput {
     }
 
     private void apiWhileRunning(URI base, String storeKind) throws Exception {
-        int tasks = number("tasks");
-        int history = number("history");
+        int tasks = options.number("tasks");
+        int history = options.number("history");
         long past = 0;
         if (history > 0) {
             // The runs a server has served before: the list reads them (roots, newest first).
@@ -312,8 +274,8 @@ public final class ServerThroughput {
         routes.put("GET /api/runs?limit=20", "/api/runs?limit=20");
         routes.put("GET /api/runs/{id} (a finished run)", "/api/runs/" + finished);
         System.out.printf(Locale.ROOT, "API with nothing running: %d clients, %,d warm-up and %,d counted requests"
-                + " per route, at most %d s a route%n", number("apiClients"), number("apiWarmup"), number("requests"),
-                number("apiSeconds"));
+                + " per route, at most %d s a route%n", options.number("apiClients"), options.number("apiWarmup"), options.number("requests"),
+                options.number("apiSeconds"));
         measureRoutes(base, storeKind + ", idle", routes);
 
         String root;
@@ -354,7 +316,8 @@ public final class ServerThroughput {
                         + " end of the measurement, not " + tasks);
             }
             long cancelling = System.nanoTime();
-            HttpConnection.Response cancel = connection.send(HttpConnection.post(base, "/api/runs/" + root + "/cancel", "{}"));
+            HttpConnection.Response cancel = connection.send(HttpConnection.post(base, "/api/runs/" + root + "/cancel",
+                    "{}"));
             String state = "";
             while (cancel.status() == 202 && System.nanoTime() - cancelling < Duration.ofSeconds(30).toNanos()) {
                 state = json.readTree(connection.send(HttpConnection.get(base, "/api/runs/" + root)).body())
@@ -394,8 +357,8 @@ public final class ServerThroughput {
 
     private void measureRoutes(URI base, String label, Map<String, String> routes) throws Exception {
         for (Map.Entry<String, String> route : routes.entrySet()) {
-            Load load = Load.counted(base, HttpConnection.get(base, route.getValue()), 200, number("apiClients"),
-                    number("apiWarmup"), number("requests"), Duration.ofSeconds(number("apiSeconds")));
+            Load load = Load.counted(base, HttpConnection.get(base, route.getValue()), 200, options.number("apiClients"),
+                    options.number("apiWarmup"), options.number("requests"), Duration.ofSeconds(options.number("apiSeconds")));
             report(label + ", " + route.getKey(), load);
         }
     }

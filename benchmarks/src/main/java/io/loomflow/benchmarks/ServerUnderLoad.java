@@ -18,9 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -68,7 +66,9 @@ import java.util.stream.Stream;
  */
 public final class ServerUnderLoad {
 
-    private static final Map<String, String> DEFAULTS = defaults();
+    private static final String[] DEFAULTS = {
+            "tasks", "1000000", "limit", "256", "sleepMillis", "5", "warmTasks", "20000", "seconds", "10",
+            "requests", "20000", "clients", "2", "readRun", "true"};
     private static final double LATENCY_TARGET_MILLIS = 20;
     private static final double CANCEL_TARGET_MILLIS = 2000;
     private static final long HEAP_TARGET_BYTES = 512L << 20;
@@ -88,9 +88,9 @@ public final class ServerUnderLoad {
     }).withLimit("io");
     private final Flow<Params, Integer> big = Flow.named("big", Params.class, params -> work.map(
             IntStream.range(0, params.tasks()).mapToObj(i -> params.sleepMillis()).toList()).join().size());
-    private final Map<String, String> options;
+    private final Benchmarks.Options options;
 
-    private ServerUnderLoad(Map<String, String> options) {
+    private ServerUnderLoad(Benchmarks.Options options) {
         this.options = options;
     }
 
@@ -101,45 +101,18 @@ public final class ServerUnderLoad {
      * @throws Exception if the server or a client fails
      */
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new LinkedHashMap<>(DEFAULTS);
-        for (String arg : args) {
-            int equals = arg.indexOf('=');
-            if (equals < 0 || !DEFAULTS.containsKey(arg.substring(0, equals))) {
-                throw new IllegalArgumentException("unknown argument '" + arg + "'; pass key=value with a key of "
-                        + DEFAULTS.keySet() + " (defaults " + DEFAULTS + ")");
-            }
-            options.put(arg.substring(0, equals), arg.substring(equals + 1));
-        }
-        Benchmarks.printEnvironment("ServerUnderLoad");
-        System.out.println("options " + options);
+        Benchmarks.Options options = Benchmarks.Options.parse("ServerUnderLoad", args, DEFAULTS);
         new ServerUnderLoad(options).measure();
-    }
-
-    private static Map<String, String> defaults() {
-        Map<String, String> defaults = new LinkedHashMap<>();
-        defaults.put("tasks", "1000000");
-        defaults.put("limit", "256");
-        defaults.put("sleepMillis", "5");
-        defaults.put("warmTasks", "20000");
-        defaults.put("seconds", "10");
-        defaults.put("requests", "20000");
-        defaults.put("clients", "2");
-        defaults.put("readRun", "true");
-        return defaults;
-    }
-
-    private int number(String key) {
-        return Integer.parseInt(options.get(key));
     }
 
     private void measure() throws Exception {
         Path directory = Files.createTempDirectory("loomflow-server-load");
-        int tasks = number("tasks");
+        int tasks = options.number("tasks");
         Engine engine = Engine.builder()
                 .name("loomflow-server")
                 .results(ResultStores.directory(directory.resolve(".loomflow").resolve("results")))
                 .shutdownGrace(Duration.ZERO, Duration.ofSeconds(5))
-                .limit("io", number("limit"))
+                .limit("io", options.number("limit"))
                 .build();
         engine.subscribe(this::count);
         LoomflowServer server = LoomflowServer.builder().flow(big).engine(engine)
@@ -153,26 +126,27 @@ public final class ServerUnderLoad {
             long posted = System.nanoTime();
             try (HttpConnection connection = new HttpConnection(base)) {
                 HttpConnection.Response started = connection.send(HttpConnection.post(base, "/api/flows/big/runs",
-                        "{\"tasks\":" + tasks + ",\"sleepMillis\":" + number("sleepMillis") + "}"));
+                        "{\"tasks\":" + tasks + ",\"sleepMillis\":" + options.number("sleepMillis") + "}"));
                 if (started.status() != 202) {
-                    throw new IllegalStateException("starting big answered " + started.status() + ": " + started.text());
+                    throw new IllegalStateException("starting big answered " + started.status() + ": "
+                            + started.text());
                 }
                 id = json.readTree(started.body()).get("id").asText();
             }
             EventStreamWatch stream = EventStreamWatch.open(base, id);
-            while (completedItems.get() < number("warmTasks")) {
+            while (completedItems.get() < options.number("warmTasks")) {
                 if (rootEnded.isDone()) {
-                    throw new IllegalStateException("the run ended before " + number("warmTasks") + " items completed;"
+                    throw new IllegalStateException("the run ended before " + options.number("warmTasks") + " items completed;"
                             + " pass more tasks or a smaller warmTasks");
                 }
                 Thread.sleep(10);
             }
-            System.out.printf(Locale.ROOT, "run %s of %,d tasks: %,d completed %.1f s after the POST; measuring while it"
-                    + " runs%n", id, tasks, completedItems.get(), (System.nanoTime() - posted) / 1e9);
+            System.out.printf(Locale.ROOT, "run %s of %,d tasks: %,d completed %.1f s after the POST; measuring"
+                    + " while it runs%n", id, tasks, completedItems.get(), (System.nanoTime() - posted) / 1e9);
             stream.watch();
 
             report("GET /api/health", closedLoop(base, "/api/health"), LATENCY_TARGET_MILLIS);
-            if (Boolean.parseBoolean(options.get("readRun"))) {
+            if (Boolean.parseBoolean(options.text("readRun"))) {
                 report("GET /api/runs/{id} of the run in flight", closedLoop(base, "/api/runs/" + id),
                         LATENCY_TARGET_MILLIS);
             }
@@ -183,9 +157,10 @@ public final class ServerUnderLoad {
             long rss = residentBytes();
             boolean inFlight = !rootEnded.isDone();
             System.out.printf(Locale.ROOT, "heap while in flight: largest in use after a collection %s, high-water"
-                            + " %s (%d collections, %d ms, longest %d ms); after full collections before the cancel %s; resident set"
-                            + " %s; %,d items completed; run still in flight: %s%n",
-                    HeapWatch.mib(liveAfterGcs), HeapWatch.mib(highWater), heap.collections(), heap.collectionMillis(), heap.longestCollectionMillis(),
+                            + " %s (%d collections, %d ms, longest %d ms); after full collections before the cancel %s;"
+                            + " resident set %s; %,d items completed; run still in flight: %s%n",
+                    HeapWatch.mib(liveAfterGcs), HeapWatch.mib(highWater), heap.collections(), heap.collectionMillis(),
+                    heap.longestCollectionMillis(),
                     HeapWatch.mib(afterFullGc), HeapWatch.mib(rss), completedItems.get(), inFlight);
             System.out.printf(Locale.ROOT, "RESULT heap used after GC while in flight: largest %s, after full GC %s"
                             + " (target < 512 MiB): %s%n", HeapWatch.mib(liveAfterGcs), HeapWatch.mib(afterFullGc),
@@ -208,8 +183,8 @@ public final class ServerUnderLoad {
             long recordedAt = 0;
             try (HttpConnection connection = new HttpConnection(base)) {
                 while (System.nanoTime() - cancelling < TimeUnit.MINUTES.toNanos(5)) {
-                    JsonNode page = json.readTree(connection.send(HttpConnection.get(base, "/api/runs?flow=big&limit=1"))
-                            .body());
+                    JsonNode page = json.readTree(connection.send(HttpConnection.get(base,
+                            "/api/runs?flow=big&limit=1")).body());
                     recorded = page.path("runs").path(0).path("state").asText();
                     if (recorded.equals("Cancelled")) {
                         recordedAt = System.nanoTime();
@@ -237,7 +212,7 @@ public final class ServerUnderLoad {
             server.stop();
             System.out.printf(Locale.ROOT, "stopped (engine, then server) in %.1f ms%n",
                     (System.nanoTime() - stopping) / 1e6);
-            delete(directory);
+            Benchmarks.deleteTree(directory);
         }
     }
 
@@ -260,8 +235,8 @@ public final class ServerUnderLoad {
 
     /** {@code clients} platform threads send GETs of {@code path} for {@code seconds}, or {@code requests} in all. */
     private Samples closedLoop(URI base, String path) throws Exception {
-        int clients = number("clients");
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(number("seconds"));
+        int clients = options.number("clients");
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.number("seconds"));
         Samples[] each = new Samples[clients];
         Thread[] threads = new Thread[clients];
         CountDownLatch go = new CountDownLatch(1);
@@ -271,7 +246,7 @@ public final class ServerUnderLoad {
             threads[i] = Thread.ofPlatform().name("client-" + i).start(() -> {
                 try (HttpConnection connection = new HttpConnection(base)) {
                     go.await();
-                    for (int sent = 0; sent < number("requests") / clients && System.nanoTime() < until; sent++) {
+                    for (int sent = 0; sent < options.number("requests") / clients && System.nanoTime() < until; sent++) {
                         long start = System.nanoTime();
                         HttpConnection.Response answer = connection.send(request);
                         samples.add(System.nanoTime() - start);
@@ -296,7 +271,7 @@ public final class ServerUnderLoad {
 
     private void report(String what, Samples latency, double targetMillis) {
         if (latency.size() == 0) {
-            System.out.printf(Locale.ROOT, "RESULT %s: no answer within %d s%n", what, number("seconds"));
+            System.out.printf(Locale.ROOT, "RESULT %s: no answer within %d s%n", what, options.number("seconds"));
             return;
         }
         double p99 = latency.quantile(0.99) / 1e6;
@@ -312,14 +287,6 @@ public final class ServerUnderLoad {
                     .map(line -> Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024).orElse(0L);
         } catch (IOException | RuntimeException notLinux) {
             return 0;
-        }
-    }
-
-    private static void delete(Path directory) throws IOException {
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
         }
     }
 

@@ -15,9 +15,8 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
@@ -32,6 +31,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * zone and relative to now, the parent as a link, lists of runs that follow runs live, and a run's
  * progress by state, for the run and for each map.
  */
+@ExtendWith(Chromium.PerClass.class)
 class LiveUiBrowserTest {
 
     /** A zone 5 h 45 min from UTC: no test machine's own. */
@@ -41,20 +41,8 @@ class LiveUiBrowserTest {
     record Waiters(int items) {
     }
 
-    static WebDriver browser;
-
-    @BeforeAll
-    static void openBrowser() {
-        browser = Chromium.start();
-    }
-
-    @AfterAll
-    static void closeBrowser() {
-        browser.quit();
-    }
-
     @Test
-    void runIdsTimesAndParentsAreShownForTheReader() throws Exception {
+    void runIdsTimesAndParentsAreShownForTheReader(WebDriver browser) throws Exception {
         try (LoomflowServer server = LoomflowServer.builder().flows(TestFlows.all()).port(0).build().start()) {
             Http http = new Http(server.uri());
             List<String> ids = new ArrayList<>();
@@ -94,7 +82,7 @@ class LiveUiBrowserTest {
     }
 
     @Test
-    void theRunsListAndARunsProgressFollowTheRunLive() throws Exception {
+    void theRunsListAndARunsProgressFollowTheRunLive(WebDriver browser) throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
         Task<Integer, Integer> waiter = Task.named("waiter", (Integer i) -> {
             if (!gate.await(60, TimeUnit.SECONDS)) {
