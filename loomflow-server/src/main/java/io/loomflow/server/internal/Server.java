@@ -246,7 +246,7 @@ public final class Server {
             dev.close(); // waits for generations it was retiring, closed above
         }
         hub.close();
-        cancels.close(); // the engines are closed: each cancel still going returns at once
+        cancels.close(); // waits for the cancels still going; the engines the server made are closed by now
         recorder.close();
         if (interrupted) {
             Thread.currentThread().interrupt();
