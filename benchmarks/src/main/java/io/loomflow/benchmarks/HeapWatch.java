@@ -30,6 +30,7 @@ final class HeapWatch implements NotificationListener {
     private final AtomicLong largestLive = new AtomicLong();
     private final AtomicLong collections = new AtomicLong();
     private final AtomicLong pauseMillis = new AtomicLong();
+    private final AtomicLong longestMillis = new AtomicLong();
     private final List<NotificationEmitter> emitters = new ArrayList<>();
 
     static HeapWatch install() {
@@ -49,6 +50,7 @@ final class HeapWatch implements NotificationListener {
         largestLive.set(0);
         collections.set(0);
         pauseMillis.set(0);
+        longestMillis.set(0);
     }
 
     /** Ends a watch period: waits briefly for notifications still in flight and counts the heap now. */
@@ -73,6 +75,11 @@ final class HeapWatch implements NotificationListener {
         return pauseMillis.get();
     }
 
+    /** The longest collection of the period (as the JVM times it, concurrent phases included). */
+    long longestCollectionMillis() {
+        return longestMillis.get();
+    }
+
     @Override
     public void handleNotification(Notification notification, Object handback) {
         if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
@@ -83,6 +90,7 @@ final class HeapWatch implements NotificationListener {
         largestLive.accumulateAndGet(sum(info.getGcInfo().getMemoryUsageAfterGc()), Math::max);
         collections.incrementAndGet();
         pauseMillis.addAndGet(info.getGcInfo().getDuration());
+        longestMillis.accumulateAndGet(info.getGcInfo().getDuration(), Math::max);
     }
 
     private static long sum(Map<String, MemoryUsage> pools) {

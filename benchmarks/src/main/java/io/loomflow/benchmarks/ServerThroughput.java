@@ -9,23 +9,13 @@ import io.loomflow.server.LoomflowServer;
 import io.loomflow.store.Durability;
 import io.loomflow.store.ResultStores;
 import io.loomflow.store.RunStore;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
-import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,7 +27,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 
 /**
  * Harness: the HTTP server ({@link LoomflowServer}) on loopback, configured as {@code loomflow server}
@@ -90,7 +79,10 @@ import java.util.stream.Stream;
  */
 public final class ServerThroughput {
 
-    private static final Map<String, String> DEFAULTS = defaults();
+    private static final String[] DEFAULTS = {
+            "stores", "embedded", "clients", "16,64", "warmup", "60", "settle", "5", "seconds", "10",
+            "tasks", "1000", "history", "10000", "requests", "4000", "apiClients", "4", "apiWarmup", "1000",
+            "apiSeconds", "30", "serve", "0"};
     private static final Duration LONGEST_SLEEP = Duration.ofMinutes(10);
 
     /** The parameters of {@code noop}. */
@@ -120,10 +112,10 @@ public final class ServerThroughput {
     private final Flow<Sleepers, Integer> sleepers = Flow.named("sleepers", Sleepers.class,
             params -> sleep.map(IntStream.range(0, params.tasks()).mapToObj(i -> (int) params.seconds()).toList())
                     .join().size());
-    private final Map<String, String> options;
+    private final Benchmarks.Options options;
     private final List<String> failures = new ArrayList<>();
 
-    private ServerThroughput(Map<String, String> options) {
+    private ServerThroughput(Benchmarks.Options options) {
         this.options = options;
     }
 
@@ -134,19 +126,9 @@ public final class ServerThroughput {
      * @throws Exception if the server or a client fails
      */
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new LinkedHashMap<>(DEFAULTS);
-        for (String arg : args) {
-            int equals = arg.indexOf('=');
-            if (equals < 0 || !DEFAULTS.containsKey(arg.substring(0, equals))) {
-                throw new IllegalArgumentException("unknown argument '" + arg + "'; pass key=value with a key of "
-                        + DEFAULTS.keySet() + " (defaults " + DEFAULTS + ")");
-            }
-            options.put(arg.substring(0, equals), arg.substring(equals + 1));
-        }
-        Benchmarks.printEnvironment("ServerThroughput");
-        System.out.println("options " + options);
+        Benchmarks.Options options = Benchmarks.Options.parse("ServerThroughput", args, DEFAULTS);
         ServerThroughput harness = new ServerThroughput(options);
-        for (String store : options.get("stores").split(",")) {
+        for (String store : options.text("stores").split(",")) {
             harness.measure(store.strip());
         }
         if (!harness.failures.isEmpty()) {
@@ -156,40 +138,19 @@ public final class ServerThroughput {
         }
     }
 
-    private static Map<String, String> defaults() {
-        Map<String, String> defaults = new LinkedHashMap<>();
-        defaults.put("stores", "embedded");
-        defaults.put("clients", "16,64");
-        defaults.put("warmup", "60");
-        defaults.put("settle", "5");
-        defaults.put("seconds", "10");
-        defaults.put("tasks", "1000");
-        defaults.put("history", "10000");
-        defaults.put("requests", "4000");
-        defaults.put("apiClients", "4");
-        defaults.put("apiWarmup", "1000");
-        defaults.put("apiSeconds", "30");
-        defaults.put("serve", "0");
-        return defaults;
-    }
-
-    private int number(String key) {
-        return Integer.parseInt(options.get(key));
-    }
-
     private void measure(String storeKind) throws Exception {
-        if (number("serve") > 0) {
+        if (options.number("serve") > 0) {
             try (Served served = serve(storeKind)) {
                 // For a load generator of another process (wrk): the same server, no clients of the harness.
                 long runsBefore = noopRuns.get();
                 System.out.printf(Locale.ROOT, "serving %sapi/flows/noop/runs for %d s%n", served.base(),
-                        number("serve"));
-                Thread.sleep(Duration.ofSeconds(number("serve")));
+                        options.number("serve"));
+                Thread.sleep(Duration.ofSeconds(options.number("serve")));
                 System.out.printf(Locale.ROOT, "runs of noop that ran: %,d%n", noopRuns.get() - runsBefore);
             }
             return;
         }
-        if (!options.get("clients").equals("none")) {
+        if (!options.text("clients").equals("none")) {
             try (Served served = serve(storeKind)) {
                 startRuns(served.base(), storeKind);
             }
@@ -211,7 +172,7 @@ public final class ServerThroughput {
             long stopped = System.nanoTime();
             System.out.printf(Locale.ROOT, "stopped: engine.close() %.1f ms, server.stop() %.1f ms%n",
                     (engineClosed - start) / 1e6, (stopped - engineClosed) / 1e6);
-            delete(directory);
+            Benchmarks.deleteTree(directory);
         }
     }
 
@@ -241,24 +202,16 @@ public final class ServerThroughput {
         return new Served(server, engine, directory, server.uri());
     }
 
-    private static void delete(Path directory) throws IOException {
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
-    }
-
     private void startRuns(URI base, String storeKind) throws Exception {
-        byte[] post = Connection.post(base, "/api/flows/noop/runs", "{\"name\":\"bench\"}");
-        Duration warmup = Duration.ofSeconds(number("warmup"));
-        Duration settle = Duration.ofSeconds(number("settle"));
-        Duration window = Duration.ofSeconds(number("seconds"));
+        byte[] post = HttpConnection.post(base, "/api/flows/noop/runs", "{\"name\":\"bench\"}");
+        Duration warmup = Duration.ofSeconds(options.number("warmup"));
+        Duration settle = Duration.ofSeconds(options.number("settle"));
+        Duration window = Duration.ofSeconds(options.number("seconds"));
         System.out.printf(Locale.ROOT, "start-run: POST /api/flows/noop/runs; %d s warm-up before the first number of"
                 + " clients, %d s before each other, then %d s counted%n", warmup.toSeconds(), settle.toSeconds(),
                 window.toSeconds());
         boolean first = true;
-        for (String each : options.get("clients").split(",")) {
+        for (String each : options.text("clients").split(",")) {
             int clients = Integer.parseInt(each.strip());
             long runsBefore = noopRuns.get();
             Load load = Load.timed(base, post, 202, clients, first ? warmup : settle, window);
@@ -268,10 +221,10 @@ public final class ServerThroughput {
             // for the recorder; the last run of every client is read.
             long start = System.nanoTime();
             List<String> states = new ArrayList<>();
-            try (Connection connection = new Connection(base)) {
+            try (HttpConnection connection = new HttpConnection(base)) {
                 for (byte[] body : load.lastBodies()) {
                     String id = json.readTree(body).get("id").asText();
-                    Connection.Response last = connection.send(Connection.get(base, "/api/runs/" + id));
+                    HttpConnection.Response last = connection.send(HttpConnection.get(base, "/api/runs/" + id));
                     states.add(last.status() == 200 ? json.readTree(last.body()).get("state").asText()
                             : "HTTP " + last.status());
                 }
@@ -290,12 +243,12 @@ public final class ServerThroughput {
     }
 
     private void apiWhileRunning(URI base, String storeKind) throws Exception {
-        int tasks = number("tasks");
-        int history = number("history");
+        int tasks = options.number("tasks");
+        int history = options.number("history");
         long past = 0;
         if (history > 0) {
             // The runs a server has served before: the list reads them (roots, newest first).
-            Load filled = Load.counted(base, Connection.post(base, "/api/flows/noop/runs", "{\"name\":\"past\"}"),
+            Load filled = Load.counted(base, HttpConnection.post(base, "/api/flows/noop/runs", "{\"name\":\"past\"}"),
                     202, 16, 0, history, Duration.ofMinutes(10));
             if (filled.wrong() > 0) {
                 throw new IllegalStateException("filling the history: " + filled.wrong() + " answers not 202; first: "
@@ -304,12 +257,12 @@ public final class ServerThroughput {
             past = filled.total();
         }
         String finished;
-        try (Connection connection = new Connection(base)) {
-            Connection.Response answer = connection.send(Connection.post(base, "/api/flows/noop/runs",
+        try (HttpConnection connection = new HttpConnection(base)) {
+            HttpConnection.Response answer = connection.send(HttpConnection.post(base, "/api/flows/noop/runs",
                     "{\"name\":\"a\"}"));
             finished = json.readTree(answer.body()).get("id").asText();
             // Reading a run that the store does not have as ended waits for the recorder; then it has every run.
-            String state = json.readTree(connection.send(Connection.get(base, "/api/runs/" + finished)).body())
+            String state = json.readTree(connection.send(HttpConnection.get(base, "/api/runs/" + finished)).body())
                     .get("state").asText();
             if (!state.equals("Completed")) {
                 throw new IllegalStateException("the run " + finished + " of noop read " + state + ", not Completed");
@@ -321,14 +274,14 @@ public final class ServerThroughput {
         routes.put("GET /api/runs?limit=20", "/api/runs?limit=20");
         routes.put("GET /api/runs/{id} (a finished run)", "/api/runs/" + finished);
         System.out.printf(Locale.ROOT, "API with nothing running: %d clients, %,d warm-up and %,d counted requests"
-                + " per route, at most %d s a route%n", number("apiClients"), number("apiWarmup"), number("requests"),
-                number("apiSeconds"));
+                + " per route, at most %d s a route%n", options.number("apiClients"), options.number("apiWarmup"), options.number("requests"),
+                options.number("apiSeconds"));
         measureRoutes(base, storeKind + ", idle", routes);
 
         String root;
         long started = System.nanoTime();
-        try (Connection connection = new Connection(base)) {
-            Connection.Response answer = connection.send(Connection.post(base, "/api/flows/sleepers/runs",
+        try (HttpConnection connection = new HttpConnection(base)) {
+            HttpConnection.Response answer = connection.send(HttpConnection.post(base, "/api/flows/sleepers/runs",
                     "{\"tasks\":" + tasks + ",\"seconds\":" + LONGEST_SLEEP.toSeconds() + "}"));
             if (answer.status() != 202) {
                 throw new IllegalStateException("starting sleepers answered " + answer.status() + ": " + answer.text());
@@ -353,7 +306,7 @@ public final class ServerThroughput {
         System.out.printf(Locale.ROOT, "API while %,d tasks are running%n", tasks);
         measureRoutes(base, storeKind + ", " + tasks + " running", routes);
 
-        try (Connection connection = new Connection(base)) {
+        try (HttpConnection connection = new HttpConnection(base)) {
             int stillRunning = sleeping.get();
             int runningApi = runningByApi(connection, base);
             System.out.printf(Locale.ROOT, "after the measurement: %,d tasks running, %,d Running according to the"
@@ -363,10 +316,11 @@ public final class ServerThroughput {
                         + " end of the measurement, not " + tasks);
             }
             long cancelling = System.nanoTime();
-            Connection.Response cancel = connection.send(Connection.post(base, "/api/runs/" + root + "/cancel", "{}"));
+            HttpConnection.Response cancel = connection.send(HttpConnection.post(base, "/api/runs/" + root + "/cancel",
+                    "{}"));
             String state = "";
             while (cancel.status() == 202 && System.nanoTime() - cancelling < Duration.ofSeconds(30).toNanos()) {
-                state = json.readTree(connection.send(Connection.get(base, "/api/runs/" + root)).body())
+                state = json.readTree(connection.send(HttpConnection.get(base, "/api/runs/" + root)).body())
                         .get("state").asText();
                 if (state.equals("Cancelled") && sleeping.get() == 0) {
                     break;
@@ -390,11 +344,11 @@ public final class ServerThroughput {
     }
 
     /** The number of runs of {@code sleep} the API lists as Running, page by page. */
-    private int runningByApi(Connection connection, URI base) throws IOException {
+    private int runningByApi(HttpConnection connection, URI base) throws IOException {
         int count = 0;
         String next = "/api/runs?state=Running&flow=sleep&all=true&limit=500";
         while (next != null) {
-            JsonNode page = json.readTree(connection.send(Connection.get(base, next)).body());
+            JsonNode page = json.readTree(connection.send(HttpConnection.get(base, next)).body());
             count += page.get("runs").size();
             next = page.get("next").isNull() ? null : page.get("next").asText();
         }
@@ -403,8 +357,8 @@ public final class ServerThroughput {
 
     private void measureRoutes(URI base, String label, Map<String, String> routes) throws Exception {
         for (Map.Entry<String, String> route : routes.entrySet()) {
-            Load load = Load.counted(base, Connection.get(base, route.getValue()), 200, number("apiClients"),
-                    number("apiWarmup"), number("requests"), Duration.ofSeconds(number("apiSeconds")));
+            Load load = Load.counted(base, HttpConnection.get(base, route.getValue()), 200, options.number("apiClients"),
+                    options.number("apiWarmup"), options.number("requests"), Duration.ofSeconds(options.number("apiSeconds")));
             report(label + ", " + route.getKey(), load);
         }
     }
@@ -470,7 +424,7 @@ public final class ServerThroughput {
             try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
                 for (int i = 0; i < clients; i++) {
                     results.add(threads.submit(() -> {
-                        try (Connection connection = new Connection(base)) {
+                        try (HttpConnection connection = new HttpConnection(base)) {
                             connected.countDown();
                             go.await();
                             Client client = new Client();
@@ -481,7 +435,7 @@ public final class ServerThroughput {
                                 if (start - until >= 0) {
                                     break;
                                 }
-                                Connection.Response response = connection.send(request);
+                                HttpConnection.Response response = connection.send(request);
                                 long end = System.nanoTime();
                                 client.total++;
                                 client.lastBody = response.body();
@@ -544,88 +498,5 @@ public final class ServerThroughput {
         long wrong;
         String firstWrong;
         byte[] lastBody;
-    }
-
-    /**
-     * One keep-alive HTTP/1.1 connection on a plain socket, for one thread at a time: just enough
-     * HTTP for this server's answers (a body with a {@code Content-Length}, or none).
-     */
-    private static final class Connection implements AutoCloseable {
-
-        record Response(int status, byte[] body) {
-            String text() {
-                return new String(body, StandardCharsets.UTF_8);
-            }
-        }
-
-        private final Socket socket;
-        private final OutputStream out;
-        private final InputStream in;
-        private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
-
-        Connection(URI base) throws IOException {
-            socket = new Socket(base.getHost(), base.getPort());
-            socket.setTcpNoDelay(true);
-            out = new BufferedOutputStream(socket.getOutputStream(), 4096);
-            in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
-        }
-
-        static byte[] get(URI base, String path) {
-            return ("GET " + path + " HTTP/1.1\r\nHost: " + base.getAuthority()
-                    + "\r\nAccept: application/json\r\n\r\n").getBytes(StandardCharsets.UTF_8);
-        }
-
-        static byte[] post(URI base, String path, String body) {
-            byte[] content = body.getBytes(StandardCharsets.UTF_8);
-            byte[] head = ("POST " + path + " HTTP/1.1\r\nHost: " + base.getAuthority()
-                    + "\r\nContent-Type: application/json\r\nAccept: application/json\r\nContent-Length: "
-                    + content.length + "\r\n\r\n").getBytes(StandardCharsets.UTF_8);
-            byte[] request = Arrays.copyOf(head, head.length + content.length);
-            System.arraycopy(content, 0, request, head.length, content.length);
-            return request;
-        }
-
-        Response send(byte[] request) throws IOException {
-            out.write(request);
-            out.flush();
-            String status = line();
-            if (!status.startsWith("HTTP/1.1 ") || status.length() < 12) {
-                throw new IOException("not an HTTP/1.1 status line: '" + status + "'");
-            }
-            int length = 0;
-            for (String header = line(); !header.isEmpty(); header = line()) {
-                int colon = header.indexOf(':');
-                String name = header.substring(0, colon).strip();
-                if (name.equalsIgnoreCase("Content-Length")) {
-                    length = Integer.parseInt(header.substring(colon + 1).strip());
-                } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
-                    throw new IOException("a chunked answer; this client reads only answers with a Content-Length");
-                }
-            }
-            byte[] body = in.readNBytes(length);
-            if (body.length < length) {
-                throw new EOFException("the server closed the connection after " + body.length + " of " + length
-                        + " bytes");
-            }
-            return new Response(Integer.parseInt(status.substring(9, 12)), body);
-        }
-
-        private String line() throws IOException {
-            line.reset();
-            for (int b = in.read(); b != '\n'; b = in.read()) {
-                if (b < 0) {
-                    throw new EOFException("the server closed the connection");
-                }
-                if (b != '\r') {
-                    line.write(b);
-                }
-            }
-            return line.toString(StandardCharsets.ISO_8859_1);
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
     }
 }

@@ -209,6 +209,7 @@ public final class LoomflowServer implements AutoCloseable {
         private Duration requestTimeout = Duration.ofSeconds(30);
         private Duration idleTimeout = Duration.ofSeconds(30);
         private int maxConnections = 1000;
+        private Duration keepAlive = Duration.ofSeconds(15);
 
         private Builder() {
         }
@@ -379,6 +380,22 @@ public final class LoomflowServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How long an event stream ({@code GET /api/events}) may go without sending anything before it sends a
+         * keep-alive comment, so that a proxy or browser in between does not take it for dead. Default 15 s.
+         *
+         * @param idle more than zero
+         * @return this builder
+         */
+        public Builder keepAlive(Duration idle) {
+            if (idle == null || idle.isNegative() || idle.isZero()) {
+                throw new IllegalArgumentException("keepAlive was " + idle + "; pass a positive duration, such as"
+                        + " Duration.ofSeconds(15)");
+            }
+            this.keepAlive = idle;
+            return this;
+        }
+
         private static Duration wholeSeconds(String setting, Duration timeout) {
             if (timeout == null || timeout.toSeconds() < 1 || timeout.toNanosPart() != 0) {
                 throw new IllegalArgumentException(setting + " was " + timeout + "; pass whole seconds, 1 s or more (the"
@@ -502,7 +519,7 @@ public final class LoomflowServer implements AutoCloseable {
             return new LoomflowServer(new Server.Settings(List.copyOf(flows), engine,
                     store == null ? RunStore.inMemory() : store, host, port, token, insecure, maxBodyBytes, eventsKept, dev,
                     engineSetup, reloadGrace, onReload, List.copyOf(allowedHosts), requestTimeout, idleTimeout,
-                    maxConnections));
+                    maxConnections, keepAlive));
         }
     }
 }

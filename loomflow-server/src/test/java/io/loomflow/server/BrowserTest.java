@@ -15,9 +15,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -31,6 +30,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * Scenario S3 in a real browser: the server is started from each kind of thread a user may have at
  * hand, and a click on a flow's form runs the flow and shows its live state and result.
  */
+@ExtendWith(Chromium.PerClass.class)
 class BrowserTest {
 
     /** The threads a server is started from. */
@@ -80,21 +80,9 @@ class BrowserTest {
     record Gate(int rows) {
     }
 
-    static WebDriver browser;
-
-    @BeforeAll
-    static void openBrowser() {
-        browser = Chromium.start();
-    }
-
-    @AfterAll
-    static void closeBrowser() {
-        browser.quit();
-    }
-
     @ParameterizedTest
     @EnumSource(StartedFrom.class)
-    void aClickOnTheFormRunsTheFlowAndThePageFollowsItLive(StartedFrom from) throws Exception {
+    void aClickOnTheFormRunsTheFlowAndThePageFollowsItLive(StartedFrom from, WebDriver browser) throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
         Flow<Gate, List<TestFlows.Row>> gated = Flow.named("gated", Gate.class, params -> {
             RunContext.current().log().info("waiting at the gate with %s rows", params.rows());
@@ -144,7 +132,7 @@ class BrowserTest {
     }
 
     @Test
-    void aFailingRunShowsItsErrorAndEveryTextStaysText() throws Exception {
+    void aFailingRunShowsItsErrorAndEveryTextStaysText(WebDriver browser) throws Exception {
         try (LoomflowServer server = LoomflowServer.builder().flows(TestFlows.all()).port(0).build().start()) {
             browser.get(server.uri().resolve("/flows/fail").toString());
             browser.findElement(By.name("text")).sendKeys("<b>the model said no</b>");
@@ -171,7 +159,7 @@ class BrowserTest {
     }
 
     @Test
-    void aPageOfAnotherSiteCanNeitherStartNorCancelRuns() throws Exception {
+    void aPageOfAnotherSiteCanNeitherStartNorCancelRuns(WebDriver browser) throws Exception {
         try (LoomflowServer server = LoomflowServer.builder().flows(TestFlows.all()).flow(TestFlows.PING).port(0).build()
                 .start()) {
             Http http = new Http(server.uri());
@@ -235,7 +223,7 @@ class BrowserTest {
     }
 
     @Test
-    void theFormValidatesInTheBrowserAndShowsWhatTheServerRefuses() {
+    void theFormValidatesInTheBrowserAndShowsWhatTheServerRefuses(WebDriver browser) {
         try (LoomflowServer server = LoomflowServer.builder().flows(TestFlows.all()).port(0).build().start()) {
             browser.get(server.uri().resolve("/flows/greet").toString());
             // name and address.city are required: the browser stops the run before any request
@@ -260,7 +248,8 @@ class BrowserTest {
     }
 
     @Test
-    void inDevModeThePageReloadsItselfAfterEachCompileAndShowsWhatDoesNotCompile(@TempDir Path dir) throws Exception {
+    void inDevModeThePageReloadsItselfAfterEachCompileAndShowsWhatDoesNotCompile(@TempDir Path dir, WebDriver browser)
+            throws Exception {
         String source = """
                 import io.loomflow.Flow;
 

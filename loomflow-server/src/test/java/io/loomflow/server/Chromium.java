@@ -7,6 +7,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -38,6 +41,36 @@ final class Chromium {
         WebDriver driver = new ChromeDriver(service, options);
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
         return driver;
+    }
+
+    /**
+     * Gives a test method of a class marked {@code @ExtendWith(Chromium.PerClass.class)} the browser of its
+     * class, as a {@code WebDriver} parameter: started for the first test that asks, quit after the last.
+     */
+    static final class PerClass implements ParameterResolver {
+
+        @Override
+        public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+            return parameter.getParameter().getType() == WebDriver.class;
+        }
+
+        @Override
+        public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+            ExtensionContext owner = context;
+            while (owner.getTestMethod().isPresent()) { // up from the method (and a parameterized test's invocation)
+                owner = owner.getParent().orElseThrow();
+            }
+            return owner.getStore(ExtensionContext.Namespace.create(Chromium.class))
+                    .computeIfAbsent(Session.class, type -> new Session(start()), Session.class).driver();
+        }
+    }
+
+    /** A browser that the store of a test class quits when the class is done. */
+    private record Session(WebDriver driver) implements AutoCloseable {
+        @Override
+        public void close() {
+            driver.quit();
+        }
     }
 
     /** Saves a screenshot as {@code target/screenshots/NAME.png} and returns its path. */

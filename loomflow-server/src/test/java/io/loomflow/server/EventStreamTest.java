@@ -3,6 +3,9 @@ package io.loomflow.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.loomflow.Flow;
+import io.loomflow.Task;
+import java.time.Duration;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -24,12 +27,29 @@ class EventStreamTest {
     record Received(long id, String event, JsonNode data) {
     }
 
+    /** The parameters of {@code fan}: how many items, each sleeping how long. */
+    public record Fan(int items, int sleepMillis) {
+    }
+
+    /** What each item of {@code fan} calls, as each item of example s5 calls a subflow. */
+    static final Flow<Integer, Integer> BELOW = Flow.named("below", (Integer x) -> x + 1);
+
+    static final Task<Integer, Integer> ITEM = Task.named("item", (Integer sleepMillis) -> {
+        Thread.sleep(sleepMillis);
+        return BELOW.call(sleepMillis);
+    }).withLimit("two");
+
+    /** A map of items under a limit of two, each calling a subflow. */
+    static final Flow<Fan, Integer> FAN = Flow.named("fan", Fan.class, fan -> ITEM.map(
+            java.util.stream.IntStream.range(0, fan.items()).mapToObj(i -> fan.sleepMillis()).toList()).join().size());
+
     static LoomflowServer server;
     static Http http;
 
     @BeforeAll
     static void start() {
-        server = LoomflowServer.builder().flows(TestFlows.all()).port(0).build().start();
+        server = LoomflowServer.builder().flows(TestFlows.all()).flow(FAN).engineSetup(engine -> engine.limit("two", 2))
+                .port(0).build().start();
         http = new Http(server.uri());
     }
 
@@ -55,7 +75,8 @@ class EventStreamTest {
         for (int i = 1; i < events.size(); i++) {
             assertThat(events.get(i).id()).isGreaterThan(events.get(i - 1).id());
         }
-        assertThat(events).allSatisfy(e -> assertThat(e.data().path("run").path("rootId").asText()).isEqualTo(id));
+        assertThat(events).allSatisfy(e -> assertThat(e.event().equals("progress") ? e.data().path("rootId").asText()
+                : e.data().path("run").path("rootId").asText()).isEqualTo(id));
 
         // a client that saw the first three events reconnects and gets exactly the rest
         long lastSeen = events.get(2).id();
@@ -89,11 +110,72 @@ class EventStreamTest {
     void aLastEventIdOlderThanTheServerKeepsAsksTheClientToReload() throws Exception {
         try (LoomflowServer small = LoomflowServer.builder().flows(TestFlows.all()).port(0).eventsKept(4).build().start()) {
             Http client = new Http(small.uri());
-            String id = client.post("/api/flows/table/runs", "{\"rows\":5}").json().path("id").asText();
+            // eight events: greet's and shout's states and log lines (and progress), more than the four kept
+            String id = client.post("/api/flows/greet/runs", "{\"name\":\"Ada\",\"loud\":true,\"address\":{\"city\":\"Rome\"}}")
+                    .json().path("id").asText();
             client.awaitEnd(id);
             List<Received> events = read(client.builder("/api/events?run=" + id).header("Last-Event-ID", "1"),
                     e -> e.event().equals("reload"));
             assertThat(events.getFirst().event()).isEqualTo("reload");
+        }
+    }
+
+    @Test
+    void aMapsItemsAndTheRunsBelowThemComeAsCountsInProgressEventsNotOneByOne() throws Exception {
+        String id = http.post("/api/flows/fan/runs", "{\"items\":300,\"sleepMillis\":0}").json().path("id").asText();
+        List<Received> events = read(http.builder("/api/events?run=" + id), rootEnded(id));
+
+        // one by one: only the root's states; its 300 items and their 300 subflows are counted
+        assertThat(events).filteredOn(e -> e.event().equals("state"))
+                .allSatisfy(e -> assertThat(e.data().path("run").path("id").asText()).isEqualTo(id));
+        List<Received> progress = events.stream().filter(e -> e.event().equals("progress")).toList();
+        assertThat(progress).isNotEmpty();
+        // the last progress comes just before the root's final state, with every map, all counted
+        assertThat(events.get(events.size() - 2)).isSameAs(progress.getLast());
+        JsonNode last = progress.getLast().data();
+        assertThat(last.path("rootId").asText()).isEqualTo(id);
+        assertThat(last.path("counts").toString()).isEqualTo("{\"Completed\":600}");
+        assertThat(last.path("maps")).hasSize(1);
+        JsonNode map = last.path("maps").get(0);
+        assertThat(map.path("name").asText()).isEqualTo("item");
+        assertThat(map.path("parentId").asText()).isEqualTo(id);
+        assertThat(map.path("size").asInt()).isEqualTo(300);
+        assertThat(map.path("counts").toString()).isEqualTo("{\"Completed\":300}");
+        assertThat(map.path("ended").asBoolean()).isTrue();
+        assertThat(last.path("leftOut").asLong()).isZero();
+    }
+
+    @Test
+    void progressComesAtMostTenTimesASecond() throws Exception {
+        // 60 items of 40 ms, two at a time: the run changes all along for about 1.2 s
+        String id = http.post("/api/flows/fan/runs", "{\"items\":60,\"sleepMillis\":40}").json().path("id").asText();
+        List<Long> arrivals = new ArrayList<>();
+        List<Received> events = read(http.builder("/api/events?run=" + id), e -> {
+            if (e.event().equals("progress")) {
+                arrivals.add(System.nanoTime());
+            }
+            return rootEnded(id).test(e);
+        });
+        assertThat(events.stream().filter(e -> e.event().equals("progress")).count()).isGreaterThan(2);
+        double seconds = (arrivals.getLast() - arrivals.getFirst()) / 1e9;
+        // ten a second, and one more for the root's end, which does not wait for the next tenth of a second
+        assertThat(arrivals.size()).as("progress events in %.2f s", seconds).isLessThanOrEqualTo((int) (seconds * 10) + 3);
+    }
+
+    @Test
+    void anIdleStreamSendsAKeepAliveComment() throws Exception {
+        try (LoomflowServer quiet = LoomflowServer.builder().flows(TestFlows.all()).port(0)
+                .keepAlive(Duration.ofMillis(200)).build().start()) {
+            Http client = new Http(quiet.uri());
+            HttpResponse<Stream<String>> response = client.client().send(client.builder("/api/events").GET().build(),
+                    HttpResponse.BodyHandlers.ofLines());
+            CompletableFuture<String> comment = CompletableFuture.supplyAsync(() -> {
+                try (Stream<String> lines = response.body()) {
+                    return lines.filter(line -> line.startsWith(":")).findFirst().orElse("the stream ended");
+                }
+            });
+            // well before the default 15 s
+            assertThat(comment.get(5, TimeUnit.SECONDS)).isEqualTo(": keep-alive");
         }
     }
 

@@ -17,7 +17,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 /** The JSON API's routes; {@code openapi.json} describes them, and a test holds the two together. */
 final class Api {
@@ -199,7 +198,7 @@ final class Api {
             } catch (IllegalArgumentException notAnId) {
                 throw new HttpError(400, "run was '" + run + "'; pass a run id (a UUID), or leave it out for every run");
             }
-            rootId = server.recordedRun(id).rootId();
+            rootId = server.rootOf(id);
         }
         String lastEventId = request.header("Last-Event-ID");
         if (lastEventId == null) {
@@ -230,7 +229,7 @@ final class Api {
             while (true) {
                 EventHub.Signal signal;
                 try {
-                    signal = stream.next(15, TimeUnit.SECONDS);
+                    signal = stream.next(server.keepAlive());
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     return;

@@ -67,8 +67,12 @@ final class Generation {
         this.ownsEngine = ownsEngine;
     }
 
-    /** Starts recording this generation's runs and sending their events, as the server's own listeners. */
-    void attach(EventListener recorder, EventHub hub) {
+    /**
+     * Starts knowing this generation's runs in flight, recording them and sending their events, as the
+     * server's own listeners.
+     */
+    void attach(LiveRuns live, EventListener recorder, EventHub hub) {
+        subscriptions.add(engine.subscribe(live.listener(engine)));
         subscriptions.add(engine.subscribe(recorder));
         subscriptions.add(engine.subscribe(hub.listener(views::event)));
     }

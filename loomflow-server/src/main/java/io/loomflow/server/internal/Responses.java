@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude.Include;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The JSON bodies the API answers with, one record each. Every record is the schema of the same name
@@ -116,6 +117,21 @@ final class Responses {
     /** {@code event: log} on {@code GET /api/events}: a log line; {@code error} is its exception's type and message. */
     record LogEvent(long sequence, String at, RunRef run, String type, String level, String message,
                     @JsonInclude(Include.NON_NULL) String error) {
+    }
+
+    /**
+     * {@code event: progress} on {@code GET /api/events}: a root run's tree in numbers, at most ten times a
+     * second while it changes: the runs below the root by state, the maps whose items changed (every map in
+     * the first progress a stream gets, and in the last, which comes before the root's final state), and how
+     * many events of the tree the stream left out when they came faster than it could send them one by one
+     * (read the tree and logs again when the run has ended).
+     */
+    record ProgressEvent(String at, String rootId, String type, Map<String, Long> counts, List<MapProgress> maps,
+                         long leftOut) {
+    }
+
+    /** One call of {@code map}: its items by state, and whether they have all ended. */
+    record MapProgress(String id, String name, String parentId, int size, Map<String, Long> counts, boolean ended) {
     }
 
     /** {@code event: generation} on {@code GET /api/events}: dev mode compiled the sources. */

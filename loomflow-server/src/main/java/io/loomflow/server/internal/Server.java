@@ -59,7 +59,8 @@ public final class Server {
     public record Settings(Collection<Flow<?, ?>> flows, Engine engine, RunStore store, String host, int port,
                            String token, boolean insecure, long maxBodyBytes, int eventsKept, Path dev,
                            Consumer<Engine.Builder> engineSetup, Duration reloadGrace, Consumer<Reload> onReload,
-                           List<String> allowedHosts, Duration requestTimeout, Duration idleTimeout, int maxConnections) {
+                           List<String> allowedHosts, Duration requestTimeout, Duration idleTimeout, int maxConnections,
+                           Duration keepAlive) {
     }
 
     private final ObjectMapper json = mapper();
@@ -68,12 +69,14 @@ public final class Server {
     private final RunStore store;
     private final RunRecorder recorder;
     private final EventHub hub;
+    private final LiveRuns liveRuns = new LiveRuns();
     private final Set<Generation> live = ConcurrentHashMap.newKeySet();
     private final DevMode dev;
     private volatile Generation current;
     private final Router router;
     private final HttpServer http;
     private final ExecutorService handlers;
+    private final ExecutorService cancels;
     private final ScheduledExecutorService deadlines;
     private final URI uri;
 
@@ -99,7 +102,11 @@ public final class Server {
         this.settings = settings;
         this.store = settings.store();
         this.recorder = RunRecorder.to(store);
-        this.hub = new EventHub(settings.eventsKept());
+        this.hub = new EventHub(settings.eventsKept(), json);
+        // Cancelling a run of many tasks takes the engine a while (every item in flight is stopped, every item
+        // waiting is ended): a request answers at once, and a platform thread of its own does it.
+        this.cancels = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().name("loomflow-server-cancel-", 0)
+                .factory());
         try {
             this.dev = settings.dev() == null ? null : new DevMode(settings.dev(), this, settings.onReload());
         } catch (RuntimeException failed) {
@@ -128,7 +135,10 @@ public final class Server {
                 new Request.Limits(settings.maxBodyBytes(), settings.requestTimeout(), deadlines));
         new Api(this, json, views).addTo(router);
         new Ui(this, json).addTo(router);
-        this.handlers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("loomflow-http-", 0).factory());
+        // Platform threads, not virtual ones: a run of many tasks keeps the virtual-thread scheduler's
+        // carriers busy, and a request queued behind its tasks waited seconds for one (issue 14). The OS
+        // schedules these beside the carriers, so the API answers while runs use every core.
+        this.handlers = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("loomflow-http-", 0).factory());
         // Read by the JDK once per JVM, when its first server is made: set here, before this one is.
         JdkServerProperties.apply(JdkServerProperties.of(settings.requestTimeout(), settings.idleTimeout(),
                 settings.maxConnections()));
@@ -203,6 +213,11 @@ public final class Server {
         release();
     }
 
+    /** How long an event stream may stay silent before it sends a keep-alive comment. */
+    Duration keepAlive() {
+        return settings.keepAlive();
+    }
+
     /**
      * Closes the generations (their engines, if the server made them) all at once, so that stopping
      * takes one grace period however many generations are still closing; then the hub and the
@@ -231,6 +246,7 @@ public final class Server {
             dev.close(); // waits for generations it was retiring, closed above
         }
         hub.close();
+        cancels.close(); // waits for the cancels still going; the engines the server made are closed by now
         recorder.close();
         if (interrupted) {
             Thread.currentThread().interrupt();
@@ -265,7 +281,7 @@ public final class Server {
         if (next == null) {
             return;
         }
-        next.attach(recorder, hub);
+        next.attach(liveRuns, recorder, hub);
         live.add(next);
         Generation old = current;
         current = next;
@@ -318,14 +334,30 @@ public final class Server {
         return current.flow(name);
     }
 
-    /** Cancels a run of any generation still alive; false if none has it unfinished. */
+    /**
+     * Cancels a run of any generation still alive; false if none has it unfinished. A run this server
+     * saw start is cancelled in the background (its tree ends as the engine stops it, which a later read
+     * shows), so this returns at once; one it did not (of an engine given to it that ran before it
+     * started listening) is cancelled on the calling thread.
+     */
     boolean cancel(UUID id) {
+        LiveRuns.Live run = liveRuns.find(id);
+        if (run != null) {
+            cancels.execute(() -> run.engine().cancel(id));
+            return true;
+        }
         for (Generation generation : live) {
             if (generation.engine().cancel(id)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The root of a run: from its engine while it is in flight here, else from the store (404 if it has none). */
+    UUID rootOf(UUID id) {
+        LiveRuns.Live run = liveRuns.find(id);
+        return run != null ? run.rootId() : recordedRun(id).rootId();
     }
 
     RunStore store() {
@@ -354,10 +386,15 @@ public final class Server {
         }
     }
 
-    /** A run from the store, after writing what is queued when the store has it missing or unfinished; else 404. */
+    /**
+     * A run from the store, else 404. When the store does not have it, or has it unfinished while it is
+     * not in flight here any more, what the recorder has queued is written first: a client reads the
+     * run it started, and the end of a run it saw end. A run in flight is read as the store has it,
+     * without waiting for the recorder, which may be far behind a large run.
+     */
     RunRecord recordedRun(UUID id) {
         Optional<RunRecord> found = store.run(id);
-        if (found.isEmpty() || !found.get().isFinal()) {
+        if (found.isEmpty() || !found.get().isFinal() && liveRuns.find(id) == null) {
             try {
                 recorder.flush();
             } catch (InterruptedException interrupted) {

@@ -11,7 +11,8 @@ import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.format.DateTimeFormatter;
+import java.time.Instant;
+import java.util.UUID;
 import java.util.List;
 import java.util.Map;
 
@@ -21,7 +22,6 @@ final class Ui {
     private static final Map<String, String> ASSETS = Map.of(
             "app.js", "text/javascript; charset=utf-8",
             "app.css", "text/css; charset=utf-8");
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ISO_INSTANT;
 
     private final Server server;
     private final ObjectMapper json;
@@ -96,26 +96,45 @@ final class Ui {
         request.sendHtml(200, Pages.layout(server.devStatus(), "Runs", body.toString()));
     }
 
+    /**
+     * A list of runs, which the page's script keeps live: it reads the list again when a root run starts or
+     * changes state (the rows name their run and state for it).
+     */
     private void runTable(StringBuilder body, List<RunRecord> runs) {
+        body.append("<div class=\"runs-list\" data-live-runs>");
         if (runs.isEmpty()) {
-            body.append("<p class=\"hint\">No runs yet.</p>");
+            body.append("<p class=\"hint\">No runs yet.</p></div>");
             return;
         }
-        body.append("<table class=\"runs\"><thead><tr><th>Run</th><th>Flow</th><th>State</th><th>Started</th>"
+        body.append("<table class=\"runs\"><thead><tr><th>Run</th><th>Flow</th><th>State</th><th>Created</th>"
                 + "<th>Duration</th><th>Parent</th></tr></thead><tbody>");
         for (RunRecord run : runs) {
-            body.append("<tr><td><a href=\"/runs/").append(run.id()).append("\">").append(run.id().toString(), 0, 8)
-                    .append("</a></td><td>").append(escape(run.name())).append("</td><td><span class=\"state state-")
-                    .append(run.state().label()).append("\">").append(run.state().label()).append("</span></td><td>")
-                    .append(TIME.format(run.createdAt())).append("</td><td>")
-                    .append(run.duration().map(Ui::duration).orElse("")).append("</td><td>");
+            body.append("<tr data-run=\"").append(run.id()).append("\" data-state=\"").append(run.state().label())
+                    .append("\" data-final=\"").append(run.isFinal()).append("\"><td>").append(runLink(run.id(), null, null)).append("</td><td>").append(escape(run.name()))
+                    .append("</td><td><span class=\"state state-").append(run.state().label()).append("\">")
+                    .append(run.state().label()).append("</span></td><td>").append(time(run.createdAt()))
+                    .append("</td><td>").append(run.duration().map(Ui::duration).orElse("")).append("</td><td>");
             if (run.parentId() != null) {
-                body.append("<a href=\"/runs/").append(run.parentId()).append("\">").append(run.parentId().toString(), 0, 8)
-                        .append("</a>");
+                body.append(runLink(run.parentId(), null, null));
             }
             body.append("</td></tr>");
         }
-        body.append("</tbody></table>");
+        body.append("</tbody></table></div>");
+    }
+
+    /**
+     * A link to a run that shows its short id ({@link Views#shortId}), after its name if given; the full id
+     * is its title. {@code elementId} is the link's {@code id}, or null.
+     */
+    private static String runLink(UUID id, String name, String elementId) {
+        return "<a" + (elementId == null ? "" : " id=\"" + elementId + "\"") + " class=\"run-id\" href=\"/runs/" + id
+                + "\" title=\"" + id + "\">" + (name == null ? "" : escape(name) + " ") + "<code>" + Views.shortId(id)
+                + "</code></a>";
+    }
+
+    /** A time, which the page's script shows in the reader's zone and relative to now ("2 min ago"). */
+    private static String time(Instant at) {
+        return "<time datetime=\"" + at + "\">" + at + "</time>";
     }
 
     private void run(Request request) throws IOException {
@@ -126,17 +145,23 @@ final class Ui {
         body.append("<h1><span class=\"kind\">").append(escape(run.kind().name().toLowerCase(java.util.Locale.ROOT)))
                 .append("</span> ").append(escape(run.name())).append(" <span id=\"run-state\" class=\"state state-")
                 .append(run.state().label()).append("\">").append(run.state().label()).append("</span></h1>");
-        body.append("<p class=\"meta\">Run <code>").append(run.id()).append("</code>");
-        if (run.parentId() != null) {
-            body.append(" · parent <a id=\"parent-link\" href=\"/runs/").append(run.parentId()).append("\">")
-                    .append(run.parentId()).append("</a>");
+        body.append("<p class=\"meta\">Run <code title=\"").append(run.id()).append("\">").append(Views.shortId(run.id()))
+                .append("</code> · created ").append(time(run.createdAt()));
+        if (run.isFinal()) {
+            body.append(" · ended ").append(time(run.history().getLast().at()));
         }
-        body.append(" · <button type=\"button\" id=\"cancel-button\"").append(run.isFinal() ? " hidden" : "")
+        if (run.parentId() != null) {
+            String parent = server.store().run(run.parentId()).map(RunRecord::name).orElse(null);
+            body.append(" · parent ").append(runLink(run.parentId(), parent, "parent-link"));
+        }
+        body.append(" <button type=\"button\" id=\"cancel-button\"").append(run.isFinal() ? " hidden" : "")
                 .append(">Cancel</button></p>");
         body.append("<h2>Parameters</h2><pre id=\"parameters\">")
                 .append(escape(new Views(json, () -> null).parse(run.parameters()).toPrettyString())).append("</pre>");
         body.append("<div id=\"error\" class=\"problem\" hidden></div>");
         body.append("<h2>Result</h2><div id=\"result\"><p class=\"hint\">Not yet.</p></div>");
+        body.append("<h2>Progress</h2><div id=\"progress\" class=\"progress\"><div id=\"run-progress\"></div>"
+                + "<div id=\"map-progress\"></div></div>");
         body.append("<h2>Tasks</h2><table id=\"tasks\" class=\"runs\"><thead><tr><th>Name</th><th>Kind</th><th>State</th>"
                 + "<th>Duration</th></tr></thead><tbody></tbody></table>");
         body.append("<h2>Timeline</h2><div id=\"timeline\" class=\"timeline\"></div>");

@@ -26,6 +26,15 @@ final class Views {
         this.locator = locator;
     }
 
+    /**
+     * How pages show a run id: its last 8 hexadecimal digits. Run ids are time-ordered (UUID version 7), so
+     * runs of the same minutes share their first digits; the last ones are random, and tell runs apart.
+     */
+    static String shortId(java.util.UUID id) {
+        String text = id.toString();
+        return text.substring(text.length() - 8);
+    }
+
     /** A recorded run, without its children. */
     Responses.RunView run(RunRecord run) {
         String startedAt = run.history().stream().filter(s -> s.is(State.Kind.RUNNING)).findFirst()

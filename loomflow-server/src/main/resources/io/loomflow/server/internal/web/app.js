@@ -1,5 +1,6 @@
-// Loomflow's web UI: the run form of a flow page, and the live view of a run page.
-// Every text from the server is set with textContent, never parsed as HTML.
+// Loomflow's web UI: the run form of a flow page, the live view of a run page, live lists of runs, and
+// times in the reader's zone. Every text from the server is set with textContent, never parsed as HTML
+// (a list of runs is taken from the server's own page of it, as rendered there).
 'use strict';
 
 (() => {
@@ -14,6 +15,93 @@
     const response = await fetch(url, Object.assign({ credentials: 'same-origin' }, options));
     const body = await response.json().catch(() => ({}));
     return { status: response.status, body };
+  };
+
+  // ---- times: the server writes UTC; the reader sees their zone, and how long ago ----
+
+  const pad = (number, width) => String(number).padStart(width || 2, '0');
+
+  const zoneOf = (date) => {
+    const zone = new Intl.DateTimeFormat(undefined, { timeZoneName: 'short' }).formatToParts(date)
+      .find((part) => part.type === 'timeZoneName');
+    return zone ? zone.value : '';
+  };
+
+  // 2026-12-03 17:45:12 GMT+5:45: the exact time, in the reader's zone, named.
+  const exactTime = (date) => date.getFullYear() + '-' + pad(date.getMonth() + 1) + '-' + pad(date.getDate()) + ' '
+    + pad(date.getHours()) + ':' + pad(date.getMinutes()) + ':' + pad(date.getSeconds()) + ' ' + zoneOf(date);
+
+  // 17:45:12.034, in the reader's zone: a log line's time of day.
+  const clockTime = (date) => pad(date.getHours()) + ':' + pad(date.getMinutes()) + ':' + pad(date.getSeconds()) + '.'
+    + pad(date.getMilliseconds(), 3);
+
+  const relativeTime = (date, now) => {
+    const seconds = Math.floor((now - date.getTime()) / 1000);
+    if (seconds < 10) return 'just now';
+    if (seconds < 60) return seconds + ' s ago';
+    const minutes = Math.floor(seconds / 60);
+    if (minutes < 60) return minutes + ' min ago';
+    const hours = Math.floor(minutes / 60);
+    if (hours < 48) return hours + ' h ago';
+    return Math.floor(hours / 24) + ' days ago';
+  };
+
+  // Every <time datetime> below root shows how long ago, with the exact time as its title.
+  const showTimes = (root) => {
+    const now = Date.now();
+    for (const node of root.querySelectorAll('time[datetime]')) {
+      const date = new Date(node.getAttribute('datetime'));
+      if (Number.isNaN(date.getTime())) continue;
+      node.textContent = relativeTime(date, now);
+      node.title = exactTime(date);
+    }
+  };
+
+  // ---- lists of runs, kept live: read again from the server when a root run starts or changes state ----
+
+  const setupLiveRuns = () => {
+    const awaited = new Map(); // run id -> the state the event stream told, until the list shows it
+    let timer = null;
+    let attempts = 0;
+    const shows = (id, state) => {
+      const row = document.querySelector('[data-live-runs] tr[data-run="' + CSS.escape(id) + '"]');
+      return row !== null && (row.dataset.state === state || row.dataset.final === 'true');
+    };
+    const refresh = async () => {
+      const response = await fetch(window.location.href, { credentials: 'same-origin' }).catch(() => null);
+      timer = null;
+      if (response && response.ok) {
+        const page = new DOMParser().parseFromString(await response.text(), 'text/html');
+        const fresh = page.querySelector('[data-live-runs]');
+        const shown = document.querySelector('[data-live-runs]');
+        if (fresh && shown) {
+          const list = document.importNode(fresh, true);
+          shown.replaceWith(list);
+          showTimes(list);
+        }
+      }
+      for (const [id, state] of [...awaited]) {
+        if (shows(id, state)) awaited.delete(id);
+      }
+      // The store may be a moment behind the events: read again, less and less often, until it shows them.
+      if (awaited.size > 0 && attempts < 6) {
+        attempts += 1;
+        schedule(250 * 2 ** attempts);
+      } else {
+        awaited.clear();
+      }
+    };
+    const schedule = (delay) => {
+      if (timer === null) timer = setTimeout(refresh, delay);
+    };
+    const events = new EventSource('/api/events');
+    events.addEventListener('state', (message) => {
+      const data = JSON.parse(message.data);
+      if (data.run.parentId !== null) return; // the lists show root runs
+      awaited.set(data.run.id, data.state);
+      attempts = 0;
+      schedule(100);
+    });
   };
 
   // ---- the flow page: a form built from the parameter schema ----
@@ -112,8 +200,11 @@
 
   const setupRun = (section) => {
     const runId = section.dataset.run;
+    const rootId = section.dataset.root;
     const runs = new Map();
     const seenLogs = new Set();
+    // The run's tree in numbers, from the progress events: the runs below the root by state, and each map.
+    const progress = { counts: null, maps: new Map(), leftOut: 0 };
     let scheduled = false;
     let finished = false;
 
@@ -165,11 +256,57 @@
         lane.append(label, track);
         timeline.append(lane);
       }
+      renderProgress();
       if (self) {
         const badge = section.querySelector('#run-state');
         badge.textContent = self.state;
         badge.className = 'state state-' + self.state;
         section.querySelector('#cancel-button').hidden = self.final;
+      }
+    };
+
+    // A bar of counts by state: one part per state, and the rest of total not started yet.
+    const progressBar = (label, counts, total) => {
+      const row = el('div', 'progress-row');
+      const track = el('div', 'progress-bar');
+      const parts = [];
+      let counted = 0;
+      for (const [state, count] of Object.entries(counts)) {
+        counted += count;
+        const part = el('span', 'state-' + state);
+        part.style.width = (100 * count / Math.max(1, total)).toFixed(3) + '%';
+        part.title = count + ' ' + state;
+        track.append(part);
+        parts.push(count + ' ' + state);
+      }
+      if (total > counted) parts.push((total - counted) + ' not started');
+      row.append(el('div', 'progress-label', label), track, el('div', 'progress-counts', parts.join(' · ')));
+      return row;
+    };
+
+    // The runs below this one by state: from the progress events on a root's page, else from the runs known.
+    const countsBelow = () => {
+      if (runId === rootId && progress.counts) return progress.counts;
+      const counts = {};
+      for (const run of runs.values()) {
+        if (run.id !== runId) counts[run.state] = (counts[run.state] || 0) + 1;
+      }
+      return counts;
+    };
+
+    const renderProgress = () => {
+      const counts = countsBelow();
+      const total = Object.values(counts).reduce((sum, count) => sum + count, 0);
+      const runBar = section.querySelector('#run-progress');
+      runBar.replaceChildren();
+      if (total > 0) runBar.append(progressBar('runs below this one: ' + total, counts, total));
+      const mapBars = section.querySelector('#map-progress');
+      mapBars.replaceChildren();
+      for (const map of progress.maps.values()) {
+        if (runId !== rootId && map.parentId !== runId) continue;
+        const bar = progressBar('map of ' + map.name + ': ' + map.size + ' items', map.counts, map.size);
+        bar.dataset.map = map.id;
+        mapBars.append(bar);
       }
     };
 
@@ -184,7 +321,9 @@
       if (seenLogs.has(line.sequence)) return;
       seenLogs.add(line.sequence);
       const run = runs.get(line.runId);
-      const text = line.at + ' ' + line.level + ' [' + (run ? run.name : line.runId.slice(0, 8)) + '] ' + line.message
+      const at = new Date(line.at);
+      const text = (Number.isNaN(at.getTime()) ? line.at : clockTime(at)) + ' ' + line.level + ' ['
+        + (line.runName || (run ? run.name : line.runId)) + '] ' + line.message
         + (line.error ? ' (' + line.error + ')' : '');
       section.querySelector('#logs').append(el('span', 'log log-' + line.level, text + '\n'));
     };
@@ -228,6 +367,9 @@
       box.hidden = !error;
     };
 
+    // Runs below a map's items came as counts: once the run has ended, its tree is read again to list them,
+    // if it is not too large to list (and its logs, if some lines were left out of the stream).
+    const TREE_READ_AT_MOST = 5000;
     const finish = async () => {
       if (finished) return;
       finished = true;
@@ -237,6 +379,16 @@
         showResult(body.result);
         showError(body.error);
         schedule();
+      }
+      const below = Object.values(countsBelow()).reduce((sum, count) => sum + count, 0);
+      if (progress.maps.size > 0 && below <= TREE_READ_AT_MOST) {
+        const tree = await api('/api/runs/' + runId + '/tree');
+        (tree.body.runs || []).forEach(merge);
+        schedule();
+      }
+      if (progress.leftOut > 0) {
+        const logs = await api('/api/runs/' + runId + '/logs?tree=true');
+        (logs.body.lines || []).forEach(appendLog);
       }
     };
 
@@ -262,8 +414,16 @@
     const onLog = (event) => {
       const data = JSON.parse(event.data);
       if (!inTree(data.run.id, data.run.parentId)) return;
-      appendLog({ runId: data.run.id, sequence: data.sequence, at: data.at, level: data.level,
+      appendLog({ runId: data.run.id, runName: data.run.name, sequence: data.sequence, at: data.at, level: data.level,
         message: data.message, error: data.error });
+    };
+
+    const onProgress = (event) => {
+      const data = JSON.parse(event.data);
+      progress.counts = data.counts;
+      progress.leftOut = data.leftOut;
+      for (const map of data.maps) progress.maps.set(map.id, map);
+      schedule();
     };
 
     section.querySelector('#cancel-button').addEventListener('click', () => {
@@ -284,6 +444,7 @@
       const events = new EventSource('/api/events?run=' + encodeURIComponent(runId));
       events.addEventListener('state', onState);
       events.addEventListener('log', onLog);
+      events.addEventListener('progress', onProgress);
       events.addEventListener('reload', () => window.location.reload());
     })();
   };
@@ -301,7 +462,10 @@
     });
   };
 
+  showTimes(document);
+  setInterval(() => showTimes(document), 15000);
   if (document.body.dataset.devRevision !== undefined) setupDev(document.body.dataset.devRevision);
+  if (document.querySelector('[data-live-runs]')) setupLiveRuns();
   const form = document.getElementById('run-form');
   if (form) setupForm(form);
   const run = document.getElementById('run');
