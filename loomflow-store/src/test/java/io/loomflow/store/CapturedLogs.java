@@ -44,6 +44,16 @@ final class CapturedLogs implements AutoCloseable {
                 .toList();
     }
 
+    /**
+     * What a console showing INFO and above gets: each message, marked {@code [stack trace]} if it
+     * carries an exception.
+     */
+    List<String> consoleLines() {
+        return records.stream().filter(r -> r.getLevel().intValue() >= Level.INFO.intValue())
+                .map(r -> r.getLevel() + " " + r.getMessage() + (r.getThrown() == null ? "" : " [stack trace]"))
+                .toList();
+    }
+
     @Override
     public void close() {
         logger.removeHandler(handler);
