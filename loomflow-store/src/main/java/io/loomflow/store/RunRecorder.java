@@ -30,16 +30,26 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p><b>Bounded, then back-pressure.</b> The recorder holds at most
  * {@link RecorderOptions#capacity()} events that the store has not written (100,000 by default):
- * when the store is slower than the runs, or unavailable, the runs wait for room instead of memory
- * growing. Only a thread that executes a run waits (the run is slowed, never failed), and only while
- * its engine is open. A thread outside any run never waits, since it may be an event loop that must
- * not block: its events are queued beyond the bound. Those are few: the Scheduled state of a root
- * run started from outside a run ({@code runAsync} on an event loop, say), the end of a run
- * cancelled from outside before it started, and the states the engine records while it closes.
- * Once its engine is closing, a run stops waiting (it notices at the writer's next attempt), so
- * that no close ever waits for the store: the runs still going may then exceed the bound until they
- * end. A run whose thread is interrupted while it waits (it is being cancelled) stops waiting too,
- * keeping its interrupt.
+ * when the store is slower than the runs, or unavailable, the threads that publish wait for room
+ * instead of memory growing, so the runs are slowed, never failed. Who waits, and until when:
+ * <ul>
+ *   <li>a thread that executes a run waits until there is room, while its engine is open: once the
+ *       engine begins to close (noticed at the writer's next attempt), its runs go on, so that no
+ *       close ever waits for the store;</li>
+ *   <li>a virtual thread outside any run (the engine's map workers, which schedule the items, or
+ *       a virtual thread that starts a root run) waits too, except while the store is failing: it
+ *       may be the engine's own close at work, and whose engine it is cannot be told;</li>
+ *   <li>a platform thread outside any run never waits, since it may be an event loop that must not
+ *       block (the caller of {@code runAsync}, a thread that cancels a run): its events are queued
+ *       beyond the bound;</li>
+ *   <li>a thread interrupted while it waits (its run is being cancelled) stops waiting, and keeps
+ *       its interrupt.</li>
+ * </ul>
+ * What goes beyond the bound is small and comes with runs the engine holds anyway: the Scheduled
+ * state of a root run started from a platform thread, the end of a run cancelled from outside
+ * before it started, at most one Scheduled state per map worker while the store is failing (or
+ * with a platform thread factory), after which the worker waits as a run, and what runs still
+ * publish while their engine closes.
  *
  * <p><b>Failures of the store.</b> A write that fails because the store is unavailable (the
  * database is down or restarting, its disk is full: the store throws a
@@ -145,19 +155,18 @@ public final class RunRecorder implements EventListener {
     }
 
     /**
-     * Waits while the recorder is full, if the calling thread may wait: it executes a run of an
-     * engine that is open. Returns false if the recorder began to close meanwhile. The caller holds
-     * the lock.
+     * Waits while the recorder is full, if the calling thread may wait: see the class description.
+     * Returns false if the recorder began to close meanwhile. The caller holds the lock.
      */
     private boolean awaitRoom() {
         Optional<RunContext> run = RunContext.find();
-        if (run.isEmpty()) {
-            return true; // not a run's thread: it may be an event loop, and never waits
+        if (run.isEmpty() && !Thread.currentThread().isVirtual()) {
+            return true; // a platform thread outside any run may be an event loop: it never waits
         }
-        Engine engine = run.get().engine();
+        Engine engine = run.map(RunContext::engine).orElse(null);
         waitingForRoom++;
         try {
-            while (received - handled >= capacity && !closing && !stopped && !engine.isClosed()) {
+            while (received - handled >= capacity && !closing && !stopped && keepsWaiting(engine)) {
                 room.await();
             }
         } catch (InterruptedException cancelled) {
@@ -166,6 +175,15 @@ public final class RunRecorder implements EventListener {
             waitingForRoom--;
         }
         return !closing && !stopped;
+    }
+
+    /**
+     * Whether a thread keeps waiting for room: a run's thread while its engine is open; a virtual
+     * thread outside any run while the store is not failing, as it may be the engine's own close at
+     * work, and the recorder cannot tell whether that engine is closing.
+     */
+    private boolean keepsWaiting(Engine engine) {
+        return engine != null ? !engine.isClosed() : !batches.failing();
     }
 
     /**

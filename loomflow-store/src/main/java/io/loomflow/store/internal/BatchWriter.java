@@ -58,6 +58,9 @@ public final class BatchWriter {
     private Instant giveUpAt; // guarded by lock; set once the recorder is closing
     private Thread pausing; // guarded by lock: the writer, while it pauses between retries
 
+    /** Whether the store is failing: from the first failed attempt of an outage to the next write. */
+    private volatile boolean failing;
+
     // Used by the writer thread only.
     private Instant failingSince;
     private long refused;
@@ -170,6 +173,7 @@ public final class BatchWriter {
         lastFailure = firstLine(failure);
         if (failingSince == null) {
             failingSince = clock.now();
+            failing = true;
             LOG.log(Level.WARNING, "run store " + store + " cannot be written (" + lastFailure + "); "
                     + events(held.getAsLong(), "is", "are") + " kept and retried every " + shown(FIRST_RETRY)
                     + ", doubling up to " + shown(LONGEST_RETRY));
@@ -181,6 +185,7 @@ public final class BatchWriter {
             LOG.log(Level.INFO, "run store " + store + " is written again after "
                     + shown(Duration.between(failingSince, clock.now())) + " of failing; nothing was lost");
             failingSince = null;
+            failing = false;
         }
     }
 
@@ -246,6 +251,15 @@ public final class BatchWriter {
             }
             Thread.interrupted(); // an interrupt is only ever a wake-up from closing(); none comes after this
         }
+    }
+
+    /**
+     * Tells whether the store is unavailable: its last attempt failed so, and none has succeeded since.
+     *
+     * @return whether the store is failing
+     */
+    public boolean failing() {
+        return failing;
     }
 
     /**
