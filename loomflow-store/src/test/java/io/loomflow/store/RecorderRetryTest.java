@@ -10,6 +10,7 @@ import io.loomflow.RunContext;
 import io.loomflow.RunInfo;
 import io.loomflow.State;
 import io.loomflow.Task;
+import io.loomflow.store.contract.Unprintable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -25,23 +26,6 @@ import org.junit.jupiter.api.Test;
  * back, with one line for each; an event the store refuses is left out alone, and the rest written.
  */
 class RecorderRetryTest {
-
-    /** A value that can be turned neither into JSON nor into text: no store can record a run of it. */
-    public static final class Unprintable {
-        /**
-         * Fails, as Jackson reads it.
-         *
-         * @return nothing
-         */
-        public String getValue() {
-            throw new IllegalStateException("no JSON for this value");
-        }
-
-        @Override
-        public String toString() {
-            throw new IllegalStateException("no text for this value either");
-        }
-    }
 
     private final Task<Integer, Integer> square = Task.named("square", (Integer i) -> {
         RunContext.current().log().info("squaring %d", i);
