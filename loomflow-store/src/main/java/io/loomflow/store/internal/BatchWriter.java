@@ -31,8 +31,8 @@ import java.util.function.LongSupplier;
  *       timeout has passed. Stores write a batch all or nothing, so a retry never duplicates.</li>
  *   <li>A write that fails otherwise is taken as the fault of an event: the batch is split in
  *       halves, written in order, and split again where it fails, until the event the store
- *       refuses is alone; that event is left out with one line that names it, and the rest are
- *       written.</li>
+ *       refuses is alone; that event is tried once more, then left out with one line that names
+ *       it, and the rest are written.</li>
  * </ul>
  * An outage is reported in one WARNING line when it begins and one INFO line when it ends, without
  * a stack trace (the failures themselves are logged at DEBUG). {@link #write} is called by the
@@ -103,6 +103,7 @@ public final class BatchWriter {
         Deque<List<Event>> parts = new ArrayDeque<>();
         parts.add(batch);
         Duration pause = FIRST_RETRY;
+        List<Event> triedOnce = null; // a lone event whose write failed once, not for an outage
         while (!parts.isEmpty()) {
             List<Event> part = parts.peekFirst();
             Throwable failure = attempt(part, json);
@@ -121,14 +122,16 @@ public final class BatchWriter {
                 pauseFor(pause);
                 Duration doubled = pause.multipliedBy(2);
                 pause = doubled.compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY : doubled;
-            } else if (part.size() == 1) {
-                parts.removeFirst();
-                refusedAlone(part.getFirst(), failure);
-            } else {
+            } else if (part.size() > 1) {
                 parts.removeFirst();
                 int half = part.size() / 2;
                 parts.addFirst(part.subList(half, part.size()));
                 parts.addFirst(part.subList(0, half));
+            } else if (part != triedOnce) {
+                triedOnce = part; // a second chance, in case the failure was a passing one
+            } else {
+                parts.removeFirst();
+                refusedAlone(part.getFirst(), failure);
             }
         }
     }

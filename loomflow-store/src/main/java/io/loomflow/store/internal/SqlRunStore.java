@@ -357,7 +357,11 @@ public final class SqlRunStore implements RunStore {
                 insertLogs(connection, lines);
                 connection.commit();
             } catch (SQLException | RuntimeException failed) {
-                connection.rollback();
+                try {
+                    connection.rollback();
+                } catch (SQLException rollbackFailed) { // the connection is gone: the first error says why
+                    failed.addSuppressed(rollbackFailed);
+                }
                 throw failed;
             }
         } catch (SQLException failed) {
