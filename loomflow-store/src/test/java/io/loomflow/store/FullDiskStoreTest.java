@@ -1,0 +1,59 @@
+package io.loomflow.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.loomflow.Engine;
+import io.loomflow.Event;
+import io.loomflow.Flow;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The embedded store on a full disk: a write fails as an outage that names the full disk, and so do
+ * the next ones, which meet the database H2 closed under the pool's connections; writes work again
+ * once there is space, without opening the store anew.
+ */
+class FullDiskStoreTest {
+
+    @TempDir
+    Path directory;
+
+    private final Flow<Integer, Integer> next = Flow.named("next", (Integer n) -> n + 1);
+
+    private List<Event> runEvents(int times) {
+        List<Event> events = new ArrayList<>();
+        try (Engine engine = Engine.builder().listener(events::add).build()) {
+            for (int i = 0; i < times; i++) {
+                engine.run(next, i);
+            }
+        }
+        return events;
+    }
+
+    @Test
+    void everyWriteOnAFullDiskIsRetryableAndWritesWorkAgainOnceThereIsSpace() throws Exception {
+        FillingDisk.register();
+        String url = "jdbc:h2:" + FillingDisk.SCHEME + ":" + directory.resolve("history");
+        Path full = directory.resolve(FillingDisk.FULL);
+        try (RunStore store = RunStore.open(url)) {
+            store.write(runEvents(1));
+            Files.createFile(full);
+            assertThatThrownBy(() -> store.write(runEvents(1)))
+                    .isInstanceOfSatisfying(RunStoreException.class, e -> assertThat(e.isRetryable()).isTrue())
+                    .hasMessage("the disk that holds the run history at " + url + " is full (No space left on device);"
+                            + " free some space there");
+            for (int attempt = 2; attempt <= 4; attempt++) { // H2 closed the database: these meet it closed
+                assertThatThrownBy(() -> store.write(runEvents(1))).as("attempt %d", attempt)
+                        .isInstanceOfSatisfying(RunStoreException.class, e -> assertThat(e.isRetryable()).isTrue());
+            }
+            Files.delete(full);
+            store.write(runEvents(2));
+            assertThat(store.runs(RunQuery.all())).hasSize(3);
+        }
+    }
+}
