@@ -66,6 +66,14 @@ final class CapturedLogs implements AutoCloseable {
     }
 
     /**
+     * The messages below INFO, which a console does not show, that carry an exception's stack trace.
+     */
+    List<String> stackTracesBelowInfo() {
+        return records.stream().filter(r -> r.getLevel().intValue() < Level.INFO.intValue() && r.getThrown() != null)
+                .map(LogRecord::getMessage).toList();
+    }
+
+    /**
      * Waits until a message containing {@code text} is logged.
      *
      * @throws AssertionError if none is within {@code deadline}
@@ -77,7 +85,7 @@ final class CapturedLogs implements AutoCloseable {
             while (records.stream().noneMatch(r -> r.getMessage().contains(text))) {
                 if (left <= 0) {
                     throw new AssertionError("no message containing '" + text + "' within " + deadline + "; logged: "
-                            + consoleLines());
+                            + records.stream().map(r -> r.getLevel() + " " + r.getMessage()).toList());
                 }
                 left = published.awaitNanos(left);
             }

@@ -16,6 +16,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -47,6 +49,9 @@ class RecorderPostgresRestartTest {
                 RecorderOptions.defaults().withCapacity(20_000));
         String store = "run store SqlRunStore[" + POSTGRES.url() + "]";
         CompletableFuture<Long> run;
+        Logger storeLogger = Logger.getLogger("io.loomflow.store");
+        Level shown = storeLogger.getLevel();
+        storeLogger.setLevel(Level.FINE); // to see what is logged below the console, where stack traces go
         try (CapturedLogs console = CapturedLogs.of("")) { // every logger: what a console would show
             Engine engine = Engine.builder().listener(recorder).listener(event -> {
                 if (event instanceof Event.StateChange) {
@@ -71,6 +76,10 @@ class RecorderPostgresRestartTest {
                     .matches(".*\\); \\d+ events? (is|are) kept and retried every 50 ms, doubling up to 5\\.0 s");
             assertThat(lines.get(1)).matches("INFO \\Q" + store + " is written again after \\E[0-9.]+ (ms|s) of"
                     + " failing; nothing was lost");
+            assertThat(console.stackTracesBelowInfo()).as("the failures, in full, below what a console shows")
+                    .anyMatch(message -> message.startsWith(store + " failed to write"));
+        } finally {
+            storeLogger.setLevel(shown);
         }
         try (RunStore reopened = RunStore.openReadOnly(POSTGRES.url())) {
             RunRecord root = reopened.runs(RunQuery.all().withRootsOnly().withName("sum")).getFirst();

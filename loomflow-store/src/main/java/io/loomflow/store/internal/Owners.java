@@ -109,7 +109,7 @@ final class Owners {
                     failingSince = null;
                     warned = false;
                 } catch (RuntimeException failed) {
-                    LOG.log(Level.DEBUG, failed.getMessage(), failed);
+                    LOG.log(Level.DEBUG, "could not renew this process's heartbeat: " + failed.getMessage(), failed);
                     Instant now = clock.instant();
                     failingSince = failingSince == null ? now : failingSince;
                     if (!warned && !now.isBefore(failingSince.plus(PRESUMED_DEAD.dividedBy(2)))) {
