@@ -134,7 +134,16 @@ public interface RunStore extends AutoCloseable {
     /**
      * Records a batch of events, in order. Events of one run arrive in the order of their sequence.
      *
+     * <p>All or nothing: if it throws, nothing of the batch was recorded, so that a
+     * {@link RunRecorder} can offer the batch again, or parts of it, without duplicating anything.
+     * A store that is unavailable for a while (unreachable, restarting, out of disk space) throws
+     * a {@link RunStoreException} that {@linkplain RunStoreException#isRetryable() is retryable}
+     * (or an exception caused by an {@link java.io.IOException}), and the recorder retries the
+     * batch until it is written; any other exception is taken as the fault of an event in the
+     * batch, which the recorder then finds and leaves out.
+     *
      * @param events state changes and log lines
+     * @throws RunStoreException if the store cannot record them now, or refuses one of them
      */
     void write(List<Event> events);
 

@@ -39,6 +39,17 @@ public final class InMemoryRunStore implements RunStore {
             this.parameters = Records.parameters(info.input());
         }
 
+        void add(StateRecord entry, State.Kind kind, ErrorRecord firstError, String firstResult) {
+            history.add(entry);
+            state = kind;
+            if (error == null) {
+                error = firstError;
+            }
+            if (result == null) {
+                result = firstResult;
+            }
+        }
+
         RunRecord record() {
             return new RunRecord(info.id(), info.parentId(), info.rootId(), info.name(), info.kind(), parameters,
                     state, history, error, result);
@@ -54,22 +65,29 @@ public final class InMemoryRunStore implements RunStore {
 
     @Override
     public synchronized void write(List<Event> events) {
+        // Whatever can fail (values turned into JSON or text) is done before anything changes: a
+        // batch is recorded whole or not at all, so that a recorder may offer it again.
+        Map<UUID, Run> added = new LinkedHashMap<>();
+        List<Runnable> changes = new ArrayList<>(events.size());
         for (Event event : events) {
             switch (event) {
                 case Event.StateChange change -> {
-                    Run run = runs.computeIfAbsent(change.run().id(), id -> new Run(change.run()));
-                    run.history.add(Records.state(change));
-                    run.state = change.state().kind();
-                    if (run.error == null) {
-                        run.error = Records.error(change.state());
-                    }
-                    if (run.result == null) {
-                        run.result = Records.result(change);
-                    }
+                    UUID id = change.run().id();
+                    Run known = runs.get(id);
+                    Run run = known != null ? known : added.computeIfAbsent(id, key -> new Run(change.run()));
+                    StateRecord entry = Records.state(change);
+                    ErrorRecord error = Records.error(change.state());
+                    String result = Records.result(change);
+                    changes.add(() -> run.add(entry, change.state().kind(), error, result));
                 }
-                case Event.LogLine line -> logs.computeIfAbsent(line.run().id(), id -> new ArrayList<>()).add(Records.log(line));
+                case Event.LogLine line -> {
+                    LogRecord record = Records.log(line);
+                    changes.add(() -> logs.computeIfAbsent(line.run().id(), id -> new ArrayList<>()).add(record));
+                }
             }
         }
+        runs.putAll(added);
+        changes.forEach(Runnable::run);
     }
 
     @Override

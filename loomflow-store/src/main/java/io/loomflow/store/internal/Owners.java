@@ -93,14 +93,32 @@ final class Owners {
         }
     }
 
+    /**
+     * Renews the heartbeat every second. A failure is logged at DEBUG only: a store that cannot be
+     * written is reported by the recorder writing to it, once, not each second here. If the heartbeat
+     * stays failing for half of {@link #PRESUMED_DEAD}, one WARNING line says what that risks.
+     */
     private void beat() {
+        Instant failingSince = null;
+        boolean warned = false;
         try {
             while (!closed.await(HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS)) {
                 try {
                     execute("renew this process's heartbeat in", "UPDATE lf_owner SET heartbeat_at = ? WHERE id = ?",
                             SqlRunStore.time(clock.instant()), id);
+                    failingSince = null;
+                    warned = false;
                 } catch (RuntimeException failed) {
-                    LOG.log(Level.WARNING, failed.getMessage(), failed);
+                    LOG.log(Level.DEBUG, "could not renew this process's heartbeat: " + failed.getMessage(), failed);
+                    Instant now = clock.instant();
+                    failingSince = failingSince == null ? now : failingSince;
+                    if (!warned && !now.isBefore(failingSince.plus(PRESUMED_DEAD.dividedBy(2)))) {
+                        warned = true;
+                        LOG.log(Level.WARNING, failed.getMessage() + "; it has failed for "
+                                + Duration.between(failingSince, now).toSeconds() + " s, and after "
+                                + PRESUMED_DEAD.toMinutes() + " min other processes sharing the store may take"
+                                + " this process's unfinished runs for Crashed");
+                    }
                 }
             }
         } catch (InterruptedException stop) {

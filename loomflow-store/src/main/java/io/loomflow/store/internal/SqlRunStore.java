@@ -214,6 +214,7 @@ public final class SqlRunStore implements RunStore {
         config.setMinimumIdle(1);
         config.setConnectionTimeout(5_000);
         config.setReadOnly(readOnly);
+        config.setExceptionOverride(new SqlErrors.BrokenConnections());
         switch (dialect) {
             case H2 -> {
                 config.setJdbcUrl(durability == Durability.STRICT && !readOnly ? url + ";WRITE_DELAY=0" : url);
@@ -356,7 +357,11 @@ public final class SqlRunStore implements RunStore {
                 insertLogs(connection, lines);
                 connection.commit();
             } catch (SQLException | RuntimeException failed) {
-                connection.rollback();
+                try {
+                    connection.rollback();
+                } catch (SQLException rollbackFailed) { // the connection is gone: the first error says why
+                    failed.addSuppressed(rollbackFailed);
+                }
                 throw failed;
             }
         } catch (SQLException failed) {

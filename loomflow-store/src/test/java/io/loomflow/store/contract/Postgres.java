@@ -100,8 +100,32 @@ public final class Postgres implements BeforeAllCallback, AfterAllCallback {
     }
 
     private void start() throws IOException, InterruptedException {
-        run(List.of("pg_ctlcluster", "--skip-systemctl-redirect", version(), "main", "start"));
+        startServer();
         startedHere = true;
+    }
+
+    /**
+     * Stops the server at once ({@code pg_ctlcluster ... stop -m fast}): its clients lose their
+     * connections, as in a crash or a restart of the database.
+     *
+     * @throws IOException if {@code pg_ctlcluster} cannot be run
+     * @throws InterruptedException if interrupted while it runs
+     */
+    public void stopServer() throws IOException, InterruptedException {
+        run(List.of("pg_ctlcluster", "--skip-systemctl-redirect", version(), "main", "stop", "-m", "fast"));
+    }
+
+    /**
+     * Starts the server if it does not answer, and waits until it listens.
+     *
+     * @throws IOException if {@code pg_ctlcluster} cannot be run
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public void startServer() throws IOException, InterruptedException {
+        if (listening()) {
+            return;
+        }
+        run(List.of("pg_ctlcluster", "--skip-systemctl-redirect", version(), "main", "start"));
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
         while (!listening()) {
             if (Instant.now().isAfter(deadline)) {

@@ -1,8 +1,10 @@
 package io.loomflow.store.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.loomflow.Engine;
+import io.loomflow.Event;
 import io.loomflow.Flow;
 import io.loomflow.RunContext;
 import io.loomflow.RunInfo;
@@ -171,5 +173,31 @@ public abstract class RunStoreContract {
         }
         assertThat(reopened.runs(RunQuery.all().withState(State.Kind.RUNNING))).isEmpty();
         assertThat(Map.of("runs", reopened.runs(RunQuery.all()).size())).containsEntry("runs", 7);
+    }
+
+    @Test
+    void aBatchWithAnEventTheStoreCannotRecordIsRecordedNotAtAll() throws Exception {
+        Task<Unprintable, String> accept = Task.named("accept", (Unprintable value) -> "accepted");
+        Flow<Integer, Integer> good = Flow.named("good", (Integer n) -> {
+            RunContext.current().log().info("recording %d", n);
+            return n + 1;
+        });
+        Flow<Integer, String> bad = Flow.named("bad", (Integer n) -> accept.call(new Unprintable()));
+        List<Event> events = new java.util.ArrayList<>();
+        try (Engine engine = Engine.builder().listener(events::add).build()) {
+            engine.run(good, 1);
+            engine.run(bad, 2);
+        }
+        java.util.function.Predicate<Event> refusable = event -> event.run().name().equals("accept");
+
+        assertThatThrownBy(() -> reopened.write(events)).as("the accept run's parameters cannot be recorded").isNotNull();
+        RunQuery named = RunQuery.all().withName("good");
+        assertThat(reopened.runs(named)).as("nothing of the batch").isEmpty();
+        assertThat(reopened.runs(RunQuery.all().withName("bad"))).isEmpty();
+
+        reopened.write(events.stream().filter(refusable.negate()).toList());
+        RunRecord recorded = reopened.runs(named).getFirst();
+        assertThat(recorded.history()).extracting(StateRecord::state).containsExactly("Scheduled", "Running", "Completed");
+        assertThat(reopened.logs(recorded.id())).extracting(LogRecord::message).containsExactly("recording 1");
     }
 }
