@@ -60,8 +60,12 @@ public final class StoreThroughput {
         int tasks = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         Path directory = Files.createTempDirectory("loomflow-store-bench");
         String h2 = "jdbc:h2:file:" + directory.resolve("floor") + ";WRITE_DELAY=0";
-        compare("embedded H2 (file)", tasks, h2, () -> RunStore.embedded(directory.resolve("strict"), Durability.STRICT),
-                () -> RunStore.embedded(directory.resolve("relaxed"), Durability.RELAXED));
+        try {
+            compare("embedded H2 (file)", tasks, h2, () -> RunStore.embedded(directory.resolve("strict"), Durability.STRICT),
+                    () -> RunStore.embedded(directory.resolve("relaxed"), Durability.RELAXED));
+        } finally {
+            Benchmarks.deleteTree(directory); // its databases reach gigabytes at a million tasks
+        }
         if (args.length > 1) {
             compare("PostgreSQL", tasks, args[1], () -> RunStore.open(args[1], Durability.STRICT),
                     () -> RunStore.open(args[1], Durability.RELAXED));
