@@ -6,6 +6,9 @@ package io.loomflow;
  * events ({@link RunInfo.MapItem#history()}) for the listeners that record them, such as the run
  * store's recorder.
  *
+ * <p>It is a request to the listeners that record runs, which the engine does not enforce: the run
+ * store of {@code loomflow-store} does not act on it yet and records every item.
+ *
  * <p>Set it for the maps started inside a flow's runs with {@link Flow#withItemHistory}, or for a
  * whole engine with {@link Engine.Builder#itemHistory}; a flow's choice applies to every map below
  * it (its tasks and subflows included) unless a subflow chooses again. The default is {@link #ALL}.
