@@ -77,10 +77,11 @@ final class MapGroup implements MapHandle<Object>, StructuredScope.Child<Cancell
             return;
         }
         int workers = Math.min(inputs.length, concurrency);
+        Runnable work = workers == inputs.length ? this::workOnce : this::work;
         // A worker is useless once every input has been taken (or settled by a cancel meanwhile).
         for (int started = 0; started < workers && next.get() < inputs.length; started++) {
             try {
-                items.forkWorker(this::work);
+                items.forkWorker(work);
             } catch (RuntimeException | Error threadRefused) {
                 // Settles the items no worker took, at once, even when no worker started at all.
                 items.cancel(Cancellation.requested("no thread could be started for it: " + threadRefused));
@@ -94,6 +95,19 @@ final class MapGroup implements MapHandle<Object>, StructuredScope.Child<Cancell
         while ((index = take()) >= 0) {
             runItem(index);
             Thread.interrupted(); // an interrupt meant for the item just ended must not reach the next one
+        }
+    }
+
+    /**
+     * The worker of a map with a thread per item: one item, then the thread ends. No loop, on
+     * purpose: when a million of these are cancelled at once, each would return into a loop whose
+     * exit the JIT had never seen taken (no item had ended yet) and deoptimise its own frame; that
+     * was half the cost of cancelling a million running items.
+     */
+    private void workOnce() {
+        int index = take();
+        if (index >= 0) {
+            runItem(index);
         }
     }
 

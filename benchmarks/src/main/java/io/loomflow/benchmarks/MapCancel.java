@@ -30,14 +30,25 @@ import java.util.stream.IntStream;
  * time from the cancel to the last item's final event; the items never seen are the ones that never
  * started. With {@code listener=none} the engine has no listener and publishes no events.
  *
+ * <p>First, the same is done once with {@code warmTasks} items (default 100,000; 0 skips it), not
+ * counted: in a JVM where no run was ever cancelled, the code of the cancel's path is compiled
+ * without it, and every one of a million suspended threads deoptimises its own frames on the way
+ * out, which measures the JIT rather than the engine. A server has cancelled runs before.
+ *
+ * <p>Without a limit, and with {@code floor=true} (the default), it then measures the floor in the
+ * same JVM: as many plain virtual threads, each sleeping like an item, interrupted one by one once
+ * all sleep, and the time until every one has ended; no engine can cancel running items faster.
+ *
  * <p>Arguments, all optional, as {@code key=value}: {@code tasks=1000000}, {@code limit=0},
- * {@code sleepMillis=60000}, {@code started=0} (0: as described above), {@code listener=count}.
+ * {@code sleepMillis=60000}, {@code started=0} (0: as described above), {@code listener=count},
+ * {@code warmTasks=100000}, {@code floor=true}.
  * A million running items need a few GiB of heap: run it with {@code -Xmx8g}.
  */
 public final class MapCancel {
 
     private static final String[] DEFAULTS = {
-            "tasks", "1000000", "limit", "0", "sleepMillis", "60000", "started", "0", "listener", "count"};
+            "tasks", "1000000", "limit", "0", "sleepMillis", "60000", "started", "0", "listener", "count",
+            "warmTasks", "100000", "floor", "true"};
     private static final double CANCEL_TARGET_MILLIS = 2000;
 
     private final AtomicLong entered = new AtomicLong();
@@ -60,7 +71,49 @@ public final class MapCancel {
     }
 
     private void measure(Benchmarks.Options options) throws Exception {
-        int tasks = options.number("tasks");
+        if (options.number("warmTasks") > 0) {
+            System.out.printf(Locale.ROOT, "warm-up with %,d items, not counted:%n", options.number("warmTasks"));
+            new MapCancel().measure(options, options.number("warmTasks"));
+            System.out.println("measured:");
+        }
+        measure(options, options.number("tasks"));
+        if (options.number("limit") == 0 && Boolean.parseBoolean(options.text("floor"))) {
+            floor(options.number("tasks"), options.number("sleepMillis"));
+        }
+    }
+
+    /** Plain virtual threads, each sleeping, interrupted once all sleep: the time until all have ended. */
+    private static void floor(int tasks, int sleepMillis) throws InterruptedException {
+        AtomicLong asleep = new AtomicLong();
+        Thread[] threads = new Thread[tasks];
+        for (int i = 0; i < tasks; i++) {
+            threads[i] = Thread.ofVirtual().start(() -> {
+                asleep.incrementAndGet();
+                try {
+                    Thread.sleep(sleepMillis);
+                } catch (InterruptedException cancelled) {
+                    // the end this measures
+                }
+            });
+        }
+        while (asleep.get() < tasks) {
+            Thread.sleep(10);
+        }
+        long interrupting = System.nanoTime();
+        for (Thread thread : threads) {
+            thread.interrupt();
+        }
+        long interrupted = System.nanoTime();
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        long ended = System.nanoTime();
+        System.out.printf(Locale.ROOT, "RESULT floor, %,d plain virtual threads asleep, interrupted: interrupting took"
+                + " %.1f ms, every thread ended after %.1f ms%n", tasks, (interrupted - interrupting) / 1e6,
+                (ended - interrupting) / 1e6);
+    }
+
+    private void measure(Benchmarks.Options options, int tasks) throws Exception {
         int limit = options.number("limit");
         int sleepMillis = options.number("sleepMillis");
         int started = options.number("started") > 0 ? options.number("started") : limit > 0 ? limit : tasks;
