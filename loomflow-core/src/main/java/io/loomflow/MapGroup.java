@@ -23,7 +23,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>When that scope is cancelled (or, for a map outside any run, the engine refuses new root
  * runs), the items no worker has taken yet are settled in one step: they never become runs (no
  * run id, no events), and share one {@link Outcome.Cancelled}. The map then ends as soon as the
- * items that did start have settled, however many inputs were left.
+ * items that did start have settled, however many inputs were left. A worker that took its item
+ * at the very moment of the cancel may still make it a run, which the cancelled scope then
+ * cancels at once: at most one such item per worker.
  */
 final class MapGroup implements MapHandle<Object>, StructuredScope.Child<Cancellation> {
 

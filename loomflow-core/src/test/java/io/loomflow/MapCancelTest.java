@@ -105,7 +105,8 @@ class MapCancelTest {
         }
         assertThat(outcomes.getFirst()).isInstanceOf(Outcome.Failure.class);
         assertThat(outcomes.subList(1, ITEMS)).allSatisfy(o -> assertThat(o).isInstanceOf(Outcome.Cancelled.class));
-        assertThat(itemsSeen("first-fails")).containsExactlyInAnyOrder(0, 1, 2); // the failing item, and the two that took the permits after it
+        // the failing item, and the two that took the permits after it
+        assertThat(itemsSeen("first-fails")).containsExactlyInAnyOrder(0, 1, 2);
     }
 
     @ParameterizedTest
@@ -113,8 +114,7 @@ class MapCancelTest {
     void cancellingTheRunAboveTheMapEndsItAsSoonAsTheItemsThatStartedHaveSettled(ThreadKind kind) {
         ThreadKind.Tracking threads = kind.tracking();
         CountDownLatch started = new CountDownLatch(2);
-        Task<Integer, Integer> blocks = TestTasks.<Integer>blockingUntilCancelled("blocks", started).withLimit("two", 2);
-        Flow<Integer, Integer> flow = Flow.named("f", (Integer n) -> blocks.map(IntStream.range(0, n).boxed()).join().size());
+        Flow<Integer, Integer> flow = joiningBlockingItemsUnderALimitOfTwo(started);
         try (Engine engine = Engine.builder().threadFactory(threads).listener(events).build()) {
             Handle<Integer> run = engine.submit(flow, ITEMS);
             awaitStarted(started);
@@ -130,8 +130,7 @@ class MapCancelTest {
     void closingTheEngineSettlesTheItemsThatNeverStartedWithoutEventsAndLeavesNoThread(ThreadKind kind) {
         ThreadKind.Tracking threads = kind.tracking();
         CountDownLatch started = new CountDownLatch(2);
-        Task<Integer, Integer> blocks = TestTasks.<Integer>blockingUntilCancelled("blocks", started).withLimit("two", 2);
-        Flow<Integer, Integer> flow = Flow.named("f", (Integer n) -> blocks.map(IntStream.range(0, n).boxed()).join().size());
+        Flow<Integer, Integer> flow = joiningBlockingItemsUnderALimitOfTwo(started);
         CompletableFuture<Integer> result;
         try (Engine engine = Engine.builder().threadFactory(threads).listener(events)
                 .shutdownGrace(Duration.ZERO, Duration.ofSeconds(10)).build()) {
@@ -165,6 +164,12 @@ class MapCancelTest {
         assertThat(outcomes).hasSize(ITEMS).allSatisfy(o -> assertThat(o).isInstanceOfSatisfying(Outcome.Cancelled.class,
                 c -> assertThat(c.reason()).contains("no thread could be started for it").contains("no more threads here")));
         assertThat(itemsSeen("quick")).isEmpty();
+    }
+
+    /** A flow that maps, under a limit of two, a task named {@code blocks} that blocks until cancelled, and joins. */
+    private static Flow<Integer, Integer> joiningBlockingItemsUnderALimitOfTwo(CountDownLatch started) {
+        Task<Integer, Integer> blocks = TestTasks.<Integer>blockingUntilCancelled("blocks", started).withLimit("two", 2);
+        return Flow.named("f", (Integer n) -> blocks.map(IntStream.range(0, n).boxed()).join().size());
     }
 
     private static void awaitStarted(CountDownLatch started) {
