@@ -236,6 +236,8 @@ public final class Flow<P extends @Nullable Object, R extends @Nullable Object> 
 
     /**
      * Runs the flow once per element, concurrently, as subflows; see {@link Task#map(Collection)}.
+     * An element whose subflow had not started when the map was cancelled is not a run (no id, no
+     * events) and counts as cancelled; see {@link MapHandle}.
      *
      * @param params one parameter value per run
      * @return the handle of the runs, whose results come in input order

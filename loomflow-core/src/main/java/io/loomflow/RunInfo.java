@@ -43,7 +43,9 @@ public record RunInfo(UUID id, @Nullable UUID parentId, UUID rootId, String name
      * Where an item run sits in its map: the map's id (one per call of {@code map}, shared by its
      * items, time-ordered like run ids), the item's index among the map's inputs, how many items
      * the map has, and what the history keeps of them. Listeners use it to show and record a map
-     * as one node with counts, instead of one node per item.
+     * as one node with counts, instead of one node per item. An item that had not started when its
+     * map was cancelled is not a run and has no events: the map's size minus the items a listener
+     * saw are the ones that never started (they count as cancelled; see {@link MapHandle}).
      *
      * @param mapId the map's id
      * @param index the item's index, from 0

@@ -210,7 +210,9 @@ public final class Task<I extends @Nullable Object, R extends @Nullable Object> 
      * <p>With a limit, at most as many items run at once as the limit has permits, and items not
      * started yet cost only their place in the input list. The failing item's error reaches
      * {@code join()} unchanged; under {@link FailurePolicy#CANCEL_SIBLINGS} it cancels the
-     * items still running. {@link MapHandle#outcomes()} collects every outcome instead.
+     * items still running. {@link MapHandle#outcomes()} collects every outcome instead. Items that
+     * had not started when the map was cancelled never become runs (no id, no events) and count as
+     * cancelled; see {@link MapHandle}.
      *
      * @param inputs the inputs
      * @return the handle of the item runs

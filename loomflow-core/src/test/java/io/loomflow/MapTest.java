@@ -68,10 +68,12 @@ class MapTest {
         try (Engine engine = Engine.builder().listener(events).build()) {
             assertThatThrownBy(() -> engine.run(flow, 50)).isSameAs(boom);
         }
+        // Two workers: the failing item, and at most one other that had started; the 48 or more
+        // items that never started are not runs (MapCancelTest).
         List<Event.StateChange> items = events.lastChangesOf("third-fails");
-        assertThat(items).hasSize(50);
+        assertThat(items).hasSizeBetween(1, 2);
         assertThat(items).filteredOn(c -> c.state() instanceof State.Failed).hasSize(1);
-        assertThat(items).filteredOn(c -> c.state() instanceof State.Cancelled).hasSize(49);
+        assertThat(items).allSatisfy(c -> assertThat(c.state()).isInstanceOfAny(State.Failed.class, State.Cancelled.class));
     }
 
     @Test

@@ -74,6 +74,7 @@ public final class StructuredScope<R> {
 
     private final Threads threads;
     private final OnFailure onFailure;
+    private final Consumer<R> onCancelled;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition idle = lock.newCondition();
     private final Set<Child<R>> active = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -88,8 +89,23 @@ public final class StructuredScope<R> {
      * @param onFailure what a failing child does to its siblings
      */
     public StructuredScope(Threads threads, OnFailure onFailure) {
+        this(threads, onFailure, reason -> { });
+    }
+
+    /**
+     * Creates an empty scope that tells its owner when it is cancelled, so that the owner can settle
+     * at once the children it has not added yet (a map's items not started).
+     *
+     * @param threads the tracked threads that this scope's children run on
+     * @param onFailure what a failing child does to its siblings
+     * @param onCancelled told once, with the first reason, when the scope is cancelled (by
+     *     {@link #cancel} or by a failing child under {@link OnFailure#CANCEL_SCOPE}), before its
+     *     active children are; on the cancelling thread, with no lock held
+     */
+    public StructuredScope(Threads threads, OnFailure onFailure, Consumer<R> onCancelled) {
         this.threads = threads;
         this.onFailure = onFailure;
+        this.onCancelled = onCancelled;
     }
 
     /**
@@ -150,6 +166,7 @@ public final class StructuredScope<R> {
      */
     public void failed(Child<R> child, Throwable error, R siblingReason) {
         List<Child<R>> siblings;
+        boolean cancelsScope = false;
         lock.lock();
         try {
             failures.add(new Failure<>(child, error));
@@ -163,11 +180,15 @@ public final class StructuredScope<R> {
                         return; // cancelled already: every child has been, or will be when added
                     }
                     cancelledWith = siblingReason;
+                    cancelsScope = true;
                 }
             }
             siblings = new ArrayList<>(active);
         } finally {
             lock.unlock();
+        }
+        if (cancelsScope) {
+            onCancelled.accept(siblingReason);
         }
         for (Child<R> sibling : siblings) {
             if (sibling != child) {
@@ -211,6 +232,9 @@ public final class StructuredScope<R> {
             children = new ArrayList<>(active);
         } finally {
             lock.unlock();
+        }
+        if (first) {
+            onCancelled.accept(reason);
         }
         for (Child<R> child : children) {
             child.cancel(reason);
@@ -334,8 +358,13 @@ public final class StructuredScope<R> {
             return thread;
         }
 
-        /** The last act of a tracked thread: leave the set for the queue, and drop the dead at its head. */
-        private void leave(Thread current) {
+        /**
+         * The last act of a tracked thread: leave the set for the queue, and drop the dead at its head.
+         * Not private, on purpose: C2 (JDK 25) compiled the call to the private method from
+         * {@link TrackedBody#run} as a trap ("unloaded"), so each of a million threads cancelled at
+         * once deoptimised its own frame on the way out: most of the cancel's time in {@code MapCancel}.
+         */
+        void leave(Thread current) {
             Thread head;
             while ((head = leaving.peek()) != null && head.getState() == Thread.State.TERMINATED) {
                 leaving.remove(head);
