@@ -1,25 +1,48 @@
 package io.loomflow.store.internal;
 
 import io.loomflow.Event;
+import io.loomflow.ItemHistory;
 import io.loomflow.RunInfo;
 import io.loomflow.State;
 import io.loomflow.store.ErrorRecord;
+import io.loomflow.store.ItemFailure;
 import io.loomflow.store.LogRecord;
+import io.loomflow.store.MapSummary;
+import io.loomflow.store.Page;
+import io.loomflow.store.PageQuery;
+import io.loomflow.store.Prune;
+import io.loomflow.store.PruneResult;
 import io.loomflow.store.RunQuery;
 import io.loomflow.store.RunRecord;
 import io.loomflow.store.RunStore;
+import io.loomflow.store.RunSummary;
 import io.loomflow.store.StateRecord;
+import io.loomflow.store.TreeNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 
-/** The run history in memory: one lock, maps of runs and log lines. */
+/**
+ * The run history in memory: one lock, maps of runs, of each run's children, of maps and of log
+ * lines. Maps are kept as summaries updated as their items change state; a map that keeps
+ * {@linkplain ItemHistory#FAILURES failures only} drops each item that ends otherwise, with what
+ * was below it.
+ */
 public final class InMemoryRunStore implements RunStore {
+
+    private static final Comparator<TreeNode> OLDEST_FIRST =
+            Comparator.comparing(TreeNode::createdAt).thenComparing(TreeNode::id);
 
     /**
      * A run as it is being recorded: its description without its input, which is kept as JSON only,
@@ -35,7 +58,7 @@ public final class InMemoryRunStore implements RunStore {
 
         Run(RunInfo info) {
             this.info = new RunInfo(info.id(), info.parentId(), info.rootId(), info.name(), info.kind(), null,
-                    info.createdAt());
+                    info.createdAt(), info.mapItem());
             this.parameters = Records.parameters(info.input());
         }
 
@@ -52,11 +75,49 @@ public final class InMemoryRunStore implements RunStore {
 
         RunRecord record() {
             return new RunRecord(info.id(), info.parentId(), info.rootId(), info.name(), info.kind(), parameters,
-                    state, history, error, result);
+                    state, history, error, result, info.mapItem());
+        }
+
+        Instant createdAt() {
+            return history.getFirst().at();
+        }
+    }
+
+    /** A map: its items' counts, first failures and durations, and the item runs it keeps. */
+    private static final class MapGroup {
+        final RunInfo.MapItem identity;
+        final UUID parentId;
+        final String name;
+        final Instant createdAt;
+        final EnumMap<State.Kind, Long> counts = new EnumMap<>(State.Kind.class);
+        final List<ItemFailure> failures = new ArrayList<>();
+        final DurationHistogram durations = new DurationHistogram();
+        final TreeMap<Integer, Run> items = new TreeMap<>();
+
+        MapGroup(RunInfo first) {
+            this.identity = first.mapItem();
+            this.parentId = first.parentId();
+            this.name = first.name();
+            this.createdAt = first.createdAt();
+        }
+
+        void moved(State.Kind from, State.Kind to) {
+            if (from != null) {
+                counts.merge(from, -1L, Long::sum);
+            }
+            counts.merge(to, 1L, Long::sum);
+        }
+
+        MapSummary summary() {
+            return new MapSummary(identity.mapId(), parentId, name, identity.size(), identity.history(), createdAt,
+                    counts, failures, durations.durations());
         }
     }
 
     private final Map<UUID, Run> runs = new LinkedHashMap<>();
+    private final Map<UUID, List<Run>> childrenOf = new HashMap<>();
+    private final Map<UUID, MapGroup> maps = new LinkedHashMap<>();
+    private final Map<UUID, List<MapGroup>> mapsOf = new HashMap<>();
     private final Map<UUID, List<LogRecord>> logs = new HashMap<>();
 
     /** Creates an empty store. */
@@ -74,20 +135,93 @@ public final class InMemoryRunStore implements RunStore {
                 case Event.StateChange change -> {
                     UUID id = change.run().id();
                     Run known = runs.get(id);
-                    Run run = known != null ? known : added.computeIfAbsent(id, key -> new Run(change.run()));
+                    Run run = known != null ? known : added.get(id);
+                    if (run == null) {
+                        Run fresh = new Run(change.run());
+                        added.put(id, fresh);
+                        run = fresh;
+                        changes.add(() -> adopt(fresh));
+                    }
+                    Run changed = run;
                     StateRecord entry = Records.state(change);
                     ErrorRecord error = Records.error(change.state());
                     String result = Records.result(change);
-                    changes.add(() -> run.add(entry, change.state().kind(), error, result));
+                    changes.add(() -> changeState(changed, entry, change.state().kind(), error, result));
                 }
                 case Event.LogLine line -> {
                     LogRecord record = Records.log(line);
-                    changes.add(() -> logs.computeIfAbsent(line.run().id(), id -> new ArrayList<>()).add(record));
+                    changes.add(() -> {
+                        if (runs.containsKey(line.run().id())) {
+                            logs.computeIfAbsent(line.run().id(), id -> new ArrayList<>()).add(record);
+                        }
+                    });
                 }
             }
         }
-        runs.putAll(added);
         changes.forEach(Runnable::run);
+    }
+
+    private void adopt(Run run) {
+        runs.put(run.info.id(), run);
+        UUID parentId = run.info.parentId();
+        if (parentId != null) {
+            childrenOf.computeIfAbsent(parentId, key -> new ArrayList<>()).add(run);
+        }
+        RunInfo.MapItem item = run.info.mapItem();
+        if (item != null) {
+            MapGroup map = maps.computeIfAbsent(item.mapId(), id -> {
+                MapGroup fresh = new MapGroup(run.info);
+                mapsOf.computeIfAbsent(run.info.parentId(), key -> new ArrayList<>()).add(fresh);
+                return fresh;
+            });
+            map.items.put(item.index(), run);
+        }
+    }
+
+    private void changeState(Run run, StateRecord entry, State.Kind kind, ErrorRecord error, String result) {
+        State.Kind before = run.state;
+        run.add(entry, kind, error, result);
+        RunInfo.MapItem item = run.info.mapItem();
+        if (item == null) {
+            return;
+        }
+        MapGroup map = maps.get(item.mapId());
+        map.moved(before, kind);
+        if (!kind.isFinal()) {
+            return;
+        }
+        run.history.stream().filter(state -> state.is(State.Kind.RUNNING)).findFirst()
+                .ifPresent(started -> map.durations.add(Duration.between(started.at(), entry.at()).toNanos()));
+        if (kind == State.Kind.FAILED && map.failures.size() < MapSummary.FAILURES_KEPT) {
+            map.failures.add(new ItemFailure(item.index(), run.info.id(), run.error));
+        }
+        if (item.history() == ItemHistory.FAILURES && kind != State.Kind.FAILED) {
+            map.items.remove(item.index());
+            forget(run);
+        }
+    }
+
+    /** Removes a run and everything below it, with their log lines and the maps they started. */
+    private void forget(Run top) {
+        Deque<Run> todo = new ArrayDeque<>(List.of(top));
+        while (!todo.isEmpty()) {
+            Run run = todo.pop();
+            runs.remove(run.info.id());
+            logs.remove(run.info.id());
+            todo.addAll(childrenOf.getOrDefault(run.info.id(), List.of()));
+            childrenOf.remove(run.info.id());
+            for (MapGroup map : mapsOf.getOrDefault(run.info.id(), List.of())) {
+                maps.remove(map.identity.mapId());
+            }
+            mapsOf.remove(run.info.id());
+            UUID parentId = run.info.parentId();
+            if (run == top && parentId != null) {
+                List<Run> siblings = childrenOf.get(parentId);
+                if (siblings != null) {
+                    siblings.remove(run);
+                }
+            }
+        }
     }
 
     @Override
@@ -104,8 +238,103 @@ public final class InMemoryRunStore implements RunStore {
 
     @Override
     public synchronized List<RunRecord> children(UUID parentId) {
-        return runs.values().stream().filter(run -> parentId.equals(run.info.parentId())).map(Run::record)
+        return childrenOf.getOrDefault(parentId, List.of()).stream().map(Run::record)
                 .sorted(Comparator.comparing(RunRecord::createdAt).thenComparing(RunRecord::id)).toList();
+    }
+
+    @Override
+    public synchronized Optional<RunSummary> summary(UUID runId) {
+        Run run = runs.get(runId);
+        if (run == null) {
+            return Optional.empty();
+        }
+        EnumMap<State.Kind, Long> counts = new EnumMap<>(State.Kind.class);
+        for (Run child : childrenOf.getOrDefault(runId, List.of())) {
+            if (child.info.mapItem() == null) {
+                counts.merge(child.state, 1L, Long::sum);
+            }
+        }
+        List<MapGroup> started = mapsOf.getOrDefault(runId, List.of());
+        for (MapGroup map : started) {
+            map.counts.forEach((kind, count) -> counts.merge(kind, count, Long::sum));
+        }
+        List<MapSummary> shown = started.stream().limit(RunSummary.MAPS_SHOWN).map(MapGroup::summary).toList();
+        return Optional.of(new RunSummary(run.record(), counts, shown, started.size()));
+    }
+
+    @Override
+    public synchronized Page<TreeNode> children(UUID parentId, PageQuery query) {
+        Cursors.Position after = query.after() == null ? null : Cursors.position(query.after());
+        List<TreeNode> nodes = new ArrayList<>();
+        for (Run child : childrenOf.getOrDefault(parentId, List.of())) {
+            if (child.info.mapItem() == null && (query.state() == null || child.state == query.state())) {
+                nodes.add(child.record());
+            }
+        }
+        for (MapGroup map : mapsOf.getOrDefault(parentId, List.of())) {
+            if (query.state() == null || map.counts.getOrDefault(query.state(), 0L) > 0) {
+                nodes.add(map.summary());
+            }
+        }
+        List<TreeNode> sorted = nodes.stream().sorted(OLDEST_FIRST)
+                .filter(node -> after == null || node.createdAt().isAfter(after.createdAt())
+                        || node.createdAt().equals(after.createdAt()) && node.id().compareTo(after.id()) > 0)
+                .limit(query.limit() + 1L).toList();
+        if (sorted.size() <= query.limit()) {
+            return new Page<>(sorted, null);
+        }
+        TreeNode last = sorted.get(query.limit() - 1);
+        return new Page<>(sorted.subList(0, query.limit()), Cursors.after(last.createdAt(), last.id()));
+    }
+
+    @Override
+    public synchronized Optional<MapSummary> map(UUID mapId) {
+        return Optional.ofNullable(maps.get(mapId)).map(MapGroup::summary);
+    }
+
+    @Override
+    public synchronized Page<RunRecord> items(UUID mapId, PageQuery query) {
+        MapGroup map = maps.get(mapId);
+        if (map == null) {
+            return new Page<>(List.of(), null);
+        }
+        int after = query.after() == null ? -1 : Cursors.index(query.after());
+        List<RunRecord> page = new ArrayList<>();
+        for (Run item : map.items.tailMap(after, false).values()) {
+            if (query.state() != null && item.state != query.state()) {
+                continue;
+            }
+            if (page.size() == query.limit()) {
+                return new Page<>(page, Cursors.afterIndex(page.getLast().mapItem().index()));
+            }
+            page.add(item.record());
+        }
+        return new Page<>(page, null);
+    }
+
+    @Override
+    public synchronized PruneResult prune(Prune request) {
+        List<Run> roots = runs.values().stream().filter(run -> run.info.parentId() == null)
+                .sorted(Comparator.comparing(Run::createdAt).thenComparing(run -> run.info.id()).reversed()).toList();
+        long prunedRoots = 0;
+        long prunedRuns = 0;
+        long keptUnfinished = 0;
+        for (int rank = 0; rank < roots.size(); rank++) {
+            Run root = roots.get(rank);
+            RunRecord record = root.record();
+            if (!request.selects(record, rank)) {
+                continue;
+            }
+            if (!record.isFinal()) {
+                keptUnfinished++;
+                continue;
+            }
+            int before = runs.size();
+            forget(root);
+            prunedRoots++;
+            prunedRuns += before - runs.size();
+        }
+        return new PruneResult(prunedRoots, prunedRuns, keptUnfinished);
     }
 
     @Override
