@@ -34,15 +34,12 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * The run history in memory: one lock, maps of runs, of each run's children, of maps and of log
- * lines. Maps are kept as summaries updated as their items change state; a map that keeps
+ * The run history in memory: one lock; runs by id and by creation; below each run, its runs and
+ * maps in order with their counts; log lines by run. Maps are kept as summaries updated as their items change state; a map that keeps
  * {@linkplain ItemHistory#FAILURES failures only} drops each item that ends otherwise, with what
  * was below it.
  */
 public final class InMemoryRunStore implements RunStore {
-
-    private static final Comparator<TreeNode> OLDEST_FIRST =
-            Comparator.comparing(TreeNode::createdAt).thenComparing(TreeNode::id);
 
     /**
      * A run as it is being recorded: its description without its input, which is kept as JSON only,
@@ -101,23 +98,33 @@ public final class InMemoryRunStore implements RunStore {
             this.createdAt = first.createdAt();
         }
 
-        void moved(State.Kind from, State.Kind to) {
-            if (from != null) {
-                counts.merge(from, -1L, Long::sum);
-            }
-            counts.merge(to, 1L, Long::sum);
-        }
-
         MapSummary summary() {
             return new MapSummary(identity.mapId(), parentId, name, identity.size(), identity.history(), createdAt,
                     counts, failures, durations.durations());
         }
     }
 
-    private final Map<UUID, Run> runs = new LinkedHashMap<>();
-    private final Map<UUID, List<Run>> childrenOf = new HashMap<>();
-    private final Map<UUID, MapGroup> maps = new LinkedHashMap<>();
-    private final Map<UUID, List<MapGroup>> mapsOf = new HashMap<>();
+    /** Where a run or a map sits among its siblings and in the list of runs: when created, then id. */
+    private record Key(Instant createdAt, UUID id) implements Comparable<Key> {
+        @Override
+        public int compareTo(Key other) {
+            int byTime = createdAt.compareTo(other.createdAt);
+            return byTime != 0 ? byTime : id.compareTo(other.id);
+        }
+    }
+
+    /** What is below one run: its runs that are not map items and its maps, oldest first, and their counts. */
+    private static final class Below {
+        final TreeMap<Key, Object> nodes = new TreeMap<>();
+        final EnumMap<State.Kind, Long> runCounts = new EnumMap<>(State.Kind.class);
+        final List<MapGroup> maps = new ArrayList<>();
+    }
+
+    private final Map<UUID, Run> runs = new HashMap<>();
+    private final TreeMap<Key, Run> byCreation = new TreeMap<>();
+    private final TreeMap<Key, Run> rootsByCreation = new TreeMap<>();
+    private final Map<UUID, Below> below = new HashMap<>();
+    private final Map<UUID, MapGroup> maps = new HashMap<>();
     private final Map<UUID, List<LogRecord>> logs = new HashMap<>();
 
     /** Creates an empty store. */
@@ -163,15 +170,13 @@ public final class InMemoryRunStore implements RunStore {
 
     private void adopt(Run run) {
         runs.put(run.info.id(), run);
-        UUID parentId = run.info.parentId();
-        if (parentId != null) {
-            childrenOf.computeIfAbsent(parentId, key -> new ArrayList<>()).add(run);
-        }
         RunInfo.MapItem item = run.info.mapItem();
         if (item != null) {
             MapGroup map = maps.computeIfAbsent(item.mapId(), id -> {
                 MapGroup fresh = new MapGroup(run.info);
-                mapsOf.computeIfAbsent(run.info.parentId(), key -> new ArrayList<>()).add(fresh);
+                Below siblings = below.computeIfAbsent(run.info.parentId(), key -> new Below());
+                siblings.maps.add(fresh);
+                siblings.nodes.put(new Key(fresh.createdAt, item.mapId()), fresh);
                 return fresh;
             });
             map.items.put(item.index(), run);
@@ -181,12 +186,24 @@ public final class InMemoryRunStore implements RunStore {
     private void changeState(Run run, StateRecord entry, State.Kind kind, ErrorRecord error, String result) {
         State.Kind before = run.state;
         run.add(entry, kind, error, result);
+        if (before == null) {
+            Key key = new Key(entry.at(), run.info.id());
+            byCreation.put(key, run);
+            if (run.info.parentId() == null) {
+                rootsByCreation.put(key, run);
+            } else if (run.info.mapItem() == null) {
+                below.computeIfAbsent(run.info.parentId(), id -> new Below()).nodes.put(key, run);
+            }
+        }
         RunInfo.MapItem item = run.info.mapItem();
         if (item == null) {
+            if (run.info.parentId() != null) {
+                moved(below.get(run.info.parentId()).runCounts, before, kind);
+            }
             return;
         }
         MapGroup map = maps.get(item.mapId());
-        map.moved(before, kind);
+        moved(map.counts, before, kind);
         if (!kind.isFinal()) {
             return;
         }
@@ -201,24 +218,43 @@ public final class InMemoryRunStore implements RunStore {
         }
     }
 
-    /** Removes a run and everything below it, with their log lines and the maps they started. */
+    private static void moved(EnumMap<State.Kind, Long> counts, State.Kind from, State.Kind to) {
+        if (from != null) {
+            counts.merge(from, -1L, Long::sum);
+        }
+        counts.merge(to, 1L, Long::sum);
+    }
+
+    /**
+     * Removes a run and everything below it, with their log lines and the maps they started. The
+     * counts of the top run's parent and map are left as they are: a pruned tree goes whole, and an
+     * item that a map does not keep stays counted in its map.
+     */
     private void forget(Run top) {
         Deque<Run> todo = new ArrayDeque<>(List.of(top));
         while (!todo.isEmpty()) {
             Run run = todo.pop();
-            runs.remove(run.info.id());
-            logs.remove(run.info.id());
-            todo.addAll(childrenOf.getOrDefault(run.info.id(), List.of()));
-            childrenOf.remove(run.info.id());
-            for (MapGroup map : mapsOf.getOrDefault(run.info.id(), List.of())) {
-                maps.remove(map.identity.mapId());
+            UUID id = run.info.id();
+            runs.remove(id);
+            logs.remove(id);
+            if (!run.history.isEmpty()) {
+                Key key = new Key(run.createdAt(), id);
+                byCreation.remove(key);
+                rootsByCreation.remove(key);
+                if (run == top && run.info.parentId() != null && run.info.mapItem() == null) {
+                    below.get(run.info.parentId()).nodes.remove(key);
+                }
             }
-            mapsOf.remove(run.info.id());
-            UUID parentId = run.info.parentId();
-            if (run == top && parentId != null) {
-                List<Run> siblings = childrenOf.get(parentId);
-                if (siblings != null) {
-                    siblings.remove(run);
+            Below under = below.remove(id);
+            if (under != null) {
+                for (Object node : under.nodes.values()) {
+                    if (node instanceof Run child) {
+                        todo.push(child);
+                    }
+                }
+                for (MapGroup map : under.maps) {
+                    maps.remove(map.identity.mapId());
+                    todo.addAll(map.items.values());
                 }
             }
         }
@@ -231,15 +267,26 @@ public final class InMemoryRunStore implements RunStore {
 
     @Override
     public synchronized List<RunRecord> runs(RunQuery query) {
-        return runs.values().stream().map(Run::record).filter(query::matches)
-                .sorted(Comparator.comparing(RunRecord::createdAt).thenComparing(RunRecord::id).reversed())
-                .skip(query.offset()).limit(query.limit()).toList();
+        return (query.rootsOnly() ? rootsByCreation : byCreation).descendingMap().values().stream().map(Run::record)
+                .filter(query::matches).skip(query.offset()).limit(query.limit()).toList();
     }
 
     @Override
     public synchronized List<RunRecord> children(UUID parentId) {
-        return childrenOf.getOrDefault(parentId, List.of()).stream().map(Run::record)
-                .sorted(Comparator.comparing(RunRecord::createdAt).thenComparing(RunRecord::id)).toList();
+        Below under = below.get(parentId);
+        if (under == null) {
+            return List.of();
+        }
+        List<RunRecord> children = new ArrayList<>();
+        for (Object node : under.nodes.values()) {
+            if (node instanceof Run run) {
+                children.add(run.record());
+            } else if (node instanceof MapGroup map) {
+                map.items.values().forEach(item -> children.add(item.record()));
+            }
+        }
+        return children.stream().sorted(Comparator.comparing(RunRecord::createdAt).thenComparing(RunRecord::id))
+                .toList();
     }
 
     @Override
@@ -248,43 +295,43 @@ public final class InMemoryRunStore implements RunStore {
         if (run == null) {
             return Optional.empty();
         }
-        EnumMap<State.Kind, Long> counts = new EnumMap<>(State.Kind.class);
-        for (Run child : childrenOf.getOrDefault(runId, List.of())) {
-            if (child.info.mapItem() == null) {
-                counts.merge(child.state, 1L, Long::sum);
-            }
+        Below under = below.get(runId);
+        if (under == null) {
+            return Optional.of(new RunSummary(run.record(), Map.of(), List.of(), 0));
         }
-        List<MapGroup> started = mapsOf.getOrDefault(runId, List.of());
-        for (MapGroup map : started) {
+        EnumMap<State.Kind, Long> counts = new EnumMap<>(under.runCounts);
+        for (MapGroup map : under.maps) {
             map.counts.forEach((kind, count) -> counts.merge(kind, count, Long::sum));
         }
-        List<MapSummary> shown = started.stream().limit(RunSummary.MAPS_SHOWN).map(MapGroup::summary).toList();
-        return Optional.of(new RunSummary(run.record(), counts, shown, started.size()));
+        List<MapSummary> shown = under.maps.stream().limit(RunSummary.MAPS_SHOWN).map(MapGroup::summary).toList();
+        return Optional.of(new RunSummary(run.record(), counts, shown, under.maps.size()));
     }
 
     @Override
     public synchronized Page<TreeNode> children(UUID parentId, PageQuery query) {
         Cursors.Position after = query.after() == null ? null : Cursors.position(query.after());
-        List<TreeNode> nodes = new ArrayList<>();
-        for (Run child : childrenOf.getOrDefault(parentId, List.of())) {
-            if (child.info.mapItem() == null && (query.state() == null || child.state == query.state())) {
-                nodes.add(child.record());
+        Below under = below.get(parentId);
+        if (under == null) {
+            return new Page<>(List.of(), null);
+        }
+        var rest = after == null ? under.nodes : under.nodes.tailMap(new Key(after.createdAt(), after.id()), false);
+        List<TreeNode> page = new ArrayList<>();
+        for (Object node : rest.values()) {
+            boolean matches = switch (node) {
+                case Run run -> query.state() == null || run.state == query.state();
+                case MapGroup map -> query.state() == null || map.counts.getOrDefault(query.state(), 0L) > 0;
+                default -> throw new IllegalStateException("not a node: " + node);
+            };
+            if (!matches) {
+                continue;
             }
-        }
-        for (MapGroup map : mapsOf.getOrDefault(parentId, List.of())) {
-            if (query.state() == null || map.counts.getOrDefault(query.state(), 0L) > 0) {
-                nodes.add(map.summary());
+            if (page.size() == query.limit()) {
+                TreeNode last = page.getLast();
+                return new Page<>(page, Cursors.after(last.createdAt(), last.id()));
             }
+            page.add(node instanceof Run run ? run.record() : ((MapGroup) node).summary());
         }
-        List<TreeNode> sorted = nodes.stream().sorted(OLDEST_FIRST)
-                .filter(node -> after == null || node.createdAt().isAfter(after.createdAt())
-                        || node.createdAt().equals(after.createdAt()) && node.id().compareTo(after.id()) > 0)
-                .limit(query.limit() + 1L).toList();
-        if (sorted.size() <= query.limit()) {
-            return new Page<>(sorted, null);
-        }
-        TreeNode last = sorted.get(query.limit() - 1);
-        return new Page<>(sorted.subList(0, query.limit()), Cursors.after(last.createdAt(), last.id()));
+        return new Page<>(page, null);
     }
 
     @Override
@@ -314,8 +361,7 @@ public final class InMemoryRunStore implements RunStore {
 
     @Override
     public synchronized PruneResult prune(Prune request) {
-        List<Run> roots = runs.values().stream().filter(run -> run.info.parentId() == null)
-                .sorted(Comparator.comparing(Run::createdAt).thenComparing(run -> run.info.id()).reversed()).toList();
+        List<Run> roots = List.copyOf(rootsByCreation.descendingMap().values());
         long prunedRoots = 0;
         long prunedRuns = 0;
         long keptUnfinished = 0;
