@@ -477,6 +477,31 @@ public final class SqlRunStore implements RunStore {
     }
 
     @Override
+    public Optional<io.loomflow.store.RunSummary> summary(UUID runId) {
+        throw new UnsupportedOperationException("not yet on SQL stores");
+    }
+
+    @Override
+    public io.loomflow.store.Page<io.loomflow.store.TreeNode> children(UUID parentId, io.loomflow.store.PageQuery query) {
+        throw new UnsupportedOperationException("not yet on SQL stores");
+    }
+
+    @Override
+    public Optional<io.loomflow.store.MapSummary> map(UUID mapId) {
+        throw new UnsupportedOperationException("not yet on SQL stores");
+    }
+
+    @Override
+    public io.loomflow.store.Page<RunRecord> items(UUID mapId, io.loomflow.store.PageQuery query) {
+        throw new UnsupportedOperationException("not yet on SQL stores");
+    }
+
+    @Override
+    public io.loomflow.store.PruneResult prune(io.loomflow.store.Prune request) {
+        throw new UnsupportedOperationException("not yet on SQL stores");
+    }
+
+    @Override
     public List<LogRecord> logs(UUID runId) {
         return logs(runId, -1);
     }
@@ -543,7 +568,7 @@ public final class SqlRunStore implements RunStore {
         }
         return new RunRecord(id, row.getObject(2, UUID.class), row.getObject(3, UUID.class),
                 row.getString(4), RunInfo.Kind.valueOf(row.getString(5)), row.getString(6), state, history, error,
-                row.getString(12));
+                row.getString(12), null);
     }
 
     /** The time of the last state in a history column, as the Crashed state appended after it must not precede it. */
