@@ -105,9 +105,10 @@ class CrashRecoveryTest {
 
     private static Instant lastStateOfHangs(Connection connection) throws Exception {
         try (Statement statement = connection.createStatement();
-             ResultSet row = statement.executeQuery("SELECT started_at FROM lf_run WHERE name = 'stuck'")) {
+             ResultSet row = statement.executeQuery("SELECT started FROM lf_run WHERE name = 'stuck'")) {
             assertThat(row.next()).isTrue();
-            return row.getObject(1, java.time.OffsetDateTime.class).toInstant();
+            long nanos = row.getLong(1);
+            return Instant.ofEpochSecond(0, nanos);
         }
     }
 
@@ -124,7 +125,7 @@ class CrashRecoveryTest {
         UUID elsewhereFresh = UUID.randomUUID();
         UUID elsewhereStale = UUID.randomUUID();
         try (Connection connection = POSTGRES.connect(); Statement statement = connection.createStatement()) {
-            statement.execute("DROP TABLE IF EXISTS lf_log, lf_run, lf_owner, lf_schema_history");
+            statement.execute("DROP TABLE IF EXISTS lf_log, lf_run, lf_map, lf_owner, lf_schema_history");
         }
         RunStore.open(POSTGRES.url()).close(); // creates the schema
         Instant now = Instant.now();
@@ -157,10 +158,9 @@ class CrashRecoveryTest {
     }
 
     private static void running(Connection connection, UUID run, UUID owner) throws Exception {
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO lf_run (id, root_id, name, kind,"
-                + " parameters, state, created_at, history, owner_id) VALUES (?, ?, 'remote', 'FLOW', 'null', 'Running',"
-                + " now(), '[\"Scheduled\",\"2026-01-01T00:00:00Z\",\"\"]' || chr(10)"
-                + " || '[\"Running\",\"2026-01-01T00:00:01Z\",\"attempt 1\"]' || chr(10), ?)")) {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO lf_run (id, root_id, root_at, name,"
+                + " kind, parameters, state, created, started, owner_id) VALUES (?, ?, 1767225600000000000, 'remote',"
+                + " 'FLOW', 'null', 2, 1767225600000000000, 1767225601000000000, ?)")) {
             insert.setObject(1, run);
             insert.setObject(2, run);
             insert.setObject(3, owner);
