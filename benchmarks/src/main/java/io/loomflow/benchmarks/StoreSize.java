@@ -30,7 +30,7 @@ import java.util.stream.IntStream;
  * <p>Bytes per task: a flow maps a no-op task (no log lines) over {@code tasks} items and another
  * flow maps it over none, each into a fresh store; the difference of the two stores' sizes divided
  * by {@code tasks} is the cost of one task run, indexes included. H2: the size of
- * {@code history.mv.db} after the store is closed and compacted ({@code SHUTDOWN COMPACT}).
+ * {@code history.mv.db} after the store is closed, and after it is compacted ({@code SHUTDOWN COMPACT}).
  * PostgreSQL: {@code pg_total_relation_size} (heap, indexes, TOAST) summed over the store's tables in
  * a fresh schema, as the recorder left them and after {@code VACUUM FULL}; the schema is dropped
  * after. Each build is measured in a child JVM whose class path starts with that build's jar, so
@@ -68,8 +68,23 @@ public final class StoreSize {
         String before = options.text("before");
         String own = Path.of(StoreSize.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
         Map<String, String> after = child(own, tasks, postgres);
-        Map<String, String> older = before.isEmpty() ? Map.of() : child(before + java.io.File.pathSeparator + own, tasks,
-                postgres);
+        Map<String, String> older = Map.of();
+        if (!before.isEmpty()) {
+            // The older build's jar, with only this harness's classes added: its store code and migrations are its own.
+            Path harness = Files.createTempDirectory("loomflow-store-size-classes");
+            try {
+                for (String name : List.of("StoreSize", "StoreSize$Sizes")) {
+                    Path file = harness.resolve("io/loomflow/benchmarks/" + name + ".class");
+                    Files.createDirectories(file.getParent());
+                    try (var in = StoreSize.class.getResourceAsStream(name + ".class")) {
+                        Files.copy(in, file);
+                    }
+                }
+                older = child(before + java.io.File.pathSeparator + harness, tasks, postgres);
+            } finally {
+                Benchmarks.deleteTree(harness);
+            }
+        }
         System.out.printf(Locale.ROOT, "%nbytes on disk per recorded task run (no log lines), %,d tasks, indexes included%n",
                 tasks);
         System.out.printf(Locale.ROOT, "  %-40s %12s %12s%n", "", "before", "this build");
@@ -122,9 +137,10 @@ public final class StoreSize {
             int tasks = Integer.parseInt(args[0]);
             Path directory = Files.createTempDirectory("loomflow-store-size");
             try {
-                long empty = h2(directory.resolve("empty"), 0);
-                long full = h2(directory.resolve("full"), tasks);
-                System.out.printf(Locale.ROOT, "FIGURE H2 (file, compacted)\t%.0f%n", (full - empty) / (double) tasks);
+                long[] empty = h2(directory.resolve("empty"), 0);
+                long[] full = h2(directory.resolve("full"), tasks);
+                System.out.printf(Locale.ROOT, "FIGURE H2 (file as left)\t%.0f%n", (full[0] - empty[0]) / (double) tasks);
+                System.out.printf(Locale.ROOT, "FIGURE H2 (file, compacted)\t%.0f%n", (full[1] - empty[1]) / (double) tasks);
             } finally {
                 Benchmarks.deleteTree(directory);
             }
@@ -147,14 +163,15 @@ public final class StoreSize {
         }
     }
 
-    /** The compacted size of an embedded store after one run of {@code tasks}. */
-    private static long h2(Path directory, int tasks) throws Exception {
+    /** The size of an embedded store after one run of {@code tasks}, as left and compacted. */
+    private static long[] h2(Path directory, int tasks) throws Exception {
         record(RunStore.embedded(directory), tasks);
+        long asLeft = Files.size(directory.resolve("history.mv.db"));
         try (Connection connection = DriverManager.getConnection("jdbc:h2:file:" + directory.resolve("history"), "sa", "");
              Statement statement = connection.createStatement()) {
             statement.execute("SHUTDOWN COMPACT");
         }
-        return Files.size(directory.resolve("history.mv.db"));
+        return new long[] {asLeft, Files.size(directory.resolve("history.mv.db"))};
     }
 
     /** The size of a PostgreSQL store in a fresh schema after one run, as left and after VACUUM FULL. */
