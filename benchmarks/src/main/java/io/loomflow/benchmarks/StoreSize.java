@@ -182,13 +182,24 @@ public final class StoreSize {
             try {
                 record(RunStore.open(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema), tasks);
                 long asLeft = size(statement, schema);
-                statement.execute("SET search_path TO " + schema);
-                statement.execute("VACUUM FULL");
+                // Only our tables: a VACUUM FULL of the whole database would stall every other user of it.
+                statement.execute("VACUUM FULL " + tables(statement, schema));
                 return new long[] {asLeft, size(statement, schema)};
             } finally {
                 statement.execute("DROP SCHEMA " + schema + " CASCADE");
             }
         }
+    }
+
+    /** The store's tables in a schema, qualified and comma-separated. */
+    private static String tables(Statement statement, String schema) throws Exception {
+        List<String> tables = new ArrayList<>();
+        try (ResultSet rows = statement.executeQuery("SELECT tablename FROM pg_tables WHERE schemaname = '" + schema + "'")) {
+            while (rows.next()) {
+                tables.add(schema + "." + rows.getString(1));
+            }
+        }
+        return String.join(", ", tables);
     }
 
     private static long size(Statement statement, String schema) throws Exception {

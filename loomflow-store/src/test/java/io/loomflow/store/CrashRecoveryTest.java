@@ -65,6 +65,30 @@ class CrashRecoveryTest {
     }
 
     @Test
+    void itemsOfAMapLeftRunningByAKilledProcessAreCountedCrashedInTheMapAndKept() throws Exception {
+        Path store = directory.resolve(".loomflow");
+        Process child = ChildJvm.start(CrashingMapProgram.class, store.toString());
+        try (BufferedReader out = child.inputReader(StandardCharsets.UTF_8)) {
+            assertThat(out.readLine()).isEqualTo("ready");
+        }
+        child.destroyForcibly();
+        assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+        try (RunStore history = RunStore.embedded(store)) {
+            RunRecord root = history.runs(RunQuery.all().withName("mapping")).getFirst();
+            RunSummary summary = history.summary(root.id()).orElseThrow();
+            MapSummary map = summary.maps().getFirst();
+            assertThat(map.counts()).containsOnly(java.util.Map.entry(State.Kind.COMPLETED, 4L),
+                    java.util.Map.entry(State.Kind.CRASHED, 6L));
+            assertThat(map.durations().count()).isEqualTo(10);
+            assertThat(summary.childCounts()).containsEntry(State.Kind.CRASHED, 6L).doesNotContainKey(State.Kind.RUNNING);
+            assertThat(history.items(map.id(), PageQuery.first(100)).entries())
+                    .allSatisfy(item -> assertThat(item.state()).isEqualTo(State.Kind.CRASHED))
+                    .extracting(item -> item.mapItem().index()).containsExactly(4, 5, 6, 7, 8, 9);
+        }
+    }
+
+    @Test
     void aCrashedRunEndsWhenItsProcessWasLastSeenAliveNotWhenTheStoreIsNextOpened() throws Exception {
         Path store = directory.resolve(".loomflow");
         Process child = startChild(store);
