@@ -89,13 +89,13 @@ final class TreeLogs {
      */
     void readNewLines(RunStore history, RunRecord root) {
         Pass pass = new Pass();
-        visit(history, root, root.name(), pass);
+        visit(history, root, pass);
         print(pass.lines);
         pass.forgotten.forEach(finished::remove);
     }
 
     /** Reads a run's new lines, then its children's, page by page; returns whether it was read to its end. */
-    private boolean visit(RunStore history, RunRecord node, String name, Pass pass) {
+    private boolean visit(RunStore history, RunRecord node, Pass pass) {
         if (finished.contains(node.id())) {
             return true; // read to the end once it had ended, with all of its tree
         }
@@ -104,7 +104,7 @@ final class TreeLogs {
         List<LogRecord> read = history.logs(node.id(), lastSequence.getOrDefault(node.id(), -1L));
         if (!read.isEmpty()) {
             lastSequence.put(node.id(), read.getLast().sequence());
-            read.forEach(line -> pass.lines.add(new Line(line, name)));
+            read.forEach(line -> pass.lines.add(new Line(line, node.name())));
         }
         pass.printIfDue();
         List<UUID> readToTheEnd = new ArrayList<>();
@@ -115,7 +115,7 @@ final class TreeLogs {
             for (TreeNode child : page.entries()) {
                 switch (child) {
                     case RunRecord run -> {
-                        if (visit(history, run, run.name(), pass)) {
+                        if (visit(history, run, pass)) {
                             readToTheEnd.add(run.id());
                         }
                     }
@@ -124,7 +124,7 @@ final class TreeLogs {
                         PageQuery items = map.size() <= ITEMS_READ ? PageQuery.first(ITEMS_READ)
                                 : PageQuery.first(ITEMS_READ).withState(State.Kind.FAILED);
                         for (RunRecord item : history.items(map.id(), items).entries()) {
-                            if (visit(history, item, item.name(), pass)) {
+                            if (visit(history, item, pass)) {
                                 readToTheEnd.add(item.id());
                             }
                         }
