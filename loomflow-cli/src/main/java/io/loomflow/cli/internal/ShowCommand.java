@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
         footer = {"", "Examples:",
                 "  loomflow show 0194f3c2-7b1e-7c4d-9a8b-2f6e1d0c3b5a",
                 "  loomflow show 0194f3c2-7b1e-7c4d-9a8b-2f6e1d0c3b5a --state failed",
-                "  loomflow show 0194f3c2-7b1e-7c4d-9a8b-2f6e1d0c3b5a --map 0194f3c2-7b1f-7000-8000-00000000002a --limit 100"})
+                "  loomflow show RUN_ID --map MAP_ID --limit 100 --state failed"})
 final class ShowCommand implements Callable<Integer>, Verbose {
 
     private final CliContext context;
