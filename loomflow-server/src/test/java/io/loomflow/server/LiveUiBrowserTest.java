@@ -116,6 +116,8 @@ class LiveUiBrowserTest {
 
             gate.countDown();
             wait.until(ExpectedConditions.textToBe(mapCounts, "3 Completed"));
+            // the map's node in the tree follows the same events, without reading the tree again
+            wait.until(ExpectedConditions.textToBe(By.cssSelector("#tree .map-node .progress-counts"), "3 Completed"));
             wait.until(ExpectedConditions.textToBe(By.id("run-state"), "Completed"));
             assertThat(browser.findElements(By.cssSelector("#map-progress [data-map] .progress-bar span.state-Completed")))
                     .hasSize(1);
