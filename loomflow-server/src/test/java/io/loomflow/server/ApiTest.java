@@ -227,6 +227,10 @@ class ApiTest {
     }
 
     static void awaitState(String id, String state) {
+        awaitState(http, id, state);
+    }
+
+    static void awaitState(Http http, String id, String state) {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < deadline) {
             if (http.get("/api/runs/" + id).json().path("state").asText().equals(state)) {

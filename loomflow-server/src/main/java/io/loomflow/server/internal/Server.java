@@ -10,10 +10,12 @@ import io.loomflow.Flow;
 import io.loomflow.Handle;
 import io.loomflow.ParameterModel;
 import io.loomflow.server.LoomflowServer.Reload;
+import io.loomflow.server.Retention;
 import io.loomflow.store.LoomflowJson;
 import io.loomflow.store.MapSummary;
 import io.loomflow.store.Page;
 import io.loomflow.store.PageQuery;
+import io.loomflow.store.PruneResult;
 import io.loomflow.store.RunRecord;
 import io.loomflow.store.RunRecorder;
 import io.loomflow.store.RunStore;
@@ -64,7 +66,7 @@ public final class Server {
                            String token, boolean insecure, long maxBodyBytes, int eventsKept, Path dev,
                            Consumer<Engine.Builder> engineSetup, Duration reloadGrace, Consumer<Reload> onReload,
                            List<String> allowedHosts, Duration requestTimeout, Duration idleTimeout, int maxConnections,
-                           Duration keepAlive) {
+                           Duration keepAlive, Retention retention, Consumer<PruneResult> onPrune) {
     }
 
     private final ObjectMapper json = mapper();
@@ -83,6 +85,7 @@ public final class Server {
     private final ExecutorService cancels;
     private final ScheduledExecutorService deadlines;
     private final URI uri;
+    private final Retainer retainer;
 
     /**
      * Builds the server and starts listening; returns at once.
@@ -165,6 +168,7 @@ public final class Server {
         if (dev != null) {
             dev.start();
         }
+        this.retainer = settings.retention() == null ? null : new Retainer(store, settings.retention(), settings.onPrune());
         String host = address.getHostAddress().contains(":") ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
         this.uri = URI.create("http://" + host + ":" + http.getAddress().getPort() + "/");
         if (!address.isLoopbackAddress() && settings.token() == null) {
@@ -214,6 +218,9 @@ public final class Server {
         http.stop(1);
         handlers.close();
         deadlines.shutdownNow();
+        if (retainer != null) {
+            retainer.close(); // before the store is closed
+        }
         release();
     }
 
