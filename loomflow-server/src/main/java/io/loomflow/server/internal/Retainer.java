@@ -38,8 +38,8 @@ final class Retainer implements AutoCloseable {
             result = store.prune(rule.prune());
         } catch (RuntimeException failed) {
             if (!failing) {
-                LOG.log(Level.WARNING, "pruning the run history failed (" + failed + "); it is tried again every "
-                        + rule.every() + ", and this is logged again only after it worked", failed);
+                LOG.log(Level.ERROR, "pruning the run history failed (" + failed + "); it is tried again every "
+                        + rule.every() + ", and this is logged again only after it worked");
             }
             failing = true;
             return;
