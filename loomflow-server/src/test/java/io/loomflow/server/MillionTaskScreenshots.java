@@ -68,7 +68,7 @@ public final class MillionTaskScreenshots {
         WebDriver browser = Chromium.start();
         try (LoomflowServer server = LoomflowServer.builder().flow(MILLION).store(RunStore.inMemory())
                 .engineSetup(engine -> engine.limit("io", 256)).reloadGrace(Duration.ZERO).port(0).build().start()) {
-            browser.manage().window().setSize(new Dimension(1200, 1500));
+            browser.manage().window().setSize(new Dimension(1100, 1100));
             Http http = new Http(server.uri());
             String id = http.post("/api/flows/million/runs", "{\"count\":" + tasks + "}").json().path("id").asText();
             long started = System.nanoTime();
