@@ -2,9 +2,9 @@ package io.loomflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.loomflow.store.contract.FillingDisk;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -100,33 +100,33 @@ class PruneCommandTest {
         assertThat(command("show", ids.getFirst()).exitCode()).isEqualTo(2);
     }
 
-    /** Needs the embedded store's prune. */
     @Test
     void aStoreThatCannotBeWrittenIsAClearErrorWithExit1AndLosesNothing() throws Exception {
-        List<String> ids = recordRuns(2);
-        Path store = Path.of(db());
-        List<Path> files;
-        try (Stream<Path> listed = Files.list(store)) {
-            files = listed.toList();
+        // H2's file on a disk that fills while a marker file exists: root ignores file permissions,
+        // so a full disk is the store that cannot be written that every machine can make.
+        FillingDisk.register();
+        String url = "jdbc:h2:" + FillingDisk.SCHEME + ":" + directory.resolve("history");
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            ids.add(Command.run("run", "many", "--param", "items=20", "--progress", "plain", "--db", url).runId());
         }
+        Path full = directory.resolve(FillingDisk.FULL);
+        Files.writeString(full, "");
+        Command command;
         try {
-            for (Path file : files) {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--r--r--"));
-            }
-            Files.setPosixFilePermissions(store, PosixFilePermissions.fromString("r-xr-xr-x"));
-
-            Command command = command("prune", "--keep", "0");
-
-            assertThat(command.exitCode()).as(command.toString()).isEqualTo(1);
-            assertThat(command.err()).startsWith("loomflow: could not prune the run history at " + store.toAbsolutePath())
-                    .contains("Make the store writable (or free space) and run prune again").doesNotContain("\tat ");
-            assertThat(command.err().lines()).hasSize(1);
+            command = Command.run("prune", "--keep", "0", "--db", url);
         } finally {
-            Files.setPosixFilePermissions(store, PosixFilePermissions.fromString("rwxr-xr-x"));
-            for (Path file : files) {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
-            }
+            Files.delete(full);
         }
-        assertThat(roots()).containsExactlyInAnyOrderElementsOf(ids);
+
+        assertThat(command.exitCode()).as(command.toString()).isEqualTo(1);
+        assertThat(command.err()).startsWith("loomflow: could not prune the run history at " + url)
+                .contains("Make the store writable (or free space) and run prune again").doesNotContain("\tat ");
+        assertThat(command.err().lines()).hasSize(1);
+        Command runs = Command.run("runs", "--limit", "100", "--db", url);
+        assertThat(runs.out().lines().skip(1).map(line -> line.substring(0, 36))).containsExactlyInAnyOrderElementsOf(ids);
+        Command shown = Command.run("show", ids.getFirst(), "--db", url);
+        assertThat(shown.exitCode()).as(shown.toString()).isZero();
+        assertThat(shown.out()).contains("20 Completed");
     }
 }

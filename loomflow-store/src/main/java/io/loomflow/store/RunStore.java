@@ -164,7 +164,10 @@ public interface RunStore extends AutoCloseable {
     List<RunRecord> runs(RunQuery query);
 
     /**
-     * The direct children of a run, oldest first.
+     * Every direct child of a run, oldest first, map items included: a list as long as the run is
+     * wide, for small runs and tests. A run with large maps is read with {@link #summary} and page by
+     * page with {@link #children(UUID, PageQuery)} and {@link #items}, as the command line and the
+     * server do.
      *
      * @param parentId the parent's id
      * @return its children

@@ -56,6 +56,7 @@ final class TreeView {
      */
     void run(RunSummary summary, PageQuery query) {
         RunRecord run = summary.run();
+        Page<TreeNode> page = page(() -> history.children(run.id(), query)); // a bad cursor is refused before any line
         printRun(run);
         boolean first = query.after() == null;
         if (first) {
@@ -66,7 +67,6 @@ final class TreeView {
                         + " more maps, each listed among the children as one line");
             }
         }
-        Page<TreeNode> page = page(() -> history.children(run.id(), query));
         for (TreeNode node : page.entries()) {
             switch (node) {
                 case RunRecord child -> printChild(TerminalText.line(child.name()), child, "  ");
@@ -87,9 +87,9 @@ final class TreeView {
      * @throws CliException if the query's cursor is not one the store made for this map and state
      */
     void map(RunRecord run, MapSummary map, PageQuery query) {
+        Page<RunRecord> page = page(() -> history.items(map.id(), query)); // a bad cursor is refused before any line
         printRun(run);
         printMap(map);
-        Page<RunRecord> page = page(() -> history.items(map.id(), query));
         page.entries().forEach(item -> printChild(itemLabel(item.name(), item.mapItem().index()), item, "  "));
         OptionalLong left = query.after() == null
                 ? OptionalLong.of(itemsKept(map, query.state()) - page.entries().size()) : OptionalLong.empty();
