@@ -675,7 +675,7 @@ public final class SqlRunStore implements RunStore {
             List<Object> values = new ArrayList<>();
             String keyset = "";
             if (last != null) {
-                long at = RunRows.nanos(last.createdAt());
+                long at = rootAt(last.id()); // the column, not the history: a migrated run's may be less precise
                 keyset = " AND (r.root_at < ? OR r.root_at = ? AND r.id < ?)";
                 values.addAll(List.of(at, at, last.id()));
             }
@@ -701,6 +701,21 @@ public final class SqlRunStore implements RunStore {
             runs += transaction("prune run " + root + " from", connection -> RunRows.deleteTrees(connection, List.of(root)));
         }
         return new PruneResult(selected.size(), runs, keptUnfinished);
+    }
+
+    private long rootAt(UUID root) {
+        return read("read run " + root + " from", connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT root_at FROM lf_run WHERE id = ?")) {
+                select.setObject(1, root);
+                try (ResultSet row = select.executeQuery()) {
+                    if (!row.next()) {
+                        throw new RunStoreException("run " + root + " was deleted while it was being pruned from " + where
+                                + "; prune again", null);
+                    }
+                    return row.getLong(1);
+                }
+            }
+        });
     }
 
     /** Something done with a connection. */

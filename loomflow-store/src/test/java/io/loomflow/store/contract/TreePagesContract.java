@@ -209,6 +209,36 @@ public abstract class TreePagesContract {
     }
 
     @Test
+    void aMapOfSubflowsThatKeepsFailuresOnlyDropsEverythingBelowTheItemsThatDidNotFail() throws Exception {
+        Flow<Integer, Integer> inner = Flow.named("inner", (Integer i) -> {
+            note.call("inside " + i);
+            check.map(IntStream.range(0, 2).boxed()).join();
+            return check.call(i == 3 ? 7 : i);
+        });
+        Flow<Integer, Integer> outer = Flow.named("outer", (Integer n) -> (int) inner.map(IntStream.range(0, n).boxed())
+                .outcomes().stream().filter(outcome -> outcome instanceof io.loomflow.Outcome.Success<?>).count())
+                .withFailurePolicy(FailurePolicy.COLLECT_ALL).withItemHistory(ItemHistory.FAILURES);
+
+        RunRecord root = record(outer, 6);
+
+        MapSummary map = store.summary(root.id()).orElseThrow().maps().getFirst();
+        assertThat(map.count(State.Kind.COMPLETED)).isEqualTo(5);
+        assertThat(map.count(State.Kind.FAILED)).isEqualTo(1);
+        RunRecord failed = store.items(map.id(), PageQuery.first(10)).entries().getFirst();
+        assertThat(failed.mapItem().index()).isEqualTo(3);
+        assertThat(store.items(map.id(), PageQuery.first(10)).entries()).hasSize(1);
+        assertThat(store.runs(new RunQuery(null, "note", false, PageQuery.MOST))).singleElement()
+                .satisfies(kept -> assertThat(kept.parentId()).isEqualTo(failed.id()));
+        // The failed item's own map keeps failures only too (the choice applies below): of its checks,
+        // only the failed call is kept.
+        assertThat(store.runs(new RunQuery(null, "check", false, PageQuery.MOST))).singleElement().satisfies(kept -> {
+            assertThat(kept.parentId()).isEqualTo(failed.id());
+            assertThat(kept.state()).isEqualTo(State.Kind.FAILED);
+        });
+        assertThat(store.summary(failed.id()).orElseThrow().mapCount()).isEqualTo(1);
+    }
+
+    @Test
     void aCursorThatTheStoreDidNotMakeIsRefusedNamingIt() throws Exception {
         RunRecord root = record(checking(ItemHistory.ALL), 3);
         MapSummary map = store.summary(root.id()).orElseThrow().maps().getFirst();
