@@ -7,7 +7,8 @@ package io.loomflow;
  * store's recorder.
  *
  * <p>It is a request to the listeners that record runs, which the engine does not enforce: the run
- * store of {@code loomflow-store} does not act on it yet and records every item.
+ * store of {@code loomflow-store} acts on it, counting every item in the map's summary and keeping
+ * only the failed ones (with everything below them).
  *
  * <p>Set it for the maps started inside a flow's runs with {@link Flow#withItemHistory}, or for a
  * whole engine with {@link Engine.Builder#itemHistory}; a flow's choice applies to every map below

@@ -32,7 +32,8 @@ import java.util.stream.Stream;
  * Harness: the HTTP server ({@link LoomflowServer}) while a run of a million tasks is in flight on
  * it, on the embedded store, made as {@code loomflow server} makes it (an engine of its own with the
  * command's shutdown grace and a results directory, {@link RunStore#embedded(Path)} in a temporary
- * directory deleted at the end). Everything runs in this JVM; the figures are the server's.
+ * directory deleted at the end), or with {@code store=memory} on {@link RunStore#inMemory()}.
+ * Everything runs in this JVM; the figures are the server's.
  *
  * <p>The flow {@code big} maps the task {@code work} over {@code tasks} items (default 1,000,000);
  * each item sleeps {@code sleepMillis} (default 5 ms, the I/O of example {@code s5}) under a limit of
@@ -41,8 +42,11 @@ import java.util.stream.Stream;
  * /api/flows/big/runs}; once {@code warmTasks} items have completed (default 20,000), the harness
  * measures, while the run goes on:
  * <ul>
- *   <li>latency of {@code GET /api/health}, then of {@code GET /api/runs/{id}} of the big run (its
- *       record as the API gives it today, with its children): {@code clients} closed-loop clients
+ *   <li>latency of {@code GET /api/health}, then of what the run page reads of the big run: its
+ *       record {@code GET /api/runs/{id}}, its summary {@code GET /api/runs/{id}/summary} (children by
+ *       state, the map's counts and percentiles), the first page of its children {@code GET
+ *       /api/runs/{id}/children?limit=100} and a page of 100 of the map's items from its middle
+ *       ({@code GET /api/maps/{map}/items?limit=100&after=...}): {@code clients} closed-loop clients
  *       each, for {@code seconds} seconds, or {@code requests} requests, whichever ends first; p50,
  *       p99 and max are exact, from the sorted samples. The clients are platform threads with one
  *       keep-alive connection each ({@link HttpConnection}), so that, like a browser or
@@ -63,13 +67,14 @@ import java.util.stream.Stream;
  *
  * <p>Arguments, all optional, as {@code key=value}: {@code tasks=1000000}, {@code limit=256},
  * {@code sleepMillis=5}, {@code warmTasks=20000}, {@code seconds=10}, {@code requests=20000},
- * {@code clients=2}, {@code readRun=true} ({@code false} leaves out {@code GET /api/runs/{id}}).
+ * {@code clients=2}, {@code readRun=true} ({@code false} leaves out the reads of the run),
+ * {@code store=embedded} ({@code memory} for the store in memory).
  */
 public final class ServerUnderLoad {
 
     private static final String[] DEFAULTS = {
             "tasks", "1000000", "limit", "256", "sleepMillis", "5", "warmTasks", "20000", "seconds", "10",
-            "requests", "20000", "clients", "2", "readRun", "true"};
+            "requests", "20000", "clients", "2", "readRun", "true", "store", "embedded"};
     private static final double LATENCY_TARGET_MILLIS = 20;
     private static final double CANCEL_TARGET_MILLIS = 2000;
     private static final long HEAP_TARGET_BYTES = 512L << 20;
@@ -118,12 +123,18 @@ public final class ServerUnderLoad {
                 .limit("io", options.number("limit"))
                 .build();
         engine.subscribe(this::count);
-        LoomflowServer server = LoomflowServer.builder().flow(big).engine(engine)
-                .store(RunStore.embedded(directory.resolve(".loomflow"))).port(0).build().start();
+        RunStore store = switch (options.text("store")) {
+            case "embedded" -> RunStore.embedded(directory.resolve(".loomflow"));
+            case "memory" -> RunStore.inMemory();
+            default -> throw new IllegalArgumentException("store was '" + options.text("store") + "'; pass embedded"
+                    + " or memory");
+        };
+        LoomflowServer server = LoomflowServer.builder().flow(big).engine(engine).store(store).port(0).build().start();
         URI base = server.uri();
         HeapWatch heap = HeapWatch.install();
         try {
-            System.out.printf(Locale.ROOT, "server at %s, embedded store in %s%n", base, directory);
+            System.out.printf(Locale.ROOT, "server at %s, %s store%s%n", base, options.text("store"),
+                    options.text("store").equals("embedded") ? " in " + directory : "");
             heap.reset();
             String id;
             long posted = System.nanoTime();
@@ -152,6 +163,13 @@ public final class ServerUnderLoad {
             if (Boolean.parseBoolean(options.text("readRun"))) {
                 report("GET /api/runs/{id} of the run in flight", closedLoop(base, "/api/runs/" + id),
                         LATENCY_TARGET_MILLIS);
+                report("GET /api/runs/{id}/summary of the run in flight", closedLoop(base, "/api/runs/" + id
+                        + "/summary"), LATENCY_TARGET_MILLIS);
+                report("GET /api/runs/{id}/children?limit=100 of the run in flight", closedLoop(base, "/api/runs/" + id
+                        + "/children?limit=100"), LATENCY_TARGET_MILLIS);
+                String items = middlePage(base, id);
+                report("GET /api/maps/{map}/items?limit=100 from the middle of the map in flight", closedLoop(base,
+                        items), LATENCY_TARGET_MILLIS);
             }
             stream.stopWatching();
             long liveAfterGcs = heap.largestLiveBytes();
@@ -219,6 +237,29 @@ public final class ServerUnderLoad {
             System.out.printf(Locale.ROOT, "stopped (engine, then server) in %.1f ms%n",
                     (System.nanoTime() - stopping) / 1e6);
             Benchmarks.deleteTree(directory);
+        }
+    }
+
+    /**
+     * The path of a page of 100 of the run's map items from about the middle of those recorded, found by
+     * following the {@code next} links of pages of 1000 from the first.
+     */
+    private String middlePage(URI base, String id) throws IOException {
+        try (HttpConnection connection = new HttpConnection(base)) {
+            JsonNode summary = json.readTree(connection.send(HttpConnection.get(base, "/api/runs/" + id + "/summary"))
+                    .body());
+            long middle = summary.path("childTotal").asLong() / 2;
+            String next = summary.path("maps").path(0).path("items").asText() + "?limit=1000";
+            long read = 0;
+            while (read < middle) {
+                JsonNode page = json.readTree(connection.send(HttpConnection.get(base, next)).body());
+                read += page.path("items").size();
+                if (page.path("next").isNull()) {
+                    break;
+                }
+                next = page.path("next").asText();
+            }
+            return next.replace("limit=1000", "limit=100");
         }
     }
 

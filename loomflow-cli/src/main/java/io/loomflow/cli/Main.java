@@ -6,14 +6,15 @@ import java.io.PrintStream;
 import java.util.Objects;
 
 /**
- * The {@code loomflow} command: {@code run}, {@code runs}, {@code show}, {@code logs}, {@code flows},
+ * The {@code loomflow} command: {@code run}, {@code runs}, {@code show}, {@code logs}, {@code prune}, {@code flows},
  * {@code server} and {@code completion}; {@code loomflow --help} lists them and {@code loomflow
  * COMMAND --help} shows each one's options with an example.
  *
  * <p><b>Exit codes.</b>
  * <ul>
  *   <li>0: success;</li>
- *   <li>1: the run failed or was cancelled (the summary names the failed runs);</li>
+ *   <li>1: the run failed or was cancelled (the summary names the failed runs); {@code prune} could not
+ *       write the store;</li>
  *   <li>2: bad usage or bad input (an unknown command, option, flow, parameter, or run id);</li>
  *   <li>3: the run history is unavailable (unreachable database, corrupt file, a store written by
  *       a newer Loomflow);</li>

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class HelpAndCompletionTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"run", "runs", "show", "logs", "flows", "server", "dev", "completion"})
+    @ValueSource(strings = {"run", "runs", "show", "logs", "prune", "flows", "server", "dev", "completion"})
     void everyCommandsHelpShowsItsUsageAndAnExample(String name) {
         Command command = Command.run(name, "--help");
 
@@ -25,9 +25,9 @@ class HelpAndCompletionTest {
         Command command = Command.run("--help");
 
         assertThat(command.exitCode()).isZero();
-        assertThat(command.out()).contains("  run ", "  runs ", "  show ", "  logs ", "  flows ", "  server ", "  dev ", "  completion ")
+        assertThat(command.out()).contains("  run ", "  runs ", "  show ", "  logs ", "  prune ", "  flows ", "  server ", "  dev ", "  completion ")
                 .contains("loomflow run hello --param name=World")
-                .contains("Exit codes:\n  0  success\n  1  the run failed or was cancelled\n  2  bad usage or bad input");
+                .contains("Exit codes:\n  0  success\n  1  the run failed or was cancelled; prune could not write the store\n  2  bad usage or bad input");
     }
 
     @Test
@@ -46,9 +46,10 @@ class HelpAndCompletionTest {
         assertThat(command.out()).startsWith("#!/usr/bin/env bash")
                 .contains("complete -F _complete_loomflow -o default loomflow")
                 .contains("zsh")
-                .contains("run runs show logs flows server dev completion")
+                .contains("run runs show logs prune flows server dev completion")
                 .contains("--param").contains("--db").contains("--follow").contains("--progress")
-                .contains("--token").contains("--insecure").contains("--grace");
+                .contains("--token").contains("--insecure").contains("--grace")
+                .contains("--older-than").contains("--keep").contains("--dry-run").contains("--map").contains("--after");
     }
 
     @Test

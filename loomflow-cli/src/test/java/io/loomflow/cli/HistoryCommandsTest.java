@@ -76,27 +76,52 @@ class HistoryCommandsTest {
     }
 
     @Test
-    void showPrintsTheRunTreeIndentedWithStatesDurationsAndTheFailure() {
+    void showPrintsTheRunItsChildrenCountedAndEachChildWithStateDurationAndFailure() {
         List<String> lines = ok("show", boomRun, "--db", db()).out().lines().toList();
 
-        assertThat(lines).hasSize(3);
+        assertThat(lines).hasSize(4);
         assertThat(lines.get(0)).matches("boom  Failed  \\d+ ms  " + boomRun
                 + "  io.loomflow.cli.flows.TestFlows\\$DiskFullException: block 7 could not be written");
         assertThat(lines.get(1)).isEqualTo("  parameters: {\"name\":\"x\"}");
-        assertThat(lines.get(2)).matches("  write  Failed  \\d+ ms  [0-9a-f-]{36}  io.loomflow.cli.flows.TestFlows\\$DiskFullException:"
+        assertThat(lines.get(2)).isEqualTo("  children: 1 Failed");
+        assertThat(lines.get(3)).matches("  write  Failed  \\d+ ms  [0-9a-f-]{36}  io.loomflow.cli.flows.TestFlows\\$DiskFullException:"
                 + " block 7 could not be written");
     }
 
     @Test
-    void showGroupsManyChildrenShowingTheFirstFewAndCountingTheRest() {
-        List<String> lines = ok("show", manyRun, "--children", "3", "--db", db()).out().lines().toList();
+    void showPrintsAMapOnOneLineAndPagesItsItemsWithTheCommandForTheNextPage() {
+        List<String> lines = ok("show", manyRun, "--db", db()).out().lines().toList();
 
-        assertThat(lines).hasSize(6);
+        assertThat(lines).hasSize(5);
         assertThat(lines.get(0)).startsWith("many  Completed  ");
         assertThat(lines.get(1)).isEqualTo("  parameters: {\"items\":25}");
-        assertThat(lines.subList(2, 5)).allSatisfy(line -> assertThat(line).startsWith("  square  Completed  "));
-        assertThat(lines.get(5)).isEqualTo("  ... 22 more: square: 22 Completed");
-        assertThat(ok("show", manyRun, "--db", db()).out().lines()).hasSize(2 + 10 + 1);
+        assertThat(lines.get(2)).isEqualTo("  children: 25 Completed");
+        assertThat(lines.get(3)).matches("  map square: 25 items  25 Completed  100% ended  p50 \\d+ ms  p99 \\d+ ms  [0-9a-f-]{36}");
+        String mapId = lines.get(3).substring(lines.get(3).length() - 36);
+        assertThat(lines.get(4)).isEqualTo("  square  map of 25 items  " + mapId);
+
+        List<String> items = ok("show", manyRun, "--map", mapId, "--limit", "10", "--db", db()).out().lines().toList();
+        assertThat(items).hasSize(3 + 10 + 1);
+        assertThat(items.subList(3, 13)).allSatisfy(line -> assertThat(line).matches("  square #\\d  Completed  .*"));
+        assertThat(items.get(13)).matches("  15 more: loomflow show " + manyRun + " --map " + mapId + " --limit 10 --after \\S+");
+        String cursor = items.get(13).substring(items.get(13).lastIndexOf(' ') + 1);
+        List<String> next = ok("show", manyRun, "--map", mapId, "--limit", "10", "--after", cursor, "--db", db()).out().lines().toList();
+        assertThat(next.get(3)).startsWith("  square #10  Completed  ");
+        assertThat(ok("show", manyRun, "--map", mapId, "--state", "failed", "--db", db()).out().lines()).hasSize(3);
+    }
+
+    @Test
+    void showRefusesAMapOfAnotherRunAndACursorItDidNotMake() {
+        String mapId = ok("show", manyRun, "--db", db()).out().lines().toList().get(3).substring(0).replaceAll(".* ", "");
+
+        assertThat(BadInputTest.badInput("show", boomRun, "--map", mapId, "--db", db()).err()).isEqualTo("loomflow: run "
+                + boomRun + " has no map " + mapId + "; its maps are listed by 'loomflow show " + boomRun + "'\n");
+        assertThat(BadInputTest.badInput("show", manyRun, "--after", "page-2", "--db", db()).err())
+                .startsWith("loomflow: --after: ").contains("'page-2'");
+        assertThat(BadInputTest.badInput("show", manyRun, "--map", "square", "--db", db()).err())
+                .isEqualTo("loomflow: --map 'square' is not an id; a map id is on the map's line in 'loomflow show RUN'\n");
+        assertThat(BadInputTest.badInput("show", manyRun, "--limit", "0", "--db", db()).err())
+                .isEqualTo("loomflow: --limit was 0; pass a number from 1 to 1000, such as --limit 100\n");
     }
 
     @Test
@@ -104,6 +129,19 @@ class HistoryCommandsTest {
         assertThat(ok("show", boomRun, "--verbose", "--db", db()).out())
                 .contains("    io.loomflow.cli.flows.TestFlows$DiskFullException: block 7 could not be written")
                 .contains("Caused by: java.io.IOException: no space left on device");
+    }
+
+    @Test
+    void logsOfALargeMapReadItsFailedItemsAndCountTheOthersOnStderr() {
+        String doomed = Command.run("run", "doomed", "--param", "items=150", "--db", db(), "--progress", "plain").runId();
+
+        Command logs = Command.run("logs", doomed, "--db", db());
+
+        assertThat(logs.exitCode()).as(logs.toString()).isZero();
+        assertThat(logs.out().lines()).hasSize(100).allSatisfy(line -> assertThat(line).matches(".*  fail +INFO +item \\d+ fails"));
+        assertThat(logs.err()).matches("loomflow: left out the log lines of 50 items of map fail \\([0-9a-f-]{36}\\): of a map"
+                + " of more than 100 items only the first 100 failed ones are read; list its items with 'loomflow show "
+                + doomed + " --map [0-9a-f-]{36}' and read one with 'loomflow logs ITEM_ID'\n");
     }
 
     @Test

@@ -27,7 +27,7 @@ class PostgresRoundTripTest {
         assertThat(lines.get(1)).startsWith(id + "  greet  Completed  ");
 
         Command show = Command.run("show", id, "--db", POSTGRES.url());
-        assertThat(show.out().lines()).hasSize(3).last().asString().startsWith("  say  Completed  ");
+        assertThat(show.out().lines()).hasSize(4).last().asString().startsWith("  say  Completed  ");
 
         Command logs = Command.run("logs", id, "--db", POSTGRES.url());
         assertThat(logs.out()).contains("say ").contains("greeting Postgres");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.loomflow.State;
+import io.loomflow.store.PageQuery;
 import io.loomflow.store.RunRecord;
 import io.loomflow.store.RunStore;
 import io.loomflow.store.StateRecord;
@@ -73,14 +74,15 @@ class ServerCommandTest {
             RunRecord root = store.run(UUID.fromString(id)).orElseThrow();
             assertThat(root.state()).as("recorded while the store was still open, not Crashed when it closed")
                     .isEqualTo(State.Kind.CANCELLED);
-            assertThat(store.children(root.id())).singleElement()
+            assertThat(store.children(root.id(), PageQuery.first(10)).entries()).singleElement()
+                    .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.type(RunRecord.class))
                     .satisfies(child -> assertThat(child.state()).isEqualTo(State.Kind.CANCELLED));
         }
     }
 
     private static void awaitRunningChild(ServerProcess server, String id) throws InterruptedException {
         long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
-        while (!server.get("/api/runs/" + id, null).json().path("children").path(0).path("state").asText().equals("Running")) {
+        while (!server.get("/api/runs/" + id + "/children", null).json().path("nodes").path(0).path("run").path("state").asText().equals("Running")) {
             assertThat(System.nanoTime()).as("the sleep task of run " + id + " runs within 30 s").isLessThan(deadline);
             Thread.sleep(50);
         }

@@ -4,6 +4,7 @@ import io.loomflow.Engine;
 import io.loomflow.Flow;
 import io.loomflow.server.internal.Server;
 import io.loomflow.spi.FlowProvider;
+import io.loomflow.store.PruneResult;
 import io.loomflow.store.RunStore;
 import java.net.URI;
 import java.nio.file.Path;
@@ -210,6 +211,8 @@ public final class LoomflowServer implements AutoCloseable {
         private Duration idleTimeout = Duration.ofSeconds(30);
         private int maxConnections = 1000;
         private Duration keepAlive = Duration.ofSeconds(15);
+        private @Nullable Retention retention;
+        private Consumer<PruneResult> onPrune = pruned -> { };
 
         private Builder() {
         }
@@ -506,6 +509,32 @@ public final class LoomflowServer implements AutoCloseable {
         }
 
         /**
+         * Prunes the run history by {@code rule} while the server runs: when it starts, then every
+         * {@link Retention#every()}, on a thread of the server's own that stops with it. Runs that
+         * have not ended are kept. A prune that fails is logged (once while it goes on failing) and
+         * tried again at the next period; it never stops the server. By default nothing is pruned.
+         *
+         * @param rule what to keep
+         * @return this builder
+         */
+        public Builder retention(Retention rule) {
+            this.retention = Objects.requireNonNull(rule, "rule");
+            return this;
+        }
+
+        /**
+         * Tells {@code listener} what each prune of the {@linkplain #retention(Retention) retention}
+         * deleted, on the retention's thread.
+         *
+         * @param listener what to tell, such as a metrics counter
+         * @return this builder
+         */
+        public Builder onPrune(Consumer<PruneResult> listener) {
+            this.onPrune = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
          * Builds the server, not started.
          *
          * @return the server
@@ -519,7 +548,7 @@ public final class LoomflowServer implements AutoCloseable {
             return new LoomflowServer(new Server.Settings(List.copyOf(flows), engine,
                     store == null ? RunStore.inMemory() : store, host, port, token, insecure, maxBodyBytes, eventsKept, dev,
                     engineSetup, reloadGrace, onReload, List.copyOf(allowedHosts), requestTimeout, idleTimeout,
-                    maxConnections, keepAlive));
+                    maxConnections, keepAlive, retention, onPrune));
         }
     }
 }

@@ -74,11 +74,10 @@ class ApiTest {
         assertThat(run.path("parameters").path("times").asInt()).isEqualTo(2);
         assertThat(run.path("durationMs").isIntegralNumber()).isTrue();
         assertThat(run.path("startedAt").asText()).isNotEmpty();
-        assertThat(run.path("children")).hasSize(1);
-        assertThat(run.path("children").get(0).path("name").asText()).isEqualTo("shout");
-
-        JsonNode tree = http.get("/api/runs/" + id + "/tree").json();
-        assertThat(tree.path("runs")).hasSize(2);
+        assertThat(run.has("children")).isFalse();
+        JsonNode children = http.get("/api/runs/" + id + "/children").json().path("nodes");
+        assertThat(children).hasSize(1);
+        assertThat(children.get(0).path("run").path("name").asText()).isEqualTo("shout");
         List<String> lines = new ArrayList<>();
         http.get("/api/runs/" + id + "/logs?tree=true").json().path("lines")
                 .forEach(line -> lines.add(line.path("message").asText()));
@@ -133,9 +132,9 @@ class ApiTest {
     void aListResultIsReturnedAsJsonRecords() {
         String id = http.post("/api/flows/parent/runs", "{\"rows\":3}").json().path("id").asText();
         assertThat(http.awaitEnd(id).path("result").asInt()).isEqualTo(3);
-        JsonNode children = http.get("/api/runs/" + id).json().path("children");
+        JsonNode children = http.get("/api/runs/" + id + "/children").json().path("nodes");
         assertThat(children).hasSize(1);
-        JsonNode table = http.get(children.get(0).path("url").asText()).json();
+        JsonNode table = http.get(children.get(0).path("run").path("url").asText()).json();
         assertThat(table.path("name").asText()).isEqualTo("table");
         assertThat(table.path("parentId").asText()).isEqualTo(id);
         assertThat(table.path("result").toString())
@@ -216,7 +215,10 @@ class ApiTest {
     @Test
     void unknownRunsPathsAndMethodsAreAnsweredPlainly() {
         assertThat(http.get("/api/runs/3f2c1b9e-0d4a-4c55-9a51-6b1f1e2d3c4b").status()).isEqualTo(404);
-        assertThat(http.get("/api/runs/not-a-run").json().path("error").asText()).startsWith("no run with id 'not-a-run'");
+        Http.Response notAnId = http.get("/api/runs/not-a-run");
+        assertThat(notAnId.status()).isEqualTo(400);
+        assertThat(notAnId.json().path("error").asText()).isEqualTo("the run id 'not-a-run' is not a UUID; pass a run id"
+                + " such as 3f2c1b9e-0d4a-4c55-9a51-6b1f1e2d3c4b");
         assertThat(http.get("/api/nothing").status()).isEqualTo(404);
         Http.Response wrongMethod = http.get("/api/flows/greet/runs");
         assertThat(wrongMethod.status()).isEqualTo(405);
@@ -225,6 +227,10 @@ class ApiTest {
     }
 
     static void awaitState(String id, String state) {
+        awaitState(http, id, state);
+    }
+
+    static void awaitState(Http http, String id, String state) {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < deadline) {
             if (http.get("/api/runs/" + id).json().path("state").asText().equals(state)) {

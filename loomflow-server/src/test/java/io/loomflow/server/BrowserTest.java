@@ -113,16 +113,20 @@ class BrowserTest {
             assertThat(cells).containsExactly("row 2", "20");
             assertThat(browser.findElements(By.cssSelector("#result table th")).stream().map(WebElement::getText))
                     .containsExactly("name", "score");
-            wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#tasks tbody tr"), 4));
-            assertThat(browser.findElements(By.cssSelector("#tasks tbody tr .state")).stream().map(WebElement::getText))
-                    .containsOnly("Completed");
-            assertThat(browser.findElements(By.cssSelector("#timeline .bar"))).hasSize(4);
+            // the tree: the subflow, which opens to its map of three items, as one node
+            wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#tree > li.node"), 1));
+            WebElement table = browser.findElement(By.cssSelector("#tree > li.node"));
+            assertThat(table.findElement(By.cssSelector(".node-name")).getText()).isEqualTo("table");
+            assertThat(table.findElement(By.cssSelector(".state")).getText()).isEqualTo("Completed");
+            table.findElement(By.cssSelector(".toggle")).click();
+            wait.until(ExpectedConditions.textToBePresentInElement(table, "map of score: 3 items"));
+            assertThat(table.findElement(By.cssSelector(".map-node .progress-counts")).getText()).isEqualTo("3 Completed");
             Path shot = Chromium.screenshot(browser, "completed-run-started-from-" + from.name().toLowerCase());
             assertThat(Files.size(shot)).isGreaterThan(1000);
 
             // the child run links back to its parent
             String runUrl = browser.getCurrentUrl();
-            browser.findElement(By.cssSelector("#tasks tbody tr:first-child a")).click();
+            browser.findElement(By.cssSelector("#tree > li.node .node-name")).click();
             wait.until(ExpectedConditions.elementToBeClickable(By.id("parent-link"))).click();
             wait.until(ExpectedConditions.urlToBe(runUrl));
         } finally {

@@ -70,7 +70,11 @@ final class Http {
 
     /** Waits until the run has ended, and returns it. */
     JsonNode awaitEnd(String runId) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        return awaitEnd(runId, Duration.ofSeconds(30));
+    }
+
+    JsonNode awaitEnd(String runId, Duration most) {
+        long deadline = System.nanoTime() + most.toNanos();
         while (System.nanoTime() < deadline) {
             JsonNode run = get("/api/runs/" + runId).json();
             if (run.path("final").asBoolean()) {
@@ -83,7 +87,7 @@ final class Http {
                 throw new AssertionError(interrupted);
             }
         }
-        throw new AssertionError("run " + runId + " did not end within 30 s: " + get("/api/runs/" + runId).text());
+        throw new AssertionError("run " + runId + " did not end within " + most + ": " + get("/api/runs/" + runId).text());
     }
 
     HttpClient client() {

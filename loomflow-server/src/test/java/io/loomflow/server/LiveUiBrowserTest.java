@@ -68,7 +68,7 @@ class LiveUiBrowserTest {
                     .withZone(ZoneId.of(ZONE)).format(at));
 
             // the subflow's page names its parent, and links to it
-            JsonNode child = http.get("/api/runs/" + ids.getFirst()).json().path("children").get(0);
+            JsonNode child = http.get("/api/runs/" + ids.getFirst() + "/children").json().path("nodes").get(0).path("run");
             browser.get(server.uri().resolve("/runs/" + child.path("id").asText()).toString());
             WebElement parent = browser.findElement(By.id("parent-link"));
             assertThat(parent.getText()).isEqualTo("parent " + ids.getFirst().substring(ids.getFirst().length() - 8));
@@ -116,6 +116,8 @@ class LiveUiBrowserTest {
 
             gate.countDown();
             wait.until(ExpectedConditions.textToBe(mapCounts, "3 Completed"));
+            // the map's node in the tree follows the same events, without reading the tree again
+            wait.until(ExpectedConditions.textToBe(By.cssSelector("#tree .map-node .progress-counts"), "3 Completed"));
             wait.until(ExpectedConditions.textToBe(By.id("run-state"), "Completed"));
             assertThat(browser.findElements(By.cssSelector("#map-progress [data-map] .progress-bar span.state-Completed")))
                     .hasSize(1);

@@ -25,9 +25,12 @@ import org.jspecify.annotations.Nullable;
  * @param result a flow run's result as JSON (or as text when JSON cannot represent it), once it
  *     completed; {@code null} for task runs (tasks keep results in a result store when asked) and
  *     unfinished runs
+ * @param mapItem where the run sits in the map that started it (the map's id and size, the run's
+ *     index); {@code null} for a run that is not a map's item
  */
 public record RunRecord(UUID id, @Nullable UUID parentId, UUID rootId, String name, RunInfo.Kind kind, String parameters,
-                        State.Kind state, List<StateRecord> history, @Nullable ErrorRecord error, @Nullable String result) {
+                        State.Kind state, List<StateRecord> history, @Nullable ErrorRecord error, @Nullable String result,
+                        RunInfo.@Nullable MapItem mapItem) implements TreeNode {
 
     /** Checks the state and copies the history. */
     public RunRecord {

@@ -164,12 +164,67 @@ public interface RunStore extends AutoCloseable {
     List<RunRecord> runs(RunQuery query);
 
     /**
-     * The direct children of a run, oldest first.
+     * Every direct child of a run, oldest first, map items included: a list as long as the run is
+     * wide, for small runs and tests. A run with large maps is read with {@link #summary} and page by
+     * page with {@link #children(UUID, PageQuery)} and {@link #items}, as the command line and the
+     * server do.
      *
      * @param parentId the parent's id
      * @return its children
      */
     List<RunRecord> children(UUID parentId);
+
+    /**
+     * A run with its children counted by state and its maps summarised: what a page about one run
+     * reads first, in a size that does not grow with the number of its children.
+     *
+     * @param runId the run's id
+     * @return its summary, if the store has the run
+     */
+    Optional<RunSummary> summary(UUID runId);
+
+    /**
+     * One page of a run's direct children, oldest first, each map shown as one node with its
+     * summary (its items are read with {@link #items}). With a state, only the runs in that state
+     * and the maps with items in it are listed.
+     *
+     * @param parentId the parent's id
+     * @param query which page
+     * @return the page; empty if the store has no such run
+     * @throws IllegalArgumentException if the query's cursor was not made by this store for this
+     *     run and state
+     */
+    Page<TreeNode> children(UUID parentId, PageQuery query);
+
+    /**
+     * One map's summary.
+     *
+     * @param mapId the map's id ({@link io.loomflow.RunInfo.MapItem#mapId()})
+     * @return its summary, if the store has the map
+     */
+    Optional<MapSummary> map(UUID mapId);
+
+    /**
+     * One page of a map's item runs, by index. A map that keeps
+     * {@linkplain io.loomflow.ItemHistory#FAILURES failures only} lists its failed items only.
+     *
+     * @param mapId the map's id
+     * @param query which page
+     * @return the page; empty if the store has no such map
+     * @throws IllegalArgumentException if the query's cursor was not made by this store for this
+     *     map and state
+     */
+    Page<RunRecord> items(UUID mapId, PageQuery query);
+
+    /**
+     * Deletes the history of the root runs a request selects, each with every run below it and
+     * their log lines, in one transaction per root. Runs that have not ended are kept.
+     *
+     * @param request which runs
+     * @return what was deleted
+     * @throws RunStoreException if the store cannot be written
+     */
+    PruneResult prune(Prune request);
 
     /**
      * A run's log lines, in order.

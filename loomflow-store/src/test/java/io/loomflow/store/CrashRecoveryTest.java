@@ -65,6 +65,30 @@ class CrashRecoveryTest {
     }
 
     @Test
+    void itemsOfAMapLeftRunningByAKilledProcessAreCountedCrashedInTheMapAndKept() throws Exception {
+        Path store = directory.resolve(".loomflow");
+        Process child = ChildJvm.start(CrashingMapProgram.class, store.toString());
+        try (BufferedReader out = child.inputReader(StandardCharsets.UTF_8)) {
+            assertThat(out.readLine()).isEqualTo("ready");
+        }
+        child.destroyForcibly();
+        assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+        try (RunStore history = RunStore.embedded(store)) {
+            RunRecord root = history.runs(RunQuery.all().withName("mapping")).getFirst();
+            RunSummary summary = history.summary(root.id()).orElseThrow();
+            MapSummary map = summary.maps().getFirst();
+            assertThat(map.counts()).containsOnly(java.util.Map.entry(State.Kind.COMPLETED, 4L),
+                    java.util.Map.entry(State.Kind.CRASHED, 6L));
+            assertThat(map.durations().count()).isEqualTo(10);
+            assertThat(summary.childCounts()).containsEntry(State.Kind.CRASHED, 6L).doesNotContainKey(State.Kind.RUNNING);
+            assertThat(history.items(map.id(), PageQuery.first(100)).entries())
+                    .allSatisfy(item -> assertThat(item.state()).isEqualTo(State.Kind.CRASHED))
+                    .extracting(item -> item.mapItem().index()).containsExactly(4, 5, 6, 7, 8, 9);
+        }
+    }
+
+    @Test
     void aCrashedRunEndsWhenItsProcessWasLastSeenAliveNotWhenTheStoreIsNextOpened() throws Exception {
         Path store = directory.resolve(".loomflow");
         Process child = startChild(store);
@@ -105,9 +129,10 @@ class CrashRecoveryTest {
 
     private static Instant lastStateOfHangs(Connection connection) throws Exception {
         try (Statement statement = connection.createStatement();
-             ResultSet row = statement.executeQuery("SELECT started_at FROM lf_run WHERE name = 'stuck'")) {
+             ResultSet row = statement.executeQuery("SELECT started FROM lf_run WHERE name = 'stuck'")) {
             assertThat(row.next()).isTrue();
-            return row.getObject(1, java.time.OffsetDateTime.class).toInstant();
+            long nanos = row.getLong(1);
+            return Instant.ofEpochSecond(0, nanos);
         }
     }
 
@@ -124,7 +149,7 @@ class CrashRecoveryTest {
         UUID elsewhereFresh = UUID.randomUUID();
         UUID elsewhereStale = UUID.randomUUID();
         try (Connection connection = POSTGRES.connect(); Statement statement = connection.createStatement()) {
-            statement.execute("DROP TABLE IF EXISTS lf_log, lf_run, lf_owner, lf_schema_history");
+            statement.execute("DROP TABLE IF EXISTS lf_log, lf_run, lf_map, lf_owner, lf_schema_history");
         }
         RunStore.open(POSTGRES.url()).close(); // creates the schema
         Instant now = Instant.now();
@@ -157,10 +182,9 @@ class CrashRecoveryTest {
     }
 
     private static void running(Connection connection, UUID run, UUID owner) throws Exception {
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO lf_run (id, root_id, name, kind,"
-                + " parameters, state, created_at, history, owner_id) VALUES (?, ?, 'remote', 'FLOW', 'null', 'Running',"
-                + " now(), '[\"Scheduled\",\"2026-01-01T00:00:00Z\",\"\"]' || chr(10)"
-                + " || '[\"Running\",\"2026-01-01T00:00:01Z\",\"attempt 1\"]' || chr(10), ?)")) {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO lf_run (id, root_id, root_at, name,"
+                + " kind, parameters, state, created, started, owner_id) VALUES (?, ?, 1767225600000000000, 'remote',"
+                + " 'FLOW', 'null', 2, 1767225600000000000, 1767225601000000000, ?)")) {
             insert.setObject(1, run);
             insert.setObject(2, run);
             insert.setObject(3, owner);

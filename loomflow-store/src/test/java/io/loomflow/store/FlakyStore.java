@@ -67,6 +67,31 @@ final class FlakyStore implements RunStore {
     }
 
     @Override
+    public Optional<RunSummary> summary(UUID runId) {
+        return inner.summary(runId);
+    }
+
+    @Override
+    public Page<TreeNode> children(UUID parentId, PageQuery query) {
+        return inner.children(parentId, query);
+    }
+
+    @Override
+    public Optional<MapSummary> map(UUID mapId) {
+        return inner.map(mapId);
+    }
+
+    @Override
+    public Page<RunRecord> items(UUID mapId, PageQuery query) {
+        return inner.items(mapId, query);
+    }
+
+    @Override
+    public PruneResult prune(Prune request) {
+        return inner.prune(request);
+    }
+
+    @Override
     public List<LogRecord> logs(UUID runId) {
         return inner.logs(runId);
     }

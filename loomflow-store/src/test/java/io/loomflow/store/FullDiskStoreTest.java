@@ -3,6 +3,7 @@ package io.loomflow.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.loomflow.store.contract.FillingDisk;
 import io.loomflow.Engine;
 import io.loomflow.Event;
 import io.loomflow.Flow;

@@ -35,7 +35,7 @@ class StoredStatesTest {
     void writeRowsAsAnOlderVersionDid() throws Exception {
         String url = "jdbc:h2:file:" + directory.resolve("history").toAbsolutePath();
         Flyway.configure(getClass().getClassLoader()).dataSource(url, "sa", "")
-                .locations("classpath:io/loomflow/store/migration/h2").table("lf_schema_history").load().migrate();
+                .locations("classpath:io/loomflow/store/migration/h2").table("lf_schema_history").target("3").load().migrate();
         try (Connection connection = DriverManager.getConnection(url, "sa", "");
              PreparedStatement insert = connection.prepareStatement("INSERT INTO lf_run (id, parent_id, root_id, name,"
                      + " kind, parameters, state, created_at, history) VALUES (?, NULL, ?, ?, 'FLOW', '{}', ?, ?, ?)")) {
@@ -55,6 +55,7 @@ class StoredStatesTest {
             }
             insert.executeBatch();
         }
+        RunStore.embedded(directory).close(); // migrates them to the schema of this version
     }
 
     @Test

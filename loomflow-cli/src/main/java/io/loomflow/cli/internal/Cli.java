@@ -41,6 +41,7 @@ public final class Cli {
         cli.addSubcommand(new RunsCommand(context));
         cli.addSubcommand(new ShowCommand(context));
         cli.addSubcommand(new LogsCommand(context));
+        cli.addSubcommand(new PruneCommand(context));
         cli.addSubcommand(new FlowsCommand(context));
         cli.addSubcommand(new ServerCommand(context));
         cli.addSubcommand(new DevCommand(context));

@@ -6,6 +6,8 @@ enum ExitCode {
     OK(0),
     /** The run failed or was cancelled. */
     RUN_FAILED(1),
+    /** {@code prune} could not write the store: what it had not deleted yet is kept whole. */
+    NOT_WRITTEN(1),
     /** Bad usage or bad input: unknown command, option, flow, parameter or run id. */
     BAD_INPUT(2),
     /** The run history cannot be opened, read or written. */

@@ -83,7 +83,7 @@ final class RunsCommand implements Callable<Integer>, Verbose {
     }
 
     /** The kind of state named, whatever its case; refuses names that are no state, with the closest. */
-    private static State.Kind kind(String given) {
+    static State.Kind kind(String given) {
         try {
             return State.Kind.parse(given);
         } catch (IllegalArgumentException notAState) {

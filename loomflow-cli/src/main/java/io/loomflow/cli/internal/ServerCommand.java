@@ -3,6 +3,7 @@ package io.loomflow.cli.internal;
 import io.loomflow.Engine;
 import io.loomflow.Flow;
 import io.loomflow.server.LoomflowServer;
+import io.loomflow.server.Retention;
 import io.loomflow.store.ResultStores;
 import io.loomflow.store.RunStore;
 import java.io.UncheckedIOException;
@@ -12,6 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code loomflow server}: serves the flows {@code loomflow run} would find with {@link LoomflowServer}
@@ -34,6 +36,7 @@ import picocli.CommandLine.Mixin;
         footer = {"", "Examples:",
                 "  loomflow server                       (http://127.0.0.1:8080/)",
                 "  loomflow server --port 0 --classes build/classes",
+                "  loomflow server --keep-days 30 --keep-runs 1000",
                 "  LOOMFLOW_TOKEN=$(openssl rand -hex 16) loomflow server --host 0.0.0.0",
                 "", "An address other than a loopback one needs --token (every request must carry",
                 "it: Authorization: Bearer TOKEN; a browser opens the printed address once)",
@@ -56,6 +59,17 @@ final class ServerCommand implements Callable<Integer>, Verbose {
     @Mixin
     VerboseOption verbosity;
 
+    @Option(names = "--keep-days", paramLabel = "N",
+            description = "Prune, every hour while serving, the runs that ended over N days ago (each with the runs"
+                    + " below it and its logs); runs that have not ended are kept. With --keep-runs, a run goes when"
+                    + " it is both too old and not among the newest.")
+    Integer keepDays;
+
+    @Option(names = "--keep-runs", paramLabel = "N",
+            description = "Prune, every hour while serving, all but the newest N runs (root runs, each with the runs"
+                    + " below it and its logs); runs that have not ended are kept.")
+    Integer keepRuns;
+
     ServerCommand(CliContext context) {
         this.context = context;
     }
@@ -71,6 +85,10 @@ final class ServerCommand implements Callable<Integer>, Verbose {
             List<Flow<?, ?>> flows = catalog.entries().stream().<Flow<?, ?>>map(FlowCatalog.Entry::flow).toList();
             // Bad input is reported before the store is opened, so a typo never creates .loomflow.
             LoomflowServer.Builder builder = serving.configured(LoomflowServer.builder().flows(flows), context);
+            Retention retention = retention();
+            if (retention != null) {
+                builder.retention(retention);
+            }
             RunStore history = store.openForWriting();
             Engine engine;
             try {
@@ -88,6 +106,23 @@ final class ServerCommand implements Callable<Integer>, Verbose {
             return serve(context, serving, builder.engine(engine).store(history).build(), engine::close, history,
                     "Loomflow server at %s (" + news + "; Ctrl-C to stop)", "stopping the server; runs in flight are cancelled");
         }
+    }
+
+    /** The retention --keep-days and --keep-runs ask for, or null for none; bad input before anything is opened. */
+    private Retention retention() {
+        if (keepDays != null && keepDays < 1) {
+            throw CliException.badInput("--keep-days " + keepDays + " is too few; pass a whole number of days, 1 or more,"
+                    + " or leave it out to keep every run");
+        }
+        if (keepRuns != null && keepRuns < 0) {
+            throw CliException.badInput("--keep-runs " + keepRuns + " is negative; pass 0 or more, or leave it out to"
+                    + " keep every run");
+        }
+        if (keepDays == null && keepRuns == null) {
+            return null;
+        }
+        return new Retention(keepDays == null ? null : Duration.ofDays(keepDays), keepRuns, Retention.EVERY,
+                java.time.Clock.systemUTC());
     }
 
     /**

@@ -38,6 +38,19 @@ final class StoreOption {
     }
 
     /**
+     * Opens the store to change what it holds: as {@link #openForWriting()}, but empty, creating
+     * nothing, if it is an embedded store that does not exist (nothing was recorded).
+     *
+     * @throws io.loomflow.store.RunStoreException if it cannot be opened; its message says which and why
+     */
+    Optional<RunStore> openExistingForWriting() {
+        if (!isUrl() && !embeddedExists()) {
+            return Optional.empty();
+        }
+        return Optional.of(openForWriting());
+    }
+
+    /**
      * Opens the store to read it only: nothing is created, migrated or written, a damaged store is
      * refused as it is, and a read-only one can be read. Empty if it is an embedded store that does
      * not exist (nothing was recorded).
@@ -48,14 +61,19 @@ final class StoreOption {
         if (isUrl()) {
             return Optional.of(RunStore.openReadOnly(location()));
         }
+        if (!embeddedExists()) {
+            return Optional.empty();
+        }
+        return Optional.of(RunStore.embeddedReadOnly(Path.of(location())));
+    }
+
+    /** Tells whether the embedded store's file exists; refuses a {@code --db} that names a file. */
+    private boolean embeddedExists() {
         if (Files.isRegularFile(Path.of(location()))) {
             throw CliException.badInput("--db " + location() + " is a file; pass the directory that holds the run history"
                     + " (history.mv.db), such as .loomflow, or a jdbc: URL");
         }
-        if (!Files.exists(Path.of(location()).resolve("history.mv.db"))) {
-            return Optional.empty();
-        }
-        return Optional.of(RunStore.embeddedReadOnly(Path.of(location())));
+        return Files.exists(Path.of(location()).resolve("history.mv.db"));
     }
 
     /**

@@ -5,8 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.loomflow.Handle;
 import io.loomflow.State;
 import io.loomflow.store.LogRecord;
+import io.loomflow.store.MapSummary;
+import io.loomflow.store.Page;
+import io.loomflow.store.PageQuery;
 import io.loomflow.store.RunQuery;
 import io.loomflow.store.RunRecord;
+import io.loomflow.store.RunSummary;
+import io.loomflow.store.TreeNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -38,6 +43,12 @@ final class Api {
         }
     }
 
+    /** How many entries a page of children or items has unless {@code limit} says otherwise. */
+    static final int PAGE = 100;
+
+    /** The most runs {@code logs?tree=true} reads the lines of: the run and those below it, breadth first. */
+    static final int TREE_RUNS_READ = 1000;
+
     private final Server server;
     private final ObjectMapper json;
     private final Views views;
@@ -56,7 +67,10 @@ final class Api {
                 .route("POST", "/api/flows/{name}/runs", Responses.Started.class, this::start)
                 .route("GET", "/api/runs", Responses.RunPage.class, this::runs)
                 .route("GET", "/api/runs/{id}", Responses.RunView.class, this::run)
-                .route("GET", "/api/runs/{id}/tree", Responses.RunTree.class, this::tree)
+                .route("GET", "/api/runs/{id}/summary", Responses.RunSummaryView.class, this::summary)
+                .route("GET", "/api/runs/{id}/children", Responses.NodePage.class, this::children)
+                .route("GET", "/api/maps/{id}", Responses.MapView.class, this::map)
+                .route("GET", "/api/maps/{id}/items", Responses.ItemPage.class, this::items)
                 .route("GET", "/api/runs/{id}/logs", Responses.LogLines.class, this::logs)
                 .route("POST", "/api/runs/{id}/cancel", Responses.Cancelling.class, this::cancel)
                 .route("GET", "/api/events", this::events)
@@ -129,29 +143,86 @@ final class Api {
     }
 
     private void run(Request request) throws IOException {
-        RunRecord run = server.recordedRun(request.runId("id"));
-        List<Responses.ChildView> children = server.store().children(run.id()).stream()
-                .map(child -> new Responses.ChildView(child.id().toString(), child.name(),
-                        child.kind().name().toLowerCase(java.util.Locale.ROOT), child.state().label(), "/api/runs/" + child.id()))
-                .toList();
-        request.sendJson(200, views.run(run).withChildren(children));
+        request.sendJson(200, views.run(server.recordedRun(request.runId("id"))));
     }
 
-    private void tree(Request request) throws IOException {
+    private void summary(Request request) throws IOException {
         RunRecord run = server.recordedRun(request.runId("id"));
-        request.sendJson(200, new Responses.RunTree(run.id().toString(), server.subtree(run).stream().map(views::run).toList()));
+        RunSummary summary = server.store().summary(run.id())
+                .orElseThrow(() -> HttpError.notFound("no run with id " + run.id() + "; list runs at /api/runs"));
+        request.sendJson(200, views.summary(summary));
+    }
+
+    private void children(Request request) throws IOException {
+        PageQuery query = pageQuery(request);
+        RunRecord run = server.recordedRun(request.runId("id"));
+        Page<TreeNode> page = paged(query, () -> server.store().children(run.id(), query));
+        request.sendJson(200, new Responses.NodePage(run.id().toString(), page.entries().stream().map(views::node).toList(),
+                query.limit(), query.state() == null ? null : query.state().label(),
+                next("/api/runs/" + run.id() + "/children", query, page)));
+    }
+
+    private void map(Request request) throws IOException {
+        request.sendJson(200, views.map(recordedMap(request.id("id", "map"))));
+    }
+
+    private void items(Request request) throws IOException {
+        PageQuery query = pageQuery(request);
+        MapSummary map = recordedMap(request.id("id", "map"));
+        Page<RunRecord> page = paged(query, () -> server.store().items(map.id(), query));
+        request.sendJson(200, new Responses.ItemPage(map.id().toString(), page.entries().stream().map(views::run).toList(),
+                query.limit(), query.state() == null ? null : query.state().label(),
+                next("/api/maps/" + map.id() + "/items", query, page)));
+    }
+
+    private MapSummary recordedMap(UUID id) {
+        return server.store().map(id).orElseThrow(() -> HttpError.notFound("no map with id " + id
+                + "; a run's summary (/api/runs/RUN/summary) lists its maps"));
+    }
+
+    /** The query parameters {@code state}, {@code limit} and {@code after} of a page of children or items. */
+    private static PageQuery pageQuery(Request request) {
+        State.Kind state = stateFilter(request);
+        int limit = request.queryInt("limit", PAGE, 1, PageQuery.MOST);
+        String after = request.query("after");
+        if (after != null && after.isBlank()) {
+            throw new HttpError(400, "query parameter after was blank; pass the cursor of the page before (its next URL"
+                    + " has it), or leave after out for the first page");
+        }
+        return new PageQuery(state, limit, after);
+    }
+
+    /** A page from the store; a cursor it did not make is a 400 that quotes it. */
+    private static <T> Page<T> paged(PageQuery query, java.util.function.Supplier<Page<T>> read) {
+        try {
+            return read.get();
+        } catch (IllegalArgumentException notACursor) {
+            throw new HttpError(400, "query parameter after: " + notACursor.getMessage()
+                    + " (the next URL of a page has it; a cursor is good for the same run or map and state)");
+        }
+    }
+
+    /** The URL of the page after {@code page}, or null when it is the last. */
+    private static String next(String path, PageQuery query, Page<?> page) {
+        if (!page.hasNext()) {
+            return null;
+        }
+        return path + "?limit=" + query.limit() + (query.state() == null ? "" : "&state=" + query.state().label())
+                + "&after=" + URLEncoder.encode(page.next(), StandardCharsets.UTF_8);
     }
 
     private void logs(Request request) throws IOException {
         RunRecord run = server.recordedRun(request.runId("id"));
         long after = request.queryInt("after", 0, 0, Integer.MAX_VALUE);
         List<LogRecord> lines = new ArrayList<>();
-        List<RunRecord> runs = "true".equals(request.query("tree")) ? server.subtree(run) : List.of(run);
-        for (RunRecord each : runs) {
+        Server.Walk runs = "true".equals(request.query("tree")) ? server.subtree(run, TREE_RUNS_READ)
+                : new Server.Walk(List.of(run), true);
+        for (RunRecord each : runs.runs()) {
             lines.addAll(server.store().logs(each.id(), after));
         }
         lines.sort(Comparator.comparingLong(LogRecord::sequence));
-        request.sendJson(200, new Responses.LogLines(run.id().toString(), lines.stream().map(views::log).toList()));
+        request.sendJson(200, new Responses.LogLines(run.id().toString(), lines.stream().map(views::log).toList(),
+                runs.complete()));
     }
 
     private void cancel(Request request) throws IOException {

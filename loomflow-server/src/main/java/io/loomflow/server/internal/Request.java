@@ -75,14 +75,19 @@ final class Request {
         return matcher.group(name);
     }
 
-    /** A path segment that must be a run id; 404 when it is not one. */
+    /** A path segment that must be a run id; 400 when it is not a UUID. */
     UUID runId(String name) {
+        return id(name, "run");
+    }
+
+    /** A path parameter that is the id of a {@code what} (a run, a map); 400 naming it when it is not a UUID. */
+    UUID id(String name, String what) {
         String text = path(name);
         try {
             return UUID.fromString(text);
         } catch (IllegalArgumentException notAnId) {
-            throw HttpError.notFound("no run with id '" + text + "'; a run id is a UUID such as "
-                    + "3f2c1b9e-0d4a-4c55-9a51-6b1f1e2d3c4b");
+            throw new HttpError(400, "the " + what + " id '" + text + "' is not a UUID; pass a " + what
+                    + " id such as 3f2c1b9e-0d4a-4c55-9a51-6b1f1e2d3c4b");
         }
     }
 

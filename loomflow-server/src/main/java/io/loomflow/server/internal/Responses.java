@@ -39,7 +39,10 @@ final class Responses {
     record RunPage(List<RunView> runs, int limit, int offset, String next) {
     }
 
-    /** A recorded run; {@code children} only in {@code GET /api/runs/{id}}. */
+    /**
+     * A recorded run, in a size that does not grow with its children (they are read page by page:
+     * {@link NodePage}); a map's item names its map and index.
+     */
     record RunView(String id, String parentId, String rootId, String name, String kind, String state,
                    @JsonProperty("final") boolean ended, String createdAt,
                    @JsonInclude(Include.NON_NULL) String startedAt,
@@ -48,13 +51,9 @@ final class Responses {
                    JsonNode parameters, List<StateView> history,
                    @JsonInclude(Include.NON_NULL) ErrorView error,
                    @JsonInclude(Include.NON_NULL) JsonNode result,
-                   @JsonInclude(Include.NON_NULL) List<ChildView> children,
+                   @JsonInclude(Include.NON_NULL) String mapId,
+                   @JsonInclude(Include.NON_NULL) Integer index,
                    String url, String page) {
-
-        RunView withChildren(List<ChildView> below) {
-            return new RunView(id, parentId, rootId, name, kind, state, ended, createdAt, startedAt, endedAt, durationMs,
-                    parameters, history, error, result, below, url, page);
-        }
     }
 
     /** A state a run entered, when, and why (or null). */
@@ -65,16 +64,52 @@ final class Responses {
     record ErrorView(String type, String message, @JsonInclude(Include.NON_NULL) String at) {
     }
 
-    /** A run directly below another. */
-    record ChildView(String id, String name, String kind, String state, String url) {
+    /**
+     * {@code GET /api/runs/{id}/summary}: a run, its direct children (map items included) counted by state, and
+     * the summaries of its first maps; {@code children} is the URL of the first page of its children.
+     */
+    record RunSummaryView(RunView run, Map<String, Long> childCounts, long childTotal, List<MapView> maps, int mapCount,
+                          String children) {
     }
 
-    /** {@code GET /api/runs/{id}/tree}: the run and every run below it, parents first. */
-    record RunTree(String id, List<RunView> runs) {
+    /**
+     * {@code GET /api/maps/{id}}: one call of {@code map} as one node: its items by state, its first failures and
+     * how long its items ran; {@code items} is the URL of the first page of its items.
+     */
+    record MapView(String id, String parentId, String name, int size, String history, String createdAt,
+                   Map<String, Long> counts, long ended, long notStarted, List<ItemFailureView> firstFailures,
+                   DurationsView durations, String url, String items) {
     }
 
-    /** {@code GET /api/runs/{id}/logs}. */
-    record LogLines(String id, List<LogView> lines) {
+    /** A failed item of a map: its index, its run and its error. */
+    record ItemFailureView(int index, String runId, ErrorView error, String url) {
+    }
+
+    /** How long a map's ended items ran, in milliseconds: percentiles within about 5%, and the longest. */
+    record DurationsView(long count, double p50Ms, double p90Ms, double p99Ms, double maxMs) {
+    }
+
+    /** A node of a run's tree: a run ({@code type} "run") or a whole map ({@code type} "map"). */
+    record NodeView(String type, @JsonInclude(Include.NON_NULL) RunView run,
+                    @JsonInclude(Include.NON_NULL) MapView map) {
+    }
+
+    /**
+     * {@code GET /api/runs/{id}/children}: a page of a run's direct children, oldest first, each map as one node;
+     * {@code next} is the following page's URL, or null.
+     */
+    record NodePage(String id, List<NodeView> nodes, int limit, String state, String next) {
+    }
+
+    /** {@code GET /api/maps/{id}/items}: a page of a map's item runs, by index; {@code next} as in {@link NodePage}. */
+    record ItemPage(String id, List<RunView> items, int limit, String state, String next) {
+    }
+
+    /**
+     * {@code GET /api/runs/{id}/logs}; {@code complete} is false when {@code tree=true} met more runs than it
+     * reads ({@code Api.TREE_RUNS_READ}) and left the lines of the others out.
+     */
+    record LogLines(String id, List<LogView> lines, boolean complete) {
     }
 
     /** A log line; {@code error} is its exception's first line, never the stack trace. */

@@ -10,10 +10,16 @@ import io.loomflow.Flow;
 import io.loomflow.Handle;
 import io.loomflow.ParameterModel;
 import io.loomflow.server.LoomflowServer.Reload;
+import io.loomflow.server.Retention;
 import io.loomflow.store.LoomflowJson;
+import io.loomflow.store.MapSummary;
+import io.loomflow.store.Page;
+import io.loomflow.store.PageQuery;
+import io.loomflow.store.PruneResult;
 import io.loomflow.store.RunRecord;
 import io.loomflow.store.RunRecorder;
 import io.loomflow.store.RunStore;
+import io.loomflow.store.TreeNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -60,7 +66,7 @@ public final class Server {
                            String token, boolean insecure, long maxBodyBytes, int eventsKept, Path dev,
                            Consumer<Engine.Builder> engineSetup, Duration reloadGrace, Consumer<Reload> onReload,
                            List<String> allowedHosts, Duration requestTimeout, Duration idleTimeout, int maxConnections,
-                           Duration keepAlive) {
+                           Duration keepAlive, Retention retention, Consumer<PruneResult> onPrune) {
     }
 
     private final ObjectMapper json = mapper();
@@ -79,6 +85,7 @@ public final class Server {
     private final ExecutorService cancels;
     private final ScheduledExecutorService deadlines;
     private final URI uri;
+    private final Retainer retainer;
 
     /**
      * Builds the server and starts listening; returns at once.
@@ -161,6 +168,7 @@ public final class Server {
         if (dev != null) {
             dev.start();
         }
+        this.retainer = settings.retention() == null ? null : new Retainer(store, settings.retention(), settings.onPrune());
         String host = address.getHostAddress().contains(":") ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
         this.uri = URI.create("http://" + host + ":" + http.getAddress().getPort() + "/");
         if (!address.isLoopbackAddress() && settings.token() == null) {
@@ -210,6 +218,9 @@ public final class Server {
         http.stop(1);
         handlers.close();
         deadlines.shutdownNow();
+        if (retainer != null) {
+            retainer.close(); // before the store is closed
+        }
         release();
     }
 
@@ -405,15 +416,57 @@ public final class Server {
         return found.orElseThrow(() -> HttpError.notFound("no run with id " + id + "; list runs at /api/runs"));
     }
 
-    /** The run and everything below it, parents before children. */
-    List<RunRecord> subtree(RunRecord run) {
-        List<RunRecord> all = new ArrayList<>();
-        Deque<RunRecord> todo = new ArrayDeque<>(List.of(run));
+    /** Runs of a tree read breadth first, and whether they are all of it. */
+    record Walk(List<RunRecord> runs, boolean complete) {
+    }
+
+    /**
+     * The run and the runs below it, parents before children, page by page, at most {@code most}: a tree of a
+     * million tasks is never read whole.
+     */
+    Walk subtree(RunRecord run, int most) {
+        List<RunRecord> all = new ArrayList<>(List.of(run));
+        Deque<UUID> todo = new ArrayDeque<>(List.of(run.id()));
         while (!todo.isEmpty()) {
-            RunRecord next = todo.removeFirst();
-            all.add(next);
-            todo.addAll(store.children(next.id()));
+            UUID parent = todo.removeFirst();
+            String after = null;
+            do {
+                Page<TreeNode> page = store.children(parent, new PageQuery(null, room(all, most), after));
+                for (TreeNode node : page.entries()) {
+                    List<RunRecord> found = switch (node) {
+                        case RunRecord child -> List.of(child);
+                        case MapSummary map -> items(map.id(), all, most);
+                    };
+                    for (RunRecord child : found) {
+                        if (all.size() == most) {
+                            return new Walk(all, false);
+                        }
+                        all.add(child);
+                        todo.add(child.id());
+                    }
+                }
+                after = page.next();
+            } while (after != null && all.size() < most);
+            if (after != null) {
+                return new Walk(all, false);
+            }
         }
-        return all;
+        return new Walk(all, true);
+    }
+
+    private List<RunRecord> items(UUID mapId, List<RunRecord> read, int most) {
+        List<RunRecord> items = new ArrayList<>();
+        String after = null;
+        do {
+            Page<RunRecord> page = store.items(mapId, new PageQuery(null, room(read, most), after));
+            items.addAll(page.entries());
+            after = page.next();
+        } while (after != null && read.size() + items.size() <= most);
+        return items;
+    }
+
+    /** A page's limit: what is left to read, and one more to tell whether anything was left out. */
+    private static int room(List<RunRecord> read, int most) {
+        return Math.clamp(most - read.size() + 1L, 1, PageQuery.MOST);
     }
 }

@@ -161,10 +161,10 @@ final class Ui {
         body.append("<div id=\"error\" class=\"problem\" hidden></div>");
         body.append("<h2>Result</h2><div id=\"result\"><p class=\"hint\">Not yet.</p></div>");
         body.append("<h2>Progress</h2><div id=\"progress\" class=\"progress\"><div id=\"run-progress\"></div>"
-                + "<div id=\"map-progress\"></div></div>");
-        body.append("<h2>Tasks</h2><table id=\"tasks\" class=\"runs\"><thead><tr><th>Name</th><th>Kind</th><th>State</th>"
-                + "<th>Duration</th></tr></thead><tbody></tbody></table>");
-        body.append("<h2>Timeline</h2><div id=\"timeline\" class=\"timeline\"></div>");
+                + "<div id=\"map-progress\"></div><p id=\"maps-left-out\" class=\"hint\"></p></div>");
+        body.append("<h2>Task durations</h2><div id=\"durations\" class=\"durations\"></div>");
+        body.append("<h2>Tree</h2><p class=\"hint\">Runs below this one, oldest first, a page at a time; a map is one"
+                + " node that opens to its items.</p><ul id=\"tree\" class=\"tree\"></ul>");
         body.append("<h2>Logs</h2><pre id=\"logs\" class=\"logs\"></pre>");
         body.append("</section>");
         request.sendHtml(200, Pages.layout(server.devStatus(), run.name(), body.toString()));

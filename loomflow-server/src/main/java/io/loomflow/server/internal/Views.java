@@ -8,7 +8,11 @@ import io.loomflow.RunInfo;
 import io.loomflow.State;
 import io.loomflow.store.ErrorRecord;
 import io.loomflow.store.LogRecord;
+import io.loomflow.store.Durations;
+import io.loomflow.store.MapSummary;
 import io.loomflow.store.RunRecord;
+import io.loomflow.store.RunSummary;
+import io.loomflow.store.TreeNode;
 import java.util.function.Supplier;
 
 /** How runs, log lines and events look in JSON: one shape for the API, the pages and the event stream. */
@@ -49,7 +53,47 @@ final class Views {
                         state.detail())).toList(),
                 run.error() == null ? null : error(run.error()),
                 run.result() == null ? null : parse(run.result()),
-                null, "/api/runs/" + run.id(), "/runs/" + run.id());
+                run.mapItem() == null ? null : run.mapItem().mapId().toString(),
+                run.mapItem() == null ? null : run.mapItem().index(),
+                "/api/runs/" + run.id(), "/runs/" + run.id());
+    }
+
+    /** A run's summary: the run, its children by state, its first maps. */
+    Responses.RunSummaryView summary(RunSummary summary) {
+        return new Responses.RunSummaryView(run(summary.run()), counts(summary.childCounts()), summary.childTotal(),
+                summary.maps().stream().map(this::map).toList(), summary.mapCount(),
+                "/api/runs/" + summary.run().id() + "/children");
+    }
+
+    /** A map as one node: its items by state, first failures and durations. */
+    Responses.MapView map(MapSummary map) {
+        Durations durations = map.durations();
+        return new Responses.MapView(map.id().toString(), map.parentId().toString(), map.name(), map.size(),
+                map.history().name(), map.createdAt().toString(), counts(map.counts()), map.ended(), map.notStarted(),
+                map.firstFailures().stream().map(failure -> new Responses.ItemFailureView(failure.index(),
+                        failure.runId().toString(), error(failure.error()), "/api/runs/" + failure.runId())).toList(),
+                new Responses.DurationsView(durations.count(), millis(durations.p50()), millis(durations.p90()),
+                        millis(durations.p99()), millis(durations.max())),
+                "/api/maps/" + map.id(), "/api/maps/" + map.id() + "/items");
+    }
+
+    /** A node of a run's tree. */
+    Responses.NodeView node(TreeNode node) {
+        return switch (node) {
+            case RunRecord run -> new Responses.NodeView("run", run(run), null);
+            case MapSummary map -> new Responses.NodeView("map", null, map(map));
+        };
+    }
+
+    /** Counts by state, keyed by the states' labels, in the order a run moves through them. */
+    private static java.util.Map<String, Long> counts(java.util.Map<State.Kind, Long> byKind) {
+        java.util.Map<String, Long> counts = new java.util.LinkedHashMap<>();
+        new java.util.TreeMap<>(byKind).forEach((kind, count) -> counts.put(kind.label(), count));
+        return counts;
+    }
+
+    private static double millis(java.time.Duration duration) {
+        return duration.toNanos() / 1_000_000.0;
     }
 
     private Responses.ErrorView error(ErrorRecord error) {

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.loomflow.Flow;
 import io.loomflow.server.LoomflowServer;
+import io.loomflow.server.Retention;
 import io.loomflow.store.RunStore;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,5 +42,21 @@ class ServerSnippets {
             assertThat(flows.body()).contains("\"report\"", "\"evaluation\"");
         }
         assertThat(server).hasToString("LoomflowServer[stopped]");
+    }
+
+    @Test
+    void theServerPrunesTheHistoryByItsRetention() {
+        // @start region="retention"
+        LoomflowServer server = LoomflowServer.builder()
+                .flows(List.of(reportFlow))
+                .retention(Retention.maxAge(Duration.ofDays(30))   // runs that ended over 30 days ago go,
+                        .withKeepRuns(1000))                       // unless among the newest 1000
+                .port(0)
+                .build()
+                .start();
+        // @end
+        try (server) {
+            assertThat(server.uri()).isNotNull();
+        }
     }
 }

@@ -36,7 +36,8 @@ import javax.sql.DataSource;
  * unfinished runs get a Crashed state dated when the process was last seen alive (or at the run's
  * last recorded state, if that is later), and the process is forgotten. Closing a store does the
  * same for its own process, at the time of closing. A store opened for reading only finds the
- * dead processes ({@link #deadOwners()}) and shows their runs Crashed without writing.
+ * dead processes ({@link #deadOwners()}) and shows their runs Crashed without writing. A crashed
+ * map item is counted Crashed in its map's row, in the same transaction.
  */
 final class Owners {
 
@@ -176,26 +177,37 @@ final class Owners {
     private void forget(UUID owner, String reason, UnaryOperator<Instant> crashedAt) {
         try (Connection connection = data.getConnection()) {
             connection.setAutoCommit(false);
-            try (PreparedStatement select = connection.prepareStatement("SELECT id, history FROM lf_run"
-                    + " WHERE owner_id = ? AND state NOT IN " + SqlRunStore.finalStates() + " FOR UPDATE");
-                 PreparedStatement crash = connection.prepareStatement("UPDATE lf_run SET state = '"
-                    + State.Kind.CRASHED.label() + "', ended_at = ?, history = history || ? WHERE id = ?");
+            try (PreparedStatement select = connection.prepareStatement("SELECT " + RunRows.Row.COLUMNS + " FROM lf_run"
+                    + " WHERE owner_id = ? AND state NOT IN " + RunRows.FINAL_CODES + " FOR UPDATE");
+                 PreparedStatement crash = connection.prepareStatement("UPDATE lf_run SET state = "
+                    + RunRows.code(State.Kind.CRASHED) + ", ended = ?, history = ?, owner_id = NULL WHERE id = ?");
                  PreparedStatement delete = connection.prepareStatement("DELETE FROM lf_owner WHERE id = ?")) {
                 select.setObject(1, owner);
+                RunRows.MapChanges maps = new RunRows.MapChanges();
                 int crashed = 0;
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
-                        Instant at = crashedAt.apply(SqlRunStore.lastStateAt(rows.getString(2)));
-                        crash.setObject(1, SqlRunStore.time(at));
-                        crash.setString(2, SqlRunStore.historyLine(new StateRecord(State.Kind.CRASHED, at, reason)));
-                        crash.setObject(3, rows.getObject(1, UUID.class));
+                        RunRows.Row row = RunRows.Row.read(rows);
+                        List<StateRecord> history = row.fullHistory();
+                        Instant at = crashedAt.apply(history.isEmpty() ? Instant.EPOCH : history.getLast().at());
+                        history.add(new StateRecord(State.Kind.CRASHED, at, reason));
+                        long ended = RunRows.nanos(at);
+                        crash.setLong(1, ended);
+                        crash.setString(2, RunRows.historyText(history, State.Kind.CRASHED, row.created(), row.started(),
+                                ended, null));
+                        crash.setObject(3, row.id());
                         crash.addBatch();
                         crashed++;
+                        if (row.mapId() != null) {
+                            maps.moved(row.mapId(), null, row.mapIndex(), row.kind(), State.Kind.CRASHED,
+                                    row.started() == null ? null : ended - row.started());
+                        }
                     }
                 }
                 if (crashed > 0) {
                     crash.executeBatch();
                 }
+                maps.write(connection);
                 delete.setObject(1, owner);
                 delete.executeUpdate();
                 connection.commit();

@@ -1,21 +1,26 @@
 package io.loomflow.store.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.loomflow.Event;
+import io.loomflow.ItemHistory;
 import io.loomflow.RunInfo;
 import io.loomflow.State;
 import io.loomflow.store.Durability;
 import io.loomflow.store.ErrorRecord;
 import io.loomflow.store.LogRecord;
+import io.loomflow.store.MapSummary;
+import io.loomflow.store.Page;
+import io.loomflow.store.PageQuery;
+import io.loomflow.store.Prune;
+import io.loomflow.store.PruneResult;
 import io.loomflow.store.RunQuery;
 import io.loomflow.store.RunRecord;
 import io.loomflow.store.RunStore;
 import io.loomflow.store.RunStoreException;
+import io.loomflow.store.RunSummary;
 import io.loomflow.store.StateRecord;
+import io.loomflow.store.TreeNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,6 +35,7 @@ import java.time.InstantSource;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,28 +45,21 @@ import java.util.UUID;
 /**
  * The run history in a SQL database: H2 in a file (the embedded store) or PostgreSQL.
  *
- * <p>One row per run holds its identity, latest state, timings, error, and its state history as
- * appended JSON lines; one row per log line. A batch of events becomes one transaction in which
- * each run is touched once: a run whose events all fall in one batch costs one insert, however many
- * states it went through. Runs left unfinished by a process that died are marked Crashed by
+ * <p>One row per run holds its identity, latest state, timings and error, and its state history
+ * only when the columns do not tell it ({@link RunRows}); one row per map counts its items; one row
+ * per log line. A batch of events becomes one transaction in which each run is touched once: a run
+ * whose events all fall in one batch costs one insert, however many states it went through, and
+ * each map it touches one update. Runs left unfinished by a process that died are marked Crashed by
  * {@link Owners} when a store is opened.
  */
 public final class SqlRunStore implements RunStore {
 
-    private static final ObjectMapper JSON = JsonMapper.builder().build();
     /** H2 keeps texts up to this length inline; longer values are cut, with a marker. */
     private static final int MOST_CHARS = 1_000_000;
-    private static final String COLUMNS = "id, parent_id, root_id, name, kind, parameters, state, history,"
-            + " error_type, error_message, error_stack, result";
-    /** What a reader selects: the columns, and the owner, to show a dead process's runs Crashed. */
-    private static final String READ_COLUMNS = COLUMNS + ", owner_id";
     /** How long a writer waits for a reader that holds the embedded file open read-only. */
     private static final Duration READER_HOLDS_AT_MOST = Duration.ofSeconds(10);
     private static final Duration LOCK_RETRY_PAUSE = Duration.ofMillis(50);
     private static final int H2_DATABASE_IN_USE = 90020;
-    /** The labels of the final kinds as an SQL list, derived from the one vocabulary: {@code ('Completed', ...)}. */
-    private static final String FINAL_STATES = State.Kind.finals().stream().map(kind -> "'" + kind.label() + "'")
-            .collect(java.util.stream.Collectors.joining(", ", "(", ")"));
 
     private final HikariDataSource data;
     private final String where;
@@ -286,13 +285,12 @@ public final class SqlRunStore implements RunStore {
         return new RunStoreException("could not open the run history at " + where + ": " + failed.getMessage(), failed);
     }
 
-    /** What a batch does to one run: insert it, or update it, with the states it went through. */
+    /** What a batch does to one run: the states it went through, and what they carry. */
     private static final class Change {
         final RunInfo info;
         final boolean scheduledHere;
-        final StringBuilder history = new StringBuilder();
-        Instant createdAt;
-        String state;
+        final List<StateRecord> entries = new ArrayList<>();
+        final Instant createdAt;
         Instant startedAt;
         Instant endedAt;
         ErrorRecord error;
@@ -305,9 +303,7 @@ public final class SqlRunStore implements RunStore {
         }
 
         void add(Event.StateChange change) {
-            StateRecord entry = Records.state(change);
-            history.append(historyLine(entry));
-            state = entry.state();
+            entries.add(Records.state(change));
             if (change.state() instanceof State.Running && startedAt == null) {
                 startedAt = change.at();
             }
@@ -321,14 +317,20 @@ public final class SqlRunStore implements RunStore {
                 result = Records.result(change);
             }
         }
+
+        State.Kind state() {
+            return entries.getLast().kind().orElseThrow();
+        }
+    }
+
+    /** A run's columns after a batch: what is inserted, or updated, for it. */
+    private record Written(Change change, RunRows.Row before, State.Kind state, long created, Long started, Long ended,
+                           String history, ErrorRecord error, UUID owner) {
     }
 
     @Override
     public void write(List<Event> events) {
-        if (readOnly) {
-            throw new RunStoreException("the run history at " + where + " was opened for reading only; open it with"
-                    + " RunStore.embedded or RunStore.open to record runs", null);
-        }
+        refuseIfReadOnly();
         Map<UUID, Change> changes = new LinkedHashMap<>();
         List<LogRecord> lines = new ArrayList<>();
         for (Event event : events) {
@@ -342,19 +344,7 @@ public final class SqlRunStore implements RunStore {
         try (Connection connection = data.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                List<Change> inserts = new ArrayList<>();
-                List<Change> updates = new ArrayList<>();
-                for (Change change : changes.values()) {
-                    (change.scheduledHere ? inserts : updates).add(change);
-                }
-                int[] updated = update(connection, updates);
-                for (int i = 0; i < updated.length; i++) {
-                    if (updated[i] == 0) {
-                        inserts.add(updates.get(i)); // a run whose Scheduled event this store never saw
-                    }
-                }
-                insert(connection, inserts, owner);
-                insertLogs(connection, lines);
+                write(connection, changes, lines, owner);
                 connection.commit();
             } catch (SQLException | RuntimeException failed) {
                 try {
@@ -369,50 +359,109 @@ public final class SqlRunStore implements RunStore {
         }
     }
 
-    private static int[] update(Connection connection, List<Change> updates) throws SQLException {
-        if (updates.isEmpty()) {
-            return new int[0];
+    /**
+     * Writes a batch in the caller's transaction: each run is read (if a batch before saw it),
+     * changed in memory, and written once; its map's row is updated with it. An item of a map
+     * that keeps {@linkplain ItemHistory#FAILURES failures only} that ends other than Failed is
+     * counted in its map, then deleted with everything below it (a mapped subflow's own runs and
+     * maps) and its log lines; a Crashed item is kept, as crash recovery never deletes.
+     */
+    private static void write(Connection connection, Map<UUID, Change> changes, List<LogRecord> lines, UUID owner)
+            throws SQLException {
+        List<UUID> seenBefore = changes.values().stream().filter(change -> !change.scheduledHere)
+                .map(change -> change.info.id()).toList();
+        Map<UUID, RunRows.Row> rows = RunRows.rows(connection, seenBefore);
+        RunRows.MapChanges maps = new RunRows.MapChanges();
+        List<Written> inserts = new ArrayList<>();
+        List<Written> updates = new ArrayList<>();
+        List<UUID> forgotten = new ArrayList<>();
+        for (Change change : changes.values()) {
+            RunRows.Row before = rows.get(change.info.id());
+            List<StateRecord> history = before == null ? new ArrayList<>() : before.fullHistory();
+            history.addAll(change.entries);
+            State.Kind state = change.state();
+            long created = before == null ? RunRows.nanos(change.createdAt) : before.created();
+            Long started = before != null && before.started() != null ? before.started() : RunRows.nanos(change.startedAt);
+            Long ended = change.endedAt != null ? RunRows.nanos(change.endedAt) : before == null ? null : before.ended();
+            ErrorRecord error = before != null && before.errorType() != null
+                    ? new ErrorRecord(before.errorType(), before.errorMessage(), "") : change.error;
+            String text = RunRows.historyText(history, state, created, started, ended, error);
+            UUID runOwner = state.isFinal() ? null : before == null ? owner : before.owner();
+            Written written = new Written(change, before, state, created, started, ended, text, change.error, runOwner);
+            RunInfo.MapItem item = change.info.mapItem();
+            if (item != null) {
+                State.Kind from = before == null ? null : before.kind();
+                boolean ends = state.isFinal() && (from == null || !from.isFinal());
+                maps.moved(item.mapId(), change.info, item.index(), from, state,
+                        ends && started != null && ended != null ? ended - started : null);
+                if (item.history() == ItemHistory.FAILURES && state.isFinal() && state != State.Kind.FAILED
+                        && state != State.Kind.CRASHED) {
+                    forgotten.add(change.info.id());
+                    continue;
+                }
+            }
+            (before == null ? inserts : updates).add(written);
         }
-        try (PreparedStatement update = connection.prepareStatement("UPDATE lf_run SET state = ?,"
-                + " started_at = COALESCE(started_at, ?), ended_at = COALESCE(?, ended_at), history = history || ?,"
-                + " error_type = COALESCE(error_type, ?), error_message = COALESCE(error_message, ?),"
-                + " error_stack = COALESCE(error_stack, ?), result = COALESCE(result, ?) WHERE id = ?")) {
-            for (Change change : updates) {
-                update.setString(1, change.state);
-                update.setObject(2, time(change.startedAt));
-                update.setObject(3, time(change.endedAt));
-                update.setString(4, change.history.toString());
-                setError(update, 5, change.error);
-                update.setString(8, fit(change.result));
-                update.setObject(9, change.info.id());
+        update(connection, updates);
+        insert(connection, inserts);
+        maps.write(connection);
+        java.util.Set<UUID> gone = new java.util.HashSet<>(forgotten);
+        insertLogs(connection, lines.stream().filter(line -> !gone.contains(line.runId())).toList());
+        RunRows.deleteTrees(connection, forgotten);
+    }
+
+    private static void update(Connection connection, List<Written> updates) throws SQLException {
+        if (updates.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement update = connection.prepareStatement("UPDATE lf_run SET state = ?, started = ?,"
+                + " ended = ?, history = ?, error_type = COALESCE(error_type, ?),"
+                + " error_message = COALESCE(error_message, ?), error_stack = COALESCE(error_stack, ?),"
+                + " result = COALESCE(result, ?), owner_id = ? WHERE id = ?")) {
+            for (Written run : updates) {
+                update.setInt(1, RunRows.code(run.state()));
+                update.setObject(2, run.started());
+                update.setObject(3, run.ended());
+                update.setString(4, run.history());
+                setError(update, 5, run.error());
+                update.setString(8, fit(run.change().result));
+                update.setObject(9, run.owner());
+                update.setObject(10, run.change().info.id());
                 update.addBatch();
             }
-            return update.executeBatch();
+            update.executeBatch();
         }
     }
 
-    private static void insert(Connection connection, List<Change> inserts, UUID owner) throws SQLException {
+    private static void insert(Connection connection, List<Written> inserts) throws SQLException {
         if (inserts.isEmpty()) {
             return;
         }
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO lf_run (" + COLUMNS
-                + ", created_at, started_at, ended_at, owner_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (Change change : inserts) {
-                RunInfo info = change.info;
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO lf_run (id, parent_id, root_id, name,"
+                + " kind, parameters, state, history, error_type, error_message, error_stack, result, created, started,"
+                + " ended, owner_id, root_at, map_id, map_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                + " ?, ?, ?)")) {
+            for (Written run : inserts) {
+                RunInfo info = run.change().info;
+                RunInfo.MapItem item = info.mapItem();
+                boolean shared = item != null; // an item's parent, root, name and kind are its map's
                 insert.setObject(1, info.id());
-                insert.setObject(2, info.parentId());
-                insert.setObject(3, info.rootId());
-                insert.setString(4, fit(info.name()));
-                insert.setString(5, info.kind().name());
+                insert.setObject(2, shared ? null : info.parentId());
+                insert.setObject(3, shared ? null : info.rootId());
+                insert.setString(4, shared ? null : fit(info.name()));
+                insert.setString(5, shared ? null : info.kind().name());
                 insert.setString(6, fit(Records.parameters(info.input())));
-                insert.setString(7, change.state);
-                insert.setString(8, change.history.toString());
-                setError(insert, 9, change.error);
-                insert.setString(12, fit(change.result));
-                insert.setObject(13, time(change.createdAt));
-                insert.setObject(14, time(change.startedAt));
-                insert.setObject(15, time(change.endedAt));
-                insert.setObject(16, owner);
+                insert.setInt(7, RunRows.code(run.state()));
+                insert.setString(8, run.history());
+                setError(insert, 9, run.error());
+                insert.setString(12, fit(run.change().result));
+                insert.setLong(13, run.created());
+                insert.setObject(14, run.started());
+                insert.setObject(15, run.ended());
+                insert.setObject(16, run.owner());
+                insert.setObject(17, info.parentId() == null && !shared ? run.created() : null);
+                insert.setObject(18, shared ? item.mapId() : null);
+                insert.setObject(19, shared ? item.index() : null);
                 insert.addBatch();
             }
             insert.executeBatch();
@@ -444,36 +493,263 @@ public final class SqlRunStore implements RunStore {
         }
     }
 
+    private void refuseIfReadOnly() {
+        if (readOnly) {
+            throw new RunStoreException("the run history at " + where + " was opened for reading only; open it with"
+                    + " RunStore.embedded or RunStore.open to record runs", null);
+        }
+    }
+
     @Override
     public Optional<RunRecord> run(UUID id) {
-        List<RunRecord> found = query("SELECT " + READ_COLUMNS + " FROM lf_run WHERE id = ?", "read run " + id + " from",
-                List.of(id), 1);
-        return found.stream().findFirst();
+        return query(RunRows.SELECT + " WHERE r.id = ?", "read run " + id + " from", List.of(id), 1).stream()
+                .findFirst();
     }
 
     @Override
     public List<RunRecord> runs(RunQuery query) {
-        StringBuilder sql = new StringBuilder("SELECT " + READ_COLUMNS + " FROM lf_run WHERE 1 = 1");
+        StringBuilder sql = new StringBuilder(RunRows.SELECT);
         List<Object> values = new ArrayList<>();
+        // Roots are read through the indexes over root_at; other runs are read whole.
+        sql.append(query.rootsOnly() ? " WHERE r.root_at IS NOT NULL" : " WHERE 1 = 1");
         if (query.state() != null) {
-            sql.append(" AND state = ?");
-            values.add(query.state().label());
+            sql.append(" AND r.state = ?");
+            values.add(RunRows.code(query.state()));
         }
         if (query.name() != null) {
-            sql.append(" AND name = ?");
+            sql.append(query.rootsOnly() ? " AND r.name = ?" : " AND COALESCE(r.name, m.name) = ?");
             values.add(query.name());
         }
-        if (query.rootsOnly()) {
-            sql.append(" AND parent_id IS NULL");
-        }
-        sql.append(" ORDER BY created_at DESC, id DESC LIMIT ").append(query.limit()).append(" OFFSET ").append(query.offset());
+        sql.append(query.rootsOnly() ? " ORDER BY r.root_at DESC, r.id DESC" : " ORDER BY r.created DESC, r.id DESC")
+                .append(" LIMIT ").append(query.limit()).append(" OFFSET ").append(query.offset());
         return query(sql.toString(), "list runs of", values, query.limit());
     }
 
     @Override
     public List<RunRecord> children(UUID parentId) {
-        return query("SELECT " + READ_COLUMNS + " FROM lf_run WHERE parent_id = ? ORDER BY created_at, id",
-                "list the children of run " + parentId + " in", List.of(parentId), Integer.MAX_VALUE);
+        return query(RunRows.SELECT + " WHERE r.parent_id = ? UNION ALL " + RunRows.SELECT.replace("LEFT JOIN", "JOIN")
+                        + " WHERE m.parent_id = ? ORDER BY 8, 1",
+                "list the children of run " + parentId + " in", List.of(parentId, parentId), Integer.MAX_VALUE);
+    }
+
+    @Override
+    public Optional<RunSummary> summary(UUID runId) {
+        Optional<RunRecord> run = run(runId);
+        if (run.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(read("summarise run " + runId + " in", connection -> {
+            EnumMap<State.Kind, Long> counts = new EnumMap<>(State.Kind.class);
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT state, COUNT(*) FROM lf_run WHERE parent_id = ? GROUP BY state")) {
+                select.setObject(1, runId);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        State.Kind kind = RunRows.kind(rows.getInt(1));
+                        if (kind != null) {
+                            counts.merge(kind, rows.getLong(2), Long::sum);
+                        }
+                    }
+                }
+            }
+            StringBuilder sums = new StringBuilder("SELECT COUNT(*)");
+            for (State.Kind kind : State.Kind.values()) {
+                sums.append(", SUM(").append(RunRows.countColumn(kind)).append(')');
+            }
+            int mapCount;
+            try (PreparedStatement select = connection.prepareStatement(sums + " FROM lf_map WHERE parent_id = ?")) {
+                select.setObject(1, runId);
+                try (ResultSet row = select.executeQuery()) {
+                    row.next();
+                    mapCount = row.getInt(1);
+                    for (State.Kind kind : State.Kind.values()) {
+                        counts.merge(kind, row.getLong(2 + kind.ordinal()), Long::sum);
+                    }
+                }
+            }
+            List<MapSummary> maps = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement(RunRows.SELECT_MAP
+                    + " WHERE parent_id = ? ORDER BY created, id LIMIT " + RunSummary.MAPS_SHOWN)) {
+                select.setObject(1, runId);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        maps.add(RunRows.mapSummary(connection, rows));
+                    }
+                }
+            }
+            return new RunSummary(run.get(), counts, maps, mapCount);
+        }));
+    }
+
+    @Override
+    public Page<TreeNode> children(UUID parentId, PageQuery query) {
+        Cursors.Position after = query.after() == null ? null : Cursors.position(query.after());
+        if (empty) {
+            return new Page<>(List.of(), null);
+        }
+        String keyset = after == null ? "" : " AND (created > ? OR created = ? AND id > ?)";
+        String runs = "SELECT 0 AS node, id, created FROM lf_run WHERE parent_id = ?"
+                + (query.state() == null ? "" : " AND state = " + RunRows.code(query.state())) + keyset;
+        String maps = "SELECT 1 AS node, id, created FROM lf_map WHERE parent_id = ?"
+                + (query.state() == null ? "" : " AND " + RunRows.countColumn(query.state()) + " > 0") + keyset;
+        List<Object> values = new ArrayList<>();
+        for (int branch = 0; branch < 2; branch++) {
+            values.add(parentId);
+            if (after != null) {
+                long at = RunRows.nanos(after.createdAt());
+                values.addAll(List.of(at, at, after.id()));
+            }
+        }
+        return read("list the children of run " + parentId + " in", connection -> {
+            List<Object[]> nodes = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement("SELECT node, id, created FROM (" + runs
+                    + " UNION ALL " + maps + ") nodes ORDER BY created, id LIMIT " + (query.limit() + 1))) {
+                RunRows.set(select, 1, values);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        nodes.add(new Object[] {rows.getInt(1), rows.getObject(2, UUID.class), rows.getLong(3)});
+                    }
+                }
+            }
+            boolean more = nodes.size() > query.limit();
+            List<Object[]> shown = more ? nodes.subList(0, query.limit()) : nodes;
+            List<TreeNode> page = new ArrayList<>();
+            for (Object[] node : shown) {
+                UUID id = (UUID) node[1];
+                page.add((Integer) node[0] == 0 ? run(id).orElseThrow() : mapSummary(connection, id).orElseThrow());
+            }
+            Object[] last = shown.isEmpty() ? null : shown.getLast();
+            return new Page<>(page, more ? Cursors.after(RunRows.instant((Long) last[2]), (UUID) last[1]) : null);
+        });
+    }
+
+    @Override
+    public Optional<MapSummary> map(UUID mapId) {
+        if (empty) {
+            return Optional.empty();
+        }
+        return read("read map " + mapId + " from", connection -> mapSummary(connection, mapId));
+    }
+
+    private static Optional<MapSummary> mapSummary(Connection connection, UUID mapId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(RunRows.SELECT_MAP + " WHERE id = ?")) {
+            select.setObject(1, mapId);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? Optional.of(RunRows.mapSummary(connection, row)) : Optional.empty();
+            }
+        }
+    }
+
+    @Override
+    public Page<RunRecord> items(UUID mapId, PageQuery query) {
+        int after = query.after() == null ? -1 : Cursors.index(query.after());
+        List<Object> values = new ArrayList<>(List.of(mapId, after));
+        String state = "";
+        if (query.state() != null) {
+            state = " AND r.state = ?";
+            values.add(RunRows.code(query.state()));
+        }
+        List<RunRecord> items = query(RunRows.SELECT + " WHERE r.map_id = ? AND r.map_index > ?" + state
+                + " ORDER BY r.map_index LIMIT " + (query.limit() + 1), "list the items of map " + mapId + " in",
+                values, query.limit() + 1);
+        if (items.size() <= query.limit()) {
+            return new Page<>(items, null);
+        }
+        List<RunRecord> page = items.subList(0, query.limit());
+        return new Page<>(page, Cursors.afterIndex(page.getLast().mapItem().index()));
+    }
+
+    /**
+     * Prunes root by root, newest first, each root's tree in one transaction. The roots are read
+     * a page at a time through the index over root_at; their trees are deleted a few hundred runs
+     * per statement, so that no statement holds the tables for long.
+     */
+    @Override
+    public PruneResult prune(Prune request) {
+        refuseIfReadOnly();
+        List<UUID> selected = new ArrayList<>();
+        long keptUnfinished = 0;
+        long rank = 0;
+        RunRecord last = null;
+        while (true) {
+            List<Object> values = new ArrayList<>();
+            String keyset = "";
+            if (last != null) {
+                long at = rootAt(last.id()); // the column, not the history: a migrated run's may be less precise
+                keyset = " AND (r.root_at < ? OR r.root_at = ? AND r.id < ?)";
+                values.addAll(List.of(at, at, last.id()));
+            }
+            List<RunRecord> roots = query(RunRows.SELECT + " WHERE r.root_at IS NOT NULL" + keyset
+                    + " ORDER BY r.root_at DESC, r.id DESC LIMIT " + RunRows.CHUNK, "list the runs to prune in", values,
+                    RunRows.CHUNK);
+            for (RunRecord root : roots) {
+                if (request.selects(root, rank++)) {
+                    if (root.isFinal()) {
+                        selected.add(root.id());
+                    } else {
+                        keptUnfinished++;
+                    }
+                }
+            }
+            if (roots.size() < RunRows.CHUNK) {
+                break;
+            }
+            last = roots.getLast();
+        }
+        long runs = 0;
+        for (UUID root : selected) {
+            runs += transaction("prune run " + root + " from", connection -> RunRows.deleteTrees(connection, List.of(root)));
+        }
+        return new PruneResult(selected.size(), runs, keptUnfinished);
+    }
+
+    private long rootAt(UUID root) {
+        return read("read run " + root + " from", connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT root_at FROM lf_run WHERE id = ?")) {
+                select.setObject(1, root);
+                try (ResultSet row = select.executeQuery()) {
+                    if (!row.next()) {
+                        throw new RunStoreException("run " + root + " was deleted while it was being pruned from " + where
+                                + "; prune again", null);
+                    }
+                    return row.getLong(1);
+                }
+            }
+        });
+    }
+
+    /** Something done with a connection. */
+    @FunctionalInterface
+    private interface Work<T> {
+        T on(Connection connection) throws SQLException;
+    }
+
+    private <T> T read(String action, Work<T> work) {
+        try (Connection connection = data.getConnection()) {
+            return work.on(connection);
+        } catch (SQLException failed) {
+            throw SqlErrors.translate(failed, where, action);
+        }
+    }
+
+    private <T> T transaction(String action, Work<T> work) {
+        try (Connection connection = data.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                T done = work.on(connection);
+                connection.commit();
+                return done;
+            } catch (SQLException | RuntimeException failed) {
+                try {
+                    connection.rollback();
+                } catch (SQLException rollbackFailed) {
+                    failed.addSuppressed(rollbackFailed);
+                }
+                throw failed;
+            }
+        } catch (SQLException failed) {
+            throw SqlErrors.translate(failed, where, action);
+        }
     }
 
     @Override
@@ -511,9 +787,7 @@ public final class SqlRunStore implements RunStore {
         // A reader records nothing: it shows the unfinished runs of dead processes as they will be recorded.
         Map<UUID, Owners.Owner> dead = readOnly ? owners.deadOwners() : Map.of();
         try (Connection connection = data.getConnection(); PreparedStatement select = connection.prepareStatement(sql)) {
-            for (int i = 0; i < values.size(); i++) {
-                select.setObject(i + 1, values.get(i));
-            }
+            RunRows.set(select, 1, values);
             List<RunRecord> runs = new ArrayList<>();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next() && runs.size() < most) {
@@ -526,77 +800,50 @@ public final class SqlRunStore implements RunStore {
         }
     }
 
+    /** A run from a row of {@link RunRows#SELECT}. */
     private static RunRecord record(ResultSet row, Map<UUID, Owners.Owner> deadOwners) throws SQLException {
-        String errorType = row.getString(9);
-        ErrorRecord error = errorType == null ? null : new ErrorRecord(errorType, row.getString(10), row.getString(11));
+        String errorType = row.getString(12);
+        ErrorRecord error = errorType == null ? null : new ErrorRecord(errorType, row.getString(13), row.getString(14));
         UUID id = row.getObject(1, UUID.class);
-        String label = row.getString(7);
-        State.Kind state = State.Kind.ofLabel(label).orElseThrow(() -> new RunStoreException("run " + id
-                + " has the state '" + label + "', which is no state this version of Loomflow knows ("
-                + String.join(", ", State.Kind.labels()) + "); read it with the version that wrote it", null));
-        List<StateRecord> history = history(row.getString(8));
-        UUID ownerId = row.getObject(13, UUID.class);
+        State.Kind state = RunRows.kind(row.getInt(7));
+        String text = row.getString(11);
+        List<StateRecord> history = text != null ? RunRows.parseHistory(text)
+                : RunRows.usual(state, row.getLong(8), RunRows.longOrNull(row, 9), RunRows.longOrNull(row, 10), errorType,
+                row.getString(13));
+        if (state == null) { // a label an older version kept, which this one does not know
+            String label = history.isEmpty() ? "?" : history.getLast().state();
+            throw new RunStoreException("run " + id + " has the state '" + label + "', which is no state this version"
+                    + " of Loomflow knows (" + String.join(", ", State.Kind.labels()) + "); read it with the version"
+                    + " that wrote it", null);
+        }
+        UUID ownerId = row.getObject(16, UUID.class);
         Owners.Owner owner = ownerId == null ? null : deadOwners.get(ownerId);
         if (owner != null && !state.isFinal()) {
             state = State.Kind.CRASHED;
             history.add(new StateRecord(state, owner.crashedAt(history.getLast().at()), owner.crashReason()));
         }
+        UUID mapId = row.getObject(17, UUID.class);
+        RunInfo.MapItem item = mapId == null ? null : new RunInfo.MapItem(mapId, row.getInt(18), row.getInt(19),
+                ItemHistory.values()[row.getInt(20)]);
         return new RunRecord(id, row.getObject(2, UUID.class), row.getObject(3, UUID.class),
                 row.getString(4), RunInfo.Kind.valueOf(row.getString(5)), row.getString(6), state, history, error,
-                row.getString(12));
-    }
-
-    /** The time of the last state in a history column, as the Crashed state appended after it must not precede it. */
-    static Instant lastStateAt(String lines) {
-        List<StateRecord> history = history(lines);
-        return history.isEmpty() ? Instant.EPOCH : history.getLast().at();
-    }
-
-    /** One history entry as a line of JSON: {@code ["Running","2026-...Z","attempt 1"]}. */
-    static String historyLine(StateRecord entry) {
-        try {
-            return JSON.writeValueAsString(List.of(entry.state(), entry.at().toString(), fit(entry.detail(), 10_000)))
-                    + "\n";
-        } catch (com.fasterxml.jackson.core.JsonProcessingException impossible) {
-            throw new IllegalStateException(impossible);
-        }
-    }
-
-    private static List<StateRecord> history(String lines) {
-        List<StateRecord> history = new ArrayList<>();
-        for (String line : lines.split("\n")) {
-            if (line.isEmpty()) {
-                continue;
-            }
-            try {
-                JsonNode entry = JSON.readTree(line);
-                history.add(new StateRecord(entry.get(0).asText(), Instant.parse(entry.get(1).asText()),
-                        entry.get(2).asText()));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException corrupt) {
-                history.add(new StateRecord("Unreadable", Instant.EPOCH, line));
-            }
-        }
-        return history;
+                row.getString(15), item);
     }
 
     static OffsetDateTime time(Instant instant) {
         return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
     }
 
-    private static String fit(String text) {
+    static String fit(String text) {
         return fit(text, MOST_CHARS);
     }
 
-    private static String fit(String text, int most) {
+    static String fit(String text, int most) {
         if (text == null || text.length() <= most) {
             return text;
         }
         String marker = "... [cut: " + text.length() + " characters]";
         return text.substring(0, most - marker.length()) + marker;
-    }
-
-    static String finalStates() {
-        return FINAL_STATES;
     }
 
     /** Marks this process's unfinished runs Crashed, forgets this process, and closes the pool. */

@@ -87,7 +87,7 @@ class SchemaTest {
              ResultSet rows = statement.executeQuery("SELECT \"version\" FROM \"" + Schema.HISTORY_TABLE
                      + "\" WHERE \"success\" AND \"version\" IS NOT NULL ORDER BY \"installed_rank\"")) {
             assertThat(rows.next() && rows.getString(1).equals("1") && rows.next() && rows.getString(1).equals("2")
-                    && rows.next() && rows.getString(1).equals("3")).isTrue();
+                    && rows.next() && rows.getString(1).equals("3") && rows.next() && rows.getString(1).equals("4")).isTrue();
         }
     }
 
@@ -126,7 +126,7 @@ class SchemaTest {
                 .migrate();
 
         assertThatThrownBy(opener::open).isInstanceOf(RunStoreException.class)
-                .hasMessageContaining("was written by a newer Loomflow (schema version 4; this one knows up to 3)")
+                .hasMessageContaining("was written by a newer Loomflow (schema version 5; this one knows up to 4)")
                 .hasMessageContaining("upgrade Loomflow");
 
         try (Connection connection = DriverManager.getConnection(url, user, "");
@@ -139,7 +139,7 @@ class SchemaTest {
 
     private static void dropTables() throws Exception {
         try (Connection connection = POSTGRES.connect(); Statement statement = connection.createStatement()) {
-            statement.execute("DROP TABLE IF EXISTS lf_log, lf_run, lf_owner, lf_future, lf_schema_history, customer");
+            statement.execute("DROP TABLE IF EXISTS lf_log, lf_run, lf_map, lf_owner, lf_future, lf_schema_history, customer");
         }
     }
 

@@ -196,143 +196,336 @@
     });
   };
 
-  // ---- the run page: task states, a timeline, logs and the result, kept live by server-sent events ----
+  // ---- the run page: read in pieces that do not grow with the run, kept live by server-sent events ----
+  // The run's summary (its children by state, its maps), its tree page by page (children on expand, a map
+  // as one node that opens to pages of its items), a chart of the maps' task durations, and its logs.
+
+  const STATES = ['Scheduled', 'Pending', 'Running', 'Retrying', 'Completed', 'Cached', 'Failed', 'Cancelled',
+    'Crashed'];
+  const LOG_LINES_KEPT = 2000;
+
+  const millis = (ms) => (ms === 0 ? '0 ms' : ms < 1 ? Math.round(ms * 1000) + ' µs'
+    : ms < 1000 ? Math.round(ms) + ' ms' : (ms / 1000).toFixed(1) + ' s');
+
+  // A bar of counts by state: one part per state, and the rest of total not started yet.
+  const progressBar = (label, counts, total) => {
+    const row = el('div', 'progress-row');
+    const track = el('div', 'progress-bar');
+    const parts = [];
+    let counted = 0;
+    for (const state of STATES) {
+      const count = counts[state];
+      if (!count) continue;
+      counted += count;
+      const part = el('span', 'state-' + state);
+      part.style.width = (100 * count / Math.max(1, total)).toFixed(3) + '%';
+      part.title = count + ' ' + state;
+      track.append(part);
+      parts.push(count + ' ' + state);
+    }
+    if (total > counted) parts.push((total - counted) + ' not started');
+    row.append(el('div', 'progress-label', label), track, el('div', 'progress-counts', parts.join(' · ')));
+    return row;
+  };
+
+  // A map in numbers: its bar, its items' durations, its first failures.
+  const mapSummary = (map) => {
+    const box = el('div', 'map-summary');
+    const bar = progressBar('map of ' + map.name + ': ' + map.size + ' items', map.counts, map.size);
+    bar.dataset.map = map.id;
+    box.append(bar);
+    const d = map.durations;
+    if (d && d.count > 0) {
+      box.append(el('div', 'map-stats', 'durations of ' + d.count + ' items: p50 ' + millis(d.p50Ms) + ' · p90 '
+        + millis(d.p90Ms) + ' · p99 ' + millis(d.p99Ms) + ' · max ' + millis(d.maxMs)));
+    }
+    if (map.firstFailures && map.firstFailures.length > 0) {
+      const list = el('ul', 'map-failures');
+      for (const failure of map.firstFailures) {
+        const item = el('li');
+        const link = el('a', null, 'item ' + failure.index);
+        link.href = '/runs/' + failure.runId;
+        item.append(link, document.createTextNode(': ' + failure.error.type + ': ' + failure.error.message));
+        list.append(item);
+      }
+      box.append(list);
+    }
+    return box;
+  };
+
+  // An inline SVG chart: for each map, bars of its items' p50, p90, p99 and longest duration, on a log scale
+  // (from a microsecond), so that a p50 of microseconds shows beside a max of seconds.
+  const SVG = 'http://www.w3.org/2000/svg';
+  const svg = (tag, attributes, text) => {
+    const node = document.createElementNS(SVG, tag);
+    for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
+    if (text !== undefined) node.textContent = text;
+    return node;
+  };
+  const durationChart = (maps) => {
+    const measured = maps.filter((map) => map.durations && map.durations.count > 0).slice(0, 20);
+    if (measured.length === 0) return el('p', 'hint', 'No task has ended yet.');
+    const keys = [['p50Ms', 'p50'], ['p90Ms', 'p90'], ['p99Ms', 'p99'], ['maxMs', 'max']];
+    const longest = Math.max(...measured.map((map) => map.durations.maxMs), 0.001);
+    const rowHeight = 14;
+    const groupHeight = keys.length * rowHeight + 12;
+    const left = 190;
+    const width = 760;
+    const chart = svg('svg', { class: 'duration-chart', width, height: measured.length * groupHeight + 6,
+      viewBox: '0 0 ' + width + ' ' + (measured.length * groupHeight + 6), role: 'img',
+      'aria-label': 'task durations by map, log scale' });
+    measured.forEach((map, group) => {
+      const top = group * groupHeight;
+      chart.append(svg('text', { x: 0, y: top + rowHeight, class: 'chart-name' }, map.name + ' (' + map.size + ')'));
+      keys.forEach(([key, label], i) => {
+        const y = top + i * rowHeight + 2;
+        const value = map.durations[key];
+        const length = Math.max(1, (width - left - 90) * Math.log10(1 + value * 1000) / Math.log10(1 + longest * 1000));
+        const bar = svg('rect', { x: left, y, width: length.toFixed(1), height: rowHeight - 3, class: 'chart-' + label });
+        bar.append(svg('title', {}, map.name + ' ' + label + ': ' + millis(value)));
+        chart.append(bar, svg('text', { x: left - 6, y: y + rowHeight - 4, class: 'chart-key' }, label),
+          svg('text', { x: left + length + 4, y: y + rowHeight - 4, class: 'chart-value' }, millis(value)));
+      });
+    });
+    return chart;
+  };
+
+  const outcome = (run) => {
+    if (run.error) return run.error.type + ': ' + run.error.message;
+    if (run.result !== undefined && run.result !== null) {
+      const text = typeof run.result === 'object' ? JSON.stringify(run.result) : String(run.result);
+      return text.length > 120 ? text.slice(0, 117) + '...' : text;
+    }
+    return '';
+  };
+
+  const stateBadge = (state) => el('span', 'state state-' + state, state);
 
   const setupRun = (section) => {
     const runId = section.dataset.run;
     const rootId = section.dataset.root;
-    const runs = new Map();
-    const seenLogs = new Set();
-    // The run's tree in numbers, from the progress events: the runs below the root by state, and each map.
-    const progress = { counts: null, maps: new Map(), leftOut: 0 };
-    let scheduled = false;
+    const tree = section.querySelector('#tree');
+    let summary = null;
+    const maps = new Map(); // map id -> the latest summary of each map of this run
+    let summaryTimer = null;
     let finished = false;
 
-    const inTree = (id, parentId) => id === runId || (parentId && runs.has(parentId));
+    // ---- the tree: a list of nodes per run, read a page at a time ----
 
-    const merge = (run) => {
-      const known = runs.get(run.id) || { id: run.id };
-      Object.assign(known, run);
-      runs.set(run.id, known);
+    // A run's direct children: a list that reads its first page now and the next ones on "More".
+    const childList = (parentId, list) => {
+      list.dataset.parent = parentId;
+      let next = '/api/runs/' + parentId + '/children';
+      let loaded = 0;
+      const more = el('li', 'more-row');
+      const moreButton = el('button', 'more', 'More');
+      moreButton.type = 'button';
+      more.append(moreButton);
+      const load = async () => {
+        moreButton.disabled = true;
+        const { status, body } = await api(next);
+        moreButton.disabled = false;
+        if (status !== 200) {
+          list.append(el('li', 'problem', body.error || 'the children could not be read'));
+          return;
+        }
+        more.remove();
+        for (const node of body.nodes) {
+          if (list.querySelector(':scope > [data-node="' + CSS.escape((node.run || node.map).id) + '"]')) continue;
+          list.append(node.type === 'map' ? mapNode(node.map) : runNode(node.run));
+          loaded += 1;
+        }
+        if (loaded === 0 && !list.querySelector(':scope > .none')) {
+          list.append(el('li', 'hint none', 'No runs below this one.'));
+        }
+        next = body.next;
+        if (next) list.append(more);
+      };
+      moreButton.addEventListener('click', load);
+      // Children that started after the last page was read: read from the first page again, when that was the
+      // last, adding those not shown (the nodes shown stay, open or closed).
+      const refresh = async () => {
+        if (next !== null) return;
+        const none = list.querySelector(':scope > .none');
+        if (none) none.remove();
+        next = '/api/runs/' + parentId + '/children?limit=' + Math.min(1000, loaded + 100);
+        await load();
+      };
+      list.refresh = refresh;
+      return load();
     };
 
-    const render = () => {
-      scheduled = false;
-      const tasks = section.querySelector('#tasks tbody');
-      tasks.replaceChildren();
-      const timeline = section.querySelector('#timeline');
-      timeline.replaceChildren();
-      const all = [...runs.values()].filter((run) => run.id !== runId)
-        .sort((a, b) => (a.createdAt || '').localeCompare(b.createdAt || ''));
-      const self = runs.get(runId);
-      const start = Date.parse((self && (self.startedAt || self.createdAt)) || new Date().toISOString());
-      const ends = [...runs.values()].map((run) => Date.parse(run.endedAt || '') || Date.now());
-      const span = Math.max(1, Math.max(...ends, start + 1) - start);
-      for (const run of all) {
-        const row = el('tr');
-        row.dataset.run = run.id;
-        const name = el('td');
-        const link = el('a', null, run.name);
-        link.href = '/runs/' + run.id;
-        name.append(link);
-        const state = el('td');
-        state.append(el('span', 'state state-' + run.state, run.state));
-        const began = Date.parse(run.startedAt || '');
-        const ended = Date.parse(run.endedAt || '');
-        const duration = began && ended ? (ended - began) + ' ms' : '';
-        row.append(name, el('td', null, run.kind), state, el('td', null, duration));
-        tasks.append(row);
+    const toggle = (open) => {
+      const button = el('button', 'toggle', '▸');
+      button.type = 'button';
+      button.setAttribute('aria-expanded', 'false');
+      button.title = 'show what is below';
+      let first = true;
+      button.addEventListener('click', async () => {
+        const expanded = button.getAttribute('aria-expanded') !== 'true';
+        button.setAttribute('aria-expanded', String(expanded));
+        button.textContent = expanded ? '▾' : '▸';
+        await open(expanded, first);
+        first = false;
+      });
+      return button;
+    };
 
-        const lane = el('div', 'lane');
-        const label = el('span', 'lane-label', run.name);
-        const track = el('div', 'track');
-        const bar = el('div', 'bar state-' + run.state);
-        const from = began ? Math.max(0, began - start) : 0;
-        const to = ended || Date.now();
-        bar.style.marginLeft = (100 * from / span).toFixed(2) + '%';
-        bar.style.width = Math.max(0.5, 100 * ((began ? to - began : 0)) / span).toFixed(2) + '%';
-        bar.title = run.name + ': ' + run.state + (duration ? ' in ' + duration : '');
-        track.append(bar);
-        lane.append(label, track);
-        timeline.append(lane);
-      }
-      renderProgress();
-      if (self) {
-        const badge = section.querySelector('#run-state');
-        badge.textContent = self.state;
-        badge.className = 'state state-' + self.state;
-        section.querySelector('#cancel-button').hidden = self.final;
+    const runNode = (run) => {
+      const node = el('li', 'node');
+      node.dataset.node = run.id;
+      const row = el('div', 'node-row');
+      const below = el('ul', 'tree');
+      below.hidden = true;
+      const link = el('a', 'node-name', run.name);
+      link.href = '/runs/' + run.id;
+      const duration = run.durationMs !== undefined && run.durationMs !== null ? millis(run.durationMs) : '';
+      row.append(toggle(async (expanded, first) => {
+        below.hidden = !expanded;
+        if (expanded && first) await childList(run.id, below);
+      }), link, el('span', 'kind', run.kind), stateBadge(run.state), el('span', 'duration', duration),
+      el('span', 'outcome', outcome(run)));
+      node.append(row, below);
+      return node;
+    };
+
+    // A map's items, a page at a time, in a table; filtered by state.
+    const itemTable = (map, holder) => {
+      const filter = el('select', 'item-filter');
+      filter.setAttribute('aria-label', 'state of the items shown');
+      filter.append(el('option', null, 'All'));
+      filter.options[0].value = '';
+      for (const state of STATES) filter.append(el('option', null, state));
+      const table = el('table', 'items runs');
+      const head = el('tr');
+      ['#', 'Run', 'State', 'Duration', 'Result or error'].forEach((title) => head.append(el('th', null, title)));
+      const thead = el('thead');
+      thead.append(head);
+      const body = el('tbody');
+      table.append(thead, body);
+      const moreButton = el('button', 'more', 'More');
+      moreButton.type = 'button';
+      const note = el('p', 'hint', '');
+      let next = null;
+      const load = async () => {
+        moreButton.disabled = true;
+        const { status, body: page } = await api(next);
+        moreButton.disabled = false;
+        if (status !== 200) {
+          note.textContent = page.error || 'the items could not be read';
+          return;
+        }
+        for (const item of page.items) {
+          const row = el('tr');
+          row.dataset.node = item.id;
+          row.dataset.index = item.index;
+          const link = el('a', null, item.name + ' ');
+          link.href = '/runs/' + item.id;
+          link.append(el('code', null, item.id.slice(-8)));
+          const cell = el('td');
+          cell.append(link);
+          const state = el('td');
+          state.append(stateBadge(item.state));
+          row.append(el('td', null, String(item.index)), cell, state,
+            el('td', null, item.durationMs !== undefined ? millis(item.durationMs) : ''), el('td', 'outcome', outcome(item)));
+          body.append(row);
+        }
+        next = page.next;
+        moreButton.hidden = !next;
+        note.textContent = body.children.length === 0 ? 'No items' + (filter.value ? ' ' + filter.value : '') + '.'
+          : body.children.length + ' shown' + (next ? '' : ', all');
+      };
+      const restart = () => {
+        body.replaceChildren();
+        next = '/api/maps/' + map.id + '/items' + (filter.value ? '?state=' + encodeURIComponent(filter.value) : '');
+        return load();
+      };
+      filter.addEventListener('change', restart);
+      moreButton.addEventListener('click', load);
+      holder.append(filter, table, moreButton, note);
+      return restart();
+    };
+
+    const mapNode = (map) => {
+      const node = el('li', 'node map-node');
+      node.dataset.node = map.id;
+      node.dataset.mapNode = map.id;
+      const row = el('div', 'node-row');
+      const items = el('div', 'map-items');
+      items.hidden = true;
+      const shown = el('div', 'map-holder');
+      shown.append(mapSummary(map));
+      row.append(toggle(async (expanded, first) => {
+        items.hidden = !expanded;
+        if (expanded && first) await itemTable(map, items);
+      }), shown);
+      node.append(row, items);
+      return node;
+    };
+
+    // ---- the summary: read at first, then again at most once a second while progress events come ----
+
+    const renderMaps = () => {
+      const all = [...maps.values()];
+      const bars = section.querySelector('#map-progress');
+      bars.replaceChildren(...all.map((map) => mapSummary(map)));
+      section.querySelector('#durations').replaceChildren(durationChart(all));
+      for (const map of all) {
+        const holder = tree.querySelector('[data-map-node="' + CSS.escape(map.id) + '"] > .node-row > .map-holder');
+        if (holder) holder.replaceChildren(mapSummary(map));
       }
     };
 
-    // A bar of counts by state: one part per state, and the rest of total not started yet.
-    const progressBar = (label, counts, total) => {
-      const row = el('div', 'progress-row');
-      const track = el('div', 'progress-bar');
-      const parts = [];
-      let counted = 0;
-      for (const [state, count] of Object.entries(counts)) {
-        counted += count;
-        const part = el('span', 'state-' + state);
-        part.style.width = (100 * count / Math.max(1, total)).toFixed(3) + '%';
-        part.title = count + ' ' + state;
-        track.append(part);
-        parts.push(count + ' ' + state);
-      }
-      if (total > counted) parts.push((total - counted) + ' not started');
-      row.append(el('div', 'progress-label', label), track, el('div', 'progress-counts', parts.join(' · ')));
-      return row;
-    };
-
-    // The runs below this one by state: from the progress events on a root's page, else from the runs known.
-    const countsBelow = () => {
-      if (runId === rootId && progress.counts) return progress.counts;
-      const counts = {};
-      for (const run of runs.values()) {
-        if (run.id !== runId) counts[run.state] = (counts[run.state] || 0) + 1;
-      }
-      return counts;
-    };
-
-    const renderProgress = () => {
-      const counts = countsBelow();
-      const total = Object.values(counts).reduce((sum, count) => sum + count, 0);
+    const renderSummary = () => {
+      const run = summary.run;
+      const badge = section.querySelector('#run-state');
+      badge.textContent = run.state;
+      badge.className = 'state state-' + run.state;
+      section.querySelector('#cancel-button').hidden = run.final;
       const runBar = section.querySelector('#run-progress');
       runBar.replaceChildren();
-      if (total > 0) runBar.append(progressBar('runs below this one: ' + total, counts, total));
-      const mapBars = section.querySelector('#map-progress');
-      mapBars.replaceChildren();
-      for (const map of progress.maps.values()) {
-        if (runId !== rootId && map.parentId !== runId) continue;
-        const bar = progressBar('map of ' + map.name + ': ' + map.size + ' items', map.counts, map.size);
-        bar.dataset.map = map.id;
-        mapBars.append(bar);
+      if (summary.childTotal > 0) {
+        runBar.append(progressBar('children: ' + summary.childTotal, summary.childCounts, summary.childTotal));
+      }
+      const more = summary.mapCount - summary.maps.length;
+      section.querySelector('#maps-left-out').textContent = more > 0 ? more + ' more maps are not shown here; the'
+        + ' tree below lists them all' : '';
+      for (const map of summary.maps) maps.set(map.id, map);
+      renderMaps();
+      if (run.final) {
+        showResult(run.result, true);
+        showError(run.error);
       }
     };
 
-    const schedule = () => {
-      if (!scheduled) {
-        scheduled = true;
-        requestAnimationFrame(render);
+    let shownTotal = -1;
+    const readSummary = async () => {
+      const { status, body } = await api('/api/runs/' + runId + '/summary');
+      if (status !== 200) return;
+      summary = body;
+      renderSummary();
+      if (summary.childTotal !== shownTotal) {
+        shownTotal = summary.childTotal;
+        if (tree.refresh) await tree.refresh(); // only when the children read so far were all of them
       }
     };
 
-    const appendLog = (line) => {
-      if (seenLogs.has(line.sequence)) return;
-      seenLogs.add(line.sequence);
-      const run = runs.get(line.runId);
-      const at = new Date(line.at);
-      const text = (Number.isNaN(at.getTime()) ? line.at : clockTime(at)) + ' ' + line.level + ' ['
-        + (line.runName || (run ? run.name : line.runId)) + '] ' + line.message
-        + (line.error ? ' (' + line.error + ')' : '');
-      section.querySelector('#logs').append(el('span', 'log log-' + line.level, text + '\n'));
+    const soon = () => {
+      if (summaryTimer === null) {
+        summaryTimer = setTimeout(async () => {
+          await readSummary();
+          summaryTimer = null;
+        }, 1000);
+      }
     };
 
-    const showResult = (result) => {
+    // ---- result, error, logs ----
+
+    const showResult = (result, ended) => {
       const holder = section.querySelector('#result');
       holder.replaceChildren();
       if (result === undefined || result === null) {
-        holder.append(el('p', 'hint', (runs.get(runId) || {}).final ? 'No result.' : 'Not yet.'));
+        holder.append(el('p', 'hint', ended ? 'No result.' : 'Not yet.'));
         return;
       }
       const rows = Array.isArray(result) && result.length > 0
@@ -367,63 +560,62 @@
       box.hidden = !error;
     };
 
-    // Runs below a map's items came as counts: once the run has ended, its tree is read again to list them,
-    // if it is not too large to list (and its logs, if some lines were left out of the stream).
-    const TREE_READ_AT_MOST = 5000;
+    const seenLogs = new Set();
+    const logs = section.querySelector('#logs');
+    const appendLog = (line) => {
+      if (seenLogs.has(line.sequence)) return;
+      seenLogs.add(line.sequence);
+      const at = new Date(line.at);
+      const text = (Number.isNaN(at.getTime()) ? line.at : clockTime(at)) + ' ' + line.level + ' ['
+        + (line.runName || line.runId.slice(-8)) + '] ' + line.message + (line.error ? ' (' + line.error + ')' : '');
+      logs.append(el('span', 'log log-' + line.level, text + '\n'));
+      while (logs.childElementCount > LOG_LINES_KEPT) logs.firstElementChild.remove();
+    };
+
+    // ---- live ----
+
     const finish = async () => {
       if (finished) return;
       finished = true;
-      const { status, body } = await api('/api/runs/' + runId);
-      if (status === 200) {
-        merge(body);
-        showResult(body.result);
-        showError(body.error);
-        schedule();
-      }
-      const below = Object.values(countsBelow()).reduce((sum, count) => sum + count, 0);
-      if (progress.maps.size > 0 && below <= TREE_READ_AT_MOST) {
-        const tree = await api('/api/runs/' + runId + '/tree');
-        (tree.body.runs || []).forEach(merge);
-        schedule();
-      }
-      if (progress.leftOut > 0) {
-        const logs = await api('/api/runs/' + runId + '/logs?tree=true');
-        (logs.body.lines || []).forEach(appendLog);
-      }
+      if (summaryTimer !== null) clearTimeout(summaryTimer);
+      summaryTimer = null;
+      await readSummary();
     };
 
     const onState = (event) => {
       const data = JSON.parse(event.data);
       const run = data.run;
-      if (!inTree(run.id, run.parentId)) return;
-      const update = { id: run.id, parentId: run.parentId, name: run.name, kind: run.kind, state: data.state,
-        final: data.final };
-      const known = runs.get(run.id);
-      if (!known) update.createdAt = data.at;
-      if (data.state === 'Running' && !(known && known.startedAt)) update.startedAt = data.at;
-      if (data.final) update.endedAt = data.at;
-      merge(update);
-      if (run.id === runId && data.final) {
-        if (data.result !== undefined) showResult(data.result);
-        if (data.error) showError(data.error);
-        finish();
+      if (run.id === runId) {
+        if (data.final) finish();
+        else soon();
+        return;
       }
-      schedule();
+      // A node shown in the tree, or an item in an open map: its state, as it changes.
+      for (const shown of tree.querySelectorAll('[data-node="' + CSS.escape(run.id) + '"]')) {
+        const badge = shown.querySelector('.state');
+        if (badge) badge.replaceWith(stateBadge(data.state));
+      }
     };
 
     const onLog = (event) => {
       const data = JSON.parse(event.data);
-      if (!inTree(data.run.id, data.run.parentId)) return;
+      if (runId !== rootId && data.run.id !== runId && data.run.parentId !== runId) return;
       appendLog({ runId: data.run.id, runName: data.run.name, sequence: data.sequence, at: data.at, level: data.level,
         message: data.message, error: data.error });
     };
 
     const onProgress = (event) => {
       const data = JSON.parse(event.data);
-      progress.counts = data.counts;
-      progress.leftOut = data.leftOut;
-      for (const map of data.maps) progress.maps.set(map.id, map);
-      schedule();
+      let changed = false;
+      for (const map of data.maps) {
+        if (map.parentId !== runId) continue;
+        const known = maps.get(map.id);
+        maps.set(map.id, Object.assign({ durations: null, firstFailures: [] }, known || {}, {
+          id: map.id, name: map.name, parentId: map.parentId, size: map.size, counts: map.counts }));
+        changed = true;
+      }
+      if (changed) renderMaps();
+      soon();
     };
 
     section.querySelector('#cancel-button').addEventListener('click', () => {
@@ -431,14 +623,12 @@
     });
 
     (async () => {
-      const tree = await api('/api/runs/' + runId + '/tree');
-      (tree.body.runs || []).forEach(merge);
-      const logs = await api('/api/runs/' + runId + '/logs?tree=true');
-      (logs.body.lines || []).forEach(appendLog);
-      schedule();
-      const self = runs.get(runId);
-      if (self && self.final) {
-        finish();
+      await readSummary();
+      await childList(runId, tree);
+      const lines = await api('/api/runs/' + runId + '/logs?tree=true');
+      (lines.body.lines || []).forEach(appendLog);
+      if (summary && summary.run.final) {
+        finished = true;
         return;
       }
       const events = new EventSource('/api/events?run=' + encodeURIComponent(runId));

@@ -1,4 +1,4 @@
-package io.loomflow.store;
+package io.loomflow.store.contract;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,12 +20,12 @@ import org.h2.store.fs.FilePathWrapper;
 public final class FillingDisk extends FilePathWrapper {
 
     /** The URL prefix of the file system, after {@code jdbc:h2:}. */
-    static final String SCHEME = "fillingdisk";
+    public static final String SCHEME = "fillingdisk";
     /** The file that makes the disk full while it exists. */
-    static final String FULL = "disk-is-full";
+    public static final String FULL = "disk-is-full";
 
     /** Adds this file system to H2's; adding it again replaces it by an equal one. */
-    static void register() {
+    public static void register() {
         FilePath.register(new FillingDisk());
     }
 

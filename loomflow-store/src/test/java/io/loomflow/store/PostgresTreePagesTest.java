@@ -1,0 +1,22 @@
+package io.loomflow.store;
+
+import io.loomflow.store.contract.Postgres;
+import io.loomflow.store.contract.TreePagesContract;
+import java.sql.Connection;
+import java.sql.Statement;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Summaries, pages and pruning on PostgreSQL. */
+class PostgresTreePagesTest extends TreePagesContract {
+
+    @RegisterExtension
+    static final Postgres POSTGRES = new Postgres();
+
+    @Override
+    protected RunStore openStore() throws Exception {
+        try (Connection connection = POSTGRES.connect(); Statement statement = connection.createStatement()) {
+            statement.execute("DROP TABLE IF EXISTS lf_log, lf_run, lf_map, lf_owner, lf_schema_history");
+        }
+        return RunStore.open(POSTGRES.url());
+    }
+}
