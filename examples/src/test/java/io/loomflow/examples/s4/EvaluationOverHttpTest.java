@@ -176,9 +176,34 @@ class EvaluationOverHttpTest {
         return run;
     }
 
-    /** The run and every run below it, from the tree endpoint. */
+    /** The run and every run below it, read page by page: children, with each map's items. */
     private List<JsonNode> runsBelow(String id) throws IOException, InterruptedException {
-        return StreamSupport.stream(read("/api/runs/" + id + "/tree").path("runs").spliterator(), false).toList();
+        List<JsonNode> runs = new java.util.ArrayList<>(List.of(read("/api/runs/" + id)));
+        java.util.ArrayDeque<String> parents = new java.util.ArrayDeque<>(List.of(id));
+        while (!parents.isEmpty()) {
+            String next = "/api/runs/" + parents.pop() + "/children?limit=1000";
+            while (next != null) {
+                JsonNode page = read(next);
+                for (JsonNode node : page.path("nodes")) {
+                    if (node.hasNonNull("run")) {
+                        runs.add(node.path("run"));
+                        parents.add(node.path("run").path("id").asText());
+                    } else {
+                        String items = node.path("map").path("items").asText() + "?limit=1000";
+                        while (items != null) {
+                            JsonNode itemPage = read(items);
+                            for (JsonNode item : itemPage.path("items")) {
+                                runs.add(item);
+                                parents.add(item.path("id").asText());
+                            }
+                            items = itemPage.path("next").isTextual() ? itemPage.path("next").asText() : null;
+                        }
+                    }
+                }
+                next = page.path("next").isTextual() ? page.path("next").asText() : null;
+            }
+        }
+        return runs;
     }
 
     private JsonNode read(String path) throws IOException, InterruptedException {
