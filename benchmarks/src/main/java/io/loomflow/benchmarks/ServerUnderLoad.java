@@ -45,8 +45,9 @@ import java.util.stream.Stream;
  *   <li>latency of {@code GET /api/health}, then of what the run page reads of the big run: its
  *       record {@code GET /api/runs/{id}}, its summary {@code GET /api/runs/{id}/summary} (children by
  *       state, the map's counts and percentiles), the first page of its children {@code GET
- *       /api/runs/{id}/children?limit=100} and a page of 100 of the map's items from its middle
- *       ({@code GET /api/maps/{map}/items?limit=100&after=...}): {@code clients} closed-loop clients
+ *       /api/runs/{id}/children?limit=100} and a page of 100 of the map's items from the middle of
+ *       those recorded, then the last page, where the recorder is writing ({@code GET
+ *       /api/maps/{map}/items?limit=100&after=...}): {@code clients} closed-loop clients
  *       each, for {@code seconds} seconds, or {@code requests} requests, whichever ends first; p50,
  *       p99 and max are exact, from the sorted samples. The clients are platform threads with one
  *       keep-alive connection each ({@link HttpConnection}), so that, like a browser or
@@ -167,9 +168,10 @@ public final class ServerUnderLoad {
                         + "/summary"), LATENCY_TARGET_MILLIS);
                 report("GET /api/runs/{id}/children?limit=100 of the run in flight", closedLoop(base, "/api/runs/" + id
                         + "/children?limit=100"), LATENCY_TARGET_MILLIS);
-                String items = middlePage(base, id);
-                report("GET /api/maps/{map}/items?limit=100 from the middle of the map in flight", closedLoop(base,
-                        items), LATENCY_TARGET_MILLIS);
+                report("GET /api/maps/{map}/items?limit=100 from the middle of the items recorded", closedLoop(base,
+                        itemsPage(base, id, false)), LATENCY_TARGET_MILLIS);
+                report("GET /api/maps/{map}/items?limit=100, the last page, where items are being written", closedLoop(
+                        base, itemsPage(base, id, true)), LATENCY_TARGET_MILLIS);
             }
             stream.stopWatching();
             long liveAfterGcs = heap.largestLiveBytes();
@@ -241,25 +243,25 @@ public final class ServerUnderLoad {
     }
 
     /**
-     * The path of a page of 100 of the run's map items from about the middle of those recorded, found by
-     * following the {@code next} links of pages of 1000 from the first.
+     * The path of a page of 100 of the run's map items: from about the middle of those recorded so far
+     * (the map's size less the items not started), or the last page, where the recorder is writing;
+     * found by following the {@code next} links of pages of 1000 from the first.
      */
-    private String middlePage(URI base, String id) throws IOException {
+    private String itemsPage(URI base, String id, boolean last) throws IOException {
         try (HttpConnection connection = new HttpConnection(base)) {
-            JsonNode summary = json.readTree(connection.send(HttpConnection.get(base, "/api/runs/" + id + "/summary"))
-                    .body());
-            long middle = summary.path("childTotal").asLong() / 2;
-            String next = summary.path("maps").path(0).path("items").asText() + "?limit=1000";
+            JsonNode map = json.readTree(connection.send(HttpConnection.get(base, "/api/runs/" + id + "/summary"))
+                    .body()).path("maps").path(0);
+            long middle = last ? Long.MAX_VALUE : (map.path("size").asLong() - map.path("notStarted").asLong()) / 2;
+            String next = map.path("items").asText() + "?limit=1000";
+            String page = next;
             long read = 0;
-            while (read < middle) {
-                JsonNode page = json.readTree(connection.send(HttpConnection.get(base, next)).body());
-                read += page.path("items").size();
-                if (page.path("next").isNull()) {
-                    break;
-                }
-                next = page.path("next").asText();
+            while (read < middle && next != null) {
+                page = next;
+                JsonNode items = json.readTree(connection.send(HttpConnection.get(base, page)).body());
+                read += items.path("items").size();
+                next = items.path("next").isNull() ? null : items.path("next").asText();
             }
-            return next.replace("limit=1000", "limit=100");
+            return (last || next == null ? page : next).replace("limit=1000", "limit=100");
         }
     }
 

@@ -432,7 +432,7 @@ final class RunRows {
         long deleted = 0;
         int after = -1;
         try (PreparedStatement select = connection.prepareStatement("SELECT id, map_index FROM lf_run WHERE map_id = ?"
-                + " AND map_index > ? ORDER BY map_index LIMIT " + CHUNK)) {
+                + " AND map_index > ? ORDER BY map_id, map_index LIMIT " + CHUNK)) {
             while (true) {
                 select.setObject(1, map);
                 select.setInt(2, after);

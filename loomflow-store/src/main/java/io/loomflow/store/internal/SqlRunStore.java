@@ -569,7 +569,7 @@ public final class SqlRunStore implements RunStore {
             }
             List<MapSummary> maps = new ArrayList<>();
             try (PreparedStatement select = connection.prepareStatement(RunRows.SELECT_MAP
-                    + " WHERE parent_id = ? ORDER BY created, id LIMIT " + RunSummary.MAPS_SHOWN)) {
+                    + " WHERE parent_id = ? ORDER BY parent_id, created, id LIMIT " + RunSummary.MAPS_SHOWN)) {
                 select.setObject(1, runId);
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
@@ -587,11 +587,15 @@ public final class SqlRunStore implements RunStore {
         if (empty) {
             return new Page<>(List.of(), null);
         }
-        String keyset = after == null ? "" : " AND (created > ? OR created = ? AND id > ?)";
-        String runs = "SELECT 0 AS node, id, created FROM lf_run WHERE parent_id = ?"
-                + (query.state() == null ? "" : " AND state = " + RunRows.code(query.state())) + keyset;
-        String maps = "SELECT 1 AS node, id, created FROM lf_map WHERE parent_id = ?"
-                + (query.state() == null ? "" : " AND " + RunRows.countColumn(query.state()) + " > 0") + keyset;
+        // Each branch reads its index (parent_id, created[, id]) in order from the cursor and stops at the
+        // page's end: ordering by the index's own columns, parent_id first, is what lets H2 use it sorted.
+        String keyset = after == null ? "" : " AND created >= ? AND (created > ? OR id > ?)";
+        String branchPage = " ORDER BY parent_id, created, id LIMIT " + (query.limit() + 1);
+        String runs = "(SELECT 0 AS node, id, created FROM lf_run WHERE parent_id = ?"
+                + (query.state() == null ? "" : " AND state = " + RunRows.code(query.state())) + keyset + branchPage + ")";
+        String maps = "(SELECT 1 AS node, id, created FROM lf_map WHERE parent_id = ?"
+                + (query.state() == null ? "" : " AND " + RunRows.countColumn(query.state()) + " > 0") + keyset
+                + branchPage + ")";
         List<Object> values = new ArrayList<>();
         for (int branch = 0; branch < 2; branch++) {
             values.add(parentId);
@@ -650,7 +654,7 @@ public final class SqlRunStore implements RunStore {
             values.add(RunRows.code(query.state()));
         }
         List<RunRecord> items = query(RunRows.SELECT + " WHERE r.map_id = ? AND r.map_index > ?" + state
-                + " ORDER BY r.map_index LIMIT " + (query.limit() + 1), "list the items of map " + mapId + " in",
+                + " ORDER BY r.map_id, r.map_index LIMIT " + (query.limit() + 1), "list the items of map " + mapId + " in",
                 values, query.limit() + 1);
         if (items.size() <= query.limit()) {
             return new Page<>(items, null);
