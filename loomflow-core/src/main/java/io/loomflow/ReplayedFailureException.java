@@ -9,7 +9,10 @@ import org.jspecify.annotations.Nullable;
  * a flow that caught the failure takes the same path again.
  *
  * <p>The original exception itself is not kept (exceptions are not serialized); its class name and
- * message are. Never retried: the child's retries were spent in the execution that failed.
+ * message are. The child itself is not retried (its retries were spent in the execution that
+ * failed), but a parent with retries sees this error where the first execution saw the original:
+ * a {@code retryOn} predicate that tests the error's type should accept this error when
+ * {@link #originalType()} names an accepted type, so that the parent retries as it did then.
  * Immutable; thread-safe.
  */
 public final class ReplayedFailureException extends LoomflowException {

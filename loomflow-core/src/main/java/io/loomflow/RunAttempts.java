@@ -55,7 +55,9 @@ final class RunAttempts {
                     return;
                 }
                 if (cached != null) {
-                    run.finish(cached, cached.result(), null);
+                    if (checkpointing == null || checkpointed(checkpointing, cached.result(), null)) {
+                        run.finish(cached, cached.result(), null);
+                    }
                     return;
                 }
             }
@@ -89,9 +91,9 @@ final class RunAttempts {
                     run.finishCancelled();
                     return;
                 }
-                if (checkpointing != null && (failure == null || !spec.retry().shouldRetry(failure, attempt))
-                        && !checkpointed(checkpointing, value, failure)) {
-                    return;
+                boolean retry = failure != null && spec.retry().shouldRetry(failure, attempt);
+                if (checkpointing != null && !retry && !checkpointed(checkpointing, value, failure)) {
+                    return; // the checkpoint before the parent goes on failed: the durable run is lost
                 }
                 if (failure == null) {
                     if (stored != null) {
@@ -100,7 +102,7 @@ final class RunAttempts {
                     run.finish(new State.Completed(value), value, null);
                     return;
                 }
-                if (!spec.retry().shouldRetry(failure, attempt)) {
+                if (!retry) {
                     run.finish(new State.Failed(failure), null, failure);
                     return;
                 }

@@ -9,7 +9,9 @@ package io.loomflow;
  * within the second grace period, the engine records every run not ended by then as
  * {@link State.Crashed}: the runs whose code ignores cancellation and the ancestors waiting for
  * them alike. Joining such a run, or its future, throws this error; {@link Handle#outcome()} holds it
- * as the failure. Never retried: the engine that would retry it is closed.
+ * as the failure. A lost durable run ends {@link State.Crashed} too (its children end cancelled), and
+ * its error's cause is what the checkpoints threw. Never retried by the engine: the run as a whole
+ * must be executed again (by a new engine, or the next worker to own it).
  */
 public final class RunLostException extends LoomflowException {
 

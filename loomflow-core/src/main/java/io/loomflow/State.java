@@ -14,9 +14,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The legal moves between states are one table ({@link #canMoveTo(State)}); the engine refuses
  * any other move, and each move is published as one {@link Event.StateChange}. A run fails from
- * Scheduled when it cannot start at all (for example, it names a limit no one defined), and ends
- * Cached from Scheduled when its result was found in the engine's result store before it took a
- * permit or ran (see {@link Task#withCache(Cache)}):
+ * Scheduled when it cannot start at all (for example, it names a limit no one defined) or when a
+ * durable run replays its failure from a checkpoint, and ends Cached from Scheduled when its result
+ * was found in the engine's result store or replayed from a checkpoint before it took a permit or
+ * ran (see {@link Task#withCache(Cache)} and {@link RunOptions#withCheckpoints}):
  * <pre>
  * Scheduled -> Pending | Running | Cached | Failed | Cancelled | Crashed
  * Pending   -> Running | Cancelled | Crashed
@@ -299,8 +300,8 @@ public sealed interface State {
     }
 
     /**
-     * The engine lost the run: its code did not stop when cancelled at shutdown, or the process
-     * that ran it died.
+     * The engine lost the run: its code did not stop when cancelled at shutdown, the process
+     * that ran it died, or (a durable root run) its checkpoints could not be loaded or saved.
      *
      * @param reason why, in words
      */

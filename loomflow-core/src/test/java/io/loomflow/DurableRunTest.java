@@ -352,4 +352,23 @@ class DurableRunTest {
         assertThat(runAgain(flow, 1)).isEqualTo(3);
         assertThat(executions("unwrap")).isZero();
     }
+
+    @Test
+    void aChildReusedFromTheResultCacheIsCheckpointedLikeOneThatRan() {
+        MemoryResultStore results = new MemoryResultStore();
+        Task<Integer, Integer> cached = adding("cached", 1).withCache(Cache.forever());
+        Task<Integer, Integer> last = adding("last", 1);
+        Flow<Integer, Integer> flow = Flow.named("reusing", (Integer x) -> last.call(cached.call(x)));
+        try (Engine engine = Engine.builder().results(results).build()) {
+            assertThat(engine.run(cached, 1)).isEqualTo(2);
+        }
+        results.close();
+        checkpoints.allowSaves(1);
+        try (Engine engine = Engine.builder().results(results).checkpoints(checkpoints).listener(events).build()) {
+            assertThatThrownBy(() -> engine.run(flow, 1, durably)).isInstanceOf(RunLostException.class);
+        }
+        assertThat(executions("cached")).as("the cache's result was reused").isEqualTo(1);
+        assertThat(checkpoints.savedIn(scope)).containsOnlyKeys("/cached#1#0");
+        assertThat(checkpoints.savedIn(scope).get("/cached#1#0").value()).isEqualTo(2);
+    }
 }
