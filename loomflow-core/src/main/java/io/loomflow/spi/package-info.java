@@ -1,7 +1,8 @@
 /**
  * Where other code plugs into Loomflow's core: {@link io.loomflow.spi.NonBlockingThreadDetector}
  * tells the engine which threads must not block, {@link io.loomflow.spi.ResultStore} keeps the
- * results of tasks that cache or persist them, and {@link io.loomflow.spi.FlowProvider} offers
+ * results of tasks that cache or persist them, {@link io.loomflow.spi.Checkpoints} keeps the
+ * checkpoints of durable runs, and {@link io.loomflow.spi.FlowProvider} offers
  * flows to tools that find them by name.
  *
  * <p>Types here are implemented by libraries and applications and called by the engine or by tools;
