@@ -43,7 +43,7 @@ public final class Records {
             case State.Retrying retrying -> "attempt " + retrying.failedAttempt() + " failed with " + retrying.error()
                     + "; next in " + retrying.delay();
             case State.Completed c -> "";
-            case State.Cached cached -> "reused " + cached.key()
+            case State.Cached cached -> cached.message()
                     + (cached.producedBy() == null ? "" : " from run " + cached.producedBy());
             case State.Failed failed -> String.valueOf(failed.error());
             case State.Cancelled cancelled -> cancelled.reason();
