@@ -1,5 +1,6 @@
 package io.loomflow;
 
+import io.loomflow.spi.Checkpoints;
 import io.loomflow.spi.NonBlockingThreadDetector;
 import io.loomflow.spi.ResultStore;
 import java.time.Duration;
@@ -223,6 +224,7 @@ public interface Engine extends AutoCloseable {
         private Duration shutdownGrace = Duration.ofSeconds(10);
         private Duration cancelGrace = Duration.ofSeconds(5);
         private @Nullable ResultStore results;
+        private @Nullable Checkpoints checkpoints;
         private ItemHistory itemHistory = ItemHistory.ALL;
 
         private Builder() {
@@ -338,6 +340,20 @@ public interface Engine extends AutoCloseable {
         }
 
         /**
+         * Sets where the checkpoints of durable runs are kept (default: nowhere, and a run started
+         * with {@link RunOptions#withCheckpoints(UUID)} is refused). Unlike a result store, the
+         * engine does not close it: its owner (a worker, say) does.
+         *
+         * @param checkpoints the checkpoints
+         * @return this builder
+         */
+        public Builder checkpoints(Checkpoints checkpoints) {
+            this.checkpoints = Objects.requireNonNull(checkpoints,
+                    "checkpoints must not be null; leave them unset for an engine without durable runs");
+            return this;
+        }
+
+        /**
          * Chooses how much a run history keeps of the items of maps whose flows do not choose
          * themselves ({@link Flow#withItemHistory}); default {@link ItemHistory#ALL}.
          *
@@ -367,7 +383,7 @@ public interface Engine extends AutoCloseable {
             ThreadFactory factory = threadFactory != null ? threadFactory
                     : Thread.ofVirtual().name("loomflow-" + name + "-", 1).factory();
             return new EngineImpl(name, clock, factory, Map.copyOf(limits), List.copyOf(listeners),
-                    shutdownGrace, cancelGrace, BlockingCheck.of(detectors), results, itemHistory);
+                    shutdownGrace, cancelGrace, BlockingCheck.of(detectors), results, checkpoints, itemHistory);
         }
     }
 }

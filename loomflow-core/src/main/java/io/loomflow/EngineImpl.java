@@ -3,6 +3,7 @@ package io.loomflow;
 import io.loomflow.internal.Limit;
 import io.loomflow.internal.RunIds;
 import io.loomflow.internal.StructuredScope;
+import io.loomflow.spi.Checkpoints;
 import io.loomflow.spi.ResultStore;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -29,6 +30,7 @@ final class EngineImpl implements Engine {
     private final TimeSource clock;
     private final BlockingCheck blockingCheck;
     private final @Nullable ResultStore results;
+    private final @Nullable Checkpoints checkpoints;
     private final ItemHistory itemHistory;
 
     private final EngineLimits limits;
@@ -41,13 +43,15 @@ final class EngineImpl implements Engine {
 
     EngineImpl(String name, TimeSource clock, ThreadFactory threadFactory, Map<String, Integer> configuredLimits,
                List<EventListener> ownedListeners, Duration shutdownGrace, Duration cancelGrace,
-               BlockingCheck blockingCheck, @Nullable ResultStore results, ItemHistory itemHistory) {
+               BlockingCheck blockingCheck, @Nullable ResultStore results, @Nullable Checkpoints checkpoints,
+               ItemHistory itemHistory) {
         this.name = name;
         this.itemHistory = itemHistory;
         this.clock = clock;
         this.limits = new EngineLimits(name, configuredLimits);
         this.blockingCheck = blockingCheck;
         this.results = results;
+        this.checkpoints = checkpoints;
         this.events = new EngineEvents(name, clock, ownedListeners);
         this.threads = new StructuredScope.Threads("engine '" + name + "'", threadFactory,
                 bug -> Loggers.engine().log(Level.ERROR, "a thread of engine '" + name + "' ended with an unexpected"
@@ -102,6 +106,11 @@ final class EngineImpl implements Engine {
     /** The result store, or null if the engine has none. */
     @Nullable ResultStore results() {
         return results;
+    }
+
+    /** The checkpoints of durable runs, or null if the engine has none. */
+    @Nullable Checkpoints checkpoints() {
+        return checkpoints;
     }
 
     @Override

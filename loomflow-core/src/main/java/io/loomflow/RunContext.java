@@ -67,4 +67,18 @@ public interface RunContext {
      * @return {@code true} once cancellation was requested
      */
     boolean isCancelled();
+
+    /**
+     * A key that identifies this run across re-executions, for a task to pass to the external
+     * systems it changes (as an idempotency key of a payment API, a unique key of a row it inserts)
+     * so that running it again does no harm. A task of a durable run (see
+     * {@link RunOptions#withCheckpoints(java.util.UUID)}) that was in flight when its process died runs
+     * again in the next execution; this key is then the same: the run's checkpoint scope, a slash and
+     * its checkpoint key (made of its place in the run: names, input keys, call order, map indexes).
+     * Siblings have different keys. For a run that is not durable it is its run id, stable only
+     * within this execution.
+     *
+     * @return the key, never blank
+     */
+    String idempotencyKey();
 }

@@ -1,7 +1,9 @@
 package io.loomflow;
 
 /**
- * A run was lost: the engine closed while it was still executing and gave up waiting for it.
+ * A run was lost: the engine closed while it was still executing and gave up waiting for it, or,
+ * for a durable run ({@link RunOptions#withCheckpoints}), its checkpoints could not be loaded or saved
+ * (or refused to be, because another process owns the run now), so the engine cancelled it at once.
  *
  * <p>When {@link Engine#close()} has cancelled the runs still in flight and their code does not stop
  * within the second grace period, the engine records every run not ended by then as
@@ -20,5 +22,16 @@ public final class RunLostException extends LoomflowException {
      */
     public RunLostException(String message) {
         super(message, null, false);
+    }
+
+    /**
+     * Creates the error with the failure that made the run lost, such as the exception thrown by
+     * the {@link io.loomflow.spi.Checkpoints} of a durable run.
+     *
+     * @param message which run was lost and why
+     * @param cause what made it lost
+     */
+    public RunLostException(String message, Throwable cause) {
+        super(message, cause, false);
     }
 }

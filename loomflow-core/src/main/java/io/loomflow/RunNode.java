@@ -419,6 +419,11 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
     }
 
     @Override
+    public String idempotencyKey() {
+        return info.id().toString();
+    }
+
+    @Override
     public String toString() {
         return "Run[" + spec.name() + ", " + info.id() + ", " + state() + "]";
     }
