@@ -123,7 +123,7 @@ final class EngineImpl implements Engine {
     @Override
     public <P extends @Nullable Object, R extends @Nullable Object> R run(Flow<P, R> flow, P params, RunOptions options) {
         RunSpec spec = Objects.requireNonNull(flow, "flow").spec();
-        return cast(run(spec, params, resumeOf(spec, options)));
+        return cast(run(spec, params, checked(spec, options)));
     }
 
     @Override
@@ -138,8 +138,8 @@ final class EngineImpl implements Engine {
 
     private RunNode submitted(Flow<?, ?> flow, @Nullable Object params, RunOptions options) {
         RunSpec spec = Objects.requireNonNull(flow, "flow").spec();
-        UUID resumeOf = resumeOf(spec, options);
-        return resumeOf == null ? submit(spec, params) : start(null, spec, params, resumeOf);
+        RunOptions checked = checked(spec, options);
+        return checked == null ? submit(spec, params) : start(null, spec, params, checked);
     }
 
     @Override
@@ -147,25 +147,38 @@ final class EngineImpl implements Engine {
         return cast(run(Objects.requireNonNull(task, "task").spec(), input, null));
     }
 
-    /** The run the options resume, checked against this engine, or null for a new run. */
-    private @Nullable UUID resumeOf(RunSpec spec, RunOptions options) {
-        UUID runId = Objects.requireNonNull(options, "options (use RunOptions.defaults())").resumeOf().orElse(null);
-        if (runId != null && results == null) {
+    /**
+     * The options, checked against this engine, when they start a root run (a resume, a durable
+     * run, a run with its own id); null when they start a plain run.
+     */
+    private @Nullable RunOptions checked(RunSpec spec, RunOptions options) {
+        Objects.requireNonNull(options, "options (use RunOptions.defaults())");
+        if (!options.startsRoot()) {
+            return null;
+        }
+        UUID resumeOf = options.resumeOf().orElse(null);
+        if (resumeOf != null && results == null) {
             throw new IllegalStateException("engine '" + name + "' cannot resume " + spec.describe() + " (run "
-                    + runId + "): it has no result store, so no results were persisted to reuse; build the engine"
+                    + resumeOf + "): it has no result store, so no results were persisted to reuse; build the engine"
                     + " with Engine.builder().results(store), and mark the tasks to reuse withPersistedResult()");
         }
-        return runId;
+        UUID scope = options.checkpointScope().orElse(null);
+        if (scope != null && checkpoints == null) {
+            throw new IllegalStateException("engine '" + name + "' cannot run " + spec.describe() + " durably"
+                    + " (checkpoint scope " + scope + "): it has no checkpoints to keep them in; build the engine"
+                    + " with Engine.builder().checkpoints(checkpoints), or start the run without withCheckpoints");
+        }
+        return options;
     }
 
     /**
-     * Runs to the end: a child of the current run of this engine, or a root run; a run resuming
-     * another ({@code resumeOf} not null) is always a root run.
+     * Runs to the end: a child of the current run of this engine, or a root run; a run started with
+     * options (not null: a resume, a durable run, a run with its own id) is always a root run.
      */
-    @Nullable Object run(RunSpec spec, @Nullable Object input, @Nullable UUID resumeOf) {
+    @Nullable Object run(RunSpec spec, @Nullable Object input, @Nullable RunOptions options) {
         blockingCheck.beforeRun(spec);
-        RunNode parent = resumeOf == null ? currentRunHere() : null;
-        RunNode node = start(parent, spec, input, resumeOf);
+        RunNode parent = options == null ? currentRunHere() : null;
+        RunNode node = start(parent, spec, input, options);
         if (parent != null) {
             return node.join();
         }
@@ -188,8 +201,10 @@ final class EngineImpl implements Engine {
             concurrency = limit(spec).permits();
         }
         var parentScope = parent == null ? null : parent.attempts().childScope();
+        String checkpointKey = parent == null || parent.checkpointing() == null ? null
+                : parent.checkpointing().mapKey(spec);
         MapGroup group = new MapGroup(this, parent, spec, parentScope, inputs,
-                RunIds.next(clock.now().toEpochMilli()), itemHistoryBelow(parent));
+                RunIds.next(clock.now().toEpochMilli()), itemHistoryBelow(parent), checkpointKey);
         if (parentScope != null) {
             parentScope.add(group);
         }
@@ -206,10 +221,12 @@ final class EngineImpl implements Engine {
         return start(parent, spec, input, null);
     }
 
-    /** Starts a run; a root run with {@code resumeOf} reuses the results persisted by that run. */
-    private RunNode start(@Nullable RunNode parent, RunSpec spec, @Nullable Object input, @Nullable UUID resumeOf) {
+    /** Starts a run; a root run with options is started as they say (see {@link #checked}). */
+    private RunNode start(@Nullable RunNode parent, RunSpec spec, @Nullable Object input, @Nullable RunOptions options) {
         StructuredScope<Cancellation> scope = parent == null ? null : parent.attempts().childScope();
-        RunNode node = newNode(parent, spec, input, null, -1, scope, resumeOf);
+        Checkpointing checkpointing = parent == null || parent.checkpointing() == null ? null
+                : parent.checkpointing().child(spec, input);
+        RunNode node = newNode(parent, spec, input, null, -1, scope, options, checkpointing);
         try {
             if (scope == null) {
                 threads.start(node::executeBound);
@@ -225,27 +242,48 @@ final class EngineImpl implements Engine {
 
     /** A run of one item of a map, a child of the map's scope of items, executed by a worker of the map. */
     RunNode newItem(@Nullable RunNode parent, RunSpec spec, @Nullable Object input, MapGroup group, int index) {
-        RunNode node = newNode(parent, spec, input, group, index, group.items(), null);
+        Checkpointing checkpointing = group.checkpointKey() == null ? null
+                : parent.checkpointing().item(group.checkpointKey(), index);
+        RunNode node = newNode(parent, spec, input, group, index, group.items(), null, checkpointing);
         group.items().add(node); // cancelled at once if the map is
         return node;
     }
 
     private RunNode newNode(@Nullable RunNode parent, RunSpec spec, @Nullable Object input, @Nullable MapGroup group, int index,
-                            @Nullable StructuredScope<Cancellation> ownerScope, @Nullable UUID resumeOf) {
+                            @Nullable StructuredScope<Cancellation> ownerScope, @Nullable RunOptions options,
+                            @Nullable Checkpointing checkpointing) {
         if (parent == null) {
             admitRoot(spec);
         }
         Instant now = clock.now();
+        UUID resumeOf = null;
+        UUID id = null;
+        if (options != null) {
+            resumeOf = options.resumeOf().orElse(null);
+            id = options.runId().orElse(null);
+            UUID scope = options.checkpointScope().orElse(null);
+            if (scope != null) {
+                checkpointing = Checkpointing.ofRoot(checkpoints, scope);
+            }
+        }
         RunNode node = new RunNode(this, spec, parent, input, ownerScope, group, index,
-                RunIds.next(now.toEpochMilli()), now, resumeOf);
+                id != null ? id : RunIds.next(now.toEpochMilli()), now, resumeOf, checkpointing);
+        if (id != null && live.putIfAbsent(id, node) != null) {
+            throw new IllegalArgumentException("engine '" + name + "' cannot start " + spec.describe() + " with run id "
+                    + id + ": a run with that id is in flight on this engine now; wait for it to end, or start the"
+                    + " run with another id");
+        }
         if (parent == null) {
             roots.add(node);
             if (!shutdown.isOpen()) { // close() began between the check above and now
                 roots.remove(node);
+                live.remove(node.runId(), node);
                 throw closed("start " + spec.describe());
             }
         }
-        live.put(node.runId(), node);
+        if (id == null) {
+            live.put(node.runId(), node);
+        }
         node.schedule();
         return node;
     }

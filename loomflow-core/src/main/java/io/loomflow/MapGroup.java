@@ -36,6 +36,8 @@ final class MapGroup implements MapHandle<Object>, StructuredScope.Child<Cancell
     private final Object[] inputs;
     private final UUID id;
     private final ItemHistory history;
+    /** In a durable run: the map's checkpoint key, to which each item adds its index; else null. */
+    private final String checkpointKey;
     private final Outcome<?>[] outcomes;
     private final StructuredScope<Cancellation> items;
     /** The index the next worker takes; never above the number of inputs. */
@@ -48,8 +50,9 @@ final class MapGroup implements MapHandle<Object>, StructuredScope.Child<Cancell
     private final AtomicReference<Outcome<?>> neverStarted = new AtomicReference<>();
 
     MapGroup(EngineImpl engine, RunNode parent, RunSpec spec, StructuredScope<Cancellation> parentScope,
-             Object[] inputs, UUID id, ItemHistory history) {
+             Object[] inputs, UUID id, ItemHistory history, String checkpointKey) {
         this.engine = engine;
+        this.checkpointKey = checkpointKey;
         this.id = id;
         this.history = history;
         this.parent = parent;
@@ -66,6 +69,11 @@ final class MapGroup implements MapHandle<Object>, StructuredScope.Child<Cancell
     /** How the item at {@code index} tells listeners that it belongs to this map. */
     RunInfo.MapItem item(int index) {
         return new RunInfo.MapItem(id, index, inputs.length, history);
+    }
+
+    /** In a durable run, the map's checkpoint key; else null. */
+    String checkpointKey() {
+        return checkpointKey;
     }
 
     /** The scope whose children are this map's item runs. */

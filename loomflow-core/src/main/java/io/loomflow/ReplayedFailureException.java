@@ -16,7 +16,9 @@ public final class ReplayedFailureException extends LoomflowException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The class name of the original error. */
     private final String originalType;
+    /** The original error's message, or null if it had none. */
     private final @Nullable String originalMessage;
 
     /**

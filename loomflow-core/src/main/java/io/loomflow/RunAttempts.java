@@ -2,7 +2,9 @@ package io.loomflow;
 
 import io.loomflow.internal.Limit;
 import io.loomflow.internal.StructuredScope;
+import io.loomflow.spi.Checkpoint;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -39,7 +41,11 @@ final class RunAttempts {
         EngineImpl engine = run.engine();
         LimitLineage lineage = run.lineage();
         Limit limit = null;
+        Checkpointing checkpointing = run.parent() == null ? null : run.checkpointing(); // the root is not checkpointed
         try {
+            if (checkpointing != null && replayed(checkpointing)) {
+                return;
+            }
             run.resolveResultScope();
             StoredResults stored = StoredResults.of(engine, run);
             if (stored != null) {
@@ -83,6 +89,10 @@ final class RunAttempts {
                     run.finishCancelled();
                     return;
                 }
+                if (checkpointing != null && (failure == null || !spec.retry().shouldRetry(failure, attempt))
+                        && !checkpointed(checkpointing, value, failure)) {
+                    return;
+                }
                 if (failure == null) {
                     if (stored != null) {
                         stored.save(value);
@@ -111,6 +121,49 @@ final class RunAttempts {
         } finally {
             lineage.release(limit);
             run.threadLetGo();
+        }
+    }
+
+    /**
+     * Ends the run from its checkpoint if it has one: true if it ended (replayed, or cancelled
+     * because the checkpoints failed or it was cancelled meanwhile), false if it must execute.
+     */
+    private boolean replayed(Checkpointing checkpointing) {
+        Optional<Checkpoint> found;
+        try {
+            found = checkpointing.load(run);
+        } catch (RunLostException lost) {
+            run.finishCancelled();
+            return true;
+        }
+        if (run.cancellation() != null) {
+            run.finishCancelled();
+            return true;
+        }
+        if (found.isEmpty()) {
+            return false;
+        }
+        State replay = checkpointing.replay(run, found.get());
+        switch (replay) {
+            case State.Failed failed -> run.finish(failed, null, failed.error());
+            case State.Cached cached -> run.finish(cached, cached.result(), null);
+            default -> throw new IllegalStateException("a checkpoint replays as " + replay + "; this is a Loomflow bug");
+        }
+        return true;
+    }
+
+    /**
+     * Saves how the run ended before anyone waiting learns it: true if saved, false if the run ended
+     * cancelled instead (the checkpoints failed, and the durable run is lost).
+     */
+    private boolean checkpointed(Checkpointing checkpointing, Object value, Throwable failure) {
+        try {
+            checkpointing.save(run, value, failure);
+            return true;
+        } catch (RunLostException lost) {
+            Thread.interrupted(); // the lost run's cancel interrupted this thread too
+            run.finishCancelled();
+            return false;
         }
     }
 

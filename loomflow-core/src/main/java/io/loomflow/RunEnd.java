@@ -52,6 +52,10 @@ record RunEnd(RunNode run, State state, Object value, Throwable error, Cancellat
     }
 
     private RunLostException lost(State.Crashed crashed) {
+        RunLostException durable = run.lostDurably();
+        if (durable != null) {
+            return durable;
+        }
         return new RunLostException(run.describe() + " was lost: " + crashed.reason());
     }
 

@@ -34,6 +34,8 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
     private final int itemIndex;
     private final UUID resumeOf; // for a root run started with RunOptions.resuming: the run it resumes; else null
     private final LimitLineage lineage;
+    /** For a run of a durable root run: its checkpoint key and how it loads and saves; else null. */
+    private final @Nullable Checkpointing checkpointing;
     private final RunAttempts attempts = new RunAttempts(this);
     /** Root runs only: the scope of the results its tasks persist (its own id, unless it is a resume). */
     private volatile UUID resultScope;
@@ -58,7 +60,8 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
     private final CountDownLatch ended = new CountDownLatch(1);
 
     RunNode(EngineImpl engine, RunSpec spec, RunNode parent, Object input, StructuredScope<Cancellation> ownerScope,
-            MapGroup group, int itemIndex, UUID id, Instant createdAt, UUID resumeOf) {
+            MapGroup group, int itemIndex, UUID id, Instant createdAt, UUID resumeOf,
+            @Nullable Checkpointing checkpointing) {
         this.engine = engine;
         this.spec = spec;
         this.parent = parent;
@@ -67,6 +70,7 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
         this.group = group;
         this.itemIndex = itemIndex;
         this.resumeOf = resumeOf;
+        this.checkpointing = checkpointing;
         this.resultScope = id;
         this.lineage = new LimitLineage(parent == null ? null : parent.lineage);
         this.info = new RunInfo(id, parent == null ? null : parent.info.id(), parent == null ? id : parent.info.rootId(),
@@ -100,6 +104,11 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
 
     LimitLineage lineage() {
         return lineage;
+    }
+
+    /** For a run of a durable root run, its checkpointing; else null. */
+    @Nullable Checkpointing checkpointing() {
+        return checkpointing;
     }
 
     /** The scope of the results persisted in this run's tree. */
@@ -177,7 +186,17 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
         synchronized (this) {
             why = cancellation != null ? cancellation : Cancellation.requested("its thread was interrupted");
         }
+        RunLostException lost = lostDurably();
+        if (lost != null) {
+            finish(new State.Crashed(lost.getMessage()), null, null);
+            return;
+        }
         finish(new State.Cancelled(why.reason()), null, null);
+    }
+
+    /** For the root of a durable run whose checkpoints failed: the error it ends with; else null. */
+    @Nullable RunLostException lostDurably() {
+        return parent == null && checkpointing != null ? checkpointing.durable().lost() : null;
     }
 
     /** Marks a run whose code did not stop in time as lost. */
@@ -420,7 +439,7 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
 
     @Override
     public String idempotencyKey() {
-        return info.id().toString();
+        return checkpointing != null ? checkpointing.idempotencyKey() : info.id().toString();
     }
 
     @Override

@@ -235,18 +235,45 @@ public sealed interface State {
 
     /**
      * Finished without running: a result stored earlier was reused, from the task's cache or, in a
-     * resumed run, from the run being resumed. Joining or calling the run returns {@code result},
-     * exactly as for {@link Completed}.
+     * resumed run, from the run being resumed; or, in a durable run executed again
+     * ({@link RunOptions#withCheckpoints}), replayed from the checkpoint an earlier execution saved
+     * ({@code replayed}). Joining or calling the run returns {@code result}, exactly as for
+     * {@link Completed}.
      *
      * @param result the reused result
-     * @param key the key the result was stored under
+     * @param key the key the result was stored under; for a replayed checkpoint, the checkpoint
+     *     scope, {@code /} and the checkpoint's key
      * @param producedBy the id of the run that produced the result; {@code null} if the store does not
      *     know it
+     * @param replayed whether the result was replayed from a durable run's checkpoint, rather than
+     *     reused from a result store
      */
-    record Cached(@Nullable Object result, String key, @Nullable UUID producedBy) implements State {
+    record Cached(@Nullable Object result, String key, @Nullable UUID producedBy, boolean replayed) implements State {
         /** Checks that the key is present. */
         public Cached {
             Objects.requireNonNull(key, "key");
+        }
+
+        /**
+         * A result reused from a result store (not replayed from a checkpoint).
+         *
+         * @param result the reused result
+         * @param key the key the result was stored under
+         * @param producedBy the id of the run that produced the result; {@code null} if unknown
+         */
+        public Cached(@Nullable Object result, String key, @Nullable UUID producedBy) {
+            this(result, key, producedBy, false);
+        }
+
+        /**
+         * Where the result came from, in words: {@code "replayed from checkpoint <key>"} or
+         * {@code "reused <key>"}, followed by the producing run when it is known.
+         *
+         * @return a short description for logs and run histories
+         */
+        public String message() {
+            return (replayed ? "replayed from checkpoint " : "reused ") + key
+                    + (producedBy == null ? "" : " from run " + producedBy);
         }
     }
 

@@ -130,7 +130,7 @@ final class StoredResults {
      * @return the Cached state to end the run in, or null if it must run
      */
     State.Cached lookup() {
-        ClassLoader loader = codeLoader();
+        ClassLoader loader = codeLoader(run.spec());
         for (Key key : keys) {
             if (!key.lookUp()) {
                 continue;
@@ -169,15 +169,16 @@ final class StoredResults {
     }
 
     /** The loader of the task's code, so that stores build the result's classes as the task sees them. */
-    private ClassLoader codeLoader() {
-        ClassLoader loader = run.spec().body().getClass().getClassLoader();
+    static ClassLoader codeLoader(RunSpec spec) {
+        ClassLoader loader = spec.body().getClass().getClassLoader();
         if (loader == null) {
             loader = Thread.currentThread().getContextClassLoader();
         }
         return loader != null ? loader : ClassLoader.getSystemClassLoader();
     }
 
-    private static String escape(String part) {
+    /** Escapes {@code %} and {@code /}, so that a part of a key never reads as two parts. */
+    static String escape(String part) {
         return part.replace("%", "%25").replace("/", "%2F");
     }
 
