@@ -93,7 +93,7 @@ public final class WorkerImpl implements Worker {
     private static final String COMPLETE = """
             WITH ended AS (
                 UPDATE lf_queue SET state = ?, result = ?, result_type = ?, error_type = ?, error_message = ?,
-                    ended = now(), owner = NULL, lease_until = NULL
+                    ended = now(), lease_until = NULL
                 WHERE id = ? AND token = ? AND state = 'running'
                 RETURNING id),
             forgotten AS (DELETE FROM lf_checkpoint WHERE run_id IN (SELECT id FROM ended))

@@ -5,7 +5,8 @@
 -- A run is 'queued' until a worker claims it: the claim sets state 'running', the owner, a new
 -- fencing token (token + 1) and lease_until in one statement. The owner's heartbeat extends
 -- lease_until; its completion (and every checkpoint) is accepted only while (id, token, 'running')
--- still match, so a worker whose lease was taken away cannot write into the run.
+-- still match, so a worker whose lease was taken away cannot write into the run. owner is the
+-- worker that holds the run (running) or that ended it (completed, failed); NULL while queued.
 CREATE TABLE lf_queue (
     id              UUID PRIMARY KEY,
     flow            VARCHAR(1000) NOT NULL,
