@@ -1,9 +1,11 @@
 package io.loomflow.store;
 
 import io.loomflow.spi.ResultStore;
+import io.loomflow.store.internal.CanonicalJson;
 import io.loomflow.store.internal.DirectoryResultStore;
 import java.nio.file.Path;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The result stores of this module, to give to {@code Engine.builder().results(...)}: where tasks
@@ -50,5 +52,18 @@ public final class ResultStores {
                 + " Path.of(\".loomflow/results\")");
         Objects.requireNonNull(codec, "the codec must not be null; pass ResultCodec.json()");
         return new DirectoryResultStore(directory, codec);
+    }
+
+    /**
+     * The key of an input as this module's stores make it: the hex SHA-256 of its canonical JSON
+     * (properties, map keys and set elements sorted), equal for equal inputs in every process.
+     * Shared with other stores of results or checkpoints so that they all agree.
+     *
+     * @param input the input, possibly {@code null}
+     * @return 64 hex digits
+     * @throws IllegalArgumentException if the input cannot be written as JSON
+     */
+    public static String inputKey(@Nullable Object input) {
+        return CanonicalJson.hash(input);
     }
 }

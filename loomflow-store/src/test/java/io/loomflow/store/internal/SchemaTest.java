@@ -87,7 +87,47 @@ class SchemaTest {
              ResultSet rows = statement.executeQuery("SELECT \"version\" FROM \"" + Schema.HISTORY_TABLE
                      + "\" WHERE \"success\" AND \"version\" IS NOT NULL ORDER BY \"installed_rank\"")) {
             assertThat(rows.next() && rows.getString(1).equals("1") && rows.next() && rows.getString(1).equals("2")
-                    && rows.next() && rows.getString(1).equals("3") && rows.next() && rows.getString(1).equals("4")).isTrue();
+                    && rows.next() && rows.getString(1).equals("3") && rows.next() && rows.getString(1).equals("4") && rows.next() && rows.getString(1).equals("5")).isTrue();
+        }
+    }
+
+    @Test
+    void aPostgresStoreOfVersion4IsMigratedToVersion5WithTheQueueTablesAndKeepsItsRuns() throws Exception {
+        dropTables();
+        aStoreOfVersion4GetsTheQueueTables(POSTGRES.url(), "postgres", "postgresql", () -> RunStore.open(POSTGRES.url()));
+    }
+
+    @Test
+    void anEmbeddedStoreOfVersion4IsMigratedToVersion5WithTheQueueTablesAndKeepsItsRuns() throws Exception {
+        aStoreOfVersion4GetsTheQueueTables(h2Url(), "sa", "h2", () -> RunStore.embedded(directory));
+    }
+
+    private void aStoreOfVersion4GetsTheQueueTables(String url, String user, String dialect, Opener opener) throws Exception {
+        Flyway.configure(SchemaTest.class.getClassLoader()).dataSource(url, user, "")
+                .locations("classpath:io/loomflow/store/migration/" + dialect).table(Schema.HISTORY_TABLE).target("4")
+                .load().migrate();
+        try (Engine engine = Engine.builder().listener(RunRecorder.to(opener.open())).build()) {
+            engine.run(Flow.named("before-the-queue", (String s) -> s), "x");
+        }
+        try (Connection connection = DriverManager.getConnection(url, user, "");
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM lf_queue")) {
+            assertThat(rows.next() && rows.getLong(1) == 0).isTrue();
+        }
+        try (RunStore store = opener.open()) {
+            assertThat(store.runs(RunQuery.all())).extracting(RunRecord::name).containsExactly("before-the-queue");
+        }
+        try (Connection connection = DriverManager.getConnection(url, user, "");
+             Statement statement = connection.createStatement()) {
+            for (String table : new String[] {"lf_queue", "lf_worker", "lf_checkpoint", "lf_leader"}) {
+                try (ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM " + table)) {
+                    assertThat(rows.next()).as(table).isTrue();
+                }
+            }
+            try (ResultSet rows = statement.executeQuery("SELECT MAX(\"version\") FROM \"" + Schema.HISTORY_TABLE
+                    + "\" WHERE \"success\"")) {
+                assertThat(rows.next() ? rows.getString(1) : null).isEqualTo("5");
+            }
         }
     }
 
@@ -126,7 +166,7 @@ class SchemaTest {
                 .migrate();
 
         assertThatThrownBy(opener::open).isInstanceOf(RunStoreException.class)
-                .hasMessageContaining("was written by a newer Loomflow (schema version 5; this one knows up to 4)")
+                .hasMessageContaining("was written by a newer Loomflow (schema version 6; this one knows up to 5)")
                 .hasMessageContaining("upgrade Loomflow");
 
         try (Connection connection = DriverManager.getConnection(url, user, "");
@@ -139,7 +179,7 @@ class SchemaTest {
 
     private static void dropTables() throws Exception {
         try (Connection connection = POSTGRES.connect(); Statement statement = connection.createStatement()) {
-            statement.execute("DROP TABLE IF EXISTS lf_log, lf_run, lf_map, lf_owner, lf_future, lf_schema_history, customer");
+            statement.execute("DROP TABLE IF EXISTS lf_log, lf_run, lf_map, lf_owner, lf_queue, lf_worker, lf_checkpoint, lf_leader, lf_future, lf_schema_history, customer");
         }
     }
 

@@ -1,0 +1,725 @@
+package io.loomflow.workers.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.loomflow.Engine;
+import io.loomflow.Flow;
+import io.loomflow.Handle;
+import io.loomflow.Outcome;
+import io.loomflow.RunLostException;
+import io.loomflow.RunOptions;
+import io.loomflow.store.RunRecorder;
+import io.loomflow.store.RunStore;
+import io.loomflow.store.RunStoreException;
+import io.loomflow.workers.FencedException;
+import io.loomflow.workers.WorkQueueException;
+import io.loomflow.workers.Worker;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The worker: registration, the claim loop, the heartbeat (with the leader's housekeeping), the
+ * execution of claimed runs on the worker's engine, their guarded completion, and the hand-back at
+ * close.
+ *
+ * <p>Threads: one virtual thread claims, one beats, one listens (unless poll-only), and one
+ * virtual thread per run in flight waits for its run and completes it. The claim loop never holds
+ * more runs than the concurrency: it claims only as many as are free, and a finished run wakes it.
+ * All times that matter to other processes (leases, heartbeats, the leader's term) are the
+ * database's; the JVM's clock only bounds this process's own waits.
+ */
+public final class WorkerImpl implements Worker {
+
+    private static final System.Logger LOG = System.getLogger("io.loomflow.workers");
+
+    private static final String REGISTER = """
+            INSERT INTO lf_worker (id, name, host, pid, queues, flows, concurrency, expires, in_flight)
+            VALUES (?, ?, ?, ?, ?, ?, ?, now() + ? * INTERVAL '1 millisecond', ?)""";
+    private static final String CLAIM = """
+            UPDATE lf_queue q SET state = 'running', owner = ?, token = q.token + 1,
+                lease_until = now() + ? * INTERVAL '1 millisecond', attempts = q.attempts + 1,
+                started = COALESCE(q.started, now())
+            FROM (SELECT id FROM lf_queue
+                  WHERE state = 'queued' AND queue = ANY (?) AND flow = ANY (?)
+                    AND (flow_version IS NULL OR flow_version = ?) AND not_before <= now()
+                  ORDER BY priority DESC, not_before, created
+                  LIMIT ? FOR UPDATE SKIP LOCKED) c
+            WHERE q.id = c.id
+            RETURNING q.id, q.flow, q.parameters, q.token, q.attempts, q.priority, q.not_before, q.created""";
+    private static final String BEAT = """
+            UPDATE lf_worker SET heartbeat = now(), expires = now() + ? * INTERVAL '1 millisecond', in_flight = ?,
+                stopping = ?
+            WHERE id = ?""";
+    private static final String EXTEND = """
+            UPDATE lf_queue SET lease_until = now() + ? * INTERVAL '1 millisecond'
+            WHERE owner = ? AND state = 'running'
+            RETURNING id, token""";
+    private static final String LEAD = """
+            INSERT INTO lf_leader (name, owner, until) VALUES ('queue', ?, now() + ? * INTERVAL '1 millisecond')
+            ON CONFLICT (name) DO UPDATE SET owner = EXCLUDED.owner, until = EXCLUDED.until
+            WHERE lf_leader.owner = EXCLUDED.owner OR lf_leader.until < now()""";
+    private static final String REQUEUE_EXPIRED = """
+            UPDATE lf_queue SET state = 'queued', owner = NULL, lease_until = NULL, token = token + 1
+            WHERE state = 'running' AND lease_until < now()
+            RETURNING id, queue""";
+    /** Dead workers stay listed for an hour, then the leader forgets them. */
+    private static final String FORGET_DEAD = "DELETE FROM lf_worker WHERE expires < now() - INTERVAL '1 hour'";
+    private static final String HAND_BACK = """
+            UPDATE lf_queue SET state = 'queued', owner = NULL, lease_until = NULL, token = token + 1
+            WHERE owner = ? AND state = 'running'
+            RETURNING id, queue""";
+    private static final String COMPLETE = """
+            WITH ended AS (
+                UPDATE lf_queue SET state = ?, result = ?, result_type = ?, error_type = ?, error_message = ?,
+                    ended = now(), lease_until = NULL
+                WHERE id = ? AND token = ? AND state = 'running'
+                RETURNING id),
+            forgotten AS (DELETE FROM lf_checkpoint WHERE run_id IN (SELECT id FROM ended))
+            SELECT pg_notify(?, id::text) FROM ended""";
+
+    private enum Phase { NEW, STARTED, CLOSING, CLOSED }
+
+    /** A claimed run, as the claim returned it. */
+    private record Claim(UUID id, String flow, String parameters, long token, int attempts) {
+    }
+
+    /** A claimed run in flight here. */
+    private static final class Execution {
+        final Claim claim;
+        volatile @Nullable Handle<?> handle;
+        /** Set once this worker no longer owns the run (handed back, or the lease was lost): write nothing. */
+        volatile boolean given;
+
+        Execution(Claim claim) {
+            this.claim = claim;
+        }
+
+        void cancel() {
+            given = true;
+            Handle<?> running = handle;
+            if (running != null) {
+                running.cancel();
+            }
+        }
+    }
+
+    private final WorkerSettings settings;
+    private final InstantSource clock;
+    private final UUID id = UUID.randomUUID();
+    private final String host = host();
+    private final long pid = ProcessHandle.current().pid();
+    private final String name;
+    private final Json json = new Json();
+    private final ReentrantLock lifecycle = new ReentrantLock();
+    private Phase phase = Phase.NEW; // guarded by lifecycle
+    private final Map<UUID, Execution> executions = new ConcurrentHashMap<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    /** Wakes the claim loop: a notification, a freed slot, a reconnect, close. */
+    private final Signal claimable = new Signal();
+    /** Wakes close's wait for the runs in flight. */
+    private final Signal finished = new Signal();
+    /** Counted down when close starts: ends the claim loop's waits. */
+    private final CountDownLatch stopping = new CountDownLatch(1);
+    /** Counted down once close has handed the runs back: ends the heartbeat, which renews leases until then. */
+    private final CountDownLatch stopBeating = new CountDownLatch(1);
+    /** Counted down when close hands runs back: ends the back-offs of runs' checkpoints and completions. */
+    private final CountDownLatch handingBack = new CountDownLatch(1);
+
+    private @Nullable Database database;
+    private @Nullable Engine engine;
+    private @Nullable Notifications notifications;
+    private @Nullable Thread claimer;
+    private @Nullable Thread beater;
+    private volatile boolean leader;
+
+    /**
+     * Makes an unstarted worker.
+     *
+     * @param settings its checked configuration
+     */
+    public WorkerImpl(WorkerSettings settings) {
+        this(settings, InstantSource.system());
+    }
+
+    WorkerImpl(WorkerSettings settings, InstantSource clock) {
+        this.settings = settings;
+        this.clock = clock;
+        this.name = settings.name() != null ? settings.name() : "worker-" + host + "-" + pid;
+    }
+
+    @Override
+    public UUID id() {
+        return id;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    @Override
+    public Worker start() {
+        lifecycle.lock();
+        try {
+            if (phase != Phase.NEW) {
+                throw new IllegalStateException("worker " + name + " was started before; a worker is started once,"
+                        + " build another one to start again");
+            }
+            String url = settings.fullUrl();
+            RunStore history;
+            try {
+                history = RunStore.open(url); // creates or migrates the schema, the queue's tables included
+            } catch (RunStoreException failed) {
+                throw Database.queueError(failed);
+            }
+            Database opened;
+            try {
+                opened = Database.open(url, "loomflow-worker-" + name, Math.min(settings.concurrency(), 16) + 4, false);
+            } catch (RuntimeException failed) {
+                history.close();
+                throw failed;
+            }
+            database = opened;
+            PgCheckpoints checkpoints = new PgCheckpoints(opened, this::tokenOf, settings.leaseExpiry(), clock,
+                    handingBack);
+            engine = Engine.builder().name("worker " + name).checkpoints(checkpoints)
+                    .listener(RunRecorder.to(history)).build();
+            try {
+                register(opened);
+            } catch (SQLException failed) {
+                engine.close();
+                opened.close();
+                throw opened.translate(failed, "register worker " + name + " with");
+            }
+            if (settings.notifications()) {
+                notifications = new Notifications(opened, List.of(opened.queuedChannel()), payload -> claimable.raise(),
+                        name).start();
+            }
+            beater = Thread.ofVirtual().name("loomflow-heartbeat-" + name).start(this::beat);
+            claimer = Thread.ofVirtual().name("loomflow-claim-" + name).start(this::claimLoop);
+            phase = Phase.STARTED;
+            LOG.log(Level.INFO, "worker " + name + " (" + id + ") registered at " + opened.shown() + ": queues "
+                    + settings.queues() + ", flows " + new TreeSet<>(settings.flows().keySet()) + ", concurrency "
+                    + settings.concurrency());
+            return this;
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
+    private void register(Database opened) throws SQLException {
+        String flows = settings.flows().keySet().stream().sorted().map(flow -> flow + "\t" + settings.version())
+                .collect(Collectors.joining("\n"));
+        try (Connection connection = opened.connection();
+             PreparedStatement statement = connection.prepareStatement(REGISTER)) {
+            statement.setObject(1, id);
+            statement.setString(2, name);
+            statement.setString(3, host);
+            statement.setLong(4, pid);
+            statement.setString(5, String.join("\n", settings.queues()));
+            statement.setString(6, flows);
+            statement.setInt(7, settings.concurrency());
+            statement.setLong(8, settings.leaseExpiry().toMillis());
+            statement.setInt(9, inFlight.get());
+            statement.executeUpdate();
+        }
+    }
+
+    private @Nullable Long tokenOf(UUID run) {
+        Execution execution = executions.get(run);
+        return execution == null || execution.given ? null : execution.claim.token();
+    }
+
+    // ---- claiming ----
+
+    private void claimLoop() {
+        Database db = Objects.requireNonNull(database);
+        int failures = 0;
+        while (stopping.getCount() > 0) {
+            int free = settings.concurrency() - inFlight.get();
+            int claimed = 0;
+            if (free > 0) {
+                try {
+                    List<Claim> batch = claim(db, free);
+                    claimed = batch.size();
+                    if (failures > 0) {
+                        LOG.log(Level.INFO, "worker " + name + ": reached the queue database again at " + db.shown());
+                        failures = 0;
+                    }
+                    if (!batch.isEmpty()) {
+                        LOG.log(Level.DEBUG, () -> "worker " + name + " claimed " + batch.size() + " run(s): "
+                                + batch.stream().map(c -> c.flow() + " " + c.id()).toList());
+                    }
+                    for (Claim claim : batch) {
+                        launch(claim);
+                    }
+                } catch (SQLException failed) {
+                    failures++;
+                    if (failures == 1) {
+                        LOG.log(Level.WARNING, "worker " + name + ": cannot claim runs at " + db.shown() + " ("
+                                + Notifications.firstLine(failed) + "); retrying with back-off");
+                    }
+                    if (awaitStop(Backoff.DATABASE.after(failures))) {
+                        return;
+                    }
+                    continue;
+                }
+            }
+            if (free > 0 && claimed == free) {
+                continue; // there may be more
+            }
+            try {
+                claimable.await(settings.pollInterval());
+            } catch (InterruptedException interrupted) {
+                return;
+            }
+        }
+    }
+
+    private List<Claim> claim(Database db, int most) throws SQLException {
+        List<Claim> batch = new ArrayList<>();
+        try (Connection connection = db.connection(); PreparedStatement statement = connection.prepareStatement(CLAIM)) {
+            statement.setObject(1, id);
+            statement.setLong(2, settings.leaseExpiry().toMillis());
+            statement.setArray(3, connection.createArrayOf("text", settings.queues().toArray()));
+            statement.setArray(4, connection.createArrayOf("text", settings.flows().keySet().toArray()));
+            statement.setString(5, settings.version());
+            statement.setInt(6, most);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    batch.add(new Claim(rows.getObject(1, UUID.class), rows.getString(2), rows.getString(3),
+                            rows.getLong(4), rows.getInt(5)));
+                }
+            }
+        }
+        return batch;
+    }
+
+    private void launch(Claim claim) {
+        Execution execution = new Execution(claim);
+        executions.put(claim.id(), execution);
+        inFlight.incrementAndGet();
+        Thread.ofVirtual().name("loomflow-worker-run-" + claim.id()).start(() -> execute(execution));
+    }
+
+    // ---- executing ----
+
+    private void execute(Execution execution) {
+        Claim claim = execution.claim;
+        try {
+            Flow<Object, Object> flow = cast(settings.flows().get(claim.flow()));
+            Object params;
+            try {
+                params = json.readParameters(flow, claim.parameters());
+            } catch (JsonProcessingException unreadable) {
+                complete(execution, "failed", null, null, IllegalArgumentException.class.getName(),
+                        "the parameters of queued run " + claim.id() + " cannot be read as the parameters of flow '"
+                                + flow.name() + "' (" + unreadable.getOriginalMessage() + ")");
+                return;
+            }
+            RunOptions options = RunOptions.defaults().withCheckpoints(claim.id());
+            if (claim.attempts() == 1) {
+                options = options.withRunId(claim.id());
+            }
+            Handle<Object> handle = Objects.requireNonNull(engine).submit(flow, params, options);
+            execution.handle = handle;
+            if (execution.given) {
+                handle.cancel(); // handed back while it was starting
+            }
+            if (claim.attempts() > 1) {
+                LOG.log(Level.INFO, "worker " + name + ": queued run " + claim.id() + " (" + claim.flow() + ") runs again,"
+                        + " attempt " + claim.attempts() + ", as run " + handle.runId() + " in the history");
+            }
+            switch (handle.outcome()) {
+                case Outcome.Success<Object> success -> {
+                    String result;
+                    try {
+                        result = json.mapper().writeValueAsString(success.value());
+                    } catch (JsonProcessingException unwritable) {
+                        complete(execution, "failed", null, null, WorkQueueException.class.getName(), "the result of"
+                                + " flow '" + flow.name() + "', of type " + success.value().getClass().getName()
+                                + ", cannot be written as JSON (" + unwritable.getOriginalMessage() + "); return a"
+                                + " record of plain values");
+                        return;
+                    }
+                    complete(execution, "completed", result,
+                            success.value() == null ? null : success.value().getClass().getName(), null, null);
+                }
+                case Outcome.Failure<Object> failure -> {
+                    Throwable error = failure.error();
+                    if (execution.given || error instanceof RunLostException) {
+                        gaveUp(claim, error);
+                    } else {
+                        complete(execution, "failed", null, null, error.getClass().getName(), error.getMessage());
+                    }
+                }
+                case Outcome.Cancelled<Object> cancelled -> {
+                    if (!execution.given) {
+                        // Only close and a lost lease cancel runs here; anything else is the engine's
+                        // own shutdown, and the run is left to its lease.
+                        LOG.log(Level.INFO, "worker " + name + ": queued run " + claim.id() + " was cancelled here ("
+                                + cancelled.reason() + "); it runs again elsewhere once its lease expires");
+                    }
+                }
+            }
+        } catch (RuntimeException failed) {
+            if (execution.given) {
+                gaveUp(claim, failed);
+            } else {
+                LOG.log(Level.WARNING, "worker " + name + ": queued run " + claim.id() + " could not be run here ("
+                        + failed + "); it runs again once its lease expires");
+            }
+        } finally {
+            executions.remove(claim.id());
+            inFlight.decrementAndGet();
+            claimable.raise();
+            finished.raise();
+        }
+    }
+
+    private void gaveUp(Claim claim, Throwable why) {
+        LOG.log(Level.INFO, "worker " + name + ": gave queued run " + claim.id() + " up here; another worker runs it ("
+                + Notifications.firstLine(why) + ")");
+    }
+
+    /** Records how the run ended, if this worker still owns it; retries an outage for up to the lease expiry. */
+    private void complete(Execution execution, String state, @Nullable String result, @Nullable String resultType,
+                          @Nullable String errorType, @Nullable String errorMessage) {
+        Claim claim = execution.claim;
+        Database db = Objects.requireNonNull(database);
+        Instant giveUp = clock.instant().plus(settings.leaseExpiry());
+        int failures = 0;
+        while (true) {
+            try (Connection connection = db.connection();
+                 PreparedStatement statement = connection.prepareStatement(COMPLETE)) {
+                statement.setString(1, state);
+                statement.setString(2, result);
+                statement.setString(3, resultType);
+                statement.setString(4, errorType);
+                statement.setString(5, errorMessage);
+                statement.setObject(6, claim.id());
+                statement.setLong(7, claim.token());
+                statement.setString(8, db.endedChannel());
+                boolean recorded;
+                try (ResultSet rows = statement.executeQuery()) {
+                    recorded = rows.next();
+                }
+                if (!recorded) {
+                    gaveUp(claim, new FencedException(claim.id(), claim.token(), "its completion"));
+                }
+                return;
+            } catch (SQLException failed) {
+                failures++;
+                if (!Database.isOutage(failed) || !clock.instant().isBefore(giveUp)) {
+                    LOG.log(Level.WARNING, "worker " + name + ": could not record the end of queued run " + claim.id()
+                            + " (" + Notifications.firstLine(failed) + "); it runs again elsewhere once its lease"
+                            + " expires, replaying its checkpoints");
+                    return;
+                }
+                try {
+                    if (handingBack.await(Backoff.DATABASE.after(failures).toMillis(), TimeUnit.MILLISECONDS)) {
+                        return;
+                    }
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    // ---- heartbeat and leadership ----
+
+    private void beat() {
+        Database db = Objects.requireNonNull(database);
+        int failures = 0;
+        while (!await(stopBeating, settings.heartbeat())) {
+                try {
+                    beatOnce(db, stopping.getCount() == 0);
+                    if (failures > 0) {
+                        LOG.log(Level.INFO, "worker " + name + ": heartbeat reaches " + db.shown() + " again");
+                        failures = 0;
+                    }
+                } catch (SQLException failed) {
+                    failures++;
+                    if (failures == 1) {
+                        LOG.log(Level.WARNING, "worker " + name + ": heartbeat cannot reach " + db.shown() + " ("
+                                + Notifications.firstLine(failed) + "); retrying; runs whose lease expires meanwhile"
+                                + " go to other workers");
+                    }
+                }
+        }
+    }
+
+    /** One heartbeat in one transaction: the worker's row, its leases, and the leader's work. */
+    private void beatOnce(Database db, boolean closing) throws SQLException {
+        Map<UUID, Long> held = new HashMap<>();
+        executions.forEach((run, execution) -> held.put(run, execution.claim.token()));
+        Map<UUID, Long> owned = new HashMap<>();
+        Set<String> requeued = new TreeSet<>();
+        long lease = settings.leaseExpiry().toMillis();
+        try (Connection connection = db.connection()) {
+            connection.setAutoCommit(false);
+            try {
+                int registered;
+                try (PreparedStatement statement = connection.prepareStatement(BEAT)) {
+                    statement.setLong(1, lease);
+                    statement.setInt(2, inFlight.get());
+                    statement.setBoolean(3, closing);
+                    statement.setObject(4, id);
+                    registered = statement.executeUpdate();
+                }
+                if (registered == 0) { // forgotten after a long pause: register again
+                    connection.commit();
+                    register(db);
+                }
+                try (PreparedStatement statement = connection.prepareStatement(EXTEND)) {
+                    statement.setLong(1, lease);
+                    statement.setObject(2, id);
+                    try (ResultSet rows = statement.executeQuery()) {
+                        while (rows.next()) {
+                            owned.put(rows.getObject(1, UUID.class), rows.getLong(2));
+                        }
+                    }
+                }
+                boolean leading;
+                try (PreparedStatement statement = connection.prepareStatement(LEAD)) {
+                    statement.setObject(1, id);
+                    statement.setLong(2, lease);
+                    leading = statement.executeUpdate() == 1;
+                }
+                if (leading != leader) {
+                    leader = leading;
+                    LOG.log(Level.INFO, "worker " + name + (leading ? " leads" : " no longer leads")
+                            + " the queue's housekeeping");
+                }
+                if (leading) {
+                    try (PreparedStatement statement = connection.prepareStatement(REQUEUE_EXPIRED);
+                         ResultSet rows = statement.executeQuery()) {
+                        List<UUID> runs = new ArrayList<>();
+                        while (rows.next()) {
+                            runs.add(rows.getObject(1, UUID.class));
+                            requeued.add(rows.getString(2));
+                        }
+                        if (!runs.isEmpty()) {
+                            LOG.log(Level.INFO, "worker " + name + " re-queued " + runs.size() + " run(s) whose lease"
+                                    + " expired: " + runs);
+                        }
+                    }
+                    notify(connection, db.queuedChannel(), requeued);
+                    try (PreparedStatement statement = connection.prepareStatement(FORGET_DEAD)) {
+                        statement.executeUpdate();
+                    }
+                }
+                connection.commit();
+            } catch (SQLException | RuntimeException failed) {
+                connection.rollback();
+                throw failed;
+            }
+        }
+        // The runs this worker held before the heartbeat but no longer owns were taken away: stop them here.
+        held.forEach((run, token) -> {
+            if (!token.equals(owned.get(run))) {
+                Execution execution = executions.get(run);
+                if (execution != null && execution.claim.token() == token && !execution.given) {
+                    LOG.log(Level.WARNING, "worker " + name + " lost the lease of queued run " + run
+                            + " (another worker owns it now); stopping it here");
+                    execution.cancel();
+                }
+            }
+        });
+    }
+
+    private static void notify(Connection connection, String channel, Set<String> queues) throws SQLException {
+        if (queues.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement statement = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
+            for (String queue : queues) {
+                statement.setString(1, channel);
+                statement.setString(2, queue);
+                statement.executeQuery().close();
+            }
+        }
+    }
+
+    private boolean awaitStop(Duration most) {
+        return await(stopping, most);
+    }
+
+    private static boolean await(CountDownLatch latch, Duration most) {
+        try {
+            return latch.await(most.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+    }
+
+    // ---- closing ----
+
+    @Override
+    public void close() {
+        close(settings.gracePeriod());
+    }
+
+    @Override
+    public void close(Duration grace) {
+        Objects.requireNonNull(grace, "grace must not be null; pass Duration.ZERO to hand runs back at once");
+        lifecycle.lock();
+        try {
+            if (phase == Phase.NEW) {
+                phase = Phase.CLOSED;
+                return;
+            }
+            if (phase != Phase.STARTED) {
+                return;
+            }
+            phase = Phase.CLOSING;
+        } finally {
+            lifecycle.unlock();
+        }
+        Database db = Objects.requireNonNull(database);
+        stopping.countDown();
+        claimable.raise();
+        join(claimer);
+        try {
+            beatOnce(db, true); // tells the others this worker is stopping
+        } catch (SQLException failed) {
+            LOG.log(Level.WARNING, "worker " + name + ": could not mark itself stopping at " + db.shown() + " ("
+                    + Notifications.firstLine(failed) + ")");
+        }
+        Instant deadline = clock.instant().plus(grace);
+        try {
+            while (inFlight.get() > 0 && clock.instant().isBefore(deadline)) {
+                finished.await(Duration.between(clock.instant(), deadline));
+            }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        handBack(db);
+        stopBeating.countDown();
+        join(beater);
+        if (notifications != null) {
+            notifications.close();
+        }
+        Objects.requireNonNull(engine).close(); // writes the history, then closes the store
+        deregister(db);
+        db.close();
+        lifecycle.lock();
+        try {
+            phase = Phase.CLOSED;
+        } finally {
+            lifecycle.unlock();
+        }
+        LOG.log(Level.INFO, "worker " + name + " closed");
+    }
+
+    /** Hands the runs still in flight back to the queue, fenced, and stops them here. */
+    private void handBack(Database db) {
+        List<Execution> remaining = List.copyOf(executions.values());
+        remaining.forEach(execution -> execution.given = true);
+        handingBack.countDown();
+        if (!remaining.isEmpty()) {
+            Set<String> queues = new TreeSet<>();
+            List<UUID> runs = new ArrayList<>();
+            try (Connection connection = db.connection()) {
+                connection.setAutoCommit(false);
+                try (PreparedStatement statement = connection.prepareStatement(HAND_BACK)) {
+                    statement.setObject(1, id);
+                    try (ResultSet rows = statement.executeQuery()) {
+                        while (rows.next()) {
+                            runs.add(rows.getObject(1, UUID.class));
+                            queues.add(rows.getString(2));
+                        }
+                    }
+                    notify(connection, db.queuedChannel(), queues);
+                    connection.commit();
+                } catch (SQLException failed) {
+                    connection.rollback();
+                    throw failed;
+                }
+                LOG.log(Level.INFO, "worker " + name + " handed " + runs.size() + " run(s) back to the queue: " + runs);
+            } catch (SQLException failed) {
+                LOG.log(Level.WARNING, "worker " + name + ": could not hand its runs back at " + db.shown() + " ("
+                        + Notifications.firstLine(failed) + "); they go to other workers when their lease expires");
+            }
+        }
+        remaining.forEach(Execution::cancel);
+        try {
+            Instant deadline = clock.instant().plus(Duration.ofSeconds(10));
+            while (inFlight.get() > 0 && clock.instant().isBefore(deadline)) {
+                finished.await(Duration.between(clock.instant(), deadline));
+            }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void deregister(Database db) {
+        try (Connection connection = db.connection();
+             PreparedStatement statement = connection.prepareStatement("DELETE FROM lf_worker WHERE id = ?")) {
+            statement.setObject(1, id);
+            statement.executeUpdate();
+        } catch (SQLException failed) {
+            LOG.log(Level.WARNING, "worker " + name + ": could not deregister at " + db.shown() + " ("
+                    + Notifications.firstLine(failed) + "); it shows as dead once its heartbeat expires");
+        }
+    }
+
+    private static void join(@Nullable Thread thread) {
+        if (thread == null) {
+            return;
+        }
+        try {
+            thread.join(Duration.ofSeconds(30));
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Flow<Object, Object> cast(@Nullable Flow<?, ?> flow) {
+        return (Flow<Object, Object>) Objects.requireNonNull(flow, "a claimed run's flow is one this worker advertises");
+    }
+
+    private static String host() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException unknown) {
+            return "localhost";
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Worker[" + name + ", " + id + "]";
+    }
+}
