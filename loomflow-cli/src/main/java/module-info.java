@@ -1,6 +1,7 @@
 /**
  * Loomflow's command line: {@code loomflow run FLOW --param k=v}, {@code runs}, {@code show},
- * {@code logs}, {@code prune}, {@code flows}, {@code server}, {@code dev} and {@code completion}.
+ * {@code logs}, {@code prune}, {@code flows}, {@code server}, {@code dev}, {@code worker}, {@code workers}, {@code submit} and
+ * {@code completion}.
  *
  * <p>Exports one small API package, {@code io.loomflow.cli} ({@link io.loomflow.cli.Main}); the
  * commands live in {@code io.loomflow.cli.internal}, opened to picocli, which reads their
@@ -12,6 +13,8 @@ module io.loomflow.cli {
     requires io.loomflow;
     requires io.loomflow.store;
     requires io.loomflow.server;
+    requires io.loomflow.workers;
+    requires java.sql; // loomflow worker reads the runs it holds (WorkerRunLog)
     requires static org.jspecify; // nullness annotations, for tools; not needed at run time
     requires info.picocli;
     requires com.fasterxml.jackson.databind;

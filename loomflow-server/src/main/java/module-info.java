@@ -8,6 +8,7 @@
 module io.loomflow.server {
     requires transitive io.loomflow;
     requires transitive io.loomflow.store;
+    requires transitive io.loomflow.workers; // LoomflowServer.Builder.queue(WorkQueue)
     requires static org.jspecify; // nullness annotations, for tools; not needed at run time
     requires jdk.httpserver;
     requires java.compiler; // dev mode compiles flow sources in the process

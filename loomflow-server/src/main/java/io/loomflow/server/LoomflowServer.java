@@ -6,6 +6,7 @@ import io.loomflow.server.internal.Server;
 import io.loomflow.spi.FlowProvider;
 import io.loomflow.store.PruneResult;
 import io.loomflow.store.RunStore;
+import io.loomflow.workers.WorkQueue;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +38,12 @@ import org.jspecify.annotations.Nullable;
  * one the server makes and closes on {@link #stop()}. Their history is recorded into the
  * {@linkplain Builder#store(RunStore) store}, in memory by default, which the server closes on
  * {@link #stop()}.
+ *
+ * <p>Given a {@linkplain Builder#queue(WorkQueue) work queue}, it runs nothing itself: a run started
+ * through the API or the UI is queued for the workers attached to the same PostgreSQL database, and
+ * the run pages read the history those workers record there (give the server a store on that
+ * database). It then also lists the workers and the depth of each queue ({@code GET /api/workers},
+ * {@code GET /api/queues}, the Workers page).
  *
  * <p>In {@linkplain Builder#dev(Path) dev mode} it serves the flows of a directory of {@code .java}
  * sources, compiled in the process, and swaps in a new generation (classes, engine, resources) each
@@ -213,6 +220,7 @@ public final class LoomflowServer implements AutoCloseable {
         private Duration keepAlive = Duration.ofSeconds(15);
         private @Nullable Retention retention;
         private Consumer<PruneResult> onPrune = pruned -> { };
+        private @Nullable WorkQueue queue;
 
         private Builder() {
         }
@@ -535,6 +543,25 @@ public final class LoomflowServer implements AutoCloseable {
         }
 
         /**
+         * Queues runs for workers instead of running them: {@code POST /api/flows/{name}/runs} (and the
+         * UI's form) binds the parameters as usual, then submits the run to this queue
+         * ({@link WorkQueue#runAsync(Flow, Object, io.loomflow.workers.Submission)}, default
+         * submission) and answers 202 with the queued run's id, which is also its id in the run history
+         * once a worker has started it. A flow that no live worker runs is answered 409, naming the flows
+         * the live workers run. Give the server a {@linkplain #store(RunStore) store} on the queue's
+         * database, so that its run pages read what the workers record. The server lists the queue's
+         * workers and queues, and does not close the queue: close it after {@link LoomflowServer#stop()}.
+         * Not with {@link #dev(Path)}.
+         *
+         * @param workQueue the queue, open
+         * @return this builder
+         */
+        public Builder queue(WorkQueue workQueue) {
+            this.queue = Objects.requireNonNull(workQueue, "queue must not be null; leave it unset to run flows here");
+            return this;
+        }
+
+        /**
          * Builds the server, not started.
          *
          * @return the server
@@ -545,10 +572,14 @@ public final class LoomflowServer implements AutoCloseable {
                         + " own; leave out " + (engine != null ? "engine(...)" : "flow(...) and flows(...)")
                         + ", and use engineSetup(...) to configure its engines");
             }
+            if (dev != null && queue != null) {
+                throw new IllegalStateException("dev mode runs the flows it compiles from " + dev + " itself; leave out"
+                        + " queue(...), or serve the flows without dev mode");
+            }
             return new LoomflowServer(new Server.Settings(List.copyOf(flows), engine,
                     store == null ? RunStore.inMemory() : store, host, port, token, insecure, maxBodyBytes, eventsKept, dev,
                     engineSetup, reloadGrace, onReload, List.copyOf(allowedHosts), requestTimeout, idleTimeout,
-                    maxConnections, keepAlive, retention, onPrune));
+                    maxConnections, keepAlive, retention, onPrune, queue));
         }
     }
 }

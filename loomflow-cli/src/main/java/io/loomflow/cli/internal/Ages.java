@@ -40,4 +40,30 @@ final class Ages {
             default -> Duration.ofDays(count * 7);
         };
     }
+
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+
+    /**
+     * A duration as the worker's options take it: a whole number and a unit {@code ms}, {@code s},
+     * {@code m} or {@code h} ({@code 30s}, {@code 500ms}, {@code 2m}).
+     *
+     * @param option the option's name, for the message
+     * @param text what was given
+     * @throws CliException if it is no such duration
+     */
+    static Duration duration(String option, String text) {
+        String example = "pass a whole number and a unit ms, s, m or h, such as " + option + " 30s";
+        Matcher duration = DURATION.matcher(text == null ? "" : text.strip().toLowerCase(Locale.ROOT));
+        if (!duration.matches()) {
+            throw CliException.badInput(option + " '" + TerminalText.line(String.valueOf(text)) + "' is not a duration; "
+                    + example);
+        }
+        long count = Long.parseLong(duration.group(1));
+        return switch (duration.group(2)) {
+            case "ms" -> Duration.ofMillis(count);
+            case "s" -> Duration.ofSeconds(count);
+            case "m" -> Duration.ofMinutes(count);
+            default -> Duration.ofHours(count);
+        };
+    }
 }

@@ -45,6 +45,9 @@ public final class Cli {
         cli.addSubcommand(new FlowsCommand(context));
         cli.addSubcommand(new ServerCommand(context));
         cli.addSubcommand(new DevCommand(context));
+        cli.addSubcommand(new WorkerCommand(context));
+        cli.addSubcommand(new WorkersCommand(context));
+        cli.addSubcommand(new SubmitCommand(context));
         cli.addSubcommand(new CompletionCommand(context));
         // Set after the subcommands are added: picocli applies these to the whole tree at this moment.
         cli.setCaseInsensitiveEnumValuesAllowed(true);
@@ -82,6 +85,10 @@ public final class Cli {
             case CliException known -> {
                 err.println("loomflow: " + TerminalText.lines(known.getMessage()));
                 code = known.exitCode().code();
+            }
+            case io.loomflow.workers.WorkQueueException queue -> {
+                err.println("loomflow: " + TerminalText.lines(queue.getMessage()));
+                code = ExitCode.STORE_UNAVAILABLE.code();
             }
             case RunStoreException store -> {
                 err.println("loomflow: " + TerminalText.lines(store.getMessage()));

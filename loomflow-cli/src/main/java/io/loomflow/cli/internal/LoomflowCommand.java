@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 /** {@code loomflow}: the top command, which only holds the others. */
 @Command(name = "loomflow", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
         description = "Runs Loomflow flows, serves them over HTTP (reloading their sources in dev mode), and reads"
-                + " their run history.",
+                + " their run history; with PostgreSQL, queues runs for workers.",
         synopsisSubcommandLabel = "COMMAND",
         footer = {"", "Examples:",
                 "  loomflow run hello --param name=World",
@@ -17,6 +17,8 @@ import picocli.CommandLine.Spec;
                 "  loomflow prune --older-than 30d",
                 "  loomflow server --port 8080",
                 "  loomflow dev flows/",
+                "  loomflow worker --db jdbc:postgresql://localhost:5432/loomflow",
+                "  loomflow submit hello --param name=World --wait",
                 "",
                 "Exit codes:",
                 "  0  success",

@@ -6,6 +6,7 @@ import io.loomflow.server.LoomflowServer;
 import io.loomflow.server.Retention;
 import io.loomflow.store.ResultStores;
 import io.loomflow.store.RunStore;
+import io.loomflow.workers.WorkQueue;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
@@ -70,6 +71,12 @@ final class ServerCommand implements Callable<Integer>, Verbose {
                     + " below it and its logs); runs that have not ended are kept.")
     Integer keepRuns;
 
+    @Option(names = "--workers",
+            description = "Queue the runs started through the API and the web UI for workers ('loomflow worker')"
+                    + " instead of running them here, list the workers and queues (/api/workers, /api/queues, the"
+                    + " Workers page), and read the history the workers record. Needs --db with a PostgreSQL URL.")
+    boolean workers;
+
     ServerCommand(CliContext context) {
         this.context = context;
     }
@@ -89,9 +96,15 @@ final class ServerCommand implements Callable<Integer>, Verbose {
             if (retention != null) {
                 builder.retention(retention);
             }
+            String queueUrl = workers ? QueueDatabaseOption.postgres(store.db) : null;
             RunStore history = store.openForWriting();
             Engine engine;
+            WorkQueue queue = null;
             try {
+                if (queueUrl != null) {
+                    queue = WorkQueue.connect(queueUrl);
+                    builder.queue(queue);
+                }
                 engine = Engine.builder()
                         .name("loomflow-server")
                         .results(ResultStores.directory(store.resultsDirectory()))
@@ -99,12 +112,24 @@ final class ServerCommand implements Callable<Integer>, Verbose {
                         .shutdownGrace(Duration.ZERO, Duration.ofSeconds(5))
                         .build();
             } catch (RuntimeException failed) {
+                if (queue != null) {
+                    queue.close();
+                }
                 history.close();
                 throw failed;
             }
             String news = flows.size() == 1 ? "1 flow" : flows.size() + " flows";
-            return serve(context, serving, builder.engine(engine).store(history).build(), engine::close, history,
-                    "Loomflow server at %s (" + news + "; Ctrl-C to stop)", "stopping the server; runs in flight are cancelled");
+            try {
+                return serve(context, serving, builder.engine(engine).store(history).build(), engine::close, history,
+                        "Loomflow server at %s (" + news + "; Ctrl-C to stop)"
+                                + (queue == null ? "" : "%nruns are queued for the workers of the same database"
+                                + " (loomflow worker); the Workers page lists them"),
+                        "stopping the server; runs in flight are cancelled");
+            } finally {
+                if (queue != null) {
+                    queue.close(); // after the server: the runs queued go on, on the workers
+                }
+            }
         }
     }
 

@@ -2,7 +2,6 @@ package io.loomflow.server.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.loomflow.Handle;
 import io.loomflow.State;
 import io.loomflow.store.LogRecord;
 import io.loomflow.store.MapSummary;
@@ -12,6 +11,10 @@ import io.loomflow.store.RunQuery;
 import io.loomflow.store.RunRecord;
 import io.loomflow.store.RunSummary;
 import io.loomflow.store.TreeNode;
+import io.loomflow.workers.QueueStats;
+import io.loomflow.workers.WorkQueue;
+import io.loomflow.workers.WorkQueueException;
+import io.loomflow.workers.WorkerInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -74,7 +77,9 @@ final class Api {
                 .route("GET", "/api/runs/{id}/logs", Responses.LogLines.class, this::logs)
                 .route("POST", "/api/runs/{id}/cancel", Responses.Cancelling.class, this::cancel)
                 .route("GET", "/api/events", this::events)
-                .route("GET", "/api/dev", Responses.DevStatus.class, this::dev);
+                .route("GET", "/api/dev", Responses.DevStatus.class, this::dev)
+                .route("GET", "/api/workers", Responses.WorkerList.class, this::workers)
+                .route("GET", "/api/queues", Responses.QueueList.class, this::queues);
     }
 
     private void health(Request request) throws IOException {
@@ -111,8 +116,7 @@ final class Api {
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> given = body.isMissingNode() ? Map.of() : json.convertValue(body, Map.class);
-        Handle<?> handle = server.start(entry.flow().name(), given);
-        String id = handle.runId().toString();
+        String id = server.start(entry.flow().name(), given).toString();
         request.exchange().getResponseHeaders().set("Location", "/api/runs/" + id);
         request.sendJson(202, new Responses.Started(id, entry.flow().name(), "/api/runs/" + id, "/runs/" + id,
                 "/api/events?run=" + id));
@@ -253,6 +257,44 @@ final class Api {
                         serving.source(entry.flow().name()))).toList(),
                 status.notes(), status.retiring(), status.retiredLoadersAlive(),
                 java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount()));
+    }
+
+    private void workers(Request request) throws IOException {
+        request.sendJson(200, new Responses.WorkerList(workers(server).stream().map(Views::worker).toList()));
+    }
+
+    private void queues(Request request) throws IOException {
+        request.sendJson(200, new Responses.QueueList(queues(server).stream().map(Views::queue).toList()));
+    }
+
+    /** The workers of the server's queue; 404 without one, 503 when its database cannot be read. */
+    static List<WorkerInfo> workers(Server server) {
+        WorkQueue queue = workQueue(server);
+        try {
+            return queue.workers();
+        } catch (WorkQueueException unavailable) {
+            throw new HttpError(503, unavailable.getMessage());
+        }
+    }
+
+    /** The depth of the server's queues; 404 without a queue, 503 when its database cannot be read. */
+    static List<QueueStats> queues(Server server) {
+        WorkQueue queue = workQueue(server);
+        try {
+            return queue.queues();
+        } catch (WorkQueueException unavailable) {
+            throw new HttpError(503, unavailable.getMessage());
+        }
+    }
+
+    /** The server's work queue; 404 when it runs flows itself. */
+    private static WorkQueue workQueue(Server server) {
+        WorkQueue queue = server.queue();
+        if (queue == null) {
+            throw HttpError.notFound("this server runs flows itself and has no workers; start it with"
+                    + " loomflow server --workers --db jdbc:postgresql://HOST/DB to queue runs for workers");
+        }
+        return queue;
     }
 
     private void events(Request request) throws IOException {

@@ -123,13 +123,16 @@ final class Generation {
      */
     @SuppressWarnings("unchecked")
     Handle<?> start(Server.FlowEntry entry, Map<String, Object> body) {
-        Object params;
+        return engine.submit((Flow<Object, Object>) entry.flow(), bind(entry, body));
+    }
+
+    /** The flow's parameters from a request's body; a 400 naming each field that does not fit. */
+    static Object bind(Server.FlowEntry entry, Map<String, Object> body) {
         try {
-            params = entry.parameters().bind(body);
+            return entry.parameters().bind(body);
         } catch (ParameterException doesNotFit) {
             throw HttpError.badParameters(doesNotFit);
         }
-        return engine.submit((Flow<Object, Object>) entry.flow(), params);
     }
 
     /**

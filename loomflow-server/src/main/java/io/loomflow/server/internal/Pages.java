@@ -60,7 +60,7 @@ final class Pages {
                 + "<title>" + escape(title) + " · Loomflow</title>"
                 + "<link rel=\"stylesheet\" href=\"/static/app.css\"><script src=\"/static/app.js\" defer></script>"
                 + "</head><body" + devAttributes + "><header><a class=\"brand\" href=\"/\">Loomflow</a><nav><a href=\"/\">Flows</a>"
-                + "<a href=\"/runs\">Runs</a></nav></header><main>" + banner + body + "</main></body></html>\n";
+                + "<a href=\"/runs\">Runs</a><a href=\"/workers\">Workers</a></nav></header><main>" + banner + body + "</main></body></html>\n";
     }
 
     static String error(int status, String message) {

@@ -121,6 +121,26 @@ final class Responses {
     record Cancelling(String id, boolean cancelled) {
     }
 
+    /** {@code GET /api/workers}: the workers registered in the queue's database, live ones first. */
+    record WorkerList(List<WorkerView> workers) {
+    }
+
+    /**
+     * A worker: what it runs, how busy it is and whether it is alive (its last heartbeat within its
+     * lease expiry); {@code flows} are {@code name} or {@code name@version}.
+     */
+    record WorkerView(String id, String name, String host, long pid, boolean alive, boolean stopping, String started,
+                      String heartbeat, int inFlight, int concurrency, List<String> queues, List<String> flows) {
+    }
+
+    /** {@code GET /api/queues}: the depth of each queue that has runs queued or running. */
+    record QueueList(List<QueueView> queues) {
+    }
+
+    /** One queue: its runs waiting for a worker, and those a worker runs. */
+    record QueueView(String queue, long queued, long running) {
+    }
+
     /** {@code GET /api/dev}: dev mode's status. */
     record DevStatus(String directory, long generation, long revision, boolean ok, List<DevProblem> problems,
                      List<DevFlow> flows, List<String> notes, int retiring, int retiredLoadersAlive, int threads) {

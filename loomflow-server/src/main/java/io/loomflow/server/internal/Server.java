@@ -7,7 +7,6 @@ import com.sun.net.httpserver.HttpServer;
 import io.loomflow.Engine;
 import io.loomflow.EngineClosedException;
 import io.loomflow.Flow;
-import io.loomflow.Handle;
 import io.loomflow.ParameterModel;
 import io.loomflow.server.LoomflowServer.Reload;
 import io.loomflow.server.Retention;
@@ -20,6 +19,9 @@ import io.loomflow.store.RunRecord;
 import io.loomflow.store.RunRecorder;
 import io.loomflow.store.RunStore;
 import io.loomflow.store.TreeNode;
+import io.loomflow.workers.Submission;
+import io.loomflow.workers.WorkQueue;
+import io.loomflow.workers.WorkQueueException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -66,7 +68,7 @@ public final class Server {
                            String token, boolean insecure, long maxBodyBytes, int eventsKept, Path dev,
                            Consumer<Engine.Builder> engineSetup, Duration reloadGrace, Consumer<Reload> onReload,
                            List<String> allowedHosts, Duration requestTimeout, Duration idleTimeout, int maxConnections,
-                           Duration keepAlive, Retention retention, Consumer<PruneResult> onPrune) {
+                           Duration keepAlive, Retention retention, Consumer<PruneResult> onPrune, WorkQueue queue) {
     }
 
     private final ObjectMapper json = mapper();
@@ -380,21 +382,43 @@ public final class Server {
     }
 
     /**
-     * Starts a run of the named flow of the generation serving now; if that generation was replaced
-     * in the meantime, of the one that replaced it.
+     * Starts a run of the named flow of the generation serving now (if that generation was replaced in
+     * the meantime, of the one that replaced it), or, with a work queue, queues it for the workers;
+     * returns its id.
      */
-    Handle<?> start(String name, Map<String, Object> body) {
+    UUID start(String name, Map<String, Object> body) {
+        if (settings.queue() != null) {
+            return enqueue(current.flow(name), body);
+        }
         while (true) {
             Generation serving = current;
             FlowEntry entry = serving.flow(name);
             try {
-                return serving.start(entry, body);
+                return serving.start(entry, body).runId();
             } catch (EngineClosedException closed) {
                 if (current == serving) {
                     throw new HttpError(503, "the server is stopping and starts no more runs; start it again");
                 }
             }
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private UUID enqueue(FlowEntry entry, Map<String, Object> body) {
+        Object params = Generation.bind(entry, body);
+        try {
+            return settings.queue().runAsync((Flow<Object, Object>) entry.flow(), params, Submission.defaults()).id();
+        } catch (IllegalArgumentException noWorker) {
+            // The parameters were bound above, so what the queue refuses is a flow no live worker runs.
+            throw new HttpError(409, noWorker.getMessage());
+        } catch (WorkQueueException unavailable) {
+            throw new HttpError(503, unavailable.getMessage());
+        }
+    }
+
+    /** The work queue runs are queued on, or null when the server runs them itself. */
+    WorkQueue queue() {
+        return settings.queue();
     }
 
     /**
@@ -413,7 +437,9 @@ public final class Server {
             }
             found = store.run(id);
         }
-        return found.orElseThrow(() -> HttpError.notFound("no run with id " + id + "; list runs at /api/runs"));
+        return found.orElseThrow(() -> HttpError.notFound("no run with id " + id + (settings.queue() == null
+                ? "; list runs at /api/runs" : " in the history; a queued run is recorded once a worker starts it"
+                        + " (see /api/queues); list runs at /api/runs")));
     }
 
     /** Runs of a tree read breadth first, and whether they are all of it. */

@@ -36,6 +36,7 @@ final class Ui {
                 .route("GET", "/flows/{name}", this::flow)
                 .route("GET", "/runs", this::runs)
                 .route("GET", "/runs/{id}", this::run)
+                .route("GET", "/workers", this::workers)
                 .route("GET", "/static/{file}", this::asset);
     }
 
@@ -168,6 +169,52 @@ final class Ui {
         body.append("<h2>Logs</h2><pre id=\"logs\" class=\"logs\"></pre>");
         body.append("</section>");
         request.sendHtml(200, Pages.layout(server.devStatus(), run.name(), body.toString()));
+    }
+
+    /** The workers of the server's queue and the depth of each queue; a note when the server runs flows itself. */
+    private void workers(Request request) throws IOException {
+        StringBuilder body = new StringBuilder("<h1>Workers</h1>");
+        if (server.queue() == null) {
+            body.append("<p class=\"hint\">This server runs its flows itself. Start it with <code>loomflow server"
+                    + " --workers --db jdbc:postgresql://HOST/DB</code> to queue runs for workers"
+                    + " (<code>loomflow worker</code>) and list them here.</p>");
+            request.sendHtml(200, Pages.layout(server.devStatus(), "Workers", body.toString()));
+            return;
+        }
+        List<io.loomflow.workers.WorkerInfo> workers = Api.workers(server);
+        if (workers.isEmpty()) {
+            body.append("<p class=\"hint\">No worker is registered. Start one with <code>loomflow worker --db"
+                    + " URL</code>.</p>");
+        } else {
+            body.append("<table class=\"workers\"><thead><tr><th>Worker</th><th>Host</th><th>State</th>"
+                    + "<th>Last heartbeat</th><th>In flight</th><th>Concurrency</th><th>Queues</th><th>Flows</th>"
+                    + "</tr></thead><tbody>");
+            for (io.loomflow.workers.WorkerInfo worker : workers) {
+                String state = !worker.alive() ? "dead" : worker.stopping() ? "stopping" : "alive";
+                body.append("<tr data-worker=\"").append(worker.id()).append("\"><td>").append(escape(worker.name()))
+                        .append("</td><td>").append(escape(worker.host())).append(" (pid ").append(worker.pid())
+                        .append(")</td><td><span class=\"worker-").append(state).append("\">").append(state)
+                        .append("</span></td><td>").append(time(worker.heartbeat())).append("</td><td>")
+                        .append(worker.inFlight()).append("</td><td>").append(worker.concurrency()).append("</td><td>")
+                        .append(escape(String.join(", ", worker.queues()))).append("</td><td>")
+                        .append(escape(String.join(", ", worker.flows()))).append("</td></tr>");
+            }
+            body.append("</tbody></table>");
+        }
+        body.append("<h2>Queues</h2>");
+        List<io.loomflow.workers.QueueStats> queues = Api.queues(server);
+        if (queues.isEmpty()) {
+            body.append("<p class=\"hint\">No run is queued or running.</p>");
+        } else {
+            body.append("<table class=\"queues\"><thead><tr><th>Queue</th><th>Queued</th><th>Running</th></tr></thead>"
+                    + "<tbody>");
+            for (io.loomflow.workers.QueueStats queue : queues) {
+                body.append("<tr><td>").append(escape(queue.queue())).append("</td><td>").append(queue.queued())
+                        .append("</td><td>").append(queue.running()).append("</td></tr>");
+            }
+            body.append("</tbody></table>");
+        }
+        request.sendHtml(200, Pages.layout(server.devStatus(), "Workers", body.toString()));
     }
 
     private void asset(Request request) throws IOException {

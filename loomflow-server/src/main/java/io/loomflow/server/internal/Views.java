@@ -175,4 +175,16 @@ final class Views {
             return TextNode.valueOf(recorded);
         }
     }
+
+    /** A worker as {@code GET /api/workers} shows it. */
+    static Responses.WorkerView worker(io.loomflow.workers.WorkerInfo worker) {
+        return new Responses.WorkerView(worker.id().toString(), worker.name(), worker.host(), worker.pid(), worker.alive(),
+                worker.stopping(), worker.started().toString(), worker.heartbeat().toString(), worker.inFlight(),
+                worker.concurrency(), worker.queues(), worker.flows());
+    }
+
+    /** A queue's depth as {@code GET /api/queues} shows it. */
+    static Responses.QueueView queue(io.loomflow.workers.QueueStats queue) {
+        return new Responses.QueueView(queue.queue(), queue.queued(), queue.running());
+    }
 }
