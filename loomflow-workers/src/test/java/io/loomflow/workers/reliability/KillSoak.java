@@ -71,7 +71,8 @@ public final class KillSoak {
      * @param kills the kills, in order
      * @param takeovers for each run a killed worker held, the time until it ran elsewhere
      * @param repeated the tasks executed more than once
-     * @param unexplained repeated tasks with an earlier execution not by a worker killed after it started
+     * @param unexplained repeated tasks with an earlier execution that was not in flight at a kill: not by a
+     *     worker killed after it started, or by one that went on to a later task of the run
      * @param conflicts executions that found their effect written already
      * @param lost runs that did not complete
      * @param duplicated runs that ended more than once, or with other than five effects
@@ -285,8 +286,11 @@ public final class KillSoak {
         for (Ledger.Repeated task : repeated) {
             List<Ledger.Execution> executions = task.executions();
             for (Ledger.Execution earlier : executions.subList(0, executions.size() - 1)) {
+                // In flight at a kill: started before its process was killed, which had not gone on to a
+                // later task of the run (that would mean this one's checkpoint was saved).
                 boolean inFlightAtKill = kills.stream().anyMatch(kill -> kill.pid() == earlier.pid()
-                        && !earlier.at().isAfter(kill.at()));
+                        && !earlier.at().isAfter(kill.at()))
+                        && !ledger.wentPast(task.run(), task.task(), earlier.pid());
                 if (!inFlightAtKill) {
                     unexplained.add(task);
                     break;

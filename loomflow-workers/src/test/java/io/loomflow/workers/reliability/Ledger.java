@@ -184,6 +184,30 @@ public final class Ledger implements AutoCloseable {
     }
 
     /**
+     * Whether a process started a later task of the run: it had gone past {@code task}, whose
+     * checkpoint the engine saves before the flow goes on.
+     *
+     * @param run the queued run
+     * @param task the task's number
+     * @param pid the process
+     * @return {@code true} if it started a task with a higher number in that run
+     * @throws SQLException if the database refuses
+     */
+    public boolean wentPast(UUID run, int task, long pid) throws SQLException {
+        try (Connection connection = pool.getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "SELECT EXISTS (SELECT 1 FROM rel_execution WHERE run_id = ? AND pid = ? AND task > ?)")) {
+            statement.setObject(1, run);
+            statement.setLong(2, pid);
+            statement.setInt(3, task);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getBoolean(1);
+            }
+        }
+    }
+
+    /**
      * How many executions found their effect already written.
      *
      * @return the conflicts
