@@ -14,7 +14,9 @@ public final class FencedException extends WorkQueueException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The queued run that was refused. */
     private final UUID runId;
+    /** The fencing token of the claim that lost the run. */
     private final long token;
 
     /**

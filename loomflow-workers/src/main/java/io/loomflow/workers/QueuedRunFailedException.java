@@ -15,8 +15,11 @@ public final class QueuedRunFailedException extends WorkQueueException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The queued run that failed. */
     private final UUID runId;
+    /** The class name of the error on the worker. */
     private final String errorType;
+    /** The message of the error on the worker. */
     private final @Nullable String errorMessage;
 
     /**
