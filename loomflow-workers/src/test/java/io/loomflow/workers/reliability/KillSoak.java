@@ -196,9 +196,8 @@ public final class KillSoak {
                             + " exit " + exit + ", it held " + held.size() + " run(s)");
                     watchers.add(Thread.ofVirtual().name("takeover-" + k)
                             .start(() -> watch(ledger, held, doomedId, killed, takeovers)));
-                    WorkerProcess replacement = processes.start(doomed.name().replaceFirst("\\.\\d+$", "") + "." + k,
-                            options);
-                    ids.put(replacement, replacement.awaitReady(Duration.ofSeconds(60)));
+                    WorkerProcess replacement = restart(processes, doomed.name().replaceFirst("\\.\\d+$", "") + "." + k,
+                            options, ids);
                     alive.set(victim, replacement);
                 }
                 for (QueuedRun<String> run : queued) {
@@ -218,6 +217,26 @@ public final class KillSoak {
                     .map(QueuedRun::id).toList(), Duration.ofSeconds(10));
             ended.close();
             return check(ledger, queued, kills, takeovers, ended.counts(), elapsed);
+        }
+    }
+
+    /**
+     * Starts a replacement worker; one that exits before it registers (the database was restarted
+     * by someone else meanwhile: a worker refuses to start without it) is started again, up to 5 times.
+     */
+    private WorkerProcess restart(WorkerProcesses processes, String name, Map<String, String> options,
+                                  Map<WorkerProcess, UUID> ids) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            WorkerProcess replacement = processes.start(name + (attempt == 1 ? "" : "-" + attempt), options);
+            try {
+                ids.put(replacement, replacement.awaitReady(Duration.ofSeconds(60)));
+                return replacement;
+            } catch (IllegalStateException notStarted) {
+                if (attempt == 5 || replacement.alive()) {
+                    throw notStarted;
+                }
+                log.accept("replacement " + replacement + " exited before it registered; starting another");
+            }
         }
     }
 
@@ -241,7 +260,12 @@ public final class KillSoak {
         long deadline = killed + TimeUnit.SECONDS.toNanos(60);
         try {
             while (!waiting.isEmpty() && System.nanoTime() < deadline) {
-                List<UUID> taken = ledger.takenOver(waiting, dead);
+                List<UUID> taken;
+                try {
+                    taken = ledger.takenOver(waiting, dead);
+                } catch (SQLException unreachable) {
+                    taken = List.of(); // the database restarts: look again
+                }
                 long now = System.nanoTime();
                 for (UUID run : taken) {
                     takeovers.add(Duration.ofNanos(now - killed));
@@ -251,7 +275,7 @@ public final class KillSoak {
                     new CountDownLatch(1).await(20, TimeUnit.MILLISECONDS); // no event to wait on: poll
                 }
             }
-        } catch (SQLException | InterruptedException stopped) {
+        } catch (InterruptedException stopped) {
             log.accept("stopped measuring take-overs: " + stopped);
         }
         if (!waiting.isEmpty()) {
