@@ -1,8 +1,9 @@
 /**
  * Where other code plugs into Loomflow's core: {@link io.loomflow.spi.NonBlockingThreadDetector}
  * tells the engine which threads must not block, {@link io.loomflow.spi.ResultStore} keeps the
- * results of tasks that cache or persist them, and {@link io.loomflow.spi.FlowProvider} offers
- * flows to tools that find them by name.
+ * results of tasks that cache or persist them, {@link io.loomflow.spi.FlowProvider} offers
+ * flows to tools that find them by name, and {@link io.loomflow.spi.SharedLimits} holds named
+ * limits across the engines of several processes.
  *
  * <p>Types here are implemented by libraries and applications and called by the engine or by tools;
  * the {@code io.loomflow} package is what applications call. The package is {@link NullMarked}:
