@@ -13,12 +13,9 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -106,14 +103,14 @@ class ClaimOrderTest {
         int concurrency = 3;
         AtomicInteger running = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();
-        // Runs meet in threes: if the worker held a fourth run, it would start while three wait here.
-        CyclicBarrier meet = new CyclicBarrier(concurrency);
+        CountDownLatch full = new CountDownLatch(concurrency);
+        CountDownLatch release = new CountDownLatch(1);
+        // The first runs hold their slot until the test has looked; later ones pass at once.
         Task<Integer, Integer> hold = Task.named("hold", (Integer item) -> {
             most.accumulateAndGet(running.incrementAndGet(), Math::max);
             try {
-                meet.await(10, TimeUnit.SECONDS);
-            } catch (BrokenBarrierException | TimeoutException broken) {
-                // a fourth run broke the barrier; most already shows it
+                full.countDown();
+                release.await(30, TimeUnit.SECONDS);
             } finally {
                 running.decrementAndGet();
             }
@@ -122,16 +119,22 @@ class ClaimOrderTest {
         Flow<Integer, Integer> held = Flow.named("held", Integer.class, hold::call);
         workers.start(workers.builder(held).concurrency(concurrency));
         WorkQueue queue = workers.queue();
-
+        // All due at the same moment, so that the worker finds more runs than it has slots.
+        Submission together = Submission.defaults().withNotBefore(Instant.now().plusSeconds(1));
         List<QueuedRun<Integer>> runs = new ArrayList<>();
         for (int i = 0; i < 4 * concurrency; i++) {
-            runs.add(queue.runAsync(held, i, Submission.defaults()));
+            runs.add(queue.runAsync(held, i, together));
         }
+
+        assertThat(full.await(30, TimeUnit.SECONDS)).as("the first runs started").isTrue();
+        long claimed = queue.queues().getFirst().running();
+        release.countDown();
         for (QueuedRun<Integer> run : runs) {
             run.result().get(60, TimeUnit.SECONDS);
         }
 
-        assertThat(most).hasValue(concurrency);
+        assertThat(claimed).as("runs the worker held while its slots were full").isEqualTo(concurrency);
+        assertThat(most).as("runs in flight at once, counted by the tasks").hasValue(concurrency);
     }
 
     private static Instant startOf(UUID run) throws Exception {
