@@ -37,6 +37,11 @@ import org.jspecify.annotations.Nullable;
  * records its runs in the run history of the same database: a run's first execution is recorded
  * under the queued run's id; each later execution is a root run of its own, with a new id.
  *
+ * <p><b>Limits.</b> A limit declared with {@link Builder#sharedLimit} holds across every worker of
+ * the database (a slot row per permit, held under a lease this worker's heartbeat extends, so a
+ * dead worker's permits come back when their lease expires); {@link Builder#queueConcurrency} caps a
+ * queue's runs in flight across all workers, enforced in the claim.
+ *
  * <p><b>Lifecycle.</b> {@link Builder#build()} makes a worker that does nothing;
  * {@link #start()} registers it and returns; {@link #close(Duration)} stops claiming, lets the runs
  * in flight finish within the grace period, hands the others back to the queue at once (fencing this
