@@ -166,7 +166,7 @@ class SchemaTest {
                 .migrate();
 
         assertThatThrownBy(opener::open).isInstanceOf(RunStoreException.class)
-                .hasMessageContaining("was written by a newer Loomflow (schema version 6; this one knows up to 5)")
+                .hasMessageContaining("was written by a newer Loomflow (schema version 7; this one knows up to 6)")
                 .hasMessageContaining("upgrade Loomflow");
 
         try (Connection connection = DriverManager.getConnection(url, user, "");
@@ -179,7 +179,7 @@ class SchemaTest {
 
     private static void dropTables() throws Exception {
         try (Connection connection = POSTGRES.connect(); Statement statement = connection.createStatement()) {
-            statement.execute("DROP TABLE IF EXISTS lf_log, lf_run, lf_map, lf_owner, lf_queue, lf_worker, lf_checkpoint, lf_leader, lf_future, lf_schema_history, customer");
+            statement.execute("DROP TABLE IF EXISTS lf_log, lf_run, lf_map, lf_owner, lf_queue, lf_worker, lf_checkpoint, lf_leader, lf_limit_slot, lf_limit, lf_queue_limit, lf_future, lf_schema_history, customer");
         }
     }
 
