@@ -3,6 +3,7 @@ package io.loomflow;
 import io.loomflow.spi.Checkpoints;
 import io.loomflow.spi.NonBlockingThreadDetector;
 import io.loomflow.spi.ResultStore;
+import io.loomflow.spi.SharedLimits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -225,6 +226,7 @@ public interface Engine extends AutoCloseable {
         private Duration cancelGrace = Duration.ofSeconds(5);
         private @Nullable ResultStore results;
         private @Nullable Checkpoints checkpoints;
+        private @Nullable SharedLimits sharedLimits;
         private ItemHistory itemHistory = ItemHistory.ALL;
 
         private Builder() {
@@ -281,6 +283,23 @@ public interface Engine extends AutoCloseable {
                         + " permits; pass 1 or more");
             }
             limits.put(name, permits);
+            return this;
+        }
+
+        /**
+         * Shares named limits with other engines, typically those of other worker processes: a
+         * limit that {@code sharedLimits} gives a size ({@link SharedLimits#permits}) admits that
+         * many runs across all the engines that share it, and its permits are taken from
+         * {@code sharedLimits} (released when the run ends, whatever the ending; re-entrant along a
+         * lineage like the engine's own). Every other limit stays the engine's own, with no cost
+         * added. Default: none shared.
+         *
+         * @param sharedLimits where the shared limits' permits are taken
+         * @return this builder
+         */
+        public Builder sharedLimits(SharedLimits sharedLimits) {
+            this.sharedLimits = Objects.requireNonNull(sharedLimits,
+                    "sharedLimits must not be null; leave it unset to keep every limit in this engine");
             return this;
         }
 
@@ -383,7 +402,7 @@ public interface Engine extends AutoCloseable {
             ThreadFactory factory = threadFactory != null ? threadFactory
                     : Thread.ofVirtual().name("loomflow-" + name + "-", 1).factory();
             return new EngineImpl(name, clock, factory, Map.copyOf(limits), List.copyOf(listeners),
-                    shutdownGrace, cancelGrace, BlockingCheck.of(detectors), results, checkpoints, itemHistory);
+                    shutdownGrace, cancelGrace, BlockingCheck.of(detectors), results, checkpoints, itemHistory, sharedLimits);
         }
     }
 }

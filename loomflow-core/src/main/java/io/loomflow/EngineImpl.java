@@ -5,6 +5,7 @@ import io.loomflow.internal.RunIds;
 import io.loomflow.internal.StructuredScope;
 import io.loomflow.spi.Checkpoints;
 import io.loomflow.spi.ResultStore;
+import io.loomflow.spi.SharedLimits;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,11 +45,11 @@ final class EngineImpl implements Engine {
     EngineImpl(String name, TimeSource clock, ThreadFactory threadFactory, Map<String, Integer> configuredLimits,
                List<EventListener> ownedListeners, Duration shutdownGrace, Duration cancelGrace,
                BlockingCheck blockingCheck, @Nullable ResultStore results, @Nullable Checkpoints checkpoints,
-               ItemHistory itemHistory) {
+               ItemHistory itemHistory, @Nullable SharedLimits sharedLimits) {
         this.name = name;
         this.itemHistory = itemHistory;
         this.clock = clock;
-        this.limits = new EngineLimits(name, configuredLimits);
+        this.limits = new EngineLimits(name, configuredLimits, sharedLimits);
         this.blockingCheck = blockingCheck;
         this.results = results;
         this.checkpoints = checkpoints;
@@ -198,7 +199,7 @@ final class EngineImpl implements Engine {
         }
         int concurrency = inputs.length;
         if (spec.limit() != null && (parent == null || !parent.lineage().holdsOrInherits(spec.limit()))) {
-            concurrency = limit(spec).permits();
+            concurrency = limits.permits(spec);
         }
         var parentScope = parent == null ? null : parent.attempts().childScope();
         String checkpointKey = parent == null || parent.checkpointing() == null ? null
@@ -368,6 +369,10 @@ final class EngineImpl implements Engine {
 
     Limit limit(RunSpec spec) {
         return limits.of(spec);
+    }
+
+    EngineLimits.@Nullable Shared sharedLimit(RunSpec spec) {
+        return limits.sharedOf(spec);
     }
 
     // ---- events ----

@@ -1,6 +1,5 @@
 package io.loomflow;
 
-import io.loomflow.internal.Limit;
 import io.loomflow.internal.StructuredScope;
 import io.loomflow.spi.Checkpoint;
 import java.time.Duration;
@@ -40,7 +39,6 @@ final class RunAttempts {
         RunSpec spec = run.spec();
         EngineImpl engine = run.engine();
         LimitLineage lineage = run.lineage();
-        Limit limit = null;
         Checkpointing checkpointing = run.parent() == null ? null : run.checkpointing(); // the root is not checkpointed
         try {
             if (checkpointing != null && replayed(checkpointing)) {
@@ -61,7 +59,7 @@ final class RunAttempts {
                     return;
                 }
             }
-            limit = lineage.acquire(engine, spec, this::pending);
+            lineage.acquire(engine, run, this::pending);
             for (int attempt = 1; ; attempt++) {
                 if (!begin(attempt)) {
                     run.finishCancelled();
@@ -110,10 +108,9 @@ final class RunAttempts {
                 synchronized (run) {
                     run.moveTo(new State.Retrying(attempt, delay, failure));
                 }
-                lineage.release(limit);
-                limit = null;
+                lineage.release();
                 engine.clock().sleep(delay);
-                limit = lineage.acquire(engine, spec, this::pending);
+                lineage.acquire(engine, run, this::pending);
             }
         } catch (InterruptedException interrupted) {
             run.finishCancelled();
@@ -121,7 +118,7 @@ final class RunAttempts {
             // An undefined limit, a thread that could not start, or another error outside the user's code.
             run.finish(new State.Failed(engineSideError), null, engineSideError);
         } finally {
-            lineage.release(limit);
+            lineage.release();
             run.threadLetGo();
         }
     }

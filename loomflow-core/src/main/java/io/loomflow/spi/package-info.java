@@ -2,8 +2,9 @@
  * Where other code plugs into Loomflow's core: {@link io.loomflow.spi.NonBlockingThreadDetector}
  * tells the engine which threads must not block, {@link io.loomflow.spi.ResultStore} keeps the
  * results of tasks that cache or persist them, {@link io.loomflow.spi.Checkpoints} keeps the
- * checkpoints of durable runs, and {@link io.loomflow.spi.FlowProvider} offers
- * flows to tools that find them by name.
+ * checkpoints of durable runs, {@link io.loomflow.spi.SharedLimits} holds named limits across the
+ * engines of several processes, and {@link io.loomflow.spi.FlowProvider} offers flows to tools
+ * that find them by name.
  *
  * <p>Types here are implemented by libraries and applications and called by the engine or by tools;
  * the {@code io.loomflow} package is what applications call. The package is {@link NullMarked}:

@@ -37,6 +37,11 @@ import org.jspecify.annotations.Nullable;
  * records its runs in the run history of the same database: a run's first execution is recorded
  * under the queued run's id; each later execution is a root run of its own, with a new id.
  *
+ * <p><b>Limits.</b> A limit declared with {@link Builder#sharedLimit} holds across every worker of
+ * the database (a slot row per permit, held under a lease this worker's heartbeat extends, so a
+ * dead worker's permits come back when their lease expires); {@link Builder#queueConcurrency} caps a
+ * queue's runs in flight across all workers, enforced in the claim.
+ *
  * <p><b>Lifecycle.</b> {@link Builder#build()} makes a worker that does nothing;
  * {@link #start()} registers it and returns; {@link #close(Duration)} stops claiming, lets the runs
  * in flight finish within the grace period, hands the others back to the queue at once (fencing this
@@ -117,6 +122,8 @@ public interface Worker extends AutoCloseable {
         private Duration pollInterval = Duration.ofSeconds(1);
         private boolean notifications = true;
         private @Nullable String name;
+        private final Map<String, Integer> sharedLimits = new LinkedHashMap<>();
+        private final Map<String, Integer> queueLimits = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -319,11 +326,60 @@ public interface Worker extends AutoCloseable {
         }
 
         /**
+         * Shares a named limit across all workers of the database: at most {@code permits} runs
+         * that use the limit ({@code withLimit(name)} on a flow or task) execute at once in the
+         * whole cluster, not in each worker. Each permit is a slot row held under a lease that this
+         * worker's heartbeat extends, so the permits of a worker that dies come back when its lease
+         * expires. Re-entrant along a lineage, as in one engine. Every worker that declares the
+         * limit must give the same size: the first records it, and a worker that declares another
+         * size fails to start with a message naming both. Limits not declared here stay each
+         * worker's own.
+         *
+         * @param name the limit's name, as flows and tasks use it
+         * @param permits how many runs at once across the cluster, 1 to 100,000
+         * @return this builder
+         */
+        public Builder sharedLimit(String name, int permits) {
+            Objects.requireNonNull(name, "shared limit name must not be null");
+            if (name.isBlank() || name.length() > 200) {
+                throw new IllegalArgumentException("shared limit name '" + name + "' must be 1 to 200 characters, not"
+                        + " blank");
+            }
+            if (permits < 1 || permits > 100_000) {
+                throw new IllegalArgumentException("shared limit '" + name + "' was given " + permits
+                        + " permits; pass 1 to 100000");
+            }
+            sharedLimits.put(name, permits);
+            return this;
+        }
+
+        /**
+         * Caps how many runs of one of this worker's queues are in flight at once across all
+         * workers (default: no cap beyond each worker's {@link #concurrency}). Recorded in
+         * {@code lf_queue_limit} by the first worker that declares it; a worker that declares
+         * another maximum fails to start with a message naming both.
+         *
+         * @param queue one of the worker's {@link #queues}
+         * @param maxRunning 1 to 100,000
+         * @return this builder
+         */
+        public Builder queueConcurrency(String queue, int maxRunning) {
+            String checked = new Submission(queue, 0, null, null, null).queue();
+            if (maxRunning < 1 || maxRunning > 100_000) {
+                throw new IllegalArgumentException("queue '" + queue + "' was given a maximum of " + maxRunning
+                        + " runs in flight; pass 1 to 100000");
+            }
+            queueLimits.put(checked, maxRunning);
+            return this;
+        }
+
+        /**
          * Builds the worker, not started.
          *
          * @return the worker
-         * @throws IllegalStateException if no database or no flow was given, or the heartbeat is not
-         *     shorter than half the lease expiry
+         * @throws IllegalStateException if no database or no flow was given, the heartbeat is not
+         *     shorter than half the lease expiry, or a queue concurrency names a queue the worker does
+         *     not serve
          */
         public Worker build() {
             if (url == null) {
@@ -337,9 +393,16 @@ public interface Worker extends AutoCloseable {
                 throw new IllegalStateException("heartbeat " + beat + " must be shorter than half the lease expiry "
                         + leaseExpiry + ", or a slow heartbeat loses the leases; leave it unset for a third of it");
             }
-            return new WorkerImpl(new WorkerSettings(url, user, password,
-                    List.copyOf(queues.isEmpty() ? Set.of(Submission.DEFAULT_QUEUE) : queues), concurrency,
-                    Map.copyOf(flows), version, leaseExpiry, beat, gracePeriod, pollInterval, notifications, name));
+            List<String> served = List.copyOf(queues.isEmpty() ? Set.of(Submission.DEFAULT_QUEUE) : queues);
+            for (String limited : queueLimits.keySet()) {
+                if (!served.contains(limited)) {
+                    throw new IllegalStateException("queueConcurrency names queue '" + limited + "', which this worker"
+                            + " does not take runs from (its queues are " + served + "); add it with queues(...)");
+                }
+            }
+            return new WorkerImpl(new WorkerSettings(url, user, password, served, concurrency,
+                    Map.copyOf(flows), version, leaseExpiry, beat, gracePeriod, pollInterval, notifications, name,
+                    Map.copyOf(sharedLimits), Map.copyOf(queueLimits)));
         }
     }
 }

@@ -126,7 +126,7 @@ class SchemaTest {
             }
             try (ResultSet rows = statement.executeQuery("SELECT MAX(\"version\") FROM \"" + Schema.HISTORY_TABLE
                     + "\" WHERE \"success\"")) {
-                assertThat(rows.next() ? rows.getString(1) : null).isEqualTo("5");
+                assertThat(rows.next() ? rows.getString(1) : null).isEqualTo("6"); // and on to the limits of version 6
             }
         }
     }
@@ -166,7 +166,7 @@ class SchemaTest {
                 .migrate();
 
         assertThatThrownBy(opener::open).isInstanceOf(RunStoreException.class)
-                .hasMessageContaining("was written by a newer Loomflow (schema version 6; this one knows up to 5)")
+                .hasMessageContaining("was written by a newer Loomflow (schema version 7; this one knows up to 6)")
                 .hasMessageContaining("upgrade Loomflow");
 
         try (Connection connection = DriverManager.getConnection(url, user, "");
@@ -179,7 +179,7 @@ class SchemaTest {
 
     private static void dropTables() throws Exception {
         try (Connection connection = POSTGRES.connect(); Statement statement = connection.createStatement()) {
-            statement.execute("DROP TABLE IF EXISTS lf_log, lf_run, lf_map, lf_owner, lf_queue, lf_worker, lf_checkpoint, lf_leader, lf_future, lf_schema_history, customer");
+            statement.execute("DROP TABLE IF EXISTS lf_log, lf_run, lf_map, lf_owner, lf_queue, lf_worker, lf_checkpoint, lf_leader, lf_limit_slot, lf_limit, lf_queue_limit, lf_future, lf_schema_history, customer");
         }
     }
 

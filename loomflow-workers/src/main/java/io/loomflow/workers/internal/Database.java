@@ -118,6 +118,11 @@ final class Database implements AutoCloseable {
         return channel("lf_ended:");
     }
 
+    /** The channel that tells waiters a slot of a shared limit was freed; its payload is the limit's name. */
+    String limitFreedChannel() {
+        return channel("lf_limit_freed:");
+    }
+
     private String channel(String prefix) {
         // A channel name is an identifier: at most 63 bytes.
         String name = prefix + schema;

@@ -64,6 +64,7 @@ public final class WorkerImpl implements Worker {
             FROM (SELECT id FROM lf_queue
                   WHERE state = 'queued' AND queue = ANY (?) AND flow = ANY (?)
                     AND (flow_version IS NULL OR flow_version = ?) AND not_before <= now()
+                    AND NOT EXISTS (SELECT 1 FROM lf_queue_limit l WHERE l.queue = lf_queue.queue)
                   ORDER BY priority DESC, not_before, created
                   LIMIT ? FOR UPDATE SKIP LOCKED) c
             WHERE q.id = c.id
@@ -153,6 +154,8 @@ public final class WorkerImpl implements Worker {
     private @Nullable Thread claimer;
     private @Nullable Thread beater;
     private volatile boolean leader;
+    private @Nullable PgSharedLimits sharedLimits;
+    private final QueueLimits queueLimits;
 
     /**
      * Makes an unstarted worker.
@@ -167,6 +170,7 @@ public final class WorkerImpl implements Worker {
         this.settings = settings;
         this.clock = clock;
         this.name = settings.name() != null ? settings.name() : "worker-" + host + "-" + pid;
+        this.queueLimits = new QueueLimits(settings.queues(), settings.heartbeat(), clock);
     }
 
     @Override
@@ -209,8 +213,21 @@ public final class WorkerImpl implements Worker {
             database = opened;
             PgCheckpoints checkpoints = new PgCheckpoints(opened, this::tokenOf, settings.leaseExpiry(), clock,
                     handingBack);
-            engine = Engine.builder().name("worker " + name).checkpoints(checkpoints)
-                    .listener(RunRecorder.to(history)).build();
+            Engine.Builder engineBuilder = Engine.builder().name("worker " + name).checkpoints(checkpoints)
+                    .listener(RunRecorder.to(history));
+            try {
+                QueueLimits.declare(opened, name, settings.queueLimits());
+                if (!settings.sharedLimits().isEmpty()) {
+                    sharedLimits = new PgSharedLimits(opened, id, name, settings.sharedLimits(), settings.leaseExpiry(),
+                            settings.heartbeat(), settings.pollInterval(), settings.notifications()).start();
+                    engineBuilder.sharedLimits(sharedLimits);
+                }
+            } catch (RuntimeException failed) {
+                history.close();
+                opened.close();
+                throw failed;
+            }
+            engine = engineBuilder.build();
             try {
                 register(opened);
             } catch (SQLException failed) {
@@ -305,7 +322,24 @@ public final class WorkerImpl implements Worker {
 
     private List<Claim> claim(Database db, int most) throws SQLException {
         List<Claim> batch = new ArrayList<>();
-        try (Connection connection = db.connection(); PreparedStatement statement = connection.prepareStatement(CLAIM)) {
+        try (Connection connection = db.connection()) {
+            Set<String> limited = queueLimits.limited(connection);
+            if (!limited.isEmpty()) {
+                most -= queueLimits.claim(connection, limited, id, settings.leaseExpiry().toMillis(),
+                        settings.flows().keySet().toArray(String[]::new), settings.version(), most,
+                        row -> batch.add(new Claim(row.getObject(1, UUID.class), row.getString(2), row.getString(3),
+                                row.getLong(4), row.getInt(5))));
+                if (most == 0 || limited.size() == settings.queues().size()) {
+                    return batch;
+                }
+            }
+            claimUnlimited(connection, most, batch);
+        }
+        return batch;
+    }
+
+    private void claimUnlimited(Connection connection, int most, List<Claim> batch) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(CLAIM)) {
             statement.setObject(1, id);
             statement.setLong(2, settings.leaseExpiry().toMillis());
             statement.setArray(3, connection.createArrayOf("text", settings.queues().toArray()));
@@ -319,7 +353,6 @@ public final class WorkerImpl implements Worker {
                 }
             }
         }
-        return batch;
     }
 
     private void launch(Claim claim) {
@@ -631,6 +664,9 @@ public final class WorkerImpl implements Worker {
             notifications.close();
         }
         Objects.requireNonNull(engine).close(); // writes the history, then closes the store
+        if (sharedLimits != null) {
+            sharedLimits.close(); // the runs gave their permits back as they ended
+        }
         deregister(db);
         db.close();
         lifecycle.lock();

@@ -26,11 +26,14 @@ import org.jspecify.annotations.Nullable;
  * @param pollInterval how often an idle worker looks for runs
  * @param notifications whether to LISTEN for submissions
  * @param name the worker's name, {@code null} for the default
+ * @param sharedLimits the cluster-wide limits and their sizes
+ * @param queueLimits the most runs in flight of some of the worker's queues, across all workers
  */
 public record WorkerSettings(String url, @Nullable String user, @Nullable String password, List<String> queues,
                              int concurrency, Map<String, Flow<?, ?>> flows, String version, Duration leaseExpiry,
                              Duration heartbeat, Duration gracePeriod, Duration pollInterval, boolean notifications,
-                             @Nullable String name) {
+                             @Nullable String name, Map<String, Integer> sharedLimits,
+                             Map<String, Integer> queueLimits) {
 
     /**
      * The URL with the user and password given apart added as parameters, as the driver and the
