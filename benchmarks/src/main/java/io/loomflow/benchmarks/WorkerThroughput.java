@@ -292,6 +292,7 @@ public final class WorkerThroughput {
     private static final class Countdown {
         private final AtomicInteger remaining;
         private final CountDownLatch zero = new CountDownLatch(1);
+        private volatile RuntimeException failure;
 
         Countdown(int runs) {
             remaining = new AtomicInteger(runs);
@@ -306,6 +307,12 @@ public final class WorkerThroughput {
             }
         }
 
+        /** Ends the wait with the failure of a consumer, such as a lost database. */
+        void failed(RuntimeException why) {
+            failure = why;
+            zero.countDown();
+        }
+
         boolean done() {
             return zero.getCount() == 0;
         }
@@ -313,6 +320,10 @@ public final class WorkerThroughput {
         void await() throws InterruptedException {
             if (!zero.await(10, TimeUnit.MINUTES)) {
                 throw new IllegalStateException(remaining.get() + " runs still not ended after 10 minutes");
+            }
+            RuntimeException why = failure;
+            if (why != null) {
+                throw why;
             }
         }
     }
@@ -377,7 +388,7 @@ public final class WorkerThroughput {
                     round.ended(ids.size());
                 }
             } catch (SQLException failed) {
-                throw new IllegalStateException("the floor's consumer failed: " + failed.getMessage(), failed);
+                round.failed(new IllegalStateException("the floor's consumer failed: " + failed.getMessage(), failed));
             }
         }
 
@@ -490,12 +501,16 @@ public final class WorkerThroughput {
             countdown.await();
             try (Connection connection = data.getConnection();
                  PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM scheduled_tasks")) {
+                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
                 while (true) {
                     try (ResultSet rows = count.executeQuery()) {
                         rows.next();
                         if (rows.getLong(1) == 0) {
                             return;
                         }
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("db-scheduler's tasks were not all done after 10 minutes");
                     }
                     Thread.sleep(5);
                 }
@@ -538,7 +553,11 @@ public final class WorkerThroughput {
 
         @Override
         public void awaitEnd() throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
             while (storage.countJobs(StateName.SUCCEEDED) < expected) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("JobRunr's jobs had not all succeeded after 10 minutes");
+                }
                 Thread.sleep(5);
             }
         }
@@ -919,7 +938,7 @@ public final class WorkerThroughput {
         private final String url;
 
         FreshDatabase(String system) throws SQLException {
-            name = "lf_bench_" + system.replaceAll("[^a-z0-9]", "") + "_"
+            name = "lf_bench_" + system.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "") + "_"
                     + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
             try (Connection connection = DriverManager.getConnection(admin);
                  Statement statement = connection.createStatement()) {
