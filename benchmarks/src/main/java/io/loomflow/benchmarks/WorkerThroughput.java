@@ -39,6 +39,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -129,15 +130,69 @@ public final class WorkerThroughput {
             harness.throughput(List.of(options.text("systems").split(",")));
         }
         if (parts.contains("latency")) {
-            harness.pickupLatency();
+            harness.retrying("pickup latency", () -> {
+                harness.pickupLatency();
+                return null;
+            });
         }
         if (parts.contains("durable")) {
-            harness.durableCost();
+            harness.retrying("durable task", () -> {
+                harness.durableCost();
+                return null;
+            });
         }
         if (parts.contains("failover")) {
-            harness.failover();
+            harness.retrying("failover", () -> {
+                harness.failover();
+                return null;
+            });
         }
         System.out.println("load average at end: " + loadAverage());
+    }
+
+    // ---- PostgreSQL going away (other programs on a shared machine may restart it) ----
+
+    /** Runs {@code part} again, up to 3 times, when PostgreSQL went away under it, once it answers again. */
+    private <T> T retrying(String what, Callable<T> part) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return part.call();
+            } catch (Exception failed) {
+                if (attempt >= 3 || !lostDatabase(failed)) {
+                    throw failed;
+                }
+                System.out.println("  (" + what + ": PostgreSQL went away (" + failed + "); measuring again once it"
+                        + " answers)");
+                awaitPostgres();
+            }
+        }
+    }
+
+    private static boolean lostDatabase(Throwable failed) {
+        for (Throwable cause = failed; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+            String message = String.valueOf(cause.getMessage());
+            if (message.contains("terminating connection") || message.contains("refused")
+                    || message.contains("cannot reach")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void awaitPostgres() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            try (Connection connection = DriverManager.getConnection(admin)) {
+                return;
+            } catch (SQLException notYet) {
+                Thread.sleep(1000);
+            }
+        }
+        throw new IllegalStateException("PostgreSQL at " + admin + " did not answer for 5 minutes");
     }
 
     // ---- 1. throughput ----
@@ -177,12 +232,12 @@ public final class WorkerThroughput {
         for (String system : systems) {
             switch (system) {
                 case "floor" -> {
-                    rates.put("floor1", measure("floor, 1 consumer", url -> new Floor(url, 1)));
-                    rates.put("floor2", measure("floor, 2 consumers", url -> new Floor(url, 2)));
+                    rates.put("floor1", retrying("floor", () -> measure("floor, 1 consumer", url -> new Floor(url, 1))));
+                    rates.put("floor2", retrying("floor", () -> measure("floor, 2 consumers", url -> new Floor(url, 2))));
                 }
                 case "loomflow" -> {
-                    rates.put("loomflow1", measure("Loomflow, 1 worker", url -> new Loomflow(url, 1)));
-                    rates.put("loomflow2", measure("Loomflow, 2 workers", url -> new Loomflow(url, 2)));
+                    rates.put("loomflow1", retrying("Loomflow", () -> measure("Loomflow, 1 worker", url -> new Loomflow(url, 1))));
+                    rates.put("loomflow2", retrying("Loomflow", () -> measure("Loomflow, 2 workers", url -> new Loomflow(url, 2))));
                 }
                 case "db-scheduler", "jobrunr", "dbos" -> {
                     Opener opener = switch (system) {
@@ -191,7 +246,7 @@ public final class WorkerThroughput {
                         default -> DbosQueue::new;
                     };
                     try {
-                        rates.put(system, measure(system, opener));
+                        rates.put(system, retrying(system, () -> measure(system, opener)));
                     } catch (Exception | LinkageError notHere) {
                         failed.put(system, String.valueOf(notHere));
                         System.out.printf(Locale.ROOT, "  %-34s could not run here: %s%n", system, notHere);
@@ -1011,6 +1066,12 @@ public final class WorkerThroughput {
                     System.out.println("  (still connected to " + name + " 10 s after its system closed: " + open + ")");
                 }
                 statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+            } catch (SQLException lost) {
+                awaitPostgres(); // it went away: drop it once it is back
+                try (Connection connection = DriverManager.getConnection(admin);
+                     Statement statement = connection.createStatement()) {
+                    statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+                }
             }
         }
     }
