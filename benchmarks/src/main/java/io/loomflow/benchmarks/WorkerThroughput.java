@@ -152,7 +152,10 @@ public final class WorkerThroughput {
 
     // ---- PostgreSQL going away (other programs on a shared machine may restart it) ----
 
-    /** Runs {@code part} again, up to 3 times, when PostgreSQL went away under it, once it answers again. */
+    /**
+     * Runs {@code part} again, up to 3 times, when it failed on a lost or unavailable connection (PostgreSQL
+     * restarted, or a pool that gave no connection in time), once PostgreSQL answers; the failure is printed.
+     */
     private <T> T retrying(String what, Callable<T> part) throws Exception {
         for (int attempt = 1; ; attempt++) {
             try {
@@ -161,8 +164,8 @@ public final class WorkerThroughput {
                 if (attempt >= 3 || !lostDatabase(failed)) {
                     throw failed;
                 }
-                System.out.println("  (" + what + ": PostgreSQL went away (" + failed + "); measuring again once it"
-                        + " answers)");
+                System.out.println("  (" + what + " failed on a lost or unavailable database connection (" + failed
+                        + "); measuring again once PostgreSQL answers)");
                 awaitPostgres();
             }
         }
