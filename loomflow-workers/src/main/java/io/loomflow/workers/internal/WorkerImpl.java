@@ -112,6 +112,12 @@ public final class WorkerImpl implements Worker {
         volatile @Nullable Handle<?> handle;
         /** Set once this worker no longer owns the run (handed back, or the lease was lost): write nothing. */
         volatile boolean given;
+        /**
+         * Set when the run has ended here and its completion is being recorded: from then on its
+         * row may leave the running state at any moment, so a heartbeat that no longer finds it
+         * running must not take it for a lost lease.
+         */
+        volatile boolean completing;
 
         Execution(Claim claim) {
             this.claim = claim;
@@ -445,6 +451,7 @@ public final class WorkerImpl implements Worker {
     /** Records how the run ended, if this worker still owns it; retries an outage for up to the lease expiry. */
     private void complete(Execution execution, String state, @Nullable String result, @Nullable String resultType,
                           @Nullable String errorType, @Nullable String errorMessage) {
+        execution.completing = true;
         Claim claim = execution.claim;
         Database db = Objects.requireNonNull(database);
         Instant giveUp = clock.instant().plus(settings.leaseExpiry());
@@ -581,7 +588,7 @@ public final class WorkerImpl implements Worker {
         held.forEach((run, token) -> {
             if (!token.equals(owned.get(run))) {
                 Execution execution = executions.get(run);
-                if (execution != null && execution.claim.token() == token && !execution.given) {
+                if (execution != null && execution.claim.token() == token && !execution.given && !execution.completing) {
                     LOG.log(Level.WARNING, "worker " + name + " lost the lease of queued run " + run
                             + " (another worker owns it now); stopping it here");
                     execution.cancel();
