@@ -41,6 +41,11 @@ final class Checkpointing {
             this.scope = scope;
         }
 
+        /** The durable root run's checkpoint scope. */
+        UUID scope() {
+            return scope;
+        }
+
         /** The error the root run ends with once it was lost, or null while it was not. */
         @Nullable RunLostException lost() {
             return lost.get();
