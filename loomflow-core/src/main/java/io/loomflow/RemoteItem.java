@@ -33,7 +33,7 @@ final class RemoteItem {
 
     /**
      * Submits the item and waits for its result; an interrupt (the item's cancel or timeout) cancels
-     * the child run and ends the wait.
+     * the child run, unless the durable run was lost, and ends the wait.
      *
      * @throws InterruptedException if the wait was interrupted
      */
@@ -43,7 +43,7 @@ final class RemoteItem {
         RemoteRuns.Request request = new RemoteRuns.Request(checkpointing.durable().scope(),
                 checkpointing.idempotencyKey(), spec.queue(), spec.name(), run.info().input(),
                 StoredResults.codeLoader(spec));
-        CompletableFuture<@Nullable Object> result = remote.submit(request);
+        CompletableFuture<Object> result = remote.submit(request);
         if (result == null) {
             throw new IllegalStateException(remote + " returned no future for " + run.describe()
                     + "; this is a bug of that RemoteRuns implementation");
@@ -51,7 +51,9 @@ final class RemoteItem {
         try {
             return result.get();
         } catch (InterruptedException interrupted) {
-            result.cancel(true);
+            if (checkpointing.durable().lost() == null) {
+                result.cancel(true); // a lost durable run keeps its children: its next execution re-attaches to them
+            }
             throw interrupted;
         } catch (ExecutionException failed) {
             throw Exceptions.rethrow(failed.getCause());

@@ -71,7 +71,12 @@ record RunSpec(RunInfo.Kind kind, String name, CheckedFunction<Object, Object> b
 
     /** Runs the items of maps of this task as queued child runs on {@code newQueue} (see {@link RemoteItem}). */
     RunSpec withQueue(String newQueue) {
-        Names.check("Queue", newQueue);
+        Objects.requireNonNull(newQueue, () -> describe() + ": queue must not be null; pass the name of a queue"
+                + " whose workers run this task, such as \"items\"");
+        if (newQueue.isBlank()) {
+            throw new IllegalArgumentException(describe() + ": queue name was blank (\"" + newQueue + "\"); pass the"
+                    + " name of a queue whose workers run this task, such as \"items\"");
+        }
         return new RunSpec(kind, name, body, retry, timeout, limit, limitSize, failurePolicy, results, itemHistory,
                 newQueue);
     }

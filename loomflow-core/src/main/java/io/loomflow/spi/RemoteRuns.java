@@ -3,6 +3,7 @@ package io.loomflow.spi;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,9 +27,10 @@ import org.jspecify.annotations.Nullable;
  * request's class loader), or exceptionally with an exception that describes its failure; the item
  * fails with that exception, unchanged (the child's retries are the executing process's: the
  * waiting item does not retry). When the item is cancelled, the engine cancels the future
- * ({@code cancel(true)}); the implementation then cancels the child run, best effort, unless the
- * durable run itself is no longer this process's (it was handed back and resumes elsewhere, and the
- * child runs are re-attached there).
+ * ({@code cancel(true)}), except when the whole durable run was lost (its checkpoints failed): its
+ * next execution re-attaches to the children. The implementation then cancels the child run, best
+ * effort, and should not when the durable run is no longer this process's (it was handed back and
+ * resumes elsewhere, where the child runs are re-attached).
  *
  * <p><b>Costs.</b> {@link #submit} is called from the items' own (virtual) threads, as many at
  * once as the map starts items; it must not block for long, and should batch the writes of many
@@ -44,9 +46,10 @@ public interface RemoteRuns {
      * idempotency key.
      *
      * @param request what to run, and under which key
-     * @return the child's result; cancelling it asks for the child to be cancelled
+     * @return the child's result, which may be null; cancelling it asks for the child to be cancelled
      */
-    CompletableFuture<@Nullable Object> submit(Request request);
+    @NullUnmarked
+    CompletableFuture<Object> submit(Request request);
 
     /**
      * One item of a distributed map.

@@ -1,6 +1,7 @@
 package io.loomflow.workers.internal;
 
 import io.loomflow.Flow;
+import io.loomflow.Task;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,11 +27,12 @@ import org.jspecify.annotations.Nullable;
  * @param pollInterval how often an idle worker looks for runs
  * @param notifications whether to LISTEN for submissions
  * @param name the worker's name, {@code null} for the default
+ * @param tasks the tasks whose queued items it runs, by name
  */
 public record WorkerSettings(String url, @Nullable String user, @Nullable String password, List<String> queues,
                              int concurrency, Map<String, Flow<?, ?>> flows, String version, Duration leaseExpiry,
                              Duration heartbeat, Duration gracePeriod, Duration pollInterval, boolean notifications,
-                             @Nullable String name) {
+                             @Nullable String name, Map<String, Task<?, ?>> tasks) {
 
     /**
      * The URL with the user and password given apart added as parameters, as the driver and the
