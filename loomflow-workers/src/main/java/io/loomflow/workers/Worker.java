@@ -38,6 +38,11 @@ import org.jspecify.annotations.Nullable;
  * records its runs in the run history of the same database: a run's first execution is recorded
  * under the queued run's id; each later execution is a root run of its own, with a new id.
  *
+ * <p><b>Distributed maps.</b> The worker's engine sends the items of maps over tasks marked
+ * {@code Task.withQueue(queue)} to the queue as child runs of the durable run, and waits for them;
+ * a worker given those tasks ({@link Builder#tasks}) and their queue runs them. See the module's
+ * README, section "Distributed maps".
+ *
  * <p><b>Lifecycle.</b> {@link Builder#build()} makes a worker that does nothing;
  * {@link #start()} registers it and returns; {@link #close(Duration)} stops claiming, lets the runs
  * in flight finish within the grace period, hands the others back to the queue at once (fencing this

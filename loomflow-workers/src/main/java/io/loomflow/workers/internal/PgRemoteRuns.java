@@ -44,8 +44,9 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Cancelling.</b> A cancelled future queues its row for cancellation: rows still queued or
  * running are set {@code cancelled} (a running one's worker sees at its next heartbeat that it no
  * longer holds it and stops it; its completion is refused), but only while the parent row is
- * running and owned by this worker. A parent handed back or lost keeps its children, so that its
- * next execution re-attaches to them.
+ * running and owned by this worker, or has ended (the cancel is written after the parent's code
+ * went on, and its children would otherwise be orphans). A parent handed back or lost keeps its
+ * children, so that its next execution re-attaches to them.
  *
  * <p>Thread-safe. {@link #close()} ends both threads; futures still waiting are left incomplete (the
  * engine has cancelled their items by then).
@@ -78,7 +79,8 @@ final class PgRemoteRuns implements RemoteRuns, AutoCloseable {
     private static final String CANCEL = """
             UPDATE lf_queue c SET state = 'cancelled', ended = now(), lease_until = NULL, token = c.token + 1
             WHERE c.id = ANY (?) AND c.state IN ('queued', 'running')
-              AND EXISTS (SELECT 1 FROM lf_queue p WHERE p.id = c.parent AND p.state = 'running' AND p.owner = ?)""";
+              AND EXISTS (SELECT 1 FROM lf_queue p WHERE p.id = c.parent
+                  AND (p.state IN ('completed', 'failed', 'cancelled') OR (p.state = 'running' AND p.owner = ?)))""";
 
     /** An item submitted or about to be: its request, its future, and its row once known. */
     private static final class Pending {
