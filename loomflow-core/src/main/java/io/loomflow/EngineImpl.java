@@ -208,6 +208,10 @@ final class EngineImpl implements Engine {
         if (spec.limit() != null && (parent == null || !parent.lineage().holdsOrInherits(spec.limit()))) {
             concurrency = limit(spec).permits();
         }
+        if (remoteRuns != null && spec.queue() != null && parent != null && parent.checkpointing() != null) {
+            // A distributed map: its items wait here for other processes, a bounded number at a time.
+            concurrency = Math.min(concurrency, Math.max(1, remoteRuns.maxInFlight()));
+        }
         var parentScope = parent == null ? null : parent.attempts().childScope();
         String checkpointKey = parent == null || parent.checkpointing() == null ? null
                 : parent.checkpointing().mapKey(spec);

@@ -32,8 +32,8 @@ import org.jspecify.annotations.Nullable;
  * effort, and should not when the durable run is no longer this process's (it was handed back and
  * resumes elsewhere, where the child runs are re-attached).
  *
- * <p><b>Costs.</b> {@link #submit} is called from the items' own (virtual) threads, as many at
- * once as the map starts items; it must not block for long, and should batch the writes of many
+ * <p><b>Costs.</b> {@link #submit} is called from the items' own (virtual) threads, at most
+ * {@link #maxInFlight()} items of a map at once; it must not block for long, and should batch the writes of many
  * submissions together rather than open one transaction each.
  *
  * <p><b>Thread-safety.</b> Implementations must be thread-safe. Nulls: only a request's input may
@@ -50,6 +50,19 @@ public interface RemoteRuns {
      */
     @NullUnmarked
     CompletableFuture<Object> submit(Request request);
+
+    /**
+     * How many items of one distributed map may be in flight here at once (looking up their
+     * checkpoint, submitted and awaited, saving their checkpoint); the others wait their turn in
+     * the map, costing only their place in its input list. It bounds what a map of 100,000 items
+     * asks of the checkpoints and of this object at once; keep it well above the number of slots
+     * of the processes that execute the children, so that they never run out of queued items.
+     *
+     * @return 1 or more; 1,000 unless the implementation says otherwise
+     */
+    default int maxInFlight() {
+        return 1_000;
+    }
 
     /**
      * One item of a distributed map.
