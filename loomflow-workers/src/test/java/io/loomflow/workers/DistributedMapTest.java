@@ -259,7 +259,7 @@ class DistributedMapTest {
     }
 
     private String column(QueuedRun<?> run, String column) {
-        long unused = count("SELECT 1"); // waits out a restart of PostgreSQL
+        count("SELECT 1"); // waits out a restart of PostgreSQL by another test on this machine
         try (Connection connection = pool.getConnection();
              PreparedStatement statement = connection.prepareStatement("SELECT " + column + " FROM lf_queue WHERE id = ?")) {
             statement.setObject(1, run.id());
