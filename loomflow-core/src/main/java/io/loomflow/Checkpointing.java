@@ -41,6 +41,11 @@ final class Checkpointing {
             this.scope = scope;
         }
 
+        /** The durable root run's checkpoint scope. */
+        UUID scope() {
+            return scope;
+        }
+
         /** The error the root run ends with once it was lost, or null while it was not. */
         @Nullable RunLostException lost() {
             return lost.get();
@@ -128,6 +133,11 @@ final class Checkpointing {
             Optional<Checkpoint> found = durable.checkpoints.load(durable.scope, key, StoredResults.codeLoader(run.spec()));
             return found == null ? Optional.empty() : found;
         } catch (RuntimeException | LinkageError | StackOverflowError failure) {
+            if (run.cancellation() != null) {
+                // The run's cancel interrupted the lookup (waiting for a connection, say): the run
+                // ends cancelled, which its caller checks next; the durable run is not lost for it.
+                return Optional.empty();
+            }
             throw lose(run, "failed to load the checkpoint", failure);
         }
     }
@@ -158,6 +168,11 @@ final class Checkpointing {
         try {
             durable.checkpoints.save(durable.scope, key, checkpoint);
         } catch (RuntimeException | LinkageError | StackOverflowError saveFailure) {
+            if (run.cancellation() != null) {
+                // Interrupted by the run's cancel: the run ends cancelled, not saved; the durable run goes on.
+                throw new RunLostException(run.describe() + " was cancelled while its checkpoint was saved",
+                        saveFailure);
+            }
             throw lose(run, "failed to save the checkpoint of its " + (failure == null ? "result" : "failure"),
                     saveFailure);
         }

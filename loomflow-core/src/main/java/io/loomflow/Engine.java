@@ -2,6 +2,7 @@ package io.loomflow;
 
 import io.loomflow.spi.Checkpoints;
 import io.loomflow.spi.NonBlockingThreadDetector;
+import io.loomflow.spi.RemoteRuns;
 import io.loomflow.spi.ResultStore;
 import io.loomflow.spi.SharedLimits;
 import java.time.Duration;
@@ -227,6 +228,7 @@ public interface Engine extends AutoCloseable {
         private @Nullable ResultStore results;
         private @Nullable Checkpoints checkpoints;
         private @Nullable SharedLimits sharedLimits;
+        private @Nullable RemoteRuns remoteRuns;
         private ItemHistory itemHistory = ItemHistory.ALL;
 
         private Builder() {
@@ -373,6 +375,21 @@ public interface Engine extends AutoCloseable {
         }
 
         /**
+         * Sets where the items of distributed maps go (default: nowhere, and they run here): in a
+         * durable run, each item of a map over a task marked {@link Task#withQueue(String)} is
+         * submitted as a queued child run and awaited, instead of running on this engine. The engine
+         * does not close it: its owner (a worker, say) does.
+         *
+         * @param remoteRuns the dispatcher of queued child runs
+         * @return this builder
+         */
+        public Builder remoteRuns(RemoteRuns remoteRuns) {
+            this.remoteRuns = Objects.requireNonNull(remoteRuns,
+                    "remote runs must not be null; leave them unset for an engine that runs every map item itself");
+            return this;
+        }
+
+        /**
          * Chooses how much a run history keeps of the items of maps whose flows do not choose
          * themselves ({@link Flow#withItemHistory}); default {@link ItemHistory#ALL}.
          *
@@ -402,7 +419,8 @@ public interface Engine extends AutoCloseable {
             ThreadFactory factory = threadFactory != null ? threadFactory
                     : Thread.ofVirtual().name("loomflow-" + name + "-", 1).factory();
             return new EngineImpl(name, clock, factory, Map.copyOf(limits), List.copyOf(listeners),
-                    shutdownGrace, cancelGrace, BlockingCheck.of(detectors), results, checkpoints, itemHistory, sharedLimits);
+                    shutdownGrace, cancelGrace, BlockingCheck.of(detectors), results, checkpoints, itemHistory, sharedLimits,
+                    remoteRuns);
         }
     }
 }

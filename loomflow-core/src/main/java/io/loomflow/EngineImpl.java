@@ -4,6 +4,7 @@ import io.loomflow.internal.Limit;
 import io.loomflow.internal.RunIds;
 import io.loomflow.internal.StructuredScope;
 import io.loomflow.spi.Checkpoints;
+import io.loomflow.spi.RemoteRuns;
 import io.loomflow.spi.ResultStore;
 import io.loomflow.spi.SharedLimits;
 import java.lang.System.Logger.Level;
@@ -32,6 +33,7 @@ final class EngineImpl implements Engine {
     private final BlockingCheck blockingCheck;
     private final @Nullable ResultStore results;
     private final @Nullable Checkpoints checkpoints;
+    private final @Nullable RemoteRuns remoteRuns;
     private final ItemHistory itemHistory;
 
     private final EngineLimits limits;
@@ -45,7 +47,7 @@ final class EngineImpl implements Engine {
     EngineImpl(String name, TimeSource clock, ThreadFactory threadFactory, Map<String, Integer> configuredLimits,
                List<EventListener> ownedListeners, Duration shutdownGrace, Duration cancelGrace,
                BlockingCheck blockingCheck, @Nullable ResultStore results, @Nullable Checkpoints checkpoints,
-               ItemHistory itemHistory, @Nullable SharedLimits sharedLimits) {
+               ItemHistory itemHistory, @Nullable SharedLimits sharedLimits, @Nullable RemoteRuns remoteRuns) {
         this.name = name;
         this.itemHistory = itemHistory;
         this.clock = clock;
@@ -53,6 +55,7 @@ final class EngineImpl implements Engine {
         this.blockingCheck = blockingCheck;
         this.results = results;
         this.checkpoints = checkpoints;
+        this.remoteRuns = remoteRuns;
         this.events = new EngineEvents(name, clock, ownedListeners);
         this.threads = new StructuredScope.Threads("engine '" + name + "'", threadFactory,
                 bug -> Loggers.engine().log(Level.ERROR, "a thread of engine '" + name + "' ended with an unexpected"
@@ -107,6 +110,11 @@ final class EngineImpl implements Engine {
     /** The result store, or null if the engine has none. */
     @Nullable ResultStore results() {
         return results;
+    }
+
+    /** Where the items of distributed maps go, or null if this engine runs them here. */
+    @Nullable RemoteRuns remoteRuns() {
+        return remoteRuns;
     }
 
     /** The checkpoints of durable runs, or null if the engine has none. */
@@ -200,6 +208,10 @@ final class EngineImpl implements Engine {
         int concurrency = inputs.length;
         if (spec.limit() != null && (parent == null || !parent.lineage().holdsOrInherits(spec.limit()))) {
             concurrency = limits.permits(spec);
+        }
+        if (remoteRuns != null && spec.queue() != null && parent != null && parent.checkpointing() != null) {
+            // A distributed map: its items wait here for other processes, a bounded number at a time.
+            concurrency = Math.min(concurrency, Math.max(1, remoteRuns.maxInFlight()));
         }
         var parentScope = parent == null ? null : parent.attempts().childScope();
         String checkpointKey = parent == null || parent.checkpointing() == null ? null

@@ -2,6 +2,7 @@ package io.loomflow;
 
 import io.loomflow.internal.StructuredScope;
 import io.loomflow.spi.Checkpoint;
+import io.loomflow.spi.RemoteRuns;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -40,6 +41,7 @@ final class RunAttempts {
         EngineImpl engine = run.engine();
         LimitLineage lineage = run.lineage();
         Checkpointing checkpointing = run.parent() == null ? null : run.checkpointing(); // the root is not checkpointed
+        RemoteRuns remote = RemoteItem.dispatcherOf(run); // an item of a distributed map: its code runs elsewhere
         try {
             if (checkpointing != null && replayed(checkpointing)) {
                 return;
@@ -69,7 +71,7 @@ final class RunAttempts {
                 Object value = null;
                 Throwable failure = null;
                 try {
-                    value = spec.body().apply(run.info().input());
+                    value = remote != null ? RemoteItem.await(run, remote) : spec.body().apply(run.info().input());
                 } catch (Throwable thrown) {
                     failure = thrown;
                 }
@@ -89,7 +91,7 @@ final class RunAttempts {
                     run.finishCancelled();
                     return;
                 }
-                boolean retry = failure != null && spec.retry().shouldRetry(failure, attempt);
+                boolean retry = failure != null && remote == null && spec.retry().shouldRetry(failure, attempt);
                 if (checkpointing != null && !retry && !checkpointed(checkpointing, value, failure)) {
                     return; // the checkpoint before the parent goes on failed: the durable run is lost
                 }

@@ -3,6 +3,7 @@ package io.loomflow;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -110,6 +111,40 @@ public final class Task<I extends @Nullable Object, R extends @Nullable Object> 
      */
     public Task<I, R> withLimit(String limit, int permits) {
         return new Task<>(spec.withLimit(limit, permits));
+    }
+
+    /**
+     * Returns a copy whose maps are distributed: in a durable run on an engine with a dispatcher of
+     * queued runs ({@link Engine.Builder#remoteRuns}, which every {@code loomflow-workers} worker
+     * has), each item of {@link #map(Collection)} is submitted to {@code queue} as a queued child
+     * run that any worker advertising this task may execute, and the item's run here waits for it.
+     *
+     * <p>Each child is keyed by the item's checkpoint key in the durable run, so a parent executed
+     * again after its process died re-attaches to the children it had submitted instead of
+     * submitting new ones; an item's result is checkpointed like any child's. Inputs and results
+     * cross processes, so they must be values the dispatcher can write (for workers: JSON records,
+     * collections, {@code java.time} values). The task's retries and timeout apply where it
+     * executes; the waiting item does not retry. Cancelling the map (or its parent) cancels the
+     * child runs, best effort.
+     *
+     * <p>Elsewhere nothing changes: outside a durable run, on an engine without a dispatcher, and
+     * for {@code call} and {@code submit}, the task runs here as any other.
+     *
+     * @param queue the queue's name, not blank
+     * @return the changed copy
+     */
+    public Task<I, R> withQueue(String queue) {
+        return new Task<>(spec.withQueue(queue));
+    }
+
+    /**
+     * The queue this task's map items are submitted to in durable runs, if it was given one.
+     *
+     * @return the queue, or empty if the task always runs locally
+     * @see #withQueue(String)
+     */
+    public Optional<String> queue() {
+        return Optional.ofNullable(spec.queue());
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.loomflow.workers;
 
 import io.loomflow.Flow;
+import io.loomflow.Task;
 import io.loomflow.workers.internal.WorkerImpl;
 import io.loomflow.workers.internal.WorkerSettings;
 import java.time.Duration;
@@ -41,6 +42,11 @@ import org.jspecify.annotations.Nullable;
  * the database (a slot row per permit, held under a lease this worker's heartbeat extends, so a
  * dead worker's permits come back when their lease expires); {@link Builder#queueConcurrency} caps a
  * queue's runs in flight across all workers, enforced in the claim.
+ *
+ * <p><b>Distributed maps.</b> The worker's engine sends the items of maps over tasks marked
+ * {@code Task.withQueue(queue)} to the queue as child runs of the durable run, and waits for them;
+ * a worker given those tasks ({@link Builder#tasks}) and their queue runs them. See the module's
+ * README, section "Distributed maps".
  *
  * <p><b>Lifecycle.</b> {@link Builder#build()} makes a worker that does nothing;
  * {@link #start()} registers it and returns; {@link #close(Duration)} stops claiming, lets the runs
@@ -115,6 +121,7 @@ public interface Worker extends AutoCloseable {
         private final Set<String> queues = new LinkedHashSet<>();
         private int concurrency = 8;
         private final Map<String, Flow<?, ?>> flows = new LinkedHashMap<>();
+        private final Map<String, Task<?, ?>> tasks = new LinkedHashMap<>();
         private String version = "";
         private Duration leaseExpiry = Duration.ofSeconds(30);
         private @Nullable Duration heartbeat;
@@ -224,6 +231,32 @@ public interface Worker extends AutoCloseable {
                 if (before != null && before != flow) {
                     throw new IllegalArgumentException("two flows are named '" + flow.name() + "'; a worker finds a"
                             + " queued run's flow by its name, so give each flow a name of its own");
+                }
+            }
+            return this;
+        }
+
+        /**
+         * Adds tasks whose queued runs this worker executes: the items of distributed maps
+         * ({@link Task#withQueue(String)}), submitted by the durable runs of any worker's engine.
+         * A worker takes them from its {@linkplain #queues queues} only, so give it the tasks'
+         * queues too. Tasks are not found from the flows (a flow's tasks are code, not data): list
+         * them here. Each runs as a durable root run of a flow named like the task, whose one child
+         * is the task itself; its input and result travel as JSON with their types
+         * ({@code ResultCodec.json()}), built with the class loader of the thread that starts the
+         * worker.
+         *
+         * @param tasks the tasks
+         * @return this builder
+         * @throws IllegalArgumentException if two different tasks have the same name
+         */
+        public Builder tasks(Task<?, ?>... tasks) {
+            for (Task<?, ?> task : tasks) {
+                Objects.requireNonNull(task, "tasks must not contain null");
+                Task<?, ?> before = this.tasks.putIfAbsent(task.name(), task);
+                if (before != null && before != task) {
+                    throw new IllegalArgumentException("two tasks are named '" + task.name() + "'; a worker finds a"
+                            + " queued item's task by its name, so give each task its own name");
                 }
             }
             return this;
@@ -385,8 +418,9 @@ public interface Worker extends AutoCloseable {
             if (url == null) {
                 throw new IllegalStateException("a worker needs its database; call database(\"jdbc:postgresql://HOST/DB\")");
             }
-            if (flows.isEmpty()) {
-                throw new IllegalStateException("a worker needs the flows it can run; call flows(...) with them");
+            if (flows.isEmpty() && tasks.isEmpty()) {
+                throw new IllegalStateException("a worker needs the flows (or tasks) it can run; call flows(...) or"
+                        + " tasks(...) with them");
             }
             Duration beat = heartbeat == null ? leaseExpiry.dividedBy(3) : heartbeat;
             if (beat.multipliedBy(2).compareTo(leaseExpiry) >= 0) {
@@ -402,7 +436,7 @@ public interface Worker extends AutoCloseable {
             }
             return new WorkerImpl(new WorkerSettings(url, user, password, served, concurrency,
                     Map.copyOf(flows), version, leaseExpiry, beat, gracePeriod, pollInterval, notifications, name,
-                    Map.copyOf(sharedLimits), Map.copyOf(queueLimits)));
+                    Map.copyOf(sharedLimits), Map.copyOf(queueLimits), Map.copyOf(tasks)));
         }
     }
 }

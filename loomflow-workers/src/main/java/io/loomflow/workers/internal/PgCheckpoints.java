@@ -173,7 +173,7 @@ final class PgCheckpoints implements Checkpoints {
     }
 
     /** The key as stored: itself, or a hash of it when it is too long for the index. */
-    private static String stored(String key) {
+    static String stored(String key) {
         return key.length() <= LONGEST_KEY ? key : "#sha256:" + ResultStores.inputKey(key);
     }
 

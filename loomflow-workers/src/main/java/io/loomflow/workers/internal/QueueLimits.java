@@ -43,14 +43,15 @@ final class QueueLimits {
                 lease_until = now() + ? * INTERVAL '1 millisecond', attempts = q.attempts + 1,
                 started = COALESCE(q.started, now())
             FROM (SELECT id FROM lf_queue
-                  WHERE state = 'queued' AND queue = ? AND flow = ANY (?)
+                  WHERE state = 'queued' AND queue = ?
+                    AND ((kind = 'flow' AND flow = ANY (?)) OR (kind = 'task' AND flow = ANY (?)))
                     AND (flow_version IS NULL OR flow_version = ?) AND not_before <= now()
                   ORDER BY priority DESC, not_before, created
                   LIMIT LEAST(?, GREATEST(0, (SELECT max_running FROM lf_queue_limit WHERE queue = ?)
                       - (SELECT count(*) FROM lf_queue WHERE queue = ? AND state = 'running')))
                   FOR UPDATE SKIP LOCKED) c
             WHERE q.id = c.id
-            RETURNING q.id, q.flow, q.parameters, q.token, q.attempts, q.priority, q.not_before, q.created""";
+            RETURNING q.id, q.flow, q.parameters, q.token, q.attempts, q.priority, q.not_before, q.created, q.kind""";
 
     /** Reads one claimed row. */
     @FunctionalInterface
@@ -134,7 +135,7 @@ final class QueueLimits {
      * @return how many runs were claimed
      */
     int claim(Connection connection, Set<String> limitedQueues, UUID worker, long leaseMillis, String[] flows,
-              String version, int most, RowReader reader) throws SQLException {
+              String[] tasks, String version, int most, RowReader reader) throws SQLException {
         int claimed = 0;
         connection.setAutoCommit(false);
         try {
@@ -151,10 +152,11 @@ final class QueueLimits {
                     statement.setLong(2, leaseMillis);
                     statement.setString(3, queue);
                     statement.setArray(4, connection.createArrayOf("text", flows));
-                    statement.setString(5, version);
-                    statement.setInt(6, most - claimed);
-                    statement.setString(7, queue);
+                    statement.setArray(5, connection.createArrayOf("text", tasks));
+                    statement.setString(6, version);
+                    statement.setInt(7, most - claimed);
                     statement.setString(8, queue);
+                    statement.setString(9, queue);
                     try (ResultSet rows = statement.executeQuery()) {
                         while (rows.next()) {
                             reader.read(rows);

@@ -7,6 +7,8 @@ import io.loomflow.Handle;
 import io.loomflow.Outcome;
 import io.loomflow.RunLostException;
 import io.loomflow.RunOptions;
+import io.loomflow.Task;
+import io.loomflow.store.ResultCodec;
 import io.loomflow.store.RunRecorder;
 import io.loomflow.store.RunStore;
 import io.loomflow.store.RunStoreException;
@@ -62,13 +64,14 @@ public final class WorkerImpl implements Worker {
                 lease_until = now() + ? * INTERVAL '1 millisecond', attempts = q.attempts + 1,
                 started = COALESCE(q.started, now())
             FROM (SELECT id FROM lf_queue
-                  WHERE state = 'queued' AND queue = ANY (?) AND flow = ANY (?)
+                  WHERE state = 'queued' AND queue = ANY (?)
+                    AND ((kind = 'flow' AND flow = ANY (?)) OR (kind = 'task' AND flow = ANY (?)))
                     AND (flow_version IS NULL OR flow_version = ?) AND not_before <= now()
                     AND NOT EXISTS (SELECT 1 FROM lf_queue_limit l WHERE l.queue = lf_queue.queue)
                   ORDER BY priority DESC, not_before, created
                   LIMIT ? FOR UPDATE SKIP LOCKED) c
             WHERE q.id = c.id
-            RETURNING q.id, q.flow, q.parameters, q.token, q.attempts, q.priority, q.not_before, q.created""";
+            RETURNING q.id, q.flow, q.parameters, q.token, q.attempts, q.priority, q.not_before, q.created, q.kind""";
     private static final String BEAT = """
             UPDATE lf_worker SET heartbeat = now(), expires = now() + ? * INTERVAL '1 millisecond', in_flight = ?,
                 stopping = ?
@@ -103,7 +106,7 @@ public final class WorkerImpl implements Worker {
     private enum Phase { NEW, STARTED, CLOSING, CLOSED }
 
     /** A claimed run, as the claim returned it. */
-    private record Claim(UUID id, String flow, String parameters, long token, int attempts) {
+    private record Claim(UUID id, String flow, String parameters, long token, int attempts, boolean task) {
     }
 
     /** A claimed run in flight here. */
@@ -156,6 +159,13 @@ public final class WorkerImpl implements Worker {
 
     private @Nullable Database database;
     private @Nullable Engine engine;
+    private @Nullable PgRemoteRuns remoteRuns;
+    /** The tasks' queued items run as root runs of these flows, by task name; their one child is the task. */
+    private final Map<String, Flow<Object, Object>> taskFlows;
+    /** Builds the classes of queued items' inputs: the context class loader of the thread that made the worker. */
+    private final ClassLoader taskLoader = Objects.requireNonNullElse(Thread.currentThread().getContextClassLoader(),
+            WorkerImpl.class.getClassLoader());
+    private final ResultCodec codec = ResultCodec.json();
     private @Nullable Notifications notifications;
     private @Nullable Thread claimer;
     private @Nullable Thread beater;
@@ -177,6 +187,8 @@ public final class WorkerImpl implements Worker {
         this.clock = clock;
         this.name = settings.name() != null ? settings.name() : "worker-" + host + "-" + pid;
         this.queueLimits = new QueueLimits(settings.queues(), settings.heartbeat(), clock);
+        this.taskFlows = new HashMap<>();
+        settings.tasks().forEach((taskName, task) -> taskFlows.put(taskName, taskFlow(task)));
     }
 
     @Override
@@ -219,8 +231,9 @@ public final class WorkerImpl implements Worker {
             database = opened;
             PgCheckpoints checkpoints = new PgCheckpoints(opened, this::tokenOf, settings.leaseExpiry(), clock,
                     handingBack);
+            remoteRuns = new PgRemoteRuns(opened, id, name, settings.notifications());
             Engine.Builder engineBuilder = Engine.builder().name("worker " + name).checkpoints(checkpoints)
-                    .listener(RunRecorder.to(history));
+                    .remoteRuns(remoteRuns).listener(RunRecorder.to(history));
             try {
                 QueueLimits.declare(opened, name, settings.queueLimits());
                 if (!settings.sharedLimits().isEmpty()) {
@@ -238,6 +251,7 @@ public final class WorkerImpl implements Worker {
                 register(opened);
             } catch (SQLException failed) {
                 engine.close();
+                remoteRuns.close();
                 opened.close();
                 throw opened.translate(failed, "register worker " + name + " with");
             }
@@ -332,9 +346,10 @@ public final class WorkerImpl implements Worker {
             Set<String> limited = queueLimits.limited(connection);
             if (!limited.isEmpty()) {
                 most -= queueLimits.claim(connection, limited, id, settings.leaseExpiry().toMillis(),
-                        settings.flows().keySet().toArray(String[]::new), settings.version(), most,
+                        settings.flows().keySet().toArray(String[]::new), settings.tasks().keySet().toArray(String[]::new),
+                        settings.version(), most,
                         row -> batch.add(new Claim(row.getObject(1, UUID.class), row.getString(2), row.getString(3),
-                                row.getLong(4), row.getInt(5))));
+                                row.getLong(4), row.getInt(5), "task".equals(row.getString(9)))));
                 if (most == 0 || limited.size() == settings.queues().size()) {
                     return batch;
                 }
@@ -350,12 +365,13 @@ public final class WorkerImpl implements Worker {
             statement.setLong(2, settings.leaseExpiry().toMillis());
             statement.setArray(3, connection.createArrayOf("text", settings.queues().toArray()));
             statement.setArray(4, connection.createArrayOf("text", settings.flows().keySet().toArray()));
-            statement.setString(5, settings.version());
-            statement.setInt(6, most);
+            statement.setArray(5, connection.createArrayOf("text", settings.tasks().keySet().toArray()));
+            statement.setString(6, settings.version());
+            statement.setInt(7, most);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     batch.add(new Claim(rows.getObject(1, UUID.class), rows.getString(2), rows.getString(3),
-                            rows.getLong(4), rows.getInt(5)));
+                            rows.getLong(4), rows.getInt(5), "task".equals(rows.getString(9))));
                 }
             }
         }
@@ -373,14 +389,17 @@ public final class WorkerImpl implements Worker {
     private void execute(Execution execution) {
         Claim claim = execution.claim;
         try {
-            Flow<Object, Object> flow = cast(settings.flows().get(claim.flow()));
+            Flow<Object, Object> flow = cast(claim.task() ? taskFlows.get(claim.flow()) : settings.flows().get(claim.flow()));
             Object params;
             try {
-                params = json.readParameters(flow, claim.parameters());
-            } catch (JsonProcessingException unreadable) {
+                params = claim.task() ? codec.decode(claim.parameters(), taskLoader)
+                        : json.readParameters(flow, claim.parameters());
+            } catch (JsonProcessingException | IllegalArgumentException unreadable) {
                 complete(execution, "failed", null, null, IllegalArgumentException.class.getName(),
-                        "the parameters of queued run " + claim.id() + " cannot be read as the parameters of flow '"
-                                + flow.name() + "' (" + unreadable.getOriginalMessage() + ")");
+                        "the parameters of queued run " + claim.id() + " cannot be read as the "
+                                + (claim.task() ? "input of task '" : "parameters of flow '") + flow.name() + "' ("
+                                + (unreadable instanceof JsonProcessingException jsonError ? jsonError.getOriginalMessage()
+                                : unreadable.getMessage()) + ")");
                 return;
             }
             RunOptions options = RunOptions.defaults().withCheckpoints(claim.id());
@@ -400,11 +419,13 @@ public final class WorkerImpl implements Worker {
                 case Outcome.Success<Object> success -> {
                     String result;
                     try {
-                        result = json.mapper().writeValueAsString(success.value());
-                    } catch (JsonProcessingException unwritable) {
+                        result = claim.task() ? codec.encode(success.value())
+                                : json.mapper().writeValueAsString(success.value());
+                    } catch (JsonProcessingException | IllegalArgumentException unwritable) {
                         complete(execution, "failed", null, null, WorkQueueException.class.getName(), "the result of"
                                 + " flow '" + flow.name() + "', of type " + success.value().getClass().getName()
-                                + ", cannot be written as JSON (" + unwritable.getOriginalMessage() + "); return a"
+                                + ", cannot be written as JSON (" + (unwritable instanceof JsonProcessingException jsonError
+                                ? jsonError.getOriginalMessage() : unwritable.getMessage()) + "); return a"
                                 + " record of plain values");
                         return;
                     }
@@ -674,6 +695,7 @@ public final class WorkerImpl implements Worker {
         if (sharedLimits != null) {
             sharedLimits.close(); // the runs gave their permits back as they ended
         }
+        Objects.requireNonNull(remoteRuns).close();
         deregister(db);
         db.close();
         lifecycle.lock();
@@ -751,6 +773,13 @@ public final class WorkerImpl implements Worker {
     @SuppressWarnings("unchecked")
     private static Flow<Object, Object> cast(@Nullable Flow<?, ?> flow) {
         return (Flow<Object, Object>) Objects.requireNonNull(flow, "a claimed run's flow is one this worker advertises");
+    }
+
+    /** The flow a task's queued items run as: a durable root run named like the task, whose one child is the task. */
+    @SuppressWarnings("unchecked")
+    private static Flow<Object, Object> taskFlow(Task<?, ?> task) {
+        Task<Object, Object> called = (Task<Object, Object>) task;
+        return Flow.named(task.name(), called::call);
     }
 
     private static String host() {

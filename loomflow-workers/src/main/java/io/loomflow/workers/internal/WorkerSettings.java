@@ -1,6 +1,7 @@
 package io.loomflow.workers.internal;
 
 import io.loomflow.Flow;
+import io.loomflow.Task;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -28,12 +29,13 @@ import org.jspecify.annotations.Nullable;
  * @param name the worker's name, {@code null} for the default
  * @param sharedLimits the cluster-wide limits and their sizes
  * @param queueLimits the most runs in flight of some of the worker's queues, across all workers
+ * @param tasks the tasks whose queued items it runs, by name
  */
 public record WorkerSettings(String url, @Nullable String user, @Nullable String password, List<String> queues,
                              int concurrency, Map<String, Flow<?, ?>> flows, String version, Duration leaseExpiry,
                              Duration heartbeat, Duration gracePeriod, Duration pollInterval, boolean notifications,
                              @Nullable String name, Map<String, Integer> sharedLimits,
-                             Map<String, Integer> queueLimits) {
+                             Map<String, Integer> queueLimits, Map<String, Task<?, ?>> tasks) {
 
     /**
      * The URL with the user and password given apart added as parameters, as the driver and the
