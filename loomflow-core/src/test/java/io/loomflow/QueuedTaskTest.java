@@ -79,8 +79,13 @@ class QueuedTaskTest {
         List<RemoteRuns.Request> again = remote.requests().subList(requestsBefore, remote.requests().size());
         assertThat(again).as("only the items without a checkpoint were asked for again").hasSize(ITEMS - 60);
         assertThat(again).allSatisfy(request -> assertThat(remote.children()).containsKey(request.idempotencyKey()));
-        assertThat(remote.children()).as("no new child").hasSize(submittedBefore);
-        assertThat(remoteExecutions).as("no child executed twice").hasValue(submittedBefore);
+        // How many items the first execution had submitted when it was lost depends on the scheduling (at
+        // least the 60 it checkpointed); each of those is re-attached, and only the others get a child now.
+        assertThat(submittedBefore).as("the first execution submitted at least the items it checkpointed")
+                .isGreaterThan(60);
+        assertThat(remote.children()).as("one child per item: those of the first execution re-attached")
+                .hasSize(ITEMS);
+        assertThat(remoteExecutions).as("no child executed twice").hasValue(ITEMS);
         assertThat(localExecutions).hasValue(0);
     }
 
