@@ -241,7 +241,9 @@ public final class WorkQueueImpl implements WorkQueue {
             try {
                 settle();
                 failures = 0;
-            } catch (SQLException failed) {
+            } catch (SQLException | RuntimeException failed) {
+                // Whatever reading fails with, the watcher goes on: if it ended, no awaited run's future would
+                // ever complete.
                 failures++;
                 if (failures == 1) {
                     LOG.log(Level.WARNING, "the work queue cannot read ended runs at " + database.shown() + " ("
