@@ -62,14 +62,7 @@ class FencingTest {
         WorkQueue queue = workers.queue();
         QueuedRun<String> run = queue.runAsync(steps, "s", Submission.defaults());
         assertThat(inSecond.await(30, TimeUnit.SECONDS)).isTrue();
-        UUID newOwner = UUID.randomUUID();
-        try (Connection connection = POSTGRES.connect();
-             PreparedStatement statement = connection.prepareStatement(
-                     "UPDATE lf_queue SET token = token + 1, owner = ? WHERE id = ?")) {
-            statement.setObject(1, newOwner);
-            statement.setObject(2, run.id());
-            statement.executeUpdate();
-        }
+        UUID newOwner = takeOver(run.id());
 
         goOn.countDown();
         awaitIdle(paused);
@@ -96,14 +89,7 @@ class FencingTest {
         WorkQueue queue = workers.queue();
         QueuedRun<String> run = queue.runAsync(plain, "p", Submission.defaults());
         assertThat(inPlain.await(30, TimeUnit.SECONDS)).isTrue();
-        UUID newOwner = UUID.randomUUID();
-        try (Connection connection = POSTGRES.connect();
-             PreparedStatement statement = connection.prepareStatement(
-                     "UPDATE lf_queue SET token = token + 1, owner = ? WHERE id = ?")) {
-            statement.setObject(1, newOwner);
-            statement.setObject(2, run.id());
-            statement.executeUpdate();
-        }
+        UUID newOwner = takeOver(run.id());
 
         finishPlain.countDown();
         awaitIdle(paused);
@@ -140,5 +126,18 @@ class FencingTest {
                 return rows.getInt(1);
             }
         }
+    }
+
+    /** Does to the run's row what another worker's claim does: a new owner and the next fencing token. */
+    private static UUID takeOver(UUID runId) throws Exception {
+        UUID newOwner = UUID.randomUUID();
+        try (Connection connection = POSTGRES.connect();
+             PreparedStatement statement = connection.prepareStatement(
+                     "UPDATE lf_queue SET token = token + 1, owner = ? WHERE id = ?")) {
+            statement.setObject(1, newOwner);
+            statement.setObject(2, runId);
+            statement.executeUpdate();
+        }
+        return newOwner;
     }
 }
