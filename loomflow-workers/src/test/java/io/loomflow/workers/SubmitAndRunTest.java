@@ -160,6 +160,22 @@ class SubmitAndRunTest {
     }
 
     @Test
+    void aWorkerStartedJustAfterARefusalIsFoundByTheNextSubmission() throws Exception {
+        workers.start(workers.builder(broken).name("first"));
+        WorkQueue queue = workers.queue();
+        assertThatThrownBy(() -> queue.runAsync(broken, new Order("ivy", 1), Submission.defaults().withQueue("late")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("no live worker runs flow 'broken' on queue 'late';");
+        // The queue remembers the live workers for a moment to answer a stream of submissions, but a refusal
+        // is always made on a fresh reading: a worker that has just started is found at once.
+        workers.start(workers.builder(checkout).name("second").queues("late"));
+
+        QueuedRun<Receipt> run = queue.runAsync(checkout, new Order("ivy", 2), Submission.defaults().withQueue("late"));
+
+        assertThat(run.result().get(30, TimeUnit.SECONDS)).isEqualTo(new Receipt("ivy pays 6", 6));
+    }
+
+    @Test
     void parametersThatCannotBeQueuedAreRefusedAtSubmitNamingTheField() {
         workers.start(workers.builder(unwritable));
         WorkQueue queue = workers.queue();

@@ -34,6 +34,7 @@ final class Database implements AutoCloseable {
     private final String applicationName;
     private final HikariDataSource pool;
     private final String schema;
+    private final Doorbell doorbell;
 
     private Database(String url, String applicationName, HikariDataSource pool, String schema) {
         this.url = url;
@@ -41,6 +42,7 @@ final class Database implements AutoCloseable {
         this.applicationName = applicationName;
         this.pool = pool;
         this.schema = schema;
+        this.doorbell = new Doorbell(this);
     }
 
     /**
@@ -97,6 +99,11 @@ final class Database implements AutoCloseable {
     /** A connection from the pool. */
     Connection connection() throws SQLException {
         return pool.getConnection();
+    }
+
+    /** This process's notifications, with at most one notifying transaction in flight. */
+    Doorbell doorbell() {
+        return doorbell;
     }
 
     /** A connection of its own, outside the pool, for {@code LISTEN}. */
@@ -160,6 +167,7 @@ final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        doorbell.close();
         pool.close();
     }
 }

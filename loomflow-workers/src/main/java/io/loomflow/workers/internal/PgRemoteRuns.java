@@ -144,20 +144,15 @@ final class PgRemoteRuns implements RemoteRuns, AutoCloseable {
         return pending.future;
     }
 
-    /** A notification of the completion channel: its payload is the id of a row that ended; null after a reconnect. */
+    /** A notification of the completion channel: its payload is the ids of rows that ended; null after a reconnect. */
     private void notified(@Nullable String payload) {
-        if (payload == null) {
+        Set<UUID> named = Doorbell.awaitedIn(payload, waiting.keySet());
+        if (named == null) {
             toCheck.addAll(waiting.keySet());
+        } else if (named.isEmpty()) {
+            return;
         } else {
-            try {
-                UUID id = UUID.fromString(payload);
-                if (!waiting.containsKey(id)) {
-                    return;
-                }
-                toCheck.add(id);
-            } catch (IllegalArgumentException notAnId) {
-                return;
-            }
+            toCheck.addAll(named);
         }
         ended.raise();
     }

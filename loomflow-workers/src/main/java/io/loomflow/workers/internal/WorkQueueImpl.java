@@ -23,6 +23,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -41,8 +42,14 @@ import org.jspecify.annotations.Nullable;
 public final class WorkQueueImpl implements WorkQueue {
 
     private static final System.Logger LOG = System.getLogger("io.loomflow.workers");
-    /** How often the watcher looks for ended runs without being notified. */
+    /** How often the watcher looks at every awaited run while it cannot listen for notifications. */
     static final Duration POLL = Duration.ofMillis(500);
+    /** How often it looks at every awaited run while listening, in case a notification was lost. */
+    static final Duration SWEEP = Duration.ofSeconds(5);
+    /** How long a reading of the live workers answers submissions of flows it shows advertised. */
+    static final Duration LIVE_WORKERS_FOR = Duration.ofSeconds(1);
+    /** The most awaited runs read in one statement. */
+    private static final int BATCH = 1_000;
 
     private static final String SUBMIT = """
             WITH queued AS (
@@ -51,12 +58,16 @@ public final class WorkQueueImpl implements WorkQueue {
                 VALUES (?, ?, ?, ?, ?, ?, COALESCE(?, now()), ?, 'queued')
                 ON CONFLICT (idempotency_key) DO NOTHING
                 RETURNING id, queue)
-            SELECT id, pg_notify(?, queue) FROM queued""";
+            SELECT id, CASE WHEN ? THEN pg_notify(?, queue) END FROM queued""";
     private static final String SAME_KEY = "SELECT id, flow FROM lf_queue WHERE idempotency_key = ?";
     private static final String LIVE_WORKERS = "SELECT name, queues, flows FROM lf_worker WHERE expires > now() AND NOT stopping";
     private static final String ENDED = """
             SELECT id, flow, state, result, result_type, error_type, error_message FROM lf_queue
             WHERE id = ANY (?) AND state IN ('completed', 'failed', 'cancelled')""";
+
+    /** The live workers' rows as last read: name, queues, flows; and when, in {@link System#nanoTime()}. */
+    private record LiveWorkers(List<String[]> rows, long readAt) {
+    }
 
     /** A future waiting for a run, with how to turn the run's JSON result into the caller's value. */
     private record Waiter(CompletableFuture<Object> future, BiFunction<String, @Nullable String, @Nullable Object> decoder) {
@@ -66,13 +77,18 @@ public final class WorkQueueImpl implements WorkQueue {
     private final Json json = new Json();
     private final Map<UUID, List<Waiter>> waiting = new ConcurrentHashMap<>();
     private final Signal ended = new Signal();
+    /** Awaited runs notified as ended, to read soon. */
+    private final Set<UUID> toCheck = ConcurrentHashMap.newKeySet();
+    /** Set when every awaited run must be read: after a reconnect, or a notification that named no runs. */
+    private volatile boolean sweepNow;
+    private volatile @Nullable LiveWorkers liveWorkers;
     private final Notifications notifications;
     private final Thread watcher;
     private volatile boolean closed;
 
     private WorkQueueImpl(Database database) {
         this.database = database;
-        this.notifications = new Notifications(database, List.of(database.endedChannel()), payload -> ended.raise(),
+        this.notifications = new Notifications(database, List.of(database.endedChannel()), this::notified,
                 "work-queue").start();
         this.watcher = Thread.ofVirtual().name("loomflow-queue-watcher").start(this::watch);
     }
@@ -84,7 +100,7 @@ public final class WorkQueueImpl implements WorkQueue {
      * @return the open queue
      */
     public static WorkQueueImpl open(String url) {
-        return new WorkQueueImpl(Database.open(url, "loomflow-queue", 4, true));
+        return new WorkQueueImpl(Database.open(url, "loomflow-queue", 10, true));
     }
 
     @Override
@@ -148,34 +164,75 @@ public final class WorkQueueImpl implements WorkQueue {
         requireOpen();
         requireAdvertised(flow, submission);
         UUID id = UUID.randomUUID();
+        // Awaited before it exists: a worker may end the run before this method returns.
+        Waiter waiter = new Waiter(new CompletableFuture<>(), decoder);
+        await(id, waiter);
         boolean created;
-        try (Connection connection = database.connection();
-             PreparedStatement statement = connection.prepareStatement(SUBMIT)) {
-            statement.setObject(1, id);
-            statement.setString(2, flow);
-            statement.setString(3, submission.flowVersion());
-            statement.setString(4, parameters);
-            statement.setString(5, submission.queue());
-            statement.setInt(6, submission.priority());
-            statement.setObject(7, submission.notBefore() == null ? null
-                    : OffsetDateTime.ofInstant(submission.notBefore(), ZoneOffset.UTC));
-            statement.setString(8, submission.idempotencyKey());
-            statement.setString(9, database.queuedChannel());
-            try (ResultSet rows = statement.executeQuery()) {
-                created = rows.next();
+        boolean inline = database.doorbell().tryInline();
+        try (Connection connection = database.connection()) {
+            try (PreparedStatement statement = connection.prepareStatement(SUBMIT)) {
+                statement.setObject(1, id);
+                statement.setString(2, flow);
+                statement.setString(3, submission.flowVersion());
+                statement.setString(4, parameters);
+                statement.setString(5, submission.queue());
+                statement.setInt(6, submission.priority());
+                statement.setObject(7, submission.notBefore() == null ? null
+                        : OffsetDateTime.ofInstant(submission.notBefore(), ZoneOffset.UTC));
+                statement.setString(8, submission.idempotencyKey());
+                statement.setBoolean(9, inline);
+                statement.setString(10, database.queuedChannel());
+                try (ResultSet rows = statement.executeQuery()) {
+                    created = rows.next();
+                }
+            } finally {
+                if (inline) {
+                    database.doorbell().inlineDone();
+                }
+            }
+            if (created && !inline) {
+                database.doorbell().ring(database.queuedChannel(), submission.queue());
             }
             if (!created) {
-                id = sameKey(connection, flow, Objects.requireNonNull(submission.idempotencyKey()));
+                UUID existing = sameKey(connection, flow, Objects.requireNonNull(submission.idempotencyKey()));
+                unawait(id, waiter);
+                id = existing;
+                await(id, waiter);
+                toCheck.add(id); // it may have ended long ago
+                ended.raise();
             }
         } catch (SQLException failed) {
+            unawait(id, waiter);
             throw database.translate(failed, "queue a run of flow '" + flow + "' in");
+        } catch (RuntimeException failed) {
+            unawait(id, waiter);
+            throw failed;
         }
-        CompletableFuture<Object> future = new CompletableFuture<>();
-        waiting.computeIfAbsent(id, run -> new CopyOnWriteArrayList<>()).add(new Waiter(future, decoder));
-        if (!created) {
-            ended.raise(); // it may have ended long ago
+        return new Queued<>(id, created, cast(waiter.future()));
+    }
+
+    private void await(UUID id, Waiter waiter) {
+        waiting.computeIfAbsent(id, run -> new CopyOnWriteArrayList<>()).add(waiter);
+    }
+
+    private void unawait(UUID id, Waiter waiter) {
+        waiting.computeIfPresent(id, (run, waiters) -> {
+            waiters.remove(waiter);
+            return waiters.isEmpty() ? null : waiters;
+        });
+    }
+
+    /** A notification of the completion channel: the ids of runs that ended; null after a reconnect. */
+    private void notified(@Nullable String payload) {
+        Set<UUID> named = Doorbell.awaitedIn(payload, waiting.keySet());
+        if (named == null) {
+            sweepNow = true;
+        } else if (named.isEmpty()) {
+            return;
+        } else {
+            toCheck.addAll(named);
         }
-        return new Queued<>(id, created, cast(future));
+        ended.raise();
     }
 
     private static UUID sameKey(Connection connection, String flow, String key) throws SQLException {
@@ -195,28 +252,23 @@ public final class WorkQueueImpl implements WorkQueue {
         }
     }
 
-    /** Refuses a flow that no live worker advertises on the submission's queue, listing those that are. */
+    /**
+     * Refuses a flow that no live worker advertises on the submission's queue, listing those that are.
+     * A reading of the live workers younger than {@link #LIVE_WORKERS_FOR} answers for a flow it shows
+     * advertised (so a stream of submissions does not read them each time); a refusal is always made
+     * on a fresh reading, so a worker that has just started is found.
+     */
     private void requireAdvertised(String flow, Submission submission) {
+        LiveWorkers recent = liveWorkers;
+        if (recent != null && System.nanoTime() - recent.readAt() < LIVE_WORKERS_FOR.toNanos()
+                && advertised(recent, flow, submission, null)) {
+            return;
+        }
+        LiveWorkers fresh = readLiveWorkers();
+        liveWorkers = fresh;
         TreeSet<String> known = new TreeSet<>();
-        try (Connection connection = database.connection();
-             PreparedStatement statement = connection.prepareStatement(LIVE_WORKERS);
-             ResultSet rows = statement.executeQuery()) {
-            while (rows.next()) {
-                List<String> queues = Arrays.asList(rows.getString(2).split("\n"));
-                for (String line : rows.getString(3).split("\n")) {
-                    String[] parts = line.split("\t", -1);
-                    String version = parts.length > 1 ? parts[1] : "";
-                    if (parts[0].equals(flow) && queues.contains(submission.queue())
-                            && (submission.flowVersion() == null || submission.flowVersion().equals(version))) {
-                        return;
-                    }
-                    for (String queue : queues) {
-                        known.add(parts[0] + (version.isEmpty() ? "" : "@" + version) + " (queue " + queue + ")");
-                    }
-                }
-            }
-        } catch (SQLException failed) {
-            throw database.translate(failed, "read the workers of");
+        if (advertised(fresh, flow, submission, known)) {
+            return;
         }
         String wanted = "flow '" + flow + "'" + (submission.flowVersion() == null ? "" : " version "
                 + submission.flowVersion()) + " on queue '" + submission.queue() + "'";
@@ -227,23 +279,76 @@ public final class WorkQueueImpl implements WorkQueue {
                         + ". Check the flow's name and queue, or start a worker that runs it");
     }
 
+    private LiveWorkers readLiveWorkers() {
+        List<String[]> rows = new ArrayList<>();
+        long readAt = System.nanoTime();
+        try (Connection connection = database.connection();
+             PreparedStatement statement = connection.prepareStatement(LIVE_WORKERS);
+             ResultSet result = statement.executeQuery()) {
+            while (result.next()) {
+                rows.add(new String[] {result.getString(1), result.getString(2), result.getString(3)});
+            }
+        } catch (SQLException failed) {
+            throw database.translate(failed, "read the workers of");
+        }
+        return new LiveWorkers(rows, readAt);
+    }
+
+    /** Whether a live worker runs the flow on the submission's queue; if not, adds what they run to {@code known}. */
+    private static boolean advertised(LiveWorkers live, String flow, Submission submission,
+                                      @Nullable TreeSet<String> known) {
+        for (String[] row : live.rows()) {
+            List<String> queues = Arrays.asList(row[1].split("\n"));
+            for (String line : row[2].split("\n")) {
+                String[] parts = line.split("\t", -1);
+                String version = parts.length > 1 ? parts[1] : "";
+                if (parts[0].equals(flow) && queues.contains(submission.queue())
+                        && (submission.flowVersion() == null || submission.flowVersion().equals(version))) {
+                    return true;
+                }
+                if (known != null) {
+                    for (String queue : queues) {
+                        known.add(parts[0] + (version.isEmpty() ? "" : "@" + version) + " (queue " + queue + ")");
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
     private void watch() {
         int failures = 0;
+        long lastSweep = System.nanoTime();
         while (!closed) {
             try {
-                ended.await(POLL);
+                ended.await(notifications.listening() ? SWEEP : POLL);
             } catch (InterruptedException interrupted) {
                 return;
             }
-            if (waiting.isEmpty() || closed) {
+            if (closed) {
+                continue;
+            }
+            List<UUID> runs;
+            long every = (notifications.listening() ? SWEEP : POLL).toNanos();
+            if (sweepNow || System.nanoTime() - lastSweep >= every) {
+                sweepNow = false;
+                lastSweep = System.nanoTime();
+                toCheck.clear();
+                runs = new ArrayList<>(waiting.keySet());
+            } else {
+                runs = new ArrayList<>(toCheck);
+                runs.forEach(toCheck::remove);
+            }
+            if (runs.isEmpty()) {
                 continue;
             }
             try {
-                settle();
+                settle(runs);
                 failures = 0;
             } catch (SQLException | RuntimeException failed) {
                 // Whatever reading fails with, the watcher goes on: if it ended, no awaited run's future would
                 // ever complete.
+                toCheck.addAll(runs);
                 failures++;
                 if (failures == 1) {
                     LOG.log(Level.WARNING, "the work queue cannot read ended runs at " + database.shown() + " ("
@@ -253,34 +358,41 @@ public final class WorkQueueImpl implements WorkQueue {
         }
     }
 
-    /** Completes the futures of the awaited runs that ended. */
-    private void settle() throws SQLException {
+    /** Completes the futures of the runs among {@code runs} that ended, reading them {@link #BATCH} at a time. */
+    private void settle(List<UUID> runs) throws SQLException {
         try (Connection connection = database.connection();
              PreparedStatement statement = connection.prepareStatement(ENDED)) {
-            statement.setArray(1, connection.createArrayOf("uuid", waiting.keySet().toArray()));
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    UUID id = rows.getObject(1, UUID.class);
-                    List<Waiter> waiters = waiting.remove(id);
-                    if (waiters == null) {
-                        continue;
-                    }
-                    String state = rows.getString(3);
-                    String result = rows.getString(4);
-                    String resultType = rows.getString(5);
-                    for (Waiter waiter : waiters) {
-                        if (state.equals("completed")) {
-                            try {
-                                waiter.future().complete(waiter.decoder().apply(result, resultType));
-                            } catch (RuntimeException unreadable) {
-                                waiter.future().completeExceptionally(unreadable);
-                            }
-                        } else {
-                            waiter.future().completeExceptionally(new QueuedRunFailedException(id, rows.getString(2),
-                                    Objects.requireNonNullElse(rows.getString(6), "cancelled"), rows.getString(7)));
-                        }
+            for (int from = 0; from < runs.size(); from += BATCH) {
+                List<UUID> chunk = runs.subList(from, Math.min(runs.size(), from + BATCH));
+                statement.setArray(1, connection.createArrayOf("uuid", chunk.toArray()));
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        settle(rows);
                     }
                 }
+            }
+        }
+    }
+
+    private void settle(ResultSet rows) throws SQLException {
+        UUID id = rows.getObject(1, UUID.class);
+        List<Waiter> waiters = waiting.remove(id);
+        if (waiters == null) {
+            return;
+        }
+        String state = rows.getString(3);
+        String result = rows.getString(4);
+        String resultType = rows.getString(5);
+        for (Waiter waiter : waiters) {
+            if (state.equals("completed")) {
+                try {
+                    waiter.future().complete(waiter.decoder().apply(result, resultType));
+                } catch (RuntimeException unreadable) {
+                    waiter.future().completeExceptionally(unreadable);
+                }
+            } else {
+                waiter.future().completeExceptionally(new QueuedRunFailedException(id, rows.getString(2),
+                        Objects.requireNonNullElse(rows.getString(6), "cancelled"), rows.getString(7)));
             }
         }
     }

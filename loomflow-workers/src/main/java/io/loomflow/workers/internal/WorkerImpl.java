@@ -94,14 +94,8 @@ public final class WorkerImpl implements Worker {
             UPDATE lf_queue SET state = 'queued', owner = NULL, lease_until = NULL, token = token + 1
             WHERE owner = ? AND state = 'running'
             RETURNING id, queue""";
-    private static final String COMPLETE = """
-            WITH ended AS (
-                UPDATE lf_queue SET state = ?, result = ?, result_type = ?, error_type = ?, error_message = ?,
-                    ended = now(), lease_until = NULL
-                WHERE id = ? AND token = ? AND state = 'running'
-                RETURNING id),
-            forgotten AS (DELETE FROM lf_checkpoint WHERE run_id IN (SELECT id FROM ended))
-            SELECT pg_notify(?, id::text) FROM ended""";
+    /** How long a busy worker with few free places waits after a claim for more to free up (see waitForPlaces). */
+    static final Duration CLAIM_PAUSE = Duration.ofMillis(20);
 
     private enum Phase { NEW, STARTED, CLOSING, CLOSED }
 
@@ -160,6 +154,7 @@ public final class WorkerImpl implements Worker {
     private @Nullable Database database;
     private @Nullable Engine engine;
     private @Nullable PgRemoteRuns remoteRuns;
+    private @Nullable Completions completions;
     /** The tasks' queued items run as root runs of these flows, by task name; their one child is the task. */
     private final Map<String, Flow<Object, Object>> taskFlows;
     /** Builds the classes of queued items' inputs: the context class loader of the thread that made the worker. */
@@ -232,6 +227,7 @@ public final class WorkerImpl implements Worker {
             PgCheckpoints checkpoints = new PgCheckpoints(opened, this::tokenOf, settings.leaseExpiry(), clock,
                     handingBack);
             remoteRuns = new PgRemoteRuns(opened, id, name, settings.notifications());
+            completions = new Completions(opened, name);
             Engine.Builder engineBuilder = Engine.builder().name("worker " + name).checkpoints(checkpoints)
                     .remoteRuns(remoteRuns).listener(RunRecorder.to(history));
             try {
@@ -243,6 +239,8 @@ public final class WorkerImpl implements Worker {
                 }
             } catch (RuntimeException failed) {
                 history.close();
+                remoteRuns.close();
+                completions.close();
                 opened.close();
                 throw failed;
             }
@@ -252,6 +250,7 @@ public final class WorkerImpl implements Worker {
             } catch (SQLException failed) {
                 engine.close();
                 remoteRuns.close();
+                completions.close();
                 opened.close();
                 throw opened.translate(failed, "register worker " + name + " with");
             }
@@ -299,11 +298,13 @@ public final class WorkerImpl implements Worker {
     private void claimLoop() {
         Database db = Objects.requireNonNull(database);
         int failures = 0;
+        long lastClaim = System.nanoTime() - CLAIM_PAUSE.toNanos();
         while (stopping.getCount() > 0) {
-            int free = settings.concurrency() - inFlight.get();
+            int free = waitForPlaces(lastClaim);
             int claimed = 0;
             if (free > 0) {
                 try {
+                    lastClaim = System.nanoTime();
                     List<Claim> batch = claim(db, free);
                     claimed = batch.size();
                     if (failures > 0) {
@@ -336,6 +337,30 @@ public final class WorkerImpl implements Worker {
                 claimable.await(settings.pollInterval());
             } catch (InterruptedException interrupted) {
                 return;
+            }
+        }
+    }
+
+    /**
+     * The places free to claim into. A worker with runs in flight and fewer than a quarter of its
+     * places free waits up to {@link #CLAIM_PAUSE} after its last claim for more to free up, so that
+     * a busy worker claims in batches rather than one run per ended run; an idle worker, or one with
+     * a quarter free, claims at once.
+     */
+    private int waitForPlaces(long lastClaim) {
+        int batch = Math.max(1, settings.concurrency() / 4);
+        long until = lastClaim + CLAIM_PAUSE.toNanos();
+        while (true) {
+            int free = settings.concurrency() - inFlight.get();
+            long left = until - System.nanoTime();
+            if (free <= 0 || free >= batch || inFlight.get() == 0 || left <= 0 || stopping.getCount() == 0) {
+                return free;
+            }
+            try {
+                claimable.await(Duration.ofNanos(left));
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                return 0;
             }
         }
     }
@@ -478,20 +503,9 @@ public final class WorkerImpl implements Worker {
         Instant giveUp = clock.instant().plus(settings.leaseExpiry());
         int failures = 0;
         while (true) {
-            try (Connection connection = db.connection();
-                 PreparedStatement statement = connection.prepareStatement(COMPLETE)) {
-                statement.setString(1, state);
-                statement.setString(2, result);
-                statement.setString(3, resultType);
-                statement.setString(4, errorType);
-                statement.setString(5, errorMessage);
-                statement.setObject(6, claim.id());
-                statement.setLong(7, claim.token());
-                statement.setString(8, db.endedChannel());
-                boolean recorded;
-                try (ResultSet rows = statement.executeQuery()) {
-                    recorded = rows.next();
-                }
+            try {
+                boolean recorded = Objects.requireNonNull(completions).record(new Completions.End(claim.id(),
+                        claim.token(), state, result, resultType, errorType, errorMessage));
                 if (!recorded) {
                     gaveUp(claim, new FencedException(claim.id(), claim.token(), "its completion"));
                 }
@@ -696,6 +710,7 @@ public final class WorkerImpl implements Worker {
             sharedLimits.close(); // the runs gave their permits back as they ended
         }
         Objects.requireNonNull(remoteRuns).close();
+        Objects.requireNonNull(completions).close();
         deregister(db);
         db.close();
         lifecycle.lock();
