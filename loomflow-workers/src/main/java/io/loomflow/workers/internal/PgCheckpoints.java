@@ -39,6 +39,11 @@ import org.jspecify.annotations.Nullable;
  * of each class is read back once at save, so that a value that could not be replayed is refused
  * when it is made, naming the task and the type, rather than when a later worker needs it.
  *
+ * <p><b>First executions.</b> A run claimed for the first time has no checkpoints (a checkpoint is
+ * written only by a worker holding a claim, and every claim counts an attempt), so the worker marks
+ * it {@linkplain #firstExecution fresh} and its lookups answer "none" without a query: a task of a
+ * first execution costs one statement, its save.
+ *
  * <p><b>Outages.</b> A save or load that cannot reach the database is retried with back-off for up
  * to the lease expiry (after which the run is another worker's anyway), then fails with a
  * {@link WorkQueueException}. Thread-safe.
@@ -67,6 +72,8 @@ final class PgCheckpoints implements Checkpoints {
     private final CountDownLatch stop;
     private final ResultCodec codec = ResultCodec.json();
     private final Set<Class<?>> replayable = ConcurrentHashMap.newKeySet();
+    /** The scopes executing for the first time, whose lookups need no query. */
+    private final Set<UUID> fresh = ConcurrentHashMap.newKeySet();
 
     /**
      * @param tokens the fencing token of this worker's claim of a run, {@code null} if it holds none
@@ -87,8 +94,21 @@ final class PgCheckpoints implements Checkpoints {
         return ResultStores.inputKey(input);
     }
 
+    /** Marks a run claimed for the first time (attempt 1): it has no checkpoints to look up. */
+    void firstExecution(UUID scope) {
+        fresh.add(scope);
+    }
+
+    /** Forgets a run that ended here or was given up here. */
+    void executionEnded(UUID scope) {
+        fresh.remove(scope);
+    }
+
     @Override
     public Optional<Checkpoint> load(UUID scope, String key, ClassLoader loader) {
+        if (fresh.contains(scope)) {
+            return Optional.empty();
+        }
         return retrying("read the checkpoint " + key + " of run " + scope, () -> {
             try (Connection connection = database.connection();
                  PreparedStatement statement = connection.prepareStatement(LOAD)) {

@@ -155,6 +155,7 @@ public final class WorkerImpl implements Worker {
     private @Nullable Engine engine;
     private @Nullable PgRemoteRuns remoteRuns;
     private @Nullable Completions completions;
+    private @Nullable PgCheckpoints checkpoints;
     /** The tasks' queued items run as root runs of these flows, by task name; their one child is the task. */
     private final Map<String, Flow<Object, Object>> taskFlows;
     /** Builds the classes of queued items' inputs: the context class loader of the thread that made the worker. */
@@ -224,7 +225,7 @@ public final class WorkerImpl implements Worker {
                 throw failed;
             }
             database = opened;
-            PgCheckpoints checkpoints = new PgCheckpoints(opened, this::tokenOf, settings.leaseExpiry(), clock,
+            checkpoints = new PgCheckpoints(opened, this::tokenOf, settings.leaseExpiry(), clock,
                     handingBack);
             remoteRuns = new PgRemoteRuns(opened, id, name, settings.notifications());
             completions = new Completions(opened, name);
@@ -405,6 +406,9 @@ public final class WorkerImpl implements Worker {
     private void launch(Claim claim) {
         Execution execution = new Execution(claim);
         executions.put(claim.id(), execution);
+        if (claim.attempts() == 1) {
+            Objects.requireNonNull(checkpoints).firstExecution(claim.id());
+        }
         inFlight.incrementAndGet();
         Thread.ofVirtual().name("loomflow-worker-run-" + claim.id()).start(() -> execute(execution));
     }
@@ -482,6 +486,7 @@ public final class WorkerImpl implements Worker {
                         + failed + "); it runs again once its lease expires");
             }
         } finally {
+            Objects.requireNonNull(checkpoints).executionEnded(claim.id());
             executions.remove(claim.id());
             inFlight.decrementAndGet();
             claimable.raise();
