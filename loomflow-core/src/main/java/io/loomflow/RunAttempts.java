@@ -61,7 +61,11 @@ final class RunAttempts {
                     return;
                 }
             }
-            lineage.acquire(engine, run, this::pending);
+            if (remote == null) {
+                // A distributed map's item takes its limit where it executes, on the worker that claims it:
+                // a permit held here while waiting for it could be the one it needs there.
+                lineage.acquire(engine, run, this::pending);
+            }
             for (int attempt = 1; ; attempt++) {
                 if (!begin(attempt)) {
                     run.finishCancelled();

@@ -5,18 +5,23 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 /**
- * Listens on PostgreSQL channels on a connection of its own and hands each notification's payload
- * to a callback, on one virtual thread. When the connection breaks it logs one line, reconnects
- * with back-off, and calls the callback with {@code null} once listening again, since notifications
- * sent meanwhile are lost (the caller then looks for itself).
+ * Listens on PostgreSQL channels on one connection of its own and hands each notification's
+ * payload to the callback of its channel, on one virtual thread: a process's parts (the claim loop,
+ * the distributed maps' watcher, the shared limits) share it, so a worker holds one listening
+ * connection however many channels it follows. When the connection breaks it logs one line,
+ * reconnects with back-off, and calls every callback with {@code null} once listening again, since
+ * notifications sent meanwhile are lost (the callers then look for themselves).
  *
- * <p>Thread-safe; {@link #close()} stops it and waits for its thread.
+ * <p>Channels are added with {@link #on} before {@link #start()}. Thread-safe after start;
+ * {@link #close()} stops it and waits for its thread.
  */
 final class Notifications implements AutoCloseable {
 
@@ -25,24 +30,37 @@ final class Notifications implements AutoCloseable {
     private static final int WAIT_MILLIS = 250;
 
     private final Database database;
-    private final List<String> channels;
-    private final Consumer<String> onNotification;
+    private final Map<String, Consumer<@Nullable String>> callbacks = new LinkedHashMap<>();
     private final String owner;
     private final Signal stop = new Signal();
     private final Thread thread;
+    private volatile boolean started;
     private volatile boolean closed;
     private volatile boolean listening;
 
-    Notifications(Database database, List<String> channels, Consumer<String> onNotification, String owner) {
+    Notifications(Database database, String owner) {
         this.database = database;
-        this.channels = List.copyOf(channels);
-        this.onNotification = onNotification;
         this.owner = owner;
         this.thread = Thread.ofVirtual().name("loomflow-listen-" + owner).unstarted(this::listen);
     }
 
+    /**
+     * Follows {@code channel}: its payloads go to {@code callback}, and {@code null} after a reconnect.
+     *
+     * @return this object
+     * @throws IllegalStateException once started
+     */
+    Notifications on(String channel, Consumer<@Nullable String> callback) {
+        if (started) {
+            throw new IllegalStateException("channels are added before the listener starts");
+        }
+        callbacks.merge(channel, callback, Consumer::andThen);
+        return this;
+    }
+
     /** Starts listening in the background. */
     Notifications start() {
+        started = true;
         thread.start();
         return this;
     }
@@ -59,7 +77,7 @@ final class Notifications implements AutoCloseable {
             try (Connection connection = database.direct()) {
                 PGConnection pg = connection.unwrap(PGConnection.class);
                 try (Statement statement = connection.createStatement()) {
-                    for (String channel : channels) {
+                    for (String channel : callbacks.keySet()) {
                         statement.execute("LISTEN \"" + channel.replace("\"", "\"\"") + "\"");
                     }
                 }
@@ -69,12 +87,15 @@ final class Notifications implements AutoCloseable {
                     wasDown = false;
                 }
                 failures = 0;
-                onNotification.accept(null);
+                callbacks.values().forEach(callback -> callback.accept(null));
                 while (!closed) {
                     PGNotification[] received = pg.getNotifications(WAIT_MILLIS);
                     if (received != null) {
                         for (PGNotification notification : received) {
-                            onNotification.accept(notification.getParameter());
+                            Consumer<@Nullable String> callback = callbacks.get(notification.getName());
+                            if (callback != null) {
+                                callback.accept(notification.getParameter());
+                            }
                         }
                     }
                 }

@@ -106,21 +106,22 @@ final class PgRemoteRuns implements RemoteRuns, AutoCloseable {
     private final Set<UUID> toCheck = ConcurrentHashMap.newKeySet();
     private final Signal submitted = new Signal();
     private final Signal ended = new Signal();
-    private final @Nullable Notifications notifications;
     private final Thread submitter;
     private final Thread watcher;
     private volatile boolean closed;
 
     /**
      * @param owner the worker whose engine submits: children are cancelled only while it owns their parent
-     * @param listen whether to LISTEN on the completion channel (else poll only)
+     * @param notifications the worker's listener, not yet started, to follow the completion channel on;
+     *     {@code null} to poll only
      */
-    PgRemoteRuns(Database database, UUID owner, String name, boolean listen) {
+    PgRemoteRuns(Database database, UUID owner, String name, @Nullable Notifications notifications) {
         this.database = database;
         this.owner = owner;
         this.name = name;
-        this.notifications = listen ? new Notifications(database, List.of(database.endedChannel()), this::notified,
-                "remote-" + name).start() : null;
+        if (notifications != null) {
+            notifications.on(database.endedChannel(), this::notified);
+        }
         this.submitter = Thread.ofVirtual().name("loomflow-remote-submit-" + name).start(this::submitLoop);
         this.watcher = Thread.ofVirtual().name("loomflow-remote-watch-" + name).start(this::watchLoop);
     }
@@ -404,9 +405,6 @@ final class PgRemoteRuns implements RemoteRuns, AutoCloseable {
         closed = true;
         submitted.raise();
         ended.raise();
-        if (notifications != null) {
-            notifications.close();
-        }
         try {
             submitter.join(java.time.Duration.ofSeconds(10));
             watcher.join(java.time.Duration.ofSeconds(10));

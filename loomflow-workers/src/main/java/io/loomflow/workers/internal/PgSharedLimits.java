@@ -36,7 +36,7 @@ import org.jspecify.annotations.Nullable;
  * its slots; a size already recorded that differs from this worker's refuses to start, naming both.
  *
  * <p>Thread-safe. Lifecycle: {@link #start()} once, then {@link #acquire} from any run thread, then
- * {@link #close()}, which stops the heartbeat and the listener and leaves slots still held to their
+ * {@link #close()}, which stops the heartbeat and leaves slots still held to their
  * leases.
  */
 final class PgSharedLimits implements SharedLimits, AutoCloseable {
@@ -77,13 +77,11 @@ final class PgSharedLimits implements SharedLimits, AutoCloseable {
     private final Duration leaseExpiry;
     private final Duration heartbeat;
     private final Duration pollInterval;
-    private final boolean listen;
     private final Map<UUID, Held> held = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition freed = lock.newCondition();
     private long generation; // guarded by lock: counts the frees heard of
     private final CountDownLatch stop = new CountDownLatch(1);
-    private @Nullable Notifications notifications;
     private @Nullable Thread beater;
 
     /**
@@ -94,10 +92,11 @@ final class PgSharedLimits implements SharedLimits, AutoCloseable {
      * @param leaseExpiry how long a slot holds without a heartbeat
      * @param heartbeat how often held slots' leases are extended
      * @param pollInterval how often a waiting run looks again without a notification
-     * @param listen whether to LISTEN for freed slots (else poll only)
+     * @param notifications the worker's listener, not yet started, to follow the freed-slot channel on;
+     *     {@code null} to poll only
      */
     PgSharedLimits(Database database, UUID worker, String owner, Map<String, Integer> sizes, Duration leaseExpiry,
-                   Duration heartbeat, Duration pollInterval, boolean listen) {
+                   Duration heartbeat, Duration pollInterval, @Nullable Notifications notifications) {
         this.database = database;
         this.worker = worker;
         this.owner = owner;
@@ -105,11 +104,13 @@ final class PgSharedLimits implements SharedLimits, AutoCloseable {
         this.leaseExpiry = leaseExpiry;
         this.heartbeat = heartbeat;
         this.pollInterval = pollInterval;
-        this.listen = listen;
+        if (notifications != null) {
+            notifications.on(database.limitFreedChannel(), payload -> wakeWaiters());
+        }
     }
 
     /**
-     * Records the limits' sizes and slots, and starts the heartbeat and the listener.
+     * Records the limits' sizes and slots, and starts the heartbeat.
      *
      * @return this object
      * @throws WorkQueueException if a limit is recorded with another size, or the database fails
@@ -121,10 +122,6 @@ final class PgSharedLimits implements SharedLimits, AutoCloseable {
             }
         } catch (SQLException failed) {
             throw database.translate(failed, "declare the shared limits " + new TreeMap<>(sizes) + " of");
-        }
-        if (listen) {
-            notifications = new Notifications(database, java.util.List.of(database.limitFreedChannel()),
-                    payload -> wakeWaiters(), owner + " (shared limits)").start();
         }
         beater = Thread.ofVirtual().name("loomflow-limits-heartbeat-" + owner).start(this::beat);
         return this;
@@ -323,9 +320,6 @@ final class PgSharedLimits implements SharedLimits, AutoCloseable {
             } catch (InterruptedException interrupted) {
                 Thread.currentThread().interrupt();
             }
-        }
-        if (notifications != null) {
-            notifications.close();
         }
     }
 

@@ -88,8 +88,8 @@ public final class WorkQueueImpl implements WorkQueue {
 
     private WorkQueueImpl(Database database) {
         this.database = database;
-        this.notifications = new Notifications(database, List.of(database.endedChannel()), this::notified,
-                "work-queue").start();
+        this.notifications = new Notifications(database, "work-queue").on(database.endedChannel(), this::notified)
+                .start();
         this.watcher = Thread.ofVirtual().name("loomflow-queue-watcher").start(this::watch);
     }
 

@@ -227,7 +227,13 @@ public final class WorkerImpl implements Worker {
             database = opened;
             checkpoints = new PgCheckpoints(opened, this::tokenOf, settings.leaseExpiry(), clock,
                     handingBack);
-            remoteRuns = new PgRemoteRuns(opened, id, name, settings.notifications());
+            // One listening connection for the whole worker: new runs, ended child runs, freed shared slots.
+            Notifications listener = settings.notifications() ? new Notifications(opened, name) : null;
+            if (listener != null) {
+                listener.on(opened.queuedChannel(), payload -> claimable.raise());
+            }
+            notifications = listener;
+            remoteRuns = new PgRemoteRuns(opened, id, name, listener);
             completions = new Completions(opened, name);
             Engine.Builder engineBuilder = Engine.builder().name("worker " + name).checkpoints(checkpoints)
                     .remoteRuns(remoteRuns).listener(RunRecorder.to(history));
@@ -235,7 +241,7 @@ public final class WorkerImpl implements Worker {
                 QueueLimits.declare(opened, name, settings.queueLimits());
                 if (!settings.sharedLimits().isEmpty()) {
                     sharedLimits = new PgSharedLimits(opened, id, name, settings.sharedLimits(), settings.leaseExpiry(),
-                            settings.heartbeat(), settings.pollInterval(), settings.notifications()).start();
+                            settings.heartbeat(), settings.pollInterval(), listener).start();
                     engineBuilder.sharedLimits(sharedLimits);
                 }
             } catch (RuntimeException failed) {
@@ -255,9 +261,8 @@ public final class WorkerImpl implements Worker {
                 opened.close();
                 throw opened.translate(failed, "register worker " + name + " with");
             }
-            if (settings.notifications()) {
-                notifications = new Notifications(opened, List.of(opened.queuedChannel()), payload -> claimable.raise(),
-                        name).start();
+            if (listener != null) {
+                listener.start();
             }
             beater = Thread.ofVirtual().name("loomflow-heartbeat-" + name).start(this::beat);
             claimer = Thread.ofVirtual().name("loomflow-claim-" + name).start(this::claimLoop);

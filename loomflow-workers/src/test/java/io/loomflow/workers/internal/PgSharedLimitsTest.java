@@ -41,6 +41,7 @@ class PgSharedLimitsTest {
 
     private Database database;
     private final List<PgSharedLimits> opened = new ArrayList<>();
+    private final List<Notifications> listeners = new ArrayList<>();
     private final Map<UUID, String> names = new ConcurrentHashMap<>();
 
     @BeforeEach
@@ -55,12 +56,17 @@ class PgSharedLimitsTest {
     @AfterEach
     void closeThem() {
         opened.forEach(PgSharedLimits::close);
+        listeners.forEach(Notifications::close);
         database.close();
     }
 
     private PgSharedLimits limits(String owner, Map<String, Integer> sizes, boolean listen) {
+        Notifications notifications = listen ? new Notifications(database, owner) : null;
         PgSharedLimits limits = new PgSharedLimits(database, UUID.randomUUID(), owner, sizes, LEASE, BEAT,
-                Duration.ofMillis(100), listen).start();
+                Duration.ofMillis(100), notifications).start();
+        if (notifications != null) {
+            listeners.add(notifications.start());
+        }
         opened.add(limits);
         return limits;
     }
