@@ -15,7 +15,7 @@ import org.postgresql.PGNotification;
 
 /**
  * Counts the queue's end-of-run notifications by run, on a connection of its own: a run that
- * ended twice would be notified twice. The channel is the one the {@code WorkQueue}'s futures
+ * ended twice would be notified twice (a notification may name several runs). The channel is the one the {@code WorkQueue}'s futures
  * listen on, {@code lf_ended:} and the schema. Thread-safe; {@link #close()} stops listening.
  */
 final class EndedRuns implements AutoCloseable {
@@ -47,7 +47,10 @@ final class EndedRuns implements AutoCloseable {
                 PGNotification[] received = pg.getNotifications(100);
                 if (received != null) {
                     for (PGNotification notification : received) {
-                        counts.merge(UUID.fromString(notification.getParameter()), 1, Integer::sum);
+                        // A payload is the ids of the runs that ended, joined with ',' (see the module's README).
+                        for (String id : notification.getParameter().split(",")) {
+                            counts.merge(UUID.fromString(id), 1, Integer::sum);
+                        }
                     }
                     synchronized (counts) {
                         counts.notifyAll();
