@@ -63,7 +63,13 @@ public final class WorkerSoak {
         System.out.println("settings: " + settings.toString().replace(url, "(schema " + schema + ")"));
         KillSoak.Report report;
         try {
-            try (WorkerProcesses processes = new WorkerProcesses(url, line -> { })) {
+            // A worker that is alive and loses a lease (a heartbeat late past the lease) re-executes
+            // tasks that no kill explains: show those lines.
+            try (WorkerProcesses processes = new WorkerProcesses(url, line -> {
+                if (line.contains("lost the lease") || line.contains("runs again elsewhere")) {
+                    System.out.println(line);
+                }
+            })) {
                 report = new KillSoak(settings, System.out::println).run(processes);
             }
         } finally {

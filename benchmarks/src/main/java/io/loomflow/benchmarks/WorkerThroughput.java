@@ -79,7 +79,8 @@ import org.jobrunr.storage.sql.postgres.PostgresStorageProvider;
  *
  * <p>Database writes come from {@code pg_stat_database} of the system's own database, read after
  * the system closed all its connections (a backend reports its counts when it exits): committed
- * transactions (read-only ones included) and rows inserted, updated and deleted.
+ * transactions (read-only ones included) and rows inserted, updated and deleted; and the bytes of
+ * write-ahead log the server wrote meanwhile.
  *
  * <p>Usage: {@code WorkerThroughput [key=value...]}; the keys and defaults are in {@link #main}.
  * Each {@code RESULT} line holds a figure against the goal of issue 15.
@@ -262,10 +263,10 @@ public final class WorkerThroughput {
         System.out.println();
         for (Rate rate : rates.values()) {
             System.out.printf(Locale.ROOT, "  %-34s %,8.0f runs/s  round %8.1f ms (submitting %8.1f ms)  per run:"
-                            + " %5.2f transactions, %5.2f rows written (%,d runs counted)%n", rate.system(),
+                            + " %5.2f transactions, %5.2f rows written, %5.2f KB of WAL (%,d runs counted)%n", rate.system(),
                     rate.perSecond(), rate.millis(), rate.submitMillis(),
                     rate.writes().commits() / (double) rate.allRuns(), rate.writes().rows() / (double) rate.allRuns(),
-                    rate.allRuns());
+                    rate.writes().wal() / 1024.0 / rate.allRuns(), rate.allRuns());
         }
         failed.forEach((system, why) -> System.out.printf(Locale.ROOT, "  %-34s did not run: %s%n", system, why));
         for (int workers = 1; workers <= 2; workers++) {
@@ -807,6 +808,10 @@ public final class WorkerThroughput {
         double commitsPerRun() {
             return writes.commits() / (double) runs;
         }
+
+        double walPerRun() {
+            return writes.wal() / (double) runs;
+        }
     }
 
     private interface SessionRunner {
@@ -845,11 +850,12 @@ public final class WorkerThroughput {
             double perTask = (ten.medianMillis() - none.medianMillis()) / DURABLE_TASKS;
             double rowsPerTask = (ten.rowsPerRun() - none.rowsPerRun()) / DURABLE_TASKS;
             double commitsPerTask = (ten.commitsPerRun() - none.commitsPerRun()) / DURABLE_TASKS;
+            double walPerTask = (ten.walPerRun() - none.walPerRun()) / DURABLE_TASKS;
             System.out.printf(Locale.ROOT, "  %-48s run of none %7.2f ms (%5.2f transactions, %5.2f rows written),"
                             + " of %d tasks %7.2f ms (%5.2f transactions, %5.2f rows); per task %.3f ms, %.2f"
-                            + " transactions, %.2f rows%n", system, none.medianMillis(), none.commitsPerRun(),
-                    none.rowsPerRun(), DURABLE_TASKS, ten.medianMillis(), ten.commitsPerRun(), ten.rowsPerRun(),
-                    perTask, commitsPerTask, rowsPerTask);
+                            + " transactions, %.2f rows, %.2f KB of WAL%n", system, none.medianMillis(),
+                    none.commitsPerRun(), none.rowsPerRun(), DURABLE_TASKS, ten.medianMillis(), ten.commitsPerRun(),
+                    ten.rowsPerRun(), perTask, commitsPerTask, rowsPerTask, walPerTask / 1024.0);
             return new double[] {perTask, rowsPerTask, ten.medianMillis()};
         }
     }
@@ -977,8 +983,12 @@ public final class WorkerThroughput {
 
     // ---- databases ----
 
-    /** Committed transactions and rows written in one database, from {@code pg_stat_database}. */
-    private record Writes(long commits, long inserted, long updated, long deleted) {
+    /**
+     * Committed transactions and rows written in one database, from {@code pg_stat_database}, and
+     * the bytes of write-ahead log the whole server wrote meanwhile ({@code pg_current_wal_lsn()};
+     * the systems run one at a time, so it is theirs).
+     */
+    private record Writes(long commits, long inserted, long updated, long deleted, long wal) {
 
         long rows() {
             return inserted + updated + deleted;
@@ -986,7 +996,7 @@ public final class WorkerThroughput {
 
         Writes minus(Writes before) {
             return new Writes(commits - before.commits, inserted - before.inserted, updated - before.updated,
-                    deleted - before.deleted);
+                    deleted - before.deleted, wal - before.wal);
         }
     }
 
@@ -1037,9 +1047,12 @@ public final class WorkerThroughput {
                     statement.execute("SELECT pg_stat_clear_snapshot()");
                 }
                 counts.setString(1, name);
-                try (ResultSet rows = counts.executeQuery()) {
+                try (ResultSet rows = counts.executeQuery();
+                     Statement statement = connection.createStatement();
+                     ResultSet lsn = statement.executeQuery("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')")) {
                     rows.next();
-                    return new Writes(rows.getLong(1), rows.getLong(2), rows.getLong(3), rows.getLong(4));
+                    lsn.next();
+                    return new Writes(rows.getLong(1), rows.getLong(2), rows.getLong(3), rows.getLong(4), lsn.getLong(1));
                 }
             }
         }

@@ -73,6 +73,8 @@ public final class KillSoak {
      * @param repeated the tasks executed more than once
      * @param unexplained repeated tasks with an earlier execution that was not in flight at a kill: not by a
      *     worker killed after it started, or by one that went on to a later task of the run
+     * @param why for each of {@code unexplained}, its executions: process, start, whether and when
+     *     that process was killed, whether it went on to a later task of the run
      * @param conflicts executions that found their effect written already
      * @param lost runs that did not complete
      * @param duplicated runs that ended more than once, or with other than five effects
@@ -80,7 +82,8 @@ public final class KillSoak {
      * @param elapsed from the first submission to the last completion
      */
     public record Report(int runs, int completed, List<Kill> kills, List<Duration> takeovers,
-                         List<Ledger.Repeated> repeated, List<Ledger.Repeated> unexplained, int conflicts,
+                         List<Ledger.Repeated> repeated, List<Ledger.Repeated> unexplained, List<String> why,
+                         int conflicts,
                          List<UUID> lost, List<String> duplicated, Map<String, Integer> finishedBy, Duration elapsed) {
 
         /** @return how many task executions were repeats */
@@ -116,7 +119,8 @@ public final class KillSoak {
                     "effects found already written: " + conflicts,
                     "lost runs:                     " + lost.size() + (lost.isEmpty() ? "" : " " + lost),
                     "duplicated runs:               " + duplicated.size() + (duplicated.isEmpty() ? "" : " " + duplicated),
-                    "finished by:                   " + finishedBy);
+                    "finished by:                   " + finishedBy)
+                    + (why.isEmpty() ? "" : "\nnot in flight at a kill:\n  " + String.join("\n  ", why));
         }
     }
 
@@ -307,6 +311,7 @@ public final class KillSoak {
         }
         List<Ledger.Repeated> repeated = ledger.repeated();
         List<Ledger.Repeated> unexplained = new ArrayList<>();
+        List<String> why = new ArrayList<>();
         for (Ledger.Repeated task : repeated) {
             List<Ledger.Execution> executions = task.executions();
             for (Ledger.Execution earlier : executions.subList(0, executions.size() - 1)) {
@@ -317,11 +322,19 @@ public final class KillSoak {
                         && !ledger.wentPast(task.run(), task.task(), earlier.pid());
                 if (!inFlightAtKill) {
                     unexplained.add(task);
+                    List<String> each = new ArrayList<>();
+                    for (Ledger.Execution execution : executions) {
+                        Kill killed = kills.stream().filter(kill -> kill.pid() == execution.pid()).findFirst().orElse(null);
+                        each.add("pid " + execution.pid() + " at " + execution.at() + (killed == null ? ", never killed"
+                                : ", killed at " + killed.at()) + (ledger.wentPast(task.run(), task.task(), execution.pid())
+                                ? ", went on to a later task" : ""));
+                    }
+                    why.add("run " + task.run() + " task " + task.task() + ": " + each);
                     break;
                 }
             }
         }
-        return new Report(queued.size(), completed, List.copyOf(kills), List.copyOf(takeovers), repeated, unexplained,
+        return new Report(queued.size(), completed, List.copyOf(kills), List.copyOf(takeovers), repeated, unexplained, why,
                 ledger.conflicts(), lost, duplicated, finishedBy, elapsed);
     }
 }
