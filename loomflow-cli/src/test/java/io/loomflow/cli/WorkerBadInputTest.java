@@ -65,4 +65,12 @@ class WorkerBadInputTest {
                 "--not-before 'tomorrow' is not a time", "2026-01-31T12:00:00Z", "+10m");
         refused(Command.run("submit", "greet", "--db", POSTGRES, "-p", "World"), "--param 'World' is not NAME=VALUE");
     }
+
+    @Test
+    void submitRefusesRecoveriesOutOfRange() {
+        refused(Command.run("submit", "greet", "--db", POSTGRES, "--max-recoveries", "1001"),
+                "--max-recoveries 1001 is out of range", "0 to 1000", "--max-recoveries 3");
+        refused(Command.run("submit", "greet", "--db", POSTGRES, "--max-recoveries", "-1"),
+                "--max-recoveries -1 is out of range");
+    }
 }

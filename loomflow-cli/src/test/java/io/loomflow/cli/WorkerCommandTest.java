@@ -142,6 +142,23 @@ class WorkerCommandTest {
     }
 
     @Test
+    @Order(7)
+    void submitRecordsHowOftenTheRunMayBeRecovered() throws Exception {
+        Command submitted = Command.run("submit", "greet", "-p", "name=Rare", "--max-recoveries", "2", "--db",
+                POSTGRES.url());
+        assertThat(submitted.exitCode()).as(submitted.toString()).isZero();
+        try (java.sql.Connection connection = POSTGRES.connect();
+             java.sql.PreparedStatement statement = connection.prepareStatement(
+                     "SELECT max_recoveries FROM lf_queue WHERE id = ?")) {
+            statement.setObject(1, java.util.UUID.fromString(submitted.out().strip()));
+            try (java.sql.ResultSet rows = statement.executeQuery()) {
+                assertThat(rows.next()).isTrue();
+                assertThat(rows.getInt(1)).isEqualTo(2);
+            }
+        }
+    }
+
+    @Test
     @Order(8)
     void interruptedTheWorkerStopsAndExitsZero() throws InterruptedException {
         worker.interrupt();

@@ -6,7 +6,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * How a run is queued, beyond its flow and parameters: the queue, the priority, the earliest start
- * and an idempotency key. Start from {@link #defaults()} and change it with the {@code with*}
+ * an idempotency key, and how often it may lose its worker. Start from {@link #defaults()} and change it with the {@code with*}
  * methods, which return copies.
  *
  * <p>Workers claim the due runs of their queues in this order: higher {@code priority} first, then
@@ -24,16 +24,23 @@ import org.jspecify.annotations.Nullable;
  *     key already queued (whatever its state) gives the run already queued, also when submitters race
  * @param flowVersion the version of the flow's code that must run it, {@code null} for any worker
  *     that runs a flow of that name; workers advertise theirs with {@link Worker.Builder#version}
+ * @param maxRecoveries how many times the run is queued again after losing its worker before a
+ *     further loss fails it (default {@value #DEFAULT_MAX_RECOVERIES}), see {@link #withMaxRecoveries}
  */
 public record Submission(String queue, int priority, @Nullable Instant notBefore, @Nullable String idempotencyKey,
-                         @Nullable String flowVersion) {
+                         @Nullable String flowVersion, int maxRecoveries) {
 
     /** The queue of {@link #defaults()}, also the one workers take unless told otherwise. */
     public static final String DEFAULT_QUEUE = "default";
 
-    private static final Submission DEFAULTS = new Submission(DEFAULT_QUEUE, 0, null, null, null);
+    /** How many times a run whose worker was lost is queued again by default, see {@link #withMaxRecoveries}. */
+    public static final int DEFAULT_MAX_RECOVERIES = 5;
+    /** The most {@link #withMaxRecoveries} accepts. */
+    public static final int MOST_RECOVERIES = 1000;
 
-    /** Checks the queue, the key and the version. */
+    private static final Submission DEFAULTS = new Submission(DEFAULT_QUEUE, 0, null, null, null, DEFAULT_MAX_RECOVERIES);
+
+    /** Checks the queue, the key, the version and the recoveries. */
     public Submission {
         Objects.requireNonNull(queue, "queue must not be null; use Submission.defaults() for the default queue");
         if (queue.isBlank() || queue.length() > 200) {
@@ -43,6 +50,11 @@ public record Submission(String queue, int priority, @Nullable Instant notBefore
         if (idempotencyKey != null && (idempotencyKey.isEmpty() || idempotencyKey.length() > 1000)) {
             throw new IllegalArgumentException("idempotency key '" + idempotencyKey + "' must be 1 to 1000"
                     + " characters; pass null for none");
+        }
+        if (maxRecoveries < 0 || maxRecoveries > MOST_RECOVERIES) {
+            throw new IllegalArgumentException("max recoveries " + maxRecoveries + " must be 0 to " + MOST_RECOVERIES
+                    + "; pass 0 to fail a run the first time its worker is lost, or leave the default ("
+                    + DEFAULT_MAX_RECOVERIES + ")");
         }
         if (flowVersion != null && (flowVersion.isBlank() || flowVersion.length() > 200)) {
             throw new IllegalArgumentException("flow version '" + flowVersion + "' must be 1 to 200 characters,"
@@ -67,7 +79,7 @@ public record Submission(String queue, int priority, @Nullable Instant notBefore
      * @return the changed copy
      */
     public Submission withQueue(String queue) {
-        return new Submission(queue, priority, notBefore, idempotencyKey, flowVersion);
+        return new Submission(queue, priority, notBefore, idempotencyKey, flowVersion, maxRecoveries);
     }
 
     /**
@@ -77,7 +89,7 @@ public record Submission(String queue, int priority, @Nullable Instant notBefore
      * @return the changed copy
      */
     public Submission withPriority(int priority) {
-        return new Submission(queue, priority, notBefore, idempotencyKey, flowVersion);
+        return new Submission(queue, priority, notBefore, idempotencyKey, flowVersion, maxRecoveries);
     }
 
     /**
@@ -89,7 +101,7 @@ public record Submission(String queue, int priority, @Nullable Instant notBefore
     public Submission withNotBefore(Instant notBefore) {
         return new Submission(queue, priority, Objects.requireNonNull(notBefore,
                 "notBefore must not be null; use Submission.defaults() to start as soon as possible"), idempotencyKey,
-                flowVersion);
+                flowVersion, maxRecoveries);
     }
 
     /**
@@ -100,7 +112,7 @@ public record Submission(String queue, int priority, @Nullable Instant notBefore
      */
     public Submission withIdempotencyKey(String idempotencyKey) {
         return new Submission(queue, priority, notBefore, Objects.requireNonNull(idempotencyKey,
-                "idempotency key must not be null; leave it unset for none"), flowVersion);
+                "idempotency key must not be null; leave it unset for none"), flowVersion, maxRecoveries);
     }
 
     /**
@@ -111,6 +123,24 @@ public record Submission(String queue, int priority, @Nullable Instant notBefore
      */
     public Submission withFlowVersion(String flowVersion) {
         return new Submission(queue, priority, notBefore, idempotencyKey, Objects.requireNonNull(flowVersion,
-                "flow version must not be null; leave it unset for any version"));
+                "flow version must not be null; leave it unset for any version"), maxRecoveries);
+    }
+
+    /**
+     * Returns a copy whose run is queued again at most {@code maxRecoveries} times after losing its
+     * worker. A run whose lease expires (its worker died, froze, or lost the database) is queued
+     * again and resumed by another worker from its checkpoints; one that keeps losing its workers
+     * (say its flow crashes every JVM that runs it) would otherwise go round for ever. Once it has
+     * been queued again {@code maxRecoveries} times, its next lost lease fails it with
+     * {@code io.loomflow.RunLostException} (its {@link QueuedRunFailedException#errorType()}), its
+     * checkpoints are deleted and its queued child runs cancelled. A run handed back by a worker
+     * that closes does not count. 0 fails a run the first time its worker is lost.
+     *
+     * @param maxRecoveries 0 to {@value #MOST_RECOVERIES}; {@value #DEFAULT_MAX_RECOVERIES} by default
+     * @return the changed copy
+     * @throws IllegalArgumentException if out of range
+     */
+    public Submission withMaxRecoveries(int maxRecoveries) {
+        return new Submission(queue, priority, notBefore, idempotencyKey, flowVersion, maxRecoveries);
     }
 }

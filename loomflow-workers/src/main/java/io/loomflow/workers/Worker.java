@@ -126,6 +126,7 @@ public interface Worker extends AutoCloseable {
         private Duration leaseExpiry = Duration.ofSeconds(30);
         private @Nullable Duration heartbeat;
         private Duration gracePeriod = Duration.ofSeconds(30);
+        private Duration keepEndedRuns = Duration.ofDays(7);
         private Duration pollInterval = Duration.ofSeconds(1);
         private boolean notifications = true;
         private @Nullable String name;
@@ -182,7 +183,7 @@ public interface Worker extends AutoCloseable {
         public Builder queues(String... queues) {
             Set<String> checked = new LinkedHashSet<>();
             for (String queue : queues) {
-                checked.add(new Submission(queue, 0, null, null, null).queue());
+                checked.add(new Submission(queue, 0, null, null, null, 0).queue());
             }
             if (checked.isEmpty()) {
                 throw new IllegalArgumentException("a worker needs at least one queue; pass names such as \"default\"");
@@ -305,6 +306,23 @@ public interface Worker extends AutoCloseable {
         }
 
         /**
+         * How long the rows of ended runs stay in the queue (default 7 days). The worker that leads
+         * the database's housekeeping deletes, at each heartbeat, up to 1,000 runs that ended longer
+         * ago than this (with their children, once their parent is gone): their results can no
+         * longer be awaited, and their idempotency keys are free again. Child runs of a parent that
+         * has not ended are kept, whatever their age. The leader's setting applies; give every
+         * worker of a database the same.
+         *
+         * @param keepEndedRuns 1 minute to 10 years
+         * @return this builder
+         */
+        public Builder keepEndedRuns(Duration keepEndedRuns) {
+            this.keepEndedRuns = WorkerSettings.between("keep ended runs", keepEndedRuns, Duration.ofMinutes(1),
+                    Duration.ofDays(3650));
+            return this;
+        }
+
+        /**
          * How long {@link Worker#close()} lets runs in flight finish before handing them back
          * (default 30 s).
          *
@@ -397,7 +415,7 @@ public interface Worker extends AutoCloseable {
          * @return this builder
          */
         public Builder queueConcurrency(String queue, int maxRunning) {
-            String checked = new Submission(queue, 0, null, null, null).queue();
+            String checked = new Submission(queue, 0, null, null, null, 0).queue();
             if (maxRunning < 1 || maxRunning > 100_000) {
                 throw new IllegalArgumentException("queue '" + queue + "' was given a maximum of " + maxRunning
                         + " runs in flight; pass 1 to 100000");
@@ -436,7 +454,7 @@ public interface Worker extends AutoCloseable {
             }
             return new WorkerImpl(new WorkerSettings(url, user, password, served, concurrency,
                     Map.copyOf(flows), version, leaseExpiry, beat, gracePeriod, pollInterval, notifications, name,
-                    Map.copyOf(sharedLimits), Map.copyOf(queueLimits), Map.copyOf(tasks)));
+                    Map.copyOf(sharedLimits), Map.copyOf(queueLimits), Map.copyOf(tasks), keepEndedRuns));
         }
     }
 }

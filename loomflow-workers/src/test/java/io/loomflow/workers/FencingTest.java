@@ -8,6 +8,7 @@ import io.loomflow.store.contract.Postgres;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -106,6 +107,80 @@ class FencingTest {
             }
         }
         assertThat(run.result()).isNotDone();
+    }
+
+    @Test
+    void aWorkerThatClaimsAgainARunItLostStopsItsEarlierExecutionBeforeResumingIt() throws Exception {
+        AtomicInteger firstCalls = new AtomicInteger();
+        AtomicInteger secondCalls = new AtomicInteger();
+        CountDownLatch secondAgain = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Task<String, String> one = Task.named("one", (String s) -> {
+            firstCalls.incrementAndGet();
+            return s + "1";
+        });
+        Task<String, String> two = Task.named("two", (String s) -> {
+            if (secondCalls.incrementAndGet() == 1) {
+                inSecond.countDown();
+                new CountDownLatch(1).await(); // the earlier execution: held here until it is stopped
+            }
+            secondAgain.countDown();
+            release.await();
+            return s + "2";
+        });
+        Flow<String, String> twoSteps = Flow.named("two-steps", String.class, s -> two.call(one.call(s)));
+        Worker worker = workers.start(workers.builder(twoSteps).name("same"));
+        QueuedRun<String> run = workers.queue().runAsync(twoSteps, "s", Submission.defaults());
+        assertThat(inSecond.await(30, TimeUnit.SECONDS)).isTrue();
+
+        // Its lease expired and the leader put it back in the queue (as RECOVER_EXPIRED does): the same
+        // worker, which still executes it, claims it again at its next poll.
+        try (Connection connection = POSTGRES.connect();
+             PreparedStatement statement = connection.prepareStatement("UPDATE lf_queue SET state = 'queued',"
+                     + " owner = NULL, lease_until = NULL, token = token + 1, recoveries = recoveries + 1 WHERE id = ?")) {
+            statement.setObject(1, run.id());
+            statement.executeUpdate();
+        }
+        assertThat(secondAgain.await(30, TimeUnit.SECONDS)).as("the second execution reached task 'two'").isTrue();
+        release.countDown();
+
+        assertThat(run.result().get(30, TimeUnit.SECONDS)).isEqualTo("s12");
+        assertThat(firstCalls).as("'one' completed in the earlier execution and was replayed, not run again")
+                .hasValue(1);
+        assertThat(secondCalls).as("'two' was in flight when the run was lost, and ran again").hasValue(2);
+        awaitIdle(worker);
+    }
+
+    @Test
+    void aRunAWorkerOwnsButNoLongerExecutesIsLeftToExpireNotExtendedForEver() throws Exception {
+        // Such a run is one whose end the worker could not record (the database refused it, or stayed
+        // away past the lease): its heartbeat must not keep its lease alive, or no one would run it again.
+        Worker worker = workers.start(workers.builder(plain).name("owner").leaseExpiry(Duration.ofSeconds(1)));
+        UUID orphan = UUID.randomUUID();
+        try (Connection connection = POSTGRES.connect();
+             PreparedStatement statement = connection.prepareStatement("INSERT INTO lf_queue (id, flow, parameters,"
+                     + " queue, not_before, state, token, owner, lease_until, attempts) VALUES (?, 'elsewhere', '{}',"
+                     + " 'default', now(), 'running', 1, ?, now() + INTERVAL '1 second', 1)")) {
+            statement.setObject(1, orphan);
+            statement.setObject(2, worker.id());
+            statement.executeUpdate();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!"queued".equals(state(orphan))) {
+            assertThat(System.nanoTime()).as("the lease expired and the leader re-queued the run").isLessThan(deadline);
+            new CountDownLatch(1).await(20, TimeUnit.MILLISECONDS); // polls the row, bounded by the deadline
+        }
+    }
+
+    private static String state(UUID run) throws Exception {
+        try (Connection connection = POSTGRES.connect();
+             PreparedStatement statement = connection.prepareStatement("SELECT state FROM lf_queue WHERE id = ?")) {
+            statement.setObject(1, run);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getString(1);
+            }
+        }
     }
 
     /** Waits until the worker holds no run: no event tells it from outside, so this polls with a deadline. */

@@ -65,6 +65,11 @@ final class SubmitCommand implements Callable<Integer>, Verbose {
                     + " +2h, +1d).")
     String notBefore;
 
+    @Option(names = "--max-recoveries", paramLabel = "N", defaultValue = "" + Submission.DEFAULT_MAX_RECOVERIES,
+            description = "How many times the run is queued again after losing its worker (which died, froze or lost"
+                    + " the database) before a further loss fails it (default: 5; 0 to 1000).")
+    int maxRecoveries;
+
     @Option(names = "--wait", description = "Wait until a worker has finished the run and print its result as JSON;"
             + " exit 1 if it failed or was cancelled.")
     boolean await;
@@ -146,7 +151,12 @@ final class SubmitCommand implements Callable<Integer>, Verbose {
         if (notBefore != null) {
             submission = submission.withNotBefore(earliestStart(notBefore));
         }
-        return submission;
+        if (maxRecoveries < 0 || maxRecoveries > Submission.MOST_RECOVERIES) {
+            throw CliException.badInput("--max-recoveries " + maxRecoveries + " is out of range; pass 0 to "
+                    + Submission.MOST_RECOVERIES + ", such as --max-recoveries 3 (0 fails the run the first time its"
+                    + " worker is lost)");
+        }
+        return submission.withMaxRecoveries(maxRecoveries);
     }
 
     /** {@code --not-before}: an ISO instant, or {@code +AGE} from now. */

@@ -126,7 +126,7 @@ class SchemaTest {
             }
             try (ResultSet rows = statement.executeQuery("SELECT MAX(\"version\") FROM \"" + Schema.HISTORY_TABLE
                     + "\" WHERE \"success\"")) {
-                assertThat(rows.next() ? rows.getString(1) : null).isEqualTo("7");
+                assertThat(rows.next() ? rows.getString(1) : null).isEqualTo(String.valueOf(Schema.VERSION));
             }
         }
     }
@@ -166,7 +166,7 @@ class SchemaTest {
                 .migrate();
 
         assertThatThrownBy(opener::open).isInstanceOf(RunStoreException.class)
-                .hasMessageContaining("was written by a newer Loomflow (schema version 8; this one knows up to 7)")
+                .hasMessageContaining("was written by a newer Loomflow (schema version 9; this one knows up to 8)")
                 .hasMessageContaining("upgrade Loomflow");
 
         try (Connection connection = DriverManager.getConnection(url, user, "");

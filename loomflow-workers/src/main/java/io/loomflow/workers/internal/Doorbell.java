@@ -98,6 +98,31 @@ final class Doorbell implements AutoCloseable {
     }
 
     /**
+     * Joins payloads with {@code ','} into as few notifications as fit {@link #MOST_PAYLOAD} each.
+     *
+     * @param parts the payloads (run ids, queue names), none longer than {@link #MOST_PAYLOAD}
+     * @return the joined payloads, none if {@code parts} is empty
+     */
+    static List<String> payloads(Iterable<String> parts) {
+        List<String> payloads = new ArrayList<>();
+        StringBuilder joined = new StringBuilder();
+        for (String part : parts) {
+            if (!joined.isEmpty() && joined.length() + 1 + part.length() > MOST_PAYLOAD) {
+                payloads.add(joined.toString());
+                joined.setLength(0);
+            }
+            if (!joined.isEmpty()) {
+                joined.append(',');
+            }
+            joined.append(part);
+        }
+        if (!joined.isEmpty()) {
+            payloads.add(joined.toString());
+        }
+        return payloads;
+    }
+
+    /**
      * The run ids in a payload of the completion channel.
      *
      * @return the ids, or {@code null} when the payload is not a list of ids (then the listener looks at every run it awaits)
@@ -198,20 +223,10 @@ final class Doorbell implements AutoCloseable {
         List<String> channels = new ArrayList<>();
         List<String> payloads = new ArrayList<>();
         batch.forEach((channel, rung) -> {
-            StringBuilder joined = new StringBuilder();
-            for (String payload : rung) {
-                if (!joined.isEmpty() && joined.length() + 1 + payload.length() > MOST_PAYLOAD) {
-                    channels.add(channel);
-                    payloads.add(joined.toString());
-                    joined.setLength(0);
-                }
-                if (!joined.isEmpty()) {
-                    joined.append(',');
-                }
-                joined.append(payload);
+            for (String payload : payloads(rung)) {
+                channels.add(channel);
+                payloads.add(payload);
             }
-            channels.add(channel);
-            payloads.add(joined.toString());
         });
         try (Connection connection = database.connection();
              PreparedStatement statement = connection.prepareStatement(NOTIFY)) {

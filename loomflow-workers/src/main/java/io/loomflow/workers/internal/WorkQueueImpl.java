@@ -54,8 +54,8 @@ public final class WorkQueueImpl implements WorkQueue {
     private static final String SUBMIT = """
             WITH queued AS (
                 INSERT INTO lf_queue (id, flow, flow_version, parameters, queue, priority, not_before, idempotency_key,
-                    state)
-                VALUES (?, ?, ?, ?, ?, ?, COALESCE(?, now()), ?, 'queued')
+                    max_recoveries, state)
+                VALUES (?, ?, ?, ?, ?, ?, COALESCE(?, now()), ?, ?, 'queued')
                 ON CONFLICT (idempotency_key) DO NOTHING
                 RETURNING id, queue)
             SELECT id, CASE WHEN ? THEN pg_notify(?, queue) END FROM queued""";
@@ -180,8 +180,9 @@ public final class WorkQueueImpl implements WorkQueue {
                 statement.setObject(7, submission.notBefore() == null ? null
                         : OffsetDateTime.ofInstant(submission.notBefore(), ZoneOffset.UTC));
                 statement.setString(8, submission.idempotencyKey());
-                statement.setBoolean(9, inline);
-                statement.setString(10, database.queuedChannel());
+                statement.setInt(9, submission.maxRecoveries());
+                statement.setBoolean(10, inline);
+                statement.setString(11, database.queuedChannel());
                 try (ResultSet rows = statement.executeQuery()) {
                     created = rows.next();
                 }

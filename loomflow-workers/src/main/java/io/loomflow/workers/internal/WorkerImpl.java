@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -78,16 +79,52 @@ public final class WorkerImpl implements Worker {
             WHERE id = ?""";
     private static final String EXTEND = """
             UPDATE lf_queue SET lease_until = now() + ? * INTERVAL '1 millisecond'
-            WHERE owner = ? AND state = 'running'
+            WHERE owner = ? AND state = 'running' AND id = ANY (?)
             RETURNING id, token""";
     private static final String LEAD = """
             INSERT INTO lf_leader (name, owner, until) VALUES ('queue', ?, now() + ? * INTERVAL '1 millisecond')
             ON CONFLICT (name) DO UPDATE SET owner = EXCLUDED.owner, until = EXCLUDED.until
             WHERE lf_leader.owner = EXCLUDED.owner OR lf_leader.until < now()""";
-    private static final String REQUEUE_EXPIRED = """
-            UPDATE lf_queue SET state = 'queued', owner = NULL, lease_until = NULL, token = token + 1
+    /**
+     * The runs whose lease expired go back to the queue (fenced: {@code token + 1}), or fail once
+     * they have been recovered {@code max_recoveries} times. SET sees the row as it was.
+     */
+    private static final String RECOVER_EXPIRED = """
+            UPDATE lf_queue SET
+                state = CASE WHEN recoveries < max_recoveries THEN 'queued' ELSE 'failed' END,
+                owner = CASE WHEN recoveries < max_recoveries THEN NULL ELSE owner END,
+                lease_until = NULL, token = token + 1, recoveries = recoveries + 1,
+                ended = CASE WHEN recoveries < max_recoveries THEN NULL ELSE now() END,
+                error_type = CASE WHEN recoveries < max_recoveries THEN NULL ELSE 'io.loomflow.RunLostException' END,
+                error_message = CASE WHEN recoveries < max_recoveries THEN NULL ELSE
+                    'queued run ' || id || ' lost its worker ' || (recoveries + 1) || ' time(s): its lease expired each'
+                    || ' time (the worker died, froze or lost the database), and it may be recovered only '
+                    || max_recoveries || ' time(s), so it is not queued again; if its flow brings down the JVM that'
+                    || ' runs it, fix that and submit it again, otherwise allow more with Submission.withMaxRecoveries'
+                    END
             WHERE state = 'running' AND lease_until < now()
-            RETURNING id, queue""";
+            RETURNING id, queue, state""";
+    /** The checkpoints of runs that failed for good. */
+    private static final String FORGET_CHECKPOINTS = "DELETE FROM lf_checkpoint WHERE run_id = ANY (?)";
+    /** The unfinished child runs (distributed map items) of runs that failed for good. */
+    private static final String CANCEL_CHILDREN = """
+            UPDATE lf_queue SET state = 'cancelled', ended = now(), lease_until = NULL, token = token + 1
+            WHERE parent = ANY (?) AND state IN ('queued', 'running')
+            RETURNING id""";
+    /**
+     * The oldest runs that ended before the kept period, at most 1,000 a heartbeat, and their
+     * checkpoints if any are left. A child run goes once its parent is gone (a parent ends after
+     * its children, so they go at the next beats), never while its parent is still there.
+     */
+    private static final String FORGET_ENDED = """
+            WITH gone AS (
+                DELETE FROM lf_queue WHERE id IN (
+                    SELECT q.id FROM lf_queue q
+                    WHERE q.ended IS NOT NULL AND q.ended < now() - ? * INTERVAL '1 millisecond'
+                      AND (q.parent IS NULL OR NOT EXISTS (SELECT 1 FROM lf_queue p WHERE p.id = q.parent))
+                    ORDER BY q.ended LIMIT 1000 FOR UPDATE SKIP LOCKED)
+                RETURNING id)
+            DELETE FROM lf_checkpoint c USING gone WHERE c.run_id = gone.id""";
     /** Dead workers stay listed for an hour, then the leader forgets them. */
     private static final String FORGET_DEAD = "DELETE FROM lf_worker WHERE expires < now() - INTERVAL '1 hour'";
     private static final String HAND_BACK = """
@@ -106,6 +143,16 @@ public final class WorkerImpl implements Worker {
     /** A claimed run in flight here. */
     private static final class Execution {
         final Claim claim;
+        /** Fences what the execution records in the run history. */
+        final HistoryFence.Guard history;
+        /** Counted down when the execution has ended here and forgotten its bookkeeping. */
+        final CountDownLatch ended = new CountDownLatch(1);
+        /**
+         * Set when the execution starts. Until then it may write nothing: it waits for an earlier
+         * execution of the same run on this worker (one whose lease was lost and that this worker
+         * then claimed again) to end, and that execution's late writes must not pass as its own.
+         */
+        volatile boolean started;
         volatile @Nullable Handle<?> handle;
         /** Set once this worker no longer owns the run (handed back, or the lease was lost): write nothing. */
         volatile boolean given;
@@ -116,8 +163,9 @@ public final class WorkerImpl implements Worker {
          */
         volatile boolean completing;
 
-        Execution(Claim claim) {
+        Execution(Claim claim, HistoryFence.Guard history) {
             this.claim = claim;
+            this.history = history;
         }
 
         void cancel() {
@@ -156,6 +204,7 @@ public final class WorkerImpl implements Worker {
     private @Nullable PgRemoteRuns remoteRuns;
     private @Nullable Completions completions;
     private @Nullable PgCheckpoints checkpoints;
+    private @Nullable HistoryFence fence;
     /** The tasks' queued items run as root runs of these flows, by task name; their one child is the task. */
     private final Map<String, Flow<Object, Object>> taskFlows;
     /** Builds the classes of queued items' inputs: the context class loader of the thread that made the worker. */
@@ -235,8 +284,9 @@ public final class WorkerImpl implements Worker {
             notifications = listener;
             remoteRuns = new PgRemoteRuns(opened, id, name, listener);
             completions = new Completions(opened, name);
+            fence = new HistoryFence(RunRecorder.to(history), System::nanoTime, name);
             Engine.Builder engineBuilder = Engine.builder().name("worker " + name).checkpoints(checkpoints)
-                    .remoteRuns(remoteRuns).listener(RunRecorder.to(history));
+                    .remoteRuns(remoteRuns).listener(fence);
             try {
                 QueueLimits.declare(opened, name, settings.queueLimits());
                 if (!settings.sharedLimits().isEmpty()) {
@@ -296,7 +346,7 @@ public final class WorkerImpl implements Worker {
 
     private @Nullable Long tokenOf(UUID run) {
         Execution execution = executions.get(run);
-        return execution == null || execution.given ? null : execution.claim.token();
+        return execution == null || execution.given || !execution.started ? null : execution.claim.token();
     }
 
     // ---- claiming ----
@@ -322,7 +372,7 @@ public final class WorkerImpl implements Worker {
                                 + batch.stream().map(c -> c.flow() + " " + c.id()).toList());
                     }
                     for (Claim claim : batch) {
-                        launch(claim);
+                        launch(claim, lastClaim);
                     }
                 } catch (SQLException failed) {
                     failures++;
@@ -408,20 +458,46 @@ public final class WorkerImpl implements Worker {
         }
     }
 
-    private void launch(Claim claim) {
-        Execution execution = new Execution(claim);
-        executions.put(claim.id(), execution);
+    /**
+     * Starts executing a claim.
+     *
+     * @param claimedAt {@link System#nanoTime()} read before the claim's statement was sent: the
+     *                  lease it set ends no sooner than this plus the lease expiry
+     */
+    private void launch(Claim claim, long claimedAt) {
+        // The execution's root run in the history: the queued run's id the first time, a new one after.
+        UUID root = claim.attempts() == 1 ? claim.id() : UUID.randomUUID();
+        HistoryFence.Guard guard = Objects.requireNonNull(fence).open(root, claim.id(),
+                claimedAt + settings.leaseExpiry().toNanos());
+        Execution execution = new Execution(claim, guard);
+        Execution earlier = executions.put(claim.id(), execution);
         if (claim.attempts() == 1) {
             Objects.requireNonNull(checkpoints).firstExecution(claim.id());
         }
         inFlight.incrementAndGet();
-        Thread.ofVirtual().name("loomflow-worker-run-" + claim.id()).start(() -> execute(execution));
+        Thread.ofVirtual().name("loomflow-worker-run-" + claim.id()).start(() -> {
+            if (earlier != null) {
+                // This worker lost the run (its lease expired) and claimed it again before its
+                // earlier execution ended: stop that one, and start only once it has ended.
+                LOG.log(Level.INFO, "worker " + name + " claimed queued run " + claim.id() + " again while its"
+                        + " earlier execution here, whose lease was lost, was still running; stopping that one first");
+                earlier.cancel();
+                earlier.history.lose("this worker's lease of it expired and it claimed the run again");
+                try {
+                    earlier.ended.await();
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            execute(execution);
+        });
     }
 
     // ---- executing ----
 
     private void execute(Execution execution) {
         Claim claim = execution.claim;
+        execution.started = true;
         try {
             Flow<Object, Object> flow = cast(claim.task() ? taskFlows.get(claim.flow()) : settings.flows().get(claim.flow()));
             Object params;
@@ -436,10 +512,7 @@ public final class WorkerImpl implements Worker {
                                 : unreadable.getMessage()) + ")");
                 return;
             }
-            RunOptions options = RunOptions.defaults().withCheckpoints(claim.id());
-            if (claim.attempts() == 1) {
-                options = options.withRunId(claim.id());
-            }
+            RunOptions options = RunOptions.defaults().withCheckpoints(claim.id()).withRunId(execution.history.root());
             Handle<Object> handle = Objects.requireNonNull(engine).submit(flow, params, options);
             execution.handle = handle;
             if (execution.given) {
@@ -469,7 +542,7 @@ public final class WorkerImpl implements Worker {
                 case Outcome.Failure<Object> failure -> {
                     Throwable error = failure.error();
                     if (execution.given || error instanceof RunLostException) {
-                        gaveUp(claim, error);
+                        gaveUp(execution, error);
                     } else {
                         complete(execution, "failed", null, null, error.getClass().getName(), error.getMessage());
                     }
@@ -485,21 +558,27 @@ public final class WorkerImpl implements Worker {
             }
         } catch (RuntimeException failed) {
             if (execution.given) {
-                gaveUp(claim, failed);
+                gaveUp(execution, failed);
             } else {
                 LOG.log(Level.WARNING, "worker " + name + ": queued run " + claim.id() + " could not be run here ("
                         + failed + "); it runs again once its lease expires");
             }
         } finally {
             Objects.requireNonNull(checkpoints).executionEnded(claim.id());
-            executions.remove(claim.id());
+            executions.remove(claim.id(), execution);
+            // An execution that ended with its last events held and no verdict (no completion was
+            // recorded) cannot prove it still held the run when it made them.
+            execution.history.end("it ended here without recording its end, with its lease unconfirmed");
+            execution.ended.countDown();
             inFlight.decrementAndGet();
             claimable.raise();
             finished.raise();
         }
     }
 
-    private void gaveUp(Claim claim, Throwable why) {
+    private void gaveUp(Execution execution, Throwable why) {
+        Claim claim = execution.claim;
+        execution.history.lose(Notifications.firstLine(why));
         LOG.log(Level.INFO, "worker " + name + ": gave queued run " + claim.id() + " up here; another worker runs it ("
                 + Notifications.firstLine(why) + ")");
     }
@@ -516,8 +595,10 @@ public final class WorkerImpl implements Worker {
             try {
                 boolean recorded = Objects.requireNonNull(completions).record(new Completions.End(claim.id(),
                         claim.token(), state, result, resultType, errorType, errorMessage));
-                if (!recorded) {
-                    gaveUp(claim, new FencedException(claim.id(), claim.token(), "its completion"));
+                if (recorded) {
+                    execution.history.settle();
+                } else {
+                    gaveUp(execution, new FencedException(claim.id(), claim.token(), "its completion"));
                 }
                 return;
             } catch (SQLException failed) {
@@ -565,6 +646,7 @@ public final class WorkerImpl implements Worker {
 
     /** One heartbeat in one transaction: the worker's row, its leases, and the leader's work. */
     private void beatOnce(Database db, boolean closing) throws SQLException {
+        long beganAt = System.nanoTime(); // the leases this beat extends end no sooner than this plus the expiry
         Map<UUID, Long> held = new HashMap<>();
         executions.forEach((run, execution) -> held.put(run, execution.claim.token()));
         Map<UUID, Long> owned = new HashMap<>();
@@ -588,6 +670,8 @@ public final class WorkerImpl implements Worker {
                 try (PreparedStatement statement = connection.prepareStatement(EXTEND)) {
                     statement.setLong(1, lease);
                     statement.setObject(2, id);
+                    // Only the runs executing here: a run whose end could not be recorded is left to expire.
+                    statement.setArray(3, connection.createArrayOf("uuid", held.keySet().toArray()));
                     try (ResultSet rows = statement.executeQuery()) {
                         while (rows.next()) {
                             owned.put(rows.getObject(1, UUID.class), rows.getLong(2));
@@ -606,20 +690,12 @@ public final class WorkerImpl implements Worker {
                             + " the queue's housekeeping");
                 }
                 if (leading) {
-                    try (PreparedStatement statement = connection.prepareStatement(REQUEUE_EXPIRED);
-                         ResultSet rows = statement.executeQuery()) {
-                        List<UUID> runs = new ArrayList<>();
-                        while (rows.next()) {
-                            runs.add(rows.getObject(1, UUID.class));
-                            requeued.add(rows.getString(2));
-                        }
-                        if (!runs.isEmpty()) {
-                            LOG.log(Level.INFO, "worker " + name + " re-queued " + runs.size() + " run(s) whose lease"
-                                    + " expired: " + runs);
-                        }
-                    }
-                    notify(connection, db.queuedChannel(), requeued);
+                    recoverExpired(connection, db, requeued);
                     try (PreparedStatement statement = connection.prepareStatement(FORGET_DEAD)) {
+                        statement.executeUpdate();
+                    }
+                    try (PreparedStatement statement = connection.prepareStatement(FORGET_ENDED)) {
+                        statement.setLong(1, settings.keepEndedRuns().toMillis());
                         statement.executeUpdate();
                     }
                 }
@@ -630,16 +706,65 @@ public final class WorkerImpl implements Worker {
             }
         }
         // The runs this worker held before the heartbeat but no longer owns were taken away: stop them here.
+        long confirmedUntil = beganAt + settings.leaseExpiry().toNanos();
         held.forEach((run, token) -> {
-            if (!token.equals(owned.get(run))) {
-                Execution execution = executions.get(run);
-                if (execution != null && execution.claim.token() == token && !execution.given && !execution.completing) {
-                    LOG.log(Level.WARNING, "worker " + name + " lost the lease of queued run " + run
-                            + " (another worker owns it now); stopping it here");
-                    execution.cancel();
-                }
+            Execution execution = executions.get(run);
+            if (execution == null || execution.claim.token() != token) {
+                return;
+            }
+            if (token.equals(owned.get(run))) {
+                execution.history.confirm(confirmedUntil);
+            } else if (!execution.given && !execution.completing) {
+                LOG.log(Level.WARNING, "worker " + name + " lost the lease of queued run " + run
+                        + " (another worker owns it now); stopping it here");
+                execution.cancel();
+                execution.history.lose("its heartbeat found it re-queued or another worker's");
             }
         });
+    }
+
+    /** The leader's part: re-queues the runs whose lease expired, or fails those recovered too often. */
+    private void recoverExpired(Connection connection, Database db, Set<String> requeued) throws SQLException {
+        List<UUID> runs = new ArrayList<>();
+        List<UUID> failed = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(RECOVER_EXPIRED);
+             ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                UUID run = rows.getObject(1, UUID.class);
+                if ("failed".equals(rows.getString(3))) {
+                    failed.add(run);
+                } else {
+                    runs.add(run);
+                    requeued.add(rows.getString(2));
+                }
+            }
+        }
+        if (!runs.isEmpty()) {
+            LOG.log(Level.INFO, "worker " + name + " re-queued " + runs.size() + " run(s) whose lease expired: " + runs);
+        }
+        notify(connection, db.queuedChannel(), requeued);
+        if (failed.isEmpty()) {
+            return;
+        }
+        LOG.log(Level.WARNING, "worker " + name + " failed " + failed.size() + " run(s) that lost their worker more often"
+                + " than their submission allows (Submission.withMaxRecoveries); they are not queued again: " + failed);
+        Set<String> ended = new TreeSet<>();
+        failed.forEach(run -> ended.add(run.toString()));
+        try (PreparedStatement statement = connection.prepareStatement(FORGET_CHECKPOINTS)) {
+            statement.setArray(1, connection.createArrayOf("uuid", failed.toArray()));
+            statement.executeUpdate();
+        }
+        try (PreparedStatement statement = connection.prepareStatement(CANCEL_CHILDREN)) {
+            statement.setArray(1, connection.createArrayOf("uuid", failed.toArray()));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    ended.add(rows.getObject(1, UUID.class).toString());
+                }
+            }
+        }
+        for (String payload : Doorbell.payloads(ended)) {
+            notify(connection, db.endedChannel(), Set.of(payload));
+        }
     }
 
     private static void notify(Connection connection, String channel, Set<String> queues) throws SQLException {
@@ -737,9 +862,9 @@ public final class WorkerImpl implements Worker {
         List<Execution> remaining = List.copyOf(executions.values());
         remaining.forEach(execution -> execution.given = true);
         handingBack.countDown();
+        Set<UUID> runs = new HashSet<>();
         if (!remaining.isEmpty()) {
             Set<String> queues = new TreeSet<>();
-            List<UUID> runs = new ArrayList<>();
             try (Connection connection = db.connection()) {
                 connection.setAutoCommit(false);
                 try (PreparedStatement statement = connection.prepareStatement(HAND_BACK)) {
@@ -762,7 +887,14 @@ public final class WorkerImpl implements Worker {
                         + Notifications.firstLine(failed) + "); they go to other workers when their lease expires");
             }
         }
-        remaining.forEach(Execution::cancel);
+        for (Execution execution : remaining) {
+            if (runs.contains(execution.claim.id())) {
+                execution.history.settle(); // it was still this worker's: its cancellation is its own to record
+            } else {
+                execution.history.lose("it was no longer this worker's when the worker handed its runs back");
+            }
+            execution.cancel();
+        }
         try {
             Instant deadline = clock.instant().plus(Duration.ofSeconds(10));
             while (inFlight.get() > 0 && clock.instant().isBefore(deadline)) {

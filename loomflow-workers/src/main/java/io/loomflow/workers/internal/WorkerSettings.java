@@ -30,12 +30,13 @@ import org.jspecify.annotations.Nullable;
  * @param sharedLimits the cluster-wide limits and their sizes
  * @param queueLimits the most runs in flight of some of the worker's queues, across all workers
  * @param tasks the tasks whose queued items it runs, by name
+ * @param keepEndedRuns how long the leader keeps the rows of ended runs
  */
 public record WorkerSettings(String url, @Nullable String user, @Nullable String password, List<String> queues,
                              int concurrency, Map<String, Flow<?, ?>> flows, String version, Duration leaseExpiry,
                              Duration heartbeat, Duration gracePeriod, Duration pollInterval, boolean notifications,
                              @Nullable String name, Map<String, Integer> sharedLimits,
-                             Map<String, Integer> queueLimits, Map<String, Task<?, ?>> tasks) {
+                             Map<String, Integer> queueLimits, Map<String, Task<?, ?>> tasks, Duration keepEndedRuns) {
 
     /**
      * The URL with the user and password given apart added as parameters, as the driver and the

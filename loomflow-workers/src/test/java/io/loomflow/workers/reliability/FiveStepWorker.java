@@ -29,7 +29,8 @@ import java.util.concurrent.CountDownLatch;
  * <p>It prints {@code READY <worker id>} once registered. With {@code hold=true} it also stops where
  * a job asks it to ({@code "hold": "step3"} inside task 3, {@code "hold": "end"} after the last
  * task, in the flow's own code), prints {@code HOLD <run id> <where>}, and goes on when a line
- * {@code release} arrives on its standard input. It closes the worker (no grace) on SIGTERM.
+ * {@code release} arrives on its standard input. A job with {@code "hold": "crash"} halts the JVM
+ * inside task 2 (exit status 3), having printed {@code CRASH <run id>}. It closes the worker (no grace) on SIGTERM.
  */
 public final class FiveStepWorker {
 
@@ -42,7 +43,8 @@ public final class FiveStepWorker {
      * A job: its number, and where a worker started with {@code hold=true} stops.
      *
      * @param number the job's number
-     * @param hold {@code ""}, {@code "step3"} or {@code "end"}
+     * @param hold {@code ""}, {@code "step3"} or {@code "end"}; or {@code "crash"}, which halts the
+     *             worker's JVM inside task 2 (after task 1's checkpoint), with any {@code hold} option
      */
     public record Job(int number, String hold) {
     }
@@ -133,6 +135,11 @@ public final class FiveStepWorker {
                 ledger.executed(run, step, pid);
                 if (step == 3 && job.hold().equals("step3")) {
                     hold.at(run, "step3");
+                }
+                if (step == 2 && job.hold().equals("crash")) {
+                    System.out.println("CRASH " + run);
+                    System.out.flush();
+                    Runtime.getRuntime().halt(3); // a flow that brings its JVM down, as a native crash or an OOM kill does
                 }
                 Thread.sleep(work); // the task's work, simulated
                 ledger.effect(key, run, step, pid);

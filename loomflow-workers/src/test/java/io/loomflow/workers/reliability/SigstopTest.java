@@ -2,6 +2,9 @@ package io.loomflow.workers.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.loomflow.State;
+import io.loomflow.store.RunRecord;
+import io.loomflow.store.RunStore;
 import io.loomflow.store.contract.Postgres;
 import io.loomflow.workers.QueuedRun;
 import io.loomflow.workers.Submission;
@@ -11,8 +14,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -109,12 +115,48 @@ class SigstopTest {
                             .hasSize(1);
                     assertThat(attempts(lateCheckpoint.id())).isEqualTo(2);
                     assertThat(frozen.alive()).as("the frozen worker goes on after being fenced out").isTrue();
+
+                    // The run history of the frozen worker's executions (attempt 1 of each run, recorded
+                    // under the queued run's id): what it did after it lost the runs is not recorded, and
+                    // each ends Crashed with the reason, not Completed.
+                    try (RunStore history = RunStore.openReadOnly(url)) {
+                        RunRecord first = awaitFinal(history, lateCheckpoint.id());
+                        assertThat(first.state()).as("frozen execution of the run held in task 3")
+                                .isEqualTo(State.Kind.CRASHED);
+                        assertThat(first.history().getLast().detail()).contains("lost queued run " + lateCheckpoint.id());
+                        Map<String, State.Kind> steps = new TreeMap<>();
+                        history.children(first.id()).forEach(child -> steps.put(child.name(), child.state()));
+                        assertThat(steps).as("its tasks: 1 and 2 completed while it held the run; 3, which"
+                                + " finished after the take-over, is not recorded as completed")
+                                .isEqualTo(Map.of("step1", State.Kind.COMPLETED, "step2", State.Kind.COMPLETED,
+                                        "step3", State.Kind.CRASHED));
+                        RunRecord second = awaitFinal(history, lateCompletion.id());
+                        assertThat(second.state()).as("frozen execution of the run held after its last task")
+                                .isEqualTo(State.Kind.CRASHED);
+                        assertThat(history.children(second.id())).as("its five tasks, completed before the freeze")
+                                .hasSize(5).allSatisfy(child -> assertThat(child.state()).isEqualTo(State.Kind.COMPLETED));
+                    }
                 } finally {
                     if (!resumed) {
                         frozen.signal("CONT");
                     }
                 }
             }
+        }
+    }
+
+    /** The run's record once it has ended: the frozen worker records its history off its runs' threads. */
+    private static RunRecord awaitFinal(RunStore history, UUID run) throws InterruptedException {
+        Instant deadline = Instant.now().plus(WAIT);
+        while (true) {
+            Optional<RunRecord> record = history.run(run);
+            if (record.isPresent() && record.get().state().isFinal()) {
+                return record.get();
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("run " + run + " did not end in the history within " + WAIT + ": " + record);
+            }
+            Thread.sleep(50); // polling the store, bounded by the deadline
         }
     }
 

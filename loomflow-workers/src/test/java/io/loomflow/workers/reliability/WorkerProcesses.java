@@ -232,6 +232,16 @@ public final class WorkerProcesses implements AutoCloseable {
             return process.waitFor(most.toMillis(), TimeUnit.MILLISECONDS);
         }
 
+        /**
+         * The exit status of a process that has ended.
+         *
+         * @return its exit status
+         * @throws IllegalThreadStateException if it is still running
+         */
+        public int exitStatus() {
+            return process.exitValue();
+        }
+
         @Override
         public String toString() {
             return name + " (pid " + pid() + ")";
