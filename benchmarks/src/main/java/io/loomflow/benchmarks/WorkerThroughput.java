@@ -219,7 +219,8 @@ public final class WorkerThroughput {
     }
 
     /** The figures of one system: median wall time of a round, submission time, writes per run. */
-    private record Rate(String system, double millis, double submitMillis, int runs, Writes writes, int allRuns) {
+    private record Rate(String system, double millis, double submitMillis, int runs, Writes writes, int allRuns,
+                        double cpuMillisPerRun) {
 
         double perSecond() {
             return runs / (millis / 1000);
@@ -263,10 +264,11 @@ public final class WorkerThroughput {
         System.out.println();
         for (Rate rate : rates.values()) {
             System.out.printf(Locale.ROOT, "  %-34s %,8.0f runs/s  round %8.1f ms (submitting %8.1f ms)  per run:"
-                            + " %5.2f transactions, %5.2f rows written, %5.2f KB of WAL (%,d runs counted)%n", rate.system(),
+                            + " %5.2f transactions, %5.2f rows written, %5.2f KB of WAL (%,d runs counted); this JVM's"
+                            + " CPU %.3f ms per run of the timed rounds%n", rate.system(),
                     rate.perSecond(), rate.millis(), rate.submitMillis(),
                     rate.writes().commits() / (double) rate.allRuns(), rate.writes().rows() / (double) rate.allRuns(),
-                    rate.writes().wal() / 1024.0 / rate.allRuns(), rate.allRuns());
+                    rate.writes().wal() / 1024.0 / rate.allRuns(), rate.allRuns(), rate.cpuMillisPerRun());
         }
         failed.forEach((system, why) -> System.out.printf(Locale.ROOT, "  %-34s did not run: %s%n", system, why));
         for (int workers = 1; workers <= 2; workers++) {
@@ -306,20 +308,31 @@ public final class WorkerThroughput {
         try (FreshDatabase database = new FreshDatabase(system)) {
             Writes before = database.writes();
             List<double[]> timings = new ArrayList<>();
+            long cpuBefore;
+            long cpu;
             try (QueueUnderTest queue = opener.open(database.url())) {
                 round(queue, warmup);
+                cpuBefore = processCpuNanos();
                 for (int r = 0; r < rounds; r++) {
                     double[] timing = round(queue, runs);
                     timings.add(timing);
                     System.out.printf(Locale.ROOT, "  %-34s round %d: %8.1f ms, %,8.0f runs/s (submitting %.1f ms)%n",
                             system, r + 1, timing[1], runs / (timing[1] / 1000), timing[0]);
                 }
+                cpu = processCpuNanos() - cpuBefore;
             }
             Writes writes = database.writes().minus(before);
             timings.sort((a, b) -> Double.compare(a[1], b[1]));
             double[] median = timings.get(timings.size() / 2);
-            return new Rate(system, median[1], median[0], runs, writes, warmup + rounds * runs);
+            return new Rate(system, median[1], median[0], runs, writes, warmup + rounds * runs,
+                    cpu / 1e6 / ((double) rounds * runs));
         }
+    }
+
+    /** The CPU time this JVM has used, all threads: the systems run in it, submitters included. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** Returns {submit millis, total millis}. */

@@ -210,15 +210,16 @@ final class HistoryFence implements EventListener {
 
         /**
          * The run is no longer this worker's: held events are discarded, nothing more is recorded,
-         * and the runs the history shows unfinished end Crashed with {@code reason}.
+         * and the runs the history shows unfinished end Crashed with {@code reason}. No effect on
+         * an execution already {@linkplain #settle settled}.
          */
         void lose(String reason) {
             List<Event> ends = new ArrayList<>();
             int discarded;
             lock.lock();
             try {
-                if (lost) {
-                    return;
+                if (lost || settled) {
+                    return; // a settled execution was proved this worker's to its end
                 }
                 lost = true;
                 discarded = (held == null ? 0 : held.size()) + leftOut;

@@ -107,6 +107,20 @@ class HistoryFenceTest {
     }
 
     @Test
+    void aSettledExecutionIsNotLostAfterwards() throws InterruptedException {
+        HistoryFence.Guard guard = fence.open(queued, queued, now.get() + LEASE);
+        fence.onEvent(state(root, null, new State.Running(1)));
+        now.addAndGet(2 * LEASE);
+        Event cancelled = state(root, new State.Running(1), new State.Cancelled("handed back"));
+        fence.onEvent(cancelled);
+        guard.settle(); // handed back by this worker: its cancellation is its own to record
+        guard.lose("a failure after the hand-back");
+        recorded.awaitSize(2);
+        assertThat(recorded.events).endsWith(cancelled).hasSize(2);
+        assertThat(guard.isLost()).isFalse();
+    }
+
+    @Test
     void anExecutionThatEndsWithEventsHeldAndNoVerdictRecordsNoneOfThem() {
         HistoryFence.Guard guard = fence.open(queued, queued, now.get() + LEASE);
         fence.onEvent(state(root, null, new State.Running(1)));
