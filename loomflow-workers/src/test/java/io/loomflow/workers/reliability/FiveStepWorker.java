@@ -19,7 +19,9 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * A worker in a JVM of its own, as the reliability tests and the soak harness start it:
- * {@code FiveStepWorker url=URL name=NAME [concurrency=4] [lease=3000] [work=150] [hold=false]}.
+ * {@code FiveStepWorker url=URL name=NAME [concurrency=4] [lease=3000] [work=150] [hold=false] [limit=0]}.
+ * With {@code limit=N} (N > 0) every task takes the cluster-wide limit {@value #LIMIT} of size N
+ * and records in the {@link Ledger} when its work enters and leaves it.
  *
  * <p>It runs the flow {@value #FLOW}: five tasks {@code step1..step5}, each of which records its
  * execution in the {@link Ledger}, works for {@code work} milliseconds, and writes its effect once
@@ -38,6 +40,8 @@ public final class FiveStepWorker {
     public static final String FLOW = "five-steps";
     /** The number of tasks in a run. */
     public static final int STEPS = 5;
+    /** The shared limit every task takes when the worker is started with {@code limit=N}. */
+    public static final String LIMIT = "gpu";
 
     /**
      * A job: its number, and where a worker started with {@code hold=true} stops.
@@ -69,7 +73,7 @@ public final class FiveStepWorker {
      */
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new HashMap<>(Map.of("concurrency", "4", "lease", "3000", "work", "150",
-                "hold", "false"));
+                "hold", "false", "limit", "0"));
         for (String arg : args) {
             int equals = arg.indexOf('=');
             if (equals < 1) {
@@ -104,10 +108,16 @@ public final class FiveStepWorker {
             System.out.println("HOLD " + run + " " + where);
             released.await();
         } : (run, where) -> { };
-        Worker worker = Worker.builder().database(url).name(name).flows(flow(ledger, name, pid, work, hold))
+        int limit = Integer.parseInt(options.get("limit"));
+        Worker.Builder builder = Worker.builder().database(url).name(name)
+                .flows(flow(ledger, name, pid, work, hold, limit > 0))
                 .concurrency(Integer.parseInt(options.get("concurrency")))
                 .leaseExpiry(Duration.ofMillis(Long.parseLong(options.get("lease"))))
-                .pollInterval(Duration.ofMillis(100)).build();
+                .pollInterval(Duration.ofMillis(100));
+        if (limit > 0) {
+            builder.sharedLimit(LIMIT, limit);
+        }
+        Worker worker = builder.build();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             worker.close(Duration.ZERO);
             ledger.close();
@@ -123,7 +133,7 @@ public final class FiveStepWorker {
         void at(UUID run, String where) throws InterruptedException;
     }
 
-    private static Flow<Job, Done> flow(Ledger ledger, String name, long pid, Duration work, Hold hold) {
+    private static Flow<Job, Done> flow(Ledger ledger, String name, long pid, Duration work, Hold hold, boolean limited) {
         // A task retries its own writes while the database restarts, as a real task would.
         Retry outages = Retry.exponential(30, Duration.ofMillis(100)).withMaxDelay(Duration.ofSeconds(1));
         List<Task<Job, Integer>> steps = new ArrayList<>();
@@ -141,10 +151,19 @@ public final class FiveStepWorker {
                     System.out.flush();
                     Runtime.getRuntime().halt(3); // a flow that brings its JVM down, as a native crash or an OOM kill does
                 }
-                Thread.sleep(work); // the task's work, simulated
+                if (limited) {
+                    long stay = ledger.enter(pid);
+                    Thread.sleep(work); // the task's work, simulated, inside the shared limit
+                    ledger.leave(stay);
+                } else {
+                    Thread.sleep(work); // the task's work, simulated
+                }
                 ledger.effect(key, run, step, pid);
                 return step;
             }).withRetries(outages));
+            if (limited) {
+                steps.set(step - 1, steps.get(step - 1).withLimit(LIMIT));
+            }
         }
         return Flow.named(FLOW, Job.class, job -> {
             int done = 0;

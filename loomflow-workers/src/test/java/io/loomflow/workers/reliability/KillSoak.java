@@ -48,7 +48,13 @@ public final class KillSoak {
      * @param deadline how long the runs may take in all
      */
     public record Settings(String url, int workers, int concurrency, Duration lease, Duration work, int runs,
-                           int kills, long seed, Duration deadline) {
+                           int kills, long seed, Duration deadline, int sharedLimit) {
+
+        /** Settings without a shared limit. */
+        public Settings(String url, int workers, int concurrency, Duration lease, Duration work, int runs,
+                        int kills, long seed, Duration deadline) {
+            this(url, workers, concurrency, lease, work, runs, kills, seed, deadline, 0);
+        }
     }
 
     /**
@@ -80,11 +86,14 @@ public final class KillSoak {
      * @param duplicated runs that ended more than once, or with other than five effects
      * @param finishedBy how many runs each worker finished
      * @param elapsed from the first submission to the last completion
+     * @param mostInsideLimit with a shared limit, the most tasks inside it at once, as the tasks
+     *     recorded it (a killed process's stay ending at its kill); 0 without one
      */
     public record Report(int runs, int completed, List<Kill> kills, List<Duration> takeovers,
                          List<Ledger.Repeated> repeated, List<Ledger.Repeated> unexplained, List<String> why,
                          int conflicts,
-                         List<UUID> lost, List<String> duplicated, Map<String, Integer> finishedBy, Duration elapsed) {
+                         List<UUID> lost, List<String> duplicated, Map<String, Integer> finishedBy, Duration elapsed,
+                         int mostInsideLimit) {
 
         /** @return how many task executions were repeats */
         public int reexecutions() {
@@ -120,6 +129,7 @@ public final class KillSoak {
                     "lost runs:                     " + lost.size() + (lost.isEmpty() ? "" : " " + lost),
                     "duplicated runs:               " + duplicated.size() + (duplicated.isEmpty() ? "" : " " + duplicated),
                     "finished by:                   " + finishedBy)
+                    + (mostInsideLimit == 0 ? "" : "\nmost inside the shared limit:  " + mostInsideLimit)
                     + (why.isEmpty() ? "" : "\nnot in flight at a kill:\n  " + String.join("\n  ", why));
         }
     }
@@ -147,7 +157,8 @@ public final class KillSoak {
     public Report run(WorkerProcesses processes) throws Exception {
         Random random = new Random(settings.seed());
         Map<String, String> options = Map.of("concurrency", Integer.toString(settings.concurrency()),
-                "lease", Long.toString(settings.lease().toMillis()), "work", Long.toString(settings.work().toMillis()));
+                "lease", Long.toString(settings.lease().toMillis()), "work", Long.toString(settings.work().toMillis()),
+                "limit", Integer.toString(settings.sharedLimit()));
         try (Ledger ledger = Ledger.open(settings.url(), 4)) {
             ledger.create();
             EndedRuns ended = new EndedRuns(settings.url(), ledger.schema());
@@ -163,6 +174,7 @@ public final class KillSoak {
             AtomicInteger completed = new AtomicInteger();
             Object progress = new Object();
             List<Kill> kills = new ArrayList<>();
+            Map<Long, Instant> killedAt = new ConcurrentHashMap<>();
             List<Duration> takeovers = Collections.synchronizedList(new ArrayList<>());
             List<Thread> watchers = new ArrayList<>();
             long start = System.nanoTime();
@@ -192,6 +204,7 @@ public final class KillSoak {
                     UUID doomedId = ids.get(doomed);
                     int exit = doomed.kill();
                     Instant at = Instant.now();
+                    killedAt.put(doomed.pid(), ledger.now());
                     long killed = System.nanoTime();
                     List<UUID> held = ledger.heldBy(doomedId);
                     Kill kill = new Kill(doomed.name(), doomed.pid(), exit, at, held);
@@ -220,7 +233,8 @@ public final class KillSoak {
             ended.awaitAll(queued.stream().filter(run -> run.result().isDone() && !run.result().isCompletedExceptionally())
                     .map(QueuedRun::id).toList(), Duration.ofSeconds(10));
             ended.close();
-            return check(ledger, queued, kills, takeovers, ended.counts(), elapsed);
+            return check(ledger, queued, kills, takeovers, ended.counts(), elapsed,
+                    settings.sharedLimit() > 0 ? ledger.mostInside(killedAt) : 0);
         }
     }
 
@@ -288,7 +302,7 @@ public final class KillSoak {
     }
 
     private Report check(Ledger ledger, List<QueuedRun<String>> queued, List<Kill> kills, List<Duration> takeovers,
-                         Map<UUID, Integer> endings, Duration elapsed) throws SQLException {
+                         Map<UUID, Integer> endings, Duration elapsed, int mostInsideLimit) throws SQLException {
         Map<UUID, Integer> effects = ledger.effectsByRun();
         List<UUID> lost = new ArrayList<>();
         List<String> duplicated = new ArrayList<>();
@@ -335,6 +349,6 @@ public final class KillSoak {
             }
         }
         return new Report(queued.size(), completed, List.copyOf(kills), List.copyOf(takeovers), repeated, unexplained, why,
-                ledger.conflicts(), lost, duplicated, finishedBy, elapsed);
+                ledger.conflicts(), lost, duplicated, finishedBy, elapsed, mostInsideLimit);
     }
 }

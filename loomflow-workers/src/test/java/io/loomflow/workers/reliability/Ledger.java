@@ -81,8 +81,101 @@ public final class Ledger implements AutoCloseable {
                     CREATE TABLE IF NOT EXISTS rel_effect (idempotency_key text PRIMARY KEY, run_id uuid NOT NULL,
                         task int NOT NULL, pid bigint NOT NULL, UNIQUE (run_id, task))""");
             statement.execute("""
+                    CREATE TABLE IF NOT EXISTS rel_inside (id bigserial PRIMARY KEY, pid bigint NOT NULL,
+                        entered timestamptz NOT NULL DEFAULT clock_timestamp(), left_at timestamptz)""");
+            statement.execute("""
                     CREATE TABLE IF NOT EXISTS rel_conflict (idempotency_key text NOT NULL, run_id uuid NOT NULL,
                         task int NOT NULL, pid bigint NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp())""");
+        }
+    }
+
+    /**
+     * Records that a task entered the part of its body that holds the shared limit.
+     *
+     * @param pid this process
+     * @return the stay's id, for {@link #leave}
+     * @throws SQLException if the database refuses
+     */
+    long enter(long pid) throws SQLException {
+        try (Connection connection = pool.getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "INSERT INTO rel_inside (pid) VALUES (?) RETURNING id")) {
+            statement.setLong(1, pid);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
+
+    /**
+     * Records that a task left the part of its body that holds the shared limit.
+     *
+     * @param stay the id {@link #enter} returned
+     * @throws SQLException if the database refuses
+     */
+    void leave(long stay) throws SQLException {
+        try (Connection connection = pool.getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "UPDATE rel_inside SET left_at = clock_timestamp() WHERE id = ?")) {
+            statement.setLong(1, stay);
+            statement.executeUpdate();
+        }
+    }
+
+    /**
+     * The most tasks inside the shared limit at once, from their stays: a stay of a killed process
+     * that never left ends at its process's kill.
+     *
+     * @param killedAt when each killed process was killed, by pid, on the database's clock
+     * @return the most at once, 0 if none entered
+     * @throws SQLException if the database refuses
+     */
+    public int mostInside(Map<Long, Instant> killedAt) throws SQLException {
+        List<long[]> edges = new ArrayList<>(); // {time in micros, +1 or -1}
+        try (Connection connection = pool.getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT pid, entered, left_at FROM rel_inside")) {
+            while (rows.next()) {
+                long pid = rows.getLong(1);
+                Instant entered = rows.getObject(2, OffsetDateTime.class).toInstant();
+                OffsetDateTime left = rows.getObject(3, OffsetDateTime.class);
+                Instant end = left != null ? left.toInstant() : killedAt.get(pid);
+                if (end == null) {
+                    throw new IllegalStateException("a task of process " + pid + ", which was not killed, never left the"
+                            + " limit");
+                }
+                edges.add(new long[] {micros(entered), 1});
+                edges.add(new long[] {micros(end), -1});
+            }
+        }
+        // At equal times a leave goes first: a permit given back and taken in the same microsecond is not two at once.
+        edges.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+        int inside = 0;
+        int most = 0;
+        for (long[] edge : edges) {
+            inside += (int) edge[1];
+            most = Math.max(most, inside);
+        }
+        return most;
+    }
+
+    private static long micros(Instant at) {
+        return at.getEpochSecond() * 1_000_000 + at.getNano() / 1_000;
+    }
+
+    /**
+     * The database's clock.
+     *
+     * @return {@code clock_timestamp()}
+     * @throws SQLException if the database refuses
+     */
+    public Instant now() throws SQLException {
+        try (Connection connection = pool.getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT clock_timestamp()")) {
+            rows.next();
+            return rows.getObject(1, OffsetDateTime.class).toInstant();
         }
     }
 
