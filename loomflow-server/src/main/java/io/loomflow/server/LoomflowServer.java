@@ -2,6 +2,7 @@ package io.loomflow.server;
 
 import io.loomflow.Engine;
 import io.loomflow.Flow;
+import io.loomflow.server.internal.Served;
 import io.loomflow.server.internal.Server;
 import io.loomflow.spi.FlowProvider;
 import io.loomflow.store.PruneResult;
@@ -68,6 +69,24 @@ public final class LoomflowServer implements AutoCloseable {
      */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Serves flows and opens the form of the first in the browser, in one line: from {@code main},
+     * JShell or a notebook, as Gradio's {@code demo.launch()} does. The server listens on
+     * 127.0.0.1, on port 8080 if it is free and on a free port otherwise, runs the flows on an engine
+     * of its own and keeps their history in memory; it prints its address on standard output, and
+     * goes on until {@link #stop()} (or the JVM's exit).
+     * {@snippet class=io.loomflow.server.snippets.ServerSnippets region=serve}
+     * For another address, a store or a way of opening pages, use {@link Builder#serve()}.
+     *
+     * @param flow the flow whose form opens
+     * @param more other flows to serve
+     * @return the running server, to stop
+     * @throws java.io.UncheckedIOException if it cannot listen
+     */
+    public static LoomflowServer serve(Flow<?, ?> flow, Flow<?, ?>... more) {
+        return builder().flow(flow).flows(List.of(more)).serve();
     }
 
     /**
@@ -221,6 +240,8 @@ public final class LoomflowServer implements AutoCloseable {
         private @Nullable Retention retention;
         private Consumer<PruneResult> onPrune = pruned -> { };
         private @Nullable WorkQueue queue;
+        private boolean portGiven;
+        private @Nullable Consumer<URI> browser;
 
         private Builder() {
         }
@@ -307,7 +328,44 @@ public final class LoomflowServer implements AutoCloseable {
                 throw new IllegalArgumentException("port was " + number + "; pass 0 to 65535 (0 picks a free port)");
             }
             this.port = number;
+            this.portGiven = true;
             return this;
+        }
+
+        /**
+         * How {@link #serve()} opens the page it serves: by default with the system's browser
+         * ({@code xdg-open} on Linux, {@code open} on macOS, the shell's URL handler on Windows),
+         * skipped where there is no display. Pass another (a WebDriver's {@code get}, or
+         * {@code uri -> { }} to open nothing); whatever it throws is reported, and the server goes
+         * on serving.
+         *
+         * @param opener what opens a page's address
+         * @return this builder
+         */
+        public Builder browser(Consumer<URI> opener) {
+            this.browser = Objects.requireNonNull(opener, "browser must not be null; pass uri -> { } to open nothing");
+            return this;
+        }
+
+        /**
+         * Builds, starts, prints the address on standard output and opens the page of the flow (of
+         * the only flow offered; the list of flows when there are several) with the
+         * {@linkplain #browser browser}. Without an explicit {@linkplain #port port} it takes 8080
+         * if that is free on the host, a free port otherwise.
+         *
+         * @return the running server
+         * @throws java.io.UncheckedIOException if it cannot listen
+         */
+        public LoomflowServer serve() {
+            if (!portGiven && !Served.free(host, port)) {
+                port = 0;
+            }
+            LoomflowServer server = build().start();
+            URI page = Served.page(server.uri(), flows.size() == 1 && dev == null ? flows.getFirst().name() : null, token);
+            System.out.println("Loomflow: serving " + (flows.isEmpty() ? "the flows of " + dev
+                    : flows.stream().map(Flow::name).toList()) + " at " + page + " (stop() ends it)");
+            Served.open(browser == null ? Served::systemBrowser : browser, page);
+            return server;
         }
 
         /**

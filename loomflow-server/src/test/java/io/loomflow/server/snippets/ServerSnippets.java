@@ -45,6 +45,16 @@ class ServerSnippets {
     }
 
     @Test
+    void oneLineServesAFlowAndOpensItsForm() throws Exception {
+        // @start region="serve"
+        LoomflowServer server = LoomflowServer.serve(reportFlow); // from main or JShell: its form opens
+        // ... later
+        server.stop();
+        // @end
+        assertThat(server).hasToString("LoomflowServer[stopped]");
+    }
+
+    @Test
     void theServerPrunesTheHistoryByItsRetention() {
         // @start region="retention"
         LoomflowServer server = LoomflowServer.builder()
