@@ -51,6 +51,34 @@ class ResumeCommandTest {
     }
 
     @Test
+    void resumingWithAParamKeepsTheOtherRecordedParameters() throws Exception {
+        Command failed = Command.run("run", "wide", "-p", "items=5", "-p", "fail-at=3", "--db", db(), "--progress", "plain");
+        assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(1);
+
+        Command resumed = Command.run("run", "wide", "--resume", failed.runId(), "-p", "failAt=0", "--db", db(),
+                "--progress", "plain");
+
+        assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
+        assertThat(resumed.out()).contains("\n5\n");
+        try (RunStore store = RunStore.embedded(Path.of(db()))) {
+            assertThat(store.run(UUID.fromString(resumed.runId())).orElseThrow().parameters())
+                    .isEqualTo("{\"items\":5,\"failAt\":0}");
+        }
+    }
+
+    @Test
+    void aBadParamOverTheRecordedOnesNamesItAndExitsTwo() {
+        String failed = Command.run("run", "wide", "-p", "items=5", "-p", "failAt=3", "--db", db(), "--progress", "plain")
+                .runId();
+
+        Command command = Command.run("run", "wide", "--resume", failed, "-p", "failAt=x", "--db", db());
+
+        assertThat(command.exitCode()).as(command.toString()).isEqualTo(2);
+        assertThat(command.err()).contains("parameter 'failAt'").contains("\"x\"")
+                .contains("over the parameters run " + failed + " recorded").doesNotContain("\tat ");
+    }
+
+    @Test
     void resumingAnUnknownRunSaysSoAndExitsTwo() {
         Command.run("run", "greet", "--param", "name=x", "--db", db(), "--progress", "plain");
         UUID unknown = UUID.randomUUID();

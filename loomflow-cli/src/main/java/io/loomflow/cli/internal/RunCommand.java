@@ -67,7 +67,7 @@ final class RunCommand implements Callable<Integer>, Verbose {
     @Option(names = "--resume", paramLabel = "RUN",
             description = "Run the flow again after its run RUN failed or was cancelled: tasks marked"
                     + " withPersistedResult() or withCache() whose results RUN stored end Cached, the others run."
-                    + " Without --param, the parameters are those of RUN.")
+                    + " The parameters are those of RUN, each --param given replacing one.")
     String resume;
 
     @Mixin
@@ -126,14 +126,13 @@ final class RunCommand implements Callable<Integer>, Verbose {
         try (FlowCatalog catalog = FlowCatalog.discover(classes.entries(context.environment()))) {
             Flow<?, ?> flow = catalog.find(flowName).flow();
             // Bad input is reported before the store is opened, so a typo never creates .loomflow.
-            // Resuming without --param takes the parameters the earlier run recorded.
-            Object input = resume != null && params.isEmpty() ? null
-                    : bind(flow, params);
+            // Resuming binds --param over the parameters the earlier run recorded, once they are read.
+            Object input = resume != null ? null : bind(flow, params);
             UUID resumed = resume == null ? null : Runs.id(resume);
             RunStore history = store.openForWriting();
             if (resumed != null) {
                 try {
-                    input = resumedInput(flow, resumed, input, history, json);
+                    input = resumedInput(flow, resumed, history, json);
                 } catch (RuntimeException bad) {
                     history.close();
                     throw bad;
@@ -143,8 +142,8 @@ final class RunCommand implements Callable<Integer>, Verbose {
         }
     }
 
-    /** Checks that {@code id} is a root run of {@code flow}; its parameters unless others were given. */
-    private Object resumedInput(Flow<?, ?> flow, UUID id, Object given, RunStore history, ObjectMapper json) {
+    /** Checks that {@code id} is a root run of {@code flow}; its parameters, each {@code --param} given replacing one. */
+    private Object resumedInput(Flow<?, ?> flow, UUID id, RunStore history, ObjectMapper json) {
         RunRecord earlier = history.run(id).orElseThrow(() -> Runs.unknown(id, store));
         if (earlier.parentId() != null) {
             throw CliException.badInput("run " + id + " is a " + earlier.kind().name().toLowerCase(java.util.Locale.ROOT)
@@ -154,20 +153,28 @@ final class RunCommand implements Callable<Integer>, Verbose {
             throw CliException.badInput("run " + id + " is a run of flow '" + earlier.name() + "', not of '"
                     + flow.name() + "'; run: loomflow run " + earlier.name() + " --resume " + id);
         }
-        if (!params.isEmpty() || flow.parameterType().isEmpty()) {
-            return given;
+        if (flow.parameterType().isEmpty()) {
+            return bind(flow, params);
+        }
+        java.util.Map<String, Object> recorded;
+        try {
+            @SuppressWarnings("unchecked")
+            java.util.Map<String, Object> read = json.readValue(earlier.parameters(), java.util.Map.class);
+            recorded = read == null ? java.util.Map.of() : read;
+        } catch (com.fasterxml.jackson.core.JacksonException | ClassCastException unreadable) {
+            if (params.isEmpty()) {
+                throw CliException.badInput("the parameters run " + id + " recorded, " + earlier.parameters()
+                        + ", cannot be read back; give them with --param");
+            }
+            return bind(flow, params); // every parameter is given again, as a new run takes them
         }
         try {
             // read back through the parameter model, by the same rules as every other way in
-            @SuppressWarnings("unchecked")
-            java.util.Map<String, Object> recorded = json.readValue(earlier.parameters(), java.util.Map.class);
-            return ParameterModel.of(flow).bind(recorded);
-        } catch (com.fasterxml.jackson.core.JacksonException | ClassCastException unreadable) {
-            throw CliException.badInput("the parameters run " + id + " recorded, " + earlier.parameters()
-                    + ", cannot be read back; give them with --param");
-        } catch (ParameterException changed) {
-            throw CliException.badInput("the parameters run " + id + " recorded no longer fit flow '" + flow.name()
-                    + "' (" + describe(changed) + "); give them with --param");
+            return ParameterModel.of(flow).bindText(recorded, params);
+        } catch (ParameterException doesNotFit) {
+            throw CliException.badInput(params.isEmpty() ? "the parameters run " + id + " recorded no longer fit flow '"
+                    + flow.name() + "' (" + describe(doesNotFit) + "); give them with --param"
+                    : describe(doesNotFit) + " (the --param given over the parameters run " + id + " recorded)");
         }
     }
 
