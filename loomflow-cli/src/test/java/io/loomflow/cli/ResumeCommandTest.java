@@ -59,7 +59,7 @@ class ResumeCommandTest {
                 "--progress", "plain");
 
         assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
-        assertThat(resumed.out()).contains("\n5\n");
+        assertThat(resumed.out()).isEqualTo("5\n");
         try (RunStore store = RunStore.embedded(Path.of(db()))) {
             assertThat(store.run(UUID.fromString(resumed.runId())).orElseThrow().parameters())
                     .isEqualTo("{\"items\":5,\"failAt\":0}");

@@ -64,6 +64,12 @@ final class RunCommand implements Callable<Integer>, Verbose {
             description = "auto (default), tty (a live status line) or plain (one line per finished run).")
     ProgressMode progress;
 
+    @Option(names = "--output", paramLabel = "FORMAT",
+            description = "json: only the result, as JSON, on stdout; progress, the run id and failures on stderr"
+                    + " (the default when stdout is not a terminal: pipe it to jq). text: everything on stdout, the"
+                    + " result last (the default in a terminal).")
+    OutputFormat output;
+
     @Option(names = "--resume", paramLabel = "RUN",
             description = "Run the flow again after its run RUN failed or was cancelled: tasks marked"
                     + " withPersistedResult() or withCache() whose results RUN stored end Cached, the others run."
@@ -180,7 +186,7 @@ final class RunCommand implements Callable<Integer>, Verbose {
 
     private int run(Flow<?, ?> flow, Object input, UUID resumed, RunStore history, ObjectMapper json) {
         RunRecorder recorder = RunRecorder.to(history); // the engine closes it last: it writes everything, closes the store
-        ProgressView view = new ProgressView(context.out(), progress.resolve(context.consoleIsTerminal()), verbose(), context);
+        ProgressView view = new ProgressView(textOut(), progress.resolve(context.consoleIsTerminal()), verbose(), context);
         Engine engine = Engine.builder()
                 .name("cli")
                 .listener(recorder)
@@ -232,6 +238,11 @@ final class RunCommand implements Callable<Integer>, Verbose {
         Thread.ofPlatform().name("loomflow-stop").start(engine::close);
     }
 
+    /** Where progress and the line about the run go: stderr with JSON output, which leaves stdout to the result. */
+    private PrintStream textOut() {
+        return OutputFormat.resolve(output, context.consoleIsTerminal()) == OutputFormat.JSON ? context.err() : context.out();
+    }
+
     @SuppressWarnings("unchecked")
     private static Handle<?> start(Engine engine, Flow<?, ?> flow, Object input, UUID resumed) {
         return engine.submit((Flow<Object, Object>) flow, input,
@@ -239,16 +250,16 @@ final class RunCommand implements Callable<Integer>, Verbose {
     }
 
     private ExitCode report(Flow<?, ?> flow, Handle<?> handle, Outcome<?> outcome, ProgressView view, Duration took,
-                            ObjectMapper json, boolean stopping) {
-        PrintStream out = context.out();
+                            ObjectMapper mapper, boolean stopping) {
         PrintStream err = context.err();
+        PrintStream out = textOut();
         String name = TerminalText.line(flow.name());
         // the run has ended (outcome waited for it): its final state, Completed, Failed, Cancelled or Crashed
         String head = name + " " + handle.state().label() + " in " + Text.duration(took) + "; run " + handle.runId();
         switch (outcome) {
             case Outcome.Success<?> success -> {
                 out.println(head);
-                out.println(TerminalText.lines(Json.write(json, success.value())));
+                context.out().println(TerminalText.lines(Json.write(mapper, success.value())));
                 return ExitCode.OK;
             }
             case Outcome.Failure<?> failure -> {
