@@ -66,6 +66,11 @@ class ReadBoundTest {
         }
 
         @Override
+        public List<RunRecord> runsByIdPrefix(String prefix, boolean rootsOnly, int limit) {
+            return counted(inner.runsByIdPrefix(prefix, rootsOnly, limit));
+        }
+
+        @Override
         public List<RunRecord> children(UUID parentId) {
             return counted(inner.children(parentId));
         }

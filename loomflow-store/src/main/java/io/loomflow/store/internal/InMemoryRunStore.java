@@ -272,6 +272,17 @@ public final class InMemoryRunStore implements RunStore {
     }
 
     @Override
+    public synchronized List<RunRecord> runsByIdPrefix(String prefix, boolean rootsOnly, int limit) {
+        IdPrefix range = IdPrefix.of(prefix);
+        if (limit < 1) {
+            throw new IllegalArgumentException("a prefix query's limit was " + limit + "; pass 1 or more");
+        }
+        return runs.values().stream().map(Run::record).filter(run -> range.matches(run.id()))
+                .filter(run -> !rootsOnly || run.parentId() == null)
+                .sorted(Comparator.comparing(run -> run.id().toString())).limit(limit).toList();
+    }
+
+    @Override
     public synchronized List<RunRecord> children(UUID parentId) {
         Below under = below.get(parentId);
         if (under == null) {

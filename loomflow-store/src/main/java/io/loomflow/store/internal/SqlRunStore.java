@@ -526,6 +526,18 @@ public final class SqlRunStore implements RunStore {
     }
 
     @Override
+    public List<RunRecord> runsByIdPrefix(String prefix, boolean rootsOnly, int limit) {
+        IdPrefix range = IdPrefix.of(prefix);
+        if (limit < 1) {
+            throw new IllegalArgumentException("a prefix query's limit was " + limit + "; pass 1 or more");
+        }
+        // One range of the primary key's index: UUIDs compare as unsigned bytes in PostgreSQL and H2.
+        return query(RunRows.SELECT + " WHERE r.id BETWEEN ? AND ?" + (rootsOnly ? " AND r.root_at IS NOT NULL" : "")
+                        + " ORDER BY r.id LIMIT " + limit, "find the runs whose id starts with " + range.text() + " in",
+                List.of(range.lowest(), range.highest()), limit);
+    }
+
+    @Override
     public List<RunRecord> children(UUID parentId) {
         return query(RunRows.SELECT + " WHERE r.parent_id = ? UNION ALL " + RunRows.SELECT.replace("LEFT JOIN", "JOIN")
                         + " WHERE m.parent_id = ? ORDER BY 8, 1",
