@@ -173,7 +173,7 @@ public interface RunStore extends AutoCloseable {
      *
      * @param prefix the start of an id as {@link UUID#toString()} writes it: 1 to 32 hexadecimal
      *     digits in any case, with the hyphens in their places or none at all ({@code 0194f3c2-7b},
-     *     {@code 0194F3C27B})
+     *     {@code 0194F3C27B}); {@link RunIdPrefix#of} reads it, and refuses what cannot start an id
      * @param rootsOnly whether to match only runs without a parent
      * @param limit the most runs to return, 1 or more
      * @return the matching runs, at most {@code limit}

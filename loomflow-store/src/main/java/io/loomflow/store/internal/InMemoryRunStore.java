@@ -12,6 +12,7 @@ import io.loomflow.store.Page;
 import io.loomflow.store.PageQuery;
 import io.loomflow.store.Prune;
 import io.loomflow.store.PruneResult;
+import io.loomflow.store.RunIdPrefix;
 import io.loomflow.store.RunQuery;
 import io.loomflow.store.RunRecord;
 import io.loomflow.store.RunStore;
@@ -273,7 +274,7 @@ public final class InMemoryRunStore implements RunStore {
 
     @Override
     public synchronized List<RunRecord> runsByIdPrefix(String prefix, boolean rootsOnly, int limit) {
-        IdPrefix range = IdPrefix.of(prefix);
+        RunIdPrefix range = RunIdPrefix.of(prefix);
         if (limit < 1) {
             throw new IllegalArgumentException("a prefix query's limit was " + limit + "; pass 1 or more");
         }

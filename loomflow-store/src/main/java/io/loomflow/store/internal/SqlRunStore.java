@@ -14,6 +14,7 @@ import io.loomflow.store.Page;
 import io.loomflow.store.PageQuery;
 import io.loomflow.store.Prune;
 import io.loomflow.store.PruneResult;
+import io.loomflow.store.RunIdPrefix;
 import io.loomflow.store.RunQuery;
 import io.loomflow.store.RunRecord;
 import io.loomflow.store.RunStore;
@@ -527,7 +528,7 @@ public final class SqlRunStore implements RunStore {
 
     @Override
     public List<RunRecord> runsByIdPrefix(String prefix, boolean rootsOnly, int limit) {
-        IdPrefix range = IdPrefix.of(prefix);
+        RunIdPrefix range = RunIdPrefix.of(prefix);
         if (limit < 1) {
             throw new IllegalArgumentException("a prefix query's limit was " + limit + "; pass 1 or more");
         }

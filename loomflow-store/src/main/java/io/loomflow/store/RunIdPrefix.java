@@ -1,10 +1,10 @@
-package io.loomflow.store.internal;
+package io.loomflow.store;
 
 import java.util.Locale;
 import java.util.UUID;
 
 /**
- * The start of a run id, as a person types it: what {@link io.loomflow.store.RunStore#runsByIdPrefix}
+ * The start of a run id, as a person types it: what {@link RunStore#runsByIdPrefix}
  * matches. Its ids are those from {@link #lowest()} to {@link #highest()}, which, as UUIDs compare
  * in PostgreSQL and H2 (byte by byte, unsigned), is one range of an index on ids.
  *
@@ -12,7 +12,7 @@ import java.util.UUID;
  * @param lowest the first id that starts with it
  * @param highest the last id that starts with it
  */
-public record IdPrefix(String text, UUID lowest, UUID highest) {
+public record RunIdPrefix(String text, UUID lowest, UUID highest) {
 
     /** Where {@link UUID#toString()} puts its hyphens. */
     private static final int[] HYPHENS = {8, 13, 18, 23};
@@ -25,10 +25,10 @@ public record IdPrefix(String text, UUID lowest, UUID highest) {
      * @return the prefix read
      * @throws IllegalArgumentException if it is empty, too long, or has a character an id's text has not there
      */
-    public static IdPrefix of(String given) {
+    public static RunIdPrefix of(String given) {
         String lower = given.toLowerCase(Locale.ROOT);
         String digits = lower.indexOf('-') < 0 ? lower : withoutHyphens(lower, given);
-        if (digits.isEmpty() || digits.length() > 32 || !digits.chars().allMatch(IdPrefix::isHexDigit)) {
+        if (digits.isEmpty() || digits.length() > 32 || !digits.chars().allMatch(RunIdPrefix::isHexDigit)) {
             throw new IllegalArgumentException("'" + given + "' is not the start of a run id: give 1 to 32 hexadecimal"
                     + " digits, with or without the hyphens, such as 0194f3c2 or 0194f3c2-7b1e");
         }
@@ -38,7 +38,7 @@ public record IdPrefix(String text, UUID lowest, UUID highest) {
                 text.insert(hyphen, '-');
             }
         }
-        return new IdPrefix(text.toString(), uuid(digits + "0".repeat(32 - digits.length())),
+        return new RunIdPrefix(text.toString(), uuid(digits + "0".repeat(32 - digits.length())),
                 uuid(digits + "f".repeat(32 - digits.length())));
     }
 
