@@ -35,6 +35,7 @@ import picocli.CommandLine.Parameters;
                 "  loomflow run s5 -p items=100 -p fail-at=0 --progress plain",
                 "  loomflow run report --db 'jdbc:postgresql://db:5432/runs?user=me'",
                 "  loomflow run s5 --resume 01a2...c0de   (after a failed run: reuse persisted results)",
+                "  loomflow run s5 --resume last -p fail-at=0   (the newest run of s5, one parameter changed)",
                 "", "Exit codes: 0 completed, 1 failed or cancelled, 2 bad input, 3 run history",
                 "unavailable, 4 unexpected error, 130/143 stopped by Ctrl-C/SIGTERM."})
 final class RunCommand implements Callable<Integer>, Verbose {
@@ -73,7 +74,8 @@ final class RunCommand implements Callable<Integer>, Verbose {
     @Option(names = "--resume", paramLabel = "RUN",
             description = "Run the flow again after its run RUN failed or was cancelled: tasks marked"
                     + " withPersistedResult() or withCache() whose results RUN stored end Cached, the others run."
-                    + " The parameters are those of RUN, each --param given replacing one.")
+                    + " The parameters are those of RUN, each --param given replacing one. RUN is a run id, the first"
+                    + " characters of a root run's id, or 'last': the newest run of FLOW.")
     String resume;
 
     @Mixin
@@ -134,10 +136,12 @@ final class RunCommand implements Callable<Integer>, Verbose {
             // Bad input is reported before the store is opened, so a typo never creates .loomflow.
             // Resuming binds --param over the parameters the earlier run recorded, once they are read.
             Object input = resume != null ? null : bind(flow, params);
-            UUID resumed = resume == null ? null : Runs.id(resume);
+            Runs.Named resumes = resume == null ? null : Runs.named(resume);
             RunStore history = store.openForWriting();
-            if (resumed != null) {
+            UUID resumed = null;
+            if (resumes != null) {
                 try {
+                    resumed = resumes.resolve(history, store, flow.name(), context.zone());
                     input = resumedInput(flow, resumed, history, json);
                 } catch (RuntimeException bad) {
                     history.close();
