@@ -79,6 +79,25 @@ class ResumeCommandTest {
     }
 
     @Test
+    void parametersThatCannotBeReadBackAreRefusedUnlessEveryOneIsGivenAgain() {
+        UUID id = UUID.randomUUID();
+        java.time.Instant at = java.time.Instant.now();
+        try (RunStore store = RunStore.embedded(Path.of(db()))) {
+            store.write(java.util.List.of(new io.loomflow.Event.StateChange(1, at, new io.loomflow.RunInfo(id, null, id,
+                    "wide", io.loomflow.RunInfo.Kind.FLOW, "not a record", at), null, new State.Scheduled())));
+        }
+
+        Command refused = Command.run("run", "wide", "--resume", id.toString(), "--db", db());
+        Command given = Command.run("run", "wide", "--resume", id.toString(), "-p", "items=2", "-p", "failAt=0", "--db", db());
+
+        assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(2);
+        assertThat(refused.err()).isEqualTo("loomflow: the parameters run " + id + " recorded, \"not a record\", cannot be"
+                + " read back; give them with --param\n");
+        assertThat(given.exitCode()).as(given.toString()).isZero();
+        assertThat(given.out()).isEqualTo("2\n");
+    }
+
+    @Test
     void resumingAnUnknownRunSaysSoAndExitsTwo() {
         Command.run("run", "greet", "--param", "name=x", "--db", db(), "--progress", "plain");
         UUID unknown = UUID.randomUUID();
