@@ -65,11 +65,8 @@ final class RunCommand implements Callable<Integer>, Verbose {
             description = "auto (default), tty (a live status line) or plain (one line per finished run).")
     ProgressMode progress;
 
-    @Option(names = "--output", paramLabel = "FORMAT",
-            description = "json: only the result, as JSON, on stdout; progress, the run id and failures on stderr"
-                    + " (the default when stdout is not a terminal: pipe it to jq). text: everything on stdout, the"
-                    + " result last (the default in a terminal).")
-    OutputFormat output;
+    @Mixin
+    OutputOption output;
 
     @Option(names = "--resume", paramLabel = "RUN",
             description = "Run the flow again after its run RUN failed or was cancelled: tasks marked"
@@ -244,7 +241,7 @@ final class RunCommand implements Callable<Integer>, Verbose {
 
     /** Where progress and the line about the run go: stderr with JSON output, which leaves stdout to the result. */
     private PrintStream textOut() {
-        return OutputFormat.resolve(output, context.consoleIsTerminal()) == OutputFormat.JSON ? context.err() : context.out();
+        return output.json(context) ? context.err() : context.out();
     }
 
     @SuppressWarnings("unchecked")
