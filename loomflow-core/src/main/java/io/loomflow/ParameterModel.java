@@ -224,6 +224,38 @@ public final class ParameterModel<P> {
         return finish(bind(tree, problems), problems);
     }
 
+    /**
+     * Binds {@code NAME=VALUE} text over parameters given as JSON, as {@code loomflow run --resume RUN
+     * --param ...} does over RUN's recorded parameters: each parameter the text gives replaces the
+     * base's (a list or a value whole; a nested record or a map part by part, so {@code a.b=v} keeps
+     * {@code a}'s other parts), and the others keep the base's values. The text is read by the rules
+     * of {@link #bindText(Collection)}, the base by those of {@link #bind(Map)}.
+     *
+     * @param base a JSON object as {@link #bind(Map)} takes, such as what {@link #toJson} returned
+     * @param pairs the {@code NAME=VALUE} texts
+     * @return the parameter record, or {@code null} for a flow that takes none
+     * @throws ParameterException naming every parameter that does not fit
+     */
+    public @Nullable P bindText(Map<String, ?> base, Collection<String> pairs) {
+        Objects.requireNonNull(base, "base");
+        Objects.requireNonNull(pairs, "pairs");
+        if (shape == null) {
+            return bindText(pairs);
+        }
+        Problems problems = new Problems();
+        Map<String, Object> tree = TextPairs.tree(shape, List.copyOf(pairs), problems);
+        return finish(bind(overlay(base, tree), problems), problems);
+    }
+
+    /** {@code over} laid on {@code base}: maps (records and maps) merged key by key, anything else replaced. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> overlay(Map<String, ?> base, Map<String, Object> over) {
+        Map<String, Object> merged = new LinkedHashMap<>(base);
+        over.forEach((key, value) -> merged.merge(key, value, (was, given) -> was instanceof Map<?, ?> inner
+                && given instanceof Map<?, ?> ? overlay((Map<String, ?>) inner, (Map<String, Object>) given) : given));
+        return merged;
+    }
+
     private Object bind(Map<String, ?> given, Problems problems) {
         if (unusable != null) {
             problems.add("", unusable);

@@ -130,6 +130,25 @@ class ParameterModelTest {
         assertThat(again.note()).contains("n");
     }
 
+    @Test
+    void textOverABaseReplacesOnlyTheParametersItGivesAndMergesMapsEntryByEntry() {
+        Map<String, Object> base = MODEL.toJson(MODEL.bindText(List.of("count=9", "ids=1,2", "limits.x=1", "limits.y=2",
+                "note=n", "color=blue")));
+
+        Knobs over = MODEL.bindText(base, List.of("COUNT=10", "ids=7", "limits.y=3"));
+
+        Map<String, Object> json = MODEL.toJson(over);
+        assertThat(json).containsEntry("count", 10).containsEntry("ids", List.of(7))
+                .containsEntry("limits", Map.of("x", 1, "y", 3)).containsEntry("note", "n")
+                .containsEntry("color", "BLUE");
+        assertThat(MODEL.toJson(MODEL.bindText(base, List.of()))).isEqualTo(base);
+        assertThat(catchThrowableOfType(ParameterException.class, () -> MODEL.bindText(base, List.of("count=x")))
+                .problems()).singleElement().satisfies(problem -> assertThat(problem.field()).isEqualTo("count"));
+        assertThat(catchThrowableOfType(ParameterException.class, () -> MODEL.bindText(base, List.of("count=1",
+                "count=2"))).problems()).singleElement().satisfies(problem -> assertThat(problem.problem())
+                .contains("was given twice"));
+    }
+
     record Odd(Object anything) {
     }
 

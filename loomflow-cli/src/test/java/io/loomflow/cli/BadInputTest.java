@@ -149,7 +149,7 @@ class BadInputTest {
     void anUnknownCommandSuggestsTheClosest() {
         assertThat(badInput("rnu").err())
                 .isEqualTo("loomflow: unknown command 'rnu'. Did you mean 'run'? The commands are: run, runs, show, logs,"
-                        + " prune, flows, server, dev, worker, workers, submit, completion\nSee 'loomflow --help'.\n");
+                        + " prune, flows, server, dev, worker, workers, submit, completion, help\nSee 'loomflow --help'.\n");
     }
 
     @Test
@@ -168,7 +168,8 @@ class BadInputTest {
     @Test
     void aMalformedRunIdShowsWhatARunIdLooksLike() {
         String expected = "loomflow: 'not-a-run' is not a run id; a run id is a UUID such as"
-                + " 0194f3c2-7b1e-7c4d-9a8b-2f6e1d0c3b5a, as 'loomflow runs' lists them\n";
+                + " 0194f3c2-7b1e-7c4d-9a8b-2f6e1d0c3b5a, as 'loomflow runs' lists them, the first characters of a root"
+                + " run's id (0194f3c2), or 'last'\n";
         assertThat(badInput("show", "not-a-run", "--db", db()).err()).isEqualTo(expected);
         assertThat(badInput("logs", "not-a-run", "--db", db()).err()).isEqualTo(expected);
     }

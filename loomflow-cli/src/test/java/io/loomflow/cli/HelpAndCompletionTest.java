@@ -33,6 +33,27 @@ class HelpAndCompletionTest {
     }
 
     @Test
+    void helpAsACommandPrintsTheTopUsageOrACommandsUsage() {
+        Command top = Command.run("help");
+        Command run = Command.run("help", "run");
+
+        assertThat(top.exitCode()).as(top.toString()).isZero();
+        assertThat(top.out()).isEqualTo(Command.run("--help").out()).contains("  help ");
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out()).startsWith("Usage: loomflow run").isEqualTo(Command.run("run", "--help").out());
+        assertThat(run.err()).isEmpty();
+    }
+
+    @Test
+    void helpForACommandThatDoesNotExistNamesItAndExitsTwo() {
+        Command command = Command.run("help", "rnu");
+
+        assertThat(command.exitCode()).as(command.toString()).isEqualTo(2);
+        assertThat(command.out()).isEmpty();
+        assertThat(command.err()).contains("'rnu'").doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
     void versionNamesTheBuiltVersion() {
         Command command = Command.run("--version");
 

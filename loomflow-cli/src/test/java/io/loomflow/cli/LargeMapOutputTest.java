@@ -21,7 +21,7 @@ class LargeMapOutputTest {
 
     private Command run(String... arguments) {
         String[] withDb = java.util.stream.Stream.concat(java.util.Arrays.stream(arguments),
-                java.util.stream.Stream.of("--db", directory.resolve("history").toString())).toArray(String[]::new);
+                java.util.stream.Stream.of("--db", directory.resolve("history").toString(), "--output", "text")).toArray(String[]::new);
         return Command.run(withDb);
     }
 

@@ -51,6 +51,53 @@ class ResumeCommandTest {
     }
 
     @Test
+    void resumingWithAParamKeepsTheOtherRecordedParameters() throws Exception {
+        Command failed = Command.run("run", "wide", "-p", "items=5", "-p", "fail-at=3", "--db", db(), "--progress", "plain");
+        assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(1);
+
+        Command resumed = Command.run("run", "wide", "--resume", failed.runId(), "-p", "failAt=0", "--db", db(),
+                "--progress", "plain");
+
+        assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
+        assertThat(resumed.out()).isEqualTo("5\n");
+        try (RunStore store = RunStore.embedded(Path.of(db()))) {
+            assertThat(store.run(UUID.fromString(resumed.runId())).orElseThrow().parameters())
+                    .isEqualTo("{\"items\":5,\"failAt\":0}");
+        }
+    }
+
+    @Test
+    void aBadParamOverTheRecordedOnesNamesItAndExitsTwo() {
+        String failed = Command.run("run", "wide", "-p", "items=5", "-p", "failAt=3", "--db", db(), "--progress", "plain")
+                .runId();
+
+        Command command = Command.run("run", "wide", "--resume", failed, "-p", "failAt=x", "--db", db());
+
+        assertThat(command.exitCode()).as(command.toString()).isEqualTo(2);
+        assertThat(command.err()).contains("parameter 'failAt'").contains("\"x\"")
+                .contains("over the parameters run " + failed + " recorded").doesNotContain("\tat ");
+    }
+
+    @Test
+    void parametersThatCannotBeReadBackAreRefusedUnlessEveryOneIsGivenAgain() {
+        UUID id = UUID.randomUUID();
+        java.time.Instant at = java.time.Instant.now();
+        try (RunStore store = RunStore.embedded(Path.of(db()))) {
+            store.write(java.util.List.of(new io.loomflow.Event.StateChange(1, at, new io.loomflow.RunInfo(id, null, id,
+                    "wide", io.loomflow.RunInfo.Kind.FLOW, "not a record", at), null, new State.Scheduled())));
+        }
+
+        Command refused = Command.run("run", "wide", "--resume", id.toString(), "--db", db());
+        Command given = Command.run("run", "wide", "--resume", id.toString(), "-p", "items=2", "-p", "failAt=0", "--db", db());
+
+        assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(2);
+        assertThat(refused.err()).isEqualTo("loomflow: the parameters run " + id + " recorded, \"not a record\", cannot be"
+                + " read back; give them with --param\n");
+        assertThat(given.exitCode()).as(given.toString()).isZero();
+        assertThat(given.out()).isEqualTo("2\n");
+    }
+
+    @Test
     void resumingAnUnknownRunSaysSoAndExitsTwo() {
         Command.run("run", "greet", "--param", "name=x", "--db", db(), "--progress", "plain");
         UUID unknown = UUID.randomUUID();

@@ -24,7 +24,8 @@ class RunCommandTest {
 
     @Test
     void aSuccessfulRunPrintsOneLinePerFinishedRunThenTheResultAsJsonAndExitsZero() {
-        Command command = Command.run("run", "greet", "--param", "name=World", "--db", db(), "--progress", "plain");
+        Command command = Command.run("run", "greet", "--param", "name=World", "--db", db(), "--progress", "plain",
+                "--output", "text");
 
         assertThat(command.exitCode()).as(command.toString()).isZero();
         assertThat(command.err()).isEmpty();
@@ -35,6 +36,57 @@ class RunCommandTest {
         assertThat(lines.get(2)).matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3}  greet +Completed +\\d+ ms");
         assertThat(lines.get(3)).matches("greet Completed in \\d+ ms; run [0-9a-f-]{36}");
         assertThat(lines.get(4)).isEqualTo("\"Hello, World!\"");
+    }
+
+    @Test
+    void whenStdoutIsNoTerminalOnlyTheResultGoesThereAsJsonAndProgressAndTheRunIdToStderr() throws Exception {
+        Command command = Command.run("run", "greet", "--param", "name=World", "--db", db(), "--progress", "plain");
+
+        assertThat(command.exitCode()).as(command.toString()).isZero();
+        assertThat(command.out()).isEqualTo("\"Hello, World!\"\n");
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(command.out()).asText()).isEqualTo("Hello, World!");
+        List<String> lines = command.err().lines().toList();
+        assertThat(lines).hasSize(4);
+        assertThat(lines.get(0)).matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3}  say +INFO +greeting World");
+        assertThat(lines.get(3)).matches("greet Completed in \\d+ ms; run [0-9a-f-]{36}");
+        assertThat(Command.run("run", "greet", "--param", "name=World", "--db", db(), "--output", "json").out())
+                .isEqualTo(command.out());
+    }
+
+    @Test
+    void inATerminalTheOutputIsTextUnlessJsonIsAsked() {
+        Command text = Command.inATerminal("run", "greet", "--param", "name=World", "--db", db(), "--progress", "plain");
+        Command json = Command.inATerminal("run", "greet", "--param", "name=World", "--db", db(), "--progress", "plain",
+                "--output", "json");
+
+        assertThat(text.exitCode()).as(text.toString()).isZero();
+        assertThat(text.out()).containsPattern("say +Completed").containsPattern("greet Completed in \\d+ ms; run ")
+                .endsWith("\n\"Hello, World!\"\n");
+        assertThat(text.err()).isEmpty();
+        assertThat(json.exitCode()).as(json.toString()).isZero();
+        assertThat(json.out()).isEqualTo("\"Hello, World!\"\n");
+        assertThat(json.err()).containsPattern("say +Completed").containsPattern("greet Completed in \\d+ ms; run ");
+    }
+
+    @Test
+    void aFailedRunWithJsonOutputLeavesStdoutEmpty() {
+        Command command = Command.run("run", "boom", "--param", "name=x", "--db", db(), "--progress", "plain");
+
+        assertThat(command.exitCode()).as(command.toString()).isEqualTo(1);
+        assertThat(command.out()).isEmpty();
+        assertThat(command.err()).containsPattern("boom Failed in \\d+ ms; run [0-9a-f-]{36}")
+                .contains("loomflow: flow 'boom' failed: ");
+    }
+
+    @Test
+    void anOutputFormatThatDoesNotExistIsNamedWithTheOnesThatDo() {
+        Command command = Command.run("run", "greet", "--param", "name=World", "--db", db(), "--output", "xml");
+
+        assertThat(command.exitCode()).isEqualTo(2);
+        assertThat(command.err().lines().findFirst().orElseThrow()).contains("--output").contains("'xml'")
+                .containsIgnoringCase("json").containsIgnoringCase("text");
+        assertThat(command.out()).isEmpty();
+        assertThat(Path.of(db())).doesNotExist();
     }
 
     @Test
@@ -58,7 +110,8 @@ class RunCommandTest {
 
     @Test
     void aFailedRunPrintsASummaryNamingTheFailedRunsTheErrorAndItsCauseWithoutAStackTraceAndExitsOne() {
-        Command command = Command.run("run", "boom", "--param", "name=x", "--db", db(), "--progress", "plain");
+        Command command = Command.run("run", "boom", "--param", "name=x", "--db", db(), "--progress", "plain",
+                "--output", "text");
 
         assertThat(command.exitCode()).as(command.toString()).isEqualTo(1);
         assertThat(command.out()).containsPattern("boom Failed in \\d+ ms; run [0-9a-f-]{36}");
@@ -94,7 +147,8 @@ class RunCommandTest {
 
     @Test
     void theTerminalModeRedrawsOneStatusLineAndLeavesOnlyTheSummaryAndResult() {
-        Command command = Command.run("run", "many", "--param", "items=20", "--db", db(), "--progress", "tty");
+        Command command = Command.run("run", "many", "--param", "items=20", "--db", db(), "--progress", "tty",
+                "--output", "text");
 
         assertThat(command.exitCode()).as(command.toString()).isZero();
         assertThat(command.out()).contains("\r| many  ").containsPattern("\\d+ done · \\d+ running · 0 failed")
@@ -105,7 +159,8 @@ class RunCommandTest {
 
     @Test
     void aRunWithManyChildrenIsRecordedCompletely() {
-        Command command = Command.run("run", "many", "--param", "items=300", "--db", db(), "--progress", "plain");
+        Command command = Command.run("run", "many", "--param", "items=300", "--db", db(), "--progress", "plain",
+                "--output", "text");
 
         assertThat(command.exitCode()).as(command.toString()).isZero();
         assertThat(command.out()).containsPattern("square +map of 300 items started\\n")

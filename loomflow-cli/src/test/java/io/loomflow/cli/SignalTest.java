@@ -42,7 +42,7 @@ class SignalTest {
     private Stopped runAndTerminate(Predicate<String> ready, String... arguments) throws Exception {
         Path err = directory.resolve("err.txt");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run"));
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "--output", "text"));
         command.addAll(List.of(arguments));
         Process process = new ProcessBuilder(command).redirectError(err.toFile()).start();
         // Whatever happens, the child is gone before the test's own time limit: a child that never exits

@@ -98,17 +98,22 @@ class TerminalEscapesTest {
                 .contains("said ok\\u000a12:00:00.000  admin  INFO  all is well").hasLineCount(1);
     }
 
+    private static String withoutTheStatusLinesControls(String printed) {
+        return printed.replace("\r\u001b[K", "").replace("\u001b[K", "").replace("\r", "");
+    }
+
     @Test
     void runPrintsHostileParametersResultsAndLogLinesEscapedInBothProgressModes() throws Exception {
         for (Map.Entry<String, String> hostile : corpus().entrySet()) {
             for (String mode : List.of("plain", "tty")) {
-                Command command = Command.run("run", "greet", "--param", "name=" + hostile.getValue(), "--progress", mode,
-                        "--db", directory.resolve("history").toString());
-                assertThat(command.exitCode()).as(hostile.getKey() + " " + command).isZero();
-                // The tty view's own controls: carriage return and erase-line around its status line.
-                assertSafe(hostile.getKey() + " " + mode, command.out().replace("\r\u001b[K", "").replace("\u001b[K", "")
-                        .replace("\r", ""));
-                assertSafe(hostile.getKey() + " " + mode, command.err());
+                for (String output : List.of("text", "json")) { // the progress goes to stdout, or to stderr
+                    Command command = Command.run("run", "greet", "--param", "name=" + hostile.getValue(), "--progress",
+                            mode, "--output", output, "--db", directory.resolve("history").toString());
+                    assertThat(command.exitCode()).as(hostile.getKey() + " " + command).isZero();
+                    // The tty view's own controls: carriage return and erase-line around its status line.
+                    assertSafe(hostile.getKey() + " " + mode + " " + output, withoutTheStatusLinesControls(command.out()));
+                    assertSafe(hostile.getKey() + " " + mode + " " + output, withoutTheStatusLinesControls(command.err()));
+                }
             }
         }
     }

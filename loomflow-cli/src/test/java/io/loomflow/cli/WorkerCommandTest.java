@@ -70,7 +70,8 @@ class WorkerCommandTest {
     @Test
     @Order(2)
     void submitWithWaitPrintsTheRunIdAtOnceThenTheResultTheWorkerComputed() {
-        Command submit = Command.run("submit", "greet", "-p", "name=Queue", "--db", POSTGRES.url(), "--wait");
+        Command submit = Command.run("submit", "greet", "-p", "name=Queue", "--db", POSTGRES.url(), "--wait", "--output",
+                "text");
 
         assertThat(submit.exitCode()).as(submit.toString()).isZero();
         List<String> lines = submit.out().lines().toList();
@@ -81,6 +82,12 @@ class WorkerCommandTest {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(workerOut())
                 .containsPattern("claimed  greet  " + id)
                 .containsPattern("ended    greet  " + id + "  Completed in "));
+
+        // stdout no terminal, no --output: the result alone on stdout, the id on stderr
+        Command piped = Command.run("submit", "greet", "-p", "name=Pipe", "--db", POSTGRES.url(), "--wait");
+        assertThat(piped.exitCode()).as(piped.toString()).isZero();
+        assertThat(piped.out()).isEqualTo("\"Hello, Pipe!\"\n");
+        assertThat(piped.err()).matches("[0-9a-f-]{36}\n");
     }
 
     @Test
@@ -89,7 +96,8 @@ class WorkerCommandTest {
         Command submit = Command.run("submit", "boom", "-p", "name=x", "--db", POSTGRES.url(), "--wait");
 
         assertThat(submit.exitCode()).as(submit.toString()).isEqualTo(1);
-        assertThat(submit.err()).matches("loomflow: run [0-9a-f-]{36} of flow 'boom' failed: .*DiskFullException:"
+        assertThat(submit.out()).isEmpty();
+        assertThat(submit.err()).matches("[0-9a-f-]{36}\nloomflow: run [0-9a-f-]{36} of flow 'boom' failed: .*DiskFullException:"
                 + " block 7 could not be written\n");
     }
 

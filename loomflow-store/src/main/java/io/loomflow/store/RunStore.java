@@ -164,6 +164,24 @@ public interface RunStore extends AutoCloseable {
     List<RunRecord> runs(RunQuery query);
 
     /**
+     * The runs whose id starts with a prefix, in the order of their ids: what a person who typed
+     * the first characters of an id means, as {@code loomflow show 0194f3c2} does. The SQL stores
+     * read one range of the index of ids, up to {@code limit} matches, never every run: a prefix
+     * of 8 characters or more (run ids are time-ordered, version 7 UUIDs) covers the runs created
+     * within about a minute. With {@code rootsOnly}, runs below a root in that range are read and
+     * passed over too.
+     *
+     * @param prefix the start of an id as {@link UUID#toString()} writes it: 1 to 32 hexadecimal
+     *     digits in any case, with the hyphens in their places or none at all ({@code 0194f3c2-7b},
+     *     {@code 0194F3C27B}); {@link RunIdPrefix#of} reads it, and refuses what cannot start an id
+     * @param rootsOnly whether to match only runs without a parent
+     * @param limit the most runs to return, 1 or more
+     * @return the matching runs, at most {@code limit}
+     * @throws IllegalArgumentException if {@code prefix} cannot start an id, or {@code limit} is below 1
+     */
+    List<RunRecord> runsByIdPrefix(String prefix, boolean rootsOnly, int limit);
+
+    /**
      * Every direct child of a run, oldest first, map items included: a list as long as the run is
      * wide, for small runs and tests. A run with large maps is read with {@link #summary} and page by
      * page with {@link #children(UUID, PageQuery)} and {@link #items}, as the command line and the

@@ -62,6 +62,11 @@ final class FlakyStore implements RunStore {
     }
 
     @Override
+    public List<RunRecord> runsByIdPrefix(String prefix, boolean rootsOnly, int limit) {
+        return inner.runsByIdPrefix(prefix, rootsOnly, limit);
+    }
+
+    @Override
     public List<RunRecord> children(UUID parentId) {
         return inner.children(parentId);
     }

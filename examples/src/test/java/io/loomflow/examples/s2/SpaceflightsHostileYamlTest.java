@@ -45,7 +45,8 @@ class SpaceflightsHostileYamlTest {
             try (PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
                  PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8)) {
                 return Main.run(new String[] {"run", "spaceflights", "--param", "project=" + project, "--db",
-                        project.resolve("history").toString(), "--progress", "plain"}, outStream, errStream);
+                        project.resolve("history").toString(), "--progress", "plain", "--output", "text"},
+                        outStream, errStream);
             }
         });
         String errors = err.toString(StandardCharsets.UTF_8);

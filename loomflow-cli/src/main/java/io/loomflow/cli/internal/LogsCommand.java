@@ -21,12 +21,14 @@ import picocli.CommandLine.Parameters;
                         + " on stderr: 'loomflow logs ITEM_ID' prints an item's lines."},
         footer = {"", "Examples:",
                 "  loomflow logs 0194f3c2-7b1e-7c4d-9a8b-2f6e1d0c3b5a",
-                "  loomflow logs 0194f3c2-7b1e-7c4d-9a8b-2f6e1d0c3b5a --follow"})
+                "  loomflow logs 0194f3c2-7b1e-7c4d-9a8b-2f6e1d0c3b5a --follow",
+                "  loomflow logs last --follow"})
 final class LogsCommand implements Callable<Integer>, Verbose {
 
     private final CliContext context;
 
-    @Parameters(index = "0", paramLabel = "RUN", description = "The run's id, as 'loomflow runs' lists it.")
+    @Parameters(index = "0", paramLabel = "RUN", description = "The run's id, as 'loomflow runs' lists it; the first"
+            + " characters of a root run's id, if no other root run's id starts with them; or 'last', the newest root run.")
     String run;
 
     @Option(names = {"-f", "--follow"}, description = "Keep printing new lines until the run has ended.")
@@ -53,9 +55,10 @@ final class LogsCommand implements Callable<Integer>, Verbose {
 
     @Override
     public Integer call() throws InterruptedException {
-        UUID id = Runs.id(run);
-        RunStore history = store.openForReading().orElseThrow(() -> Runs.unknown(id, store));
+        Runs.Named named = Runs.named(run);
+        RunStore history = store.openForReading().orElseThrow(() -> Runs.unknown(named, store));
         try (history) {
+            UUID id = named.resolve(history, store, null, context.zone());
             RunRecord root = history.run(id).orElseThrow(() -> Runs.unknown(id, store));
             TreeLogs tree = new TreeLogs(context, follow, poll, verbose());
             if (follow) {

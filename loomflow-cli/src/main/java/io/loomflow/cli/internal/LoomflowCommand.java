@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
                 "  3  the run history is unavailable (unreachable database, corrupt or newer store)",
                 "  4  an unexpected error (a bug; --verbose shows the stack trace)",
                 "",
-                "Run 'loomflow COMMAND --help' for a command's options."})
+                "Run 'loomflow help COMMAND' or 'loomflow COMMAND --help' for a command's options."})
 final class LoomflowCommand implements Callable<Integer> {
 
     @Spec

@@ -35,6 +35,7 @@ import picocli.CommandLine.Parameters;
                 "  loomflow run s5 -p items=100 -p fail-at=0 --progress plain",
                 "  loomflow run report --db 'jdbc:postgresql://db:5432/runs?user=me'",
                 "  loomflow run s5 --resume 01a2...c0de   (after a failed run: reuse persisted results)",
+                "  loomflow run s5 --resume last -p fail-at=0   (the newest run of s5, one parameter changed)",
                 "", "Exit codes: 0 completed, 1 failed or cancelled, 2 bad input, 3 run history",
                 "unavailable, 4 unexpected error, 130/143 stopped by Ctrl-C/SIGTERM."})
 final class RunCommand implements Callable<Integer>, Verbose {
@@ -64,10 +65,14 @@ final class RunCommand implements Callable<Integer>, Verbose {
             description = "auto (default), tty (a live status line) or plain (one line per finished run).")
     ProgressMode progress;
 
+    @Mixin
+    OutputOption output;
+
     @Option(names = "--resume", paramLabel = "RUN",
             description = "Run the flow again after its run RUN failed or was cancelled: tasks marked"
                     + " withPersistedResult() or withCache() whose results RUN stored end Cached, the others run."
-                    + " Without --param, the parameters are those of RUN.")
+                    + " The parameters are those of RUN, each --param given replacing one. RUN is a run id, the first"
+                    + " characters of a root run's id, or 'last': the newest run of FLOW.")
     String resume;
 
     @Mixin
@@ -126,14 +131,15 @@ final class RunCommand implements Callable<Integer>, Verbose {
         try (FlowCatalog catalog = FlowCatalog.discover(classes.entries(context.environment()))) {
             Flow<?, ?> flow = catalog.find(flowName).flow();
             // Bad input is reported before the store is opened, so a typo never creates .loomflow.
-            // Resuming without --param takes the parameters the earlier run recorded.
-            Object input = resume != null && params.isEmpty() ? null
-                    : bind(flow, params);
-            UUID resumed = resume == null ? null : Runs.id(resume);
+            // Resuming binds --param over the parameters the earlier run recorded, once they are read.
+            Object input = resume != null ? null : bind(flow, params);
+            Runs.Named resumes = resume == null ? null : Runs.named(resume);
             RunStore history = store.openForWriting();
-            if (resumed != null) {
+            UUID resumed = null;
+            if (resumes != null) {
                 try {
-                    input = resumedInput(flow, resumed, input, history, json);
+                    resumed = resumes.resolve(history, store, flow.name(), context.zone());
+                    input = resumedInput(flow, resumed, history, json);
                 } catch (RuntimeException bad) {
                     history.close();
                     throw bad;
@@ -143,8 +149,8 @@ final class RunCommand implements Callable<Integer>, Verbose {
         }
     }
 
-    /** Checks that {@code id} is a root run of {@code flow}; its parameters unless others were given. */
-    private Object resumedInput(Flow<?, ?> flow, UUID id, Object given, RunStore history, ObjectMapper json) {
+    /** Checks that {@code id} is a root run of {@code flow}; its parameters, each {@code --param} given replacing one. */
+    private Object resumedInput(Flow<?, ?> flow, UUID id, RunStore history, ObjectMapper json) {
         RunRecord earlier = history.run(id).orElseThrow(() -> Runs.unknown(id, store));
         if (earlier.parentId() != null) {
             throw CliException.badInput("run " + id + " is a " + earlier.kind().name().toLowerCase(java.util.Locale.ROOT)
@@ -154,26 +160,34 @@ final class RunCommand implements Callable<Integer>, Verbose {
             throw CliException.badInput("run " + id + " is a run of flow '" + earlier.name() + "', not of '"
                     + flow.name() + "'; run: loomflow run " + earlier.name() + " --resume " + id);
         }
-        if (!params.isEmpty() || flow.parameterType().isEmpty()) {
-            return given;
+        if (flow.parameterType().isEmpty()) {
+            return bind(flow, params);
+        }
+        java.util.Map<String, Object> recorded;
+        try {
+            @SuppressWarnings("unchecked")
+            java.util.Map<String, Object> read = json.readValue(earlier.parameters(), java.util.Map.class);
+            recorded = read == null ? java.util.Map.of() : read;
+        } catch (com.fasterxml.jackson.core.JacksonException | ClassCastException unreadable) {
+            if (params.isEmpty()) {
+                throw CliException.badInput("the parameters run " + id + " recorded, " + earlier.parameters()
+                        + ", cannot be read back; give them with --param");
+            }
+            return bind(flow, params); // every parameter is given again, as a new run takes them
         }
         try {
             // read back through the parameter model, by the same rules as every other way in
-            @SuppressWarnings("unchecked")
-            java.util.Map<String, Object> recorded = json.readValue(earlier.parameters(), java.util.Map.class);
-            return ParameterModel.of(flow).bind(recorded);
-        } catch (com.fasterxml.jackson.core.JacksonException | ClassCastException unreadable) {
-            throw CliException.badInput("the parameters run " + id + " recorded, " + earlier.parameters()
-                    + ", cannot be read back; give them with --param");
-        } catch (ParameterException changed) {
-            throw CliException.badInput("the parameters run " + id + " recorded no longer fit flow '" + flow.name()
-                    + "' (" + describe(changed) + "); give them with --param");
+            return ParameterModel.of(flow).bindText(recorded, params);
+        } catch (ParameterException doesNotFit) {
+            throw CliException.badInput(params.isEmpty() ? "the parameters run " + id + " recorded no longer fit flow '"
+                    + flow.name() + "' (" + describe(doesNotFit) + "); give them with --param"
+                    : describe(doesNotFit) + " (the --param given over the parameters run " + id + " recorded)");
         }
     }
 
     private int run(Flow<?, ?> flow, Object input, UUID resumed, RunStore history, ObjectMapper json) {
         RunRecorder recorder = RunRecorder.to(history); // the engine closes it last: it writes everything, closes the store
-        ProgressView view = new ProgressView(context.out(), progress.resolve(context.consoleIsTerminal()), verbose(), context);
+        ProgressView view = new ProgressView(textOut(), progress.resolve(context.consoleIsTerminal()), verbose(), context);
         Engine engine = Engine.builder()
                 .name("cli")
                 .listener(recorder)
@@ -225,6 +239,11 @@ final class RunCommand implements Callable<Integer>, Verbose {
         Thread.ofPlatform().name("loomflow-stop").start(engine::close);
     }
 
+    /** Where progress and the line about the run go: stderr with JSON output, which leaves stdout to the result. */
+    private PrintStream textOut() {
+        return output.json(context) ? context.err() : context.out();
+    }
+
     @SuppressWarnings("unchecked")
     private static Handle<?> start(Engine engine, Flow<?, ?> flow, Object input, UUID resumed) {
         return engine.submit((Flow<Object, Object>) flow, input,
@@ -232,16 +251,16 @@ final class RunCommand implements Callable<Integer>, Verbose {
     }
 
     private ExitCode report(Flow<?, ?> flow, Handle<?> handle, Outcome<?> outcome, ProgressView view, Duration took,
-                            ObjectMapper json, boolean stopping) {
-        PrintStream out = context.out();
+                            ObjectMapper mapper, boolean stopping) {
         PrintStream err = context.err();
+        PrintStream out = textOut();
         String name = TerminalText.line(flow.name());
         // the run has ended (outcome waited for it): its final state, Completed, Failed, Cancelled or Crashed
         String head = name + " " + handle.state().label() + " in " + Text.duration(took) + "; run " + handle.runId();
         switch (outcome) {
             case Outcome.Success<?> success -> {
                 out.println(head);
-                out.println(TerminalText.lines(Json.write(json, success.value())));
+                context.out().println(TerminalText.lines(Json.write(mapper, success.value())));
                 return ExitCode.OK;
             }
             case Outcome.Failure<?> failure -> {

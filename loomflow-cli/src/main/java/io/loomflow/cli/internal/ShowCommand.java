@@ -22,12 +22,15 @@ import picocli.CommandLine.Parameters;
         footer = {"", "Examples:",
                 "  loomflow show 0194f3c2-7b1e-7c4d-9a8b-2f6e1d0c3b5a",
                 "  loomflow show 0194f3c2-7b1e-7c4d-9a8b-2f6e1d0c3b5a --state failed",
+                "  loomflow show 0194f3c2          (the root run whose id starts so)",
+                "  loomflow show last",
                 "  loomflow show RUN_ID --map MAP_ID --limit 100 --state failed"})
 final class ShowCommand implements Callable<Integer>, Verbose {
 
     private final CliContext context;
 
-    @Parameters(index = "0", paramLabel = "RUN", description = "The run's id, as 'loomflow runs' lists it.")
+    @Parameters(index = "0", paramLabel = "RUN", description = "The run's id, as 'loomflow runs' lists it; the first"
+            + " characters of a root run's id, if no other root run's id starts with them; or 'last', the newest root run.")
     String run;
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "" + TreeView.DEFAULT_LIMIT,
@@ -63,11 +66,12 @@ final class ShowCommand implements Callable<Integer>, Verbose {
 
     @Override
     public Integer call() {
-        UUID id = Runs.id(run);
+        Runs.Named named = Runs.named(run);
         UUID mapId = map == null ? null : Runs.id(map, "--map", "a map id is on the map's line in 'loomflow show RUN'");
         PageQuery query = query();
-        RunStore history = store.openForReading().orElseThrow(() -> Runs.unknown(id, store));
+        RunStore history = store.openForReading().orElseThrow(() -> Runs.unknown(named, store));
         try (history) {
+            UUID id = named.resolve(history, store, null, context.zone());
             TreeView view = new TreeView(history, context.out(), verbose());
             if (mapId == null) {
                 view.run(history.summary(id).orElseThrow(() -> Runs.unknown(id, store)), query);

@@ -26,7 +26,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "submit", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
         description = "Queues a run of FLOW for the workers ('loomflow worker') and prints its id at once; with --wait,"
-                + " waits for a worker to finish it and prints its result as JSON.",
+                + " waits for a worker to finish it and prints its result as JSON (with --output json, the default when"
+                + " stdout is not a terminal, the id goes to stderr then, and the result alone to stdout).",
         footer = {"", "Examples:",
                 "  loomflow submit greet -p name=World --db 'jdbc:postgresql://localhost:5432/loomflow?user=u&password=p'",
                 "  loomflow submit report -p day=2026-01-31 --queue reports --priority 10 --key report-2026-01-31",
@@ -78,6 +79,9 @@ final class SubmitCommand implements Callable<Integer>, Verbose {
     QueueDatabaseOption database;
 
     @Mixin
+    OutputOption output;
+
+    @Mixin
     VerboseOption verbosity;
 
     SubmitCommand(CliContext context) {
@@ -101,7 +105,8 @@ final class SubmitCommand implements Callable<Integer>, Verbose {
             } catch (IllegalArgumentException refused) {
                 throw CliException.badInput(refused.getMessage());
             }
-            context.out().println(run.id());
+            // With --wait and JSON output the result alone goes to stdout; without --wait the id is the result.
+            (await && output.json(context) ? context.err() : context.out()).println(run.id());
             context.out().flush();
             if (!run.created()) {
                 context.err().println("loomflow: idempotency key '" + TerminalText.line(key) + "' was queued before;"

@@ -66,6 +66,11 @@ class ReadBoundTest {
         }
 
         @Override
+        public List<RunRecord> runsByIdPrefix(String prefix, boolean rootsOnly, int limit) {
+            return counted(inner.runsByIdPrefix(prefix, rootsOnly, limit));
+        }
+
+        @Override
         public List<RunRecord> children(UUID parentId) {
             return counted(inner.children(parentId));
         }
@@ -140,5 +145,28 @@ class ReadBoundTest {
 
         // 300 items: 6 fail; 3000: 60, whose lines logs reads.
         assertThat(large).isEqualTo(small + 2 * (60 - 6));
+    }
+
+    @Test
+    void aPrefixOfManyRootRunsIdsReadsElevenOfThemAndListsTen() {
+        CountedStore store = new CountedStore(RunStore.inMemory());
+        java.time.Instant at = java.time.Instant.parse("2026-01-02T03:04:05Z");
+        List<Event> events = new java.util.ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            UUID id = new UUID(0x7000_0000_0000_7000L | i, 0x8000_0000_0000_0000L);
+            events.add(new Event.StateChange(i + 1, at, new io.loomflow.RunInfo(id, null, id, "flow" + i,
+                    io.loomflow.RunInfo.Kind.FLOW, null, at), null, new io.loomflow.State.Scheduled()));
+        }
+        store.write(events);
+
+        CliException ambiguous = org.assertj.core.api.Assertions.catchThrowableOfType(CliException.class,
+                () -> Runs.named("7000").resolve(store, new StoreOption(), null, java.time.ZoneOffset.UTC));
+
+        assertThat(store.returned).hasValue(Runs.MATCHES_SHOWN + 1);
+        assertThat(ambiguous.exitCode()).isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(ambiguous.getMessage()).startsWith("'7000' starts the ids of more than 10 root runs; give more")
+                .contains("\n  70000000-0000-7000-8000-000000000000  flow0  started 2026-01-02 03:04:05\n")
+                .endsWith("\n  ...");
+        assertThat(ambiguous.getMessage().lines()).hasSize(1 + Runs.MATCHES_SHOWN + 1);
     }
 }

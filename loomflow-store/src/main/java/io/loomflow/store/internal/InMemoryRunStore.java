@@ -12,6 +12,7 @@ import io.loomflow.store.Page;
 import io.loomflow.store.PageQuery;
 import io.loomflow.store.Prune;
 import io.loomflow.store.PruneResult;
+import io.loomflow.store.RunIdPrefix;
 import io.loomflow.store.RunQuery;
 import io.loomflow.store.RunRecord;
 import io.loomflow.store.RunStore;
@@ -269,6 +270,17 @@ public final class InMemoryRunStore implements RunStore {
     public synchronized List<RunRecord> runs(RunQuery query) {
         return (query.rootsOnly() ? rootsByCreation : byCreation).descendingMap().values().stream().map(Run::record)
                 .filter(query::matches).skip(query.offset()).limit(query.limit()).toList();
+    }
+
+    @Override
+    public synchronized List<RunRecord> runsByIdPrefix(String prefix, boolean rootsOnly, int limit) {
+        RunIdPrefix range = RunIdPrefix.of(prefix);
+        if (limit < 1) {
+            throw new IllegalArgumentException("a prefix query's limit was " + limit + "; pass 1 or more");
+        }
+        return runs.values().stream().map(Run::record).filter(run -> range.matches(run.id()))
+                .filter(run -> !rootsOnly || run.parentId() == null)
+                .sorted(Comparator.comparing(run -> run.id().toString())).limit(limit).toList();
     }
 
     @Override

@@ -14,6 +14,7 @@ import io.loomflow.store.Page;
 import io.loomflow.store.PageQuery;
 import io.loomflow.store.Prune;
 import io.loomflow.store.PruneResult;
+import io.loomflow.store.RunIdPrefix;
 import io.loomflow.store.RunQuery;
 import io.loomflow.store.RunRecord;
 import io.loomflow.store.RunStore;
@@ -523,6 +524,18 @@ public final class SqlRunStore implements RunStore {
         sql.append(query.rootsOnly() ? " ORDER BY r.root_at DESC, r.id DESC" : " ORDER BY r.created DESC, r.id DESC")
                 .append(" LIMIT ").append(query.limit()).append(" OFFSET ").append(query.offset());
         return query(sql.toString(), "list runs of", values, query.limit());
+    }
+
+    @Override
+    public List<RunRecord> runsByIdPrefix(String prefix, boolean rootsOnly, int limit) {
+        RunIdPrefix range = RunIdPrefix.of(prefix);
+        if (limit < 1) {
+            throw new IllegalArgumentException("a prefix query's limit was " + limit + "; pass 1 or more");
+        }
+        // One range of the primary key's index: UUIDs compare as unsigned bytes in PostgreSQL and H2.
+        return query(RunRows.SELECT + " WHERE r.id BETWEEN ? AND ?" + (rootsOnly ? " AND r.root_at IS NOT NULL" : "")
+                        + " ORDER BY r.id LIMIT " + limit, "find the runs whose id starts with " + range.text() + " in",
+                List.of(range.lowest(), range.highest()), limit);
     }
 
     @Override

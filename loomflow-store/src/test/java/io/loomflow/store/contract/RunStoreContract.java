@@ -200,4 +200,40 @@ public abstract class RunStoreContract {
         assertThat(recorded.history()).extracting(StateRecord::state).containsExactly("Scheduled", "Running", "Completed");
         assertThat(reopened.logs(recorded.id())).extracting(LogRecord::message).containsExactly("recording 1");
     }
+
+    @Test
+    void aPrefixOfAnIdFindsTheRunsWhoseIdStartsWithItInTheOrderOfTheirIdsOneIndexRangeAcrossEverySign() {
+        java.util.UUID a = java.util.UUID.fromString("7fffffff-ffff-7fff-bfff-ffffffffffff");
+        java.util.UUID b = java.util.UUID.fromString("80000000-0000-7000-0000-000000000005"); // its low half is positive
+        java.util.UUID c = java.util.UUID.fromString("80000000-0000-7000-8000-000000000001"); // below b
+        java.util.UUID d = java.util.UUID.fromString("80000000-0000-7000-ffff-ffffffffffff");
+        java.time.Instant at = java.time.Instant.parse("2026-01-02T03:04:05Z");
+        List<Event> events = new java.util.ArrayList<>();
+        for (RunInfo run : List.of(new RunInfo(a, null, a, "alpha", RunInfo.Kind.FLOW, null, at),
+                new RunInfo(b, null, b, "beta", RunInfo.Kind.FLOW, null, at),
+                new RunInfo(c, b, b, "gamma", RunInfo.Kind.TASK, null, at),
+                new RunInfo(d, null, d, "delta", RunInfo.Kind.FLOW, null, at))) {
+            events.add(new Event.StateChange(events.size() + 1, at, run, null, new State.Scheduled()));
+        }
+        reopened.write(events);
+
+        assertThat(reopened.runsByIdPrefix("8", false, 10)).extracting(RunRecord::id).containsExactly(b, c, d);
+        assertThat(reopened.runsByIdPrefix("80000000-0000-7000", false, 10)).extracting(RunRecord::id)
+                .containsExactly(b, c, d);
+        assertThat(reopened.runsByIdPrefix("8000000000007000", false, 10)).extracting(RunRecord::id).containsExactly(b, c, d);
+        assertThat(reopened.runsByIdPrefix("8", true, 10)).extracting(RunRecord::id).containsExactly(b, d);
+        assertThat(reopened.runsByIdPrefix("8", false, 2)).extracting(RunRecord::id).containsExactly(b, c);
+        assertThat(reopened.runsByIdPrefix("80000000-0000-7000-8", false, 10)).extracting(RunRecord::id).containsExactly(c);
+        assertThat(reopened.runsByIdPrefix("80000000-0000-7000-8000-000000000001", false, 10)).extracting(RunRecord::id)
+                .containsExactly(c);
+        assertThat(reopened.runsByIdPrefix("7FFFFFFF", false, 10)).singleElement()
+                .satisfies(run -> assertThat(run.name()).isEqualTo("alpha"));
+        assertThat(reopened.runsByIdPrefix("9", false, 10)).isEmpty();
+        assertThat(reopened.runsByIdPrefix("80000000-0000-7000-8000-000000000001", true, 10)).isEmpty();
+        for (String bad : List.of("", "xyz", "8000-", "80000000-0000-7000-8000-0000000000012", "-8")) {
+            assertThatThrownBy(() -> reopened.runsByIdPrefix(bad, false, 10)).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'" + bad + "'");
+        }
+        assertThatThrownBy(() -> reopened.runsByIdPrefix("8", false, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
 }
