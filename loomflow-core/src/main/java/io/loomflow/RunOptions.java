@@ -133,6 +133,17 @@ public final class RunOptions {
     }
 
     /**
+     * A new run id of the kind the engine gives runs: time-ordered (UUID version 7), so that ids
+     * sort by creation. For {@link #withRunId(UUID)} when the id must be known before the run
+     * starts.
+     *
+     * @return a new id
+     */
+    public static UUID newRunId() {
+        return io.loomflow.internal.RunIds.next(System.currentTimeMillis());
+    }
+
+    /**
      * Returns options that give the root run this id instead of a new one (a queue of runs hands
      * ids out when a run is submitted). A run started with an id is a root run, even when started
      * inside a run. Starting it throws {@link IllegalArgumentException} if a run with this id is in

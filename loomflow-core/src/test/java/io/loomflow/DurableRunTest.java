@@ -69,6 +69,20 @@ class DurableRunTest {
     }
 
     @Test
+    void aNewRunIdIsTimeOrderedAsTheEnginesAre() {
+        long before = System.currentTimeMillis();
+        UUID first = RunOptions.newRunId();
+        long after = System.currentTimeMillis();
+        assertThat(first.version()).isEqualTo(7);
+        assertThat(first.getMostSignificantBits() >>> 16).as("its leading 48 bits: the millisecond it was made")
+                .isBetween(before, after);
+        try (Engine engine = Engine.builder().build()) {
+            UUID engines = engine.submit(Flow.named("id", (Integer i) -> i), 1).runId();
+            assertThat(engines.version()).isEqualTo(first.version());
+        }
+    }
+
+    @Test
     void aFlowOfFiveTasksLostAfterTheThirdCheckpointRunsOnlyTheLastTwoWhenRunAgain() {
         List<Task<Integer, Integer>> steps = IntStream.rangeClosed(1, 5).mapToObj(i -> adding("step" + i, i)).toList();
         Flow<Integer, Integer> pipeline = Flow.named("pipeline", (Integer x) -> {

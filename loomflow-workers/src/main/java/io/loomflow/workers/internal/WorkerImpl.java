@@ -466,7 +466,7 @@ public final class WorkerImpl implements Worker {
      */
     private void launch(Claim claim, long claimedAt) {
         // The execution's root run in the history: the queued run's id the first time, a new one after.
-        UUID root = claim.attempts() == 1 ? claim.id() : UUID.randomUUID();
+        UUID root = claim.attempts() == 1 ? claim.id() : RunOptions.newRunId();
         HistoryFence.Guard guard = Objects.requireNonNull(fence).open(root, claim.id(),
                 claimedAt + settings.leaseExpiry().toNanos());
         Execution execution = new Execution(claim, guard);
