@@ -1,0 +1,31 @@
+package io.loomflow;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * A regular expression ({@link java.util.regex.Pattern} syntax) that the whole of a text parameter
+ * must match: {@code @Pattern(regexp = "[a-z][a-z0-9-]*") String slug}. Named and meant as Jakarta
+ * Bean Validation's {@code @Pattern} (without flags). {@link ParameterModel} refuses, naming the
+ * component, an expression that does not compile, a {@code @Pattern} on a component that is not text,
+ * or a {@code defaults()} value that does not match.
+ *
+ * <p>The JSON schema shows it anchored, as {@code pattern: "^(?:regexp)$"}, and the web form as the
+ * input's {@code pattern}; a browser checks it only where JavaScript's syntax reads it the same, the
+ * server always.
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.RECORD_COMPONENT)
+public @interface Pattern {
+
+    /**
+     * The expression the whole text must match.
+     *
+     * @return a {@link java.util.regex.Pattern} expression
+     */
+    String regexp();
+}
