@@ -8,14 +8,15 @@ import java.lang.annotation.Target;
 
 /**
  * A regular expression ({@link java.util.regex.Pattern} syntax) that the whole of a text parameter
- * must match: {@code @Pattern(regexp = "[a-z][a-z0-9-]*") String slug}. Named and meant as Jakarta
+ * must match: {@code @Pattern(regexp = "[a-z][a-z0-9]*(-[a-z0-9]+)*") String slug}. Named and meant as Jakarta
  * Bean Validation's {@code @Pattern} (without flags). {@link ParameterModel} refuses, naming the
  * component, an expression that does not compile, a {@code @Pattern} on a component that is not text,
  * or a {@code defaults()} value that does not match.
  *
  * <p>The JSON schema shows it anchored, as {@code pattern: "^(?:regexp)$"}, and the web form as the
- * input's {@code pattern}; a browser checks it only where JavaScript's syntax reads it the same, the
- * server always.
+ * input's {@code pattern}. A browser checks it only where JavaScript's syntax (with the {@code v}
+ * flag) reads it, and ignores it otherwise, for example with a {@code -} unescaped inside a character
+ * class ({@code [a-z0-9-]}; write {@code [a-z0-9\-]}); the server always checks it.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

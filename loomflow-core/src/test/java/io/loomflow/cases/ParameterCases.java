@@ -42,7 +42,7 @@ public final class ParameterCases {
                         BigDecimal exact, boolean flag, char letter, Color color, UUID id, URI link, LocalDate day,
                         Duration pause, List<Integer> ids, Set<String> tags, int[] codes, Map<String, Integer> limits,
                         Optional<String> note, @Min(1) @Max(1000) int items,
-                        @NotBlank @Size(max = 12) @Pattern(regexp = "[a-z][a-z0-9-]*") String slug) {
+                        @NotBlank @Size(max = 12) @Pattern(regexp = "[a-z][a-z0-9]*(-[a-z0-9]+)*") String slug) {
 
         /** The values a row does not set. */
         public static Knobs defaults() {
