@@ -3,11 +3,11 @@ package io.loomflow.snippets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.loomflow.Max;
-import io.loomflow.Min;
-import io.loomflow.NotBlank;
 import io.loomflow.ParameterException;
 import io.loomflow.ParameterModel;
+import io.loomflow.constraints.Max;
+import io.loomflow.constraints.Min;
+import io.loomflow.constraints.NotBlank;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

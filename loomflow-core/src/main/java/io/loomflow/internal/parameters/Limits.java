@@ -1,10 +1,10 @@
 package io.loomflow.internal.parameters;
 
-import io.loomflow.Max;
-import io.loomflow.Min;
-import io.loomflow.NotBlank;
-import io.loomflow.Pattern;
-import io.loomflow.Size;
+import io.loomflow.constraints.Max;
+import io.loomflow.constraints.Min;
+import io.loomflow.constraints.NotBlank;
+import io.loomflow.constraints.Pattern;
+import io.loomflow.constraints.Size;
 import java.lang.reflect.Array;
 import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;

@@ -1,4 +1,4 @@
-package io.loomflow;
+package io.loomflow.constraints;
 
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
@@ -13,7 +13,7 @@ import java.lang.annotation.Target;
  *
  * <p>On a component of any number type ({@code byte}...{@code long}, {@code float}, {@code double},
  * {@code BigInteger}, {@code BigDecimal}, or an {@code Optional} of one), compared exactly. A value
- * left out, empty or {@code null} (as {@code @Nullable} allows) is not checked. {@link ParameterModel}
+ * left out, empty or {@code null} (as {@code @Nullable} allows) is not checked. {@link io.loomflow.ParameterModel}
  * checks the bounds when it is made: a {@code @Min} above the component's {@link Max}, beyond its
  * type's range, on a component that is not a number, or above the record's {@code defaults()} value
  * is refused naming the component. The JSON schema shows it as {@code minimum}.

@@ -1,4 +1,4 @@
-package io.loomflow;
+package io.loomflow.constraints;
 
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
@@ -12,7 +12,7 @@ import java.lang.annotation.Target;
  * Validation's {@code @Size}, except that text is counted in Unicode code points (characters as JSON
  * Schema counts them), not in UTF-16 units.
  *
- * <p>A value left out, empty {@code Optional} or {@code null} is not checked. {@link ParameterModel}
+ * <p>A value left out, empty {@code Optional} or {@code null} is not checked. {@link io.loomflow.ParameterModel}
  * refuses, naming the component, a negative {@code min}, a {@code min} above {@code max}, a
  * {@code @Size} on a component of another type, or a {@code defaults()} value outside it. The JSON
  * schema shows it as {@code minLength}/{@code maxLength} (text), {@code minItems}/{@code maxItems}

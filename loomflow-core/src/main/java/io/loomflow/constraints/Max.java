@@ -1,4 +1,4 @@
-package io.loomflow;
+package io.loomflow.constraints;
 
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;

@@ -1,4 +1,4 @@
-package io.loomflow;
+package io.loomflow.constraints;
 
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
@@ -9,7 +9,7 @@ import java.lang.annotation.Target;
 /**
  * A regular expression ({@link java.util.regex.Pattern} syntax) that the whole of a text parameter
  * must match: {@code @Pattern(regexp = "[a-z][a-z0-9]*(-[a-z0-9]+)*") String slug}. Named and meant as Jakarta
- * Bean Validation's {@code @Pattern} (without flags). {@link ParameterModel} refuses, naming the
+ * Bean Validation's {@code @Pattern} (without flags). {@link io.loomflow.ParameterModel} refuses, naming the
  * component, an expression that does not compile, a {@code @Pattern} on a component that is not text,
  * or a {@code defaults()} value that does not match.
  *
