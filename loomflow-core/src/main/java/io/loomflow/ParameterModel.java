@@ -46,6 +46,19 @@ import org.jspecify.annotations.Nullable;
  *       value there is taken), or if it is a {@code boolean} (false), a list, set, array or map
  *       (empty), an {@code Optional} (empty), annotated {@code @Nullable} (null), or a nested record
  *       none of whose own components is required; every other one is required.</li>
+ *   <li>A component may declare constraints, named and meant as Jakarta Bean Validation's:
+ *       {@link io.loomflow.constraints.Min} and {@link io.loomflow.constraints.Max} (numbers),
+ *       {@link io.loomflow.constraints.Size} (the length of text, the count of a list, set, array or
+ *       map), {@link io.loomflow.constraints.NotBlank} and {@link io.loomflow.constraints.Pattern}
+ *       (text), in the package {@code io.loomflow.constraints}. They are checked here, on
+ *       every value bound from JSON or text (so the command line, the HTTP API and the form refuse
+ *       alike: {@code items: must be from 1 to 1000, got -5}), and shown in the {@link #schema()} as
+ *       {@code minimum}, {@code maximum}, {@code minLength}, {@code maxLength}, {@code pattern},
+ *       {@code minItems}... A value left out or {@code null} is not checked (except an empty list
+ *       taken for one left out). Constraints that no value fits, that do not apply to the
+ *       component's type, or that its default breaks are refused when the model is made, naming the
+ *       component:
+ *       {@snippet class=io.loomflow.snippets.ParameterModelSnippets region=constraints}</li>
  *   <li>A record's canonical constructor may refuse values by throwing; its message becomes a
  *       problem.</li>
  * </ul>
@@ -183,7 +196,7 @@ public final class ParameterModel<P> {
             }
             Object byDefault = component.byDefault() == null ? null : component.shape().toJson(component.byDefault());
             all.add(new Parameter(prefix + component.name() + (inner instanceof MapShape ? ".KEY" : ""),
-                    component.shape().expects(), component.required(),
+                    component.expects(), component.required(),
                     Optional.ofNullable(byDefault).map(ParameterModel::text)));
         }
     }

@@ -7,7 +7,15 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.loomflow.cases.ParameterCases;
 import io.loomflow.cases.ParameterCases.Case;
 import io.loomflow.cases.ParameterCases.Knobs;
+import io.loomflow.constraints.Max;
+import io.loomflow.constraints.Min;
+import io.loomflow.constraints.NotBlank;
+import io.loomflow.constraints.Pattern;
+import io.loomflow.constraints.Size;
+import java.math.BigInteger;
 import java.util.HashMap;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -160,6 +168,101 @@ class ParameterModelTest {
         assertThat(model.unusable()).isPresent();
         assertThatThrownBy(() -> model.bind(Map.of())).isInstanceOf(ParameterException.class)
                 .hasMessageContaining("which flow parameters cannot take");
+    }
+
+    record MinAboveMax(@Min(10) @Max(5) int items) {
+    }
+
+    record MinBeyondByte(@Min(200) byte small) {
+    }
+
+    record MinOnText(@Min(1) String name) {
+    }
+
+    record SizeOnNumber(@Size(max = 3) int count) {
+    }
+
+    record BadPattern(@Pattern(regexp = "[a-z") String slug) {
+    }
+
+    record NegativeSize(@Size(min = -1) List<String> tags) {
+    }
+
+    record DefaultOutside(@Min(1) int items) {
+        public static DefaultOutside defaults() {
+            return new DefaultOutside(0);
+        }
+    }
+
+    @Test
+    void constraintsThatNoValueFitsOrThatDoNotApplyAreNamedWhenTheModelIsMade() {
+        assertThatThrownBy(() -> ParameterModel.of(MinAboveMax.class)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("parameter MinAboveMax.items has @Min(10) above its @Max(5), so no value fits; make the"
+                        + " minimum at most the maximum");
+        assertThatThrownBy(() -> ParameterModel.of(MinBeyondByte.class)).hasMessageStartingWith(
+                "parameter MinBeyondByte.small has @Min(200) above the greatest value, from -128 to 127");
+        assertThatThrownBy(() -> ParameterModel.of(MinOnText.class)).hasMessage(
+                "parameter MinOnText.name is text, and @Min and @Max apply to numbers only; remove them");
+        assertThatThrownBy(() -> ParameterModel.of(SizeOnNumber.class))
+                .hasMessageStartingWith("parameter SizeOnNumber.count is a whole number").hasMessageContaining("@Size applies to");
+        assertThatThrownBy(() -> ParameterModel.of(BadPattern.class))
+                .hasMessageStartingWith("parameter BadPattern.slug has @Pattern(regexp = \"[a-z\"), which is not a regular"
+                        + " expression: Unclosed character class");
+        assertThatThrownBy(() -> ParameterModel.of(NegativeSize.class))
+                .hasMessageStartingWith("parameter NegativeSize.tags has @Size(min = -1, max = 2147483647), which no size fits");
+        assertThatThrownBy(() -> ParameterModel.of(DefaultOutside.class)).hasMessageStartingWith(
+                "the default of parameter DefaultOutside.items in " + DefaultOutside.class.getName()
+                        + ".defaults() does not fit its constraints: it must be at least 1, got 0");
+        // a flow keeps its model, unusable, saying why, as for any type parameters cannot take
+        ParameterModel<?> model = ParameterModel.of(Flow.named("odd", MinAboveMax.class, p -> p));
+        assertThat(model.unusable()).hasValueSatisfying(why -> assertThat(why).contains("@Min(10) above its @Max(5)"));
+    }
+
+    record Limited(@Min(-3) @Max(3) Optional<Integer> shift, @Min(0) @Max(1) double share, @Min(1) BigInteger big,
+                   @Size(min = 1, max = 3) List<String> tags, @Size(max = 2) Map<String, Integer> limits,
+                   @NotBlank @Size(min = 2, max = 5) String code, @Nullable @Pattern(regexp = "[0-9]+") String digits) {
+    }
+
+    @Test
+    void constraintsBindFromJsonAndTextAndShowInTheSchemaAndTheListing() {
+        ParameterModel<Limited> model = ParameterModel.of(Limited.class);
+
+        assertThat(model.bindText(List.of("share=1", "big=12345678901234567890", "tags=a,b,c", "code=ab")))
+                .isEqualTo(new Limited(Optional.empty(), 1.0, new BigInteger("12345678901234567890"), List.of("a", "b", "c"),
+                        Map.of(), "ab", null));
+        ParameterException refused = catchThrowableOfType(ParameterException.class, () -> model.bind(Map.of(
+                "shift", -4, "share", new java.math.BigDecimal("1.0000001"), "big", 0, "tags", List.of("a", "b", "c", "d"),
+                "limits", Map.of("a", 1, "b", 2, "c", 3), "code", "abcdef", "digits", "12a")));
+        assertThat(refused.problems()).extracting(ParameterException.Problem::field, ParameterException.Problem::problem)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("shift", "must be from -3 to 3, got -4"),
+                        org.assertj.core.groups.Tuple.tuple("share", "must be from 0 to 1, got 1.0000001"),
+                        org.assertj.core.groups.Tuple.tuple("big", "must be at least 1, got 0"),
+                        org.assertj.core.groups.Tuple.tuple("tags", "must have from 1 to 3 items, got 4"),
+                        org.assertj.core.groups.Tuple.tuple("limits", "must have at most 2 entries, got 3"),
+                        org.assertj.core.groups.Tuple.tuple("code", "must have from 2 to 5 characters, got 6: \"abcdef\""),
+                        org.assertj.core.groups.Tuple.tuple("digits", "must match the pattern \"[0-9]+\", got \"12a\""));
+        // a list left out is empty, and an empty list is shorter than @Size(min = 1)
+        assertThatThrownBy(() -> model.bindText(List.of("share=0", "big=1", "code=ab")))
+                .hasMessageContaining("tags: must have from 1 to 3 items, got 0");
+        // text is counted in code points, as JSON Schema counts: two emoji are two characters
+        assertThat(model.bindText(List.of("share=0", "big=1", "tags=x", "code=\uD83D\uDE00\uD83D\uDE00")).code()).hasSize(4);
+
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> properties = (Map<String, Map<String, Object>>) model.schema().get("properties");
+        assertThat(properties.get("shift")).containsEntry("minimum", -3L).containsEntry("maximum", 3L);
+        assertThat(properties.get("share")).containsEntry("minimum", 0L).containsEntry("maximum", 1L);
+        assertThat(properties.get("big")).containsEntry("minimum", 1L).doesNotContainKey("maximum");
+        assertThat(properties.get("tags")).containsEntry("minItems", 1).containsEntry("maxItems", 3);
+        assertThat(properties.get("limits")).containsEntry("maxProperties", 2).doesNotContainKey("minProperties");
+        assertThat(properties.get("code")).containsEntry("minLength", 2).containsEntry("maxLength", 5)
+                .containsEntry("pattern", "\\S");
+        assertThat(properties.get("digits")).containsEntry("pattern", "^(?:[0-9]+)$");
+        assertThat(model.parameters()).extracting(ParameterModel.Parameter::expects).containsExactly(
+                "a whole number from -3 to 3", "a number from 0 to 1", "a whole number of at least 1",
+                "a list, each text, from 1 to 3 items", "a map of names to values, each a whole number from -2147483648 to"
+                        + " 2147483647, at most 2 entries",
+                "text, not blank, from 2 to 5 characters", "text, matching \"[0-9]+\"");
     }
 
     @Test

@@ -53,6 +53,22 @@ class BadInputTest {
     }
 
     @Test
+    void aValueOutsideADeclaredConstraintIsOneLineNamingTheParameterTheValueAndTheBound() {
+        // knobs declares @Min(1) @Max(1000) int items and @NotBlank @Size(max = 12) @Pattern(...) String slug
+        assertThat(badInput("run", "knobs", "-p", "items=-5", "--db", db()).err())
+                .isEqualTo("loomflow: flow 'knobs': parameter 'items': must be from 1 to 1000, got -5\n");
+        assertThat(badInput("run", "knobs", "-p", "slug=Main", "--db", db()).err())
+                .isEqualTo("loomflow: flow 'knobs': parameter 'slug': must match the pattern \"[a-z][a-z0-9]*(-[a-z0-9]+)*\", got \"Main\"\n");
+        assertThat(Files.exists(directory.resolve("history"))).isFalse();
+
+        Command flows = Command.run("flows");
+        assertThat(flows.exitCode()).as(flows.toString()).isZero();
+        assertThat(flows.out()).containsPattern("--param items +a whole number from 1 to 1000")
+                .containsPattern("--param slug +text, not blank, at most 12 characters, matching \"")
+                .contains(", matching \"[a-z][a-z0-9]*(-[a-z0-9]+)*\"");
+    }
+
+    @Test
     void anUnknownParameterListsTheValidOnesAndSuggestsTheClosest() {
         assertThat(badInput("run", "greet", "--param", "nmae=World", "--db", db()).err())
                 .contains("  parameter 'nmae' is unknown; did you mean 'name'? the parameters are name (text)\n")

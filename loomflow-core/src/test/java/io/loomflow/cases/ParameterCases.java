@@ -3,6 +3,11 @@ package io.loomflow.cases;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.loomflow.constraints.Max;
+import io.loomflow.constraints.Min;
+import io.loomflow.constraints.NotBlank;
+import io.loomflow.constraints.Pattern;
+import io.loomflow.constraints.Size;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -29,18 +34,22 @@ public final class ParameterCases {
     /** Colours, for enum rows. */
     public enum Color { RED, GREEN, BLUE }
 
-    /** A parameter record with one component of each kind; every one has a default, so a row sets one. */
+    /**
+     * A parameter record with one component of each kind, and two with constraints; every one has a
+     * default, so a row sets one.
+     */
     public record Knobs(byte small, short medium, int count, long big, float ratio, double weight, BigInteger huge,
                         BigDecimal exact, boolean flag, char letter, Color color, UUID id, URI link, LocalDate day,
                         Duration pause, List<Integer> ids, Set<String> tags, int[] codes, Map<String, Integer> limits,
-                        Optional<String> note) {
+                        Optional<String> note, @Min(1) @Max(1000) int items,
+                        @NotBlank @Size(max = 12) @Pattern(regexp = "[a-z][a-z0-9]*(-[a-z0-9]+)*") String slug) {
 
         /** The values a row does not set. */
         public static Knobs defaults() {
             return new Knobs((byte) 1, (short) 2, 3, 4L, 0.25f, 0.5, BigInteger.TEN, BigDecimal.ONE, false, 'x', Color.RED,
                     UUID.fromString("00000000-0000-4000-8000-000000000000"), URI.create("https://example.org/"),
                     LocalDate.of(2026, 1, 1), Duration.ofSeconds(5), List.of(), Set.of(), new int[0], Map.of(),
-                    Optional.empty());
+                    Optional.empty(), 10, "main");
         }
     }
 

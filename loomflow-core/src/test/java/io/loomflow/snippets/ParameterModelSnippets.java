@@ -1,8 +1,13 @@
 package io.loomflow.snippets;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.loomflow.ParameterException;
 import io.loomflow.ParameterModel;
+import io.loomflow.constraints.Max;
+import io.loomflow.constraints.Min;
+import io.loomflow.constraints.NotBlank;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -25,5 +30,19 @@ class ParameterModelSnippets {
         // @end
         assertThat(fromJson).isEqualTo(new Params("Ada", 3));
         assertThat(fromText).isEqualTo(new Params("World", 128));
+    }
+
+    // @start region="constraints"
+    public record Batch(@Min(1) @Max(1000) int items, @NotBlank String label) {
+    }
+    // @end
+
+    @Test
+    void constraintsAreCheckedOnEveryBind() {
+        ParameterModel<Batch> model = ParameterModel.of(Batch.class);
+        assertThat(model.bindText(List.of("items=1000", "label=nightly"))).isEqualTo(new Batch(1000, "nightly"));
+        assertThatThrownBy(() -> model.bindText(List.of("items=-5", "label=nightly")))
+                .isInstanceOf(ParameterException.class)
+                .hasMessageContaining("items: must be from 1 to 1000, got -5");
     }
 }

@@ -78,6 +78,73 @@ class ParameterTableTest {
         }
     }
 
+    @Test
+    void declaredConstraintsAreInTheSchemaAndAValueOutsideThemIsA400NamingTheField() {
+        // Knobs declares @Min(1) @Max(1000) int items and @NotBlank @Size(max = 12) @Pattern(...) String slug
+        JsonNode properties = http.get("/api/flows/knobs").json().path("parameters").path("properties");
+        assertThat(properties.path("items").path("minimum").asLong()).as(properties.toString()).isEqualTo(1);
+        assertThat(properties.path("items").path("maximum").asLong()).isEqualTo(1000);
+        assertThat(properties.path("slug").path("minLength").asInt()).isEqualTo(1);
+        assertThat(properties.path("slug").path("maxLength").asInt()).isEqualTo(12);
+        assertThat(properties.path("slug").path("pattern").asText()).isEqualTo("^(?:[a-z][a-z0-9]*(-[a-z0-9]+)*)$");
+
+        Http.Response refused = http.post("/api/flows/knobs/runs", "{\"items\": -5, \"slug\": \"Main\"}");
+        assertThat(refused.status()).as(refused.text()).isEqualTo(400);
+        assertThat(refused.json().path("problems")).as(refused.text()).hasSize(2);
+        assertThat(refused.json().path("problems").get(0).path("field").asText()).isEqualTo("items");
+        assertThat(refused.json().path("problems").get(0).path("problem").asText()).isEqualTo("must be from 1 to 1000, got -5");
+        assertThat(refused.json().path("problems").get(1).path("field").asText()).isEqualTo("slug");
+        assertThat(refused.json().path("problems").get(1).path("problem").asText())
+                .isEqualTo("must match the pattern \"[a-z][a-z0-9]*(-[a-z0-9]+)*\", got \"Main\"");
+    }
+
+    /** A record whose only constraint is {@code @NotBlank}. */
+    public record Titled(@io.loomflow.constraints.NotBlank String title) {
+    }
+
+    @Test
+    void theFormCarriesTheConstraintsAndASubmissionPastTheBrowsersChecksGetsTheServersAnswer() {
+        String page = http.get("/flows/knobs").text();
+        assertThat(page).contains("name=\"items\" data-type=\"integer\" inputmode=\"numeric\" min=\"1\" max=\"1000\"")
+                .contains("name=\"slug\" data-type=\"string\" minlength=\"1\" maxlength=\"12\""
+                        + " pattern=\"^(?:[a-z][a-z0-9]*(-[a-z0-9]+)*)$\"");
+
+        // @NotBlank alone is the schema's unanchored pattern \\S, which the form's anchored pattern surrounds with .*
+        LoomflowServer titled = LoomflowServer.builder().flow(Flow.named("titled", Titled.class, (Titled t) -> t)).port(0)
+                .build().start();
+        try {
+            assertThat(new Http(titled.uri()).get("/flows/titled").text())
+                    .contains("name=\"title\" required data-type=\"string\" minlength=\"1\" pattern=\".*(?:\\S).*\"");
+        } finally {
+            titled.stop();
+        }
+
+        WebDriver browser = Chromium.start();
+        try {
+            browser.get(server.uri().resolve("/flows/knobs").toString());
+            WebElement slug = browser.findElement(By.name("slug"));
+            WebElement error = browser.findElement(By.cssSelector("[data-field='slug'] .field-error"));
+            slug.clear();
+            slug.sendKeys("Main");
+            browser.findElement(By.id("run-button")).click();
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(10));
+            wait.until(ExpectedConditions.visibilityOf(error));
+            // the browser's own check of the pattern stopped it: its message, not the server's
+            assertThat(error.getText()).isNotBlank().doesNotContain("must match the pattern");
+            assertThat(browser.getCurrentUrl()).endsWith("/flows/knobs");
+
+            // past the browser's checks (the attributes taken away), the server refuses and the form shows why
+            ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+                    "for (const name of ['pattern', 'minlength', 'maxlength']) arguments[0].removeAttribute(name);", slug);
+            browser.findElement(By.id("run-button")).click();
+            wait.until(ExpectedConditions.textToBePresentInElement(error, "must match the pattern"));
+            assertThat(error.getText()).isEqualTo("must match the pattern \"[a-z][a-z0-9]*(-[a-z0-9]+)*\", got \"Main\"");
+            assertThat(browser.getCurrentUrl()).endsWith("/flows/knobs");
+        } finally {
+            browser.quit();
+        }
+    }
+
     private static Http.Response postBytes(byte[] body) {
         return http.send(http.builder("/api/flows/knobs/runs").header("Content-Type", "application/json")
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)));
@@ -113,7 +180,8 @@ class ParameterTableTest {
 
     /**
      * The rows a person can type into a text field of the form. Left out: empty ones (an empty field
-     * means "take the default" in the form), control characters (a keyboard cannot type them), and
+     * means "take the default" in the form), control characters (a keyboard cannot type them), fields
+     * with a length or a pattern (the browser checks them in its own words first; see the test above), and
      * fields the form shows as a checkbox, a list, a date picker, a one-character box or JSON.
      */
     @Test
@@ -125,8 +193,10 @@ class ParameterTableTest {
             for (Case row : ParameterCases.typed()) {
                 browser.get(server.uri().resolve("/flows/knobs").toString());
                 List<WebElement> inputs = browser.findElements(By.cssSelector("input[type=text][name='" + row.field() + "']"));
-                if (inputs.isEmpty() || row.input().isBlank() || inputs.getFirst().getAttribute("maxlength") != null
-                        || row.input().chars().anyMatch(c -> c < 0x20)) {
+                WebElement first = inputs.isEmpty() ? null : inputs.getFirst();
+                if (first == null || row.input().isBlank() || first.getAttribute("maxlength") != null
+                        || first.getDomAttribute("minlength") != null || first.getDomAttribute("pattern") != null
+                        || row.input().chars().anyMatch(c -> c < 0x20)) { // the browser's own checks answer there
                     continue;
                 }
                 tried++;

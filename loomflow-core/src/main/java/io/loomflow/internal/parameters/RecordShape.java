@@ -18,8 +18,14 @@ public record RecordShape(Class<?> type, List<Component> components, Constructor
      *
      * @param byDefault the value taken when it is left out, or {@code null} if none is declared
      * @param nullable whether it is annotated {@code @Nullable} (left out, it is {@code null})
+     * @param limits the constraints it declares ({@code @Min}, {@code @Size}...), checked on every value bound
      */
-    public record Component(String name, Shape shape, Object byDefault, boolean nullable) {
+    public record Component(String name, Shape shape, Object byDefault, boolean nullable, Limits limits) {
+
+        /** What it takes, in words, with its constraints: {@code a whole number from 1 to 100}. */
+        public String expects() {
+            return limits.expects(shape);
+        }
 
         /** Tells whether it must be given. */
         public boolean required() {
@@ -50,6 +56,7 @@ public record RecordShape(Class<?> type, List<Component> components, Constructor
         List<String> required = new ArrayList<>();
         for (Component component : components) {
             Map<String, Object> property = component.shape().schema();
+            component.limits().addTo(property);
             Object byDefault = component.byDefault() == null ? null : component.shape().toJson(component.byDefault());
             if (byDefault != null && !(component.shape() instanceof RecordShape)) {
                 property.put("default", byDefault);
@@ -107,10 +114,11 @@ public record RecordShape(Class<?> type, List<Component> components, Constructor
                 } else if (value == null && component.shape() instanceof OptionalShape) {
                     arguments[i] = java.util.Optional.empty();
                 } else if (value == null) {
-                    problems.add(path, "must not be null; give " + component.shape().expects() + ", or leave it out"
+                    problems.add(path, "must not be null; give " + component.expects() + ", or leave it out"
                             + (component.required() ? " (it is required)" : " to take its default"));
                 } else {
                     arguments[i] = component.shape().bind(value, path, problems);
+                    check(component, arguments[i], path, problems);
                 }
             } else if (component.byDefault() != null) {
                 arguments[i] = component.byDefault();
@@ -121,10 +129,11 @@ public record RecordShape(Class<?> type, List<Component> components, Constructor
                 if (absent == REQUIRED && component.shape() instanceof RecordShape nested) {
                     nested.bind(Map.of(), path, problems); // names each required part
                 } else if (absent == REQUIRED) {
-                    problems.add(path, "is required, and was not given (expected " + component.shape().expects() + ")");
+                    problems.add(path, "is required, and was not given (expected " + component.expects() + ")");
                 } else {
                     arguments[i] = component.shape() instanceof RecordShape nested ? nested.bind(absent, path, problems)
                             : absent;
+                    check(component, arguments[i], path, problems); // an empty list left out may be too short
                 }
             }
         }
@@ -141,6 +150,14 @@ public record RecordShape(Class<?> type, List<Component> components, Constructor
         } catch (ReflectiveOperationException | IllegalArgumentException unexpected) {
             problems.add(field, "could not be made: " + unexpected);
             return null;
+        }
+    }
+
+    /** Adds the problem, if any, of a bound value with the component's constraints: the one place they are checked. */
+    private static void check(Component component, Object value, String path, Problems problems) {
+        String problem = value == null ? null : component.limits().problem(value);
+        if (problem != null) {
+            problems.add(path, problem);
         }
     }
 

@@ -66,7 +66,16 @@ public final class Shapes {
             } else {
                 shape = of(component.getGenericType(), enclosing, path);
             }
-            components.add(new RecordShape.Component(component.getName(), shape, byDefault, nullable(component)));
+            Limits limits = Limits.of(component, shape, path);
+            if (byDefault != null) {
+                String problem = limits.problem(byDefault);
+                if (problem != null) {
+                    throw new IllegalArgumentException("the default of parameter " + path + " in " + record.getName()
+                            + ".defaults() does not fit its constraints: it " + problem + "; change the default or the"
+                            + " constraint");
+                }
+            }
+            components.add(new RecordShape.Component(component.getName(), shape, byDefault, nullable(component), limits));
         }
         enclosing.remove(record);
         Constructor<?> constructor;

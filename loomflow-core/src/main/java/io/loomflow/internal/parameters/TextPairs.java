@@ -45,7 +45,7 @@ public final class TextPairs {
         RecordShape.Component component = component(record, segments[index]);
         if (component == null) {
             List<String> valid = record.components().stream()
-                    .map(c -> prefix + c.name() + " (" + c.shape().expects() + ")").toList();
+                    .map(c -> prefix + c.name() + " (" + c.expects() + ")").toList();
             problems.add(prefix + segments[index], record.unknown(prefix.isEmpty() ? "" : prefix.substring(0, prefix.length() - 1),
                     segments[index], prefix, valid));
             return;
@@ -129,7 +129,7 @@ public final class TextPairs {
     private static String describe(RecordShape record, String prefix) {
         List<String> parts = new ArrayList<>();
         for (RecordShape.Component component : record.components()) {
-            parts.add(prefix + component.name() + " (" + component.shape().expects() + ")");
+            parts.add(prefix + component.name() + " (" + component.expects() + ")");
         }
         return String.join(", ", parts);
     }

@@ -129,6 +129,11 @@ final class Pages {
                 // as the command line does, and names the field when it does not fit.
                 html.append("<input type=\"text\"").append(common).append(" data-type=\"").append(type).append("\"")
                         .append(type.equals("integer") ? " inputmode=\"numeric\"" : " inputmode=\"decimal\"");
+                // the bounds, for people and tools reading the form; a browser checks min and max only on
+                // type="number", so the server's model (the one place constraints are checked) names a value
+                // out of range beside the field
+                attribute(html, "min", schema.get("minimum"));
+                attribute(html, "max", schema.get("maximum"));
                 value(html, defaultValue);
                 html.append(">");
             } else if (type.equals("array") && isScalar(schema.path("items"))) {
@@ -150,8 +155,10 @@ final class Pages {
                 String format = schema.path("format").asText("");
                 String inputType = format.equals("date") ? "date" : "text";
                 html.append("<input type=\"").append(inputType).append("\"").append(common).append(" data-type=\"string\"");
-                if (schema.has("maxLength")) {
-                    html.append(" maxlength=\"").append(schema.get("maxLength").asInt()).append("\"");
+                attribute(html, "minlength", schema.get("minLength"));
+                attribute(html, "maxlength", schema.get("maxLength"));
+                if (schema.path("pattern").isTextual()) {
+                    html.append(" pattern=\"").append(escape(htmlPattern(schema.get("pattern").asText()))).append("\"");
                 }
                 if (!format.isEmpty() && !format.equals("date")) {
                     html.append(" placeholder=\"").append(escape(placeholder(format))).append("\"");
@@ -166,6 +173,22 @@ final class Pages {
     private static boolean isScalar(JsonNode schema) {
         String type = schema.path("type").asText("");
         return type.equals("string") || type.equals("integer") || type.equals("number") || type.equals("boolean");
+    }
+
+    /** A constraint from the schema as an attribute, such as {@code min="1"}, if the schema has it. */
+    private static void attribute(StringBuilder html, String name, JsonNode bound) {
+        if (bound != null && bound.isNumber()) {
+            html.append(' ').append(name).append("=\"").append(escape(bound.asText())).append('"');
+        }
+    }
+
+    /**
+     * A JSON schema {@code pattern}, which matches anywhere in the text, as an HTML {@code pattern},
+     * which must match the whole: an anchored one ({@code ^(?:...)$}, as parameter models write
+     * {@code @Pattern}) as it is, any other surrounded by {@code .*}.
+     */
+    static String htmlPattern(String pattern) {
+        return pattern.startsWith("^") && pattern.endsWith("$") ? pattern : ".*(?:" + pattern + ").*";
     }
 
     private static void value(StringBuilder html, JsonNode defaultValue) {
