@@ -2,8 +2,7 @@
  * Loomflow core: flows, tasks and structured runs on virtual threads.
  *
  * <p>Exports the API package, {@code io.loomflow}, and the package where other code plugs in,
- * {@code io.loomflow.spi}, and the constraints a parameter record's components may declare,
- * {@code io.loomflow.constraints}; everything under {@code io.loomflow.internal} is implementation and may
+ * {@code io.loomflow.spi}; everything under {@code io.loomflow.internal} is implementation and may
  * change in any release. Detectors of threads that must not block are found with
  * {@link java.util.ServiceLoader}.
  */
@@ -13,7 +12,6 @@ module io.loomflow {
     requires static org.jspecify;
 
     exports io.loomflow;
-    exports io.loomflow.constraints;
     exports io.loomflow.spi;
 
     uses io.loomflow.spi.NonBlockingThreadDetector;

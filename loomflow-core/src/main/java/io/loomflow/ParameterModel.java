@@ -47,10 +47,10 @@ import org.jspecify.annotations.Nullable;
  *       (empty), an {@code Optional} (empty), annotated {@code @Nullable} (null), or a nested record
  *       none of whose own components is required; every other one is required.</li>
  *   <li>A component may declare constraints, named and meant as Jakarta Bean Validation's:
- *       {@link io.loomflow.constraints.Min} and {@link io.loomflow.constraints.Max} (numbers),
- *       {@link io.loomflow.constraints.Size} (the length of text, the count of a list, set, array or
- *       map), {@link io.loomflow.constraints.NotBlank} and {@link io.loomflow.constraints.Pattern}
- *       (text), in the package {@code io.loomflow.constraints}. They are checked here, on
+ *       {@link io.loomflow.Param.Min} and {@link io.loomflow.Param.Max} (numbers),
+ *       {@link io.loomflow.Param.Size} (the length of text, the count of a list, set, array or
+ *       map), {@link io.loomflow.Param.NotBlank} and {@link io.loomflow.Param.Pattern}
+ *       (text), nested in {@link Param}. They are checked here, on
  *       every value bound from JSON or text (so the command line, the HTTP API and the form refuse
  *       alike: {@code items: must be from 1 to 1000, got -5}), and shown in the {@link #schema()} as
  *       {@code minimum}, {@code maximum}, {@code minLength}, {@code maxLength}, {@code pattern},

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.loomflow.ParameterException;
 import io.loomflow.ParameterModel;
-import io.loomflow.constraints.Max;
-import io.loomflow.constraints.Min;
-import io.loomflow.constraints.NotBlank;
+import io.loomflow.Param.Max;
+import io.loomflow.Param.Min;
+import io.loomflow.Param.NotBlank;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

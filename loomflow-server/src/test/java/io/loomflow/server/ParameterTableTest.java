@@ -99,7 +99,7 @@ class ParameterTableTest {
     }
 
     /** A record whose only constraint is {@code @NotBlank}. */
-    public record Titled(@io.loomflow.constraints.NotBlank String title) {
+    public record Titled(@io.loomflow.Param.NotBlank String title) {
     }
 
     @Test

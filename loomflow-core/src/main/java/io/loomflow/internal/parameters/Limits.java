@@ -1,10 +1,10 @@
 package io.loomflow.internal.parameters;
 
-import io.loomflow.constraints.Max;
-import io.loomflow.constraints.Min;
-import io.loomflow.constraints.NotBlank;
-import io.loomflow.constraints.Pattern;
-import io.loomflow.constraints.Size;
+import io.loomflow.Param.Max;
+import io.loomflow.Param.Min;
+import io.loomflow.Param.NotBlank;
+import io.loomflow.Param.Pattern;
+import io.loomflow.Param.Size;
 import java.lang.reflect.Array;
 import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
