@@ -186,7 +186,7 @@ public class DevModeTest {
         JsonNode status = dev(http);
         assertThat(generationOf(status)).isEqualTo(2);
         assertThat(status.path("problems").get(0).path("message").asText())
-                .isEqualTo("two flows are named 'welcome', in Greetings.java and in Other.java; rename one (Flow.named(\"...\"))");
+                .isEqualTo("two flows are named 'welcome': one from Greetings.java, one from Other.java; rename one (Flow.named(\"...\"))");
     }
 
     @Test

@@ -1,15 +1,12 @@
 package io.loomflow.cli.internal;
 
 import io.loomflow.Flow;
+import io.loomflow.spi.FlowClasses;
 import io.loomflow.spi.FlowProvider;
 import java.io.IOException;
-import java.io.InputStream;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.Modifier;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,32 +19,35 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.jar.JarFile;
-import java.util.stream.Stream;
 
 /**
- * The flows the command can run, by name, found through {@link FlowProvider}s.
+ * The flows the command can run, by name.
  *
- * <p><b>The discovery rule</b> (also in the module's README):
+ * <p><b>The discovery rule</b> (also in the module's README) is core's {@link FlowClasses}, the
+ * same for {@code run}, {@code flows}, {@code server}, {@code worker} and {@code dev}:
  * <ol>
  *   <li>{@link ServiceLoader} over the command's own class loader: providers listed in
  *       {@code META-INF/services/io.loomflow.spi.FlowProvider} on the class path, and modules that
  *       {@code provides io.loomflow.spi.FlowProvider}.</li>
- *   <li>Each extra class path entry ({@code --classes}, then {@code LOOMFLOW_CLASSPATH}), all loaded
- *       by one class loader whose parent is the command's: an entry with that services file
- *       contributes exactly the providers it lists; a directory without one contributes every
- *       public, non-abstract, top-level or static nested class in it that implements
- *       {@code FlowProvider} and has a public constructor without parameters; a jar without one
- *       contributes none (it may hold what the flows need).</li>
+ *   <li>Each extra class path entry ({@code --classes}, then {@code LOOMFLOW_CLASSPATH}), a
+ *       directory or a jar, all loaded by one class loader whose parent is the command's: every
+ *       class in it offers flows by {@link FlowClasses}: public static final {@code Flow} fields of
+ *       public classes, and public provider classes with a public constructor without parameters,
+ *       except that an entry with a services file offers exactly the providers it lists. A class
+ *       that cannot be loaded (it needs what is not on the class path) is passed over.</li>
  * </ol>
- * A provider class found twice counts once. Two flows with one name are an error naming both
- * providers. Closing the catalog closes the extra class loader.
+ * A provider class found twice counts once, as does one flow object reached twice. Two flows with
+ * one name are an error naming both places. Closing the catalog closes the extra class loader.
  */
 final class FlowCatalog implements AutoCloseable {
 
-    static final String SERVICES_FILE = "META-INF/services/" + FlowProvider.class.getName();
+    static final String SERVICES_FILE = FlowClasses.SERVICES_FILE;
 
-    /** A flow and the provider that offered it. */
+    /** What the commands say when no flows were found: the rule that finds them. */
+    static final String NO_FLOWS = "no flows were found; " + FlowClasses.RULE
+            + ", in --classes DIR|JAR (or LOOMFLOW_CLASSPATH) or on the class path";
+
+    /** A flow and where it was found (a provider or a class with Flow fields, and its directory or jar). */
     record Entry(Flow<?, ?> flow, String provider) {
     }
 
@@ -69,11 +69,11 @@ final class FlowCatalog implements AutoCloseable {
     static FlowCatalog discover(List<Path> extraEntries) {
         ClassLoader own = FlowCatalog.class.getClassLoader();
         Set<Class<?>> seen = new LinkedHashSet<>();
-        List<FlowProvider> providers = new ArrayList<>();
+        FlowClasses.Index index = new FlowClasses.Index();
         try {
             for (FlowProvider provider : ServiceLoader.load(FlowProvider.class, own)) {
                 if (seen.add(provider.getClass())) {
-                    providers.add(provider);
+                    add(index, flowsOf(provider), describe(provider.getClass()));
                 }
             }
         } catch (ServiceConfigurationError broken) {
@@ -85,9 +85,15 @@ final class FlowCatalog implements AutoCloseable {
             extra = new URLClassLoader("loomflow-classes", urls(extraEntries), own);
             try {
                 for (Path entry : extraEntries) {
-                    for (Class<?> type : providerClasses(entry, extra)) {
+                    List<String> listed = listed(entry);
+                    for (Class<?> type : providers(entry, listed, extra)) {
                         if (seen.add(type)) {
-                            providers.add(instantiate(type, entry));
+                            add(index, offeredBy(type, entry, true), describe(type));
+                        }
+                    }
+                    for (Class<?> type : classes(entry, extra)) {
+                        if (seen.add(type)) {
+                            add(index, offeredBy(type, entry, listed.isEmpty()), describe(type));
                         }
                     }
                 }
@@ -96,43 +102,35 @@ final class FlowCatalog implements AutoCloseable {
                 throw failed;
             }
         }
-        try {
-            return new FlowCatalog(index(providers), extra);
-        } catch (RuntimeException failed) {
-            close(extra);
-            throw failed;
+        Map<String, Entry> flows = new LinkedHashMap<>();
+        index.flows().forEach((name, flow) -> flows.put(name, new Entry(flow, index.places().get(name))));
+        return new FlowCatalog(flows, extra);
+    }
+
+    private static void add(FlowClasses.Index index, List<Flow<?, ?>> offered, String place) {
+        for (Flow<?, ?> flow : offered) {
+            String duplicate = index.add(flow, place);
+            if (!duplicate.isEmpty()) {
+                throw CliException.badInput(duplicate + ", or leave one off the class path (a flow's name is how"
+                        + " 'loomflow run' picks it)");
+            }
         }
     }
 
-    private static Map<String, Entry> index(List<FlowProvider> providers) {
-        Map<String, Entry> flows = new LinkedHashMap<>();
-        for (FlowProvider provider : providers) {
-            String name = describe(provider.getClass());
-            Collection<Flow<?, ?>> offered;
-            try {
-                offered = provider.flows();
-            } catch (RuntimeException | LinkageError failed) {
-                throw new CliException(ExitCode.INTERNAL_ERROR, "flow provider " + name + " failed while listing its flows: "
-                        + Text.error(failed) + "; fix the provider, or remove it from the class path", failed);
-            }
-            if (offered == null) {
-                throw new CliException(ExitCode.INTERNAL_ERROR, "flow provider " + name
-                        + " returned null from flows(); return an empty collection for none");
-            }
-            for (Flow<?, ?> flow : offered) {
-                if (flow == null) {
-                    throw new CliException(ExitCode.INTERNAL_ERROR, "flow provider " + name
-                            + " listed a null flow; list only defined flows");
-                }
-                Entry earlier = flows.putIfAbsent(flow.name(), new Entry(flow, name));
-                if (earlier != null) {
-                    throw CliException.badInput("two flows are named '" + flow.name() + "': one from " + earlier.provider()
-                            + ", one from " + name + "; rename one of them, or leave one provider off the class path"
-                            + " (a flow's name is how 'loomflow run' picks it)");
-                }
-            }
+    private static List<Flow<?, ?>> flowsOf(FlowProvider provider) {
+        try {
+            return FlowClasses.flowsOf(provider);
+        } catch (IllegalArgumentException failed) {
+            throw new CliException(ExitCode.INTERNAL_ERROR, failed.getMessage(), failed);
         }
-        return flows;
+    }
+
+    private static List<Flow<?, ?>> offeredBy(Class<?> type, Path entry, boolean providers) {
+        try {
+            return providers ? FlowClasses.offeredBy(type) : FlowClasses.fieldsOf(type);
+        } catch (IllegalArgumentException failed) {
+            throw new CliException(ExitCode.BAD_INPUT, failed.getMessage() + " (from " + entry + ")", failed);
+        }
     }
 
     private static URL[] urls(List<Path> entries) {
@@ -152,117 +150,55 @@ final class FlowCatalog implements AutoCloseable {
         return urls.toArray(URL[]::new);
     }
 
-    /** The provider classes an extra entry contributes, by the rule in the class description. */
-    private static List<Class<?>> providerClasses(Path entry, ClassLoader loader) {
-        List<String> listed = listedProviders(entry);
-        if (listed != null) {
-            List<Class<?>> types = new ArrayList<>();
-            for (String name : listed) {
-                try {
-                    Class<?> type = Class.forName(name, false, loader);
-                    if (!FlowProvider.class.isAssignableFrom(type)) {
-                        throw CliException.badInput(entry + "/" + SERVICES_FILE + " lists " + name
-                                + ", which does not implement " + FlowProvider.class.getName());
-                    }
-                    types.add(type);
-                } catch (ClassNotFoundException | LinkageError missing) {
-                    throw CliException.badInput(entry + "/" + SERVICES_FILE + " lists " + name + ", which cannot be loaded ("
-                            + Text.error(missing) + "); compile it into " + entry + " or fix the file");
-                }
-            }
-            return types;
-        }
-        if (!Files.isDirectory(entry)) {
-            return List.of();
-        }
-        List<Class<?>> types = new ArrayList<>();
-        for (String name : classNames(entry)) {
-            Class<?> type;
-            try {
-                type = Class.forName(name, false, loader);
-            } catch (ClassNotFoundException | LinkageError unusable) {
-                continue; // a class that needs what is not on the class path cannot be a provider we could use
-            }
-            if (isProvider(type)) {
-                types.add(type);
-            }
-        }
-        return types;
-    }
-
-    private static boolean isProvider(Class<?> type) {
-        int modifiers = type.getModifiers();
-        if (!FlowProvider.class.isAssignableFrom(type) || type.isInterface() || !Modifier.isPublic(modifiers)
-                || Modifier.isAbstract(modifiers) || (type.getEnclosingClass() != null && !Modifier.isStatic(modifiers))
-                || type.isAnonymousClass() || type.isLocalClass()) {
-            return false;
-        }
+    /** The entry's services file's names, or none. */
+    private static List<String> listed(Path entry) {
         try {
-            return Modifier.isPublic(type.getConstructor().getModifiers());
-        } catch (NoSuchMethodException noDefaultConstructor) {
-            return false;
-        }
-    }
-
-    /** The class names in the entry's services file, or null if it has none. */
-    private static List<String> listedProviders(Path entry) {
-        try {
-            if (Files.isDirectory(entry)) {
-                Path file = entry.resolve(SERVICES_FILE);
-                return Files.isRegularFile(file) ? parseServices(Files.readString(file, StandardCharsets.UTF_8)) : null;
-            }
-            try (JarFile jar = new JarFile(entry.toFile())) {
-                var file = jar.getJarEntry(SERVICES_FILE);
-                if (file == null) {
-                    return null;
-                }
-                try (InputStream in = jar.getInputStream(file)) {
-                    return parseServices(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-                }
-            }
+            return FlowClasses.listedProviders(entry);
         } catch (IOException unreadable) {
             throw CliException.badInput("--classes " + entry + " cannot be read (" + unreadable
                     + "); pass a directory of compiled classes or a jar");
         }
     }
 
-    private static List<String> parseServices(String text) {
-        List<String> names = new ArrayList<>();
-        for (String line : text.split("\\R")) {
-            int comment = line.indexOf('#');
-            String name = (comment < 0 ? line : line.substring(0, comment)).strip();
-            if (!name.isEmpty()) {
-                names.add(name);
+    /** The provider classes an entry's services file lists, each of which must be a provider. */
+    private static List<Class<?>> providers(Path entry, List<String> listed, ClassLoader loader) {
+        List<Class<?>> types = new ArrayList<>();
+        for (String name : listed) {
+            Class<?> type;
+            try {
+                type = Class.forName(name, false, loader);
+            } catch (ClassNotFoundException | LinkageError missing) {
+                throw CliException.badInput(entry + "/" + SERVICES_FILE + " lists " + name + ", which cannot be loaded ("
+                        + Text.error(missing) + "); compile it into " + entry + " or fix the file");
+            }
+            if (!FlowClasses.isProvider(type)) {
+                throw CliException.badInput(entry + "/" + SERVICES_FILE + " lists " + name + ", which is not a public"
+                        + " class implementing " + FlowProvider.class.getName() + " with a public constructor without"
+                        + " parameters; fix the class or the file");
+            }
+            types.add(type);
+        }
+        return types;
+    }
+
+    /** Every class of an entry that can be loaded. */
+    private static List<Class<?>> classes(Path entry, ClassLoader loader) {
+        List<String> names;
+        try {
+            names = FlowClasses.classNames(entry);
+        } catch (IOException unreadable) {
+            throw CliException.badInput("--classes " + entry + " cannot be read (" + unreadable
+                    + "); pass a directory of compiled classes or a jar");
+        }
+        List<Class<?>> types = new ArrayList<>();
+        for (String name : names) {
+            try {
+                types.add(Class.forName(name, false, loader));
+            } catch (ClassNotFoundException | LinkageError unusable) {
+                // a class that needs what is not on the class path cannot offer flows we could run
             }
         }
-        return names;
-    }
-
-    private static List<String> classNames(Path directory) {
-        try (Stream<Path> files = Files.walk(directory)) {
-            return files.filter(file -> file.toString().endsWith(".class") && Files.isRegularFile(file))
-                    .map(file -> directory.relativize(file).toString())
-                    .map(relative -> relative.substring(0, relative.length() - ".class".length())
-                            .replace(java.io.File.separatorChar, '.'))
-                    .filter(name -> !name.endsWith("module-info") && !name.endsWith("package-info"))
-                    .sorted()
-                    .toList();
-        } catch (IOException unreadable) {
-            throw CliException.badInput("--classes " + directory + " cannot be read (" + unreadable + ")");
-        }
-    }
-
-    private static FlowProvider instantiate(Class<?> type, Path entry) {
-        try {
-            Constructor<?> constructor = type.getConstructor();
-            return (FlowProvider) constructor.newInstance();
-        } catch (ReflectiveOperationException | RuntimeException | LinkageError failed) {
-            Throwable cause = failed instanceof java.lang.reflect.InvocationTargetException invocation
-                    ? invocation.getCause() : failed;
-            throw new CliException(ExitCode.BAD_INPUT, "flow provider " + type.getName() + " from " + entry
-                    + " could not be made: " + Text.error(cause) + "; it needs a public constructor without parameters"
-                    + " that does not fail", failed);
-        }
+        return types;
     }
 
     private static String describe(Class<?> type) {
@@ -304,12 +240,23 @@ final class FlowCatalog implements AutoCloseable {
             return entry;
         }
         if (flows.isEmpty()) {
-            throw CliException.badInput("unknown flow '" + name + "': no flows were found. Put a FlowProvider on the class"
-                    + " path (listed in " + SERVICES_FILE + "), or pass --classes DIR");
+            throw CliException.badInput("unknown flow '" + name + "': " + NO_FLOWS);
         }
         String suggestion = Text.closest(name, flows.keySet()).map(best -> "Did you mean '" + best + "'? ").orElse("");
         throw CliException.badInput("unknown flow '" + name + "'. " + suggestion + "The flows are: "
                 + String.join(", ", new TreeSet<>(flows.keySet())) + " (see 'loomflow flows')");
+    }
+
+    /**
+     * Every flow, in the order found, for a command that needs at least one.
+     *
+     * @throws CliException (bad input) naming the rule that finds flows when there is none
+     */
+    Collection<Entry> required() {
+        if (flows.isEmpty()) {
+            throw CliException.badInput(NO_FLOWS);
+        }
+        return flows.values();
     }
 
     /** Every flow, in the order found. */

@@ -37,13 +37,8 @@ final class FlowsCommand implements Callable<Integer>, Verbose {
     public Integer call() {
         PrintStream out = context.out();
         try (FlowCatalog catalog = FlowCatalog.discover(classes.entries(context.environment()))) {
-            List<FlowCatalog.Entry> entries = catalog.entries().stream()
+            List<FlowCatalog.Entry> entries = catalog.required().stream()
                     .sorted(Comparator.comparing(entry -> entry.flow().name())).toList();
-            if (entries.isEmpty()) {
-                out.println("No flows found. Put a FlowProvider on the class path (listed in " + FlowCatalog.SERVICES_FILE
-                        + "), or pass --classes DIR.");
-                return ExitCode.OK.code();
-            }
             for (FlowCatalog.Entry entry : entries) {
                 out.println(TerminalText.line(entry.flow().name() + "  (from " + entry.provider() + ")"));
                 ParameterModel<?> model = ParameterModel.of(entry.flow());

@@ -89,7 +89,7 @@ final class ServerCommand implements Callable<Integer>, Verbose {
     @Override
     public Integer call() {
         try (FlowCatalog catalog = FlowCatalog.discover(classes.entries(context.environment()))) {
-            List<Flow<?, ?>> flows = catalog.entries().stream().<Flow<?, ?>>map(FlowCatalog.Entry::flow).toList();
+            List<Flow<?, ?>> flows = catalog.required().stream().<Flow<?, ?>>map(FlowCatalog.Entry::flow).toList();
             // Bad input is reported before the store is opened, so a typo never creates .loomflow.
             LoomflowServer.Builder builder = serving.configured(LoomflowServer.builder().flows(flows), context);
             Retention retention = retention();

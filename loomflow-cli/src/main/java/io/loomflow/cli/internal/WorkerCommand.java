@@ -82,11 +82,7 @@ final class WorkerCommand implements Callable<Integer>, Verbose {
         String url = database.url();
         Worker.Builder builder = configured();
         try (FlowCatalog catalog = FlowCatalog.discover(classes.entries(context.environment()))) {
-            List<Flow<?, ?>> flows = catalog.entries().stream().<Flow<?, ?>>map(FlowCatalog.Entry::flow).toList();
-            if (flows.isEmpty()) {
-                throw CliException.badInput("no flows were found for the worker to run; pass --classes DIR|JAR with"
-                        + " flow providers (see 'loomflow flows')");
-            }
+            List<Flow<?, ?>> flows = catalog.required().stream().<Flow<?, ?>>map(FlowCatalog.Entry::flow).toList();
             Worker worker;
             try {
                 worker = builder.database(url).flows(flows).build();

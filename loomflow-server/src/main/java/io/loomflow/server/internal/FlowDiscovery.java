@@ -2,20 +2,17 @@ package io.loomflow.server.internal;
 
 import io.loomflow.Flow;
 import io.loomflow.server.LoomflowServer.Problem;
-import io.loomflow.spi.FlowProvider;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
+import io.loomflow.spi.FlowClasses;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Finds the flows of a dev generation among its compiled classes: every public, non-abstract class
- * that implements {@link FlowProvider} with a public constructor without parameters offers its
- * flows, and every {@code public static final} field of type {@link Flow} is a flow. A flow reached
- * both ways counts once; two flows of one name are a problem naming both files.
+ * Finds the flows of a dev generation among its compiled classes by core's one rule,
+ * {@link FlowClasses} (the rule {@code loomflow run --classes} uses): public provider classes with a
+ * public constructor without parameters, and {@code public static final Flow} fields of public
+ * classes. A flow reached both ways counts once; two flows of one name are a problem naming both
+ * files, as is a class whose flows cannot be loaded.
  */
 final class FlowDiscovery {
 
@@ -27,57 +24,28 @@ final class FlowDiscovery {
     }
 
     static Found in(ClassLoader loader, SourceCompiler.Output output) {
-        Map<Flow<?, ?>, String> seen = new IdentityHashMap<>();
-        Map<String, Flow<?, ?>> flows = new LinkedHashMap<>();
-        Map<String, String> sources = new LinkedHashMap<>();
+        FlowClasses.Index index = new FlowClasses.Index();
         List<Problem> problems = new ArrayList<>();
         for (String name : output.classes().keySet()) {
             String file = output.sourceOf().getOrDefault(name, ".");
+            List<Flow<?, ?>> offered;
             try {
-                Class<?> type = Class.forName(name, false, loader);
-                if (type.isAnonymousClass() || type.isLocalClass() || type.isSynthetic() || type.isHidden()) {
-                    continue;
-                }
-                List<Flow<?, ?>> offered = new ArrayList<>();
-                if (FlowProvider.class.isAssignableFrom(type) && Modifier.isPublic(type.getModifiers())
-                        && !type.isInterface() && !Modifier.isAbstract(type.getModifiers())
-                        && (type.getEnclosingClass() == null || Modifier.isStatic(type.getModifiers()))) {
-                    FlowProvider provider = (FlowProvider) type.getConstructor().newInstance();
-                    offered.addAll(provider.flows());
-                }
-                for (Field field : type.getDeclaredFields()) {
-                    int modifiers = field.getModifiers();
-                    if (Flow.class.isAssignableFrom(field.getType()) && Modifier.isPublic(modifiers)
-                            && Modifier.isStatic(modifiers) && Modifier.isFinal(modifiers)
-                            && Modifier.isPublic(type.getModifiers())) {
-                        Object value = field.get(null);
-                        if (value != null) {
-                            offered.add((Flow<?, ?>) value);
-                        }
-                    }
-                }
-                for (Flow<?, ?> flow : offered) {
-                    if (seen.putIfAbsent(flow, file) != null) {
-                        continue;
-                    }
-                    Flow<?, ?> other = flows.putIfAbsent(flow.name(), flow);
-                    if (other != null) {
-                        problems.add(new Problem(file, 0, 0, "two flows are named '" + flow.name() + "', in "
-                                + sources.get(flow.name()) + " and in " + file + "; rename one (Flow.named(\"...\"))"));
-                    } else {
-                        sources.put(flow.name(), file);
-                    }
-                }
-            } catch (NoSuchMethodException noConstructor) {
-                problems.add(new Problem(file, 0, 0, "flow provider " + name + " has no public constructor without"
-                        + " parameters; add one, or offer the flows as public static final Flow fields"));
-            } catch (ReflectiveOperationException | LinkageError | RuntimeException failed) {
-                Throwable cause = failed instanceof java.lang.reflect.InvocationTargetException
-                        || failed instanceof ExceptionInInitializerError ? failed.getCause() : failed;
-                problems.add(new Problem(file, 0, 0, "loading " + name + " failed: " + cause
+                offered = FlowClasses.offeredBy(Class.forName(name, false, loader));
+            } catch (ClassNotFoundException | LinkageError failed) {
+                problems.add(new Problem(file, 0, 0, "loading " + name + " failed: " + failed
                         + "; fix the class's initialisation (its static fields) or its provider's constructor"));
+                continue;
+            } catch (IllegalArgumentException failed) {
+                problems.add(new Problem(file, 0, 0, failed.getMessage()));
+                continue;
+            }
+            for (Flow<?, ?> flow : offered) {
+                String duplicate = index.add(flow, file);
+                if (!duplicate.isEmpty()) {
+                    problems.add(new Problem(file, 0, 0, duplicate));
+                }
             }
         }
-        return new Found(flows, sources, List.copyOf(problems));
+        return new Found(index.flows(), index.places(), List.copyOf(problems));
     }
 }
