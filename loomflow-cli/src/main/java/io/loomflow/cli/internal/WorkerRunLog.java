@@ -35,6 +35,13 @@ final class WorkerRunLog implements AutoCloseable {
     static final Duration POLL = Duration.ofMillis(200);
 
     private static final String RUNNING = "SELECT id, flow, attempts FROM lf_queue WHERE owner = ? AND state = 'running'";
+    /**
+     * The runs this worker ended since a time of the database's, including those that began and
+     * ended between two reads (a completed or failed run keeps the worker that ended it as owner).
+     */
+    private static final String ENDED_SINCE = """
+            SELECT id, flow, attempts FROM lf_queue WHERE owner = ? AND ended >= ? AND state <> 'running'""";
+    private static final String NOW = "SELECT now()";
     private static final String LEFT = """
             SELECT id, state, owner, error_type, error_message, started, ended FROM lf_queue WHERE id = ANY (?)""";
 
@@ -52,6 +59,14 @@ final class WorkerRunLog implements AutoCloseable {
     private Thread thread;
     private Connection connection;
     private boolean failing;
+    /**
+     * The database's time of the last read that succeeded: runs ended from a minute before it are
+     * read next time (a run's end is dated when its transaction began, which may be before a read
+     * that could not yet see it).
+     */
+    private OffsetDateTime since = OffsetDateTime.parse("1970-01-01T00:00:00Z");
+    /** The runs whose end was said, and when: not said again while the window above covers them. */
+    private final Map<UUID, OffsetDateTime> said = new HashMap<>();
 
     WorkerRunLog(String url, UUID worker, PrintStream out, InstantSource clock, ZoneId zone) {
         this.url = url;
@@ -85,6 +100,12 @@ final class WorkerRunLog implements AutoCloseable {
             if (connection == null || connection.isClosed()) {
                 connection = DriverManager.getConnection(url);
             }
+            OffsetDateTime readAt;
+            try (PreparedStatement statement = connection.prepareStatement(NOW);
+                 ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                readAt = rows.getObject(1, OffsetDateTime.class);
+            }
             Map<UUID, Held> running = new HashMap<>();
             try (PreparedStatement statement = connection.prepareStatement(RUNNING)) {
                 statement.setObject(1, worker);
@@ -96,6 +117,21 @@ final class WorkerRunLog implements AutoCloseable {
             }
             Map<UUID, Held> left = new LinkedHashMap<>(held);
             left.keySet().removeAll(running.keySet());
+            // Runs claimed and ended between two reads: never seen running, said claimed and ended now.
+            try (PreparedStatement statement = connection.prepareStatement(ENDED_SINCE)) {
+                statement.setObject(1, worker);
+                statement.setObject(2, since);
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        UUID id = rows.getObject(1, UUID.class);
+                        if (!held.containsKey(id) && !left.containsKey(id) && !said.containsKey(id)) {
+                            Held run = new Held(rows.getString(2), rows.getInt(3));
+                            line("claimed", run.flow(), id, run.attempt() > 1 ? "attempt " + run.attempt() : "");
+                            left.put(id, run);
+                        }
+                    }
+                }
+            }
             if (!left.isEmpty()) {
                 ended(left);
             }
@@ -105,6 +141,9 @@ final class WorkerRunLog implements AutoCloseable {
                 }
             });
             held.keySet().retainAll(running.keySet());
+            left.keySet().forEach(id -> said.put(id, readAt));
+            since = readAt.minusMinutes(1);
+            said.values().removeIf(at -> at.isBefore(since.minusMinutes(1)));
             if (failing) {
                 failing = false;
                 out.println(Text.clock(clock.instant(), zone) + "  reading this worker's runs again");
