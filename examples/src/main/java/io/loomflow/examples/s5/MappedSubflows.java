@@ -2,6 +2,7 @@ package io.loomflow.examples.s5;
 
 import io.loomflow.Engine;
 import io.loomflow.Flow;
+import io.loomflow.Param;
 import io.loomflow.Task;
 import java.io.IOException;
 import java.time.Duration;
@@ -18,8 +19,13 @@ import java.util.stream.IntStream;
  */
 public final class MappedSubflows {
 
-    /** The parameters of the flow: how many items, and which one fails (0 for none). */
-    public record Params(int items, int failAt) {
+    /**
+     * The parameters of the flow: how many items (1 to 1,000,000), and which one fails (0 for none).
+     *
+     * @param items how many items to map over
+     * @param failAt the item whose subflow fails, or 0 for none
+     */
+    public record Params(@Param.Min(1) @Param.Max(1_000_000) int items, @Param.Min(0) int failAt) {
     }
 
     /** What the subflow throws for the item chosen to fail. */
@@ -43,10 +49,15 @@ public final class MappedSubflows {
         });
     }
 
-    /** The mapped task: calls the subflow for one item. */
+    /**
+     * The mapped task: calls the subflow for one item. Its results are persisted, so that when a run
+     * fails, a resume of it ({@code loomflow run s5 --resume RUN -p failAt=0}) reuses the items that
+     * completed (they end Cached) and runs only the others. On an engine without a result store, as
+     * in {@link #main}, it simply runs.
+     */
     static Task<Integer, Integer> process(int failAt) {
         Flow<Integer, Integer> enrich = enrich(failAt);
-        return Task.named("process", (Integer item) -> enrich.call(item) + 1);
+        return Task.named("process", (Integer item) -> enrich.call(item) + 1).withPersistedResult();
     }
 
     /** The flow: maps the task over items 1..n and returns the results in input order. */
