@@ -294,6 +294,22 @@ public final class ParameterModel<P> {
     }
 
     /**
+     * Checks a parameter record that was made in code or read by another library (a worker reads a
+     * queued run's parameters from JSON) by the rules {@link #bind} applies: the constraints its
+     * components declare ({@link Param.Min}...), required values, and its canonical constructor.
+     * Parameters of a flow that takes none, of a type the model cannot take (see
+     * {@link #unusable()}), and {@code null} pass unchecked, as they run from code.
+     *
+     * @param parameters a parameter record of this model, or {@code null}
+     * @throws ParameterException naming every field that does not fit
+     */
+    public void check(@Nullable P parameters) {
+        if (parameters != null && shape != null) {
+            bind(toJson(parameters));
+        }
+    }
+
+    /**
      * The parameters as a JSON tree, the inverse of {@link #bind}: what a run's record keeps, and
      * what {@code bind} reads back to the same record.
      *

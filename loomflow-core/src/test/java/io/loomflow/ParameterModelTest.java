@@ -73,6 +73,22 @@ class ParameterModelTest {
         check(row, () -> MODEL.bindText(List.of(row.pair())));
     }
 
+    record Bounded(@Min(1) @Max(10) int items, @NotBlank String name) {
+    }
+
+    @Test
+    void checkAppliesTheDeclaredConstraintsToARecordMadeElsewhere() {
+        ParameterModel<Bounded> model = ParameterModel.of(Bounded.class);
+
+        model.check(new Bounded(10, "x"));
+        model.check(null);
+        ParameterException refused = catchThrowableOfType(ParameterException.class,
+                () -> model.check(new Bounded(-5, " ")));
+
+        assertThat(refused.problems()).extracting(ParameterException.Problem::field).containsExactly("items", "name");
+        assertThat(refused.problems().getFirst().problem()).isEqualTo("must be from 1 to 10, got -5");
+    }
+
     @Test
     void aHostileBodyWithManyUnknownKeysGetsAShortAnswer() {
         Map<String, Object> body = new HashMap<>();

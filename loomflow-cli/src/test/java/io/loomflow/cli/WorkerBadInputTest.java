@@ -67,6 +67,15 @@ class WorkerBadInputTest {
     }
 
     @Test
+    void submitChecksTheParametersOfAFlowItFindsBeforeQueueingAnything() {
+        // knobs (on this command's class path) declares @Min(1) @Max(1000) int items; the database is not
+        // even reached: the check comes first
+        refused(Command.run("submit", "knobs", "-p", "items=-5", "--db",
+                        "jdbc:postgresql://127.0.0.1:1/nowhere?user=postgres"),
+                "flow 'knobs': parameter 'items': must be from 1 to 1000, got -5");
+    }
+
+    @Test
     void submitRefusesRecoveriesOutOfRange() {
         refused(Command.run("submit", "greet", "--db", POSTGRES, "--max-recoveries", "1001"),
                 "--max-recoveries 1001 is out of range", "0 to 1000", "--max-recoveries 3");

@@ -53,6 +53,8 @@ public interface WorkQueue extends AutoCloseable {
      * @return the queued run: its id now, its result later
      * @throws IllegalArgumentException if no live worker runs the flow on that queue, or the
      *     parameters cannot be written as JSON (naming the field)
+     * @throws io.loomflow.ParameterException if the parameters break a constraint their record
+     *     declares ({@link io.loomflow.Param.Min}...), naming each field; nothing is queued
      * @throws WorkQueueException if the database cannot be reached
      */
     <P extends @Nullable Object, R extends @Nullable Object> QueuedRun<R> runAsync(Flow<P, R> flow, P params,
@@ -88,7 +90,8 @@ public interface WorkQueue extends AutoCloseable {
 
     /**
      * Queues a run of a flow known only by name, with parameters as JSON text, as the command line
-     * and the server do. The result is the JSON text of the run's result.
+     * and the server do. The result is the JSON text of the run's result. Parameters that do not fit
+     * the flow's record or its constraints fail the run on the worker, without running it.
      *
      * @param flowName the flow's name
      * @param parametersJson the parameters as one JSON value (the text {@code null} for none)
@@ -101,7 +104,9 @@ public interface WorkQueue extends AutoCloseable {
     /**
      * Queues a run of a flow known only by name, with parameters as names and text values (as
      * {@code --param name=value} gives them); the worker reads them as a JSON object of strings
-     * into the flow's parameter record, converting text to numbers and booleans as needed.
+     * into the flow's parameter record, converting text to numbers and booleans as needed. Parameters
+     * that do not fit the record or its constraints fail the run there, without running it, with
+     * the error naming each field ({@link io.loomflow.ParameterException} as its error type).
      *
      * @param flowName the flow's name
      * @param parameters the parameters by name

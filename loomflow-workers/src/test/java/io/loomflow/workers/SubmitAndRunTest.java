@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.loomflow.Flow;
+import io.loomflow.Param;
+import io.loomflow.ParameterException;
 import io.loomflow.Task;
 import io.loomflow.store.contract.Postgres;
 import java.time.Duration;
@@ -39,6 +41,9 @@ class SubmitAndRunTest {
     record Unwritable(String name, Runnable callback) {
     }
 
+    record Bounded(@Param.Min(1) int quantity) {
+    }
+
     private final AtomicInteger executions = new AtomicInteger();
     private final Task<Order, Integer> price = Task.named("price", (Order order) -> order.quantity() * 3);
     private final Flow<Order, Receipt> checkout = Flow.named("checkout", Order.class, order -> {
@@ -50,6 +55,10 @@ class SubmitAndRunTest {
         throw new IllegalStateException("no stock for " + order.customer());
     });
     private final Flow<Unwritable, String> unwritable = Flow.named("unwritable", Unwritable.class, Unwritable::name);
+    private final Flow<Bounded, Integer> bounded = Flow.named("bounded", Bounded.class, order -> {
+        executions.incrementAndGet();
+        return order.quantity();
+    });
     private final TestWorkers workers = new TestWorkers(POSTGRES);
 
     @AfterEach
@@ -94,6 +103,26 @@ class SubmitAndRunTest {
                 Submission.defaults());
 
         assertThat(run.result().get(30, TimeUnit.SECONDS)).isEqualTo("{\"text\":\"dee pays 6\",\"total\":6}");
+    }
+
+    @Test
+    void parametersOutsideTheirDeclaredConstraintsAreRefusedAtSubmitOrFailTheRunWithoutRunningIt() throws Exception {
+        workers.start(workers.builder(bounded));
+        WorkQueue queue = workers.queue();
+
+        assertThatThrownBy(() -> queue.runAsync(bounded, new Bounded(-5), Submission.defaults()))
+                .isInstanceOf(ParameterException.class)
+                .hasMessageContaining("quantity").hasMessageContaining("must be at least 1, got -5");
+        QueuedRun<String> byName = queue.runAsync("bounded", Map.of("quantity", "-5"), Submission.defaults());
+
+        assertThatThrownBy(() -> byName.result().get(30, TimeUnit.SECONDS)).cause()
+                .isInstanceOf(QueuedRunFailedException.class)
+                .hasMessageContaining("must be at least 1, got -5")
+                .satisfies(error -> assertThat(((QueuedRunFailedException) error).errorType())
+                        .isEqualTo(ParameterException.class.getName()));
+        assertThat(queue.run(bounded, new Bounded(2), Submission.defaults())).isEqualTo(2);
+        assertThat(executions).as("only the run whose parameters fit ran").hasValue(1);
+        assertThat(queue.queues().stream().mapToLong(QueueStats::queued).sum()).isZero();
     }
 
     @Test

@@ -34,7 +34,9 @@ import picocli.CommandLine.Parameters;
                 "  loomflow submit cleanup --not-before +10m",
                 "  loomflow submit greet -p name=World --wait",
                 "", "Parameters travel as text (NAME=VALUE); the worker reads them into the flow's parameter record,",
-                "converting numbers, booleans, dates and the like.",
+                "converting numbers, booleans, dates and the like, and fails the run if they do not fit. When this",
+                "command finds the flow too (as 'loomflow run' finds flows), it checks them first and queues nothing",
+                "if they do not fit.",
                 "", "Exit codes: 0 queued (with --wait: completed), 1 the run failed or was cancelled (--wait),",
                 "2 bad input (unknown flow: the flows the live workers run are listed), 3 database unavailable."})
 final class SubmitCommand implements Callable<Integer>, Verbose {
@@ -79,6 +81,9 @@ final class SubmitCommand implements Callable<Integer>, Verbose {
     QueueDatabaseOption database;
 
     @Mixin
+    ClassesOption classes;
+
+    @Mixin
     OutputOption output;
 
     @Mixin
@@ -98,6 +103,7 @@ final class SubmitCommand implements Callable<Integer>, Verbose {
         String url = database.url();
         Submission submission = submission();
         Map<String, String> parameters = parameters();
+        checkHere();
         try (WorkQueue workQueue = WorkQueue.connect(url)) {
             QueuedRun<String> run;
             try {
@@ -175,6 +181,19 @@ final class SubmitCommand implements Callable<Integer>, Verbose {
         } catch (DateTimeParseException notAnInstant) {
             throw CliException.badInput("--not-before '" + TerminalText.line(given) + "' is not a time; pass an ISO"
                     + " instant such as 2026-01-31T12:00:00Z, or a delay such as +10m");
+        }
+    }
+
+    /**
+     * Binds the parameters here, as {@code run} does, when this command finds the flow too (on its
+     * class path, {@code --classes} or {@code LOOMFLOW_CLASSPATH}): a value that does not fit, or
+     * breaks a constraint of the record, is refused before anything is queued. A flow only the
+     * workers have is checked by the worker that claims it, which fails the run without running it.
+     */
+    private void checkHere() {
+        try (FlowCatalog catalog = FlowCatalog.discover(classes.entries(context.environment()))) {
+            catalog.entries().stream().filter(entry -> entry.flow().name().equals(flowName)).findFirst()
+                    .ifPresent(entry -> RunCommand.bind(entry.flow(), params));
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.loomflow.Flow;
+import io.loomflow.ParameterModel;
 import io.loomflow.store.LoomflowJson;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
@@ -55,9 +56,17 @@ final class Json {
                 + " record of plain values (text, numbers, lists, maps, records, java.time values)", failed);
     }
 
-    /** Reads a queued run's parameters as the flow's parameter type, or as plain JSON values without one. */
+    /**
+     * Reads a queued run's parameters as the flow's parameter type, or as plain JSON values without
+     * one, and checks them by the constraints the record declares, as every bind does.
+     *
+     * @throws io.loomflow.ParameterException naming each field that does not fit a constraint
+     */
+    @SuppressWarnings("unchecked")
     @Nullable Object readParameters(Flow<?, ?> flow, String json) throws JsonProcessingException {
         Class<?> type = flow.parameterType().orElse(Object.class);
-        return mapper.readValue(json, type);
+        Object parameters = mapper.readValue(json, type);
+        ((ParameterModel<Object>) ParameterModel.of(flow)).check(parameters);
+        return parameters;
     }
 }

@@ -2,6 +2,7 @@ package io.loomflow.workers.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.loomflow.Flow;
+import io.loomflow.ParameterModel;
 import io.loomflow.RunCancelledException;
 import io.loomflow.workers.QueueStats;
 import io.loomflow.workers.QueuedRun;
@@ -104,10 +105,12 @@ public final class WorkQueueImpl implements WorkQueue {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public <P extends @Nullable Object, R extends @Nullable Object> QueuedRun<R> runAsync(Flow<P, R> flow, P params,
                                                                                          Submission submission) {
         Objects.requireNonNull(flow, "flow must not be null");
         Objects.requireNonNull(submission, "submission must not be null; pass Submission.defaults()");
+        ((ParameterModel<P>) ParameterModel.of(flow)).check(params); // refused here, not on a worker later
         String parameters = json.writeParameters(flow, params);
         ClassLoader loader = Objects.requireNonNullElse(Thread.currentThread().getContextClassLoader(),
                 WorkQueueImpl.class.getClassLoader());

@@ -5,6 +5,7 @@ import io.loomflow.Engine;
 import io.loomflow.Flow;
 import io.loomflow.Handle;
 import io.loomflow.Outcome;
+import io.loomflow.ParameterException;
 import io.loomflow.RunLostException;
 import io.loomflow.RunOptions;
 import io.loomflow.Task;
@@ -504,8 +505,9 @@ public final class WorkerImpl implements Worker {
             try {
                 params = claim.task() ? codec.decode(claim.parameters(), taskLoader)
                         : json.readParameters(flow, claim.parameters());
-            } catch (JsonProcessingException | IllegalArgumentException unreadable) {
-                complete(execution, "failed", null, null, IllegalArgumentException.class.getName(),
+            } catch (JsonProcessingException | IllegalArgumentException | ParameterException unreadable) {
+                complete(execution, "failed", null, null, (unreadable instanceof ParameterException
+                                ? ParameterException.class : IllegalArgumentException.class).getName(),
                         "the parameters of queued run " + claim.id() + " cannot be read as the "
                                 + (claim.task() ? "input of task '" : "parameters of flow '") + flow.name() + "' ("
                                 + (unreadable instanceof JsonProcessingException jsonError ? jsonError.getOriginalMessage()
