@@ -7,6 +7,7 @@ import io.loomflow.cli.internal.CliContext;
 import io.loomflow.data.Catalog;
 import io.loomflow.data.Parameters;
 import io.loomflow.examples.testing.ChildJvm;
+import io.loomflow.store.contract.Postgres;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
 /**
@@ -62,6 +64,7 @@ class DocsCodeBlocksTest {
     private static final List<String> SNIPPET_HEAD = List.of(
             "import io.loomflow.*;",
             "import io.loomflow.data.*;",
+            "import io.loomflow.store.*;",
             "import java.nio.file.*;",
             "import java.time.*;",
             "import java.util.*;",
@@ -78,6 +81,10 @@ class DocsCodeBlocksTest {
     private static final Pattern EXIT = Pattern.compile("#\\s*exit\\s+(\\d+)\\s*$");
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
     private static final Duration DEADLINE = Duration.ofSeconds(90);
+
+    /** The machine's PostgreSQL, a schema of this class's: {@code LOOMFLOW_DB} of the programs and commands. */
+    @RegisterExtension
+    static final Postgres POSTGRES = new Postgres();
 
     private static JavaCompiler compiler;
     private static StandardJavaFileManager files;
@@ -122,6 +129,23 @@ class DocsCodeBlocksTest {
     }
 
     @Test
+    void aBlockOfAKindThisTestDoesNotKnowFails() {
+        for (String kind : List.of("", "python", "java run", "bash")) {
+            Block block = new Block(DOCS.resolve("x.md"), 3, kind, List.of("print(1)"));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> check(block, null, WORK.resolve("unknown")))
+                    .isInstanceOf(AssertionError.class).hasMessageContaining("docs/x.md:3")
+                    .hasMessageContaining("'" + kind + "'");
+        }
+    }
+
+    @Test
+    void aShellLineThatIsNotALoomflowCommandFails() {
+        Block block = new Block(DOCS.resolve("x.md"), 7, "shell", List.of("./loomflow flows", "curl http://127.0.0.1/"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> parseShell(block))
+                .isInstanceOf(AssertionError.class).hasMessageContaining("docs/x.md:9");
+    }
+
+    @Test
     void anOutputBlockMatchesLinesAndEllipses() {
         assertThat(matches(List.of("a", "...", "d"), List.of("a", "b", "c", "d"))).isTrue();
         assertThat(matches(List.of("a", "...", "d"), List.of("a", "d"))).isTrue();
@@ -135,6 +159,7 @@ class DocsCodeBlocksTest {
         return documents().stream().map(document -> {
             List<Block> blocks = blocks(document);
             Path work = WORK.resolve(document.getFileName().toString().replace(".md", ""));
+            deleteRecursively(work);   // a run history of an earlier run of the test would change what 'last' is
             List<DynamicNode> tests = new ArrayList<>();
             for (int i = 0; i < blocks.size(); i++) {
                 Block block = blocks.get(i);
@@ -252,7 +277,8 @@ class DocsCodeBlocksTest {
         Path directory = work.resolve("L" + block.line()).resolve("run");
         Files.createDirectories(directory);
         ChildJvm.Result result = ChildJvm.run(List.of(ChildJvm.java(), "-cp",
-                classes + java.io.File.pathSeparator + ChildJvm.classPath(), mainClass), directory, DEADLINE);
+                classes + java.io.File.pathSeparator + ChildJvm.classPath(), mainClass), directory,
+                Map.of("LOOMFLOW_DB", POSTGRES.url()), DEADLINE);
         assertThat(result.exitCode()).as("the program of %s exited with %s", block.where(), result).isZero();
         if (output != null) {
             expectOutput(block, output, result.stdout(), result.toString());
@@ -381,7 +407,8 @@ class DocsCodeBlocksTest {
         StringBuilder stdout = new StringBuilder();
         StringBuilder everything = new StringBuilder();
         for (Line line : commands(block)) {
-            List<String> args = new ArrayList<>(line.args());
+            List<String> args = new ArrayList<>(line.args().stream()
+                    .map(word -> word.replace("$LOOMFLOW_DB", POSTGRES.url())).toList());
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             try (PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
@@ -431,6 +458,19 @@ class DocsCodeBlocksTest {
     }
 
     // ---- Markdown ----
+
+    private static void deleteRecursively(Path folder) {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(folder)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        } catch (IOException failed) {
+            throw new UncheckedIOException(failed);
+        }
+    }
 
     private static Path write(Block block, Path work, String name) throws IOException {
         Path file = work.resolve("L" + block.line()).resolve(name);
