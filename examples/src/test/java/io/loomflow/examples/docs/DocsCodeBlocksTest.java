@@ -208,11 +208,20 @@ class DocsCodeBlocksTest {
                 while (variable.find()) {
                     environment.put(variable.group(1), "UseDevelopmentStorage=true");
                 }
-                assertThat(Catalog.load(file, environment).names()).as(block.where()).isNotEmpty();
+                try {
+                    assertThat(Catalog.load(file, environment).names()).as(block.where()).isNotEmpty();
+                } catch (io.loomflow.data.CatalogException refused) {
+                    throw refusedYaml(block, file, refused);
+                }
                 noOutput(block, output);
             }
             case "yaml parameters" -> {
-                assertThat(Parameters.load(write(block, work, "parameters.yml"))).as(block.where()).isNotEmpty();
+                Path file = write(block, work, "parameters.yml");
+                try {
+                    assertThat(Parameters.load(file)).as(block.where()).isNotEmpty();
+                } catch (io.loomflow.data.CatalogException refused) {
+                    throw refusedYaml(block, file, refused);
+                }
                 noOutput(block, output);
             }
             case "shell" -> runShell(block, output, work);
@@ -223,6 +232,17 @@ class DocsCodeBlocksTest {
             default -> throw new AssertionError(block.where() + ": a block of kind '" + block.info()
                     + "', which this test does not know; give it one of the kinds docs/README.md lists");
         }
+    }
+
+    /** The loader's error, at the document's line: its message starts {@code file:line:column:}. */
+    private static AssertionError refusedYaml(Block block, Path file, RuntimeException refused) {
+        String message = refused.getMessage();
+        Matcher position = Pattern.compile("^" + Pattern.quote(file.toString()) + ":(\\d+):(\\d+):\\s*").matcher(message);
+        String where = position.find()
+                ? ROOT.relativize(block.document()) + ":" + (block.line() + Integer.parseInt(position.group(1))) + ":"
+                        + position.group(2) + ": " + message.substring(position.end())
+                : block.where() + ": " + message;
+        return new AssertionError("the yaml block at " + block.where() + " is refused: " + where, refused);
     }
 
     private static void noOutput(Block block, Block output) {
