@@ -53,12 +53,23 @@ public final class ChildJvm {
 
     /** Runs a command in {@code directory} (null: this one) with no input; fails if it has not exited within {@code bound}. */
     public static Result run(List<String> command, Path directory, Duration bound) throws IOException, InterruptedException {
+        return run(command, directory, java.util.Map.of(), bound);
+    }
+
+    /**
+     * Runs a command in {@code directory} (null: this one) with no input and {@code environment} added to
+     * this process's; fails if it has not exited within {@code bound}.
+     */
+    public static Result run(List<String> command, Path directory, java.util.Map<String, String> environment, Duration bound)
+            throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("child-jvm");
         Path out = dir.resolve("stdout");
         Path err = dir.resolve("stderr");
         try {
             long start = System.nanoTime();
-            Process process = new ProcessBuilder(command).directory(directory == null ? null : directory.toFile())
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().putAll(environment);
+            Process process = builder.directory(directory == null ? null : directory.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(nullFile()))
                     .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             boolean exited = process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS);
