@@ -12,7 +12,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -397,14 +396,12 @@ class DocsCodeBlocksTest {
         return words;
     }
 
-    private static CommandLine commandLine(CliContext context) throws ReflectiveOperationException {
-        Method method = Cli.class.getDeclaredMethod("commandLine", CliContext.class);
-        method.setAccessible(true);
-        return (CommandLine) method.invoke(null, context);
+    private static CommandLine commandLine(CliContext context) {
+        return Cli.commandLine(context);
     }
 
     /** Parses every command with the command's own picocli model: options, their values and the subcommands exist. */
-    private static void parseShell(Block block) throws ReflectiveOperationException {
+    private static void parseShell(Block block) {
         for (Line line : commands(block)) {
             CommandLine cli = commandLine(CliContext.embedded(new PrintStream(new ByteArrayOutputStream()),
                     new PrintStream(new ByteArrayOutputStream())));

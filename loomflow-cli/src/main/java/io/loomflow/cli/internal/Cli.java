@@ -35,7 +35,14 @@ public final class Cli {
         return commandLine(context).execute(args);
     }
 
-    static CommandLine commandLine(CliContext context) {
+    /**
+     * The command line with every subcommand, set up as {@link #run} runs it; for tools that parse
+     * or describe commands without running them (the documentation's tests parse its examples).
+     *
+     * @param context the streams and environment
+     * @return a new command line
+     */
+    public static CommandLine commandLine(CliContext context) {
         CommandLine cli = new CommandLine(new LoomflowCommand());
         cli.addSubcommand(new RunCommand(context));
         cli.addSubcommand(new RunsCommand(context));
