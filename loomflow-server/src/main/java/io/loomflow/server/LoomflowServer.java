@@ -186,9 +186,9 @@ public final class LoomflowServer implements AutoCloseable {
 
     /**
      * A problem dev mode found in the flow sources: a compile error, a flow that cannot be loaded, or
-     * two flows of one name.
+     * two flows of one name; also a compile error of {@link FlowSources#compile}.
      *
-     * @param file the source file, relative to the dev directory ({@code .} for the directory)
+     * @param file the source file, relative to the dev (or sources) directory ({@code .} for the directory)
      * @param line the line, from 1, or 0 when the problem is not at a line
      * @param column the column, from 1, or 0
      * @param message what is wrong, and what to do where it can say

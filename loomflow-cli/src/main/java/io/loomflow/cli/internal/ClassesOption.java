@@ -7,13 +7,18 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** {@code --classes}: directories and jars to find more flows in, besides {@code LOOMFLOW_CLASSPATH}. */
+/**
+ * {@code --classes}: directories and jars to find more flows in, besides {@code LOOMFLOW_CLASSPATH};
+ * a directory of {@code .java} sources is compiled first ({@link FlowCatalog}).
+ */
 final class ClassesOption {
 
     static final String ENVIRONMENT_VARIABLE = "LOOMFLOW_CLASSPATH";
 
     @Option(names = "--classes", paramLabel = "DIR|JAR",
-            description = "A directory of compiled classes (or a jar) with flow providers; repeatable. Also read from"
+            description = "A directory of compiled classes, a jar, or a directory of .java sources (one with"
+                    + " src/main/java, or with .java files and no .class files: compiled first, into a temporary"
+                    + " directory) with flows; repeatable. Also read from"
                     + " $LOOMFLOW_CLASSPATH (entries separated by ':', or ';' on Windows). See 'Flow discovery'"
                     + " in the README.")
     List<Path> classes = new ArrayList<>();

@@ -31,9 +31,12 @@ import picocli.CommandLine.Parameters;
         footer = {"", "Examples:",
                 "  loomflow dev flows                    (http://127.0.0.1:8080/)",
                 "  loomflow dev flows --port 0 --grace 30s",
-                "", "Flows are public static final Flow fields, or public FlowProvider classes with a",
-                "public constructor without parameters. Sources compile against the class path",
-                "loomflow runs with (./loomflow puts every module on it); conf/ is watched too.",
+                "", "Flows are found by the rule of run, flows and server: public static final Flow",
+                "fields, or public FlowProvider classes with a public constructor without",
+                "parameters. Sources compile against the class path loomflow runs with (./loomflow",
+                "puts every module on it), as run --classes DIR compiles a directory of sources",
+                "once; DIR is the sources' root (src/main/java in a Maven project); conf/ is",
+                "watched too.",
                 "", "Exit codes: 0 stopped by Ctrl-C/SIGTERM, 2 bad input (also a port in use),",
                 "3 run history unavailable, 4 unexpected error."})
 final class DevCommand implements Callable<Integer>, Verbose {

@@ -1,9 +1,12 @@
 package io.loomflow.cli.internal;
 
 import io.loomflow.Flow;
+import io.loomflow.server.FlowSources;
+import io.loomflow.server.LoomflowServer.Problem;
 import io.loomflow.spi.FlowClasses;
 import io.loomflow.spi.FlowProvider;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -14,11 +17,15 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The flows the command can run, by name.
@@ -36,6 +43,10 @@ import java.util.TreeSet;
  *       except that an entry with a services file offers exactly the providers it lists. A class
  *       that cannot be loaded (it needs what is not on the class path) is passed over.</li>
  * </ol>
+ * An extra entry that is a directory of sources by {@link FlowSources}'s rule (it has a
+ * {@code src/main/java}, or {@code .java} files and no {@code .class} files) is first compiled, by
+ * the compiler dev mode uses, against the class path and the other extra entries, into a temporary
+ * directory that stands in for it, and which closing the catalog deletes (so does the JVM's exit).
  * A provider class found twice counts once, as does one flow object reached twice. Two flows with
  * one name are an error naming both places. Closing the catalog closes the extra class loader.
  */
@@ -53,10 +64,114 @@ final class FlowCatalog implements AutoCloseable {
 
     private final Map<String, Entry> flows;
     private final URLClassLoader extraLoader;
+    private final Compiled compiled;
 
-    private FlowCatalog(Map<String, Entry> flows, URLClassLoader extraLoader) {
+    private FlowCatalog(Map<String, Entry> flows, URLClassLoader extraLoader, Compiled compiled) {
         this.flows = flows;
         this.extraLoader = extraLoader;
+        this.compiled = compiled;
+    }
+
+    /**
+     * The extra entries with each directory of sources replaced by the classes compiled from it, in a
+     * temporary directory (absent when no entry holds sources), and how to show each of those.
+     */
+    private record Compiled(List<Path> entries, @Nullable Path temporary, Map<String, String> shownAs) {
+
+        static Compiled from(List<Path> extraEntries) {
+            List<Path> classPath = new ArrayList<>();
+            Map<Path, Path> sources = new LinkedHashMap<>();
+            for (Path entry : extraEntries) {
+                Optional<Path> root;
+                try {
+                    root = FlowSources.sourceRoot(entry);
+                } catch (UncheckedIOException unreadable) {
+                    throw CliException.badInput("--classes " + entry + " cannot be read (" + unreadable.getCause()
+                            + "); pass a directory of compiled classes or of .java sources, or a jar");
+                }
+                root.ifPresentOrElse(found -> sources.put(entry, found), () -> classPath.add(entry));
+            }
+            if (sources.isEmpty()) {
+                return new Compiled(extraEntries, null, Map.of());
+            }
+            Path temporary;
+            try {
+                temporary = Files.createTempDirectory("loomflow-classes-");
+            } catch (IOException cannotCreate) {
+                throw new CliException(ExitCode.INTERNAL_ERROR, "cannot make a temporary directory to compile the sources"
+                        + " of " + sources.keySet() + " into (" + cannotCreate + "); set java.io.tmpdir to a writable"
+                        + " directory", cannotCreate);
+            }
+            temporary.toFile().deleteOnExit();
+            try {
+                List<Path> entries = new ArrayList<>();
+                Map<String, String> shownAs = new LinkedHashMap<>();
+                for (Path entry : extraEntries) {
+                    Path root = sources.get(entry);
+                    if (root == null) {
+                        entries.add(entry);
+                        continue;
+                    }
+                    Path classes = temporary.resolve(String.valueOf(entries.size()));
+                    compile(entry, root, classPath, classes);
+                    entries.add(classes);
+                    shownAs.put(classes.toAbsolutePath().normalize().toString(), root.toString());
+                }
+                return new Compiled(entries, temporary, shownAs);
+            } catch (RuntimeException failed) {
+                delete(temporary);
+                throw failed;
+            }
+        }
+
+        private static void compile(Path entry, Path root, List<Path> classPath, Path classes) {
+            List<Problem> problems;
+            try {
+                problems = FlowSources.compile(root, classPath, classes);
+            } catch (IllegalStateException noCompiler) {
+                throw CliException.badInput("--classes " + entry + " holds .java sources, and " + noCompiler.getMessage()
+                        + "; compile them first (pass the classes directory or a jar), or run loomflow on a JDK 25");
+            } catch (UncheckedIOException failed) {
+                throw CliException.badInput("--classes " + entry + ": " + failed.getMessage() + " (" + failed.getCause()
+                        + ")");
+            }
+            if (!problems.isEmpty()) {
+                StringBuilder message = new StringBuilder("--classes " + entry + " holds .java sources (compiled first,"
+                        + " as 'loomflow dev' does), and they do not compile:");
+                for (Problem problem : problems) {
+                    message.append("\n  ").append(problem.file().equals(".") ? problem.toString()
+                            : root.resolve(problem.file()) + problem.toString().substring(problem.file().length()));
+                }
+                message.append("\nfix them and run the command again");
+                throw CliException.badInput(message.toString());
+            }
+            try (Stream<Path> files = Files.walk(classes)) {
+                files.forEach(file -> file.toFile().deleteOnExit()); // parents first: the JVM deletes in reverse
+            } catch (IOException unreadable) {
+                // closing the catalog deletes them all the same
+            }
+        }
+
+        String shown(String place) {
+            String shown = place;
+            for (Map.Entry<String, String> compiled : shownAs.entrySet()) {
+                shown = shown.replace(compiled.getKey(), compiled.getValue());
+            }
+            return shown;
+        }
+
+        static void delete(@Nullable Path temporary) {
+            if (temporary == null) {
+                return;
+            }
+            try (Stream<Path> files = Files.walk(temporary)) {
+                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(file);
+                }
+            } catch (IOException ignored) {
+                // what is left goes at the JVM's exit
+            }
+        }
     }
 
     /**
@@ -66,7 +181,18 @@ final class FlowCatalog implements AutoCloseable {
      * @throws CliException for an entry that does not exist, a provider that cannot be made or
      *     fails, and duplicate flow names
      */
-    static FlowCatalog discover(List<Path> extraEntries) {
+    static FlowCatalog discover(List<Path> givenEntries) {
+        Compiled compiled = Compiled.from(givenEntries);
+        try {
+            return discover(compiled);
+        } catch (RuntimeException failed) {
+            Compiled.delete(compiled.temporary());
+            throw failed;
+        }
+    }
+
+    private static FlowCatalog discover(Compiled compiled) {
+        List<Path> extraEntries = compiled.entries();
         ClassLoader own = FlowCatalog.class.getClassLoader();
         Set<Class<?>> seen = new LinkedHashSet<>();
         FlowClasses.Index index = new FlowClasses.Index();
@@ -103,8 +229,8 @@ final class FlowCatalog implements AutoCloseable {
             }
         }
         Map<String, Entry> flows = new LinkedHashMap<>();
-        index.flows().forEach((name, flow) -> flows.put(name, new Entry(flow, index.places().get(name))));
-        return new FlowCatalog(flows, extra);
+        index.flows().forEach((name, flow) -> flows.put(name, new Entry(flow, compiled.shown(index.places().get(name)))));
+        return new FlowCatalog(flows, extra, compiled);
     }
 
     private static void add(FlowClasses.Index index, List<Flow<?, ?>> offered, String place) {
@@ -267,5 +393,6 @@ final class FlowCatalog implements AutoCloseable {
     @Override
     public void close() {
         close(extraLoader);
+        Compiled.delete(compiled.temporary());
     }
 }

@@ -31,9 +31,10 @@ import javax.tools.ToolProvider;
 /**
  * Compiles the {@code .java} files under a directory in this process, with the JDK's compiler,
  * into class files held in memory. One file manager serves every compile, so the class path is
- * indexed once. Not thread-safe; dev mode compiles on one thread.
+ * indexed once. Not thread-safe; dev mode compiles on one thread. Public for
+ * {@link io.loomflow.server.FlowSources}, which offers it to the command line; not exported.
  */
-final class SourceCompiler implements AutoCloseable {
+public final class SourceCompiler implements AutoCloseable {
 
     /** What a compile made: class files by binary name, the source of each class, and the errors. */
     record Output(Map<String, byte[]> classes, Map<String, String> sourceOf, List<Problem> problems, int files) {
@@ -78,6 +79,34 @@ final class SourceCompiler implements AutoCloseable {
             }
         }
         return entries;
+    }
+
+    /**
+     * Compiles the sources under {@code directory} against this process's class path and
+     * {@code extraClassPath}, and writes the class files under {@code classes}.
+     *
+     * @return the errors, none when the compile succeeded
+     * @throws IllegalStateException if this Java runtime has no compiler
+     * @throws UncheckedIOException if the sources cannot be read or the classes written
+     */
+    public static List<Problem> compileTo(Path directory, List<Path> extraClassPath, Path classes) {
+        List<Path> classPath = new ArrayList<>(processClassPath());
+        classPath.addAll(extraClassPath);
+        try (SourceCompiler compiler = new SourceCompiler(directory, classPath)) {
+            Output output = compiler.compile();
+            if (!output.ok()) {
+                return output.problems();
+            }
+            for (Map.Entry<String, byte[]> compiled : output.classes().entrySet()) {
+                Path file = classes.resolve(compiled.getKey().replace('.', File.separatorChar) + ".class");
+                Files.createDirectories(file.getParent());
+                Files.write(file, compiled.getValue());
+            }
+            return List.of();
+        } catch (IOException unwritable) {
+            throw new UncheckedIOException("cannot write the classes compiled from " + directory + " to " + classes,
+                    unwritable);
+        }
     }
 
     /** The {@code .java} files under the directory, outside {@code conf/}, in a stable order. */
