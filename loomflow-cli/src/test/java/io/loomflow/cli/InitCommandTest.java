@@ -64,7 +64,8 @@ class InitCommandTest {
 
         String flow = Files.readString(project.resolve("src/main/java/com/example/demo/DemoFlow.java"));
         assertThat(flow).startsWith("package com.example.demo;")
-                .contains("public static final Flow<PipelineRun, Map<String, Object>> FLOW = PIPELINE.toFlow(\"demo\", CATALOG);")
+                .contains("public static final Flow<Void, List<Map<String, String>>> FLOW = Flow.named(\"demo\",")
+                .contains("PIPELINE.toFlow(\"demo-pipeline\", CATALOG)")
                 .contains("Catalog.load(Path.of(\"conf/catalog.yml\"))");
         assertThat(Files.readString(project.resolve("conf/catalog.yml")))
                 .contains("orders: { type: csv, uri: \"file:01_raw/orders.csv\" }")
