@@ -203,6 +203,28 @@ class InitCommandTest {
     }
 
     @Test
+    void aFailureHalfwayLeavesNoHalfProject() throws IOException {
+        // A package segment longer than a file name may be: the pom, README and catalog are written, then the
+        // package's directory cannot be made.
+        String longSegment = "a".repeat(300);
+
+        for (boolean targetExists : List.of(false, true)) {
+            if (targetExists) {
+                Files.createDirectory(dir.resolve("demo"));
+            }
+            Command init = Command.run("init", "demo", "--dir", dir.toString(), "--package", "com." + longSegment);
+
+            assertThat(init.exitCode()).as(init.toString()).isEqualTo(2);
+            assertThat(init.err()).contains("cannot write the project " + dir.resolve("demo") + " (",
+                    "nothing was left there").doesNotContain("\tat ");
+            assertThat(Files.list(dir).map(p -> p.getFileName().toString()).toList())
+                    .as("no staging directory, and no project unless its empty directory was there")
+                    .isEqualTo(targetExists ? List.of("demo") : List.of());
+            assertThat(tree(dir)).isEmpty();
+        }
+    }
+
+    @Test
     void helpInitShowsTheCommandWithExamples() {
         Command help = Command.run("help", "init");
 
