@@ -1,7 +1,7 @@
 /**
  * Loomflow's command line: {@code loomflow run FLOW --param k=v}, {@code runs}, {@code show},
- * {@code logs}, {@code prune}, {@code flows}, {@code server}, {@code dev}, {@code worker}, {@code workers}, {@code submit} and
- * {@code completion}.
+ * {@code logs}, {@code prune}, {@code flows}, {@code server}, {@code dev}, {@code worker}, {@code workers}, {@code submit},
+ * {@code init} and {@code completion}.
  *
  * <p>Exports one small API package, {@code io.loomflow.cli} ({@link io.loomflow.cli.Main}); the
  * commands live in {@code io.loomflow.cli.internal}, opened to picocli, which reads their

@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * The {@code loomflow} command: {@code run}, {@code runs}, {@code show}, {@code logs}, {@code prune}, {@code flows},
- * {@code server} and {@code completion}; {@code loomflow --help} lists them and {@code loomflow
+ * {@code server}, {@code init} and {@code completion}; {@code loomflow --help} lists them and {@code loomflow
  * COMMAND --help} shows each one's options with an example.
  *
  * <p><b>Exit codes.</b>

@@ -56,6 +56,7 @@ public final class Cli {
         cli.addSubcommand(new WorkersCommand(context));
         cli.addSubcommand(new SubmitCommand(context));
         cli.addSubcommand(new CompletionCommand(context));
+        cli.addSubcommand(new InitCommand(context));
         cli.addSubcommand(new CommandLine.HelpCommand()); // loomflow help [COMMAND]
         // Set after the subcommands are added: picocli applies these to the whole tree at this moment.
         cli.setCaseInsensitiveEnumValuesAllowed(true);
@@ -150,14 +151,18 @@ public final class Cli {
     static final class Version implements IVersionProvider {
         @Override
         public String[] getVersion() throws IOException {
+            return new String[] {"loomflow " + number().orElse("(unknown version)") + " on Java " + Runtime.version()};
+        }
+
+        /** The project version the command was built as ({@code 0.1.0-SNAPSHOT}); empty if the build did not say. */
+        static java.util.Optional<String> number() throws IOException {
             Properties properties = new Properties();
             try (InputStream in = Cli.class.getResourceAsStream("version.properties")) {
                 if (in != null) {
                     properties.load(in);
                 }
             }
-            return new String[] {"loomflow " + properties.getProperty("version", "(unknown version)") + " on Java "
-                    + Runtime.version()};
+            return java.util.Optional.ofNullable(properties.getProperty("version"));
         }
     }
 }

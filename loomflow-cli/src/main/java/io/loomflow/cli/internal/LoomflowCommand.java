@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
                 "  loomflow dev flows/",
                 "  loomflow worker --db jdbc:postgresql://localhost:5432/loomflow",
                 "  loomflow submit hello --param name=World --wait",
+                "  loomflow init sales-report",
                 "",
                 "Exit codes:",
                 "  0  success",
