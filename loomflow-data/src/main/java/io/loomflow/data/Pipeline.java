@@ -166,7 +166,8 @@ public final class Pipeline {
      *
      * @param name the flow's name
      * @param catalog where inputs are loaded from and outputs saved to
-     * @return the flow; its parameter says which nodes run, its result holds the outputs that are not
+     * @return the flow; its parameter says which nodes run ({@code null} or no parameters given on
+     *     the command line, the API or the form: every node), its result holds the outputs that are not
      *     in the catalog (an output is {@code null} where its node returned {@code null}, which the type
      *     does not declare: {@code @NullUnmarked}, as JShell cannot declare a {@code var} of a type
      *     whose type argument is annotated)
@@ -206,7 +207,8 @@ public final class Pipeline {
                 }
             }
         }
-        return Flow.named(name, (PipelineRun run) -> new Execution(catalog, params, select(run, catalog)).run());
+        return Flow.named(name, PipelineRun.class, (PipelineRun run) ->
+                new Execution(catalog, params, select(run == null ? PipelineRun.all() : run, catalog)).run());
     }
 
     /** The nodes one run executes, in pipeline order. */

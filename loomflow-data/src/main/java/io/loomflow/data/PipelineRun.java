@@ -28,6 +28,16 @@ public record PipelineRun(Set<String> fromNodes, Set<String> toNodes, boolean on
     }
 
     /**
+     * The defaults of a run whose parameters name none of these (the command line, the API and the
+     * web form bind by them): the whole pipeline, as {@link #all()}.
+     *
+     * @return a run of every node
+     */
+    public static PipelineRun defaults() {
+        return all();
+    }
+
+    /**
      * Returns a copy that starts at these nodes.
      *
      * @param nodes node names

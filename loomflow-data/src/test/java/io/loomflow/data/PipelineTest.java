@@ -7,6 +7,7 @@ import io.loomflow.Engine;
 import io.loomflow.Event;
 import io.loomflow.EventListener;
 import io.loomflow.Flow;
+import io.loomflow.ParameterModel;
 import io.loomflow.Resource;
 import io.loomflow.State;
 import io.loomflow.data.spi.ForwardingStorage;
@@ -96,6 +97,22 @@ class PipelineTest {
         }
         // Declared as report, join, clean_shuttles, clean_companies: kept in that order, producers first.
         assertThat(Node.names(pipeline.nodes())).containsExactly("clean_shuttles", "clean_companies", "join", "report");
+    }
+
+    @Test
+    void aPipelinesFlowTakesItsRunAsParametersThatTheCommandLineCanGiveAndRunsEveryNodeWithoutThem() {
+        Flow<PipelineRun, Map<String, Object>> flow = pipeline.toFlow("companies", catalog, Map.of("title", "Report"));
+        @SuppressWarnings("unchecked")
+        ParameterModel<PipelineRun> model = (ParameterModel<PipelineRun>) ParameterModel.of(flow);
+
+        assertThat(model.bindText(List.of())).isEqualTo(PipelineRun.all());
+        assertThat(model.bindText(List.of("toNodes=clean_companies,join", "onlyMissing=true")))
+                .isEqualTo(PipelineRun.all().withToNodes("clean_companies", "join").withOnlyMissing());
+        try (Engine engine = Engine.builder().build()) {
+            seed(engine);
+            assertThat(engine.run(flow, null)).as("no parameters: every node")
+                    .containsOnlyKeys("clean_companies", "clean_shuttles", "summary");
+        }
     }
 
     @Test

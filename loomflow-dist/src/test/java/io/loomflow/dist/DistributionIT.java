@@ -101,6 +101,13 @@ class DistributionIT {
         return run(command, work, Map.of("JAVA_HOME", System.getProperty("java.home")));
     }
 
+    /** bin/loomflow run in another working directory. */
+    private Result loomflowIn(Path directory, String... arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of(home.resolve("bin/loomflow").toString()));
+        Collections.addAll(command, arguments);
+        return run(command, directory, Map.of("JAVA_HOME", System.getProperty("java.home")));
+    }
+
     private Path write(Path root, String word) throws IOException {
         Path file = root.resolve("ext/Greetings.java");
         Files.createDirectories(file.getParent());
@@ -174,6 +181,23 @@ class DistributionIT {
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.out()).as(result.toString()).isEqualTo("\"from-sources src\"\n");
+    }
+
+    @Test
+    void initMakesAProjectWhoseFlowTheArchiveRunsFromItsSourcesWithoutMaven() throws Exception {
+        Result init = loomflow(home.resolve("bin/loomflow"), "init", "sales");
+        assertThat(init.exitCode()).as(init.toString()).isZero();
+        Path project = work.resolve("sales");
+
+        Result result = loomflowIn(project, "run", "sales", "--classes", ".");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.out().replaceAll("\\s", "")).as(result.toString())
+                .contains("{\"region\":\"east\",\"orders\":\"1\",\"total\":\"42.10\"}");
+        assertThat(project.resolve("data/02_output/region_totals.csv")).isRegularFile();
+        Result again = loomflow(home.resolve("bin/loomflow"), "init", "sales");
+        assertThat(again.exitCode()).as(again.toString()).isEqualTo(2);
+        assertThat(again.err()).contains(project.getFileName().toString()).doesNotContain("\tat ");
     }
 
     @Test
