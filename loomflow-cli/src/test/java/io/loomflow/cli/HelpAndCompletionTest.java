@@ -12,7 +12,7 @@ class HelpAndCompletionTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"run", "runs", "show", "logs", "prune", "flows", "server", "dev", "worker", "workers", "submit",
-            "completion"})
+            "completion", "shell"})
     void everyCommandsHelpShowsItsUsageAndAnExample(String name) {
         Command command = Command.run(name, "--help");
 
