@@ -44,8 +44,9 @@ import picocli.CommandLine.Parameters;
                 "  jshell> hi.run(\"World\")",
                 "  jshell> LoomflowServer.builder().flows(List.of(hi)).build().start()",
                 "",
-                "Exit codes: JShell's (0, or the code given to /exit); 2 bad input (a --classes entry that is",
-                "missing, or holds a class compiled for a newer Java), 4 unexpected error."})
+                "Exit codes: JShell's (0, or the code given to /exit); 2 bad input (a --classes",
+                "entry that is missing, or holds a class compiled for a newer Java); 4 an",
+                "unexpected error."})
 final class ShellCommand implements Callable<Integer>, Verbose {
 
     /** System properties of this JVM passed on to the snippets' JVM: the default engine's grace periods. */
