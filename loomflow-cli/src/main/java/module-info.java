@@ -1,7 +1,7 @@
 /**
  * Loomflow's command line: {@code loomflow run FLOW --param k=v}, {@code runs}, {@code show},
  * {@code logs}, {@code prune}, {@code flows}, {@code server}, {@code dev}, {@code worker}, {@code workers}, {@code submit},
- * {@code init} and {@code completion}.
+ * {@code init}, {@code completion} and {@code shell}.
  *
  * <p>Exports one small API package, {@code io.loomflow.cli} ({@link io.loomflow.cli.Main}); the
  * commands live in {@code io.loomflow.cli.internal}, opened to picocli, which reads their
@@ -23,10 +23,14 @@ module io.loomflow.cli {
     requires java.logging;
     // sun.misc.Signal: Ctrl-C and SIGTERM cancel the run before the JVM begins to shut down.
     requires jdk.unsupported;
+    requires jdk.jshell; // loomflow shell: JShell in this JVM
 
     exports io.loomflow.cli;
 
     opens io.loomflow.cli.internal to info.picocli;
 
     uses io.loomflow.spi.FlowProvider;
+
+    // loomflow shell's execution engine: JShell's, closing the snippets' default engine on /exit and /reset.
+    provides jdk.jshell.spi.ExecutionControlProvider with io.loomflow.cli.internal.ShellExecution;
 }

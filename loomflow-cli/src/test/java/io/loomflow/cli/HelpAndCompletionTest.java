@@ -12,7 +12,7 @@ class HelpAndCompletionTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"run", "runs", "show", "logs", "prune", "flows", "server", "dev", "worker", "workers", "submit",
-            "completion"})
+            "completion", "shell"})
     void everyCommandsHelpShowsItsUsageAndAnExample(String name) {
         Command command = Command.run(name, "--help");
 
@@ -27,7 +27,7 @@ class HelpAndCompletionTest {
 
         assertThat(command.exitCode()).isZero();
         assertThat(command.out()).contains("  run ", "  runs ", "  show ", "  logs ", "  prune ", "  flows ", "  server ", "  dev ", "  worker ",
-                        "  workers ", "  submit ", "  completion ")
+                        "  workers ", "  submit ", "  completion ", "  shell ")
                 .contains("loomflow run hello --param name=World")
                 .contains("Exit codes:\n  0  success\n  1  the run failed or was cancelled; prune could not write the store\n  2  bad usage or bad input");
     }

@@ -31,6 +31,11 @@ class ModuleDescriptorTest {
             assertThat(opens.targets()).containsExactly("info.picocli");
         });
         assertThat(descriptor.uses()).containsExactly("io.loomflow.spi.FlowProvider");
+        // loomflow shell's execution engine, which JShell finds by its service (on the class path: META-INF/services)
+        assertThat(descriptor.provides()).singleElement().satisfies(provides -> {
+            assertThat(provides.service()).isEqualTo("jdk.jshell.spi.ExecutionControlProvider");
+            assertThat(provides.providers()).containsExactly("io.loomflow.cli.internal.ShellExecution");
+        });
     }
 
     @Test

@@ -57,6 +57,7 @@ public final class Cli {
         cli.addSubcommand(new SubmitCommand(context));
         cli.addSubcommand(new CompletionCommand(context));
         cli.addSubcommand(new InitCommand(context));
+        cli.addSubcommand(new ShellCommand(context));
         cli.addSubcommand(new CommandLine.HelpCommand()); // loomflow help [COMMAND]
         // Set after the subcommands are added: picocli applies these to the whole tree at this moment.
         cli.setCaseInsensitiveEnumValuesAllowed(true);
