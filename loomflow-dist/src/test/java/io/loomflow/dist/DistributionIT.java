@@ -201,6 +201,35 @@ class DistributionIT {
     }
 
     @Test
+    void onAJreItRunsCompiledFlowsAndSaysThatSourcesDevAndTheShellNeedAJdk() throws Exception {
+        // A real Java 25 runtime without the compiler and JShell, made by this JDK's jlink.
+        Path jre = work.resolve("jre");
+        Result jlink = run(List.of(Path.of(System.getProperty("java.home"), "bin", "jlink").toString(), "--add-modules",
+                "java.base,java.sql,java.naming,java.management,java.logging,java.xml,java.desktop,jdk.httpserver,"
+                        + "jdk.unsupported,java.net.http,jdk.crypto.ec,java.instrument,jdk.zipfs,java.security.jgss,"
+                        + "java.transaction.xa", "--output", jre.toString(), "--strip-debug", "--no-header-files",
+                "--no-man-pages"), work, Map.of());
+        assertThat(jlink.exitCode()).as(jlink.toString()).isZero();
+        Map<String, String> onTheJre = Map.of("JAVA_HOME", jre.toString());
+        String launcher = home.resolve("bin/loomflow").toString();
+        Path sources = write(Files.createDirectories(work.resolve("flows")), "from-sources");
+
+        Result compiled = run(List.of(launcher, "run", "greet", "-p", "name=jre", "--classes",
+                classes("on-a-jre").toString()), work, onTheJre);
+        Result fromSources = run(List.of(launcher, "run", "greet", "--classes", sources.toString()), work, onTheJre);
+        Result dev = run(List.of(launcher, "dev", sources.toString(), "--port", "0"), work, onTheJre);
+        Result shell = run(List.of(launcher, "shell"), work, onTheJre);
+
+        assertThat(compiled.exitCode()).as(compiled.toString()).isZero();
+        assertThat(compiled.out()).isEqualTo("\"on-a-jre jre\"\n");
+        for (Result needsAJdk : List.of(fromSources, dev, shell)) {
+            assertThat(needsAJdk.exitCode()).as(needsAJdk.toString()).isEqualTo(2);
+            assertThat(needsAJdk.err()).as(needsAJdk.toString()).contains("this Java runtime (" + jre + ")")
+                    .contains("run on a JDK 25, with JAVA_HOME set to it").doesNotContain("\tat ");
+        }
+    }
+
+    @Test
     void aDirectoryWithNoFlowsIsBadInputNamingTheRule() throws Exception {
         Path empty = Files.createDirectories(work.resolve("nothing"));
 

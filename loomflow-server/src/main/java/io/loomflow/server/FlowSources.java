@@ -1,6 +1,7 @@
 package io.loomflow.server;
 
 import io.loomflow.server.LoomflowServer.Problem;
+import io.loomflow.server.internal.CompilerCheck;
 import io.loomflow.server.internal.SourceCompiler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -57,6 +58,16 @@ public final class FlowSources {
     }
 
     /**
+     * Checks that this Java runtime can compile sources (a JDK, not a JRE), as {@link #compile} and
+     * dev mode need; a command can say so before it starts anything.
+     *
+     * @throws IllegalStateException naming this runtime and what to run on instead
+     */
+    public static void requireCompiler() {
+        CompilerCheck.require();
+    }
+
+    /**
      * Compiles the {@code .java} files under {@code sources} (outside its {@code conf/}, as dev mode
      * does) in this process with the JDK's compiler, against this process's class path and
      * {@code classPath}, and writes the class files under {@code classes}.
@@ -70,6 +81,7 @@ public final class FlowSources {
      * @throws UncheckedIOException if the sources cannot be read or the classes cannot be written
      */
     public static List<Problem> compile(Path sources, List<Path> classPath, Path classes) {
+        CompilerCheck.require(); // before SourceCompiler, which a JRE cannot even load
         return SourceCompiler.compileTo(sources, classPath, classes);
     }
 }

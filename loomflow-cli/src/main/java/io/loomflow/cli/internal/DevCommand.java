@@ -3,6 +3,7 @@ package io.loomflow.cli.internal;
 import io.loomflow.Event;
 import io.loomflow.RunInfo;
 import io.loomflow.State;
+import io.loomflow.server.FlowSources;
 import io.loomflow.server.LoomflowServer;
 import io.loomflow.store.ResultStores;
 import io.loomflow.store.RunStore;
@@ -75,6 +76,12 @@ final class DevCommand implements Callable<Integer>, Verbose {
         if (!Files.isDirectory(sources)) {
             throw CliException.badInput("DIR " + directory + " is not a directory; pass the directory that holds your"
                     + " flows' .java sources");
+        }
+        try {
+            FlowSources.requireCompiler();
+        } catch (IllegalStateException noCompiler) {
+            throw CliException.badInput("loomflow dev compiles the sources in " + directory + ", and "
+                    + noCompiler.getMessage());
         }
         Duration reloadGrace = duration(grace);
         PrintStream out = context.out();

@@ -130,7 +130,7 @@ final class FlowCatalog implements AutoCloseable {
                 problems = FlowSources.compile(root, classPath, classes);
             } catch (IllegalStateException noCompiler) {
                 throw CliException.badInput("--classes " + entry + " holds .java sources, and " + noCompiler.getMessage()
-                        + "; compile them first (pass the classes directory or a jar), or run loomflow on a JDK 25");
+                        + " (or compile them first and pass the classes directory or a jar)");
             } catch (UncheckedIOException failed) {
                 throw CliException.badInput("--classes " + entry + ": " + failed.getMessage() + " (" + failed.getCause()
                         + ")");

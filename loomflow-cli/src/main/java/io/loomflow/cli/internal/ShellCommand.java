@@ -75,6 +75,11 @@ final class ShellCommand implements Callable<Integer>, Verbose {
 
     @Override
     public Integer call() throws Exception {
+        if (ModuleLayer.boot().findModule("jdk.jshell").isEmpty()) { // a JRE: JShell's classes would not even load
+            throw CliException.badInput("loomflow shell needs JShell (the module jdk.jshell), and this Java runtime ("
+                    + System.getProperty("java.home") + ") has none: it is a JRE or a jlink image without it; run on a"
+                    + " JDK 25, with JAVA_HOME set to it");
+        }
         List<Path> entries = classes.entries(context.environment());
         List<String> flows;
         // Missing entries and duplicate flow names are refused here, as the other commands refuse them.

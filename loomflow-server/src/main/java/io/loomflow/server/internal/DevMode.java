@@ -69,6 +69,7 @@ final class DevMode implements AutoCloseable {
         }
         this.server = server;
         this.onReload = onReload;
+        CompilerCheck.require(); // before SourceCompiler, which a JRE cannot even load
         this.compiler = new SourceCompiler(this.directory, SourceCompiler.processClassPath());
         try {
             this.watcher = FileSystems.getDefault().newWatchService();

@@ -56,8 +56,8 @@ public final class SourceCompiler implements AutoCloseable {
         this.directory = directory;
         this.compiler = ToolProvider.getSystemJavaCompiler();
         if (compiler == null) {
-            throw new IllegalStateException("this Java runtime has no compiler (module java.compiler); run dev mode on a"
-                    + " JDK, not a JRE or a jlink image without it");
+            throw new IllegalStateException("this Java runtime (" + System.getProperty("java.home") + ") has no"
+                    + " compiler; run on a JDK 25, with JAVA_HOME set to it");
         }
         this.files = compiler.getStandardFileManager(null, Locale.ROOT, StandardCharsets.UTF_8);
         try {
