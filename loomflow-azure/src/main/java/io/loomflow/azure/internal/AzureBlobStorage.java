@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
@@ -60,6 +61,9 @@ final class AzureBlobStorage implements Storage {
     private static final Pattern CONTAINER = Pattern.compile("[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]");
 
     private final BlobServiceClient service;
+    /** How long {@link #close()} waits for requests under way before it aborts them, and then again for the client to stop. */
+    static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+
     private final HttpClient http;
     private final ExecutorService httpExecutor;
     private final boolean createContainers;
@@ -247,15 +251,39 @@ final class AzureBlobStorage implements Storage {
     }
 
     /**
-     * Closes the HTTP client (waiting for requests under way) and then its executor, so no thread
-     * of this storage outlives the call.
+     * Closes the HTTP client and then its executor, so no thread of this storage outlives the call:
+     * requests under way get {@link #CLOSE_WAIT} to end, then are aborted. The JDK client's own
+     * {@code close()} waits for them with no limit, and a request whose caller was cancelled, and
+     * whose server never answers, would keep it (and a dev server retiring a generation) waiting
+     * for ever.
      */
     @Override
     public void close() {
+        boolean interrupted = false;
         try {
-            http.close();
+            http.shutdown();
+            try {
+                if (!http.awaitTermination(CLOSE_WAIT)) {
+                    http.shutdownNow();
+                    http.awaitTermination(CLOSE_WAIT);
+                }
+            } catch (InterruptedException stop) {
+                interrupted = true;
+                http.shutdownNow();
+            }
         } finally {
-            httpExecutor.close();
+            httpExecutor.shutdown();
+            try {
+                if (!httpExecutor.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    httpExecutor.shutdownNow();
+                }
+            } catch (InterruptedException stop) {
+                interrupted = true;
+                httpExecutor.shutdownNow();
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
