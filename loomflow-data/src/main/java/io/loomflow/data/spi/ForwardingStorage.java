@@ -1,6 +1,7 @@
 package io.loomflow.data.spi;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.util.List;
 import java.util.Objects;
@@ -32,6 +33,21 @@ public abstract class ForwardingStorage implements Storage {
     @Override
     public void write(URI location, byte[] content) throws IOException {
         delegate.write(location, content);
+    }
+
+    @Override
+    public InputStream openRead(URI location) throws IOException {
+        return delegate.openRead(location);
+    }
+
+    @Override
+    public byte[] readRange(URI location, long offset, int length) throws IOException {
+        return delegate.readRange(location, offset, length);
+    }
+
+    @Override
+    public StagedWrite openWrite(URI location) throws IOException {
+        return delegate.openWrite(location);
     }
 
     @Override
