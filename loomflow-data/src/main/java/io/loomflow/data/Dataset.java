@@ -210,7 +210,12 @@ public final class Dataset<T> {
      * unchanged; the write is aborted either way.
      */
     private void saveStream(T value) {
-        BaseStream<?, ?> records = value instanceof BaseStream<?, ?> stream ? stream : null;
+        if (!(value instanceof BaseStream<?, ?> records)) {
+            throw new DatasetException(name, location, "dataset '" + name + "' is saved as a stream of " + format.name()
+                    + " records, but was given " + (value == null ? "null" : "a " + value.getClass().getName())
+                    + "; give a java.util.stream.Stream (list.stream()), or use a whole " + format.name() + " format",
+                    new IllegalArgumentException(String.valueOf(value)), false);
+        }
         try (records) {
             StagedWrite out;
             try {

@@ -170,6 +170,18 @@ class StreamingTest {
     }
 
     @Test
+    void aStreamingDatasetGivenAListSaysToGiveAStream() {
+        Dataset<Stream<Trip>> out = Dataset.of("out", URI.create("file:out.jsonl"), Format.jsonLinesStream(Trip.class),
+                files());
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        Dataset<Object> untyped = (Dataset) out;
+        assertThatThrownBy(() -> untyped.save(List.of(new Trip(1, "Oslo", 1)))).isInstanceOf(DatasetException.class)
+                .hasMessageStartingWith("dataset 'out' is saved as a stream of jsonl records, but was given a java.util.")
+                .hasMessageContaining("give a java.util.stream.Stream (list.stream())");
+        assertThat(root.resolve("out.jsonl")).doesNotExist();
+    }
+
+    @Test
     void aMalformedJsonLineIsNamedByItsLine() throws IOException {
         Files.writeString(root.resolve("trips.jsonl"), "{\"id\":1,\"city\":\"Oslo\",\"km\":1}\n{\"id\":2,\"city\":\n");
         Dataset<Stream<Trip>> trips = Dataset.of("trips", URI.create("file:trips.jsonl"), Format.jsonLinesStream(Trip.class),
