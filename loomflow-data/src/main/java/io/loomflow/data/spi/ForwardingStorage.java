@@ -11,6 +11,10 @@ import java.util.Objects;
  * limit, slow down or log storage calls, which override only the calls they change.
  * {@snippet class=io.loomflow.data.snippets.DatasetSnippets region=forwarding}
  * Thread-safe if the storage it forwards to is.
+ *
+ * <p>The streaming calls ({@link #openRead}, {@link #readRange}, {@link #openWrite}) go to the
+ * delegate's own streaming calls, not through this class's {@link #read} and {@link #write}: a
+ * decorator that must see every read or write (of a streamed dataset too) overrides them as well.
  */
 public abstract class ForwardingStorage implements Storage {
 
