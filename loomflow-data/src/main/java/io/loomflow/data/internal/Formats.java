@@ -345,18 +345,18 @@ public final class Formats {
                     }
                     read++;
                     if (value == null) {
-                        throw new RecordStreamException(unit + " " + String.format("%,d", read) + " is JSON null, not a"
+                        throw new RecordStreamException(unit + " " + String.format(java.util.Locale.ROOT, "%,d", read) + " is JSON null, not a"
                                 + " record; remove it or write the record", new IOException("null record"), true);
                     }
                     return value;
                 }
 
                 private RecordStreamException failure(IOException failed) {
-                    String where = unit + " " + String.format("%,d", read + 1);
+                    String where = unit + " " + String.format(java.util.Locale.ROOT, "%,d", read + 1);
                     if (failed instanceof JsonProcessingException malformed) {
                         JsonLocation location = malformed.getLocation();
                         if (location != null && location.getLineNr() > 0 && unit.equals("row")) {
-                            where += " (line " + String.format("%,d", location.getLineNr()) + ")";
+                            where += " (line " + String.format(java.util.Locale.ROOT, "%,d", location.getLineNr()) + ")";
                         }
                         return new RecordStreamException(where + ": " + malformed.getOriginalMessage(), malformed, true);
                     }
