@@ -23,7 +23,10 @@ import java.util.TreeSet;
  *   companies: { type: csv, uri: "file:01_raw/companies.csv", options: { separator: ";" } }
  *   report:    { type: json, uri: "az://reports/report.json" }
  * </pre>
- * Types: {@code text}, {@code bytes}, {@code json}, {@code csv} (option {@code separator}). Each storage is an engine resource,
+ * Types: {@code text}, {@code bytes}, {@code json}, {@code csv} (options {@code separator} and {@code stream}),
+ * {@code jsonl} (JSON lines; option {@code stream}). With {@code stream: true}, a csv or jsonl dataset
+ * loads and saves its records as a lazy {@code Stream} (see {@link Format#streaming()}), so a node
+ * passes data of any size through a small heap. Each storage is an engine resource,
  * opened once per engine on first use. Immutable and thread-safe.
  */
 public final class Catalog {
@@ -99,7 +102,9 @@ public final class Catalog {
 
     /**
      * A dataset with its catalog type's format: text as {@code String}, bytes as {@code byte[]}, json
-     * as JSON values (maps, lists, strings, numbers), csv as rows of column-to-value maps.
+     * as JSON values (maps, lists, strings, numbers), csv as rows of column-to-value maps, jsonl as a
+     * list of JSON objects as maps; with the option {@code stream: true}, csv and jsonl as a
+     * {@code Stream} of those rows.
      *
      * @param name its name
      * @return the dataset

@@ -1,11 +1,20 @@
 package io.loomflow.data;
 
 import io.loomflow.Resource;
+import io.loomflow.data.internal.RecordStreamException;
 import io.loomflow.data.spi.NoSuchObjectException;
+import io.loomflow.data.spi.StagedWrite;
 import io.loomflow.data.spi.Storage;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.util.Iterator;
 import java.util.Objects;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.stream.BaseStream;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 /**
  * One named piece of data: a location, a format, and the storage that holds it.
@@ -14,6 +23,12 @@ import java.util.Objects;
  * (or of the default engine outside runs), opened once per engine. Immutable and thread-safe;
  * loads and saves of different datasets run concurrently.
  * {@snippet class=io.loomflow.data.snippets.DatasetSnippets region=dataset}
+ *
+ * <p>A dataset of a {@linkplain Format#streaming() streaming} format loads a lazy {@link Stream}
+ * that reads the object as it is consumed (close it, or let a pipeline close it), and saves a
+ * stream as it produces its records, through a {@link StagedWrite}: the object is published only
+ * once the stream has been written to its end, so a save that fails half-way (a malformed row
+ * upstream, the node's own error, the store) leaves the old object, or none, never a part.
  *
  * @param <T> the type of the data
  */
@@ -87,6 +102,9 @@ public final class Dataset<T> {
      * @throws DatasetException if the store fails or the content is not in the dataset's format
      */
     public T load() {
+        if (format.streaming()) {
+            return loadStream();
+        }
         byte[] content;
         try {
             content = storage.get().read(location);
@@ -111,6 +129,10 @@ public final class Dataset<T> {
      * @throws DatasetException if the value cannot be written in the format, or the store fails
      */
     public void save(T value) {
+        if (format.streaming()) {
+            saveStream(value);
+            return;
+        }
         byte[] content;
         try {
             content = format.write(value);
@@ -123,6 +145,98 @@ public final class Dataset<T> {
         } catch (IOException failed) {
             throw new DatasetException(name, location, "dataset '" + name + "' could not be saved to " + location
                     + ": " + failed.getMessage(), failed, true);
+        }
+    }
+
+    /** Opens the object and hands its records out lazily, their errors named after this dataset. */
+    @SuppressWarnings("unchecked")
+    private T loadStream() {
+        InputStream content;
+        try {
+            content = storage.get().openRead(location);
+        } catch (NoSuchObjectException absent) {
+            throw new DatasetNotFoundException(name, location, absent);
+        } catch (IOException failed) {
+            throw new DatasetException(name, location, "dataset '" + name + "' could not be read from " + location
+                    + ": " + failed.getMessage(), failed, true);
+        }
+        T value;
+        try {
+            value = format.read(content);
+        } catch (IOException | RuntimeException malformed) {
+            throw new DatasetException(name, location, "dataset '" + name + "' at " + location + " is not valid "
+                    + format.name() + ": " + malformed.getMessage(), malformed, false);
+        }
+        return value instanceof Stream<?> records ? (T) named(records) : value;
+    }
+
+    /** The same records, with a record that cannot be read reported as this dataset's error. */
+    private <R> Stream<R> named(Stream<R> records) {
+        Iterator<R> source = records.iterator();
+        Iterator<R> guarded = new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                try {
+                    return source.hasNext();
+                } catch (RecordStreamException failed) {
+                    throw named(failed);
+                }
+            }
+
+            @Override
+            public R next() {
+                try {
+                    return source.next();
+                } catch (RecordStreamException failed) {
+                    throw named(failed);
+                }
+            }
+        };
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(guarded, Spliterator.ORDERED | Spliterator.NONNULL),
+                false).onClose(records::close);
+    }
+
+    private DatasetException named(RecordStreamException failed) {
+        return failed.malformed()
+                ? new DatasetException(name, location, "dataset '" + name + "' at " + location + " is not valid "
+                        + format.name() + ": " + failed.getMessage() + "; fix that record, or remove it", failed, false)
+                : new DatasetException(name, location, "dataset '" + name + "' could not be read from " + location
+                        + ": " + failed.getMessage(), failed, true);
+    }
+
+    /**
+     * Writes the records as they come into a staged write, committed at the end; closes the stream.
+     * An error of the records' own source (another dataset's malformed row, the node's code) passes
+     * unchanged; the write is aborted either way.
+     */
+    private void saveStream(T value) {
+        if (!(value instanceof BaseStream<?, ?> records)) {
+            throw new DatasetException(name, location, "dataset '" + name + "' is saved as a stream of " + format.name()
+                    + " records, but was given " + (value == null ? "null" : "a " + value.getClass().getName())
+                    + "; give a java.util.stream.Stream (list.stream()), or use a whole " + format.name() + " format",
+                    new IllegalArgumentException(String.valueOf(value)), false);
+        }
+        try (records) {
+            StagedWrite out;
+            try {
+                out = storage.get().openWrite(location);
+            } catch (IOException failed) {
+                throw new DatasetException(name, location, "dataset '" + name + "' could not be saved to " + location
+                        + ": " + failed.getMessage(), failed, true);
+            }
+            try (out) {
+                try {
+                    format.write(value, out);
+                } catch (IOException unwritable) {
+                    throw new DatasetException(name, location, "dataset '" + name + "' could not be written as "
+                            + format.name() + " to " + location + ", which is left as it was: " + unwritable.getMessage(),
+                            unwritable, !(unwritable instanceof com.fasterxml.jackson.core.JsonProcessingException));
+                }
+                out.commit();
+            } catch (IOException failed) {
+                throw new DatasetException(name, location, "dataset '" + name + "' could not be saved to " + location
+                        + ", which is left as it was: " + failed.getMessage(), failed, true);
+            }
         }
     }
 

@@ -19,6 +19,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.stream.BaseStream;
 import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
@@ -29,6 +30,12 @@ import org.jspecify.annotations.Nullable;
  * memory, independent nodes running at the same time.
  * {@snippet class=io.loomflow.data.snippets.PipelineSnippets region=pipeline}
  * Loads and saves share the engine-wide limit {@value #IO_LIMIT}.
+ *
+ * <p>Streams of records (datasets of a {@linkplain Format#streaming() streaming} format) pass
+ * through a node without being held: its input is a lazy {@code Stream}, the stream it returns is
+ * saved as it is produced, and the pipeline closes every input stream once the node's outputs are
+ * saved (or the node failed). A stream that a node returns for a catalog dataset is saved, and the
+ * nodes that read that dataset load it again from the store (a stream can be consumed once).
  * Validated when built: two nodes with one name, two nodes writing one output, and cycles are
  * errors naming the nodes and datasets; {@link #toFlow} also checks that every input can be found.
  * Immutable and thread-safe.
@@ -299,6 +306,8 @@ public final class Pipeline {
         private final Map<String, @Nullable Object> parameters;
         private final List<Node> selected;
         private final Map<String, CompletableFuture<@Nullable Object>> produced = new ConcurrentHashMap<>();
+        /** Stands for a stream that was saved, and so consumed: its readers load the dataset again. */
+        private static final Object SAVED_STREAM = new Object();
 
         Execution(Catalog catalog, Map<String, @Nullable Object> parameters, List<Node> selected) {
             this.catalog = catalog;
@@ -349,30 +358,45 @@ public final class Pipeline {
                     fromCatalog.add(input);
                 }
             }
-            List<Handle<Object>> loading = fromCatalog.stream().map(this::load).toList(); // all start at once
+            List<Handle<Object>> loading = new ArrayList<>(fromCatalog.stream().map(this::load).toList()); // all at once
             Map<String, @Nullable Object> values = new HashMap<>();
-            for (String input : node.inputs()) {
-                if (produced.containsKey(input)) {
-                    values.put(input, awaitUpstream(node, input));
-                } else if (input.startsWith("params:")) {
-                    values.put(input, parameters.get(input.substring("params:".length())));
+            try {
+                for (String input : node.inputs()) {
+                    if (produced.containsKey(input)) {
+                        Object upstream = awaitUpstream(node, input);
+                        if (upstream == SAVED_STREAM) {
+                            fromCatalog.add(input);
+                            loading.add(load(input));
+                        } else {
+                            values.put(input, upstream);
+                        }
+                    } else if (input.startsWith("params:")) {
+                        values.put(input, parameters.get(input.substring("params:".length())));
+                    }
+                }
+                for (int i = 0; i < fromCatalog.size(); i++) {
+                    values.put(fromCatalog.get(i), loading.get(i).join());
+                }
+                Map<String, @Nullable Object> inputs = new LinkedHashMap<>();
+                node.inputs().forEach(input -> inputs.put(input, values.get(input)));
+                Map<String, @Nullable Object> outputs = outputs(node, node.function().apply(new Inputs(node.name(), inputs)));
+                List<Handle<String>> saving = new ArrayList<>();
+                outputs.forEach((output, value) -> {
+                    if (catalog.contains(output)) {
+                        saving.add(save(output, value));
+                    }
+                });
+                saving.forEach(Handle::join);
+                // Published only once saved: a consumer never sees data that failed to persist.
+                outputs.forEach((output, value) -> produced.get(output).complete(
+                        value instanceof BaseStream<?, ?> && catalog.contains(output) ? SAVED_STREAM : value));
+            } finally {
+                for (Object value : values.values()) {
+                    if (value instanceof BaseStream<?, ?> stream) {
+                        stream.close(); // the node's input streams: their connections and files
+                    }
                 }
             }
-            for (int i = 0; i < fromCatalog.size(); i++) {
-                values.put(fromCatalog.get(i), loading.get(i).join());
-            }
-            Map<String, @Nullable Object> inputs = new LinkedHashMap<>();
-            node.inputs().forEach(input -> inputs.put(input, values.get(input)));
-            Map<String, @Nullable Object> outputs = outputs(node, node.function().apply(new Inputs(node.name(), inputs)));
-            List<Handle<String>> saving = new ArrayList<>();
-            outputs.forEach((output, value) -> {
-                if (catalog.contains(output)) {
-                    saving.add(save(output, value));
-                }
-            });
-            saving.forEach(Handle::join);
-            // Published only once saved: a consumer never sees data that failed to persist.
-            outputs.forEach((output, value) -> produced.get(output).complete(value));
             return node;
         }
 

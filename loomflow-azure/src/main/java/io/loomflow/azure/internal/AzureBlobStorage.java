@@ -9,13 +9,20 @@ import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.BlobErrorCode;
 import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.blob.models.BlobRange;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.ListBlobsOptions;
+import com.azure.storage.blob.options.BlockBlobCommitBlockListOptions;
 import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
+import com.azure.storage.blob.options.BlockBlobStageBlockOptions;
+import com.azure.storage.blob.specialized.BlockBlobClient;
 import io.loomflow.azure.AzureBlob;
 import io.loomflow.data.spi.NoSuchObjectException;
+import io.loomflow.data.spi.StagedWrite;
 import io.loomflow.data.spi.Storage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.Authenticator;
 import java.net.CookieHandler;
@@ -27,8 +34,11 @@ import java.net.http.HttpClient;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
+import java.util.UUID;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -51,14 +61,23 @@ import javax.net.ssl.SSLParameters;
  *
  * <p>A write is one Put Blob request, which Blob Storage applies atomically: readers see the old
  * blob or the new one, never a part. A byte array (at most 2 GiB) is always below the 5,000 MiB
- * limit of one Put Blob, so no staged blocks are used. Each upload carries its MD5, which the
- * service checks. Thread-safe.
+ * limit of one Put Blob, so no staged blocks are used. A streamed write ({@link #openWrite}) stages
+ * blocks of {@value #BLOCK_SIZE} bytes (Put Block), which no reader sees, and commits their list
+ * (Put Block List) on commit, which replaces the blob atomically; an aborted write commits
+ * nothing, and Blob Storage discards uncommitted blocks (after a week, or at the blob's next
+ * commit). A streamed write that ends below one block is one Put Blob. Each upload and block
+ * carries its MD5, which the service checks. A streamed read ({@link #openRead}) reads in ranges
+ * and fails rather than mix two versions if the blob is replaced meanwhile (the SDK checks its
+ * ETag). Thread-safe.
  */
 final class AzureBlobStorage implements Storage {
 
     // Container names: 3 to 63 lower-case letters, digits and single hyphens, starting and ending
     // with a letter or digit (Blob Storage's rule).
     private static final Pattern CONTAINER = Pattern.compile("[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]");
+
+    /** The size of a staged block, and what a streamed write holds in memory. */
+    static final int BLOCK_SIZE = 4 * 1024 * 1024;
 
     private final BlobServiceClient service;
     /** How long {@link #close()} waits for requests under way before it aborts them, and then again for the client to stop. */
@@ -131,12 +150,7 @@ final class AzureBlobStorage implements Storage {
         try {
             return blob(place).downloadContent().toBytes();
         } catch (BlobStorageException e) {
-            if (e.getStatusCode() == 404) {
-                NoSuchObjectException missing = new NoSuchObjectException(location);
-                missing.initCause(e);
-                throw missing;
-            }
-            throw failure("read", location, e);
+            throw readFailure(location, e);
         } catch (RuntimeException e) {
             throw failure("read", location, e);
         }
@@ -146,10 +160,18 @@ final class AzureBlobStorage implements Storage {
     public void write(URI location, byte[] content) throws IOException {
         Place place = place(location, true);
         BlockBlobSimpleUploadOptions upload = new BlockBlobSimpleUploadOptions(BinaryData.fromBytes(content))
-                .setContentMd5(md5(content));
+                .setContentMd5(md5(content, 0, content.length));
+        inContainer(location, place, () -> blob(place).getBlockBlobClient().uploadWithResponse(upload, null, Context.NONE));
+    }
+
+    /**
+     * Runs a write request; if its container is missing, creates it and runs it again when the
+     * option allows, else says so.
+     */
+    private void inContainer(URI location, Place place, Runnable request) throws IOException {
         try {
             try {
-                blob(place).getBlockBlobClient().uploadWithResponse(upload, null, Context.NONE);
+                request.run();
             } catch (BlobStorageException e) {
                 if (!BlobErrorCode.CONTAINER_NOT_FOUND.equals(e.getErrorCode())) {
                     throw e;
@@ -160,11 +182,117 @@ final class AzureBlobStorage implements Storage {
                             + ": true", e);
                 }
                 service.getBlobContainerClient(place.container()).createIfNotExists();
-                blob(place).getBlockBlobClient().uploadWithResponse(upload, null, Context.NONE);
+                request.run();
             }
         } catch (RuntimeException e) {
             throw failure("write", location, e);
         }
+    }
+
+    @Override
+    public InputStream openRead(URI location) throws IOException {
+        Place place = place(location, true);
+        try {
+            return blob(place).openInputStream(); // ranged reads, each checked against the blob's first ETag
+        } catch (BlobStorageException e) {
+            throw readFailure(location, e);
+        } catch (RuntimeException e) {
+            throw failure("read", location, e);
+        }
+    }
+
+    @Override
+    public byte[] readRange(URI location, long offset, int length) throws IOException {
+        Storage.checkRange(offset, length);
+        Place place = place(location, true);
+        try {
+            if (length == 0) {
+                if (!blob(place).exists()) {
+                    throw new NoSuchObjectException(location);
+                }
+                return new byte[0];
+            }
+            ByteArrayOutputStream range = new ByteArrayOutputStream(length);
+            blob(place).downloadStreamWithResponse(range, new BlobRange(offset, (long) length), null, null, false, null,
+                    Context.NONE);
+            return range.toByteArray();
+        } catch (BlobStorageException e) {
+            if (e.getStatusCode() == 416) {
+                return new byte[0]; // the blob ends at or before the offset
+            }
+            throw readFailure(location, e);
+        } catch (RuntimeException e) {
+            throw failure("read", location, e);
+        }
+    }
+
+    @Override
+    public StagedWrite openWrite(URI location) {
+        Place place = place(location, true);
+        BlockBlobClient target = blob(place).getBlockBlobClient();
+        // Block ids must all have one length in a blob; a random part keeps writers apart.
+        String writer = UUID.randomUUID().toString();
+        return new StagedWrite(location) {
+            private final byte[] block = new byte[BLOCK_SIZE];
+            private int filled;
+            private final List<String> staged = new ArrayList<>();
+
+            @Override
+            protected void stage(byte[] bytes, int offset, int length) throws IOException {
+                while (length > 0) {
+                    int taken = Math.min(length, BLOCK_SIZE - filled);
+                    System.arraycopy(bytes, offset, block, filled, taken);
+                    filled += taken;
+                    offset += taken;
+                    length -= taken;
+                    if (filled == BLOCK_SIZE) {
+                        stageBlock();
+                    }
+                }
+            }
+
+            private void stageBlock() throws IOException {
+                String id = Base64.getEncoder().encodeToString(String.format("%s-%08d", writer, staged.size())
+                        .getBytes(StandardCharsets.US_ASCII));
+                BlockBlobStageBlockOptions put = new BlockBlobStageBlockOptions(id, BinaryData.fromBytes(
+                        java.util.Arrays.copyOf(block, filled))).setContentMd5(md5(block, 0, filled));
+                inContainer(location(), place, () -> target.stageBlockWithResponse(put, null, Context.NONE));
+                staged.add(id);
+                filled = 0;
+            }
+
+            @Override
+            protected void publish() throws IOException {
+                if (staged.isEmpty()) {
+                    AzureBlobStorage.this.write(location(), java.util.Arrays.copyOf(block, filled)); // one Put Blob
+                    return;
+                }
+                if (filled > 0) {
+                    stageBlock();
+                }
+                try {
+                    target.commitBlockListWithResponse(new BlockBlobCommitBlockListOptions(staged), null, Context.NONE);
+                } catch (RuntimeException e) {
+                    throw failure("write", location(), e);
+                }
+            }
+
+            @Override
+            protected void discard() {
+                // Nothing was committed, so nothing is visible; Blob Storage drops uncommitted blocks.
+                staged.clear();
+                filled = 0;
+            }
+        };
+    }
+
+    private static IOException readFailure(URI location, BlobStorageException e) {
+        if (e.getStatusCode() == 404) {
+            NoSuchObjectException missing = new NoSuchObjectException(location);
+            missing.initCause(e);
+            return missing;
+        }
+        return failure("read", location, e);
     }
 
     @Override
@@ -242,9 +370,11 @@ final class AzureBlobStorage implements Storage {
         return new IOException("cannot " + action + " " + location + ": " + cause, e);
     }
 
-    private static byte[] md5(byte[] content) {
+    private static byte[] md5(byte[] content, int offset, int length) {
         try {
-            return MessageDigest.getInstance("MD5").digest(content);
+            MessageDigest md5 = MessageDigest.getInstance("MD5");
+            md5.update(content, offset, length);
+            return md5.digest();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has MD5", e);
         }

@@ -53,6 +53,7 @@ public final class CatalogReader {
         types.put("bytes", Format.bytes());
         types.put("json", Format.json(Object.class));
         types.put("csv", Format.csv());
+        types.put("jsonl", Format.jsonLines(Map.class));
         return types;
     }
 
@@ -69,7 +70,8 @@ public final class CatalogReader {
 
     /**
      * The format of a dataset type with its options: {@code csv} takes {@code separator} (one
-     * character); the other types take none.
+     * character) and {@code stream}, {@code jsonl} takes {@code stream} ({@code true}: records as a
+     * lazy stream, see {@link Format#streaming()}); the other types take none.
      *
      * @param type a type name
      * @param options the dataset's options
@@ -82,17 +84,34 @@ public final class CatalogReader {
             throw new IllegalArgumentException("unknown dataset type '" + type + "'; use one of " + String.join(", ",
                     TYPES.keySet()));
         }
+        Set<String> known = switch (type) {
+            case "csv" -> Set.of("separator", "stream");
+            case "jsonl" -> Set.of("stream");
+            default -> Set.of();
+        };
         for (Map.Entry<String, String> option : options.entrySet()) {
-            if (!type.equals("csv") || !option.getKey().equals("separator")) {
+            if (!known.contains(option.getKey())) {
                 throw new IllegalArgumentException("unknown option '" + option.getKey() + "' for type " + type + "; "
-                        + (type.equals("csv") ? "csv takes the option separator" : type + " takes no options"));
+                        + (known.isEmpty() ? type + " takes no options" : type + " takes the options "
+                        + String.join(", ", new java.util.TreeSet<>(known))));
             }
-            if (option.getValue().length() != 1) {
+            if (option.getKey().equals("separator") && option.getValue().length() != 1) {
                 throw new IllegalArgumentException("option separator was '" + option.getValue() + "'; give one"
                         + " character, such as ';' or \"\\t\" for a tab");
             }
+            if (option.getKey().equals("stream") && !Set.of("true", "false").contains(option.getValue())) {
+                throw new IllegalArgumentException("option stream was '" + option.getValue() + "'; give true (records"
+                        + " as a stream, read and written as they go) or false");
+            }
         }
-        return options.containsKey("separator") ? Formats.csvMaps(options.get("separator").charAt(0)) : format;
+        boolean stream = Boolean.parseBoolean(options.get("stream"));
+        char separator = options.getOrDefault("separator", ",").charAt(0);
+        return switch (type) {
+            case "csv" -> stream ? Formats.csvMapStream(separator) : options.containsKey("separator")
+                    ? Formats.csvMaps(separator) : format;
+            case "jsonl" -> stream ? Format.jsonLinesStream(Map.class) : format;
+            default -> format;
+        };
     }
 
     /**

@@ -1,8 +1,13 @@
 package io.loomflow.data.internal;
 
 import io.loomflow.data.spi.NoSuchObjectException;
+import io.loomflow.data.spi.StagedWrite;
 import io.loomflow.data.spi.Storage;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.net.URI;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -29,7 +34,10 @@ import java.util.stream.Stream;
  * then read or written at its real path; it does not guard against someone who can change links
  * under the root while it runs.
  *
- * <p>Writes go to a temporary file beside the target, then replace it with an atomic rename. A new
+ * <p>Writes, whole or streamed ({@link #openWrite}), go to a temporary file beside the target
+ * ({@code .<name>.<random>.partial}, never listed), then replace it with an atomic rename on commit;
+ * an aborted or failed write deletes its temporary file. A reader holds the file it opened, so a
+ * rename under it does not change what it reads. A new
  * file gets the process's usual permissions (as the umask decides, like any file the process
  * creates); a file that is replaced keeps its permissions.
  */
@@ -137,22 +145,75 @@ public final class FileStorage implements Storage {
     }
 
     @Override
+    public InputStream openRead(URI location) throws IOException {
+        try {
+            return Files.newInputStream(resolve(location));
+        } catch (NoSuchFileException absent) {
+            throw new NoSuchObjectException(location);
+        }
+    }
+
+    @Override
+    public byte[] readRange(URI location, long offset, int length) throws IOException {
+        Storage.checkRange(offset, length);
+        try (FileChannel file = FileChannel.open(resolve(location), StandardOpenOption.READ)) {
+            ByteBuffer range = ByteBuffer.allocate((int) Math.max(0, Math.min(length, file.size() - offset)));
+            while (range.hasRemaining() && file.read(range, offset + range.position()) >= 0) {
+                // read until the range is full; the size was taken from the open file
+            }
+            return range.hasRemaining() ? java.util.Arrays.copyOf(range.array(), range.position()) : range.array();
+        } catch (NoSuchFileException absent) {
+            throw new NoSuchObjectException(location);
+        }
+    }
+
+    @Override
     public void write(URI location, byte[] content) throws IOException {
+        try (StagedWrite write = openWrite(location)) {
+            write.write(content);
+            write.commit();
+        }
+    }
+
+    @Override
+    public StagedWrite openWrite(URI location) throws IOException {
         Path target = resolve(location);
         Path folder = target.getParent();
         Files.createDirectories(folder);
         Path temporary = createTemporary(folder, target.getFileName().toString());
+        OutputStream out;
         try {
-            Files.write(temporary, content);
-            keepPermissions(target, temporary);
-            try {
-                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException notAtomic) {
-                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
+            out = Files.newOutputStream(temporary, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        } catch (IOException | RuntimeException failed) {
             Files.deleteIfExists(temporary);
+            throw failed;
         }
+        return new StagedWrite(location) {
+            @Override
+            protected void stage(byte[] bytes, int offset, int length) throws IOException {
+                out.write(bytes, offset, length);
+            }
+
+            @Override
+            protected void publish() throws IOException {
+                out.close();
+                keepPermissions(target, temporary);
+                try {
+                    Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException notAtomic) {
+                    Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+
+            @Override
+            protected void discard() throws IOException {
+                try {
+                    out.close();
+                } finally {
+                    Files.deleteIfExists(temporary);
+                }
+            }
+        };
     }
 
     /** A new file beside the target, with the permissions any new file of the process gets (not 0600). */

@@ -2,11 +2,16 @@ package io.loomflow.data.internal;
 
 import io.loomflow.data.spi.NoSuchObjectException;
 import io.loomflow.data.spi.Storage;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.ConcurrentSkipListMap;
 
-/** Objects in memory, for tests and for data that need not outlive the engine: {@code mem://bucket/key}. */
+/**
+ * Objects in memory, for tests and for data that need not outlive the engine: {@code mem://bucket/key}.
+ * Streamed writes are the SPI's defaults (collected, then put on commit), as they are in memory anyway.
+ */
 public final class MemoryStorage implements Storage {
 
     private final ConcurrentSkipListMap<String, byte[]> objects = new ConcurrentSkipListMap<>();
@@ -29,6 +34,15 @@ public final class MemoryStorage implements Storage {
             throw new NoSuchObjectException(location);
         }
         return content.clone();
+    }
+
+    @Override
+    public InputStream openRead(URI location) throws NoSuchObjectException {
+        byte[] content = objects.get(key(location));
+        if (content == null) {
+            throw new NoSuchObjectException(location);
+        }
+        return new ByteArrayInputStream(content); // stored arrays are never changed: a write replaces them
     }
 
     @Override

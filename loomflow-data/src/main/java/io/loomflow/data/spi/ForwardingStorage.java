@@ -1,6 +1,7 @@
 package io.loomflow.data.spi;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.util.List;
 import java.util.Objects;
@@ -10,6 +11,10 @@ import java.util.Objects;
  * limit, slow down or log storage calls, which override only the calls they change.
  * {@snippet class=io.loomflow.data.snippets.DatasetSnippets region=forwarding}
  * Thread-safe if the storage it forwards to is.
+ *
+ * <p>The streaming calls ({@link #openRead}, {@link #readRange}, {@link #openWrite}) go to the
+ * delegate's own streaming calls, not through this class's {@link #read} and {@link #write}: a
+ * decorator that must see every read or write (of a streamed dataset too) overrides them as well.
  */
 public abstract class ForwardingStorage implements Storage {
 
@@ -32,6 +37,21 @@ public abstract class ForwardingStorage implements Storage {
     @Override
     public void write(URI location, byte[] content) throws IOException {
         delegate.write(location, content);
+    }
+
+    @Override
+    public InputStream openRead(URI location) throws IOException {
+        return delegate.openRead(location);
+    }
+
+    @Override
+    public byte[] readRange(URI location, long offset, int length) throws IOException {
+        return delegate.readRange(location, offset, length);
+    }
+
+    @Override
+    public StagedWrite openWrite(URI location) throws IOException {
+        return delegate.openWrite(location);
     }
 
     @Override

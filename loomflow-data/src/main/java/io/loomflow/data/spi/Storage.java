@@ -1,17 +1,27 @@
 package io.loomflow.data.spi;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * Reads and writes whole objects addressed by URI, for one URI scheme ({@code file:}, {@code mem:},
- * {@code az:}, {@code s3:}, ...).
+ * Reads and writes objects addressed by URI, for one URI scheme ({@code file:}, {@code mem:},
+ * {@code az:}, {@code s3:}, ...): whole, as byte arrays, for small data; as streams, for data of
+ * any size ({@link #openRead}, {@link #openWrite}, {@link #readRange}).
  *
  * <p>Implementations are thread-safe: one instance serves every task of an engine, concurrently.
- * Writes are atomic: after {@link #write} an object is either its old content or the new one in
- * full, never a part (write then rename, or the store's own equivalent). Instances are opened by
- * their {@link StorageProvider} and closed once, when the engine that opened them closes.
+ * Writes are atomic: after {@link #write}, or the commit of an {@link #openWrite}, an object is
+ * either its old content or the new one in full, never a part (write then rename, or the store's
+ * own equivalent); a streamed write that fails or is not committed leaves nothing. Instances are
+ * opened by their {@link StorageProvider} and closed once, when the engine that opened them closes.
+ *
+ * <p>Only the whole-object calls must be implemented: the streaming calls have defaults over them
+ * (which hold the whole object in memory), so a storage written before them keeps working; the
+ * built-in backends implement them natively, in memory bounded by a part or block size.
  */
 public interface Storage extends AutoCloseable {
 
@@ -33,6 +43,91 @@ public interface Storage extends AutoCloseable {
      * @throws IOException if the store cannot be written; the old object, if any, is then unchanged
      */
     void write(URI location, byte[] content) throws IOException;
+
+    /**
+     * Opens an object for reading as a stream. The caller closes it. What a reader sees is one
+     * version of the object: a write committed while it reads does not mix into it (the built-in
+     * backends guarantee it; the default reads the whole object first).
+     *
+     * <p>The default reads the whole object with {@link #read(URI)}.
+     *
+     * @param location where, in this storage's scheme
+     * @return the object's content, from its first byte
+     * @throws NoSuchObjectException if there is no object there (when opening, not later)
+     * @throws IOException if the store cannot be read
+     */
+    default InputStream openRead(URI location) throws IOException {
+        return new ByteArrayInputStream(read(location));
+    }
+
+    /**
+     * Reads a range of an object's bytes, such as a file format's footer or index.
+     *
+     * <p>The default reads the whole object with {@link #read(URI)} and copies the range.
+     *
+     * @param location where, in this storage's scheme
+     * @param offset the first byte, from 0
+     * @param length how many bytes at most
+     * @return the bytes from {@code offset}: {@code length} of them, fewer where the object ends
+     *     before, none if it ends at or before {@code offset}
+     * @throws NoSuchObjectException if there is no object there
+     * @throws IllegalArgumentException if {@code offset} or {@code length} is negative
+     * @throws IOException if the store cannot be read
+     */
+    default byte[] readRange(URI location, long offset, int length) throws IOException {
+        checkRange(offset, length);
+        byte[] content = read(location);
+        int from = (int) Math.min(offset, content.length);
+        return Arrays.copyOfRange(content, from, (int) Math.min((long) from + length, content.length));
+    }
+
+    /**
+     * Opens a write of an object as a stream. The object appears, whole, in place of any older
+     * one, when {@link StagedWrite#commit()} returns; closing the write without a commit, or any
+     * failure, leaves the location as it was:
+     * {@snippet class=io.loomflow.data.snippets.DatasetSnippets region=staged}
+     *
+     * <p>The default collects the bytes in memory and writes them with {@link #write(URI, byte[])}
+     * on commit.
+     *
+     * @param location where, in this storage's scheme
+     * @return the write, to be committed or closed by the caller
+     * @throws IOException if the store cannot be written
+     */
+    default StagedWrite openWrite(URI location) throws IOException {
+        return new StagedWrite(location) {
+            private final ByteArrayOutputStream staged = new ByteArrayOutputStream();
+
+            @Override
+            protected void stage(byte[] bytes, int offset, int length) {
+                staged.write(bytes, offset, length);
+            }
+
+            @Override
+            protected void publish() throws IOException {
+                Storage.this.write(location, staged.toByteArray());
+            }
+
+            @Override
+            protected void discard() {
+                staged.reset();
+            }
+        };
+    }
+
+    /**
+     * Checks the arguments of {@link #readRange}, for implementations.
+     *
+     * @param offset the first byte
+     * @param length how many bytes at most
+     * @throws IllegalArgumentException if either is negative
+     */
+    static void checkRange(long offset, int length) {
+        if (offset < 0 || length < 0) {
+            throw new IllegalArgumentException("a range needs an offset and a length of 0 or more, was offset " + offset
+                    + " and length " + length);
+        }
+    }
 
     /**
      * Tells whether an object exists.

@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.loomflow.Engine;
 import io.loomflow.Resource;
 import io.loomflow.Task;
+import io.loomflow.data.Catalog;
 import io.loomflow.data.Dataset;
 import io.loomflow.data.Format;
+import io.loomflow.data.Node;
+import io.loomflow.data.Pipeline;
+import io.loomflow.data.PipelineRun;
 import io.loomflow.data.Storages;
 import io.loomflow.data.spi.ForwardingStorage;
+import io.loomflow.data.spi.StagedWrite;
 import io.loomflow.data.spi.Storage;
 import io.loomflow.data.spi.StorageOptions;
 import java.io.IOException;
@@ -19,12 +24,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The examples in the javadoc of {@link Dataset}, {@link Format}, {@link Storages} and
- * {@link ForwardingStorage}, run.
+ * The examples in the javadoc of {@link Dataset}, {@link Format}, {@link Storages},
+ * {@link ForwardingStorage} and {@link StagedWrite}, run.
  */
 class DatasetSnippets {
 
@@ -90,5 +96,35 @@ class DatasetSnippets {
             assertThat(counted.exists(location)).isTrue();
             assertThat(reads.sum()).isEqualTo(1);
         }
+    }
+
+    @Test
+    void aStagedWriteIsPublishedOnlyByItsCommit() throws IOException {
+        try (Storage storage = Storages.provider("mem").open(StorageOptions.none("mem"))) {
+            URI location = URI.create("mem://snippets/report.csv");
+            // @start region="staged"
+            try (StagedWrite out = storage.openWrite(location)) {
+                out.write("id,total\n".getBytes(StandardCharsets.UTF_8));  // as many bytes as needed: no reader sees them
+                out.commit();                                               // now the object is there, whole
+            }                                                               // closed without a commit: nothing published
+            // @end
+            assertThat(storage.read(location)).asString(StandardCharsets.UTF_8).isEqualTo("id,total\n");
+        }
+    }
+
+    @Test
+    void recordsStreamThroughANode(@TempDir Path data) throws IOException {
+        Files.writeString(data.resolve("trips.csv"), "id,km\n1,3.5\n2,12.0\n3,40.25\n");
+        // @start region="streams"
+        record Trip(String id, double km) {}
+        Catalog catalog = Catalog.builder().storage("file", Map.of("root", data.toString()))
+                .add("trips", URI.create("file:trips.csv"), Format.csvStream(Trip.class))
+                .add("long_trips", URI.create("file:long_trips.jsonl"), Format.jsonLinesStream(Trip.class))
+                .build();
+        Pipeline pipeline = Pipeline.of(Node.of("long", "trips", "long_trips",
+                (Stream<Trip> trips) -> trips.filter(trip -> trip.km() > 10)));   // saved as it is produced
+        pipeline.toFlow("long-trips", catalog).run(PipelineRun.all());
+        // @end
+        assertThat(data.resolve("long_trips.jsonl")).hasContent("{\"id\":\"2\",\"km\":12.0}\n{\"id\":\"3\",\"km\":40.25}");
     }
 }

@@ -1,12 +1,15 @@
 package io.loomflow.s3.internal;
 
 import io.loomflow.data.spi.NoSuchObjectException;
+import io.loomflow.data.spi.StagedWrite;
 import io.loomflow.data.spi.Storage;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -18,6 +21,7 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CreateBucketRequest;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -30,11 +34,20 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * client; virtual threads block cheaply on it. A PutObject is atomic in S3, so a failed write
  * leaves the old object, or none, never a part.
  *
+ * <p>A streamed write ({@link #openWrite}) is a multipart upload in parts of {@value #PART_SIZE}
+ * bytes, completed on commit (the object appears whole, at once) and aborted when the write is
+ * aborted or fails (S3 then drops the parts); a streamed write that ends below one part is one
+ * PutObject. A streamed read ({@link #openRead}) is one GetObject, whose body is one version of the
+ * object; {@link #readRange} is a GetObject with a {@code Range}.
+ *
  * <p>SDK errors become {@link IOException}s that name the location and the cause, with the SDK's
  * exception kept as their cause. Thread-safe. {@link #close()} closes the S3 client, its HTTP
  * client (Apache HttpClient 5: connection pool and idle-connection reaper thread) and the credentials provider.
  */
 final class S3Storage implements Storage {
+
+    /** The size of an uploaded part (S3's minimum is 5 MiB), and what a streamed write holds in memory. */
+    static final int PART_SIZE = 8 * 1024 * 1024;
 
     private final S3Client client;
     private final SdkHttpClient http;
@@ -104,9 +117,17 @@ final class S3Storage implements Storage {
     @Override
     public void write(URI location, byte[] content) throws IOException {
         Address at = address(location, false);
+        inBucket(location, at, () -> {
+            put(at, content);
+            return at;
+        });
+    }
+
+    /** Runs a write request; if its bucket is missing, creates it and runs it again when the option allows. */
+    private <R> R inBucket(URI location, Address at, java.util.function.Supplier<R> request) throws IOException {
         try {
             try {
-                put(at, content);
+                return request.get();
             } catch (NoSuchBucketException noBucket) {
                 if (!createBuckets) {
                     throw new IOException("cannot write " + location + ": the bucket '" + at.bucket() + "' does not exist;"
@@ -114,11 +135,122 @@ final class S3Storage implements Storage {
                             noBucket);
                 }
                 createBucket(at.bucket());
-                put(at, content);
+                return request.get();
             }
         } catch (SdkException e) {
             throw failure("write", location, e);
         }
+    }
+
+    @Override
+    public InputStream openRead(URI location) throws IOException {
+        Address at = address(location, false);
+        try {
+            return client.getObject(request -> request.bucket(at.bucket()).key(at.key()));
+        } catch (NoSuchKeyException | NoSuchBucketException absent) {
+            NoSuchObjectException missing = new NoSuchObjectException(location);
+            missing.initCause(absent);
+            throw missing;
+        } catch (SdkException e) {
+            throw failure("read", location, e);
+        }
+    }
+
+    @Override
+    public byte[] readRange(URI location, long offset, int length) throws IOException {
+        Storage.checkRange(offset, length);
+        Address at = address(location, false);
+        try {
+            if (length == 0) {
+                if (!exists(location)) {
+                    throw new NoSuchObjectException(location);
+                }
+                return new byte[0];
+            }
+            return client.getObjectAsBytes(request -> request.bucket(at.bucket()).key(at.key())
+                    .range("bytes=" + offset + "-" + (offset + length - 1))).asByteArrayUnsafe();
+        } catch (NoSuchKeyException | NoSuchBucketException absent) {
+            NoSuchObjectException missing = new NoSuchObjectException(location);
+            missing.initCause(absent);
+            throw missing;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 416) {
+                return new byte[0]; // the object ends at or before the offset
+            }
+            throw failure("read", location, e);
+        } catch (SdkException e) {
+            throw failure("read", location, e);
+        }
+    }
+
+    @Override
+    public StagedWrite openWrite(URI location) {
+        Address at = address(location, false);
+        return new StagedWrite(location) {
+            private final byte[] part = new byte[PART_SIZE];
+            private int filled;
+            private String uploadId;
+            private final List<CompletedPart> parts = new ArrayList<>();
+
+            @Override
+            protected void stage(byte[] bytes, int offset, int length) throws IOException {
+                while (length > 0) {
+                    int taken = Math.min(length, PART_SIZE - filled);
+                    System.arraycopy(bytes, offset, part, filled, taken);
+                    filled += taken;
+                    offset += taken;
+                    length -= taken;
+                    if (filled == PART_SIZE) {
+                        uploadPart();
+                    }
+                }
+            }
+
+            private void uploadPart() throws IOException {
+                if (uploadId == null) {
+                    uploadId = inBucket(location(), at, () -> client.createMultipartUpload(request -> request
+                            .bucket(at.bucket()).key(at.key())).uploadId());
+                }
+                int number = parts.size() + 1;
+                try {
+                    String etag = client.uploadPart(request -> request.bucket(at.bucket()).key(at.key())
+                            .uploadId(uploadId).partNumber(number), RequestBody.fromBytes(Arrays.copyOf(part, filled))).eTag();
+                    parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
+                } catch (SdkException e) {
+                    throw failure("write", location(), e);
+                }
+                filled = 0;
+            }
+
+            @Override
+            protected void publish() throws IOException {
+                if (uploadId == null) {
+                    S3Storage.this.write(location(), Arrays.copyOf(part, filled)); // one PutObject
+                    return;
+                }
+                if (filled > 0) {
+                    uploadPart();
+                }
+                try {
+                    client.completeMultipartUpload(request -> request.bucket(at.bucket()).key(at.key()).uploadId(uploadId)
+                            .multipartUpload(upload -> upload.parts(parts)));
+                } catch (SdkException e) {
+                    throw failure("write", location(), e);
+                }
+            }
+
+            @Override
+            protected void discard() throws IOException {
+                filled = 0;
+                if (uploadId != null) {
+                    try {
+                        client.abortMultipartUpload(request -> request.bucket(at.bucket()).key(at.key()).uploadId(uploadId));
+                    } catch (SdkException e) {
+                        throw failure("abort the upload to", location(), e);
+                    }
+                }
+            }
+        };
     }
 
     private void put(Address at, byte[] content) {
