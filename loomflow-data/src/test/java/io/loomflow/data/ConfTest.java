@@ -143,6 +143,28 @@ class ConfTest {
     }
 
     @Test
+    void valuesThatYamlReadsAsAliasesOrTagsAreNotQuotedFromACredentialsFile() throws Exception {
+        write("conf/base/catalog.yml", "datasets: {}\n");
+        // each file, and what a parser's message would quote of it
+        Map<String, String> cases = Map.of("lake: { password: *x7TOPSECRET }\n", "x7TOPSECRET",
+                "lake: { password: !x7TOPSECRET!a b }\n", "x7TOPSECRET",
+                "lake: { password: \"ab\\xTOPSECRET\" }\n", "found: TO");
+        for (Map.Entry<String, String> broken : cases.entrySet()) {
+            Path parameters = write("elsewhere/parameters.yml", broken.getKey());
+            assertThatThrownBy(() -> Parameters.load(parameters)).as(broken.getKey())
+                    .satisfies(e -> assertThat(e.getMessage()).contains(broken.getValue()));
+            Path credentials = write("conf/local/credentials.yml", broken.getKey());
+            assertThatThrownBy(() -> Conf.load(project.resolve("conf"), "local", Map.of())).as(broken.getKey())
+                    .isInstanceOf(CatalogException.class)
+                    .hasMessageStartingWith(credentials + ":1:")
+                    .satisfies(e -> {
+                        assertThat(e.getCause()).isNull();
+                        assertThat(e.getMessage()).doesNotContain(broken.getValue());
+                    });
+        }
+    }
+
+    @Test
     void credentialsAreShownNowhere() throws Exception {
         write("conf/base/catalog.yml", """
                 storage:

@@ -108,13 +108,21 @@ public final class YamlFile {
     }
 
     /**
-     * Replaces the quoted parts of a parser's message (where it quotes the file) with {@code ***}.
+     * Replaces what a parser's message quotes from the file with {@code ***}: the text after
+     * "found" or "got" (an undefined alias or tag handle, the characters found), and quoted texts
+     * longer than one character. A value such as {@code password: *x7Qa} is read as an alias, so
+     * the name of an undefined alias is a secret too.
      *
      * @param message a message
-     * @return the message without quotations
+     * @return the message without what it quoted
      */
     public static String redact(String message) {
-        return message == null ? "" : message.replaceAll("'[^'\\n]*'", "'***'").replaceAll("\"[^\"\\n]*\"", "\"***\"");
+        if (message == null) {
+            return "";
+        }
+        return message.replaceAll("(undefined (?:alias|tag handle)) \\S+", "$1 ***")
+                .replaceAll("((?:found|got):?) (?!unexpected end of stream|undefined|<|'.')\\S+", "$1 ***")
+                .replaceAll("'[^'\\n]{2,}'", "'***'").replaceAll("\"[^\"\\n]*\"", "\"***\"");
     }
 
     /**
@@ -319,6 +327,11 @@ public final class YamlFile {
                     }
                     case AliasEvent alias -> {
                         Anchor anchor = anchors.get(alias.getAnchor());
+                        if (anchor == null && secret) {
+                            throw new CatalogException(where(file, alias.getStartMark()) + "a value that starts with *"
+                                    + " is read as an alias, and this one refers to no anchor; put the value in quotes"
+                                    + " (the file holds secrets, so the value is not shown)", null);
+                        }
                         if (anchor == null) {
                             throw new CatalogException(where(file, alias.getStartMark()) + "alias *" + alias.getAnchor()
                                     + " refers to no anchor; define &" + alias.getAnchor() + " on a value before this"
