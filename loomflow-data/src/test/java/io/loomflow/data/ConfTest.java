@@ -106,6 +106,10 @@ class ConfTest {
         assertThat(load(conf.catalog(), "shared")).isEqualTo("from the storage's credentials");
         assertThat(load(conf.catalog(), "own")).isEqualTo("from the dataset's credentials");
         assertThat(conf.credentialNames()).containsExactly("own_files", "shared_files");
+        // withStorage replaces a scheme's storage for every dataset of it, those with credentials too
+        Catalog replaced = conf.catalog().withStorage("file", Storages.resource(
+                StorageOptions.none("file").with("root", project.resolve("shared").toString())));
+        assertThat(load(replaced, "own")).isEqualTo("from the storage's credentials");
     }
 
     @Test
