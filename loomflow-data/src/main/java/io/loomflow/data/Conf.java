@@ -50,7 +50,7 @@ public final class Conf {
     /** The environment used when none is chosen, as in Kedro. */
     public static final String DEFAULT_ENVIRONMENT = "local";
 
-    /** The environment variable that chooses the environment ({@code loomflow run --env} sets it too). */
+    /** The environment variable that chooses the environment, as {@code KEDRO_ENV} does for Kedro. */
     public static final String ENVIRONMENT_VARIABLE = "LOOMFLOW_ENV";
 
     private final Path folder;
