@@ -12,9 +12,11 @@ module io.loomflow.azure {
     requires com.azure.core.http.jdk.httpclient;
     requires com.azure.storage.blob;
     requires com.azure.storage.common;
+    requires com.azure.identity;
     requires java.net.http;
 
     exports io.loomflow.azure;
 
-    provides io.loomflow.data.spi.StorageProvider with io.loomflow.azure.internal.AzureBlobStorageProvider;
+    provides io.loomflow.data.spi.StorageProvider with io.loomflow.azure.internal.AzureBlobStorageProvider,
+            io.loomflow.azure.internal.AbfsStorageProvider, io.loomflow.azure.internal.AbfssStorageProvider;
 }

@@ -17,8 +17,10 @@ module io.loomflow.s3 {
     requires software.amazon.awssdk.http;
     requires software.amazon.awssdk.http.apache5;
     requires software.amazon.awssdk.identity.spi;
+    requires software.amazon.awssdk.profiles;
     requires software.amazon.awssdk.regions;
     requires software.amazon.awssdk.services.s3;
+    requires software.amazon.awssdk.services.sts;
 
     provides io.loomflow.data.spi.StorageProvider with io.loomflow.s3.internal.S3StorageProvider;
 }

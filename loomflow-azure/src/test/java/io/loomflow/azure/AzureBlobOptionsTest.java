@@ -44,12 +44,17 @@ class AzureBlobOptionsTest {
     }
 
     @Test
-    void aSharedKeyNeedsAllThreeOptions() {
+    void anAccountWithoutAWayToSignInIsRefusedAndAKeyNeedsItsAccount() {
         var partial = new StorageOptions("az", Map.of(AzureBlob.ENDPOINT, "http://127.0.0.1:1/devstoreaccount1",
                 AzureBlob.ACCOUNT_NAME, "devstoreaccount1"));
         assertThatThrownBy(() -> provider.open(partial))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("storage 'az:' needs the option 'accountKey'");
+                .hasMessageContaining("storage 'az:' names an account but no way to sign in to it; add one of: accountKey");
+        var keyAlone = new StorageOptions("az", Map.of(AzureBlob.ENDPOINT, "http://127.0.0.1:1/devstoreaccount1",
+                AzureBlob.ACCOUNT_KEY, "a2V5"));
+        assertThatThrownBy(() -> provider.open(keyAlone))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("storage 'az:' needs the option 'accountName'");
     }
 
     @Test

@@ -25,7 +25,8 @@ class ModuleDescriptorTest {
                 .containsExactly("io.loomflow.azure");
         assertThat(descriptor.provides()).singleElement().satisfies(provides -> {
             assertThat(provides.service()).isEqualTo("io.loomflow.data.spi.StorageProvider");
-            assertThat(provides.providers()).containsExactly("io.loomflow.azure.internal.AzureBlobStorageProvider");
+            assertThat(provides.providers()).containsExactly("io.loomflow.azure.internal.AzureBlobStorageProvider",
+                    "io.loomflow.azure.internal.AbfsStorageProvider", "io.loomflow.azure.internal.AbfssStorageProvider");
         });
     }
 

@@ -31,8 +31,14 @@ import java.util.TreeSet;
  */
 public final class Catalog {
 
-    /** One dataset as the catalog describes it. */
-    private record Entry(String name, String type, URI location, Format<?> format) {
+    /**
+     * One dataset as the catalog describes it; {@code storage} is its storage's key: its URI scheme,
+     * or the scheme and the credentials it names ({@code az credentials lake}).
+     */
+    private record Entry(String name, String type, URI location, Format<?> format, String storage) {
+        Entry(String name, String type, URI location, Format<?> format) {
+            this(name, type, location, format, location.getScheme());
+        }
     }
 
     private final Map<String, Entry> entries;
@@ -66,10 +72,23 @@ public final class Catalog {
         CatalogReader.Contents contents = CatalogReader.read(file, environment);
         Builder builder = builder();
         contents.storage().forEach(builder::storage);
+        for (CatalogReader.CredentialsReference reference : contents.storageCredentials().values()) {
+            throw credentialsNeedAFolder(file, reference);
+        }
         for (CatalogReader.DatasetEntry entry : contents.datasets()) {
+            if (entry.credentials() != null) {
+                throw credentialsNeedAFolder(file, entry.credentials());
+            }
             builder.add(entry.name(), entry.type(), entry.location(), entry.options());
         }
         return builder.build();
+    }
+
+    private static CatalogException credentialsNeedAFolder(Path file, CatalogReader.CredentialsReference reference) {
+        return new CatalogException(reference.where() + ": credentials '" + reference.name() + "' are named, but a single"
+                + " catalog file has no credentials; lay out conf/base/catalog.yml and conf/local/credentials.yml and"
+                + " read them with Conf.load(Path.of(\"" + (file.getParent() == null ? "conf" : file.getParent())
+                + "\")), or write the options under storage", null);
     }
 
     /**
@@ -114,7 +133,7 @@ public final class Catalog {
         Entry entry = entry(name);
         @SuppressWarnings("unchecked")
         Format<Object> format = (Format<Object>) entry.format();
-        return Dataset.of(name, entry.location(), format, storages.get(entry.location().getScheme()));
+        return Dataset.of(name, entry.location(), format, storages.get(entry.storage()));
     }
 
     /**
@@ -130,7 +149,7 @@ public final class Catalog {
     public <T> Dataset<T> dataset(String name, Format<T> format) {
         Entry entry = entry(name);
         checkType(entry, format);
-        return Dataset.of(name, entry.location(), format, storages.get(entry.location().getScheme()));
+        return Dataset.of(name, entry.location(), format, storages.get(entry.storage()));
     }
 
     /**
@@ -146,7 +165,7 @@ public final class Catalog {
         Entry entry = entry(name);
         checkType(entry, format);
         Map<String, Entry> changed = new LinkedHashMap<>(entries);
-        changed.put(name, new Entry(name, entry.type(), entry.location(), format));
+        changed.put(name, new Entry(name, entry.type(), entry.location(), format, entry.storage()));
         return new Catalog(Map.copyOf(changed), storages);
     }
 
@@ -159,17 +178,25 @@ public final class Catalog {
     }
 
     /**
-     * Returns a copy whose datasets of {@code scheme} use {@code storage}: for example a storage
-     * opened with options built in code, or one wrapped to measure or slow it down.
+     * Returns a copy whose datasets of {@code scheme} use {@code storage} (those that name
+     * credentials of their own too): for example a storage opened with options built in code, or
+     * one wrapped to measure or slow it down.
      *
      * @param scheme the URI scheme
      * @param storage the storage, as an engine resource
      * @return the changed copy
      */
     public Catalog withStorage(String scheme, Resource<Storage> storage) {
+        Objects.requireNonNull(scheme, "scheme");
+        Objects.requireNonNull(storage, "storage");
         Map<String, Resource<Storage>> changed = new LinkedHashMap<>(storages);
-        changed.put(Objects.requireNonNull(scheme, "scheme"), Objects.requireNonNull(storage, "storage"));
-        return new Catalog(entries, Map.copyOf(changed));
+        changed.put(scheme, storage);
+        Map<String, Entry> moved = new LinkedHashMap<>();
+        entries.forEach((name, entry) -> moved.put(name, entry.location().getScheme().equals(scheme)
+                ? new Entry(name, entry.type(), entry.location(), entry.format(), scheme) : entry));
+        changed.keySet().removeIf(key -> !key.equals(scheme) && moved.values().stream().noneMatch(
+                entry -> entry.storage().equals(key)));
+        return new Catalog(Map.copyOf(moved), Map.copyOf(changed));
     }
 
     private Entry entry(String name) {
@@ -190,6 +217,7 @@ public final class Catalog {
     public static final class Builder {
         private final Map<String, Map<String, String>> storageOptions = new LinkedHashMap<>();
         private final Map<String, Entry> entries = new LinkedHashMap<>();
+        private final Map<String, Map<String, String>> credentialStorages = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -259,6 +287,22 @@ public final class Catalog {
         }
 
         /**
+         * Adds a dataset with a storage of its own, opened with {@code storageOptions} (its scheme's
+         * options and those of its credentials): datasets that name the same credentials share it.
+         */
+        Builder addWithStorage(String name, String type, URI location, Map<String, String> options, String credentials,
+                               Map<String, String> storageOptions) {
+            Format<?> format = CatalogReader.format(type, options);
+            String key = location.getScheme() + " credentials " + credentials;
+            if (entries.putIfAbsent(name, new Entry(name, type, location, format, key)) != null) {
+                throw new IllegalArgumentException("the catalog already has a dataset '" + name + "'; give each"
+                        + " dataset its own name");
+            }
+            credentialStorages.put(key, Map.copyOf(storageOptions));
+            return this;
+        }
+
+        /**
          * Builds the catalog; checks that a storage serves every dataset's scheme.
          *
          * @return the catalog
@@ -267,8 +311,11 @@ public final class Catalog {
             Map<String, Resource<Storage>> storages = new LinkedHashMap<>();
             for (Entry entry : entries.values()) {
                 String scheme = entry.location().getScheme();
-                storages.computeIfAbsent(scheme, key -> Storages.resource(
-                        new StorageOptions(key, storageOptions.getOrDefault(key, Map.of()))));
+                Map<String, String> options = entry.storage().equals(scheme)
+                        ? storageOptions.getOrDefault(scheme, Map.of()) : credentialStorages.get(entry.storage());
+                storages.computeIfAbsent(entry.storage(), key -> key.equals(scheme)
+                        ? Storages.resource(new StorageOptions(scheme, options))
+                        : Storages.resource(new StorageOptions(scheme, options), key.substring(scheme.length() + 1)));
             }
             return new Catalog(Map.copyOf(entries), Map.copyOf(storages));
         }

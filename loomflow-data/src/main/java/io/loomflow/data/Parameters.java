@@ -1,5 +1,6 @@
 package io.loomflow.data;
 
+import io.loomflow.data.internal.Interpolation;
 import io.loomflow.data.internal.YamlFile;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -14,6 +15,7 @@ import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Parameters for pipelines, read from YAML ({@code conf/parameters.yml}) and read by nodes as
@@ -44,6 +46,16 @@ public final class Parameters {
      */
     @NullUnmarked
     public static Map<String, Object> load(Path file) {
+        return flatten(read(file, Interpolation.environmentOnly(Map.of())));
+    }
+
+    /**
+     * Reads a parameters file as nested maps, checked as {@link #load} checks it, with
+     * {@code ${globals:key}} references replaced (a value that is one whole reference takes the
+     * global's type); {@code ${NAME}} stays as written, as Kedro leaves the environment out of
+     * parameters.
+     */
+    static Map<String, @Nullable Object> read(Path file, Interpolation interpolation) {
         Node root = YamlFile.compose(file, "parameters file", "create it, or give the right path");
         if (root == null) {
             return Map.of();
@@ -55,7 +67,76 @@ public final class Parameters {
         }
         Map<String, @Nullable Object> flat = new LinkedHashMap<>();
         flatten(file, "", mapping, mapping.getStartMark(), top, flat, new HashMap<>());
+        @SuppressWarnings("unchecked")
+        Map<String, @Nullable Object> nested = (Map<String, @Nullable Object>) resolve(top, file, "", mapping,
+                mapping.getStartMark(), interpolation);
+        return nested;
+    }
+
+    /** Every top-level key, and every dotted path to a nested value, of nested maps. */
+    @NullUnmarked
+    static Map<String, Object> flatten(Map<String, ?> nested) {
+        Map<String, @Nullable Object> flat = new LinkedHashMap<>();
+        flattenValues("", nested, flat);
         return Collections.unmodifiableMap(flat);
+    }
+
+    private static void flattenValues(String prefix, Map<?, ?> map, Map<String, @Nullable Object> into) {
+        for (Map.Entry<?, ?> entry : map.entrySet()) {
+            String key = prefix + entry.getKey();
+            into.put(key, entry.getValue());
+            if (entry.getValue() instanceof Map<?, ?> nested) {
+                flattenValues(key + ".", nested, into);
+            }
+        }
+    }
+
+    /** Replaces {@code ${globals:...}} in the strings of a value read from {@code node}, at {@code where}. */
+    private static @Nullable Object resolve(@Nullable Object value, Path file, String key, @Nullable Node node,
+                                            Mark where, Interpolation interpolation) {
+        Mark mark = node == null ? where : node.getStartMark();
+        switch (value) {
+            case String text when text.contains("${") -> {
+                String at = file + ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1) + ": parameter '" + key + "'";
+                String whole = Interpolation.wholeGlobalReference(text);
+                if (whole != null) {
+                    interpolation.resolve(text, at, false); // the message, if it is not defined
+                    Object global = interpolation.global(whole);
+                    return global;
+                }
+                return interpolation.resolve(text, at, false);
+            }
+            case Map<?, ?> map -> {
+                Map<String, NodeTuple> tuples = new HashMap<>();
+                if (node instanceof MappingNode mapping) {
+                    for (NodeTuple tuple : mapping.getValue()) {
+                        if (tuple.getKeyNode() instanceof ScalarNode scalar) {
+                            tuples.putIfAbsent(scalar.getValue(), tuple);
+                        }
+                    }
+                }
+                Map<String, @Nullable Object> out = new LinkedHashMap<>();
+                for (Map.Entry<?, ?> entry : map.entrySet()) {
+                    NodeTuple tuple = tuples.get(String.valueOf(entry.getKey()));
+                    out.put(String.valueOf(entry.getKey()), resolve(entry.getValue(), file,
+                            (key.isEmpty() ? "" : key + ".") + entry.getKey(), tuple == null ? null : tuple.getValueNode(),
+                            mark, interpolation));
+                }
+                return Collections.unmodifiableMap(out);
+            }
+            case List<?> list -> {
+                List<@Nullable Object> out = new java.util.ArrayList<>();
+                for (int i = 0; i < list.size(); i++) {
+                    Node item = node instanceof SequenceNode sequence && i < sequence.getValue().size()
+                            ? sequence.getValue().get(i) : null;
+                    out.add(resolve(list.get(i), file, key + "[" + i + "]", item, mark, interpolation));
+                }
+                return Collections.unmodifiableList(out);
+            }
+            case null, default -> {
+                return value;
+            }
+        }
     }
 
     /**

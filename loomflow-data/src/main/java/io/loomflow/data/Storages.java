@@ -53,6 +53,20 @@ public final class Storages {
         return Resource.named("storage " + options.scheme() + ":", () -> provider.open(options));
     }
 
+    /**
+     * A resource that opens the storage of {@code options.scheme()} with those options, named
+     * apart from the scheme's other storages, such as one for datasets that name credentials of
+     * their own.
+     *
+     * @param options the scheme and its options
+     * @param label what tells it apart, such as {@code credentials lake}; never a secret
+     * @return the resource, opened lazily once per engine
+     */
+    public static Resource<Storage> resource(StorageOptions options, String label) {
+        StorageProvider provider = provider(options.scheme());
+        return Resource.named("storage " + options.scheme() + ": (" + label + ")", () -> provider.open(options));
+    }
+
     private static List<StorageProvider> providers() {
         List<StorageProvider> found = new java.util.ArrayList<>();
         ServiceLoader.load(StorageProvider.class, Storages.class.getClassLoader()).forEach(found::add);

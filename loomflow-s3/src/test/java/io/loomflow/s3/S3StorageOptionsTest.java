@@ -68,4 +68,23 @@ class S3StorageOptionsTest {
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("names no object");
         }
     }
+
+    @Test
+    void credentialOptionsThatDoNotGoTogetherAreNamed() {
+        assertThatThrownBy(() -> provider.open(new StorageOptions("s3", Map.of("region", "eu-west-1", "sessionToken", "t"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("option 'sessionToken' goes with 'accessKey' and 'secretKey'");
+        assertThatThrownBy(() -> provider.open(new StorageOptions("s3", Map.of("region", "eu-west-1",
+                "roleSessionName", "etl"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("option 'roleSessionName' is for assuming a role, but there is no option 'roleArn'");
+        assertThatThrownBy(() -> provider.open(new StorageOptions("s3", Map.of("region", "eu-west-1", "profile", "p",
+                "key", "AKIA", "secret", "s"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("both the option 'profile' and 'accessKey'/'secretKey'");
+        assertThatThrownBy(() -> provider.open(new StorageOptions("s3", Map.of("region", "eu-west-1",
+                "credentialsFile", "/nonexistent/credentials"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("option 'credentialsFile' names /nonexistent/credentials, which is not a file");
+    }
 }

@@ -100,6 +100,16 @@ final class AzureBlobStorage implements Storage {
      * client, which the storage owns.
      */
     static AzureBlobStorage open(BlobServiceClientBuilder builder, boolean createContainers) {
+        return open(builder, createContainers, http -> { });
+    }
+
+    /**
+     * Builds the clients, as {@link #open(BlobServiceClientBuilder, boolean)}; {@code beforeBuild}
+     * gets the storage's HTTP client first (a token credential signs in through it, so that it
+     * starts no threads of its own).
+     */
+    static AzureBlobStorage open(BlobServiceClientBuilder builder, boolean createContainers,
+                                 java.util.function.Consumer<com.azure.core.http.HttpClient> beforeBuild) {
         ExecutorService executor = Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name("loomflow-azure-http-", 0).factory());
         OwnedHttpClientBuilder jdk = new OwnedHttpClientBuilder(HttpClient.newBuilder());
@@ -107,6 +117,7 @@ final class AzureBlobStorage implements Storage {
             // The executor must be given to the SDK's builder too: without it, the SDK sets its own
             // global thread pool as the JDK client's executor.
             var httpClient = new JdkHttpClientBuilder(jdk).executor(executor).connectionTimeout(Duration.ofSeconds(10)).build();
+            beforeBuild.accept(httpClient);
             BlobServiceClient service = builder.httpClient(new CancellationTolerantHttpClient(httpClient)).buildClient();
             return new AzureBlobStorage(service, jdk.built(), executor, createContainers);
         } catch (RuntimeException | Error failure) {
@@ -122,11 +133,25 @@ final class AzureBlobStorage implements Storage {
     private record Place(String container, String blob) {
     }
 
-    private static Place place(URI location, boolean objectRequired) {
-        if (!AzureBlob.SCHEME.equalsIgnoreCase(location.getScheme()) || location.isOpaque()) {
+    private Place place(URI location, boolean objectRequired) {
+        boolean adlfs = location.getScheme() != null && AzureBlob.ADLFS_SCHEMES.contains(location.getScheme().toLowerCase(
+                java.util.Locale.ROOT));
+        if (!(adlfs || AzureBlob.SCHEME.equalsIgnoreCase(location.getScheme())) || location.isOpaque()) {
             throw new IllegalArgumentException("location " + location + " is not an az: URI; write it as az://container/path");
         }
         String container = location.getAuthority();
+        if (adlfs && location.getUserInfo() != null) {
+            // abfs://container@account.dfs.core.windows.net/path, as adlfs writes it
+            container = location.getUserInfo();
+            String host = location.getHost() == null ? "" : location.getHost();
+            String account = host.contains(".") ? host.substring(0, host.indexOf('.')) : host;
+            if (!account.equalsIgnoreCase(service.getAccountName())) {
+                throw new IllegalArgumentException("location " + location + " is in the account '" + account + "', but"
+                        + " the storage " + location.getScheme() + ": is opened for the account '"
+                        + service.getAccountName() + "'; set its option accountName (or connectionString) to that"
+                        + " account's, or write the location as " + location.getScheme() + "://" + container + "/path");
+            }
+        }
         if (container == null || !CONTAINER.matcher(container).matches()) {
             throw new IllegalArgumentException("location " + location + " names no valid container ('" + container
                     + "'); a container name has 3 to 63 lower-case letters, digits and single hyphens: az://container/path");
@@ -138,6 +163,11 @@ final class AzureBlobStorage implements Storage {
                     + " az://" + container + "/path");
         }
         return new Place(container, blob);
+    }
+
+    /** The scheme and authority of the locations that {@link #list} returns for {@code prefix}. */
+    private static String root(URI prefix) {
+        return prefix.getScheme() + "://" + prefix.getRawAuthority();
     }
 
     private BlobClient blob(Place place) {
@@ -344,17 +374,17 @@ final class AzureBlobStorage implements Storage {
         names.sort(Comparator.naturalOrder());
         List<URI> found = new ArrayList<>(names.size());
         for (String name : names) {
-            found.add(location(place.container(), name));
+            found.add(location(root(prefix), name));
         }
         return found;
     }
 
     /** The location of a blob, in ASCII: characters outside it are percent-encoded as UTF-8. */
-    private static URI location(String container, String blob) {
+    private static URI location(String root, String blob) {
         try {
-            return URI.create(new URI(AzureBlob.SCHEME, container, "/" + blob, null).toASCIIString());
+            return URI.create(root + new URI(null, null, "/" + blob, null).toASCIIString());
         } catch (URISyntaxException e) {
-            throw new IllegalStateException("blob name " + blob + " in container " + container + " makes no URI", e);
+            throw new IllegalStateException("blob name " + blob + " under " + root + " makes no URI", e);
         }
     }
 
@@ -362,7 +392,10 @@ final class AzureBlobStorage implements Storage {
     private static IOException failure(String action, URI location, RuntimeException e) {
         if (e instanceof BlobStorageException storage) {
             String hint = storage.getStatusCode() == 403
-                    ? "; check the storage's credentials (option connectionString, or accountName and accountKey)" : "";
+                    ? "; check the storage's credentials in its catalog storage section or credentials.yml: the"
+                    + " account key or connection string (copied whole, for this account), the SAS token (not expired,"
+                    + " with the permissions this needs, for this account), or the identity's role on the account"
+                    : "";
             return new IOException("cannot " + action + " " + location + ": Blob Storage answered HTTP "
                     + storage.getStatusCode() + " " + storage.getErrorCode() + hint, e);
         }

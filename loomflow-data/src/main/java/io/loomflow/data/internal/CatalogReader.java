@@ -11,8 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -28,23 +27,53 @@ public final class CatalogReader {
     /** The dataset types and their default formats. */
     private static final Map<String, Format<?>> TYPES = types();
     private static final Set<String> SECTIONS = Set.of("storage", "datasets");
-    private static final Set<String> DATASET_FIELDS = Set.of("type", "uri", "options");
-    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+    private static final Set<String> DATASET_FIELDS = Set.of("type", "uri", "options", "credentials");
+    /** The field of a dataset, and the option of a storage, that names an entry of credentials.yml. */
+    public static final String CREDENTIALS = "credentials";
 
-    /** One dataset entry. */
-    public record DatasetEntry(String name, String type, URI location, Map<String, String> options) {
+    /**
+     * A reference to an entry of {@code credentials.yml}.
+     *
+     * @param name the entry's name
+     * @param where {@code file:line:column} of the reference
+     */
+    public record CredentialsReference(String name, String where) {
     }
 
-    /** What a catalog file holds. */
-    public record Contents(Map<String, Map<String, String>> storage, List<DatasetEntry> datasets) {
+    /**
+     * One dataset entry.
+     *
+     * @param name its name
+     * @param type its type
+     * @param location its URI
+     * @param options its format's options
+     * @param credentials the credentials it names, or {@code null}
+     * @param where {@code file:line:column} of its name
+     */
+    public record DatasetEntry(String name, String type, URI location, Map<String, String> options,
+                               @Nullable CredentialsReference credentials, String where) {
+    }
+
+    /**
+     * What a catalog file holds.
+     *
+     * @param file the file
+     * @param storage the options of each storage scheme
+     * @param storageCredentials the credentials each storage scheme names, if any
+     * @param storageWhere {@code file:line:column} of each storage scheme
+     * @param datasets the datasets, in file order
+     */
+    public record Contents(Path file, Map<String, Map<String, String>> storage,
+                           Map<String, CredentialsReference> storageCredentials, Map<String, String> storageWhere,
+                           List<DatasetEntry> datasets) {
     }
 
     private final Path file;
-    private final Map<String, String> environment;
+    private final Interpolation interpolation;
 
-    private CatalogReader(Path file, Map<String, String> environment) {
+    private CatalogReader(Path file, Interpolation interpolation) {
         this.file = file;
-        this.environment = environment;
+        this.interpolation = interpolation;
     }
 
     private static Map<String, Format<?>> types() {
@@ -123,38 +152,59 @@ public final class CatalogReader {
      * @throws CatalogException for anything wrong, naming file and line
      */
     public static Contents read(Path file, Map<String, String> environment) {
-        return new CatalogReader(file, environment).read();
+        return new CatalogReader(file, Interpolation.environmentOnly(environment)).read();
+    }
+
+    /**
+     * Reads a catalog file of a configuration folder.
+     *
+     * @param file the file
+     * @param interpolation what {@code ${...}} references stand for
+     * @return its contents
+     * @throws CatalogException for anything wrong, naming file and line
+     */
+    public static Contents read(Path file, Interpolation interpolation) {
+        return new CatalogReader(file, interpolation).read();
     }
 
     private Contents read() {
         Node root = YamlFile.compose(file, "catalog file", "create it (see the catalog's documentation for its"
                 + " sections) or give the right path");
         Map<String, Map<String, String>> storage = new LinkedHashMap<>();
+        Map<String, CredentialsReference> storageCredentials = new LinkedHashMap<>();
+        Map<String, String> storageWhere = new LinkedHashMap<>();
         List<DatasetEntry> datasets = new ArrayList<>();
         if (root == null) {
-            return new Contents(storage, datasets);
+            return new Contents(file, storage, storageCredentials, storageWhere, datasets);
         }
         for (NodeTuple section : mapping(root, "the catalog").getValue()) {
             String name = scalar(section.getKeyNode(), "a section name");
             switch (name) {
-                case "storage" -> readStorage(section.getValueNode(), storage);
+                case "storage" -> readStorage(section.getValueNode(), storage, storageCredentials, storageWhere);
                 case "datasets" -> readDatasets(section.getValueNode(), datasets);
                 default -> throw error(section.getKeyNode(), "unknown section '" + name + "'; a catalog has the"
                         + " sections " + String.join(" and ", new java.util.TreeSet<>(SECTIONS)));
             }
         }
-        return new Contents(storage, datasets);
+        return new Contents(file, storage, storageCredentials, storageWhere, datasets);
     }
 
-    private void readStorage(Node node, Map<String, Map<String, String>> storage) {
+    private void readStorage(Node node, Map<String, Map<String, String>> storage,
+                             Map<String, CredentialsReference> storageCredentials, Map<String, String> storageWhere) {
         for (NodeTuple scheme : mapping(node, "the storage section").getValue()) {
             String name = scalar(scheme.getKeyNode(), "a URI scheme");
             Map<String, String> options = new LinkedHashMap<>();
             for (NodeTuple option : mapping(scheme.getValueNode(), "the options of storage '" + name + "'").getValue()) {
                 String key = scalar(option.getKeyNode(), "an option name");
-                options.put(key, substitute(option.getValueNode(), "storage '" + name + "'"));
+                String value = substitute(option.getValueNode(), "storage '" + name + "'");
+                if (key.equals(CREDENTIALS)) {
+                    storageCredentials.put(name, new CredentialsReference(value, where(option.getValueNode())));
+                } else {
+                    options.put(key, value);
+                }
             }
             storage.put(name, options);
+            storageWhere.put(name, where(scheme.getKeyNode()));
         }
     }
 
@@ -167,7 +217,7 @@ public final class CatalogReader {
                 String key = scalar(field.getKeyNode(), "a field name");
                 if (!DATASET_FIELDS.contains(key)) {
                     throw error(field.getKeyNode(), "dataset '" + name + "': unknown field '" + key + "'; a dataset has"
-                            + " the fields type, uri and options");
+                            + " the fields type, uri, options and credentials");
                 }
                 fields.put(key, field);
             }
@@ -191,7 +241,12 @@ public final class CatalogReader {
                     throw error(optionsField.getValueNode(), "dataset '" + name + "': " + wrong.getMessage());
                 }
             }
-            datasets.add(new DatasetEntry(name, type, location(uri, fields.get("uri").getValueNode(), name), options));
+            NodeTuple credentialsField = fields.get(CREDENTIALS);
+            CredentialsReference credentials = credentialsField == null ? null : new CredentialsReference(
+                    substitute(credentialsField.getValueNode(), "dataset '" + name + "'"),
+                    where(credentialsField.getValueNode()));
+            datasets.add(new DatasetEntry(name, type, location(uri, fields.get("uri").getValueNode(), name), options,
+                    credentials, where(dataset.getKeyNode())));
         }
     }
 
@@ -230,20 +285,11 @@ public final class CatalogReader {
     }
 
     private String substitute(Node node, String entry) {
-        String value = scalar(node, "a value");
-        Matcher variables = VARIABLE.matcher(value);
-        StringBuilder out = new StringBuilder();
-        while (variables.find()) {
-            String name = variables.group(1);
-            String replacement = environment.get(name);
-            if (replacement == null) {
-                throw error(node, entry + ": ${" + name + "} is not defined in the environment; set " + name
-                        + " before running, or write the value itself");
-            }
-            variables.appendReplacement(out, Matcher.quoteReplacement(replacement));
-        }
-        variables.appendTail(out);
-        return out.toString();
+        return interpolation.resolve(scalar(node, "a value"), where(node) + ": " + entry, true);
+    }
+
+    private String where(Node node) {
+        return file + ":" + (node.getStartMark().getLine() + 1) + ":" + (node.getStartMark().getColumn() + 1);
     }
 
     private MappingNode mapping(Node node, String what) {
@@ -261,7 +307,6 @@ public final class CatalogReader {
     }
 
     private CatalogException error(Node node, String message) {
-        return new CatalogException(file + ":" + (node.getStartMark().getLine() + 1) + ":"
-                + (node.getStartMark().getColumn() + 1) + ": " + message, null);
+        return new CatalogException(where(node) + ": " + message, null);
     }
 }

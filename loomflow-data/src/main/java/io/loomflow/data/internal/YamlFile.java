@@ -79,14 +79,50 @@ public final class YamlFile {
      * @throws CatalogException naming file, line and column of anything wrong
      */
     public static Node compose(Path file, String what, String whenAbsent) {
-        String text = checked(file, what, whenAbsent);
+        return compose(file, what, whenAbsent, false);
+    }
+
+    /**
+     * Reads a file as SnakeYAML's node tree; a file of secrets ({@code credentials.yml}) is never
+     * quoted: an error names the line and column and what is wrong, but any text quoted from the
+     * file is replaced by {@code ***}, and the parser's exception (whose message shows the line)
+     * is not kept as the cause.
+     *
+     * @param file the file
+     * @param what what the file is, such as {@code "credentials file"}, for messages
+     * @param whenAbsent what to tell the user when the file does not exist
+     * @param secret whether the file holds secrets
+     * @return its root node, or {@code null} for an empty file
+     * @throws CatalogException naming file, line and column of anything wrong
+     */
+    public static Node compose(Path file, String what, String whenAbsent, boolean secret) {
+        String text = checked(file, what, whenAbsent, secret);
         try {
             return yaml().compose(new StringReader(text));
         } catch (MarkedYAMLException syntax) {
-            throw syntaxError(file, syntax);
+            throw syntaxError(file, syntax, secret);
         } catch (YAMLException limit) {
-            throw new CatalogException(file + ":1:1: " + what + " cannot be read: " + limit.getMessage(), limit);
+            throw new CatalogException(file + ":1:1: " + what + " cannot be read: "
+                    + (secret ? redact(limit.getMessage()) : limit.getMessage()), secret ? null : limit);
         }
+    }
+
+    /**
+     * Replaces what a parser's message quotes from the file with {@code ***}: the text after
+     * "found" or "got" (an undefined alias or tag handle, the characters found), and quoted texts
+     * longer than one character. A value such as {@code password: *x7Qa} is read as an alias, so
+     * the name of an undefined alias is a secret too.
+     *
+     * @param message a message
+     * @return the message without what it quoted
+     */
+    public static String redact(String message) {
+        if (message == null) {
+            return "";
+        }
+        return message.replaceAll("(undefined (?:alias|tag handle)) \\S+", "$1 ***")
+                .replaceAll("((?:found|got):?) (?!unexpected end of stream|undefined|<|'.')\\S+", "$1 ***")
+                .replaceAll("'[^'\\n]{2,}'", "'***'").replaceAll("\"[^\"\\n]*\"", "\"***\"");
     }
 
     /**
@@ -99,10 +135,24 @@ public final class YamlFile {
      * @throws CatalogException naming file, line and column of a value that cannot be built
      */
     public static Object value(Path file, Node node) {
+        return value(file, node, false);
+    }
+
+    /**
+     * The plain Java value of a node, as {@link #value(Path, Node)}; for a file of secrets, errors
+     * quote nothing from the file (see {@link #compose(Path, String, String, boolean)}).
+     *
+     * @param file the file the node was read from, for messages
+     * @param node the node
+     * @param secret whether the file holds secrets
+     * @return its value
+     * @throws CatalogException naming file, line and column of a value that cannot be built
+     */
+    public static Object value(Path file, Node node, boolean secret) {
         try {
             return new Values(options()).value(node);
         } catch (MarkedYAMLException wrong) {
-            throw syntaxError(file, wrong);
+            throw syntaxError(file, wrong, secret);
         }
     }
 
@@ -131,14 +181,18 @@ public final class YamlFile {
         return options;
     }
 
-    private static CatalogException syntaxError(Path file, MarkedYAMLException syntax) {
+    private static CatalogException syntaxError(Path file, MarkedYAMLException syntax, boolean secret) {
         Mark mark = syntax.getProblemMark() != null ? syntax.getProblemMark() : syntax.getContextMark();
-        return new CatalogException(where(file, mark) + "not valid YAML: " + syntax.getProblem()
-                + (syntax.getContext() == null ? "" : " (" + syntax.getContext() + ")"), syntax);
+        String problem = syntax.getProblem() + (syntax.getContext() == null ? "" : " (" + syntax.getContext() + ")");
+        if (secret) {
+            return new CatalogException(where(file, mark) + "not valid YAML: " + redact(problem)
+                    + " (the file holds secrets, so none of its text is shown: open it at this line)", null);
+        }
+        return new CatalogException(where(file, mark) + "not valid YAML: " + problem, syntax);
     }
 
     /** The file's text, once it has passed every check. */
-    private static String checked(Path file, String what, String whenAbsent) {
+    private static String checked(Path file, String what, String whenAbsent, boolean secret) {
         byte[] bytes;
         try (InputStream in = Files.newInputStream(file)) {
             bytes = in.readNBytes(MAX_BYTES + 1);
@@ -154,7 +208,7 @@ public final class YamlFile {
         }
         String text = decode(file, bytes);
         checkCharacters(file, text);
-        checkEvents(file, text);
+        checkEvents(file, text, secret);
         return text;
     }
 
@@ -252,7 +306,7 @@ public final class YamlFile {
     }
 
     /** Walks the events once: depth, recursive aliases, what aliases expand to, duplicate keys. */
-    private static void checkEvents(Path file, String text) {
+    private static void checkEvents(Path file, String text, boolean secret) {
         Map<String, Anchor> anchors = new HashMap<>();
         Deque<OpenCollection> open = new ArrayDeque<>();
         long expanded = 0;
@@ -273,6 +327,11 @@ public final class YamlFile {
                     }
                     case AliasEvent alias -> {
                         Anchor anchor = anchors.get(alias.getAnchor());
+                        if (anchor == null && secret) {
+                            throw new CatalogException(where(file, alias.getStartMark()) + "a value that starts with *"
+                                    + " is read as an alias, and this one refers to no anchor; put the value in quotes"
+                                    + " (the file holds secrets, so the value is not shown)", null);
+                        }
                         if (anchor == null) {
                             throw new CatalogException(where(file, alias.getStartMark()) + "alias *" + alias.getAnchor()
                                     + " refers to no anchor; define &" + alias.getAnchor() + " on a value before this"
@@ -332,7 +391,7 @@ public final class YamlFile {
                 }
             }
         } catch (MarkedYAMLException syntax) {
-            throw syntaxError(file, syntax);
+            throw syntaxError(file, syntax, secret);
         }
     }
 

@@ -19,6 +19,23 @@ public record StorageOptions(String scheme, Map<String, String> values) {
         values = Map.copyOf(Objects.requireNonNull(values, "values"));
     }
 
+    /** Options whose values may be shown, such as in {@link #toString}; the others are hidden as {@code ***}. */
+    private static final java.util.Set<String> SHOWN = java.util.Set.of("root", "region", "endpoint", "pathStyle",
+            "createContainers", "createBuckets", "accountName", "profile", "credential", "roleArn", "roleSessionName");
+
+    /**
+     * The scheme and the options, each value but a few known harmless ones (such as {@code region},
+     * {@code endpoint} and {@code root}) shown as {@code ***}: options hold credentials.
+     *
+     * @return a text without secrets
+     */
+    @Override
+    public String toString() {
+        java.util.StringJoiner shown = new java.util.StringJoiner(", ", "StorageOptions[" + scheme + ": ", "]");
+        new java.util.TreeMap<>(values).forEach((key, value) -> shown.add(key + "=" + (SHOWN.contains(key) ? value : "***")));
+        return shown.toString();
+    }
+
     /**
      * Options with no values.
      *

@@ -337,6 +337,11 @@ final class S3Storage implements Storage {
         if (e instanceof AwsServiceException service && service.awsErrorDetails() != null) {
             cause = "S3 answered " + service.statusCode() + " " + service.awsErrorDetails().errorCode() + ": "
                     + service.awsErrorDetails().errorMessage();
+            if (service.statusCode() == 403) {
+                cause += "; check the storage's credentials in its catalog storage section or credentials.yml: the"
+                        + " access key and secret key (or the profile, or the environment's AWS_ACCESS_KEY_ID), the"
+                        + " role they assume, and that it may do this to this bucket";
+            }
         } else {
             cause = e.getMessage() + " (is the storage option endpoint right? it is "
                     + (endpoint == null ? "AWS's endpoint for " + region.id() : endpoint.toString()) + ")";

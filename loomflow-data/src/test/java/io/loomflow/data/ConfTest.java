@@ -1,0 +1,212 @@
+package io.loomflow.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.loomflow.Engine;
+import io.loomflow.Task;
+import io.loomflow.data.spi.StorageOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** conf/base overlaid by an environment, credentials in their own file, ${...} references. */
+class ConfTest {
+
+    private static final String SECRET = "sv=2025-01-01&sig=TOPSECRETSIGNATURE";
+
+    @TempDir
+    Path project;
+
+    private Path write(String path, String text) throws Exception {
+        Path file = project.resolve(path);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text);
+        return file;
+    }
+
+    private Object load(Catalog catalog, String dataset) {
+        try (Engine engine = Engine.builder().build()) {
+            return engine.run(Task.named("load", (Integer i) -> catalog.dataset(dataset).load()), 0);
+        }
+    }
+
+    @Test
+    void theEnvironmentReplacesDatasetsWholeAndMergesParametersKeyByKey() throws Exception {
+        write("data/raw.txt", "raw");
+        write("data/test.txt", "test data");
+        write("conf/base/globals.yml", "folder: data\nmodel: { seed: 7 }\n");
+        write("conf/base/catalog.yml", """
+                storage:
+                  file: { root: "${PROJECT}/${globals:folder}" }
+                datasets:
+                  raw: { type: text, uri: "file:raw.txt" }
+                  report: { type: json, uri: "file:report.json" }
+                """);
+        write("conf/base/parameters.yml", """
+                model:
+                  seed: ${globals:model.seed}
+                  size: 0.2
+                  name: "run ${globals:folder}"
+                """);
+        write("conf/test/catalog.yml", "datasets:\n  raw: { type: text, uri: \"file:test.txt\" }\n");
+        write("conf/test/parameters.yml", "model:\n  size: 0.5\n");
+        Map<String, String> variables = Map.of("PROJECT", project.toString());
+
+        Conf base = Conf.load(project.resolve("conf"), "local", variables); // conf/local absent: base alone
+        assertThat(load(base.catalog(), "raw")).isEqualTo("raw");
+        assertThat(base.parameters()).containsEntry("model.seed", 7).containsEntry("model.size", 0.2)
+                .containsEntry("model.name", "run data");
+
+        Conf test = Conf.load(project.resolve("conf"), "test", variables);
+        assertThat(test.environment()).isEqualTo("test");
+        assertThat(test.catalog().names()).containsExactly("raw", "report");
+        assertThat(load(test.catalog(), "raw")).isEqualTo("test data");
+        assertThat(test.parameters()).containsEntry("model.size", 0.5).containsEntry("model.seed", 7)
+                .containsEntry("model", Map.of("seed", 7, "size", 0.5, "name", "run data"));
+    }
+
+    @Test
+    void anEnvironmentThatIsNotThereIsNamedWithThoseThatAre() throws Exception {
+        write("conf/base/catalog.yml", "datasets: {}\n");
+        Files.createDirectories(project.resolve("conf/prod"));
+        assertThatThrownBy(() -> Conf.load(project.resolve("conf"), "staging", Map.of()))
+                .isInstanceOf(CatalogException.class)
+                .hasMessageContaining("environment 'staging' has no folder").hasMessageContaining("[prod]");
+    }
+
+    @Test
+    void aNameGivenTwiceInOneFolderNamesBothFiles() throws Exception {
+        write("conf/base/catalog.yml", "datasets:\n  raw: { type: text, uri: \"mem:a\" }\n");
+        Path second = write("conf/base/catalog_more.yml", "datasets:\n  raw: { type: text, uri: \"mem:b\" }\n");
+        assertThatThrownBy(() -> Conf.load(project.resolve("conf"), "local", Map.of()))
+                .isInstanceOf(CatalogException.class)
+                .hasMessageStartingWith(second + ": dataset 'raw' is also given in " + project.resolve("conf/base/catalog.yml"));
+    }
+
+    @Test
+    void credentialsOfAStorageAndOfADatasetReachTheirStorage() throws Exception {
+        write("shared/a.txt", "from the storage's credentials");
+        write("own/a.txt", "from the dataset's credentials");
+        write("conf/base/catalog.yml", """
+                storage:
+                  file: { credentials: shared_files }
+                datasets:
+                  shared: { type: text, uri: "file:a.txt" }
+                  own: { type: text, uri: "file:a.txt", credentials: own_files }
+                """);
+        write("conf/local/credentials.yml", """
+                shared_files: { root: "${PROJECT}/shared" }
+                own_files: { root: "${PROJECT}/own" }
+                """);
+        Conf conf = Conf.load(project.resolve("conf"), "local", Map.of("PROJECT", project.toString()));
+        assertThat(load(conf.catalog(), "shared")).isEqualTo("from the storage's credentials");
+        assertThat(load(conf.catalog(), "own")).isEqualTo("from the dataset's credentials");
+        assertThat(conf.credentialNames()).containsExactly("own_files", "shared_files");
+        // withStorage replaces a scheme's storage for every dataset of it, those with credentials too
+        Catalog replaced = conf.catalog().withStorage("file", Storages.resource(
+                StorageOptions.none("file").with("root", project.resolve("shared").toString())));
+        assertThat(load(replaced, "own")).isEqualTo("from the storage's credentials");
+    }
+
+    @Test
+    void aMissingCredentialsEntryNamesTheDatasetTheEntryAndWhereToAddIt() throws Exception {
+        write("conf/base/catalog.yml", """
+                datasets:
+                  companies: { type: csv, uri: "mem:companies.csv", credentials: lake }
+                """);
+        Path credentials = write("conf/local/credentials.yml", "other: { token: x }\n");
+        assertThatThrownBy(() -> Conf.load(project.resolve("conf"), "local", Map.of()))
+                .isInstanceOf(CatalogException.class)
+                .hasMessageStartingWith(project.resolve("conf/base/catalog.yml") + ":2:66: dataset 'companies' uses the"
+                        + " credentials 'lake', but " + credentials + " does not define it; add it to " + credentials
+                        + " (kept out of git)")
+                .hasMessageContaining("'lake:' followed by its options");
+    }
+
+    @Test
+    void aCredentialsFileWithASyntaxErrorQuotesNoneOfIt() throws Exception {
+        write("conf/base/catalog.yml", "datasets: {}\n");
+        String broken = "lake:\n  sasToken: '" + SECRET + "'  extra\n";
+        // the same text as parameters shows what a YAML error would quote
+        Path parameters = write("elsewhere/parameters.yml", broken);
+        assertThatThrownBy(() -> Parameters.load(parameters)).isInstanceOf(CatalogException.class)
+                .satisfies(e -> assertThat(e.getMessage() + e.getCause()).contains("TOPSECRETSIGNATURE"));
+        Path credentials = write("conf/local/credentials.yml", broken);
+        assertThatThrownBy(() -> Conf.load(project.resolve("conf"), "local", Map.of()))
+                .isInstanceOf(CatalogException.class)
+                .hasMessageStartingWith(credentials + ":2:")
+                .hasMessageContaining("none of its text is shown")
+                .satisfies(e -> {
+                    assertThat(e.getCause()).isNull();
+                    assertThat(e.getMessage()).doesNotContain("TOPSECRET");
+                });
+    }
+
+    @Test
+    void valuesThatYamlReadsAsAliasesOrTagsAreNotQuotedFromACredentialsFile() throws Exception {
+        write("conf/base/catalog.yml", "datasets: {}\n");
+        // each file, and what a parser's message would quote of it
+        Map<String, String> cases = Map.of("lake: { password: *x7TOPSECRET }\n", "x7TOPSECRET",
+                "lake: { password: !x7TOPSECRET!a b }\n", "x7TOPSECRET",
+                "lake: { password: \"ab\\xTOPSECRET\" }\n", "found: TO");
+        for (Map.Entry<String, String> broken : cases.entrySet()) {
+            Path parameters = write("elsewhere/parameters.yml", broken.getKey());
+            assertThatThrownBy(() -> Parameters.load(parameters)).as(broken.getKey())
+                    .satisfies(e -> assertThat(e.getMessage()).contains(broken.getValue()));
+            Path credentials = write("conf/local/credentials.yml", broken.getKey());
+            assertThatThrownBy(() -> Conf.load(project.resolve("conf"), "local", Map.of())).as(broken.getKey())
+                    .isInstanceOf(CatalogException.class)
+                    .hasMessageStartingWith(credentials + ":1:")
+                    .satisfies(e -> {
+                        assertThat(e.getCause()).isNull();
+                        assertThat(e.getMessage()).doesNotContain(broken.getValue());
+                    });
+        }
+    }
+
+    @Test
+    void credentialsAreShownNowhere() throws Exception {
+        write("conf/base/catalog.yml", """
+                storage:
+                  file: { credentials: files }
+                datasets:
+                  missing: { type: text, uri: "file:not-there.txt" }
+                """);
+        write("conf/local/credentials.yml", "files: { root: \"${PROJECT}\", token: \"" + SECRET + "\" }\n");
+        Conf conf = Conf.load(project.resolve("conf"), "local", Map.of("PROJECT", project.toString()));
+        assertThat(conf.toString()).contains("files").doesNotContain("TOPSECRET");
+        assertThat(conf.catalog().toString()).doesNotContain("TOPSECRET");
+        assertThat(new StorageOptions("az", Map.of("sasToken", SECRET, "accountName", "acct")).toString())
+                .isEqualTo("StorageOptions[az: accountName=acct, sasToken=***]");
+    }
+
+    @Test
+    void anUndefinedGlobalNamesFileLineAndKey() throws Exception {
+        write("conf/base/globals.yml", "bucket: raw\n");
+        Path catalog = write("conf/base/catalog.yml", "datasets:\n  a: { type: text, uri: \"mem:${globals:buckets}/a\" }\n");
+        assertThatThrownBy(() -> Conf.load(project.resolve("conf"), "local", Map.of()))
+                .isInstanceOf(CatalogException.class)
+                .hasMessageStartingWith(catalog + ":2:25: dataset 'a': ${globals:buckets} is not defined: "
+                        + project.resolve("conf/base/globals.yml") + " has no key 'buckets'");
+        Path parameters = write("conf/base/parameters.yml", "x:\n  y: ${globals:nope}\n");
+        write("conf/base/catalog.yml", "datasets: {}\n");
+        assertThatThrownBy(() -> Conf.load(project.resolve("conf"), "local", Map.of()))
+                .isInstanceOf(CatalogException.class)
+                .hasMessageStartingWith(parameters + ":2:6: parameter 'x.y': ${globals:nope} is not defined");
+    }
+
+    @Test
+    void aSingleCatalogFileStillLoadsAndRefusesCredentialsItCannotHave() throws Exception {
+        Path file = write("conf/catalog.yml", "datasets:\n  a: { type: text, uri: \"mem:a\" }\n");
+        assertThat(Catalog.load(file, Map.of()).names()).containsExactly("a");
+        Path withCredentials = write("conf/catalog.yml",
+                "datasets:\n  a: { type: text, uri: \"mem:a\", credentials: lake }\n");
+        assertThatThrownBy(() -> Catalog.load(withCredentials, Map.of())).isInstanceOf(CatalogException.class)
+                .hasMessageContaining("credentials 'lake' are named, but a single catalog file has no credentials");
+        assertThat(List.of(Conf.DEFAULT_ENVIRONMENT, Conf.ENVIRONMENT_VARIABLE)).containsExactly("local", "LOOMFLOW_ENV");
+    }
+}
