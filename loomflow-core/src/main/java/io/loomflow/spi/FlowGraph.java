@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -127,13 +128,15 @@ public record FlowGraph(List<Node> nodes, List<Dataset> datasets, @Nullable Prev
     }
 
     /**
-     * The first rows of a dataset.
+     * The first rows of a dataset. A cell is {@code null} where the value is missing (not null-marked, so
+     * that JShell can declare a {@code var} of its rows).
      *
      * @param columns its columns, with their types as far as they can be told
      * @param rows the rows, each a cell per column, as text ({@code null} where a value is missing)
      * @param more whether the dataset has more rows than those shown
      */
-    public record Preview(List<Column> columns, List<List<@Nullable String>> rows, boolean more) {
+    @NullUnmarked
+    public record Preview(List<Column> columns, List<List<String>> rows, boolean more) {
         /**
          * Copies the lists.
          *
@@ -143,8 +146,8 @@ public record FlowGraph(List<Node> nodes, List<Dataset> datasets, @Nullable Prev
          */
         public Preview {
             columns = List.copyOf(columns);
-            List<List<@Nullable String>> copied = new ArrayList<>();
-            for (List<@Nullable String> row : rows) {
+            List<List<String>> copied = new ArrayList<>();
+            for (List<String> row : rows) {
                 copied.add(java.util.Collections.unmodifiableList(new ArrayList<>(row)));
             }
             rows = java.util.Collections.unmodifiableList(copied);
