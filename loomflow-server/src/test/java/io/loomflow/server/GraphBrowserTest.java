@@ -68,6 +68,8 @@ class GraphBrowserTest {
             assertThat(browser.findElement(By.cssSelector("#graph g.graph-node[data-node='report']"))
                     .getAttribute("data-state")).isNotEqualTo("Completed");
             assertThat(browser.findElement(clean).getAttribute("class")).contains("state-Completed");
+            ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center'})",
+                    browser.findElement(count));
             Chromium.screenshot(browser, "graph-run-in-the-middle");
 
             gate.countDown(); // what follows comes from the run's events only: the page read the tree before

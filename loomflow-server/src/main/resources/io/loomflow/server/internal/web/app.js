@@ -773,7 +773,8 @@
         tbody.append(tr);
       }
       table.append(thead, tbody);
-      previewBox.replaceChildren(title, table, el('p', 'hint', preview.rows.length + ' rows shown'
+      previewBox.replaceChildren(title, table, el('p', 'hint', preview.rows.length + (preview.rows.length === 1
+        ? ' row' : ' rows') + ' shown'
         + (preview.more ? '; the dataset has more' : ', all')));
     };
 
