@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -128,6 +129,48 @@ class GraphApiTest {
                     + " valid json");
         } finally {
             java.nio.file.Files.delete(folder.resolve("out/report.json"));
+        }
+    }
+
+    @Test
+    void aPreviewIsStoppedAfterTenSecondsAndAtMostFourReadAtOnce() throws Exception {
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(4);
+        java.util.concurrent.CountDownLatch interrupted = new java.util.concurrent.CountDownLatch(4);
+        io.loomflow.spi.FlowGraph.Previewer stuck = (dataset, rows, engine) -> {
+            started.countDown();
+            try {
+                Thread.sleep(Duration.ofMinutes(2));
+            } catch (InterruptedException stopped) {
+                interrupted.countDown();
+                throw stopped;
+            }
+            throw new AssertionError("the preview was not stopped");
+        };
+        io.loomflow.Flow<String, String> slow = io.loomflow.Flow.named("slow-data", (String s) -> s)
+                .withGraph(new io.loomflow.spi.FlowGraph(List.of(new io.loomflow.spi.FlowGraph.Node("n", List.of("big"),
+                        List.of())), List.of(new io.loomflow.spi.FlowGraph.Dataset("big", io.loomflow.spi.FlowGraph.Kind.CATALOG,
+                        "csv", "s3://bucket/big.csv")), stuck));
+        try (LoomflowServer slowServer = LoomflowServer.builder().flow(slow).port(0).build().start()) {
+            Http client = new Http(slowServer.uri());
+            List<java.util.concurrent.CompletableFuture<Http.Response>> previews = new ArrayList<>();
+            long start = System.nanoTime();
+            for (int i = 0; i < 4; i++) {
+                previews.add(java.util.concurrent.CompletableFuture.supplyAsync(
+                        () -> client.get("/api/flows/slow-data/datasets/big/preview")));
+            }
+            assertThat(started.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            Http.Response fifth = client.get("/api/flows/slow-data/datasets/big/preview");
+            assertThat(fifth.status()).isEqualTo(429);
+            assertThat(fifth.json().path("error").asText()).isEqualTo("dataset 'big' was not previewed: 4 previews are"
+                    + " being read already; try again in a moment");
+            for (var preview : previews) {
+                Http.Response response = preview.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(response.status()).isEqualTo(422);
+                assertThat(response.json().path("error").asText()).isEqualTo("dataset 'big' could not be read within 10 s,"
+                        + " the most a preview may take; it may be too large or its storage too slow");
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofSeconds(10), Duration.ofSeconds(40));
+            assertThat(interrupted.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("each reader was interrupted").isTrue();
         }
     }
 
