@@ -1,5 +1,6 @@
 package io.loomflow;
 
+import io.loomflow.spi.FlowGraph;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Objects;
@@ -39,10 +40,17 @@ public final class Flow<P extends @Nullable Object, R extends @Nullable Object> 
     private final RunSpec spec;
     /** Kept beside the spec, not in it: only tools that build parameters need it. */
     private final @Nullable Class<?> parameterType;
+    /** Kept beside the spec too: only tools that draw flows read it. */
+    private final @Nullable FlowGraph graph;
 
     private Flow(RunSpec spec, @Nullable Class<?> parameterType) {
+        this(spec, parameterType, null);
+    }
+
+    private Flow(RunSpec spec, @Nullable Class<?> parameterType, @Nullable FlowGraph graph) {
         this.spec = spec;
         this.parameterType = parameterType;
+        this.graph = graph;
     }
 
     /**
@@ -99,13 +107,36 @@ public final class Flow<P extends @Nullable Object, R extends @Nullable Object> 
     }
 
     /**
+     * The picture of what the flow runs, if it carries one: the nodes and datasets of a pipeline
+     * ({@code loomflow-data}'s {@code Pipeline.toFlow} attaches it), which the server's web UI and
+     * {@code loomflow graph} draw.
+     *
+     * @return the graph, or empty if the flow has none
+     */
+    public Optional<FlowGraph> graph() {
+        return Optional.ofNullable(graph);
+    }
+
+    /**
+     * Returns a copy that carries {@code graph}: for a flow that runs a pipeline, or wraps a flow
+     * that does ({@code Flow.named(...).withGraph(pipeline.graph(catalog))}), so that tools draw it.
+     *
+     * @param graph the graph
+     * @return the changed copy
+     */
+    public Flow<P, R> withGraph(FlowGraph graph) {
+        Objects.requireNonNull(graph, () -> spec.describe() + ": graph must not be null");
+        return new Flow<>(spec, parameterType, graph);
+    }
+
+    /**
      * Returns a copy whose runs are retried after a failed attempt.
      *
      * @param retry the policy
      * @return the changed copy
      */
     public Flow<P, R> withRetries(Retry retry) {
-        return new Flow<>(spec.withRetry(retry), parameterType);
+        return new Flow<>(spec.withRetry(retry), parameterType, graph);
     }
 
     /**
@@ -116,7 +147,7 @@ public final class Flow<P extends @Nullable Object, R extends @Nullable Object> 
      * @return the changed copy
      */
     public Flow<P, R> withTimeout(Duration timeout) {
-        return new Flow<>(spec.withTimeout(timeout), parameterType);
+        return new Flow<>(spec.withTimeout(timeout), parameterType, graph);
     }
 
     /**
@@ -128,7 +159,7 @@ public final class Flow<P extends @Nullable Object, R extends @Nullable Object> 
      * @see Task#withLimit(String)
      */
     public Flow<P, R> withLimit(String limit) {
-        return new Flow<>(spec.withLimit(limit), parameterType);
+        return new Flow<>(spec.withLimit(limit), parameterType, graph);
     }
 
     /**
@@ -145,7 +176,7 @@ public final class Flow<P extends @Nullable Object, R extends @Nullable Object> 
      * @see Task#withLimit(String, int)
      */
     public Flow<P, R> withLimit(String limit, int permits) {
-        return new Flow<>(spec.withLimit(limit, permits), parameterType);
+        return new Flow<>(spec.withLimit(limit, permits), parameterType, graph);
     }
 
     /**
@@ -156,7 +187,7 @@ public final class Flow<P extends @Nullable Object, R extends @Nullable Object> 
      * @return the changed copy
      */
     public Flow<P, R> withFailurePolicy(FailurePolicy policy) {
-        return new Flow<>(spec.withFailurePolicy(policy), parameterType);
+        return new Flow<>(spec.withFailurePolicy(policy), parameterType, graph);
     }
 
     /**
@@ -169,7 +200,7 @@ public final class Flow<P extends @Nullable Object, R extends @Nullable Object> 
      * @return the changed copy
      */
     public Flow<P, R> withItemHistory(ItemHistory history) {
-        return new Flow<>(spec.withItemHistory(history), parameterType);
+        return new Flow<>(spec.withItemHistory(history), parameterType, graph);
     }
 
     /**

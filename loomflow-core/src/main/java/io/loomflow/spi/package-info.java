@@ -3,8 +3,9 @@
  * tells the engine which threads must not block, {@link io.loomflow.spi.ResultStore} keeps the
  * results of tasks that cache or persist them, {@link io.loomflow.spi.Checkpoints} keeps the
  * checkpoints of durable runs, {@link io.loomflow.spi.SharedLimits} holds named limits across the
- * engines of several processes, and {@link io.loomflow.spi.FlowProvider} offers flows to tools
- * that find them by name.
+ * engines of several processes, {@link io.loomflow.spi.FlowProvider} offers flows to tools
+ * that find them by name, and {@link io.loomflow.spi.FlowGraph} is the picture of a flow (a
+ * pipeline's nodes and datasets) that tools draw.
  *
  * <p>Types here are implemented by libraries and applications and called by the engine or by tools;
  * the {@code io.loomflow} package is what applications call. The package is {@link NullMarked}:

@@ -1,5 +1,6 @@
 package io.loomflow.data;
 
+import io.loomflow.Engine;
 import io.loomflow.Resource;
 import io.loomflow.data.internal.RecordStreamException;
 import io.loomflow.data.spi.NoSuchObjectException;
@@ -102,12 +103,30 @@ public final class Dataset<T> {
      * @throws DatasetException if the store fails or the content is not in the dataset's format
      */
     public T load() {
+        return read(storage.get());
+    }
+
+    /**
+     * Reads the dataset with the storage that {@code engine} has open, whatever thread calls it: for
+     * tools that read data outside runs, such as the server's preview of a pipeline's datasets.
+     *
+     * @param engine the engine whose storage resource is used (opened on first use)
+     * @return its value
+     * @throws DatasetNotFoundException if nothing is at its location
+     * @throws DatasetException if the store fails or the content is not in the dataset's format
+     */
+    public T load(Engine engine) {
+        Objects.requireNonNull(engine, () -> "dataset '" + name + "': load needs an engine, not null");
+        return read(storage.get(engine));
+    }
+
+    private T read(Storage store) {
         if (format.streaming()) {
-            return loadStream();
+            return loadStream(store);
         }
         byte[] content;
         try {
-            content = storage.get().read(location);
+            content = store.read(location);
         } catch (NoSuchObjectException absent) {
             throw new DatasetNotFoundException(name, location, absent);
         } catch (IOException failed) {
@@ -150,10 +169,10 @@ public final class Dataset<T> {
 
     /** Opens the object and hands its records out lazily, their errors named after this dataset. */
     @SuppressWarnings("unchecked")
-    private T loadStream() {
+    private T loadStream(Storage store) {
         InputStream content;
         try {
-            content = storage.get().openRead(location);
+            content = store.openRead(location);
         } catch (NoSuchObjectException absent) {
             throw new DatasetNotFoundException(name, location, absent);
         } catch (IOException failed) {

@@ -4,6 +4,8 @@ import io.loomflow.Flow;
 import io.loomflow.Handle;
 import io.loomflow.RunCancelledException;
 import io.loomflow.Task;
+import io.loomflow.data.internal.Previews;
+import io.loomflow.spi.FlowGraph;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -215,7 +217,65 @@ public final class Pipeline {
             }
         }
         return Flow.named(name, PipelineRun.class, (PipelineRun run) ->
-                new Execution(catalog, params, select(run == null ? PipelineRun.all() : run, catalog)).run());
+                new Execution(catalog, params, select(run == null ? PipelineRun.all() : run, catalog)).run())
+                .withGraph(graph(catalog));
+    }
+
+    /**
+     * The pipeline as a picture, which {@link #toFlow} attaches to its flow ({@link Flow#graph()}):
+     * its nodes, and every dataset they read or write, of kind {@code CATALOG} (with its format and
+     * its location, shown without credentials), {@code MEMORY} (handed between nodes, not in the
+     * catalog) or {@code PARAMETER} ({@code params:NAME}). Its previewer reads a catalog dataset
+     * through {@code catalog} with the storage of the engine it is given, and returns its first rows
+     * and columns: rows of a CSV, records or JSON list as a table, a JSON object a row per key, text a
+     * row per line, bytes in hexadecimal. Give it to a flow that runs the pipeline inside
+     * ({@code Flow.named(...).withGraph(pipeline.graph(catalog))}) so that tools draw that flow too.
+     *
+     * @param catalog where the datasets are
+     * @return the graph
+     */
+    public FlowGraph graph(Catalog catalog) {
+        Objects.requireNonNull(catalog, "the graph of a pipeline needs its catalog");
+        Map<String, FlowGraph.Dataset> datasets = new LinkedHashMap<>();
+        List<FlowGraph.Node> graphNodes = new ArrayList<>();
+        for (Node node : nodes) {
+            graphNodes.add(new FlowGraph.Node(node.name(), node.inputs(), node.outputs()));
+            List<String> both = new ArrayList<>(node.inputs());
+            both.addAll(node.outputs());
+            for (String name : both) {
+                datasets.computeIfAbsent(name, key -> {
+                    if (key.startsWith("params:")) {
+                        return new FlowGraph.Dataset(key, FlowGraph.Kind.PARAMETER, "parameter", null);
+                    }
+                    if (!catalog.contains(key)) {
+                        return new FlowGraph.Dataset(key, FlowGraph.Kind.MEMORY, "memory", null);
+                    }
+                    Dataset<Object> dataset = catalog.dataset(key);
+                    return new FlowGraph.Dataset(key, FlowGraph.Kind.CATALOG, dataset.format().name(),
+                            FlowGraph.shownLocation(dataset.location()));
+                });
+            }
+        }
+        Set<String> previewable = new TreeSet<>();
+        datasets.values().stream().filter(dataset -> dataset.kind() == FlowGraph.Kind.CATALOG)
+                .forEach(dataset -> previewable.add(dataset.name()));
+        return new FlowGraph(graphNodes, List.copyOf(datasets.values()), (dataset, rows, engine) -> {
+            if (!previewable.contains(dataset)) {
+                throw new IllegalArgumentException("'" + dataset + "' is not a catalog dataset of this pipeline; those"
+                        + " that can be previewed are " + previewable);
+            }
+            Dataset<Object> read = catalog.dataset(dataset);
+            String location = read.location().toString();
+            String shown = FlowGraph.shownLocation(read.location());
+            try {
+                return Previews.of(read.load(engine), Math.clamp(rows, 1, FlowGraph.MAX_ROWS));
+            } catch (DatasetNotFoundException absent) {
+                throw new java.util.NoSuchElementException("dataset '" + dataset + "' has no data yet at " + shown
+                        + "; a run of the pipeline writes it, or put the file there");
+            } catch (DatasetException failed) {
+                throw new IllegalStateException(String.valueOf(failed.getMessage()).replace(location, shown), failed);
+            }
+        });
     }
 
     /** The nodes one run executes, in pipeline order. */

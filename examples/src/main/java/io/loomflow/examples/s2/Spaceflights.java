@@ -8,6 +8,7 @@ import io.loomflow.data.Pipeline;
 import io.loomflow.data.PipelineRun;
 import io.loomflow.data.Storages;
 import io.loomflow.data.spi.StorageOptions;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -74,13 +75,25 @@ public final class Spaceflights {
      * datasets are found under the project's {@code data} folder, wherever the command runs.
      */
     public static Flow<Params, Map<String, Object>> commandLineFlow() {
-        return Flow.named("spaceflights", Params.class, (Params p) -> {
+        Flow<Params, Map<String, Object>> flow = Flow.named("spaceflights", Params.class, (Params p) -> {
             Path project = Path.of(p.project());
-            Catalog catalog = Catalog.load(project.resolve("conf/catalog.yml")).withStorage("file",
-                    Storages.resource(StorageOptions.none("file").with("root", project.resolve("data").toString())));
-            return pipeline().toFlow("spaceflights-pipeline", catalog,
+            return pipeline().toFlow("spaceflights-pipeline", projectCatalog(project),
                     Parameters.load(project.resolve("conf/parameters.yml"))).call(PipelineRun.all());
         });
+        // The picture (the web UI, loomflow graph): the pipeline over the project this flow is usually run on,
+        // the examples folder from the clone's root or the working directory itself, whose datasets it previews.
+        for (Path project : List.of(Path.of("examples"), Path.of(""))) {
+            if (Files.isRegularFile(project.resolve("conf/catalog.yml"))) {
+                return flow.withGraph(pipeline().graph(projectCatalog(project)));
+            }
+        }
+        return flow;
+    }
+
+    /** The catalog of a project folder, its {@code file:} datasets under the project's {@code data} folder. */
+    private static Catalog projectCatalog(Path project) {
+        return Catalog.load(project.resolve("conf/catalog.yml")).withStorage("file",
+                Storages.resource(StorageOptions.none("file").with("root", project.resolve("data").toString())));
     }
 
     private static String percent(String text) {

@@ -64,6 +64,30 @@ class SpaceflightsTest {
         return Spaceflights.pipeline().toFlow("spaceflights", catalog, parameters);
     }
 
+    @Test
+    void theFlowCarriesThePipelinesGraphForToolsToDraw() {
+        io.loomflow.spi.FlowGraph graph = flow().graph().orElseThrow();
+        assertThat(graph.nodes()).extracting(io.loomflow.spi.FlowGraph.Node::name).containsExactly(
+                "preprocess_companies", "preprocess_shuttles", "create_model_input_table", "report");
+        assertThat(graph.dataset("companies").orElseThrow()).isEqualTo(new io.loomflow.spi.FlowGraph.Dataset("companies",
+                io.loomflow.spi.FlowGraph.Kind.CATALOG, "csv", "file:01_raw/companies.csv"));
+        assertThat(graph.dataset("params:report.currency").orElseThrow().kind())
+                .isEqualTo(io.loomflow.spi.FlowGraph.Kind.PARAMETER);
+        assertThat(graph.layers()).hasSize(7);
+        assertThat(graph.layers().get(2)).extracting(io.loomflow.spi.FlowGraph.Place::name)
+                .containsExactly("preprocessed_companies", "preprocessed_shuttles");
+        // the flow of the loomflow command, which runs the pipeline inside, carries it too (run from examples/)
+        assertThat(Spaceflights.commandLineFlow().graph().orElseThrow().nodes()).hasSize(4);
+        try (Engine engine = Engine.builder().build()) {
+            io.loomflow.spi.FlowGraph.Preview preview = Spaceflights.commandLineFlow().graph().orElseThrow().previewer()
+                    .preview("shuttles", 2, engine);
+            assertThat(preview.rows()).hasSize(2);
+            assertThat(preview.columns().getFirst().name()).isEqualTo("id");
+        } catch (Exception failed) {
+            throw new AssertionError(failed);
+        }
+    }
+
     private Object report(Engine engine) {
         return engine.run(Flow.named("read", (Integer i) -> catalog.dataset("shuttle_report").load()), 0);
     }

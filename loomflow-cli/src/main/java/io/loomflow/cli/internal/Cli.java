@@ -50,6 +50,7 @@ public final class Cli {
         cli.addSubcommand(new LogsCommand(context));
         cli.addSubcommand(new PruneCommand(context));
         cli.addSubcommand(new FlowsCommand(context));
+        cli.addSubcommand(new GraphCommand(context));
         cli.addSubcommand(new ServerCommand(context));
         cli.addSubcommand(new DevCommand(context));
         cli.addSubcommand(new WorkerCommand(context));

@@ -55,11 +55,13 @@ final class Api {
     private final Server server;
     private final ObjectMapper json;
     private final Views views;
+    private final Graphs graphs;
 
     Api(Server server, ObjectMapper json, Views views) {
         this.server = server;
         this.json = json;
         this.views = views;
+        this.graphs = new Graphs(json);
     }
 
     void addTo(Router router) {
@@ -68,6 +70,8 @@ final class Api {
                 .route("GET", "/api/flows", Responses.FlowList.class, this::flows)
                 .route("GET", "/api/flows/{name}", Responses.FlowView.class, this::flow)
                 .route("POST", "/api/flows/{name}/runs", Responses.Started.class, this::start)
+                .route("GET", "/api/flows/{name}/graph", Responses.FlowGraphView.class, this::graph)
+                .route("GET", "/api/flows/{name}/datasets/{dataset}/preview", Responses.DatasetPreview.class, this::preview)
                 .route("GET", "/api/runs", Responses.RunPage.class, this::runs)
                 .route("GET", "/api/runs/{id}", Responses.RunView.class, this::run)
                 .route("GET", "/api/runs/{id}/summary", Responses.RunSummaryView.class, this::summary)
@@ -104,6 +108,17 @@ final class Api {
         String encoded = URLEncoder.encode(entry.flow().name(), StandardCharsets.UTF_8).replace("+", "%20");
         return new Responses.FlowView(entry.flow().name(), entry.schema(), "/api/flows/" + encoded + "/runs",
                 "/flows/" + encoded);
+    }
+
+    private void graph(Request request) throws IOException {
+        request.sendJson(200, graphs.view(server.flow(request.path("name"))));
+    }
+
+    private void preview(Request request) throws IOException {
+        Generation serving = server.generation(); // the flow and the engine of one generation, in dev mode too
+        Server.FlowEntry entry = serving.flow(request.path("name"));
+        int rows = request.queryInt("rows", Graphs.DEFAULT_ROWS, 1, io.loomflow.spi.FlowGraph.MAX_ROWS);
+        request.sendJson(200, graphs.preview(entry, request.path("dataset"), rows, serving.engine()));
     }
 
     private void start(Request request) throws IOException {

@@ -31,6 +31,26 @@ final class Responses {
     record FlowView(String name, JsonNode parameters, String runs, String page) {
     }
 
+    /**
+     * {@code GET /api/flows/{name}/graph}: the flow's nodes and datasets as core's {@code FlowGraph.toJson}
+     * writes them (each with its {@code layer} and {@code position} in it), how many layers, and where a
+     * dataset's preview is read ({@code {dataset}} to fill in), or null when the graph cannot preview.
+     */
+    record FlowGraphView(String flow, JsonNode nodes, JsonNode datasets, int layers, String preview) {
+    }
+
+    /**
+     * {@code GET /api/flows/{name}/datasets/{dataset}/preview}: a dataset's first rows (at most {@code limit}),
+     * a cell per column, as text or null; {@code more} says whether it has more rows.
+     */
+    record DatasetPreview(String flow, String dataset, String type, String location, List<PreviewColumn> columns,
+                          List<List<String>> rows, boolean more, int limit) {
+    }
+
+    /** A column of a preview: its name and its type as far as it can be told ({@code string}, {@code integer}...). */
+    record PreviewColumn(String name, String type) {
+    }
+
     /** {@code POST /api/flows/{name}/runs}: the run started. */
     record Started(String id, String flow, String url, String page, String events) {
     }

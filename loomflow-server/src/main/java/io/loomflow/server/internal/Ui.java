@@ -65,6 +65,9 @@ final class Ui {
         String name = entry.flow().name();
         StringBuilder body = new StringBuilder("<h1>").append(escape(name)).append("</h1>");
         body.append(Pages.form(name, entry.schema()));
+        if (entry.flow().graph().isPresent()) {
+            body.append(graphSection(name, null));
+        }
         body.append("<h2>Recent runs of ").append(escape(name)).append("</h2>");
         runTable(body, server.store().runs(RunQuery.all().withRootsOnly().withName(name).withLimit(10)));
         request.sendHtml(200, Pages.layout(server.devStatus(), name, body.toString()));
@@ -163,12 +166,29 @@ final class Ui {
         body.append("<h2>Result</h2><div id=\"result\"><p class=\"hint\">Not yet.</p></div>");
         body.append("<h2>Progress</h2><div id=\"progress\" class=\"progress\"><div id=\"run-progress\"></div>"
                 + "<div id=\"map-progress\"></div><p id=\"maps-left-out\" class=\"hint\"></p></div>");
+        if (run.parentId() == null) {
+            server.generation().flows().stream()
+                    .filter(entry -> entry.flow().name().equals(run.name()) && entry.flow().graph().isPresent())
+                    .findFirst().ifPresent(entry -> body.append(graphSection(run.name(), run.id())));
+        }
         body.append("<h2>Task durations</h2><div id=\"durations\" class=\"durations\"></div>");
         body.append("<h2>Tree</h2><p class=\"hint\">Runs below this one, oldest first, a page at a time; a map is one"
                 + " node that opens to its items.</p><ul id=\"tree\" class=\"tree\"></ul>");
         body.append("<h2>Logs</h2><pre id=\"logs\" class=\"logs\"></pre>");
         body.append("</section>");
         request.sendHtml(200, Pages.layout(server.devStatus(), run.name(), body.toString()));
+    }
+
+    /**
+     * Where the script draws a flow's graph ({@code GET /api/flows/{name}/graph}) as SVG; on a run's page it
+     * colours the nodes by the states of their task runs, and a click on a catalog dataset shows its preview.
+     */
+    private static String graphSection(String flow, UUID run) {
+        return "<h2>Graph</h2><p class=\"hint\">Nodes (boxes) and datasets (rounded: catalog; dashed: in memory;"
+                + " grey: parameters), in layers; click a catalog dataset for its first rows and columns.</p>"
+                + "<section id=\"graph\" class=\"graph\" data-graph-flow=\"" + escape(flow) + "\""
+                + (run == null ? "" : " data-graph-run=\"" + run + "\"") + "><div class=\"graph-canvas\"></div>"
+                + "<div id=\"graph-preview\" class=\"graph-preview\" hidden></div></section>";
     }
 
     /** The workers of the server's queue and the depth of each queue; a note when the server runs flows itself. */

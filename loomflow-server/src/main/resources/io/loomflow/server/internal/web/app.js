@@ -196,6 +196,9 @@
     });
   };
 
+  // What else on the page follows the run's state events (the graph colours its nodes by them).
+  const stateHooks = [];
+
   // ---- the run page: read in pieces that do not grow with the run, kept live by server-sent events ----
   // The run's summary (its children by state, its maps), its tree page by page (children on expand, a map
   // as one node that opens to pages of its items), a chart of the maps' task durations, and its logs.
@@ -584,6 +587,7 @@
 
     const onState = (event) => {
       const data = JSON.parse(event.data);
+      stateHooks.forEach((hook) => hook(data));
       const run = data.run;
       if (run.id === runId) {
         if (data.final) finish();
@@ -639,6 +643,174 @@
     })();
   };
 
+  // ---- the graph of a flow that runs a pipeline: SVG, layered as the server places it ----
+  // The server gives each node and dataset a layer and a position in it (core's FlowGraph.layers, the one
+  // layering the command line prints too); this draws the layers top to bottom, datasets as rounded shapes
+  // and nodes as boxes, an edge per input (dataset to node) and output (node to dataset). No layout library:
+  // the UI is one hand-written script without a build, and the layering is the server's.
+
+  const FINAL = new Set(['Completed', 'Cached', 'Failed', 'Cancelled', 'Crashed']);
+  const LAYER_GAP = 84;
+  const BOX_HEIGHT = 40;
+  const GAP = 28;
+
+  const boxWidth = (name, type) => Math.max(96, Math.min(320, Math.max(name.length, (type || '').length) * 7.4 + 28));
+
+  const setupGraph = async (section) => {
+    const flow = section.dataset.graphFlow;
+    const runId = section.dataset.graphRun;
+    const canvas = section.querySelector('.graph-canvas');
+    const previewBox = section.querySelector('#graph-preview');
+    const { status, body } = await api('/api/flows/' + encodeURIComponent(flow) + '/graph');
+    if (status !== 200) {
+      canvas.append(el('p', 'problem', body.error || 'the graph could not be read'));
+      return;
+    }
+    const entries = [
+      ...body.nodes.map((node) => ({ kind: 'node', name: node.name, layer: node.layer, position: node.position,
+        width: boxWidth(node.name) })),
+      ...body.datasets.map((dataset) => ({ kind: 'dataset', name: dataset.name, layer: dataset.layer,
+        position: dataset.position, datasetKind: dataset.kind, type: dataset.type, location: dataset.location,
+        width: boxWidth(dataset.name, dataset.type) })),
+    ];
+    const layers = [];
+    for (const entry of entries) (layers[entry.layer] = layers[entry.layer] || []).push(entry);
+    const widths = layers.map((layer) => (layer || []).reduce((sum, entry) => sum + entry.width, 0)
+      + GAP * Math.max(0, (layer || []).length - 1));
+    const width = Math.max(200, ...widths) + 2 * GAP;
+    layers.forEach((layer, index) => {
+      if (!layer) return;
+      layer.sort((a, b) => a.position - b.position);
+      let x = (width - widths[index]) / 2;
+      for (const entry of layer) {
+        entry.x = x;
+        entry.y = GAP / 2 + index * LAYER_GAP;
+        x += entry.width + GAP;
+      }
+    });
+    const height = layers.length * LAYER_GAP - (LAYER_GAP - BOX_HEIGHT) + GAP;
+    const picture = svg('svg', { class: 'graph-svg', width, height, viewBox: '0 0 ' + width + ' ' + height,
+      role: 'img', 'aria-label': 'the graph of ' + flow });
+    const defs = svg('defs', {});
+    const marker = svg('marker', { id: 'graph-arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7,
+      markerHeight: 7, orient: 'auto-start-reverse' });
+    marker.append(svg('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'graph-arrow' }));
+    defs.append(marker);
+    picture.append(defs);
+    const nodeAt = new Map(entries.filter((e) => e.kind === 'node').map((e) => [e.name, e]));
+    const datasetAt = new Map(entries.filter((e) => e.kind === 'dataset').map((e) => [e.name, e]));
+    const edge = (from, to, fromName, toName) => {
+      const x1 = from.x + from.width / 2;
+      const y1 = from.y + BOX_HEIGHT;
+      const x2 = to.x + to.width / 2;
+      const y2 = to.y;
+      const middle = (y1 + y2) / 2;
+      const path = svg('path', { class: 'graph-edge', 'marker-end': 'url(#graph-arrow)',
+        d: 'M ' + x1 + ' ' + y1 + ' C ' + x1 + ' ' + middle + ' ' + x2 + ' ' + middle + ' ' + x2 + ' ' + (y2 - 1) });
+      path.dataset.from = fromName;
+      path.dataset.to = toName;
+      picture.append(path);
+    };
+    for (const node of body.nodes) {
+      for (const input of node.inputs) edge(datasetAt.get(input), nodeAt.get(node.name), 'dataset:' + input, 'node:' + node.name);
+      for (const output of node.outputs) edge(nodeAt.get(node.name), datasetAt.get(output), 'node:' + node.name, 'dataset:' + output);
+    }
+    const shapes = { node: new Map(), dataset: new Map() };
+    for (const entry of entries) {
+      const group = svg('g', { class: entry.kind === 'node' ? 'graph-node' : 'graph-dataset kind-' + entry.datasetKind,
+        transform: 'translate(' + entry.x + ' ' + entry.y + ')' });
+      group.dataset[entry.kind] = entry.name;
+      const rounded = entry.kind === 'dataset' ? BOX_HEIGHT / 2 : 3;
+      group.append(svg('rect', { width: entry.width, height: BOX_HEIGHT, rx: rounded, ry: rounded }));
+      if (entry.kind === 'node') {
+        group.append(svg('text', { x: entry.width / 2, y: BOX_HEIGHT / 2 }, entry.name));
+        group.append(svg('title', {}, 'node ' + entry.name));
+      } else {
+        group.append(svg('text', { x: entry.width / 2, y: BOX_HEIGHT / 2 - 7 }, entry.name));
+        group.append(svg('text', { x: entry.width / 2, y: BOX_HEIGHT / 2 + 9, class: 'graph-type' }, entry.type));
+        group.append(svg('title', {}, entry.name + ' (' + entry.type + ')' + (entry.location ? ' at ' + entry.location : '')));
+        if (entry.datasetKind === 'catalog' && body.preview) {
+          group.setAttribute('tabindex', '0');
+          group.setAttribute('role', 'button');
+          group.setAttribute('aria-label', 'preview ' + entry.name);
+          const open = () => showPreview(entry, group);
+          group.addEventListener('click', open);
+          group.addEventListener('keydown', (key) => { if (key.key === 'Enter' || key.key === ' ') open(); });
+        }
+      }
+      shapes[entry.kind].set(entry.name, group);
+      picture.append(group);
+    }
+    canvas.replaceChildren(picture);
+
+    const showPreview = async (entry, group) => {
+      for (const selected of picture.querySelectorAll('.selected')) selected.classList.remove('selected');
+      group.classList.add('selected');
+      previewBox.hidden = false;
+      previewBox.replaceChildren(el('p', 'hint', 'Reading ' + entry.name + '…'));
+      const url = body.preview.replace('{dataset}', encodeURIComponent(entry.name)) + '?rows=20';
+      const { status: answered, body: preview } = await api(url);
+      const title = el('h3', null, entry.name);
+      title.append(el('span', 'kind', ' ' + entry.type + (entry.location ? ' · ' + entry.location : '')));
+      if (answered !== 200) {
+        previewBox.replaceChildren(title, el('p', 'problem', preview.error || 'the dataset could not be read'));
+        return;
+      }
+      const table = el('table', 'preview-table');
+      table.dataset.dataset = entry.name;
+      const head = el('tr');
+      for (const column of preview.columns) {
+        const th = el('th', null, column.name);
+        th.append(el('small', null, column.type));
+        head.append(th);
+      }
+      const thead = el('thead');
+      thead.append(head);
+      const tbody = el('tbody');
+      for (const row of preview.rows) {
+        const tr = el('tr');
+        row.forEach((cell) => tr.append(el('td', cell === null ? 'hint' : null, cell === null ? 'null' : cell)));
+        tbody.append(tr);
+      }
+      table.append(thead, tbody);
+      previewBox.replaceChildren(title, table, el('p', 'hint', preview.rows.length + (preview.rows.length === 1
+        ? ' row' : ' rows') + ' shown'
+        + (preview.more ? '; the dataset has more' : ', all')));
+    };
+
+    if (!runId) return;
+    // A node takes the state of the task run of its name, a dataset that of its load or save; a final state
+    // is not replaced by one that is not (an older state read late).
+    const colour = (shape, state) => {
+      if (!shape || !STATES.includes(state)) return;
+      if (FINAL.has(shape.dataset.state) && !FINAL.has(state)) return;
+      for (const name of STATES) shape.classList.remove('state-' + name);
+      shape.classList.add('state-' + state);
+      shape.dataset.state = state;
+      const title = shape.querySelector('title');
+      if (title) title.textContent = title.textContent.replace(/ — \w+$/, '') + ' — ' + state;
+    };
+    const follow = (name, state) => {
+      if (shapes.node.has(name)) colour(shapes.node.get(name), state);
+      const io = /^(load|save) (.+)$/.exec(name);
+      if (io && shapes.dataset.has(io[2])) colour(shapes.dataset.get(io[2]), state);
+    };
+    stateHooks.push((data) => follow(data.run.name, data.state));
+    // What already happened: the runs below the run (and below its subflows, for a flow that wraps a pipeline).
+    const readBelow = async (id, depth) => {
+      const { status: read, body: page } = await api('/api/runs/' + id + '/children?limit=1000');
+      if (read !== 200) return;
+      for (const child of page.nodes) {
+        if (child.type !== 'run') continue;
+        follow(child.run.name, child.run.state);
+        if (depth > 0 && (child.run.kind === 'flow' || shapes.node.has(child.run.name))) {
+          await readBelow(child.run.id, depth - 1);
+        }
+      }
+    };
+    await readBelow(runId, 2);
+  };
+
   // Dev mode: the page was made from one revision of the sources; when dev mode compiles again
   // (a new generation, or problems to show), the page reloads itself.
   const setupDev = (revision) => {
@@ -658,6 +830,8 @@
   if (document.querySelector('[data-live-runs]')) setupLiveRuns();
   const form = document.getElementById('run-form');
   if (form) setupForm(form);
+  const graph = document.getElementById('graph');
+  if (graph) setupGraph(graph);
   const run = document.getElementById('run');
   if (run) setupRun(run);
 })();
