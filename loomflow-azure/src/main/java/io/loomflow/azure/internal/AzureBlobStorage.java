@@ -18,6 +18,7 @@ import com.azure.storage.blob.options.BlockBlobStageBlockOptions;
 import com.azure.storage.blob.specialized.BlockBlobClient;
 import io.loomflow.azure.AzureBlob;
 import io.loomflow.data.spi.NoSuchObjectException;
+import io.loomflow.data.spi.PartedWrite;
 import io.loomflow.data.spi.StagedWrite;
 import io.loomflow.data.spi.Storage;
 import java.io.ByteArrayOutputStream;
@@ -262,44 +263,26 @@ final class AzureBlobStorage implements Storage {
         BlockBlobClient target = blob(place).getBlockBlobClient();
         // Block ids must all have one length in a blob; a random part keeps writers apart.
         String writer = UUID.randomUUID().toString();
-        return new StagedWrite(location) {
-            private final byte[] block = new byte[BLOCK_SIZE];
-            private int filled;
+        return new PartedWrite(location, BLOCK_SIZE) {
             private final List<String> staged = new ArrayList<>();
 
             @Override
-            protected void stage(byte[] bytes, int offset, int length) throws IOException {
-                while (length > 0) {
-                    int taken = Math.min(length, BLOCK_SIZE - filled);
-                    System.arraycopy(bytes, offset, block, filled, taken);
-                    filled += taken;
-                    offset += taken;
-                    length -= taken;
-                    if (filled == BLOCK_SIZE) {
-                        stageBlock();
-                    }
-                }
-            }
-
-            private void stageBlock() throws IOException {
-                String id = Base64.getEncoder().encodeToString(String.format("%s-%08d", writer, staged.size())
+            protected void sendPart(int number, byte[] bytes) throws IOException {
+                String id = Base64.getEncoder().encodeToString(String.format("%s-%08d", writer, number)
                         .getBytes(StandardCharsets.US_ASCII));
-                BlockBlobStageBlockOptions put = new BlockBlobStageBlockOptions(id, BinaryData.fromBytes(
-                        java.util.Arrays.copyOf(block, filled))).setContentMd5(md5(block, 0, filled));
+                BlockBlobStageBlockOptions put = new BlockBlobStageBlockOptions(id, BinaryData.fromBytes(bytes))
+                        .setContentMd5(md5(bytes, 0, bytes.length));
                 inContainer(location(), place, () -> target.stageBlockWithResponse(put, null, Context.NONE));
                 staged.add(id);
-                filled = 0;
             }
 
             @Override
-            protected void publish() throws IOException {
-                if (staged.isEmpty()) {
-                    AzureBlobStorage.this.write(location(), java.util.Arrays.copyOf(block, filled)); // one Put Blob
-                    return;
-                }
-                if (filled > 0) {
-                    stageBlock();
-                }
+            protected void putWhole(byte[] content) throws IOException {
+                AzureBlobStorage.this.write(location(), content); // one Put Blob
+            }
+
+            @Override
+            protected void publishParts() throws IOException {
                 try {
                     target.commitBlockListWithResponse(new BlockBlobCommitBlockListOptions(staged), null, Context.NONE);
                 } catch (RuntimeException e) {
@@ -308,10 +291,9 @@ final class AzureBlobStorage implements Storage {
             }
 
             @Override
-            protected void discard() {
+            protected void abortParts() {
                 // Nothing was committed, so nothing is visible; Blob Storage drops uncommitted blocks.
                 staged.clear();
-                filled = 0;
             }
         };
     }

@@ -1,6 +1,7 @@
 package io.loomflow.s3.internal;
 
 import io.loomflow.data.spi.NoSuchObjectException;
+import io.loomflow.data.spi.PartedWrite;
 import io.loomflow.data.spi.StagedWrite;
 import io.loomflow.data.spi.Storage;
 import java.io.IOException;
@@ -186,51 +187,32 @@ final class S3Storage implements Storage {
     @Override
     public StagedWrite openWrite(URI location) {
         Address at = address(location, false);
-        return new StagedWrite(location) {
-            private final byte[] part = new byte[PART_SIZE];
-            private int filled;
+        return new PartedWrite(location, PART_SIZE) {
             private String uploadId;
             private final List<CompletedPart> parts = new ArrayList<>();
 
             @Override
-            protected void stage(byte[] bytes, int offset, int length) throws IOException {
-                while (length > 0) {
-                    int taken = Math.min(length, PART_SIZE - filled);
-                    System.arraycopy(bytes, offset, part, filled, taken);
-                    filled += taken;
-                    offset += taken;
-                    length -= taken;
-                    if (filled == PART_SIZE) {
-                        uploadPart();
-                    }
-                }
-            }
-
-            private void uploadPart() throws IOException {
+            protected void sendPart(int number, byte[] bytes) throws IOException {
                 if (uploadId == null) {
                     uploadId = inBucket(location(), at, () -> client.createMultipartUpload(request -> request
                             .bucket(at.bucket()).key(at.key())).uploadId());
                 }
-                int number = parts.size() + 1;
                 try {
                     String etag = client.uploadPart(request -> request.bucket(at.bucket()).key(at.key())
-                            .uploadId(uploadId).partNumber(number), RequestBody.fromBytes(Arrays.copyOf(part, filled))).eTag();
+                            .uploadId(uploadId).partNumber(number), RequestBody.fromBytes(bytes)).eTag();
                     parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
                 } catch (SdkException e) {
                     throw failure("write", location(), e);
                 }
-                filled = 0;
             }
 
             @Override
-            protected void publish() throws IOException {
-                if (uploadId == null) {
-                    S3Storage.this.write(location(), Arrays.copyOf(part, filled)); // one PutObject
-                    return;
-                }
-                if (filled > 0) {
-                    uploadPart();
-                }
+            protected void putWhole(byte[] content) throws IOException {
+                S3Storage.this.write(location(), content); // one PutObject
+            }
+
+            @Override
+            protected void publishParts() throws IOException {
                 try {
                     client.completeMultipartUpload(request -> request.bucket(at.bucket()).key(at.key()).uploadId(uploadId)
                             .multipartUpload(upload -> upload.parts(parts)));
@@ -240,8 +222,7 @@ final class S3Storage implements Storage {
             }
 
             @Override
-            protected void discard() throws IOException {
-                filled = 0;
+            protected void abortParts() throws IOException {
                 if (uploadId != null) {
                     try {
                         client.abortMultipartUpload(request -> request.bucket(at.bucket()).key(at.key()).uploadId(uploadId));
