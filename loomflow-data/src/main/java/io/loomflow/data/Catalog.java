@@ -23,7 +23,9 @@ import java.util.TreeSet;
  *   companies: { type: csv, uri: "file:01_raw/companies.csv", options: { separator: ";" } }
  *   report:    { type: json, uri: "az://reports/report.json" }
  * </pre>
- * Types: {@code text}, {@code bytes}, {@code json}, {@code csv} (option {@code separator}). Each storage is an engine resource,
+ * Types: {@code text}, {@code bytes}, {@code json}, {@code csv} (option {@code separator}), and those
+ * other modules add through {@link io.loomflow.data.spi.FormatProvider}, such as {@code parquet}
+ * ({@code loomflow-parquet}). Each storage is an engine resource,
  * opened once per engine on first use. Immutable and thread-safe.
  */
 public final class Catalog {
@@ -205,7 +207,8 @@ public final class Catalog {
          * Adds a dataset.
          *
          * @param name its name, unique in the catalog
-         * @param type {@code text}, {@code bytes}, {@code json} or {@code csv}
+         * @param type {@code text}, {@code bytes}, {@code json}, {@code csv}, or a type another module
+         *     provides (see {@link io.loomflow.data.spi.FormatProvider})
          * @param location its URI
          * @return this builder
          * @throws IllegalArgumentException for a duplicate name or an unknown type
@@ -237,7 +240,8 @@ public final class Catalog {
          * Adds a dataset with options for its format ({@code csv}: {@code separator}).
          *
          * @param name its name, unique in the catalog
-         * @param type {@code text}, {@code bytes}, {@code json} or {@code csv}
+         * @param type {@code text}, {@code bytes}, {@code json}, {@code csv}, or a type another module
+         *     provides (see {@link io.loomflow.data.spi.FormatProvider})
          * @param location its URI
          * @param options the format's options
          * @return this builder

@@ -79,8 +79,9 @@ public final class CatalogReader {
     public static Format<?> format(String type, Map<String, String> options) {
         Format<?> format = TYPES.get(type);
         if (format == null) {
-            throw new IllegalArgumentException("unknown dataset type '" + type + "'; use one of " + String.join(", ",
-                    TYPES.keySet()));
+            // Types of other modules (spi.FormatProvider), such as parquet; they check their own options.
+            return FormatProviders.find(type).<Format<?>>map(provider -> provider.format(options)).orElseThrow(() ->
+                    new IllegalArgumentException("unknown dataset type '" + type + "'; use one of " + knownTypes()));
         }
         for (Map.Entry<String, String> option : options.entrySet()) {
             if (!type.equals("csv") || !option.getKey().equals("separator")) {
@@ -93,6 +94,14 @@ public final class CatalogReader {
             }
         }
         return options.containsKey("separator") ? Formats.csvMaps(options.get("separator").charAt(0)) : format;
+    }
+
+    /** The built-in types, then those of other modules (parquet needs loomflow-parquet). */
+    private static String knownTypes() {
+        List<String> types = new ArrayList<>(TYPES.keySet());
+        types.addAll(FormatProviders.types());
+        return String.join(", ", types) + (types.contains("parquet") ? "" : " (parquet needs the loomflow-parquet module"
+                + " on the class path)");
     }
 
     /**
@@ -153,9 +162,9 @@ public final class CatalogReader {
                 fields.put(key, field);
             }
             String type = required(fields, "type", name, dataset, "csv");
-            if (!TYPES.containsKey(type)) {
+            if (!TYPES.containsKey(type) && FormatProviders.find(type).isEmpty()) {
                 throw error(fields.get("type").getValueNode(), "dataset '" + name + "': unknown type '" + type
-                        + "'; use one of " + String.join(", ", TYPES.keySet()));
+                        + "'; use one of " + knownTypes());
             }
             String uri = required(fields, "uri", name, dataset, "file:01_raw/" + name + ".csv");
             Map<String, String> options = new LinkedHashMap<>();
