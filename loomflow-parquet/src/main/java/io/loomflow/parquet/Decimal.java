@@ -10,9 +10,7 @@ import java.lang.annotation.Target;
  * The precision and scale of a {@code BigDecimal} record component's Parquet {@code DECIMAL}
  * column. Without it a component is {@code DECIMAL(38, 9)}. A value with more decimal places than
  * the scale, or more digits than the precision, is refused when written (never rounded).
- * {@snippet :
- * record Payment(String id, @Decimal(precision = 12, scale = 2) BigDecimal amount) { }
- * }
+ * {@snippet class=io.loomflow.parquet.snippets.ParquetSnippets region=decimal}
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
