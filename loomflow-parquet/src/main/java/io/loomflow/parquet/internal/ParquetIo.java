@@ -205,13 +205,24 @@ public final class ParquetIo {
     }
 
     /**
-     * The read options: parquet-java's builder of them always makes its Hadoop codec factory, whose
+     * The codecs, without Hadoop; public for the benchmark that uses parquet-java directly.
+     *
+     * @return the codec factory
+     */
+    public static CompressionCodecFactory codecs() {
+        return CODECS;
+    }
+
+    /**
+     * The read options (public for the benchmark that uses parquet-java directly): parquet-java's builder of them always makes its Hadoop codec factory, whose
      * class cannot be loaded without Hadoop, so they are made with the constructor the builder
      * calls (package-private in parquet-java 1.18, reached by reflection on the class path), with
      * the builder's defaults and Loomflow's codecs. Should a later parquet-java change that
      * constructor, the builder is used, which works where Hadoop is on the class path.
+     *
+     * @return the options
      */
-    private static ParquetReadOptions readOptions() {
+    public static ParquetReadOptions readOptions() {
         try {
             Constructor<ParquetReadOptions> constructor = ParquetReadOptions.class.getDeclaredConstructor(
                     boolean.class, boolean.class, boolean.class, boolean.class, boolean.class, boolean.class,
