@@ -277,7 +277,8 @@ final class RowReader {
 
         @Override
         public void start() {
-            values = new Object[shape.fields().size()];
+            // The constructor (or the map) copies the values, so one array serves every row.
+            Arrays.fill(values, null);
         }
 
         @Override

@@ -66,33 +66,38 @@ final class RowWriteSupport extends WriteSupport<Object> {
         consumer.endMessage();
     }
 
+    /*
+     * Paths (such as "point.label" or "tags[2]") are made only for messages: a prefix per nested
+     * group or list element, and the field's name joined to it when something is wrong.
+     */
+
     private void fields(Group group, Object value, String path) {
         for (int i = 0; i < group.fields().size(); i++) {
             Field field = group.fields().get(i);
             Object fieldValue = field.get(value);
-            String at = path + field.name();
             if (fieldValue == null) {
                 if (!field.optional()) {
-                    throw new RowException("row " + row + ": " + at + " is null, but its column is required; declare the"
-                            + " component @Nullable or Optional<" + field.node().javaName() + ">, or give it a value");
+                    throw new RowException("row " + row + ": " + path + field.name() + " is null, but its column is"
+                            + " required; declare the component @Nullable or Optional<" + field.node().javaName()
+                            + ">, or give it a value");
                 }
                 continue;
             }
             consumer.startField(field.name(), i);
-            value(field.node(), fieldValue, at);
+            value(field.node(), fieldValue, path, field.name());
             consumer.endField(field.name(), i);
         }
     }
 
-    private void value(Node node, Object value, String at) {
+    private void value(Node node, Object value, String path, String name) {
         switch (node) {
             case Group group -> {
                 consumer.startGroup();
-                fields(group, value, at + ".");
+                fields(group, value, path + name + ".");
                 consumer.endGroup();
             }
-            case ListOf list -> list(list, value, at);
-            case Scalar scalar -> scalar(scalar, value, at);
+            case ListOf list -> list(list, value, path + name);
+            case Scalar scalar -> scalar(scalar, value, path, name);
         }
     }
 
@@ -106,7 +111,7 @@ final class RowWriteSupport extends WriteSupport<Object> {
                 consumer.startGroup();
                 if (element != null) {
                     consumer.startField("element", 0);
-                    value(list.element(), element, at + "[" + index + "]");
+                    value(list.element(), element, at, "[]");
                     consumer.endField("element", 0);
                 } else if (!list.elementOptional()) {
                     throw new RowException("row " + row + ": " + at + "[" + index + "] is null, but the list's elements"
@@ -120,9 +125,9 @@ final class RowWriteSupport extends WriteSupport<Object> {
         consumer.endGroup();
     }
 
-    private void scalar(Scalar scalar, Object value, String at) {
+    private void scalar(Scalar scalar, Object value, String path, String name) {
         if (checkTypes && !Schemas.holds(scalar.kind(), value)) {
-            throw new RowException("row " + row + ": " + at + " holds a " + value.getClass().getSimpleName()
+            throw new RowException("row " + row + ": " + path + name + " holds a " + value.getClass().getSimpleName()
                     + ", but earlier rows hold " + scalar.javaName() + "; give each column values of one type");
         }
         switch (scalar.kind()) {
@@ -133,15 +138,15 @@ final class RowWriteSupport extends WriteSupport<Object> {
             case DOUBLE -> consumer.addDouble((Double) value);
             case STRING -> consumer.addBinary(Binary.fromString((String) value));
             case ENUM -> consumer.addBinary(Binary.fromString(((Enum<?>) value).name()));
-            case DECIMAL -> decimal(scalar, (BigDecimal) value, at);
+            case DECIMAL -> decimal(scalar, (BigDecimal) value, path, name);
             case DATE -> consumer.addInteger(Math.toIntExact(((LocalDate) value).toEpochDay()));
             case INSTANT -> {
                 Instant instant = (Instant) value;
-                consumer.addLong(micros(instant.getEpochSecond(), instant.getNano(), value, at));
+                consumer.addLong(micros(instant.getEpochSecond(), instant.getNano(), value, path, name));
             }
             case LOCAL_DATE_TIME -> {
                 LocalDateTime time = (LocalDateTime) value;
-                consumer.addLong(micros(time.toEpochSecond(ZoneOffset.UTC), time.getNano(), value, at));
+                consumer.addLong(micros(time.toEpochSecond(ZoneOffset.UTC), time.getNano(), value, path, name));
             }
             case UUID -> {
                 UUID uuid = (UUID) value;
@@ -152,30 +157,30 @@ final class RowWriteSupport extends WriteSupport<Object> {
         }
     }
 
-    private long micros(long seconds, int nanos, Object value, String at) {
+    private long micros(long seconds, int nanos, Object value, String path, String name) {
         if (nanos % 1000 != 0) {
-            throw new RowException("row " + row + ": " + at + " is " + value + ", finer than the microseconds a Parquet"
+            throw new RowException("row " + row + ": " + path + name + " is " + value + ", finer than the microseconds a Parquet"
                     + " timestamp holds here; truncate it with .truncatedTo(ChronoUnit.MICROS)");
         }
         try {
             return Math.addExact(Math.multiplyExact(seconds, 1_000_000L), nanos / 1000);
         } catch (ArithmeticException tooFar) {
-            throw new RowException("row " + row + ": " + at + " is " + value + ", too far from 1970 for a timestamp"
+            throw new RowException("row " + row + ": " + path + name + " is " + value + ", too far from 1970 for a timestamp"
                     + " in microseconds (about 292,000 years either way)");
         }
     }
 
-    private void decimal(Scalar scalar, BigDecimal value, String at) {
+    private void decimal(Scalar scalar, BigDecimal value, String path, String name) {
         BigInteger unscaled;
         try {
             unscaled = value.setScale(scalar.scale(), RoundingMode.UNNECESSARY).unscaledValue();
         } catch (ArithmeticException rounding) {
-            throw new RowException("row " + row + ": " + at + " is " + value.toPlainString() + ", with more than "
+            throw new RowException("row " + row + ": " + path + name + " is " + value.toPlainString() + ", with more than "
                     + scalar.scale() + " decimal places; round it, or give the component @Decimal(precision = "
                     + scalar.precision() + ", scale = " + value.scale() + ")");
         }
         if (unscaled.abs().compareTo(BigInteger.TEN.pow(scalar.precision())) >= 0) {
-            throw new RowException("row " + row + ": " + at + " is " + value.toPlainString() + ", more than "
+            throw new RowException("row " + row + ": " + path + name + " is " + value.toPlainString() + ", more than "
                     + scalar.precision() + " digits; give the component a larger @Decimal(precision = ..., scale = "
                     + scalar.scale() + "), up to 38");
         }
