@@ -15,6 +15,7 @@ module io.loomflow.data {
     exports io.loomflow.data.spi;
 
     uses io.loomflow.data.spi.StorageProvider;
+    uses io.loomflow.data.spi.FormatProvider;
 
     provides io.loomflow.data.spi.StorageProvider with
             io.loomflow.data.internal.FileStorageProvider,

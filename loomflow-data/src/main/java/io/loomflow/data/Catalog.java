@@ -24,9 +24,10 @@ import java.util.TreeSet;
  *   report:    { type: json, uri: "az://reports/report.json" }
  * </pre>
  * Types: {@code text}, {@code bytes}, {@code json}, {@code csv} (options {@code separator} and {@code stream}),
- * {@code jsonl} (JSON lines; option {@code stream}). With {@code stream: true}, a csv or jsonl dataset
- * loads and saves its records as a lazy {@code Stream} (see {@link Format#streaming()}), so a node
- * passes data of any size through a small heap. Each storage is an engine resource,
+ * {@code jsonl} (JSON lines; option {@code stream}), and those other modules add through
+ * {@link io.loomflow.data.spi.FormatProvider}, such as {@code parquet} ({@code loomflow-parquet}). With
+ * {@code stream: true}, a csv or jsonl dataset loads and saves its records as a lazy {@code Stream} (see
+ * {@link Format#streaming()}), so a node passes data of any size through a small heap. Each storage is an engine resource,
  * opened once per engine on first use. Immutable and thread-safe.
  */
 public final class Catalog {
@@ -238,7 +239,8 @@ public final class Catalog {
          * Adds a dataset.
          *
          * @param name its name, unique in the catalog
-         * @param type {@code text}, {@code bytes}, {@code json} or {@code csv}
+         * @param type {@code text}, {@code bytes}, {@code json}, {@code csv}, or a type another module
+         *     provides (see {@link io.loomflow.data.spi.FormatProvider})
          * @param location its URI
          * @return this builder
          * @throws IllegalArgumentException for a duplicate name or an unknown type
@@ -270,7 +272,8 @@ public final class Catalog {
          * Adds a dataset with options for its format ({@code csv}: {@code separator}).
          *
          * @param name its name, unique in the catalog
-         * @param type {@code text}, {@code bytes}, {@code json} or {@code csv}
+         * @param type {@code text}, {@code bytes}, {@code json}, {@code csv}, or a type another module
+         *     provides (see {@link io.loomflow.data.spi.FormatProvider})
          * @param location its URI
          * @param options the format's options
          * @return this builder

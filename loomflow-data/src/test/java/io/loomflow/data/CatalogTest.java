@@ -68,7 +68,8 @@ class CatalogTest {
                     uri: file:x.parquet
                 """);
         assertThatThrownBy(() -> Catalog.load(file, Map.of())).isInstanceOf(CatalogException.class)
-                .hasMessage(file + ":3:11: dataset 'companies': unknown type 'parquet'; use one of text, bytes, json, csv, jsonl");
+                .hasMessage(file + ":3:11: dataset 'companies': unknown type 'parquet'; use one of text, bytes, json, csv,"
+                        + " jsonl (parquet needs the loomflow-parquet module on the class path)");
     }
 
     @Test

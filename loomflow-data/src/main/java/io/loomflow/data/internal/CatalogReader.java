@@ -110,8 +110,9 @@ public final class CatalogReader {
     public static Format<?> format(String type, Map<String, String> options) {
         Format<?> format = TYPES.get(type);
         if (format == null) {
-            throw new IllegalArgumentException("unknown dataset type '" + type + "'; use one of " + String.join(", ",
-                    TYPES.keySet()));
+            // Types of other modules (spi.FormatProvider), such as parquet; they check their own options.
+            return FormatProviders.find(type).<Format<?>>map(provider -> provider.format(options)).orElseThrow(() ->
+                    new IllegalArgumentException("unknown dataset type '" + type + "'; use one of " + knownTypes()));
         }
         Set<String> known = switch (type) {
             case "csv" -> Set.of("separator", "stream");
@@ -141,6 +142,14 @@ public final class CatalogReader {
             case "jsonl" -> stream ? Format.jsonLinesStream(Map.class) : format;
             default -> format;
         };
+    }
+
+    /** The built-in types, then those of other modules (parquet needs loomflow-parquet). */
+    private static String knownTypes() {
+        List<String> types = new ArrayList<>(TYPES.keySet());
+        types.addAll(FormatProviders.types());
+        return String.join(", ", types) + (types.contains("parquet") ? "" : " (parquet needs the loomflow-parquet module"
+                + " on the class path)");
     }
 
     /**
@@ -222,9 +231,9 @@ public final class CatalogReader {
                 fields.put(key, field);
             }
             String type = required(fields, "type", name, dataset, "csv");
-            if (!TYPES.containsKey(type)) {
+            if (!TYPES.containsKey(type) && FormatProviders.find(type).isEmpty()) {
                 throw error(fields.get("type").getValueNode(), "dataset '" + name + "': unknown type '" + type
-                        + "'; use one of " + String.join(", ", TYPES.keySet()));
+                        + "'; use one of " + knownTypes());
             }
             String uri = required(fields, "uri", name, dataset, "file:01_raw/" + name + ".csv");
             Map<String, String> options = new LinkedHashMap<>();

@@ -1,0 +1,69 @@
+package io.loomflow.parquet.internal;
+
+import io.loomflow.data.Format;
+import io.loomflow.data.spi.FormatProvider;
+import io.loomflow.parquet.Compression;
+import io.loomflow.parquet.ParquetFormat;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The catalog's {@code type: parquet}: options {@code record} (the fully qualified name of a record
+ * class, loaded with the thread's context class loader; rows as maps without it) and {@code
+ * compression} (snappy, gzip, zstd, lz4_raw or uncompressed).
+ */
+public final class ParquetFormatProvider implements FormatProvider {
+
+    /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
+    public ParquetFormatProvider() {
+    }
+
+    @Override
+    public String type() {
+        return "parquet";
+    }
+
+    @Override
+    public Format<?> format(Map<String, String> options) {
+        Compression compression = Compression.SNAPPY;
+        Class<? extends Record> record = null;
+        for (Map.Entry<String, String> option : options.entrySet()) {
+            switch (option.getKey()) {
+                case "compression" -> compression = compression(option.getValue());
+                case "record" -> record = record(option.getValue());
+                default -> throw new IllegalArgumentException("unknown option '" + option.getKey() + "' for type parquet;"
+                        + " parquet takes the options record and compression");
+            }
+        }
+        return (record == null ? ParquetFormat.maps() : ParquetFormat.of(record)).withCompression(compression);
+    }
+
+    private static Compression compression(String name) {
+        try {
+            return Compression.valueOf(name.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException unknown) {
+            throw new IllegalArgumentException("option compression was '" + name + "'; give one of " + Arrays.stream(
+                    Compression.values()).map(c -> c.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", ")));
+        }
+    }
+
+    private static Class<? extends Record> record(String name) {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        Class<?> type;
+        try {
+            type = Class.forName(name, false, loader != null ? loader : ParquetFormatProvider.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError missing) {
+            throw new IllegalArgumentException("option record names class " + name + ", which is not on the class path;"
+                    + " give the fully qualified name of a record class, such as com.example.Trip");
+        }
+        if (!type.isRecord()) {
+            throw new IllegalArgumentException("option record names " + name + ", which is not a record; give a record"
+                    + " class, whose components are the columns");
+        }
+        Class<? extends Record> recordType = type.asSubclass(Record.class);
+        ParquetFormat.of(recordType); // a component without a column is reported here, with the catalog's position
+        return recordType;
+    }
+}

@@ -1,0 +1,275 @@
+package io.loomflow.parquet.internal;
+
+import io.loomflow.parquet.Compression;
+import io.loomflow.parquet.internal.Shape.Group;
+import java.io.IOException;
+import java.lang.reflect.Constructor;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.bytes.ByteBufferAllocator;
+import org.apache.parquet.bytes.HeapByteBufferAllocator;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.compression.CompressionCodecFactory;
+import org.apache.parquet.conf.ParquetConfiguration;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.crypto.FileDecryptionProperties;
+import org.apache.parquet.filter2.compat.FilterCompat;
+import org.apache.parquet.format.converter.ParquetMetadataConverter;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetMetricsCallback;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.ColumnIOFactory;
+import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.MessageColumnIO;
+import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.RecordReader;
+import org.apache.parquet.schema.MessageType;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Writes and reads rows as Parquet through parquet-java, without Hadoop: a plain configuration,
+ * Loomflow's codecs, and files in memory. Every error is an {@link IOException} whose message says
+ * what is wrong with the rows or the file and what to do, without parquet-java's stack.
+ */
+public final class ParquetIo {
+
+    private static final byte[] MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
+    private static final CompressionCodecFactory CODECS = new Codecs();
+
+    private ParquetIo() {
+    }
+
+    /**
+     * Writes rows of a shape (records, or maps when {@code shape} has no type) as a Parquet file.
+     *
+     * @param rows the rows
+     * @param shape their shape
+     * @param compression how the pages are compressed
+     * @return the file's bytes
+     * @throws IOException naming the row and value that cannot be written, and what to do
+     */
+    public static byte[] write(List<?> rows, Group shape, Compression compression) throws IOException {
+        InMemoryFiles.Output file = new InMemoryFiles.Output();
+        write(rows, shape, compression, file);
+        return file.bytes();
+    }
+
+    /**
+     * Writes rows to a Parquet file of parquet-java's (a local file, a file in memory, ...).
+     *
+     * @param rows the rows
+     * @param shape their shape
+     * @param compression how the pages are compressed
+     * @param file where to
+     * @throws IOException naming the row and value that cannot be written, and what to do
+     */
+    public static void write(List<?> rows, Group shape, Compression compression, OutputFile file) throws IOException {
+        RowWriteSupport support = new RowWriteSupport(shape, shape.type() == null);
+        try (ParquetWriter<Object> writer = new Builder(file, support)
+                .withConf(new PlainParquetConfiguration())
+                .withCodecFactory(CODECS)
+                .withCompressionCodec(CompressionCodecName.valueOf(compression.name()))
+                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+                .build()) {
+            for (Object row : rows) {
+                writer.write(row);
+            }
+        } catch (RowException wrong) {
+            throw new IOException(wrong.getMessage(), wrong);
+        }
+    }
+
+    /**
+     * The shape of map rows: one optional column per key, in the order keys first appear, typed by
+     * the first value that is not null (a column of nulls only is a string column).
+     *
+     * @param rows the rows
+     * @return their shape
+     * @throws IOException naming the column whose values have no Parquet column here
+     */
+    public static Group shapeOfMaps(List<? extends Map<String, ?>> rows) throws IOException {
+        Map<String, Shape.@Nullable Node> columns = new java.util.LinkedHashMap<>();
+        for (Map<String, ?> row : rows) {
+            if (row == null) {
+                continue;
+            }
+            for (Map.Entry<String, ?> entry : row.entrySet()) {
+                Object value = entry.getValue();
+                if (!columns.containsKey(entry.getKey()) || columns.get(entry.getKey()) == null && value != null) {
+                    columns.put(entry.getKey(), value == null ? null : scalarOf(entry.getKey(), value));
+                }
+            }
+        }
+        List<Shape.Field> fields = new ArrayList<>();
+        columns.forEach((name, node) -> fields.add(new Shape.Field(name,
+                node == null ? Shape.Scalar.of(Shape.Kind.STRING) : node, true, false, null)));
+        return new Group(null, List.copyOf(fields), null);
+    }
+
+    private static Shape.Node scalarOf(String column, Object value) throws IOException {
+        if (value instanceof java.math.BigDecimal) {
+            return new Shape.Scalar(Shape.Kind.DECIMAL, null, Shape.DEFAULT_PRECISION, Shape.DEFAULT_SCALE);
+        }
+        Shape.Kind kind = Shape.scalarKind(value.getClass());
+        if (kind == null) {
+            throw new IOException("column '" + column + "' holds a " + value.getClass().getSimpleName() + ", which rows"
+                    + " as maps cannot write; give it a String, number, boolean, date, time, UUID or byte[], or write"
+                    + " records (ParquetFormat.of) for nested data");
+        }
+        return Shape.Scalar.of(kind);
+    }
+
+    /**
+     * Reads the rows of a Parquet file: as records of {@code shape}, or as maps in the file's shape
+     * when {@code shape} is null.
+     *
+     * @param content the file's bytes
+     * @param shape the rows' shape, or null for maps
+     * @return the rows
+     * @throws IOException saying what is wrong with the file (not Parquet, truncated, corrupt, a
+     *     column that does not fit) and what to do
+     */
+    public static List<Object> read(byte[] content, @Nullable Group shape) throws IOException {
+        checkMagic(content);
+        return read(InMemoryFiles.input(content), shape);
+    }
+
+    /**
+     * Reads the rows of a Parquet file of parquet-java's (a local file, bytes, ...).
+     *
+     * @param file the file
+     * @param shape the rows' shape, or null for maps
+     * @return the rows
+     * @throws IOException saying what is wrong with the file and what to do
+     */
+    public static List<Object> read(InputFile file, @Nullable Group shape) throws IOException {
+        long row = 0;
+        try (ParquetFileReader reader = new ParquetFileReader(file, readOptions())) {
+            MessageType schema = reader.getFooter().getFileMetaData().getSchema();
+            RowReader rows = shape == null ? RowReader.maps(schema) : RowReader.of(schema, shape);
+            reader.setRequestedSchema(rows.requested());
+            MessageColumnIO columns = new ColumnIOFactory().getColumnIO(rows.requested(), schema);
+            List<Object> all = new ArrayList<>((int) Math.min(reader.getRecordCount(), Integer.MAX_VALUE - 8));
+            PageReadStore pages;
+            while ((pages = reader.readNextRowGroup()) != null) {
+                RecordReader<Object> records = columns.getRecordReader(pages, rows.materializer());
+                for (long i = 0, n = pages.getRowCount(); i < n; i++) {
+                    row++;
+                    all.add(records.read());
+                }
+            }
+            return all;
+        } catch (RowException wrong) {
+            throw new IOException((row > 0 ? "row " + row + ": " : "") + wrong.getMessage(), wrong);
+        } catch (IOException | RuntimeException corrupt) {
+            throw new IOException("the Parquet file is corrupt or truncated (" + firstLine(corrupt) + ")"
+                    + (row > 0 ? " at row " + row : "") + "; write it again from its source", corrupt);
+        }
+    }
+
+    private static void checkMagic(byte[] content) throws IOException {
+        boolean starts = content.length >= 4 && java.util.Arrays.equals(content, 0, 4, MAGIC, 0, 4);
+        boolean ends = content.length >= 8
+                && java.util.Arrays.equals(content, content.length - 4, content.length, MAGIC, 0, 4);
+        if (content.length < 12 || !starts || !ends) {
+            String what = content.length == 0 ? "it is empty"
+                    : !starts ? "it does not start with PAR1, the mark of a Parquet file, but with \"" + printable(content) + "\""
+                    : content.length < 12 ? "it has only " + content.length + " bytes"
+                    : "it starts as a Parquet file but does not end with PAR1: it is truncated";
+            throw new IOException("not a Parquet file: " + what + "; write it again with a Parquet writer (a save of"
+                    + " this dataset, DuckDB, pandas, Spark), or give the dataset the type of what it holds");
+        }
+    }
+
+    private static String printable(byte[] content) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < Math.min(16, content.length); i++) {
+            char c = (char) (content[i] & 0xff);
+            text.append(c >= 32 && c < 127 ? c : '.');
+        }
+        return text.toString();
+    }
+
+    private static String firstLine(Throwable error) {
+        String message = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+        int end = message.indexOf('\n');
+        String line = end < 0 ? message : message.substring(0, end);
+        return line.length() > 200 ? line.substring(0, 200) + "..." : line;
+    }
+
+    /**
+     * The codecs, without Hadoop; public for the benchmark that uses parquet-java directly.
+     *
+     * @return the codec factory
+     */
+    public static CompressionCodecFactory codecs() {
+        return CODECS;
+    }
+
+    /**
+     * The read options (public for the benchmark that uses parquet-java directly): parquet-java's builder of them always makes its Hadoop codec factory, whose
+     * class cannot be loaded without Hadoop, so they are made with the constructor the builder
+     * calls (package-private in parquet-java 1.18, reached by reflection on the class path), with
+     * the builder's defaults and Loomflow's codecs. Should a later parquet-java change that
+     * constructor, the builder is used, which works where Hadoop is on the class path.
+     *
+     * @return the options
+     */
+    public static ParquetReadOptions readOptions() {
+        try {
+            Constructor<ParquetReadOptions> constructor = ParquetReadOptions.class.getDeclaredConstructor(
+                    boolean.class, boolean.class, boolean.class, boolean.class, boolean.class, boolean.class,
+                    boolean.class, boolean.class, boolean.class, FilterCompat.Filter.class,
+                    ParquetMetadataConverter.MetadataFilter.class, CompressionCodecFactory.class,
+                    ByteBufferAllocator.class, int.class, Map.class, FileDecryptionProperties.class,
+                    ParquetMetricsCallback.class, ParquetConfiguration.class);
+            constructor.setAccessible(true);
+            return constructor.newInstance(
+                    false, // useSignedStringMinMax
+                    true, // useStatsFilter
+                    true, // useDictionaryFilter
+                    true, // useRecordFilter
+                    true, // useColumnIndexFilter
+                    false, // usePageChecksumVerification
+                    true, // useBloomFilter
+                    false, // useOffHeapDecryptBuffer
+                    false, // useHadoopVectoredIo
+                    FilterCompat.NOOP, ParquetMetadataConverter.NO_FILTER, CODECS, new HeapByteBufferAllocator(),
+                    8 * 1024 * 1024, new HashMap<String, String>(), null, null, new PlainParquetConfiguration());
+        } catch (ReflectiveOperationException | RuntimeException changed) {
+            return ParquetReadOptions.builder(new PlainParquetConfiguration()).withCodecFactory(CODECS).build();
+        }
+    }
+
+    /** parquet-java's writer builder, with the write support given and no Hadoop configuration. */
+    private static final class Builder extends ParquetWriter.Builder<Object, Builder> {
+        private final WriteSupport<Object> support;
+
+        Builder(OutputFile file, WriteSupport<Object> support) {
+            super(file);
+            this.support = support;
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        @Override
+        protected WriteSupport<Object> getWriteSupport(org.apache.hadoop.conf.Configuration configuration) {
+            throw new UnsupportedOperationException("Loomflow writes Parquet without Hadoop's configuration");
+        }
+
+        @Override
+        protected WriteSupport<Object> getWriteSupport(ParquetConfiguration configuration) {
+            return support;
+        }
+    }
+}
