@@ -87,11 +87,11 @@ public final class SqlIo {
             String sql = table != null ? "SELECT * FROM " + Names.sqlTable(table, connection.getMetaData()) : query;
             connection.setAutoCommit(false); // PostgreSQL fetches in pieces only within a transaction
             connection.setReadOnly(true);
-            PreparedStatement statement = connection.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY,
-                    ResultSet.CONCUR_READ_ONLY);
-            statement.setFetchSize(fetchSize);
             ResultSet rows;
             try {
+                PreparedStatement statement = connection.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY,
+                        ResultSet.CONCUR_READ_ONLY);
+                statement.setFetchSize(fetchSize);
                 rows = statement.executeQuery();
             } catch (SQLException failed) {
                 if (table != null && isMissingTable(failed)) {
@@ -218,7 +218,6 @@ public final class SqlIo {
     private static void saveRows(Connection connection, URI location, String table, List<String> key, Write write,
                                  int batchSize, Iterator<?> rows) throws IOException {
         long row = 0;
-        int batch = 0;
         try {
             connection.setAutoCommit(false);
             String product = connection.getMetaData().getDatabaseProductName();
@@ -270,12 +269,10 @@ public final class SqlIo {
                     }
                     insert.addBatch();
                     if (row % batchSize == 0) {
-                        batch++;
                         insert.executeBatch();
                     }
                 }
                 if (insert != null && row % batchSize != 0) {
-                    batch++;
                     insert.executeBatch();
                 }
             } finally {
@@ -290,7 +287,8 @@ public final class SqlIo {
             } catch (SQLException ignored) {
                 // the connection is closed next; the database rolls back a transaction never committed
             }
-            String where = row == 0 ? "" : " in batch " + (batch + 1) + " (rows " + (batch * (long) batchSize + 1)
+            long failedBatch = (row - 1) / batchSize; // the batch of the row reached, counted from 0
+            String where = row == 0 ? "" : " in batch " + (failedBatch + 1) + " (rows " + (failedBatch * batchSize + 1)
                     + " to " + row + ")";
             if (failed instanceof RuntimeException runtime) {
                 if (failed instanceof IllegalArgumentException) {
