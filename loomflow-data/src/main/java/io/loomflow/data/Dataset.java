@@ -3,6 +3,7 @@ package io.loomflow.data;
 import io.loomflow.Engine;
 import io.loomflow.Resource;
 import io.loomflow.data.internal.RecordStreamException;
+import io.loomflow.data.spi.DirectFormat;
 import io.loomflow.data.spi.NoSuchObjectException;
 import io.loomflow.data.spi.StagedWrite;
 import io.loomflow.data.spi.Storage;
@@ -121,6 +122,9 @@ public final class Dataset<T> {
     }
 
     private T read(Storage store) {
+        if (format instanceof DirectFormat<T> direct) {
+            return direct(() -> direct.load(name, location, store), "read from");
+        }
         if (format.streaming()) {
             return loadStream(store);
         }
@@ -148,6 +152,13 @@ public final class Dataset<T> {
      * @throws DatasetException if the value cannot be written in the format, or the store fails
      */
     public void save(T value) {
+        if (format instanceof DirectFormat<T> direct) {
+            direct(() -> {
+                direct.save(name, location, storage.get(), value);
+                return null;
+            }, "saved to");
+            return;
+        }
         if (format.streaming()) {
             saveStream(value);
             return;
@@ -266,12 +277,34 @@ public final class Dataset<T> {
      * @throws DatasetException if the store cannot be asked
      */
     public boolean exists() {
+        if (format instanceof DirectFormat<T> direct) {
+            return direct(() -> direct.exists(location, storage.get()), "checked at");
+        }
         try {
             return storage.get().exists(location);
         } catch (IOException failed) {
             throw new DatasetException(name, location, "could not tell whether dataset '" + name + "' exists at "
                     + location + ": " + failed.getMessage(), failed, true);
         }
+    }
+
+    /** What a {@link DirectFormat} does, its errors named after this dataset. */
+    private <R> R direct(DirectCall<R> call, String doing) {
+        try {
+            return call.run();
+        } catch (NoSuchObjectException absent) {
+            throw new DatasetNotFoundException(name, location, absent);
+        } catch (IOException failed) {
+            throw new DatasetException(name, location, "dataset '" + name + "' could not be " + doing + " " + location
+                    + ": " + failed.getMessage(), failed, true);
+        } catch (IllegalArgumentException | IllegalStateException wrong) {
+            throw new DatasetException(name, location, "dataset '" + name + "' (" + format.name() + " at " + location
+                    + "): " + wrong.getMessage(), wrong, false);
+        }
+    }
+
+    private interface DirectCall<R> {
+        R run() throws IOException;
     }
 
     @Override

@@ -205,6 +205,12 @@ public final class CatalogReader {
             Map<String, String> options = new LinkedHashMap<>();
             for (NodeTuple option : mapping(scheme.getValueNode(), "the options of storage '" + name + "'").getValue()) {
                 String key = scalar(option.getKeyNode(), "an option name");
+                if (key.equals("password") && !scalar(option.getValueNode(), "a value").matches("\\$\\{[^}]+}")) {
+                    // The value is not quoted: it is the secret.
+                    throw error(option.getValueNode(), "storage '" + name + "': a catalog file never holds a password;"
+                            + " move it to credentials.yml (conf/local, kept out of git) and write credentials: NAME"
+                            + " here, or give it from the environment as password: ${DB_PASSWORD}");
+                }
                 String value = substitute(option.getValueNode(), "storage '" + name + "'");
                 if (key.equals(CREDENTIALS)) {
                     storageCredentials.put(name, new CredentialsReference(value, where(option.getValueNode())));

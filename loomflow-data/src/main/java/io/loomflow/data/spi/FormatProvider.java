@@ -31,4 +31,28 @@ public interface FormatProvider {
      *     option and what to give instead
      */
     Format<?> format(Map<String, String> options);
+
+    /**
+     * The record class an option {@code record} names, for providers whose rows may be records
+     * (parquet, sql): loaded with the thread's context class loader.
+     *
+     * @param name the fully qualified name of a record class, such as {@code com.example.Trip}
+     * @return the class
+     * @throws IllegalArgumentException if no such class is on the class path, or it is not a record
+     */
+    static Class<? extends Record> recordClass(String name) {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        Class<?> type;
+        try {
+            type = Class.forName(name, false, loader != null ? loader : FormatProvider.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError missing) {
+            throw new IllegalArgumentException("option record names class " + name + ", which is not on the class path;"
+                    + " give the fully qualified name of a record class, such as com.example.Trip");
+        }
+        if (!type.isRecord()) {
+            throw new IllegalArgumentException("option record names " + name + ", which is not a record; give a record"
+                    + " class, whose components are the columns");
+        }
+        return type.asSubclass(Record.class);
+    }
 }

@@ -50,19 +50,7 @@ public final class ParquetFormatProvider implements FormatProvider {
     }
 
     private static Class<? extends Record> record(String name) {
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        Class<?> type;
-        try {
-            type = Class.forName(name, false, loader != null ? loader : ParquetFormatProvider.class.getClassLoader());
-        } catch (ClassNotFoundException | LinkageError missing) {
-            throw new IllegalArgumentException("option record names class " + name + ", which is not on the class path;"
-                    + " give the fully qualified name of a record class, such as com.example.Trip");
-        }
-        if (!type.isRecord()) {
-            throw new IllegalArgumentException("option record names " + name + ", which is not a record; give a record"
-                    + " class, whose components are the columns");
-        }
-        Class<? extends Record> recordType = type.asSubclass(Record.class);
+        Class<? extends Record> recordType = FormatProvider.recordClass(name);
         ParquetFormat.of(recordType); // a component without a column is reported here, with the catalog's position
         return recordType;
     }
