@@ -26,7 +26,9 @@ import org.jspecify.annotations.Nullable;
  * </pre>
  * Types: {@code text}, {@code bytes}, {@code json}, {@code csv} (options {@code separator} and {@code stream}),
  * {@code jsonl} (JSON lines; option {@code stream}), and those other modules add through
- * {@link io.loomflow.data.spi.FormatProvider}, such as {@code parquet} ({@code loomflow-parquet}). With
+ * {@link io.loomflow.data.spi.FormatProvider}, such as {@code parquet} ({@code loomflow-parquet}); and
+ * {@code partitioned} or {@code incremental} for a prefix of many objects ({@code path} or {@code uri},
+ * {@code dataset} the type of one, {@code suffix}), read with {@link #partitioned(String)}. With
  * {@code stream: true}, a csv or jsonl dataset loads and saves its records as a lazy {@code Stream} (see
  * {@link Format#streaming()}), so a node passes data of any size through a small heap. Each storage is an engine resource,
  * opened once per engine on first use. Immutable and thread-safe.

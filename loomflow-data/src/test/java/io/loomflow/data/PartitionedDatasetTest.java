@@ -193,6 +193,25 @@ class PartitionedDatasetTest {
     }
 
     @Test
+    void scenarioS1sListingAndReadingOfBlobsIsOneLine(@TempDir Path folder) throws IOException {
+        Files.createDirectories(folder.resolve("data/container/2024"));
+        Files.writeString(folder.resolve("data/container/2024/a.txt"), "blob a");
+        Files.writeString(folder.resolve("data/container/b.txt"), "blob b");
+        Files.writeString(folder.resolve("catalog.yml"), """
+                storage:
+                  file: { root: "${ROOT}" }
+                datasets:
+                  blobs: { type: partitioned, path: "file:container", dataset: text }
+                """);
+        Catalog catalog = Catalog.load(folder.resolve("catalog.yml"), Map.of("ROOT", folder.resolve("data").toString()));
+        try (Engine engine = Engine.builder().build()) {
+            Map<String, Object> blobs = engine.run(Flow.named("s1", (Integer i) ->
+                    catalog.partitioned("blobs").load().loadAll()), 0);                    // list, then read all
+            assertThat(blobs).containsExactly(Map.entry("2024/a.txt", "blob a"), Map.entry("b.txt", "blob b"));
+        }
+    }
+
+    @Test
     void aPartitionedCatalogEntryNeedsTheTypeOfItsPartitions(@TempDir Path conf) throws IOException {
         Files.writeString(conf.resolve("catalog.yml"), """
                 datasets:
