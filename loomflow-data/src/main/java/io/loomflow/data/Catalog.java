@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Named datasets, and the storage they live in: read from YAML ({@code conf/catalog.yml}) or built
@@ -25,7 +26,9 @@ import java.util.TreeSet;
  * </pre>
  * Types: {@code text}, {@code bytes}, {@code json}, {@code csv} (options {@code separator} and {@code stream}),
  * {@code jsonl} (JSON lines; option {@code stream}), and those other modules add through
- * {@link io.loomflow.data.spi.FormatProvider}, such as {@code parquet} ({@code loomflow-parquet}). With
+ * {@link io.loomflow.data.spi.FormatProvider}, such as {@code parquet} ({@code loomflow-parquet}); and
+ * {@code partitioned} or {@code incremental} for a prefix of many objects ({@code path} or {@code uri},
+ * {@code dataset} the type of one, {@code suffix}), read with {@link #partitioned(String)}. With
  * {@code stream: true}, a csv or jsonl dataset loads and saves its records as a lazy {@code Stream} (see
  * {@link Format#streaming()}), so a node passes data of any size through a small heap. Each storage is an engine resource,
  * opened once per engine on first use. Immutable and thread-safe.
@@ -36,10 +39,19 @@ public final class Catalog {
      * One dataset as the catalog describes it; {@code storage} is its storage's key: its URI scheme,
      * or the scheme and the credentials it names ({@code az credentials lake}).
      */
-    private record Entry(String name, String type, URI location, Format<?> format, String storage) {
+    private record Entry(String name, String type, URI location, Format<?> format, String storage,
+                         @Nullable Parts parts) {
         Entry(String name, String type, URI location, Format<?> format) {
-            this(name, type, location, format, location.getScheme());
+            this(name, type, location, format, location.getScheme(), null);
         }
+
+        Entry withFormat(Format<?> changed) {
+            return new Entry(name, type, location, changed, storage, parts);
+        }
+    }
+
+    /** How a partitioned dataset's objects are picked: by suffix, and after a checkpoint if incremental. */
+    private record Parts(String suffix, boolean incremental) {
     }
 
     private final Map<String, Entry> entries;
@@ -80,7 +92,12 @@ public final class Catalog {
             if (entry.credentials() != null) {
                 throw credentialsNeedAFolder(file, entry.credentials());
             }
-            builder.add(entry.name(), entry.type(), entry.location(), entry.options());
+            if (entry.partitions() != null) {
+                builder.addPartitioned(entry.name(), entry.type(), entry.location(), entry.options(),
+                        entry.partitions().suffix(), entry.partitions().incremental(), null, Map.of());
+            } else {
+                builder.add(entry.name(), entry.type(), entry.location(), entry.options());
+            }
         }
         return builder.build();
     }
@@ -131,7 +148,7 @@ public final class Catalog {
      * @throws IllegalArgumentException naming the known datasets if there is none of that name
      */
     public Dataset<Object> dataset(String name) {
-        Entry entry = entry(name);
+        Entry entry = whole(name);
         @SuppressWarnings("unchecked")
         Format<Object> format = (Format<Object>) entry.format();
         return Dataset.of(name, entry.location(), format, storages.get(entry.storage()));
@@ -148,9 +165,82 @@ public final class Catalog {
      * @throws IllegalArgumentException if there is no such dataset, or the format is of another type
      */
     public <T> Dataset<T> dataset(String name, Format<T> format) {
-        Entry entry = entry(name);
+        Entry entry = whole(name);
         checkType(entry, format);
         return Dataset.of(name, entry.location(), format, storages.get(entry.storage()));
+    }
+
+    /**
+     * Tells whether a dataset is partitioned ({@code type: partitioned} or {@code incremental}).
+     *
+     * @param name its name
+     * @return {@code true} if it is a partitioned dataset of the catalog
+     */
+    public boolean isPartitioned(String name) {
+        Entry entry = entries.get(name);
+        return entry != null && entry.parts() != null;
+    }
+
+    /**
+     * A partitioned dataset, each partition read with its catalog type's format (see
+     * {@link #dataset(String)}).
+     *
+     * @param name its name
+     * @return the dataset
+     * @throws IllegalArgumentException if there is no such dataset, or it is not partitioned
+     */
+    public PartitionedDataset<Object> partitioned(String name) {
+        @SuppressWarnings("unchecked")
+        Format<Object> format = (Format<Object>) partitionedEntry(name).format();
+        return partitioned(name, format);
+    }
+
+    /**
+     * A partitioned dataset whose partitions are read and written with {@code format}, of the type
+     * its entry gives its partitions (for example {@code Format.csv(Company.class)} for
+     * {@code dataset: {type: csv}}).
+     *
+     * @param name its name
+     * @param format the format of one partition
+     * @param <T> the type of one partition's data
+     * @return the dataset
+     * @throws IllegalArgumentException if there is no such dataset, it is not partitioned, or the
+     *     format is of another type
+     */
+    public <T> PartitionedDataset<T> partitioned(String name, Format<T> format) {
+        Entry entry = partitionedEntry(name);
+        checkType(entry, format);
+        Parts parts = Objects.requireNonNull(entry.parts());
+        PartitionedDataset<T> dataset = PartitionedDataset.of(name, entry.location(), format,
+                storages.get(entry.storage())).withSuffix(parts.suffix());
+        return parts.incremental() ? dataset.incremental() : dataset;
+    }
+
+    /** Loads a dataset, whole or partitioned, as a pipeline does. */
+    Object load(String name) {
+        return isPartitioned(name) ? partitioned(name).load() : dataset(name).load();
+    }
+
+    /** Saves a dataset, whole or partitioned (from a map of partitions), as a pipeline does. */
+    void save(String name, @Nullable Object value) {
+        if (isPartitioned(name)) {
+            if (!(value instanceof Map<?, ?> map)) {
+                throw new DatasetException(name, entry(name).location(), "dataset '" + name + "' is partitioned and is"
+                        + " saved from a map of partition ids to data, but was given " + (value == null ? "null"
+                        : "a " + value.getClass().getName()) + "; return a Map<String, ?> such as"
+                        + " Map.of(\"2024-01-31\", rows)", new IllegalArgumentException(String.valueOf(value)), false);
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, ?> partitions = (Map<String, ?>) map;
+            partitioned(name).save(partitions);
+        } else {
+            dataset(name).save(value);
+        }
+    }
+
+    /** Tells whether a dataset has data: an object, or for a partitioned one any partition. */
+    boolean exists(String name) {
+        return isPartitioned(name) ? partitioned(name).exists() : dataset(name).exists();
     }
 
     /**
@@ -166,7 +256,7 @@ public final class Catalog {
         Entry entry = entry(name);
         checkType(entry, format);
         Map<String, Entry> changed = new LinkedHashMap<>(entries);
-        changed.put(name, new Entry(name, entry.type(), entry.location(), format, entry.storage()));
+        changed.put(name, entry.withFormat(format));
         return new Catalog(Map.copyOf(changed), storages);
     }
 
@@ -194,10 +284,29 @@ public final class Catalog {
         changed.put(scheme, storage);
         Map<String, Entry> moved = new LinkedHashMap<>();
         entries.forEach((name, entry) -> moved.put(name, entry.location().getScheme().equals(scheme)
-                ? new Entry(name, entry.type(), entry.location(), entry.format(), scheme) : entry));
+                ? new Entry(name, entry.type(), entry.location(), entry.format(), scheme, entry.parts()) : entry));
         changed.keySet().removeIf(key -> !key.equals(scheme) && moved.values().stream().noneMatch(
                 entry -> entry.storage().equals(key)));
         return new Catalog(Map.copyOf(moved), Map.copyOf(changed));
+    }
+
+    private Entry whole(String name) {
+        Entry entry = entry(name);
+        if (entry.parts() != null) {
+            throw new IllegalArgumentException("dataset '" + name + "' is " + (entry.parts().incremental()
+                    ? "incremental" : "partitioned") + ", a prefix of many objects; read it with"
+                    + " catalog.partitioned(\"" + name + "\")");
+        }
+        return entry;
+    }
+
+    private Entry partitionedEntry(String name) {
+        Entry entry = entry(name);
+        if (entry.parts() == null) {
+            throw new IllegalArgumentException("dataset '" + name + "' is a single " + entry.type() + " object, not"
+                    + " partitioned; read it with catalog.dataset(\"" + name + "\"), or give it type: partitioned");
+        }
+        return entry;
     }
 
     private Entry entry(String name) {
@@ -290,6 +399,44 @@ public final class Catalog {
         }
 
         /**
+         * Adds a partitioned dataset: every object under {@code prefix} whose name ends with
+         * {@code suffix} is a partition, read and written with {@code format} (see
+         * {@link PartitionedDataset}).
+         *
+         * @param name its name, unique in the catalog
+         * @param prefix the folder or prefix of its partitions
+         * @param format the format of one partition
+         * @param suffix the partitions' suffix, such as {@code .csv}; empty for every object
+         * @param incremental whether it loads only the partitions after its checkpoint
+         * @return this builder
+         * @throws IllegalArgumentException for a duplicate name
+         */
+        public Builder addPartitioned(String name, URI prefix, Format<?> format, String suffix, boolean incremental) {
+            return put(new Entry(name, format.name(), Objects.requireNonNull(prefix, "prefix"), format,
+                    prefix.getScheme(), new Parts(Objects.requireNonNull(suffix, "suffix"), incremental)));
+        }
+
+        /** Adds a partitioned dataset of a catalog type, with a storage of its own if it names credentials. */
+        Builder addPartitioned(String name, String type, URI prefix, Map<String, String> options, String suffix,
+                               boolean incremental, @Nullable String credentials, Map<String, String> storageOptions) {
+            Format<?> format = CatalogReader.format(type, options);
+            String key = credentials == null ? prefix.getScheme() : prefix.getScheme() + " credentials " + credentials;
+            put(new Entry(name, type, prefix, format, key, new Parts(suffix, incremental)));
+            if (credentials != null) {
+                credentialStorages.put(key, Map.copyOf(storageOptions));
+            }
+            return this;
+        }
+
+        private Builder put(Entry entry) {
+            if (entries.putIfAbsent(entry.name(), entry) != null) {
+                throw new IllegalArgumentException("the catalog already has a dataset '" + entry.name() + "'; give each"
+                        + " dataset its own name");
+            }
+            return this;
+        }
+
+        /**
          * Adds a dataset with a storage of its own, opened with {@code storageOptions} (its scheme's
          * options and those of its credentials): datasets that name the same credentials share it.
          */
@@ -297,7 +444,7 @@ public final class Catalog {
                                Map<String, String> storageOptions) {
             Format<?> format = CatalogReader.format(type, options);
             String key = location.getScheme() + " credentials " + credentials;
-            if (entries.putIfAbsent(name, new Entry(name, type, location, format, key)) != null) {
+            if (entries.putIfAbsent(name, new Entry(name, type, location, format, key, null)) != null) {
                 throw new IllegalArgumentException("the catalog already has a dataset '" + name + "'; give each"
                         + " dataset its own name");
             }

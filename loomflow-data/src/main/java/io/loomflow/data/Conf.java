@@ -215,12 +215,23 @@ public final class Conf {
         }
         for (CatalogReader.DatasetEntry entry : datasets.values()) {
             if (entry.credentials() == null) {
-                builder.add(entry.name(), entry.type(), entry.location(), entry.options());
+                if (entry.partitions() != null) {
+                    builder.addPartitioned(entry.name(), entry.type(), entry.location(), entry.options(),
+                            entry.partitions().suffix(), entry.partitions().incremental(), null, Map.of());
+                } else {
+                    builder.add(entry.name(), entry.type(), entry.location(), entry.options());
+                }
                 continue;
             }
             String scheme = entry.location().getScheme();
             Map<String, String> options = withCredentials(storage.getOrDefault(scheme, Map.of()), credentials,
                     entry.credentials(), "dataset '" + entry.name() + "'", credentialsWhere, credentialsHome);
+            if (entry.partitions() != null) {
+                builder.addPartitioned(entry.name(), entry.type(), entry.location(), entry.options(),
+                        entry.partitions().suffix(), entry.partitions().incremental(), entry.credentials().name(),
+                        options);
+                continue;
+            }
             builder.addWithStorage(entry.name(), entry.type(), entry.location(), entry.options(),
                     entry.credentials().name(), options);
         }

@@ -19,4 +19,16 @@ public final class DatasetNotFoundException extends DatasetException {
                 + "; save it first (is the node that produces it upstream?), or correct its location in the catalog",
                 cause, false);
     }
+
+    /**
+     * Creates the error with a message of its own, such as for a partition removed after listing.
+     *
+     * @param dataset the dataset's name
+     * @param location the location where nothing was
+     * @param message what was missing and what to do
+     * @param cause the store's report
+     */
+    public DatasetNotFoundException(String dataset, URI location, String message, Throwable cause) {
+        super(dataset, location, message, cause, false);
+    }
 }

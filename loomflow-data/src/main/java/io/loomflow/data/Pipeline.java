@@ -16,10 +16,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Queue;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.BaseStream;
 import org.jspecify.annotations.NullUnmarked;
@@ -250,6 +252,11 @@ public final class Pipeline {
                     if (!catalog.contains(key)) {
                         return new FlowGraph.Dataset(key, FlowGraph.Kind.MEMORY, "memory", null);
                     }
+                    if (catalog.isPartitioned(key)) {
+                        PartitionedDataset<Object> parts = catalog.partitioned(key);
+                        return new FlowGraph.Dataset(key, FlowGraph.Kind.CATALOG, (parts.isIncremental() ? "incremental "
+                                : "partitioned ") + parts.format().name(), FlowGraph.shownLocation(parts.location()));
+                    }
                     Dataset<Object> dataset = catalog.dataset(key);
                     return new FlowGraph.Dataset(key, FlowGraph.Kind.CATALOG, dataset.format().name(),
                             FlowGraph.shownLocation(dataset.location()));
@@ -257,7 +264,8 @@ public final class Pipeline {
             }
         }
         Set<String> previewable = new TreeSet<>();
-        datasets.values().stream().filter(dataset -> dataset.kind() == FlowGraph.Kind.CATALOG)
+        datasets.values().stream().filter(dataset -> dataset.kind() == FlowGraph.Kind.CATALOG
+                        && !catalog.isPartitioned(dataset.name())) // a prefix of many objects has no first rows
                 .forEach(dataset -> previewable.add(dataset.name()));
         return new FlowGraph(graphNodes, List.copyOf(datasets.values()), (dataset, rows, engine) -> {
             if (!previewable.contains(dataset)) {
@@ -290,7 +298,7 @@ public final class Pipeline {
         if (run.onlyMissing()) {
             Set<Node> missing = new LinkedHashSet<>();
             for (Node node : chosen) {
-                if (node.outputs().stream().anyMatch(output -> catalog.contains(output) && !catalog.dataset(output).exists())) {
+                if (node.outputs().stream().anyMatch(output -> catalog.contains(output) && !catalog.exists(output))) {
                     missing.add(node);
                 }
             }
@@ -368,6 +376,8 @@ public final class Pipeline {
         private final Map<String, CompletableFuture<@Nullable Object>> produced = new ConcurrentHashMap<>();
         /** Stands for a stream that was saved, and so consumed: its readers load the dataset again. */
         private static final Object SAVED_STREAM = new Object();
+        /** The incremental datasets loaded, whose checkpoints move once every node has succeeded. */
+        private final Queue<Partitions<?>> toConfirm = new ConcurrentLinkedQueue<>();
 
         Execution(Catalog catalog, Map<String, @Nullable Object> parameters, List<Node> selected) {
             this.catalog = catalog;
@@ -378,18 +388,30 @@ public final class Pipeline {
             }
         }
 
-        /** Starts loading a dataset, in a task run named after it ("load companies"). */
+        /**
+         * Starts loading a dataset, in a task run named after it ("load companies"). A partitioned
+         * dataset's run lists it without a permit of the limit, which each partition's own run takes
+         * (a parent holding a permit while its children wait for one could starve them).
+         */
         private Handle<Object> load(String dataset) {
-            return Task.named("load " + dataset, (String name) -> catalog.dataset(name).load())
-                    .withLimit(IO_LIMIT, DEFAULT_IO_PERMITS).submit(dataset);
+            Task<String, Object> task = Task.named("load " + dataset, (String name) -> {
+                Object value = catalog.load(name);
+                if (value instanceof Partitions<?> partitions && partitions.dataset().isIncremental()
+                        && !partitions.isEmpty()) {
+                    toConfirm.add(partitions);
+                }
+                return value;
+            });
+            return (catalog.isPartitioned(dataset) ? task : task.withLimit(IO_LIMIT, DEFAULT_IO_PERMITS)).submit(dataset);
         }
 
-        /** Starts saving a dataset, in a task run named after it ("save model_input"). */
+        /** Starts saving a dataset, in a task run named after it ("save model_input"); see load for partitions. */
         private Handle<String> save(String dataset, @Nullable Object value) {
-            return Task.named("save " + dataset, (@Nullable Object data) -> {
-                catalog.dataset(dataset).save(data);
+            Task<@Nullable Object, String> task = Task.named("save " + dataset, (@Nullable Object data) -> {
+                catalog.save(dataset, data);
                 return dataset;
-            }).withLimit(IO_LIMIT, DEFAULT_IO_PERMITS).submit(value);
+            });
+            return (catalog.isPartitioned(dataset) ? task : task.withLimit(IO_LIMIT, DEFAULT_IO_PERMITS)).submit(value);
         }
 
         Map<String, @Nullable Object> run() {
@@ -400,6 +422,12 @@ public final class Pipeline {
             for (Handle<Node> handle : running) {
                 handle.join(); // the first failure is thrown; the others were cancelled by it
             }
+            // Only now: a failed run loads the same partitions again. A dataset two nodes listed moves to
+            // the later of their last partitions.
+            Map<String, Partitions<?>> latest = new HashMap<>();
+            toConfirm.forEach(partitions -> latest.merge(partitions.dataset().name(), partitions,
+                    (one, other) -> one.lastId().compareTo(other.lastId()) >= 0 ? one : other));
+            latest.values().forEach(Partitions::confirm);
             Map<String, @Nullable Object> inMemory = new LinkedHashMap<>();
             for (Node node : selected) {
                 for (String output : node.outputs()) {

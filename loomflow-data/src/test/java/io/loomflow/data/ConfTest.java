@@ -35,6 +35,22 @@ class ConfTest {
     }
 
     @Test
+    void aPartitionedDatasetOfAConfigurationFolderMayNameCredentials() throws Exception {
+        write("data/parts/a.txt", "A");
+        write("data/parts/b.txt", "B");
+        write("conf/base/catalog.yml", """
+                datasets:
+                  parts: { type: partitioned, path: "file:parts/", dataset: text, suffix: .txt, credentials: local_files }
+                """);
+        write("conf/local/credentials.yml", "local_files: { root: \"${PROJECT}/data\" }\n");
+        Catalog catalog = Conf.load(project.resolve("conf"), "local", Map.of("PROJECT", project.toString())).catalog();
+        try (Engine engine = Engine.builder().build()) {
+            assertThat(engine.run(Task.named("load", (Integer i) -> catalog.partitioned("parts").load().loadAll()), 0))
+                    .isEqualTo(Map.of("a", "A", "b", "B"));
+        }
+    }
+
+    @Test
     void theEnvironmentReplacesDatasetsWholeAndMergesParametersKeyByKey() throws Exception {
         write("data/raw.txt", "raw");
         write("data/test.txt", "test data");

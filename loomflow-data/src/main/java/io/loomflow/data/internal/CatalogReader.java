@@ -27,7 +27,12 @@ public final class CatalogReader {
     /** The dataset types and their default formats. */
     private static final Map<String, Format<?>> TYPES = types();
     private static final Set<String> SECTIONS = Set.of("storage", "datasets");
-    private static final Set<String> DATASET_FIELDS = Set.of("type", "uri", "options", "credentials");
+    private static final Set<String> DATASET_FIELDS = Set.of("type", "uri", "options", "credentials", "path",
+            "dataset", "suffix");
+    /** The fields only a partitioned dataset has. */
+    private static final Set<String> PARTITION_FIELDS = Set.of("path", "dataset", "suffix");
+    /** The types of a folder or prefix of many objects. */
+    private static final Set<String> PARTITIONED = Set.of("partitioned", "incremental");
     /** The field of a dataset, and the option of a storage, that names an entry of credentials.yml. */
     public static final String CREDENTIALS = "credentials";
 
@@ -49,9 +54,35 @@ public final class CatalogReader {
      * @param options its format's options
      * @param credentials the credentials it names, or {@code null}
      * @param where {@code file:line:column} of its name
+     * @param partitions how its partitions are picked, {@code null} for a dataset of one object
      */
     public record DatasetEntry(String name, String type, URI location, Map<String, String> options,
-                               @Nullable CredentialsReference credentials, String where) {
+                               @Nullable CredentialsReference credentials, String where,
+                               @Nullable Partitioning partitions) {
+        /**
+         * One dataset entry of a single object.
+         *
+         * @param name its name
+         * @param type its type
+         * @param location its URI
+         * @param options its format's options
+         * @param credentials the credentials it names, or {@code null}
+         * @param where {@code file:line:column} of its name
+         */
+        public DatasetEntry(String name, String type, URI location, Map<String, String> options,
+                            @Nullable CredentialsReference credentials, String where) {
+            this(name, type, location, options, credentials, where, null);
+        }
+    }
+
+    /**
+     * How a partitioned dataset ({@code type: partitioned} or {@code incremental}) picks its objects;
+     * its entry's type and options are then those of one partition ({@code dataset:}).
+     *
+     * @param suffix the partitions' suffix, empty for every object
+     * @param incremental whether only partitions after the checkpoint are loaded
+     */
+    public record Partitioning(String suffix, boolean incremental) {
     }
 
     /**
@@ -232,14 +263,27 @@ public final class CatalogReader {
                 String key = scalar(field.getKeyNode(), "a field name");
                 if (!DATASET_FIELDS.contains(key)) {
                     throw error(field.getKeyNode(), "dataset '" + name + "': unknown field '" + key + "'; a dataset has"
-                            + " the fields type, uri, options and credentials");
+                            + " the fields type, uri, options and credentials (a partitioned one also dataset, suffix"
+                            + " and path)");
                 }
                 fields.put(key, field);
             }
             String type = required(fields, "type", name, dataset, "csv");
+            if (PARTITIONED.contains(type)) {
+                datasets.add(readPartitioned(name, type, fields, dataset));
+                continue;
+            }
+            for (String partitionField : PARTITION_FIELDS) {
+                if (fields.containsKey(partitionField)) {
+                    throw error(fields.get(partitionField).getKeyNode(), "dataset '" + name + "': the field '"
+                            + partitionField + "' is for a folder of many objects (type: partitioned or incremental);"
+                            + (partitionField.equals("path") ? " write uri for a " + type + " dataset"
+                            : " remove it, or change the type"));
+                }
+            }
             if (!TYPES.containsKey(type) && FormatProviders.find(type).isEmpty()) {
                 throw error(fields.get("type").getValueNode(), "dataset '" + name + "': unknown type '" + type
-                        + "'; use one of " + knownTypes());
+                        + "'; use one of " + knownTypes() + ", or partitioned or incremental for a folder of many objects");
             }
             String uri = required(fields, "uri", name, dataset, "file:01_raw/" + name + ".csv");
             Map<String, String> options = new LinkedHashMap<>();
@@ -263,6 +307,73 @@ public final class CatalogReader {
             datasets.add(new DatasetEntry(name, type, location(uri, fields.get("uri").getValueNode(), name), options,
                     credentials, where(dataset.getKeyNode())));
         }
+    }
+
+    /**
+     * A partitioned entry: its prefix ({@code uri}, or {@code path} as Kedro spells it), the type and
+     * options of one partition ({@code dataset: csv} or {@code dataset: {type: csv, options: ...}}),
+     * and the {@code suffix} of the partitions' names.
+     */
+    private DatasetEntry readPartitioned(String name, String type, Map<String, NodeTuple> fields, NodeTuple dataset) {
+        String entry = "dataset '" + name + "'";
+        if (fields.containsKey("options")) {
+            throw error(fields.get("options").getKeyNode(), entry + ": a " + type + " dataset has no options of its own;"
+                    + " give the partitions' options under dataset, as dataset: {type: csv, options: {separator: \";\"}}");
+        }
+        if (fields.containsKey("uri") && fields.containsKey("path")) {
+            throw error(fields.get("path").getKeyNode(), entry + " has both uri and path; give its prefix once");
+        }
+        String prefixField = fields.containsKey("path") ? "path" : "uri";
+        String prefix = required(fields, prefixField, name, dataset, "file:01_raw/" + name + "/");
+        NodeTuple underlying = fields.get("dataset");
+        if (underlying == null) {
+            throw error(dataset.getKeyNode(), entry + " is " + type + " but does not say what its partitions are; add,"
+                    + " for example, dataset: {type: csv}");
+        }
+        String partitionType;
+        Map<String, String> options = new LinkedHashMap<>();
+        Node node = underlying.getValueNode();
+        Node typeNode = node;
+        if (node instanceof ScalarNode) {
+            partitionType = substitute(node, entry);
+        } else {
+            Node optionsNode = null;
+            typeNode = null;
+            for (NodeTuple field : mapping(node, "the dataset of " + entry).getValue()) {
+                String key = scalar(field.getKeyNode(), "a field name");
+                switch (key) {
+                    case "type" -> typeNode = field.getValueNode();
+                    case "options" -> optionsNode = field.getValueNode();
+                    default -> throw error(field.getKeyNode(), entry + ": unknown field '" + key + "' in its dataset;"
+                            + " the partitions' dataset has the fields type and options (the location is the " + type
+                            + " dataset's " + prefixField + ")");
+                }
+            }
+            if (typeNode == null) {
+                throw error(node, entry + ": its dataset has no type; add, for example, type: csv");
+            }
+            partitionType = substitute(typeNode, entry);
+            if (optionsNode != null) {
+                for (NodeTuple option : mapping(optionsNode, "the options of the dataset of " + entry).getValue()) {
+                    options.put(scalar(option.getKeyNode(), "an option name"), substitute(option.getValueNode(), entry));
+                }
+            }
+        }
+        if (PARTITIONED.contains(partitionType)) {
+            throw error(typeNode, entry + ": the partitions of a " + type + " dataset cannot be " + partitionType
+                    + "; give the type of one object, such as csv, json or parquet");
+        }
+        try {
+            format(partitionType, options);
+        } catch (IllegalArgumentException wrong) {
+            throw error(typeNode, entry + ": " + wrong.getMessage());
+        }
+        String suffix = fields.containsKey("suffix") ? substitute(fields.get("suffix").getValueNode(), entry) : "";
+        NodeTuple credentialsField = fields.get(CREDENTIALS);
+        CredentialsReference credentials = credentialsField == null ? null : new CredentialsReference(
+                substitute(credentialsField.getValueNode(), entry), where(credentialsField.getValueNode()));
+        return new DatasetEntry(name, partitionType, location(prefix, fields.get(prefixField).getValueNode(), name),
+                options, credentials, where(dataset.getKeyNode()), new Partitioning(suffix, type.equals("incremental")));
     }
 
     private String required(Map<String, NodeTuple> fields, String field, String dataset, NodeTuple entry,

@@ -9,6 +9,8 @@ import io.loomflow.data.Catalog;
 import io.loomflow.data.Dataset;
 import io.loomflow.data.Format;
 import io.loomflow.data.Node;
+import io.loomflow.data.PartitionedDataset;
+import io.loomflow.data.Partitions;
 import io.loomflow.data.Pipeline;
 import io.loomflow.data.PipelineRun;
 import io.loomflow.data.Storages;
@@ -29,7 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The examples in the javadoc of {@link Dataset}, {@link Format}, {@link Storages},
+ * The examples in the javadoc of {@link Dataset}, {@link PartitionedDataset}, {@link Format}, {@link Storages},
  * {@link ForwardingStorage} and {@link StagedWrite}, run.
  */
 class DatasetSnippets {
@@ -48,6 +50,27 @@ class DatasetSnippets {
         List<Company> rows = companies.load();
         // @end
         assertThat(rows).containsExactly(new Company("1", "Acme", 4.5), new Company("2", "Globex", 3.9));
+    }
+
+    @Test
+    void aPartitionedDatasetListsAPrefixAndLoadsEachPartitionWhenAsked(@TempDir Path data) throws IOException {
+        Files.createDirectories(data.resolve("orders/2024"));
+        Files.writeString(data.resolve("orders/2024/01.csv"), "id,total\n1,10\n");
+        Files.writeString(data.resolve("orders/2024/02.csv"), "id,total\n2,20\n3,30\n");
+        Files.writeString(data.resolve("orders/README.md"), "not a partition");
+        // @start region="partitioned"
+        Resource<Storage> files = Storages.resource(new StorageOptions("file", Map.of("root", data.toString())));
+        PartitionedDataset<List<Map<String, String>>> orders = PartitionedDataset.of("orders",
+                URI.create("file:orders/"), Format.csv(), files).withSuffix(".csv");
+        Partitions<List<Map<String, String>>> parts = orders.load();       // listed once; nothing read yet
+        List<Map<String, String>> january = parts.get("2024/01").get();   // reads that one partition
+        Map<String, List<Map<String, String>>> all = parts.loadAll();     // every partition, concurrently
+        orders.save(Map.of("2024/03", List.of(Map.of("id", "4", "total", "40"))));
+        // @end
+        assertThat(parts.keySet()).containsExactly("2024/01", "2024/02");
+        assertThat(january).containsExactly(Map.of("id", "1", "total", "10"));
+        assertThat(all.get("2024/02")).hasSize(2);
+        assertThat(orders.load().get("2024/03").get()).containsExactly(Map.of("id", "4", "total", "40"));
     }
 
     @Test
