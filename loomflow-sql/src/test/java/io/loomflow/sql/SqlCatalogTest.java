@@ -81,4 +81,13 @@ class SqlCatalogTest {
         assertThatThrownBy(() -> Conf.load(conf).catalog().dataset("people").load())
                 .hasMessageContaining("the JDBC URL holds a password");
     }
+
+    @Test
+    void tablesAreNotThePartitionsOfAPartitionedDataset() throws IOException {
+        write("base/catalog.yml", "datasets:\n  days: { type: partitioned, uri: \"" + url + "\",\n"
+                + "    dataset: { type: sql, options: { table: days } } }\n");
+        assertThatThrownBy(() -> Conf.load(conf)).isInstanceOf(CatalogException.class)
+                .hasMessageContaining("dataset 'days': the partitions of a partitioned dataset are objects under a prefix,"
+                        + " and a sql dataset is not an object");
+    }
 }

@@ -363,10 +363,16 @@ public final class CatalogReader {
             throw error(typeNode, entry + ": the partitions of a " + type + " dataset cannot be " + partitionType
                     + "; give the type of one object, such as csv, json or parquet");
         }
+        Object partitionFormat;
         try {
-            format(partitionType, options);
+            partitionFormat = format(partitionType, options);
         } catch (IllegalArgumentException wrong) {
             throw error(typeNode, entry + ": " + wrong.getMessage());
+        }
+        if (partitionFormat instanceof io.loomflow.data.spi.DirectFormat<?>) {
+            throw error(typeNode, entry + ": the partitions of a " + type + " dataset are objects under a prefix, and a "
+                    + partitionType + " dataset is not an object; give the type of one object, such as csv, json or"
+                    + " parquet");
         }
         String suffix = fields.containsKey("suffix") ? substitute(fields.get("suffix").getValueNode(), entry) : "";
         NodeTuple credentialsField = fields.get(CREDENTIALS);
