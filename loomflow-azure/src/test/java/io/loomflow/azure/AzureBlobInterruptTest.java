@@ -93,7 +93,9 @@ class AzureBlobInterruptTest {
             });
             Socket connection = accepted.get(30, TimeUnit.SECONDS);
             try {
-                Thread.sleep(200); // let the request reach the socket
+                // The request has reached the socket once its first byte is there (with a deadline).
+                connection.setSoTimeout(30_000);
+                assertThat(connection.getInputStream().read()).as("the request's first byte").isNotNegative();
                 reader.interrupt();
                 Throwable thrown = failure.get(10, TimeUnit.SECONDS);
                 assertThat(thrown).as("the interrupted read failed").isNotNull();
