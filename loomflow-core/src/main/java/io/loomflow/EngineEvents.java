@@ -42,6 +42,14 @@ final class EngineEvents {
         publish(new Event.LogLine(sequence.incrementAndGet(), clock.now(), run, level, message, error));
     }
 
+    void publishDatasetAccess(RunInfo run, Event.DatasetAccess.Access access, String dataset, @Nullable String version,
+            String location) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        publish(new Event.DatasetAccess(sequence.incrementAndGet(), clock.now(), run, access, dataset, version, location));
+    }
+
     private void publish(Event event) {
         for (EventListener listener : listeners) {
             try {

@@ -397,6 +397,11 @@ final class EngineImpl implements Engine {
         events.publishLog(run, level, message, error);
     }
 
+    void publishDatasetAccess(RunInfo run, Event.DatasetAccess.Access access, String dataset, @Nullable String version,
+            String location) {
+        events.publishDatasetAccess(run, access, dataset, version, location);
+    }
+
     EngineEvents events() {
         return events;
     }

@@ -6,7 +6,8 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One entry of an engine's event stream: a run changed state, or a run wrote a log line.
+ * One entry of an engine's event stream: a run changed state, wrote a log line, or read or wrote a
+ * dataset.
  *
  * <p>The run history, the web UI, the command line's progress view and the logs all read this one
  * stream ({@link EventListener}). {@code sequence} numbers are unique and increasing per engine; the
@@ -72,6 +73,38 @@ public sealed interface Event {
             Objects.requireNonNull(run, "run");
             Objects.requireNonNull(level, "level");
             Objects.requireNonNull(message, "message");
+        }
+    }
+
+    /**
+     * A run read or wrote a version of a dataset ({@link RunContext#recordDatasetAccess}): the
+     * lineage of the data a run used and made, kept with the run's history.
+     *
+     * @param sequence the event's position in the stream
+     * @param at when the access was recorded
+     * @param run the run that read or wrote
+     * @param access whether it read or wrote
+     * @param dataset the dataset's name, as its catalog names it
+     * @param version the version read or written, or {@code null} for a dataset that is not versioned
+     * @param location where the data is, without credentials (for example {@code s3://bucket/key})
+     */
+    record DatasetAccess(long sequence, Instant at, RunInfo run, Access access, String dataset, @Nullable String version,
+            String location) implements Event {
+        /** Checks the required parts. */
+        public DatasetAccess {
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(run, "run");
+            Objects.requireNonNull(access, "access");
+            Objects.requireNonNull(dataset, "dataset");
+            Objects.requireNonNull(location, "location");
+        }
+
+        /** Whether a run read a dataset or wrote it. */
+        public enum Access {
+            /** The run loaded the data. */
+            READ,
+            /** The run saved the data. */
+            WRITE
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.loomflow;
 
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The run the current code executes in: its identity, attempt, logger and cancellation status.
@@ -81,4 +82,18 @@ public interface RunContext {
      * @return the key, never blank
      */
     String idempotencyKey();
+
+    /**
+     * Records that this run read or wrote a version of a dataset, as an {@link Event.DatasetAccess}
+     * of the engine's event stream, so the run history keeps the run's lineage: which version of each
+     * dataset it used and made. The data layer calls it for every load and save; code that reads or
+     * writes data of its own may call it too.
+     *
+     * @param access whether the run read or wrote
+     * @param dataset the dataset's name, not blank
+     * @param version the version, or {@code null} for a dataset that is not versioned
+     * @param location where the data is, without credentials
+     * @throws IllegalArgumentException if {@code dataset} or {@code location} is blank
+     */
+    void recordDatasetAccess(Event.DatasetAccess.Access access, String dataset, @Nullable String version, String location);
 }

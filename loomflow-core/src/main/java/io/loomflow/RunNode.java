@@ -3,6 +3,7 @@ package io.loomflow;
 import io.loomflow.internal.StructuredScope;
 import java.lang.System.Logger.Level;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -435,6 +436,22 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
     @Override
     public synchronized boolean isCancelled() {
         return cancellation != null || attempts.isCancelledLocked();
+    }
+
+    @Override
+    public void recordDatasetAccess(Event.DatasetAccess.Access access, String dataset, @Nullable String version,
+            String location) {
+        Objects.requireNonNull(access, "access");
+        if (dataset == null || dataset.isBlank() || location == null || location.isBlank()) {
+            throw new IllegalArgumentException("a dataset access needs a dataset name and a location; got dataset "
+                    + (dataset == null ? "null" : "'" + dataset + "'") + " at "
+                    + (location == null ? "null" : "'" + location + "'"));
+        }
+        if (version != null && version.isBlank()) {
+            throw new IllegalArgumentException("the version of dataset '" + dataset + "' is blank; give null for a dataset"
+                    + " that is not versioned");
+        }
+        engine.publishDatasetAccess(info, access, dataset, version, location);
     }
 
     @Override

@@ -93,18 +93,22 @@ final class DevCommand implements Callable<Integer>, Verbose {
                         .results(ResultStores.directory(store.resultsDirectory()))
                         .listener(event -> reportFailure(event, sources)))
                 .onReload(reload -> {
+                    // One write per reload, so a reader never sees its first line without the rest.
+                    StringBuilder report = new StringBuilder();
+                    if (reload.swapped()) {
+                        report.append("loomflow dev: generation ").append(reload.generation()).append(" serves ")
+                                .append(reload.flows().isEmpty() ? "no flows" : String.join(", ", reload.flows()))
+                                .append(" (compiled and loaded in ").append(reload.took().toMillis()).append(" ms)\n");
+                    } else {
+                        report.append("loomflow dev: the sources have problems; ")
+                                .append(reload.generation() == 0 ? "nothing is served until they compile"
+                                        : "generation " + reload.generation() + " goes on serving").append(":\n");
+                        reload.problems().forEach(problem -> report.append("  ")
+                                .append(problem.toString().replace("\n", "\n    ")).append('\n'));
+                    }
+                    reload.notes().forEach(note -> report.append("  ").append(note).append('\n'));
                     synchronized (out) {
-                        if (reload.swapped()) {
-                            out.println("loomflow dev: generation " + reload.generation() + " serves "
-                                    + (reload.flows().isEmpty() ? "no flows" : String.join(", ", reload.flows()))
-                                    + " (compiled and loaded in " + reload.took().toMillis() + " ms)");
-                        } else {
-                            out.println("loomflow dev: the sources have problems; "
-                                    + (reload.generation() == 0 ? "nothing is served until they compile"
-                                            : "generation " + reload.generation() + " goes on serving") + ":");
-                            reload.problems().forEach(problem -> out.println("  " + problem.toString().replace("\n", "\n    ")));
-                        }
-                        reload.notes().forEach(note -> out.println("  " + note));
+                        out.print(report);
                         out.flush();
                     }
                 });

@@ -154,6 +154,9 @@ final class ProgressView implements EventListener {
         switch (event) {
             case Event.StateChange change -> onStateChange(change);
             case Event.LogLine line -> onLogLine(line);
+            case Event.DatasetAccess access -> {
+                // lineage is for the run history, not the progress lines
+            }
         }
     }
 

@@ -141,6 +141,10 @@ final class Views {
             case Event.LogLine line -> new Responses.LogEvent(event.sequence(), event.at().toString(), ref, "log",
                     line.level().name(), line.message(), line.error() == null ? null
                             : line.error().getClass().getName() + ": " + line.error().getMessage());
+            case Event.DatasetAccess access -> new Responses.LogEvent(event.sequence(), event.at().toString(), ref, "log",
+                    "INFO", access.access().name().toLowerCase(java.util.Locale.ROOT) + " " + access.dataset()
+                            + (access.version() == null ? "" : " version " + access.version()) + " at " + access.location(),
+                    null);
         };
         try {
             return json.writeValueAsString(view);

@@ -49,6 +49,7 @@ class EventHubTest {
             + switch (event) {
                 case Event.StateChange change -> change.state().label();
                 case Event.LogLine line -> line.message();
+                case Event.DatasetAccess access -> access.dataset();
             } + "\"}";
 
     @Test

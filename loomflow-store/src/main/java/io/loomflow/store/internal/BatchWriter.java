@@ -217,6 +217,8 @@ public final class BatchWriter {
         return switch (event) {
             case Event.StateChange change -> "the " + change.state().label() + " state of " + run;
             case Event.LogLine line -> "a log line of " + run;
+            case Event.DatasetAccess access -> "the " + access.access().name().toLowerCase(Locale.ROOT) + " of dataset '"
+                    + access.dataset() + "' by " + run;
         };
     }
 

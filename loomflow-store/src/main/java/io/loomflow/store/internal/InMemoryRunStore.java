@@ -164,6 +164,9 @@ public final class InMemoryRunStore implements RunStore {
                         }
                     });
                 }
+                case Event.DatasetAccess access -> {
+                    // lineage is not kept yet
+                }
             }
         }
         changes.forEach(Runnable::run);

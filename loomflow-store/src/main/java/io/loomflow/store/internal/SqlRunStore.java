@@ -339,6 +339,9 @@ public final class SqlRunStore implements RunStore {
                 case Event.StateChange change ->
                         changes.computeIfAbsent(change.run().id(), id -> new Change(change)).add(change);
                 case Event.LogLine line -> lines.add(Records.log(line));
+                case Event.DatasetAccess access -> {
+                    // lineage is not kept yet
+                }
             }
         }
         UUID owner = changes.isEmpty() ? null : owners.register();
