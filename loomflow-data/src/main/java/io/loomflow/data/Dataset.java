@@ -2,9 +2,10 @@ package io.loomflow.data;
 
 import io.loomflow.Engine;
 import io.loomflow.Resource;
-import io.loomflow.data.internal.RecordStreamException;
+import io.loomflow.data.spi.RecordStreamException;
 import io.loomflow.data.spi.DirectFormat;
 import io.loomflow.data.spi.NoSuchObjectException;
+import io.loomflow.data.spi.RangedFormat;
 import io.loomflow.data.spi.StagedWrite;
 import io.loomflow.data.spi.Storage;
 import java.io.IOException;
@@ -125,6 +126,9 @@ public final class Dataset<T> {
         if (format instanceof DirectFormat<T> direct) {
             return direct(() -> direct.load(name, location, store), "read from");
         }
+        if (format instanceof RangedFormat<T> ranged) {
+            return loadRanged(store, ranged);
+        }
         if (format.streaming()) {
             return loadStream(store);
         }
@@ -194,6 +198,26 @@ public final class Dataset<T> {
         try {
             value = format.read(content);
         } catch (IOException | RuntimeException malformed) {
+            throw new DatasetException(name, location, "dataset '" + name + "' at " + location + " is not valid "
+                    + format.name() + ": " + malformed.getMessage(), malformed, false);
+        }
+        return value instanceof Stream<?> records ? (T) named(records) : value;
+    }
+
+    /** Reads the ranges the format asks for; a stream's records are named after this dataset. */
+    @SuppressWarnings("unchecked")
+    private T loadRanged(Storage store, RangedFormat<T> ranged) {
+        T value;
+        try {
+            value = ranged.read(store, location);
+        } catch (NoSuchObjectException absent) {
+            throw new DatasetNotFoundException(name, location, absent);
+        } catch (IOException failed) {
+            throw new DatasetException(name, location, "dataset '" + name + "' could not be read from " + location
+                    + ": " + failed.getMessage(), failed, true);
+        } catch (RecordStreamException failed) {
+            throw named(failed);
+        } catch (RuntimeException malformed) {
             throw new DatasetException(name, location, "dataset '" + name + "' at " + location + " is not valid "
                     + format.name() + ": " + malformed.getMessage(), malformed, false);
         }

@@ -275,8 +275,9 @@ public final class Pipeline {
             Dataset<Object> read = catalog.dataset(dataset);
             String location = read.location().toString();
             String shown = FlowGraph.shownLocation(read.location());
-            try {
-                return Previews.of(read.load(engine), Math.clamp(rows, 1, FlowGraph.MAX_ROWS));
+            int first = Math.clamp(rows, 1, FlowGraph.MAX_ROWS);
+            try { // with a format that reads only the rows shown
+                return Previews.of(catalog.dataset(dataset, Previews.format(read.format(), first)).load(engine), first);
             } catch (DatasetNotFoundException absent) {
                 throw new java.util.NoSuchElementException("dataset '" + dataset + "' has no data yet at " + shown
                         + "; a run of the pipeline writes it, or put the file there");

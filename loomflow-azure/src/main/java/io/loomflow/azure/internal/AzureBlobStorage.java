@@ -258,6 +258,18 @@ final class AzureBlobStorage implements Storage {
     }
 
     @Override
+    public long size(URI location) throws IOException {
+        Place place = place(location, true);
+        try {
+            return blob(place).getProperties().getBlobSize();
+        } catch (BlobStorageException e) {
+            throw readFailure(location, e);
+        } catch (RuntimeException e) {
+            throw failure("read", location, e);
+        }
+    }
+
+    @Override
     public StagedWrite openWrite(URI location) {
         Place place = place(location, true);
         BlockBlobClient target = blob(place).getBlockBlobClient();

@@ -168,6 +168,20 @@ public final class FileStorage implements Storage {
     }
 
     @Override
+    public long size(URI location) throws IOException {
+        try {
+            java.nio.file.attribute.BasicFileAttributes file = Files.readAttributes(resolve(location),
+                    java.nio.file.attribute.BasicFileAttributes.class);
+            if (!file.isRegularFile()) {
+                throw new NoSuchObjectException(location); // a folder is no object, as exists() says
+            }
+            return file.size();
+        } catch (NoSuchFileException absent) {
+            throw new NoSuchObjectException(location);
+        }
+    }
+
+    @Override
     public void write(URI location, byte[] content) throws IOException {
         try (StagedWrite write = openWrite(location)) {
             write.write(content);

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.loomflow.data.Format;
+import io.loomflow.data.spi.RecordStreamException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
@@ -87,7 +88,7 @@ public final class Formats {
     public static Format<List<Map<String, String>>> csvMaps(char separator) {
         ObjectReader reader = CSV.readerForMapOf(String.class)
                 .with(CsvSchema.emptySchema().withHeader().withColumnSeparator(separator));
-        return new Named<>("csv") {
+        return new WholeRecords<>("csv", csvMapStream(separator)) {
             @Override
             public List<Map<String, String>> read(byte[] content) throws IOException {
                 try (var rows = reader.<Map<String, String>>readValues(content)) {
@@ -162,7 +163,7 @@ public final class Formats {
     public static <T> Format<List<T>> csv(Class<T> rowType) {
         ObjectReader reader = CSV.readerFor(rowType).with(CsvSchema.emptySchema().withHeader());
         CsvSchema writeSchema = CSV.schemaFor(rowType).withHeader();
-        return new Named<>("csv") {
+        return new WholeRecords<>("csv", csvStream(rowType)) {
             @Override
             public List<T> read(byte[] content) throws IOException {
                 try (var rows = reader.<T>readValues(content)) {
@@ -246,7 +247,7 @@ public final class Formats {
     /** JSON lines of one type, read and written whole, as a list. */
     public static <T> Format<List<T>> jsonLines(Class<T> type) {
         Format<Stream<T>> lines = jsonLinesStream(type);
-        return new Named<>("jsonl") {
+        return new WholeRecords<>("jsonl", lines) {
             @Override
             public List<T> read(byte[] content) throws IOException {
                 try (Stream<T> records = lines.read(new ByteArrayInputStream(content))) {
@@ -411,6 +412,24 @@ public final class Formats {
         @Override
         public void close() throws IOException {
             out.flush();
+        }
+    }
+
+    /**
+     * A whole format of records (CSV, JSON lines) with its streaming twin, which reads the same
+     * records lazily: what a preview reads, so that it reads only the rows it shows.
+     */
+    abstract static class WholeRecords<T> extends Named<T> {
+        private final Format<? extends Stream<?>> streamed;
+
+        WholeRecords(String name, Format<? extends Stream<?>> streamed) {
+            super(name);
+            this.streamed = streamed;
+        }
+
+        /** The same records, read as a lazy stream. */
+        Format<? extends Stream<?>> streamed() {
+            return streamed;
         }
     }
 

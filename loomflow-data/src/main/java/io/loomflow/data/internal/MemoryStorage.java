@@ -46,6 +46,26 @@ public final class MemoryStorage implements Storage {
     }
 
     @Override
+    public byte[] readRange(URI location, long offset, int length) throws NoSuchObjectException {
+        Storage.checkRange(offset, length);
+        byte[] content = objects.get(key(location));
+        if (content == null) {
+            throw new NoSuchObjectException(location);
+        }
+        int from = (int) Math.min(offset, content.length);
+        return java.util.Arrays.copyOfRange(content, from, (int) Math.min((long) from + length, content.length));
+    }
+
+    @Override
+    public long size(URI location) throws NoSuchObjectException {
+        byte[] content = objects.get(key(location));
+        if (content == null) {
+            throw new NoSuchObjectException(location);
+        }
+        return content.length;
+    }
+
+    @Override
     public void write(URI location, byte[] content) {
         objects.put(key(location), content.clone());
     }

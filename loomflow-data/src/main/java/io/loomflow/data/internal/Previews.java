@@ -1,6 +1,17 @@
 package io.loomflow.data.internal;
 
+import io.loomflow.data.Format;
+import io.loomflow.data.spi.DirectFormat;
+import io.loomflow.data.spi.RangedFormat;
+import io.loomflow.data.spi.Storage;
 import io.loomflow.spi.FlowGraph;
+import java.io.BufferedReader;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -19,13 +30,44 @@ import org.jspecify.annotations.Nullable;
  * The first rows and the columns of a loaded dataset's value, as {@link FlowGraph.Preview}: a list
  * of maps (CSV rows, JSON records) or records is a table; a JSON object is a row per key; text is a
  * row per line; bytes a row per 16 bytes in hexadecimal; anything else one cell.
+ *
+ * <p>A preview reads only what it shows, through the {@linkplain #format format} it loads the
+ * dataset with: CSV and JSON lines as streams of records, closed after the rows shown (and one
+ * more, to tell there are more); text up to the lines shown; bytes up to the bytes shown; a {@link
+ * RangedFormat} (Parquet) through {@link RangedFormat#records}, its index and first rows; formats
+ * read whole (JSON, an application's own) at most {@link #MAX_WHOLE_BYTES}, beyond which the
+ * preview is the first lines of that much, and says so in its column's name.
  */
 public final class Previews {
 
     /** The most columns a preview shows. */
     static final int MAX_COLUMNS = 100;
 
+    /** The most bytes a preview reads of a format read whole, or of text: 1 MiB. */
+    public static final int MAX_WHOLE_BYTES = 1 << 20;
+
+    /** The name of the column of a preview cut at {@link #MAX_WHOLE_BYTES}. */
+    static final String CUT_COLUMN = "line (the first 1 MiB)";
+
     private Previews() {
+    }
+
+    /**
+     * The format a preview loads a dataset of {@code format} with, to read only what it shows (see
+     * the class): the value it loads is for {@link #of}. A {@link DirectFormat} (a SQL table) is
+     * its own.
+     *
+     * @param format the dataset's format
+     * @param rows the most rows shown, 1 or more
+     * @return the format to load the preview with, of the same {@link Format#name()}
+     */
+    public static Format<?> format(Format<?> format, int rows) {
+        return switch (format) {
+            case DirectFormat<?> direct -> direct;
+            case RangedFormat<?> ranged -> new RecordsByRanges(ranged);
+            case Formats.WholeRecords<?> records -> records.streamed();
+            default -> format.streaming() ? format : new Head(format, rows);
+        };
     }
 
     /**
@@ -43,6 +85,7 @@ public final class Previews {
                     yield table(records.limit(rows + 1L).toList(), rows);
                 }
             }
+            case FlowGraph.Preview preview -> preview; // made while reading, by a format of format(...)
             case Map<?, ?> map -> keyValues(map, rows);
             case String text -> lines(text, rows);
             case byte[] bytes -> hex(bytes, rows);
@@ -145,6 +188,152 @@ public final class Previews {
         }
         return new FlowGraph.Preview(List.of(new FlowGraph.Column("offset", "integer"),
                 new FlowGraph.Column("bytes", "hex")), cells, (long) rows * 16 < bytes.length);
+    }
+
+    /** The first records of a ranged format's object, whatever its value is: a list or a stream. */
+    private static final class RecordsByRanges implements RangedFormat<Stream<?>> {
+        private final RangedFormat<?> format;
+
+        RecordsByRanges(RangedFormat<?> format) {
+            this.format = format;
+        }
+
+        @Override
+        public String name() {
+            return format.name();
+        }
+
+        @Override
+        public boolean streaming() {
+            return true;
+        }
+
+        @Override
+        public Stream<?> read(Storage storage, URI location) throws IOException {
+            return format.records(storage, location);
+        }
+
+        @Override
+        public Stream<?> records(Storage storage, URI location) throws IOException {
+            return format.records(storage, location);
+        }
+
+        @Override
+        public Stream<?> read(byte[] content) {
+            throw new UnsupportedOperationException("a preview of " + format.name() + " reads by ranges, not bytes");
+        }
+
+        @Override
+        public byte[] write(Stream<?> value) {
+            throw new UnsupportedOperationException("a preview only reads");
+        }
+    }
+
+    /**
+     * The head of an object of a format read whole, as a preview made while reading: text up to
+     * the lines shown, bytes up to those shown, other formats (JSON, ...) whole up to {@link
+     * #MAX_WHOLE_BYTES}, beyond which the first lines of that much are shown. A streaming format, so
+     * that a dataset opens the object as a stream and hands it here.
+     */
+    private static final class Head implements Format<FlowGraph.Preview> {
+        private final Format<?> format;
+        private final int rows;
+
+        Head(Format<?> format, int rows) {
+            this.format = format;
+            this.rows = rows;
+        }
+
+        @Override
+        public String name() {
+            return format.name();
+        }
+
+        @Override
+        public boolean streaming() {
+            return true;
+        }
+
+        @Override
+        public FlowGraph.Preview read(InputStream content) throws IOException {
+            try (content) {
+                if (format == Formats.BYTES) {
+                    return hex(content.readNBytes(rows * 16 + 1), rows); // one byte more tells there are more
+                }
+                if (format == Formats.TEXT) {
+                    return lines(content, rows);
+                }
+                byte[] head = content.readNBytes(MAX_WHOLE_BYTES + 1);
+                if (head.length <= MAX_WHOLE_BYTES) {
+                    return of(format.read(head), rows);
+                }
+                FlowGraph.Preview lines = lines(new String(head, 0, MAX_WHOLE_BYTES, StandardCharsets.UTF_8), rows);
+                return new FlowGraph.Preview(List.of(new FlowGraph.Column(CUT_COLUMN, "string")), lines.rows(), true);
+            }
+        }
+
+        @Override
+        public FlowGraph.Preview read(byte[] content) throws IOException {
+            return read(new java.io.ByteArrayInputStream(content));
+        }
+
+        @Override
+        public byte[] write(FlowGraph.Preview value) {
+            throw new UnsupportedOperationException("a preview only reads");
+        }
+    }
+
+    /** The first lines of text, read up to the line after them, and at most {@link #MAX_WHOLE_BYTES}. */
+    private static FlowGraph.Preview lines(InputStream content, int rows) throws IOException {
+        Limited limited = new Limited(content, MAX_WHOLE_BYTES);
+        BufferedReader reader = new BufferedReader(new InputStreamReader(limited, StandardCharsets.UTF_8), 4096);
+        StringBuilder text = new StringBuilder();
+        int lines = 0;
+        for (int c = reader.read(); c >= 0; c = reader.read()) {
+            text.append((char) c);
+            if (lines == rows) {
+                break; // a character after the last line shown: there are more
+            }
+            if (c == '\n') {
+                lines++;
+            }
+        }
+        FlowGraph.Preview preview = lines(text.toString(), rows);
+        return limited.reachedLimit() && lines < rows
+                ? new FlowGraph.Preview(List.of(new FlowGraph.Column(CUT_COLUMN, "string")), preview.rows(), true)
+                : preview;
+    }
+
+    /** A stream that ends after a number of bytes, and tells whether it ended there. */
+    private static final class Limited extends FilterInputStream {
+        private long left;
+
+        Limited(InputStream in, long limit) {
+            super(in);
+            this.left = limit;
+        }
+
+        boolean reachedLimit() {
+            return left == 0;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (left == 0) {
+                return -1;
+            }
+            int n = super.read(b, off, (int) Math.min(len, left));
+            if (n > 0) {
+                left -= n;
+            }
+            return n;
+        }
     }
 
     private static List<@Nullable String> cells(@Nullable String text) {

@@ -12,7 +12,7 @@ import java.util.Objects;
  * {@snippet class=io.loomflow.data.snippets.DatasetSnippets region=forwarding}
  * Thread-safe if the storage it forwards to is.
  *
- * <p>The streaming calls ({@link #openRead}, {@link #readRange}, {@link #openWrite}) go to the
+ * <p>The streaming calls ({@link #openRead}, {@link #readRange}, {@link #size}, {@link #openWrite}) go to the
  * delegate's own streaming calls, not through this class's {@link #read} and {@link #write}: a
  * decorator that must see every read or write (of a streamed dataset too) overrides them as well.
  */
@@ -47,6 +47,11 @@ public abstract class ForwardingStorage implements Storage {
     @Override
     public byte[] readRange(URI location, long offset, int length) throws IOException {
         return delegate.readRange(location, offset, length);
+    }
+
+    @Override
+    public long size(URI location) throws IOException {
+        return delegate.size(location);
     }
 
     @Override

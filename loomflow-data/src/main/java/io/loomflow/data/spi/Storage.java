@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * Reads and writes objects addressed by URI, for one URI scheme ({@code file:}, {@code mem:},
  * {@code az:}, {@code s3:}, ...): whole, as byte arrays, for small data; as streams, for data of
- * any size ({@link #openRead}, {@link #openWrite}, {@link #readRange}).
+ * any size ({@link #openRead}, {@link #openWrite}, {@link #readRange}, {@link #size}).
  *
  * <p>Implementations are thread-safe: one instance serves every task of an engine, concurrently.
  * Writes are atomic: after {@link #write}, or the commit of an {@link #openWrite}, an object is
@@ -79,6 +79,22 @@ public interface Storage extends AutoCloseable {
         byte[] content = read(location);
         int from = (int) Math.min(offset, content.length);
         return Arrays.copyOfRange(content, from, (int) Math.min((long) from + length, content.length));
+    }
+
+    /**
+     * The size of an object in bytes, such as a reader of a format whose index is at the end of the
+     * object (Parquet's footer) needs before its first {@link #readRange}.
+     *
+     * <p>The default reads the whole object with {@link #read(URI)} and counts its bytes; the
+     * built-in backends ask the store (a file's size, a blob's properties, S3's HeadObject).
+     *
+     * @param location where, in this storage's scheme
+     * @return how many bytes the object has
+     * @throws NoSuchObjectException if there is no object there
+     * @throws IOException if the store cannot be asked
+     */
+    default long size(URI location) throws IOException {
+        return read(location).length;
     }
 
     /**

@@ -319,6 +319,25 @@ public abstract class StorageContract {
     }
 
     @Test
+    void theSizeOfAnObjectIsItsByteCountAndFollowsAReplacement() throws Exception {
+        byte[] large = random(LARGE);
+        try (StagedWrite write = storage.openWrite(at("size/large.bin"))) {
+            writeInPieces(write, large);
+            write.commit();
+        }
+        storage.write(at("size/empty.bin"), new byte[0]);
+        storage.write(at("size/small.txt"), "twelve bytes".getBytes());
+        assertThat(storage.size(at("size/large.bin"))).isEqualTo(LARGE);
+        assertThat(storage.size(at("size/empty.bin"))).isZero();
+        assertThat(storage.size(at("size/small.txt"))).isEqualTo(12);
+        storage.write(at("size/small.txt"), "six b.".getBytes());
+        assertThat(storage.size(at("size/small.txt"))).isEqualTo(6);
+        URI missing = at("no/such/sized.bin");
+        assertThatThrownBy(() -> storage.size(missing)).isInstanceOfSatisfying(NoSuchObjectException.class,
+                e -> assertThat(e.location()).isEqualTo(missing));
+    }
+
+    @Test
     void openingAMissingObjectIsReportedWithItsLocation() {
         URI missing = at("no/such/stream.csv");
         assertThatThrownBy(() -> storage.openRead(missing).close()).isInstanceOfSatisfying(NoSuchObjectException.class,

@@ -255,6 +255,27 @@ final class S3Storage implements Storage {
     }
 
     @Override
+    public long size(URI location) throws IOException {
+        Address at = address(location, false);
+        try {
+            return client.headObject(request -> request.bucket(at.bucket()).key(at.key())).contentLength();
+        } catch (NoSuchKeyException | NoSuchBucketException absent) {
+            NoSuchObjectException missing = new NoSuchObjectException(location);
+            missing.initCause(absent);
+            throw missing;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) { // HeadObject has no body, so no error code: a 404 is all it says
+                NoSuchObjectException missing = new NoSuchObjectException(location);
+                missing.initCause(e);
+                throw missing;
+            }
+            throw failure("read", location, e);
+        } catch (SdkException e) {
+            throw failure("read", location, e);
+        }
+    }
+
+    @Override
     public boolean exists(URI location) throws IOException {
         Address at = address(location, false);
         try {
