@@ -1,12 +1,17 @@
 package io.loomflow.parquet;
 
 import io.loomflow.data.Format;
+import io.loomflow.data.spi.RangedFormat;
+import io.loomflow.data.spi.Storage;
 import io.loomflow.parquet.internal.ParquetIo;
+import io.loomflow.parquet.internal.ParquetStreamFormat;
 import io.loomflow.parquet.internal.Shape;
 import java.io.IOException;
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Stream;
 import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
@@ -26,12 +31,15 @@ import org.jspecify.annotations.Nullable;
  * {@snippet class=io.loomflow.parquet.snippets.ParquetSnippets region=format}
  *
  * <p>Immutable and thread-safe. Pages are compressed with {@link Compression#SNAPPY} unless {@link
- * #withCompression} says otherwise. The file is made in memory and handed to the dataset's storage
- * whole, which replaces the old object atomically: a failed save leaves nothing partial.
+ * #withCompression} says otherwise. A dataset loads the file by ranges of its storage (its size,
+ * its footer, then each row group's columns: a {@link RangedFormat}); a save makes the file in
+ * memory and hands it to the storage whole, which replaces the old object atomically: a failed save
+ * leaves nothing partial. For files larger than the heap, {@link #stream()} reads and writes a
+ * {@link Stream} of rows, a row group at a time.
  *
  * @param <R> the type of each row
  */
-public final class ParquetFormat<R> implements Format<List<R>> {
+public final class ParquetFormat<R> implements RangedFormat<List<R>> {
 
     private final Class<?> rowType;
     private final Shape.@Nullable Group shape;
@@ -104,9 +112,35 @@ public final class ParquetFormat<R> implements Format<List<R>> {
         return rowType;
     }
 
+    /**
+     * The same rows as a lazy {@link Stream}, of a {@linkplain Format#streaming() streaming} format:
+     * loaded a row group at a time as the stream is consumed (through ranged reads of the
+     * storage), saved a row at a time through the storage's staged write, in row groups of 16 MiB,
+     * and published only once the stream has been written to its end. What is held in memory is
+     * one row group, so files larger than the heap pass through. The stream must be closed (a
+     * pipeline closes its nodes' inputs). Maps written as a stream take their columns from the
+     * first row.
+     *
+     * @return the format, of the catalog type {@code parquet} with the option {@code stream: true}
+     */
+    public Format<Stream<R>> stream() {
+        return new ParquetStreamFormat<>(rowType, shape, compression);
+    }
+
     @Override
     public String name() {
         return "parquet";
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public List<R> read(Storage storage, URI location) throws IOException {
+        return ParquetStreamFormat.ranged(() -> (List<R>) ParquetIo.read(storage, location, shape));
+    }
+
+    @Override
+    public Stream<?> records(Storage storage, URI location) throws IOException {
+        return ParquetStreamFormat.ranged(() -> ParquetIo.stream(storage, location, shape));
     }
 
     @Override

@@ -74,7 +74,7 @@ class ParquetDatasetTest {
                         + " com.example.Nope, which is not on the class path; give the fully qualified name of a record class");
         assertThatThrownBy(() -> catalog("  trips: { type: parquet, uri: \"file:t.parquet\", options: { rows: 5 } }\n"))
                 .isInstanceOf(CatalogException.class).hasMessageContaining("unknown option 'rows' for type parquet;"
-                        + " parquet takes the options record and compression");
+                        + " parquet takes the options record, compression and stream");
     }
 
     @Test

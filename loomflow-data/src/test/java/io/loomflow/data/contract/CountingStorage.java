@@ -17,6 +17,7 @@ public final class CountingStorage extends ForwardingStorage {
 
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong wholeReads = new AtomicLong();
 
     /**
      * Counts the reads of {@code delegate}.
@@ -37,9 +38,15 @@ public final class CountingStorage extends ForwardingStorage {
         return requests.get();
     }
 
+    /** The whole objects read so far ({@link #read}). */
+    public long wholeReads() {
+        return wholeReads.get();
+    }
+
     @Override
     public byte[] read(URI location) throws IOException {
         requests.incrementAndGet();
+        wholeReads.incrementAndGet();
         byte[] content = super.read(location);
         bytes.addAndGet(content.length);
         return content;

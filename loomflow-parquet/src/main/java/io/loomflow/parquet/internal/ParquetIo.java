@@ -2,7 +2,16 @@ package io.loomflow.parquet.internal;
 
 import io.loomflow.parquet.Compression;
 import io.loomflow.parquet.internal.Shape.Group;
+import io.loomflow.data.spi.RecordStreamException;
+import io.loomflow.data.spi.Storage;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.util.Iterator;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import java.lang.reflect.Constructor;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -35,8 +44,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Writes and reads rows as Parquet through parquet-java, without Hadoop: a plain configuration,
- * Loomflow's codecs, and files in memory. Every error is an {@link IOException} whose message says
- * what is wrong with the rows or the file and what to do, without parquet-java's stack.
+ * Loomflow's codecs, and files in memory, read by ranges from a storage, or written to a stream.
+ * Every error about the rows or the file is a {@link BadParquetException} whose message says what
+ * is wrong and what to do, without parquet-java's stack; the store's errors stay as they were.
  */
 public final class ParquetIo {
 
@@ -57,32 +67,45 @@ public final class ParquetIo {
      */
     public static byte[] write(List<?> rows, Group shape, Compression compression) throws IOException {
         InMemoryFiles.Output file = new InMemoryFiles.Output();
-        write(rows, shape, compression, file);
+        write(rows.iterator(), shape, compression, file, ParquetWriter.DEFAULT_BLOCK_SIZE);
         return file.bytes();
     }
 
     /**
-     * Writes rows to a Parquet file of parquet-java's (a local file, a file in memory, ...).
+     * Writes rows as a Parquet file to a stream (a staged write, which its owner commits), a row
+     * group at a time: what is held in memory is one row group, of {@link #STREAMED_ROW_GROUP}
+     * bytes at most.
      *
-     * @param rows the rows
+     * @param rows the rows, taken as they come
      * @param shape their shape
      * @param compression how the pages are compressed
-     * @param file where to
-     * @throws IOException naming the row and value that cannot be written, and what to do
+     * @param out where the file goes; not closed
+     * @throws IOException naming the row and value that cannot be written, and what to do, or the
+     *     stream's error
      */
-    public static void write(List<?> rows, Group shape, Compression compression, OutputFile file) throws IOException {
+    public static void write(Iterator<?> rows, Group shape, Compression compression, OutputStream out)
+            throws IOException {
+        write(rows, shape, compression, StorageFiles.output(out), STREAMED_ROW_GROUP);
+    }
+
+    /** The size of a row group written to a stream: what a streamed write or read holds at once. */
+    public static final int STREAMED_ROW_GROUP = 16 * 1024 * 1024;
+
+    private static void write(Iterator<?> rows, Group shape, Compression compression, OutputFile file, long rowGroup)
+            throws IOException {
         RowWriteSupport support = new RowWriteSupport(shape, shape.type() == null);
         try (ParquetWriter<Object> writer = new Builder(file, support)
                 .withConf(new PlainParquetConfiguration())
                 .withCodecFactory(CODECS)
                 .withCompressionCodec(CompressionCodecName.valueOf(compression.name()))
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+                .withRowGroupSize(rowGroup)
                 .build()) {
-            for (Object row : rows) {
-                writer.write(row);
+            while (rows.hasNext()) {
+                writer.write(rows.next());
             }
         } catch (RowException wrong) {
-            throw new IOException(wrong.getMessage(), wrong);
+            throw new BadParquetException(wrong.getMessage(), wrong);
         }
     }
 
@@ -133,12 +156,28 @@ public final class ParquetIo {
      * @param content the file's bytes
      * @param shape the rows' shape, or null for maps
      * @return the rows
-     * @throws IOException saying what is wrong with the file (not Parquet, truncated, corrupt, a
-     *     column that does not fit) and what to do
+     * @throws BadParquetException saying what is wrong with the file (not Parquet, truncated,
+     *     corrupt, a column that does not fit) and what to do
      */
     public static List<Object> read(byte[] content, @Nullable Group shape) throws IOException {
-        checkMagic(content);
+        checkMagic(content.length, content, content);
         return read(InMemoryFiles.input(content), shape);
+    }
+
+    /**
+     * Reads the rows of an object of a storage by ranges: its footer, then each row group's
+     * columns.
+     *
+     * @param storage the storage
+     * @param location the object
+     * @param shape the rows' shape, or null for maps
+     * @return the rows
+     * @throws io.loomflow.data.spi.NoSuchObjectException if there is no object there
+     * @throws BadParquetException saying what is wrong with the file and what to do
+     * @throws IOException if the store fails
+     */
+    public static List<Object> read(Storage storage, URI location, @Nullable Group shape) throws IOException {
+        return read(StorageFiles.input(storage, location), shape);
     }
 
     /**
@@ -147,44 +186,177 @@ public final class ParquetIo {
      * @param file the file
      * @param shape the rows' shape, or null for maps
      * @return the rows
-     * @throws IOException saying what is wrong with the file and what to do
+     * @throws BadParquetException saying what is wrong with the file and what to do
+     * @throws IOException if the store fails
      */
     public static List<Object> read(InputFile file, @Nullable Group shape) throws IOException {
-        long row = 0;
-        try (ParquetFileReader reader = new ParquetFileReader(file, readOptions())) {
-            MessageType schema = reader.getFooter().getFileMetaData().getSchema();
-            RowReader rows = shape == null ? RowReader.maps(schema) : RowReader.of(schema, shape);
-            reader.setRequestedSchema(rows.requested());
-            MessageColumnIO columns = new ColumnIOFactory().getColumnIO(rows.requested(), schema);
-            List<Object> all = new ArrayList<>((int) Math.min(reader.getRecordCount(), Integer.MAX_VALUE - 8));
-            PageReadStore pages;
-            while ((pages = reader.readNextRowGroup()) != null) {
-                RecordReader<Object> records = columns.getRecordReader(pages, rows.materializer());
-                for (long i = 0, n = pages.getRowCount(); i < n; i++) {
-                    row++;
-                    all.add(records.read());
-                }
+        try (Rows rows = new Rows(file, shape)) {
+            List<Object> all = new ArrayList<>((int) Math.min(rows.reader.getRecordCount(), Integer.MAX_VALUE - 8));
+            while (rows.hasNext()) {
+                all.add(rows.next());
             }
             return all;
-        } catch (RowException wrong) {
-            throw new IOException((row > 0 ? "row " + row + ": " : "") + wrong.getMessage(), wrong);
-        } catch (IOException | RuntimeException corrupt) {
-            throw new IOException("the Parquet file is corrupt or truncated (" + firstLine(corrupt) + ")"
-                    + (row > 0 ? " at row " + row : "") + "; write it again from its source", corrupt);
         }
     }
 
-    private static void checkMagic(byte[] content) throws IOException {
-        boolean starts = content.length >= 4 && java.util.Arrays.equals(content, 0, 4, MAGIC, 0, 4);
-        boolean ends = content.length >= 8
-                && java.util.Arrays.equals(content, content.length - 4, content.length, MAGIC, 0, 4);
-        if (content.length < 12 || !starts || !ends) {
-            String what = content.length == 0 ? "it is empty"
-                    : !starts ? "it does not start with PAR1, the mark of a Parquet file, but with \"" + printable(content) + "\""
-                    : content.length < 12 ? "it has only " + content.length + " bytes"
+    /**
+     * The rows of an object of a storage as a lazy stream, read by ranges a row group at a time as
+     * it is consumed; closing it stops the reading. A row that cannot be read ends the stream with a
+     * {@link RecordStreamException} naming it.
+     *
+     * @param storage the storage
+     * @param location the object
+     * @param shape the rows' shape, or null for maps
+     * @return the rows
+     * @throws io.loomflow.data.spi.NoSuchObjectException if there is no object there
+     * @throws BadParquetException if the file is not Parquet, its footer is corrupt, or its columns
+     *     do not fit the shape
+     * @throws IOException if the store fails
+     */
+    public static Stream<Object> stream(Storage storage, URI location, @Nullable Group shape) throws IOException {
+        return stream(StorageFiles.input(storage, location), shape);
+    }
+
+    /**
+     * The rows of a Parquet file of parquet-java's as a lazy stream (see {@link #stream(Storage,
+     * URI, Group)}).
+     *
+     * @param file the file
+     * @param shape the rows' shape, or null for maps
+     * @return the rows
+     * @throws BadParquetException if the file is not Parquet or does not fit the shape
+     * @throws IOException if the store fails
+     */
+    public static Stream<Object> stream(InputFile file, @Nullable Group shape) throws IOException {
+        Rows rows = new Rows(file, shape);
+        Iterator<Object> records = new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                try {
+                    return rows.hasNext();
+                } catch (IOException failed) {
+                    throw new RecordStreamException(failed.getMessage(), failed, failed instanceof BadParquetException);
+                }
+            }
+
+            @Override
+            public Object next() {
+                try {
+                    if (!rows.hasNext()) {
+                        throw new java.util.NoSuchElementException();
+                    }
+                    return rows.next();
+                } catch (IOException failed) {
+                    throw new RecordStreamException(failed.getMessage(), failed, failed instanceof BadParquetException);
+                }
+            }
+        };
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(records, Spliterator.ORDERED
+                | Spliterator.NONNULL), false).onClose(rows::close);
+    }
+
+    /**
+     * The rows of a file, a row group at a time: the footer is read when it is made, each row
+     * group's columns when its first row is asked for. Every error is a {@link BadParquetException}
+     * but the store's own, which stays as it was.
+     */
+    private static final class Rows implements AutoCloseable {
+        private final ParquetFileReader reader;
+        private final RowReader rows;
+        private final MessageColumnIO columns;
+        private @Nullable RecordReader<Object> records;
+        private long left;
+        private long row;
+
+        Rows(InputFile file, @Nullable Group shape) throws IOException {
+            ParquetFileReader opened = null;
+            try {
+                opened = new ParquetFileReader(file, readOptions());
+                MessageType schema = opened.getFooter().getFileMetaData().getSchema();
+                rows = shape == null ? RowReader.maps(schema) : RowReader.of(schema, shape);
+                opened.setRequestedSchema(rows.requested());
+                columns = new ColumnIOFactory().getColumnIO(rows.requested(), schema);
+                reader = opened;
+            } catch (IOException | RuntimeException failed) {
+                if (opened != null) {
+                    opened.close();
+                }
+                throw failure(failed, 0);
+            }
+        }
+
+        boolean hasNext() throws IOException {
+            try {
+                while (left == 0) {
+                    PageReadStore pages = reader.readNextRowGroup();
+                    if (pages == null) {
+                        return false;
+                    }
+                    records = columns.getRecordReader(pages, rows.materializer());
+                    left = pages.getRowCount();
+                }
+                return true;
+            } catch (IOException | RuntimeException failed) {
+                throw failure(failed, row + 1);
+            }
+        }
+
+        Object next() throws IOException {
+            try {
+                row++;
+                left--;
+                return java.util.Objects.requireNonNull(records).read();
+            } catch (RuntimeException failed) {
+                throw failure(failed, row);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                reader.close();
+            } catch (IOException ignored) {
+                // Reading is over; a store that fails to release a connection loses nothing of the file.
+            }
+        }
+
+        /** The store's own error as it was; anything else says what is wrong with the file. */
+        private static IOException failure(Throwable failed, long row) {
+            for (Throwable cause = failed; cause != null; cause = cause.getCause()) {
+                if (cause instanceof StorageFiles.StoreException store) {
+                    return store.store();
+                }
+                if (cause instanceof BadParquetException bad) {
+                    return bad;
+                }
+            }
+            if (failed instanceof RowException wrong) {
+                return new BadParquetException((row > 0 ? "row " + row + ": " : "") + wrong.getMessage(), wrong);
+            }
+            return new BadParquetException("the Parquet file is corrupt or truncated (" + firstLine(failed) + ")"
+                    + (row > 0 ? " at row " + row : "") + "; write it again from its source", failed);
+        }
+    }
+
+    /**
+     * Checks the marks of a Parquet file, {@code PAR1} at its start and its end.
+     *
+     * @param length the file's length
+     * @param head its first bytes (16 or all of them)
+     * @param tail its last bytes
+     * @throws BadParquetException saying what the file is instead and what to do
+     */
+    static void checkMagic(long length, byte[] head, byte[] tail) throws BadParquetException {
+        boolean starts = head.length >= 4 && java.util.Arrays.equals(head, 0, 4, MAGIC, 0, 4);
+        boolean ends = length >= 8 && tail.length >= 4
+                && java.util.Arrays.equals(tail, tail.length - 4, tail.length, MAGIC, 0, 4);
+        if (length < 12 || !starts || !ends) {
+            String what = length == 0 ? "it is empty"
+                    : !starts ? "it does not start with PAR1, the mark of a Parquet file, but with \"" + printable(head) + "\""
+                    : length < 12 ? "it has only " + length + " bytes"
                     : "it starts as a Parquet file but does not end with PAR1: it is truncated";
-            throw new IOException("not a Parquet file: " + what + "; write it again with a Parquet writer (a save of"
-                    + " this dataset, DuckDB, pandas, Spark), or give the dataset the type of what it holds");
+            throw new BadParquetException("not a Parquet file: " + what + "; write it again with a Parquet writer (a"
+                    + " save of this dataset, DuckDB, pandas, Spark), or give the dataset the type of what it holds");
         }
     }
 
