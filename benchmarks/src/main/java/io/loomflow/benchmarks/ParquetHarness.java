@@ -1,7 +1,9 @@
 package io.loomflow.benchmarks;
 
+import io.loomflow.Resource;
 import io.loomflow.data.Dataset;
 import io.loomflow.data.Storages;
+import io.loomflow.data.spi.Storage;
 import io.loomflow.data.spi.StorageOptions;
 import io.loomflow.parquet.Compression;
 import io.loomflow.parquet.ParquetFormat;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.conf.ParquetConfiguration;
 import org.apache.parquet.conf.PlainParquetConfiguration;
@@ -45,9 +48,12 @@ import org.apache.parquet.schema.MessageTypeParser;
 
 /**
  * Parquet write and read of many rows of an eight-column record: through Loomflow's format and a
- * {@code file:} dataset, against parquet-java used directly (a hand-written {@code WriteSupport} and
- * record materializer for the same record, no reflection, to and from a local file), in the same
- * run, rounds alternating; and the file's size against the same rows as CSV.
+ * {@code file:} dataset, as a list (saved as a whole object; loaded by ranged reads, and for
+ * comparison whole then parsed) and as a stream (saved through a staged write, loaded by ranged
+ * reads row group by row group), against parquet-java used directly (a hand-written {@code
+ * WriteSupport} and record materializer for the same record, no reflection, to and from a local
+ * file), in the same run, the side that goes first changing by round; and the file's size against
+ * the same rows as CSV.
  *
  * <p>Both sides use the same codecs (parquet-java's own cannot be loaded without Hadoop). Arguments:
  * {@code rows=10000000 rounds=3 compression=snappy dir=(a new temporary directory)}.
@@ -98,49 +104,60 @@ public final class ParquetHarness {
         for (long i = 0; i < n; i++) {
             rows.add(trip(i));
         }
-        Dataset<List<Trip>> dataset = Dataset.of("trips", URI.create("file:trips-loomflow.parquet"),
-                ParquetFormat.of(Trip.class).withCompression(compression),
-                Storages.resource(new StorageOptions("file", Map.of("root", dir.toString()))));
+        ParquetFormat<Trip> format = ParquetFormat.of(Trip.class).withCompression(compression);
+        Resource<Storage> files = Storages.resource(new StorageOptions("file", Map.of("root", dir.toString())));
+        URI listed = URI.create("file:trips-loomflow.parquet");
+        URI streamed = URI.create("file:trips-stream.parquet");
+        Dataset<List<Trip>> dataset = Dataset.of("trips", listed, format, files);
+        Dataset<Stream<Trip>> stream = Dataset.of("stream", streamed, format.stream(), files);
         Path direct = dir.resolve("trips-direct.parquet");
         long expected = (long) n * (n - 1) / 2;
 
-        List<double[]> timings = new ArrayList<>(); // per round: loomflow write, direct write, loomflow read, direct read
+        // Each side of a group in turn, the first side alternating by round.
+        String[][] names = {
+            {"write, Loomflow list (whole object: Dataset.save)", "write, Loomflow stream (staged write, 8 MiB row groups)",
+                "write, parquet-java directly (local file)"},
+            {"read, Loomflow list (ranged reads: Dataset.load)", "read, Loomflow list (whole object, then parsed)",
+                "read, Loomflow stream (ranged reads, row group by row group)", "read, parquet-java directly (local file)"}};
+        Benchmarks.Run[][] runs = {
+            {() -> dataset.save(rows), () -> stream.save(rows.stream()), () -> writeDirect(rows, direct, compression)},
+            {() -> check(dataset.load(), expected),
+                () -> check(format.read(files.get().read(listed)), expected),
+                () -> {
+                    try (Stream<Trip> trips = stream.load()) {
+                        check(trips.toList(), expected);
+                    }
+                },
+                () -> check(readDirect(direct), expected)}};
+        List<List<double[]>> timings = List.of(new ArrayList<>(), new ArrayList<>());
         for (int round = 0; round <= rounds; round++) {
-            double[] t = new double[4];
-            boolean loomflowFirst = round % 2 == 0;
-            for (int side = 0; side < 2; side++) {
-                if ((side == 0) == loomflowFirst) {
-                    t[0] = seconds(() -> dataset.save(rows));
-                } else {
-                    t[1] = seconds(() -> writeDirect(rows, direct, compression));
+            StringBuilder line = new StringBuilder("round " + round + (round == 0 ? " (warm-up, not counted)" : "") + ":");
+            for (int group = 0; group < runs.length; group++) {
+                double[] t = new double[runs[group].length];
+                for (int k = 0; k < t.length; k++) {
+                    int side = (k + round) % t.length;
+                    t[side] = seconds(runs[group][side]);
+                }
+                for (int side = 0; side < t.length; side++) {
+                    line.append(String.format(Locale.ROOT, " %s %.2f s;", names[group][side].substring(0,
+                            names[group][side].indexOf(" (")), t[side]));
+                }
+                if (round > 0) {
+                    timings.get(group).add(t);
                 }
             }
-            for (int side = 0; side < 2; side++) {
-                if ((side == 0) == loomflowFirst) {
-                    t[2] = seconds(() -> check(dataset.load(), expected));
-                } else {
-                    t[3] = seconds(() -> check(readDirect(direct), expected));
-                }
-            }
-            System.out.printf(Locale.ROOT, "round %d%s: write loomflow %.2f s, direct %.2f s; read loomflow %.2f s,"
-                    + " direct %.2f s%n", round, round == 0 ? " (warm-up, not counted)" : "", t[0], t[1], t[2], t[3]);
-            if (round > 0) {
-                timings.add(t);
+            System.out.println(line);
+        }
+        for (int group = 0; group < runs.length; group++) {
+            for (int side = 0; side < runs[group].length; side++) {
+                int column = side;
+                List<Double> all = new ArrayList<>(timings.get(group).stream().map(t -> t[column]).toList());
+                all.sort(null);
+                double median = all.get(all.size() / 2);
+                System.out.printf(Locale.ROOT, "RESULT %-64s %,12.0f rows/s (median %.2f s of %d rounds)%n",
+                        names[group][side], n / median, median, rounds);
             }
         }
-        String[] names = {"write, Loomflow (ParquetFormat, file: dataset)", "write, parquet-java directly",
-                "read, Loomflow (ParquetFormat, file: dataset)", "read, parquet-java directly"};
-        double[] medians = new double[4];
-        for (int i = 0; i < 4; i++) {
-            int column = i;
-            List<Double> all = new ArrayList<>(timings.stream().map(t -> t[column]).toList());
-            all.sort(null);
-            medians[i] = all.get(all.size() / 2);
-            System.out.printf(Locale.ROOT, "RESULT %-48s %,12.0f rows/s (median %.2f s of %d rounds)%n", names[i],
-                    n / medians[i], medians[i], rounds);
-        }
-        System.out.printf(Locale.ROOT, "RESULT Loomflow against parquet-java directly: write %.2fx, read %.2fx of its"
-                + " rows/s%n", medians[1] / medians[0], medians[3] / medians[2]);
 
         Path csv = dir.resolve("trips.csv");
         double csvSeconds = seconds(() -> writeCsv(rows, csv));

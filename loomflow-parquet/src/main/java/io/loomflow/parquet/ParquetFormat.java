@@ -115,7 +115,7 @@ public final class ParquetFormat<R> implements RangedFormat<List<R>> {
     /**
      * The same rows as a lazy {@link Stream}, of a {@linkplain Format#streaming() streaming} format:
      * loaded a row group at a time as the stream is consumed (through ranged reads of the
-     * storage), saved a row at a time through the storage's staged write, in row groups of 16 MiB,
+     * storage), saved a row at a time through the storage's staged write, in row groups of 8 MiB,
      * and published only once the stream has been written to its end. What is held in memory is
      * one row group, so files larger than the heap pass through. The stream must be closed (a
      * pipeline closes its nodes' inputs). Maps written as a stream take their columns from the

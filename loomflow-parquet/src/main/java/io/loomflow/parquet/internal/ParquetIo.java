@@ -89,7 +89,7 @@ public final class ParquetIo {
     }
 
     /** The size of a row group written to a stream: what a streamed write or read holds at once. */
-    public static final int STREAMED_ROW_GROUP = 16 * 1024 * 1024;
+    public static final int STREAMED_ROW_GROUP = 8 * 1024 * 1024;
 
     private static void write(Iterator<?> rows, Group shape, Compression compression, OutputFile file, long rowGroup)
             throws IOException {
@@ -288,6 +288,7 @@ public final class ParquetIo {
         boolean hasNext() throws IOException {
             try {
                 while (left == 0) {
+                    records = null; // the last row group's pages are garbage before the next one is read
                     PageReadStore pages = reader.readNextRowGroup();
                     if (pages == null) {
                         return false;
