@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,6 +32,7 @@ class ParquetStreamMemoryTest {
     Path root;
 
     @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES) // three child JVMs, each converting 150 MiB or more, on 2 loaded cores
     void aParquetFileThreeTimesTheHeapIsWrittenFromCsvAndReadBackToCsvAsStreams() throws Exception {
         long rows = writeCsv(root.resolve("in.csv"));
 

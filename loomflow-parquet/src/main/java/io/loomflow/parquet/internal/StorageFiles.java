@@ -1,6 +1,7 @@
 package io.loomflow.parquet.internal;
 
 import io.loomflow.data.spi.Storage;
+import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -60,12 +61,14 @@ final class StorageFiles {
 
     /**
      * A file written to a stream, which it does not close: parquet-java closes its stream when the
-     * file is written, and the stream (a staged write) is committed by its owner after that.
+     * file is written, and the stream (a staged write) is committed by its owner after that. Writes
+     * are gathered in a buffer of 64 KiB, as parquet-java writes page headers a few bytes at a time.
      *
-     * @param out where the bytes go
+     * @param target where the bytes go
      * @return the file
      */
-    static OutputFile output(OutputStream out) {
+    static OutputFile output(OutputStream target) {
+        BufferedOutputStream out = new BufferedOutputStream(target, 64 * 1024);
         return new OutputFile() {
             @Override
             public PositionOutputStream create(long blockSizeHint) {
@@ -95,8 +98,8 @@ final class StorageFiles {
                     }
 
                     @Override
-                    public void close() {
-                        // The owner of the stream commits or aborts it.
+                    public void close() throws IOException {
+                        out.flush(); // not closed: the owner of the stream commits or aborts it
                     }
                 };
             }
