@@ -2,15 +2,12 @@ package io.loomflow.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.loomflow.data.contract.ChildJvm;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,14 +29,14 @@ class StreamingMemoryTest {
         long rows = writeCsv(root.resolve("trips.csv"));
         assertThat(Files.size(root.resolve("trips.csv"))).isGreaterThanOrEqualTo(CSV_BYTES);
 
-        Child whole = run("whole");
-        assertThat(whole.exitCode).as(whole.toString()).isEqualTo(3); // -XX:+ExitOnOutOfMemoryError
-        assertThat(whole.output).contains("OutOfMemoryError");
+        ChildJvm whole = run("whole");
+        assertThat(whole.exitCode()).as(whole.toString()).isEqualTo(3); // -XX:+ExitOnOutOfMemoryError
+        assertThat(whole.output()).contains("OutOfMemoryError");
         assertThat(root.resolve("trips.jsonl")).doesNotExist();
 
-        Child streamed = run("stream");
-        assertThat(streamed.exitCode).as(streamed.toString()).isZero();
-        assertThat(streamed.output).contains("converted");
+        ChildJvm streamed = run("stream");
+        assertThat(streamed.exitCode()).as(streamed.toString()).isZero();
+        assertThat(streamed.output()).contains("converted");
         long lines = 0;
         String last = null;
         try (BufferedReader jsonl = Files.newBufferedReader(root.resolve("trips.jsonl"))) {
@@ -69,26 +66,7 @@ class StreamingMemoryTest {
         return rows;
     }
 
-    private record Child(int exitCode, String output) {
-    }
-
-    private Child run(String mode) throws Exception {
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        String modulePath = System.getProperty("jdk.module.path");
-        if (modulePath != null && !modulePath.isEmpty()) {
-            classPath = classPath + File.pathSeparator + modulePath;
-        }
-        List<String> command = new ArrayList<>(List.of(java, HEAP, "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
-                "-cp", classPath, StreamingMemoryChild.class.getName(), mode, root.toString()));
-        Path output = root.resolve(mode + ".out");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-        if (!process.waitFor(5, TimeUnit.MINUTES)) {
-            process.destroyForcibly().waitFor();
-            throw new AssertionError(mode + " did not end within 5 minutes: " + Files.readString(output));
-        }
-        String text = Files.readString(output);
-        Files.delete(output);
-        return new Child(process.exitValue(), text);
+    private ChildJvm run(String mode) throws Exception {
+        return ChildJvm.run(HEAP, StreamingMemoryChild.class, root, mode, root.toString());
     }
 }

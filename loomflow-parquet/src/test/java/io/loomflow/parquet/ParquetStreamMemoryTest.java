@@ -2,15 +2,13 @@ package io.loomflow.parquet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.loomflow.data.contract.ChildJvm;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -36,18 +34,18 @@ class ParquetStreamMemoryTest {
     void aParquetFileThreeTimesTheHeapIsWrittenFromCsvAndReadBackToCsvAsStreams() throws Exception {
         long rows = writeCsv(root.resolve("in.csv"));
 
-        Child write = run("write");
-        assertThat(write.exitCode).as(write.toString()).isZero();
+        ChildJvm write = run("write");
+        assertThat(write.exitCode()).as(write.toString()).isZero();
         assertThat(Files.size(root.resolve("readings.parquet"))).isGreaterThan(PARQUET_BYTES);
 
-        Child whole = run("whole");
-        assertThat(whole.exitCode).as(whole.toString()).isEqualTo(3); // -XX:+ExitOnOutOfMemoryError
-        assertThat(whole.output).contains("OutOfMemoryError");
+        ChildJvm whole = run("whole");
+        assertThat(whole.exitCode()).as(whole.toString()).isEqualTo(3); // -XX:+ExitOnOutOfMemoryError
+        assertThat(whole.output()).contains("OutOfMemoryError");
         assertThat(root.resolve("out.csv")).doesNotExist();
 
-        Child read = run("read");
-        assertThat(read.exitCode).as(read.toString()).isZero();
-        assertThat(read.output).contains("converted");
+        ChildJvm read = run("read");
+        assertThat(read.exitCode()).as(read.toString()).isZero();
+        assertThat(read.output()).contains("converted");
         try (BufferedReader in = Files.newBufferedReader(root.resolve("in.csv"));
              BufferedReader out = Files.newBufferedReader(root.resolve("out.csv"))) {
             long lines = 0;
@@ -81,27 +79,7 @@ class ParquetStreamMemoryTest {
         return rows;
     }
 
-    private record Child(int exitCode, String output) {
-    }
-
-    private Child run(String mode) throws Exception {
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        String modulePath = System.getProperty("jdk.module.path");
-        if (modulePath != null && !modulePath.isEmpty()) {
-            classPath = classPath + File.pathSeparator + modulePath;
-        }
-        List<String> command = new ArrayList<>(List.of(java, HEAP, "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
-                "--enable-native-access=ALL-UNNAMED", "-cp", classPath, ParquetStreamMemoryChild.class.getName(), mode,
-                root.toString()));
-        Path output = root.resolve(mode + ".out");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-        if (!process.waitFor(5, TimeUnit.MINUTES)) {
-            process.destroyForcibly().waitFor();
-            throw new AssertionError(mode + " did not end within 5 minutes: " + Files.readString(output));
-        }
-        String text = Files.readString(output);
-        Files.delete(output);
-        return new Child(process.exitValue(), text);
+    private ChildJvm run(String mode) throws Exception {
+        return ChildJvm.run(HEAP, ParquetStreamMemoryChild.class, root, mode, root.toString());
     }
 }

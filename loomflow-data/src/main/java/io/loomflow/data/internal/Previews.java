@@ -190,11 +190,14 @@ public final class Previews {
                 new FlowGraph.Column("bytes", "hex")), cells, (long) rows * 16 < bytes.length);
     }
 
-    /** The first records of a ranged format's object, whatever its value is: a list or a stream. */
-    private static final class RecordsByRanges implements RangedFormat<Stream<?>> {
-        private final RangedFormat<?> format;
+    /**
+     * A format a preview loads a dataset with, named as the dataset's own: streaming, so that a
+     * dataset hands it a stream or (ranged) its storage rather than the whole object; it only reads.
+     */
+    private abstract static class PreviewFormat<T> implements Format<T> {
+        final Format<?> format;
 
-        RecordsByRanges(RangedFormat<?> format) {
+        PreviewFormat(Format<?> format) {
             this.format = format;
         }
 
@@ -209,23 +212,33 @@ public final class Previews {
         }
 
         @Override
+        public byte[] write(T value) {
+            throw new UnsupportedOperationException("a preview only reads");
+        }
+    }
+
+    /** The first records of a ranged format's object, whatever its value is: a list or a stream. */
+    private static final class RecordsByRanges extends PreviewFormat<Stream<?>> implements RangedFormat<Stream<?>> {
+        private final RangedFormat<?> ranged;
+
+        RecordsByRanges(RangedFormat<?> ranged) {
+            super(ranged);
+            this.ranged = ranged;
+        }
+
+        @Override
         public Stream<?> read(Storage storage, URI location) throws IOException {
-            return format.records(storage, location);
+            return ranged.records(storage, location);
         }
 
         @Override
         public Stream<?> records(Storage storage, URI location) throws IOException {
-            return format.records(storage, location);
+            return ranged.records(storage, location);
         }
 
         @Override
         public Stream<?> read(byte[] content) {
             throw new UnsupportedOperationException("a preview of " + format.name() + " reads by ranges, not bytes");
-        }
-
-        @Override
-        public byte[] write(Stream<?> value) {
-            throw new UnsupportedOperationException("a preview only reads");
         }
     }
 
@@ -235,23 +248,12 @@ public final class Previews {
      * #MAX_WHOLE_BYTES}, beyond which the first lines of that much are shown. A streaming format, so
      * that a dataset opens the object as a stream and hands it here.
      */
-    private static final class Head implements Format<FlowGraph.Preview> {
-        private final Format<?> format;
+    private static final class Head extends PreviewFormat<FlowGraph.Preview> {
         private final int rows;
 
         Head(Format<?> format, int rows) {
-            this.format = format;
+            super(format);
             this.rows = rows;
-        }
-
-        @Override
-        public String name() {
-            return format.name();
-        }
-
-        @Override
-        public boolean streaming() {
-            return true;
         }
 
         @Override
@@ -275,11 +277,6 @@ public final class Previews {
         @Override
         public FlowGraph.Preview read(byte[] content) throws IOException {
             return read(new java.io.ByteArrayInputStream(content));
-        }
-
-        @Override
-        public byte[] write(FlowGraph.Preview value) {
-            throw new UnsupportedOperationException("a preview only reads");
         }
     }
 

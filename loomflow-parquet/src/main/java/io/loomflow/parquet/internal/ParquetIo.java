@@ -66,9 +66,9 @@ public final class ParquetIo {
      * @throws IOException naming the row and value that cannot be written, and what to do
      */
     public static byte[] write(List<?> rows, Group shape, Compression compression) throws IOException {
-        InMemoryFiles.Output file = new InMemoryFiles.Output();
-        write(rows.iterator(), shape, compression, file, ParquetWriter.DEFAULT_BLOCK_SIZE);
-        return file.bytes();
+        java.io.ByteArrayOutputStream file = new java.io.ByteArrayOutputStream(1 << 16);
+        write(rows.iterator(), shape, compression, StorageFiles.output(file), ParquetWriter.DEFAULT_BLOCK_SIZE);
+        return file.toByteArray();
     }
 
     /**
@@ -161,7 +161,7 @@ public final class ParquetIo {
      */
     public static List<Object> read(byte[] content, @Nullable Group shape) throws IOException {
         checkMagic(content.length, content, content);
-        return read(InMemoryFiles.input(content), shape);
+        return read(StorageFiles.input(content), shape);
     }
 
     /**

@@ -65,7 +65,7 @@ public final class ParquetStreamFormat<R> implements RangedFormat<Stream<R>> {
     @SuppressWarnings("unchecked")
     public Stream<R> read(byte[] content) throws IOException {
         ParquetIo.checkMagic(content.length, content, content);
-        return (Stream<R>) (Stream<?>) ParquetIo.stream(InMemoryFiles.input(content), shape);
+        return (Stream<R>) (Stream<?>) ParquetIo.stream(StorageFiles.input(content), shape);
     }
 
     @Override

@@ -11,10 +11,12 @@ import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;
 import org.apache.parquet.io.SeekableInputStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Parquet's file abstractions over a dataset's storage: a file read by ranges ({@link
- * Storage#size}, {@link Storage#readRange}) and a file written to a stream (a staged write).
+ * Storage#size}, {@link Storage#readRange}) and a file written to a stream (a staged write); and a
+ * file that is bytes in memory, held whole.
  *
  * <p>Reading takes the object's size, then its last {@link #TAIL} bytes (the footer, in one
  * request; the whole object if it is no larger) and its first bytes, and checks the marks of a
@@ -57,6 +59,16 @@ final class StorageFiles {
         byte[] head = length <= tailLength ? tail : storage.readRange(location, 0, HEAD);
         ParquetIo.checkMagic(length, head, tail);
         return new RangedFile(storage, location, length, length - tailLength, tail);
+    }
+
+    /**
+     * A file that is these bytes, all held: nothing is fetched.
+     *
+     * @param content the file's bytes
+     * @return the file
+     */
+    static InputFile input(byte[] content) {
+        return new RangedFile(null, null, content.length, 0, content);
     }
 
     /**
@@ -130,8 +142,9 @@ final class StorageFiles {
         }
     }
 
-    private record RangedFile(Storage storage, URI location, long length, long tailStart, byte[] tail)
-            implements InputFile {
+    /** A file of {@code length} bytes whose last ones, from {@code tailStart}, are held. */
+    private record RangedFile(@Nullable Storage storage, @Nullable URI location, long length, long tailStart,
+                              byte[] tail) implements InputFile {
         @Override
         public long getLength() {
             return length;
@@ -144,7 +157,7 @@ final class StorageFiles {
 
         @Override
         public String toString() {
-            return location.toString();
+            return location != null ? location.toString() : "the dataset's " + length + " bytes";
         }
     }
 
@@ -218,6 +231,9 @@ final class StorageFiles {
         }
 
         private byte[] fetch(long offset, int length) throws IOException {
+            if (file.storage == null || file.location == null) {
+                throw new EOFException("position " + offset + " is outside the file's " + file.length + " bytes");
+            }
             byte[] range;
             try {
                 range = file.storage.readRange(file.location, offset, length);
