@@ -3,6 +3,7 @@ package io.loomflow.data;
 import io.loomflow.Handle;
 import io.loomflow.Resource;
 import io.loomflow.Task;
+import io.loomflow.data.internal.Listing;
 import io.loomflow.data.spi.NoSuchObjectException;
 import io.loomflow.data.spi.Storage;
 import java.io.IOException;
@@ -174,18 +175,10 @@ public final class PartitionedDataset<T> {
             throw new DatasetException(name, prefix, "dataset '" + name + "' could not list its partitions under "
                     + prefix + ": " + failed.getMessage(), failed, true);
         }
-        String start = prefix.toString();
         @Nullable String after = incremental ? checkpoint(store).orElse(null) : null;
         TreeMap<String, Supplier<T>> partitions = new TreeMap<>();
         for (URI object : listed) {
-            String text = object.toString();
-            if (!text.startsWith(start)) {
-                throw new DatasetException(name, prefix, "dataset '" + name + "': the storage listed " + text
-                        + " under the prefix " + prefix + ", which does not start with it; write the prefix as the"
-                        + " storage spells its locations (for file:, relative to the root, without ./)",
-                        new IllegalStateException(text), false);
-            }
-            String relative = text.substring(start.length());
+            String relative = Listing.relative(name, prefix, object);
             if (!relative.endsWith(suffix) || (incremental && relative.equals(CHECKPOINT))) {
                 continue;
             }
@@ -231,9 +224,12 @@ public final class PartitionedDataset<T> {
         }
     }
 
-    /** One partition as a dataset of its own, named {@code NAME/ID} in its errors. */
+    /**
+     * One partition as a dataset of its own, named {@code NAME/ID} in its errors, and recorded in a
+     * run's lineage as a read or write of this dataset at the partition's location.
+     */
     private Dataset<T> partition(String id) {
-        return Dataset.of(name + "/" + id, location(id), format, storage);
+        return Dataset.of(name + "/" + id, location(id), format, storage).recordedAs(name);
     }
 
     /**

@@ -3,8 +3,10 @@ package io.loomflow.data;
 import io.loomflow.Flow;
 import io.loomflow.Handle;
 import io.loomflow.RunCancelledException;
+import io.loomflow.RunContext;
 import io.loomflow.Task;
 import io.loomflow.data.internal.Previews;
+import io.loomflow.data.internal.Versions;
 import io.loomflow.spi.FlowGraph;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -218,9 +221,37 @@ public final class Pipeline {
                 }
             }
         }
-        return Flow.named(name, PipelineRun.class, (PipelineRun run) ->
-                new Execution(catalog, params, select(run == null ? PipelineRun.all() : run, catalog)).run())
-                .withGraph(graph(catalog));
+        return Flow.named(name, PipelineRun.class, (PipelineRun run) -> {
+            PipelineRun chosen = run == null ? PipelineRun.all() : run;
+            List<Node> selected = select(chosen, catalog);
+            // One version for every versioned dataset the run saves: when it started, on its engine's clock.
+            String version = Versions.of(RunContext.current().info().createdAt());
+            return new Execution(pinned(chosen, catalog, selected), params, selected, version).run();
+        }).withGraph(graph(catalog));
+    }
+
+    /** The catalog with the run's load versions pinned, each checked against the catalog and the run. */
+    private static Catalog pinned(PipelineRun run, Catalog catalog, List<Node> selected) {
+        Catalog pinned = catalog;
+        for (Map.Entry<String, String> pin : new TreeMap<>(run.loadVersions()).entrySet()) {
+            String dataset = pin.getKey();
+            if (!catalog.isVersioned(dataset)) {
+                Set<String> versioned = catalog.versionedNames();
+                throw new IllegalArgumentException("loadVersions names '" + dataset + "', which is not a versioned"
+                        + " dataset of the catalog; " + (versioned.isEmpty() ? "the catalog has none"
+                        : "its versioned datasets are " + versioned) + ". Pin only those, or add versioned: true to"
+                        + " its entry");
+            }
+            for (Node node : selected) {
+                if (node.outputs().contains(dataset)) {
+                    throw new IllegalArgumentException("loadVersions pins dataset '" + dataset + "', but node '"
+                            + node.name() + "' writes it in this run, so its readers get the version the run saves;"
+                            + " pin only datasets the run reads and does not write, or leave this one out");
+                }
+            }
+            pinned = pinned.withLoadVersion(dataset, pin.getValue());
+        }
+        return pinned;
     }
 
     /**
@@ -378,11 +409,14 @@ public final class Pipeline {
         private static final Object SAVED_STREAM = new Object();
         /** The incremental datasets loaded, whose checkpoints move once every node has succeeded. */
         private final Queue<Partitions<?>> toConfirm = new ConcurrentLinkedQueue<>();
+        /** The version every versioned dataset is saved under in this run. */
+        private final String version;
 
-        Execution(Catalog catalog, Map<String, @Nullable Object> parameters, List<Node> selected) {
+        Execution(Catalog catalog, Map<String, @Nullable Object> parameters, List<Node> selected, String version) {
             this.catalog = catalog;
             this.parameters = parameters;
             this.selected = selected;
+            this.version = version;
             for (Node node : selected) {
                 node.outputs().forEach(output -> produced.put(output, new CompletableFuture<>()));
             }
@@ -394,8 +428,17 @@ public final class Pipeline {
          * (a parent holding a permit while its children wait for one could starve them).
          */
         private Handle<Object> load(String dataset) {
+            return load(dataset, false);
+        }
+
+        /**
+         * Starts loading a dataset; with {@code saved}, one this run saved, at the version it saved (a
+         * later version another run saved meanwhile is not this run's).
+         */
+        private Handle<Object> load(String dataset, boolean saved) {
             Task<String, Object> task = Task.named("load " + dataset, (String name) -> {
-                Object value = catalog.load(name);
+                Object value = saved && catalog.isVersioned(name) ? catalog.dataset(name).withLoadVersion(version).load()
+                        : catalog.load(name);
                 if (value instanceof Partitions<?> partitions && partitions.dataset().isIncremental()
                         && !partitions.isEmpty()) {
                     toConfirm.add(partitions);
@@ -408,7 +451,7 @@ public final class Pipeline {
         /** Starts saving a dataset, in a task run named after it ("save model_input"); see load for partitions. */
         private Handle<String> save(String dataset, @Nullable Object value) {
             Task<@Nullable Object, String> task = Task.named("save " + dataset, (@Nullable Object data) -> {
-                catalog.save(dataset, data);
+                catalog.save(dataset, data, version);
                 return dataset;
             });
             return (catalog.isPartitioned(dataset) ? task : task.withLimit(IO_LIMIT, DEFAULT_IO_PERMITS)).submit(value);
@@ -454,7 +497,7 @@ public final class Pipeline {
                         Object upstream = awaitUpstream(node, input);
                         if (upstream == SAVED_STREAM) {
                             fromCatalog.add(input);
-                            loading.add(load(input));
+                            loading.add(load(input, true));
                         } else {
                             values.put(input, upstream);
                         }
