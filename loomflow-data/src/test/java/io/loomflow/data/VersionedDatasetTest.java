@@ -308,6 +308,24 @@ class VersionedDatasetTest {
     }
 
     @Test
+    void aStreamThisRunSavedIsReadBackAtTheRunsVersionNotALaterOne() throws Exception {
+        Catalog catalog = Catalog.builder()
+                .add("trips", java.net.URI.create("mem://t/trips.csv"), Format.csvStream()).versioned("trips")
+                .build();
+        Pipeline pipeline = Pipeline.of(
+                Node.of("make", List.of(), List.of("trips"), inputs -> Stream.of(Map.of("km", "7"))),
+                Node.of("sum", "trips", "total", (Stream<Map<String, String>> trips) ->
+                        trips.mapToInt(trip -> Integer.parseInt(trip.get("km"))).sum()));
+        try (Engine engine = Engine.builder().clock(ManualTimeSource.startingAt(START)).build()) {
+            engine.run(Task.named("another run's later version", (Integer i) -> {
+                catalog.dataset("trips").withSaveVersion("2099-01-01T00.00.00.000Z").save(Stream.of(Map.of("km", "1000")));
+                return i;
+            }), 0);
+            assertThat(engine.run(pipeline.toFlow("streams", catalog), PipelineRun.all())).containsEntry("total", 7);
+        }
+    }
+
+    @Test
     void theCatalogRefusesVersioningWhereItMakesNoSenseAtTheLine() throws Exception {
         Path file = project.resolve("conf/catalog.yml");
         Files.createDirectories(file.getParent());
