@@ -111,7 +111,8 @@ public final class Dataset<T> {
      *
      * @return the versioned copy
      * @throws IllegalArgumentException for a dataset that cannot be versioned, saying why: one whose
-     *     format reads and writes it itself (a SQL table), or whose location ends with {@code /}
+     *     format reads and writes it itself (a SQL table), or whose location ends with {@code /} or has
+     *     a query or fragment
      */
     public Dataset<T> versioned() {
         String refusal = Versions.refusal(name, format, location);

@@ -32,7 +32,9 @@ import org.jspecify.annotations.Nullable;
  * whose ids sort after its checkpoint, an object named {@value #CHECKPOINT} under the prefix that
  * holds the last partition id processed; {@link Partitions#confirm()} moves it, and a pipeline
  * confirms the incremental datasets it read when its run succeeds, so a failed run reads the same
- * partitions again next time. Immutable and thread-safe.
+ * partitions again next time. Each partition read or written inside a run is recorded in that
+ * run's lineage under this dataset's name, at the partition's location (see {@link Dataset}); the
+ * listing and the checkpoint are not. Immutable and thread-safe.
  * {@snippet class=io.loomflow.data.snippets.DatasetSnippets region=partitioned}
  *
  * @param <T> the type of one partition's data

@@ -43,7 +43,13 @@ import org.jspecify.annotations.Nullable;
  * saved as it is produced, and the pipeline closes every input stream once the node's outputs are
  * saved (or the node failed). A stream that a node returns for a catalog dataset is saved, and the
  * nodes that read that dataset load it again from the store (a stream can be consumed once).
- * Validated when built: two nodes with one name, two nodes writing one output, and cycles are
+ *
+ * <p>A run saves every {@linkplain Dataset#versioned() versioned} dataset under one version: the
+ * time its run was created, on its engine's clock (Kedro's session timestamp); it loads the latest
+ * version of each, or the one its {@link PipelineRun#loadVersions()} pins. Every load and save is
+ * recorded in the lineage of its {@code load NAME} or {@code save NAME} run (see {@link Dataset}).
+ *
+ * <p>Validated when built: two nodes with one name, two nodes writing one output, and cycles are
  * errors naming the nodes and datasets; {@link #toFlow} also checks that every input can be found.
  * Immutable and thread-safe.
  */
@@ -186,6 +192,9 @@ public final class Pipeline {
      *     does not declare: {@code @NullUnmarked}, as JShell cannot declare a {@code var} of a type
      *     whose type argument is annotated)
      * @throws IllegalArgumentException if an input is neither written by a node nor in the catalog
+     *     (a run whose parameter names unknown nodes, or pins a version of a dataset that is not
+     *     versioned or that a node of the run writes, fails with an {@code IllegalArgumentException}
+     *     naming it)
      */
     @NullUnmarked
     public Flow<PipelineRun, Map<String, Object>> toFlow(String name, Catalog catalog) {

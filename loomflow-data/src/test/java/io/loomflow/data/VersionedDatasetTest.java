@@ -296,7 +296,8 @@ class VersionedDatasetTest {
                 return i;
             }), 0)).hasMessage("source broke at row 1000");
             assertThat(catalog.dataset("trips").versions()).containsExactly(FIRST);
-            try (Stream<Object> rows = (Stream<Object>) engine.run(Task.named("read", (Integer i) -> catalog.dataset("trips").load()), 0)) {
+            try (Stream<Object> rows = (Stream<Object>) engine.run(Task.named("read", (Integer i) ->
+                    catalog.dataset("trips").load()), 0)) {
                 assertThat(rows.toList()).containsExactly(Map.of("km", "1"), Map.of("km", "2"));
             }
         }
