@@ -38,17 +38,19 @@ class VersionedDatasetTest {
     }
 
     private Catalog catalog() throws Exception {
-        Path file = project.resolve("conf/catalog.yml");
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, """
-                storage:
-                  file: { root: "%s" }
-                datasets:
+        return catalog("""
                   companies: { type: csv, uri: "file:01_raw/companies.csv", versioned: true }
                   clean:     { type: csv, uri: "file:02_intermediate/clean.csv", versioned: true }
                   counts:    { type: json, uri: "file:03_primary/counts.json", versioned: true }
                   plain:     { type: text, uri: "file:03_primary/plain.txt" }
-                """.formatted(data()));
+                """);
+    }
+
+    /** A catalog file of these datasets, on file: storage rooted in data(). */
+    private Catalog catalog(String datasets) throws Exception {
+        Path file = project.resolve("conf/catalog.yml");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "storage:\n  file: { root: \"" + data() + "\" }\ndatasets:\n" + datasets);
         return Catalog.load(file, Map.of());
     }
 
@@ -272,15 +274,9 @@ class VersionedDatasetTest {
     @Test
     @SuppressWarnings("unchecked")
     void aStreamedSaveThatFailsLeavesNoVersionAReaderWouldTake() throws Exception {
-        Path file = project.resolve("conf/catalog.yml");
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, """
-                storage:
-                  file: { root: "%s" }
-                datasets:
+        Catalog catalog = catalog("""
                   trips: { type: csv, uri: "file:trips.csv", versioned: true, options: { stream: true } }
-                """.formatted(data()));
-        Catalog catalog = Catalog.load(file, Map.of());
+                """);
         try (Engine engine = Engine.builder().build()) {
             engine.run(Task.named("save", (Integer i) -> {
                 catalog.dataset("trips").withSaveVersion(FIRST).save(Stream.of(Map.of("km", "1"), Map.of("km", "2")));
@@ -326,34 +322,38 @@ class VersionedDatasetTest {
         }
     }
 
-    @Test
-    void theCatalogRefusesVersioningWhereItMakesNoSenseAtTheLine() throws Exception {
+    /** The message of the catalog error for one dataset's entry, after the file's name. */
+    private String refusal(String entry) throws Exception {
         Path file = project.resolve("conf/catalog.yml");
         Files.createDirectories(file.getParent());
-        Files.writeString(file, """
-                datasets:
-                  blobs: { type: partitioned, path: "mem://lake/blobs/", dataset: text, versioned: true }
-                """);
-        assertThatThrownBy(() -> Catalog.load(file, Map.of())).isInstanceOf(CatalogException.class)
-                .hasMessage(file + ":2:73: dataset 'blobs' is partitioned, a prefix of many objects, each partition"
-                        + " saved and loaded on its own, so there is no one object to keep versions of; remove"
-                        + " versioned, and name new partitions after when they were made (such as 2026-12-04/part-1)"
-                        + " to keep the older ones");
-        Files.writeString(file, """
-                datasets:
-                  report: { type: json, uri: "mem://lake/reports/", versioned: true }
-                """);
-        assertThatThrownBy(() -> Catalog.load(file, Map.of())).isInstanceOf(CatalogException.class)
-                .hasMessage(file + ":2:53: dataset 'report' is versioned, so its uri must name an object (its versions"
-                        + " are <uri>/<version>/<file name>), but mem://lake/reports/ ends with /; give a file name, such"
-                        + " as mem://lake/reports/report");
-        Files.writeString(file, """
-                datasets:
-                  report: { type: json, uri: "mem://lake/report.json", versioned: yes }
-                """);
-        assertThatThrownBy(() -> Catalog.load(file, Map.of())).isInstanceOf(CatalogException.class)
-                .hasMessage(file + ":2:67: dataset 'report': versioned was 'yes'; give true (each save writes a new"
-                        + " version, and a load reads the latest) or false");
+        Files.writeString(file, "datasets:\n  " + entry + "\n");
+        try {
+            Catalog.load(file, Map.of());
+        } catch (CatalogException refused) {
+            assertThat(refused.getMessage()).startsWith(file + ":");
+            return refused.getMessage().substring((file + ":").length());
+        }
+        throw new AssertionError("the catalog took " + entry);
+    }
+
+    @Test
+    void theCatalogRefusesVersioningWhereItMakesNoSenseAtTheLine() throws Exception {
+        assertThat(refusal("blobs: { type: partitioned, path: \"mem://lake/blobs/\", dataset: text, versioned: true }"))
+                .isEqualTo("2:73: dataset 'blobs' is partitioned, a prefix of many objects, each partition saved and"
+                        + " loaded on its own, so there is no one object to keep versions of; remove versioned, and name"
+                        + " new partitions after when they were made (such as 2026-12-04/part-1) to keep the older ones");
+        assertThat(refusal("report: { type: json, uri: \"mem://lake/reports/\", versioned: true }"))
+                .isEqualTo("2:53: dataset 'report' is versioned, so its uri must name an object (its versions are"
+                        + " <uri>/<version>/<file name>), but mem://lake/reports/ ends with /; give a file name, such as"
+                        + " mem://lake/reports/report");
+        assertThat(refusal("report: { type: json, uri: \"mem://lake/report.json?sig=x\", versioned: true }"))
+                .isEqualTo("2:62: dataset 'report' is versioned, so its versions are <uri>/<version>/<file name>, but"
+                        + " its uri mem:... has a query or fragment (? or #), which cannot be put before a version; give"
+                        + " the storage's options in the catalog's storage section or credentials.yml, and a uri"
+                        + " without them");
+        assertThat(refusal("report: { type: json, uri: \"mem://lake/report.json\", versioned: yes }"))
+                .isEqualTo("2:67: dataset 'report': versioned was 'yes'; give true (each save writes a new version, and"
+                        + " a load reads the latest) or false");
         assertThatThrownBy(() -> Catalog.builder().addPartitioned("blobs", java.net.URI.create("mem://lake/blobs/"),
                 Format.text(), "", true).versioned("blobs")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("dataset 'blobs' is incremental, a prefix of many objects");
