@@ -88,6 +88,8 @@ class VersionedDatasetTest {
                     .isEqualTo("id,name\n1,Acme\n");
             assertThat(data.resolve("03_primary/counts.json/" + SECOND + "/counts.json")).content().contains("1");
             assertThat(data.resolve("03_primary/plain.txt")).content().isEqualTo("kept 1");
+            assertThat(Dataset.version(START)).isEqualTo(FIRST);
+            assertThat(Dataset.version(START.plusNanos(999_999))).as("milliseconds, cut").isEqualTo(FIRST);
             Object latest = engine.run(Task.named("read", (Integer i) -> catalog.dataset("counts").load()), 0);
             assertThat(latest).isEqualTo(Map.of("kept", 1));
             assertThat(catalog.dataset("clean").versions()).containsExactly(FIRST, SECOND);
