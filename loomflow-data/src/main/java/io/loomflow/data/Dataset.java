@@ -285,7 +285,12 @@ public final class Dataset<T> {
     /** Reads the object, or the version pinned or latest, and records the read in the current run. */
     private T load(Storage store) {
         if (!versioned) {
-            T value = read(store);
+            T value;
+            try {
+                value = read(store);
+            } catch (DatasetException failed) {
+                throw versionsInstead(store, failed);
+            }
             record(Event.DatasetAccess.Access.READ, null, location);
             return value;
         }
@@ -301,9 +306,41 @@ public final class Dataset<T> {
         return value;
     }
 
+    /**
+     * The error of a load of a dataset that is not versioned, or, where versions of it are under its
+     * location (it was saved versioned), one that says so.
+     */
+    private DatasetException versionsInstead(Storage store, DatasetException failed) {
+        if (format instanceof DirectFormat<?> || Versions.refusal(name, format, location) != null) {
+            return failed;
+        }
+        List<String> there;
+        try {
+            there = Versions.among(name, location, store.list(Versions.prefix(location)));
+        } catch (IOException | RuntimeException unlisted) {
+            failed.addSuppressed(unlisted);
+            return failed;
+        }
+        if (there.isEmpty()) {
+            return failed;
+        }
+        String message = "dataset '" + name + "' is not versioned, but " + location + " holds versions of it (the"
+                + " latest " + there.getLast() + "), as a versioned dataset saves them; add versioned: true to its entry"
+                + " (in code, dataset.versioned()) to load the latest";
+        return failed instanceof DatasetNotFoundException ? new DatasetNotFoundException(name, location, message, failed)
+                : new DatasetException(name, location, message, failed, false);
+    }
+
     /** The greatest version that holds the object. */
     private String latest(Storage store) {
         List<String> there = versions(store);
+        if (there.isEmpty() && objectAtLocation(store)) {
+            throw new DatasetNotFoundException(name, location, "dataset '" + name + "' is versioned, but " + location
+                    + " is an object of its own, not a folder of versions (saved before the dataset was versioned?);"
+                    + " move it to " + location + "/<version>/" + Versions.fileName(location) + ", such as "
+                    + Versions.location(location, Versions.EXAMPLE) + ", or remove versioned from its entry",
+                    new NoSuchObjectException(Versions.prefix(location)));
+        }
         if (there.isEmpty()) {
             throw new DatasetNotFoundException(name, location, "dataset '" + name + "' is versioned and has no version"
                     + " yet: no folder under " + Versions.prefix(location) + " holds a version of "
@@ -311,6 +348,15 @@ public final class Dataset<T> {
                     + " correct its location in the catalog", new NoSuchObjectException(location));
         }
         return there.getLast();
+    }
+
+    /** Whether an object is at the dataset's own location; a store that cannot tell says no. */
+    private boolean objectAtLocation(Storage store) {
+        try {
+            return store.exists(location);
+        } catch (IOException | RuntimeException unknown) {
+            return false;
+        }
     }
 
     private DatasetNotFoundException noSuchVersion(Storage store, URI object, DatasetNotFoundException absent) {

@@ -216,6 +216,39 @@ class VersionedDatasetTest {
     }
 
     @Test
+    void versionsWhereAnObjectIsExpectedAndAnObjectWhereVersionsAreExpectedAreNamed() throws Exception {
+        seed(FIRST, "id,name\n1,Acme\n");
+        Files.createDirectories(data().resolve("03_primary"));
+        Files.writeString(data().resolve("03_primary/counts.json"), "{\"kept\": 1}");
+        Catalog catalog = catalog();
+        Catalog unversioned = catalog("""
+                  companies: { type: csv, uri: "file:01_raw/companies.csv" }
+                  other:     { type: csv, uri: "mem://t/companies.csv" }
+                """);
+        try (Engine engine = Engine.builder().build()) {
+            assertThatThrownBy(() -> engine.run(Task.named("read", (Integer i) ->
+                    unversioned.dataset("companies").load()), 0)).isInstanceOf(DatasetException.class)
+                    .hasMessage("dataset 'companies' is not versioned, but file:01_raw/companies.csv holds versions of it"
+                            + " (the latest " + FIRST + "), as a versioned dataset saves them; add versioned: true to its"
+                            + " entry (in code, dataset.versioned()) to load the latest");
+            engine.run(Task.named("save", (Integer i) -> {
+                unversioned.dataset("other").versioned().withSaveVersion(FIRST).save(List.of(Map.of("id", "1")));
+                return i;
+            }), 0);
+            assertThatThrownBy(() -> engine.run(Task.named("read", (Integer i) -> unversioned.dataset("other").load()), 0))
+                    .isInstanceOf(DatasetNotFoundException.class)
+                    .hasMessageStartingWith("dataset 'other' is not versioned, but mem://t/companies.csv holds versions");
+            assertThatThrownBy(() -> engine.run(Task.named("read", (Integer i) -> catalog.dataset("counts").load()), 0))
+                    .isInstanceOf(DatasetNotFoundException.class)
+                    .hasMessage("dataset 'counts' is versioned, but file:03_primary/counts.json is an object of its own,"
+                            + " not a folder of versions (saved before the dataset was versioned?); move it to"
+                            + " file:03_primary/counts.json/<version>/counts.json, such as"
+                            + " file:03_primary/counts.json/2026-12-04T10.00.00.000Z/counts.json, or remove versioned"
+                            + " from its entry");
+        }
+    }
+
+    @Test
     void aMalformedVersionIsRefusedWithAnExample() throws Exception {
         Catalog catalog = catalog();
         String expected = "dataset 'companies': '2026-12-04' is not a version; a version is the UTC time it was saved at,"
