@@ -31,9 +31,10 @@ import org.jspecify.annotations.Nullable;
  * {@code partitioned} or {@code incremental} for a prefix of many objects ({@code path} or {@code uri},
  * {@code dataset} the type of one, {@code suffix}), read with {@link #partitioned(String)}. With
  * {@code stream: true}, a csv or jsonl dataset loads and saves its records as a lazy {@code Stream} (see
- * {@link Format#streaming()}), so a node passes data of any size through a small heap. {@code versioned: true} on a
- * dataset of one object keeps every save as a version of its own ({@code <uri>/<version>/<file name of uri>}) and loads
- * the latest, or the one {@linkplain #withLoadVersion(String, String) pinned} (see {@link Dataset#versioned()}); a
+ * {@link Format#streaming()}), so a node passes data of any size through a small heap.
+ * {@code versioned: true} on a dataset of one object keeps every save as a version of its own
+ * ({@code <uri>/<version>/<file name of uri>}) and loads the latest, or the one
+ * {@linkplain #withLoadVersion(String, String) pinned} (see {@link Dataset#versioned()}); a
  * partitioned or sql dataset cannot be versioned. Each storage is an engine resource,
  * opened once per engine on first use. Immutable and thread-safe.
  */

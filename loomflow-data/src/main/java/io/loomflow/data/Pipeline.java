@@ -190,11 +190,10 @@ public final class Pipeline {
      *     the command line, the API or the form: every node), its result holds the outputs that are not
      *     in the catalog (an output is {@code null} where its node returned {@code null}, which the type
      *     does not declare: {@code @NullUnmarked}, as JShell cannot declare a {@code var} of a type
-     *     whose type argument is annotated)
+     *     whose type argument is annotated); a run whose parameter names unknown nodes, or pins a
+     *     version of a dataset that is not versioned or that a node of the run writes, fails with an
+     *     {@code IllegalArgumentException} naming it
      * @throws IllegalArgumentException if an input is neither written by a node nor in the catalog
-     *     (a run whose parameter names unknown nodes, or pins a version of a dataset that is not
-     *     versioned or that a node of the run writes, fails with an {@code IllegalArgumentException}
-     *     naming it)
      */
     @NullUnmarked
     public Flow<PipelineRun, Map<String, Object>> toFlow(String name, Catalog catalog) {
