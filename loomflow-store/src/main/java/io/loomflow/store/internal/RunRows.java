@@ -428,6 +428,14 @@ final class RunRows {
         return deleted;
     }
 
+    /** Deletes the lineage of a root's tree: one range of the primary key of {@code lf_lineage}. */
+    static void deleteLineage(Connection connection, UUID root) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM lf_lineage WHERE root_id = ?")) {
+            delete.setObject(1, root);
+            delete.executeUpdate();
+        }
+    }
+
     private static long deleteMap(Connection connection, UUID map) throws SQLException {
         long deleted = 0;
         int after = -1;

@@ -6,6 +6,7 @@ import io.loomflow.Event;
 import io.loomflow.ItemHistory;
 import io.loomflow.RunInfo;
 import io.loomflow.State;
+import io.loomflow.store.DatasetAccessRecord;
 import io.loomflow.store.Durability;
 import io.loomflow.store.ErrorRecord;
 import io.loomflow.store.LogRecord;
@@ -48,7 +49,7 @@ import java.util.UUID;
  *
  * <p>One row per run holds its identity, latest state, timings and error, and its state history
  * only when the columns do not tell it ({@link RunRows}); one row per map counts its items; one row
- * per log line. A batch of events becomes one transaction in which each run is touched once: a run
+ * per log line; one row per dataset a run read or wrote, by the root of its tree. A batch of events becomes one transaction in which each run is touched once: a run
  * whose events all fall in one batch costs one insert, however many states it went through, and
  * each map it touches one update. Runs left unfinished by a process that died are marked Crashed by
  * {@link Owners} when a store is opened.
@@ -334,14 +335,13 @@ public final class SqlRunStore implements RunStore {
         refuseIfReadOnly();
         Map<UUID, Change> changes = new LinkedHashMap<>();
         List<LogRecord> lines = new ArrayList<>();
+        List<Event.DatasetAccess> accesses = new ArrayList<>();
         for (Event event : events) {
             switch (event) {
                 case Event.StateChange change ->
                         changes.computeIfAbsent(change.run().id(), id -> new Change(change)).add(change);
                 case Event.LogLine line -> lines.add(Records.log(line));
-                case Event.DatasetAccess access -> {
-                    // lineage is not kept yet
-                }
+                case Event.DatasetAccess access -> accesses.add(access);
             }
         }
         UUID owner = changes.isEmpty() ? null : owners.register();
@@ -349,6 +349,7 @@ public final class SqlRunStore implements RunStore {
             connection.setAutoCommit(false);
             try {
                 write(connection, changes, lines, owner);
+                insertLineage(connection, accesses);
                 connection.commit();
             } catch (SQLException | RuntimeException failed) {
                 try {
@@ -491,6 +492,34 @@ public final class SqlRunStore implements RunStore {
                 insert.setString(4, line.level());
                 insert.setString(5, fit(line.message()));
                 insert.setString(6, fit(line.error()));
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    /**
+     * Inserts a batch's dataset accesses, by the root of their run's tree. Those of an item that a
+     * map keeping failures only forgets are kept: the data was read and written all the same.
+     */
+    private static void insertLineage(Connection connection, List<Event.DatasetAccess> accesses) throws SQLException {
+        if (accesses.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO lf_lineage (root_id, seq, run_id,"
+                + " parent_id, at, access, run_name, dataset, version, location) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (Event.DatasetAccess access : accesses) {
+                RunInfo run = access.run();
+                insert.setObject(1, run.rootId());
+                insert.setLong(2, access.sequence());
+                insert.setObject(3, run.id());
+                insert.setObject(4, run.parentId());
+                insert.setLong(5, RunRows.nanos(access.at()));
+                insert.setInt(6, access.access().ordinal());
+                insert.setString(7, fit(run.name(), 1000));
+                insert.setString(8, fit(access.dataset(), 1000));
+                insert.setString(9, fit(access.version(), 1000));
+                insert.setString(10, fit(access.location(), 10_000));
                 insert.addBatch();
             }
             insert.executeBatch();
@@ -718,7 +747,11 @@ public final class SqlRunStore implements RunStore {
         }
         long runs = 0;
         for (UUID root : selected) {
-            runs += transaction("prune run " + root + " from", connection -> RunRows.deleteTrees(connection, List.of(root)));
+            runs += transaction("prune run " + root + " from", connection -> {
+                long deleted = RunRows.deleteTrees(connection, List.of(root));
+                RunRows.deleteLineage(connection, root);
+                return deleted;
+            });
         }
         return new PruneResult(selected.size(), runs, keptUnfinished);
     }
@@ -775,6 +808,48 @@ public final class SqlRunStore implements RunStore {
     @Override
     public List<LogRecord> logs(UUID runId) {
         return logs(runId, -1);
+    }
+
+    /**
+     * Reads one range of the primary key (root, sequence): a root's tree from the cursor on; for a
+     * run below a root, the same range, keeping the accesses of the run and of its children.
+     */
+    @Override
+    public Page<DatasetAccessRecord> lineage(UUID runId, PageQuery query) {
+        long after = Cursors.lineageAfter(query);
+        Optional<RunRecord> run = run(runId);
+        if (run.isEmpty()) {
+            return new Page<>(List.of(), null);
+        }
+        boolean root = run.get().parentId() == null;
+        String sql = "SELECT a.seq, a.run_id, a.run_name, a.parent_id, COALESCE(p.name, pm.name), a.at, a.access,"
+                + " a.dataset, a.version, a.location FROM lf_lineage a LEFT JOIN lf_run p ON p.id = a.parent_id"
+                + " LEFT JOIN lf_map pm ON pm.id = p.map_id WHERE a.root_id = ? AND a.seq > ?"
+                + (root ? "" : " AND (a.run_id = ? OR a.parent_id = ?)")
+                + " ORDER BY a.root_id, a.seq, a.run_id LIMIT " + (query.limit() + 1);
+        List<Object> values = new ArrayList<>(List.of(run.get().rootId(), after));
+        if (!root) {
+            values.addAll(List.of(runId, runId));
+        }
+        return read("read the lineage of run " + runId + " from", connection -> {
+            List<DatasetAccessRecord> entries = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
+                RunRows.set(select, 1, values);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        entries.add(new DatasetAccessRecord(rows.getObject(2, UUID.class), rows.getString(3),
+                                rows.getObject(4, UUID.class), rows.getString(5), rows.getLong(1),
+                                RunRows.instant(rows.getLong(6)), Event.DatasetAccess.Access.values()[rows.getInt(7)],
+                                rows.getString(8), rows.getString(9), rows.getString(10)));
+                    }
+                }
+            }
+            if (entries.size() <= query.limit()) {
+                return new Page<>(entries, null);
+            }
+            List<DatasetAccessRecord> page = entries.subList(0, query.limit());
+            return new Page<>(page, Cursors.afterSequence(page.getLast().sequence()));
+        });
     }
 
     @Override

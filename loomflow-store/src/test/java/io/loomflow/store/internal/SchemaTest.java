@@ -132,6 +132,50 @@ class SchemaTest {
     }
 
     @Test
+    void anEmbeddedStoreOfVersion8IsMigratedToVersion9WithLineageAndKeepsItsRuns() throws Exception {
+        aStoreOfVersion8GetsLineage(h2Url(), "sa", "h2", () -> RunStore.embedded(directory));
+    }
+
+    @Test
+    void aPostgresStoreOfVersion8IsMigratedToVersion9WithLineageAndKeepsItsRuns() throws Exception {
+        dropTables();
+        aStoreOfVersion8GetsLineage(POSTGRES.url(), "postgres", "postgresql", () -> RunStore.open(POSTGRES.url()));
+    }
+
+    private void aStoreOfVersion8GetsLineage(String url, String user, String dialect, Opener opener) throws Exception {
+        Flyway.configure(SchemaTest.class.getClassLoader()).dataSource(url, user, "")
+                .locations("classpath:io/loomflow/store/migration/" + dialect).table(Schema.HISTORY_TABLE).target("8")
+                .load().migrate();
+        UUID old = UUID.randomUUID();
+        try (Connection connection = DriverManager.getConnection(url, user, "");
+             Statement statement = connection.createStatement()) {
+            statement.execute("INSERT INTO lf_run (id, root_id, root_at, name, kind, parameters, state, created)"
+                    + " VALUES ('" + old + "', '" + old + "', 1, 'before-lineage', 'FLOW', 'null', 4, 1)");
+        }
+        UUID made;
+        try (Engine engine = Engine.builder().listener(RunRecorder.to(opener.open())).build()) {
+            made = engine.submit(Flow.named("with-lineage", (String s) -> {
+                io.loomflow.RunContext.current().recordDatasetAccess(io.loomflow.Event.DatasetAccess.Access.WRITE, "out",
+                        "v2", "file:///out.csv");
+                return s;
+            }), "x").runId();
+        }
+        try (RunStore store = opener.open()) {
+            assertThat(store.runs(RunQuery.all())).extracting(RunRecord::name)
+                    .containsExactly("with-lineage", "before-lineage");
+            assertThat(store.lineage(old, io.loomflow.store.PageQuery.first(10)).entries()).isEmpty();
+            assertThat(store.lineage(made, io.loomflow.store.PageQuery.first(10)).entries())
+                    .extracting(io.loomflow.store.DatasetAccessRecord::dataset).containsExactly("out");
+        }
+        try (Connection connection = DriverManager.getConnection(url, user, "");
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT MAX(\"version\") FROM \"" + Schema.HISTORY_TABLE
+                     + "\" WHERE \"success\"")) {
+            assertThat(rows.next() ? rows.getString(1) : null).isEqualTo("9");
+        }
+    }
+
+    @Test
     void aStoreSharesASchemaWithTheApplicationsOwnTables() throws Exception {
         dropTables();
         try (Connection connection = POSTGRES.connect(); Statement statement = connection.createStatement()) {
@@ -166,7 +210,7 @@ class SchemaTest {
                 .migrate();
 
         assertThatThrownBy(opener::open).isInstanceOf(RunStoreException.class)
-                .hasMessageContaining("was written by a newer Loomflow (schema version 9; this one knows up to 8)")
+                .hasMessageContaining("was written by a newer Loomflow (schema version 10; this one knows up to 9)")
                 .hasMessageContaining("upgrade Loomflow");
 
         try (Connection connection = DriverManager.getConnection(url, user, "");
@@ -179,7 +223,7 @@ class SchemaTest {
 
     private static void dropTables() throws Exception {
         try (Connection connection = POSTGRES.connect(); Statement statement = connection.createStatement()) {
-            statement.execute("DROP TABLE IF EXISTS lf_log, lf_run, lf_map, lf_owner, lf_queue, lf_worker, lf_checkpoint, lf_leader, lf_limit_slot, lf_limit, lf_queue_limit, lf_future, lf_schema_history, customer");
+            statement.execute("DROP TABLE IF EXISTS lf_lineage, lf_log, lf_run, lf_map, lf_owner, lf_queue, lf_worker, lf_checkpoint, lf_leader, lf_limit_slot, lf_limit, lf_queue_limit, lf_future, lf_schema_history, customer");
         }
     }
 
