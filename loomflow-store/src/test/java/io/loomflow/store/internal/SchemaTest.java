@@ -64,9 +64,7 @@ class SchemaTest {
     }
 
     private void aNewerBuildMigratesAStoreOfVersion1(String url, String user, String dialect, Opener opener) throws Exception {
-        Flyway.configure(SchemaTest.class.getClassLoader()).dataSource(url, user, "")
-                .locations("classpath:io/loomflow/store/migration/" + dialect).table(Schema.HISTORY_TABLE).target("1")
-                .load().migrate();
+        migrateTo(url, user, dialect, "1");
         UUID old = UUID.randomUUID();
         try (Connection connection = DriverManager.getConnection(url, user, "");
              Statement statement = connection.createStatement()) {
@@ -103,9 +101,7 @@ class SchemaTest {
     }
 
     private void aStoreOfVersion4GetsTheQueueTables(String url, String user, String dialect, Opener opener) throws Exception {
-        Flyway.configure(SchemaTest.class.getClassLoader()).dataSource(url, user, "")
-                .locations("classpath:io/loomflow/store/migration/" + dialect).table(Schema.HISTORY_TABLE).target("4")
-                .load().migrate();
+        migrateTo(url, user, dialect, "4");
         try (Engine engine = Engine.builder().listener(RunRecorder.to(opener.open())).build()) {
             engine.run(Flow.named("before-the-queue", (String s) -> s), "x");
         }
@@ -143,9 +139,7 @@ class SchemaTest {
     }
 
     private void aStoreOfVersion8GetsLineage(String url, String user, String dialect, Opener opener) throws Exception {
-        Flyway.configure(SchemaTest.class.getClassLoader()).dataSource(url, user, "")
-                .locations("classpath:io/loomflow/store/migration/" + dialect).table(Schema.HISTORY_TABLE).target("8")
-                .load().migrate();
+        migrateTo(url, user, dialect, "8");
         UUID old = UUID.randomUUID();
         try (Connection connection = DriverManager.getConnection(url, user, "");
              Statement statement = connection.createStatement()) {
@@ -219,6 +213,13 @@ class SchemaTest {
             assertThat(rows.next()).isTrue();
             assertThat(rows.getString(1)).isEqualTo("kept");
         }
+    }
+
+    /** Brings a database to an older schema version, as an older build left it. */
+    private static void migrateTo(String url, String user, String dialect, String version) {
+        Flyway.configure(SchemaTest.class.getClassLoader()).dataSource(url, user, "")
+                .locations("classpath:io/loomflow/store/migration/" + dialect).table(Schema.HISTORY_TABLE).target(version)
+                .load().migrate();
     }
 
     private static void dropTables() throws Exception {
