@@ -811,8 +811,9 @@ public final class SqlRunStore implements RunStore {
     }
 
     /**
-     * Reads one range of the primary key (root, sequence): a root's tree from the cursor on; for a
-     * run below a root, the same range, keeping the accesses of the run and of its children.
+     * Reads one range of an index from the cursor on: a root's tree, by the primary key (root,
+     * sequence); a run below a root, its own rows (by run) and its children's (by parent), merged.
+     * The names of the accesses' parents (the nodes) are read after, by id, a few per page.
      */
     @Override
     public Page<DatasetAccessRecord> lineage(UUID runId, PageQuery query) {
@@ -821,58 +822,43 @@ public final class SqlRunStore implements RunStore {
         if (run.isEmpty()) {
             return new Page<>(List.of(), null);
         }
-        boolean root = run.get().parentId() == null;
-        String sql = "SELECT a.seq, a.run_id, a.run_name, a.parent_id, COALESCE(p.name, pm.name), a.at, a.access,"
-                + " a.dataset, a.version, a.location FROM lf_lineage a LEFT JOIN lf_run p ON p.id = a.parent_id"
-                + " LEFT JOIN lf_map pm ON pm.id = p.map_id WHERE a.root_id = ? AND a.seq > ?"
-                + (root ? "" : " AND (a.run_id = ? OR a.parent_id = ?)")
-                + " ORDER BY a.root_id, a.seq, a.run_id LIMIT " + (query.limit() + 1);
-        List<Object> values = new ArrayList<>(List.of(run.get().rootId(), after));
-        if (!root) {
-            values.addAll(List.of(runId, runId));
+        String columns = "SELECT seq, run_id, run_name, parent_id, at, access, dataset, version, location FROM lf_lineage";
+        String limit = " LIMIT " + (query.limit() + 1);
+        String sql;
+        List<Object> values;
+        if (run.get().parentId() == null) {
+            sql = columns + " WHERE root_id = ? AND seq > ? ORDER BY root_id, seq, run_id" + limit;
+            values = List.of(runId, after);
+        } else { // its own rows and its children's, each read in order through its index, then merged
+            sql = "SELECT * FROM ((" + columns + " WHERE run_id = ? AND seq > ? ORDER BY run_id, seq" + limit + ")"
+                    + " UNION ALL (" + columns + " WHERE parent_id = ? AND seq > ? ORDER BY parent_id, seq" + limit
+                    + ")) accesses ORDER BY seq, run_id" + limit;
+            values = List.of(runId, after, runId, after);
         }
         return read("read the lineage of run " + runId + " from", connection -> {
-            List<DatasetAccessRecord> entries = new ArrayList<>();
+            List<Object[]> rows = new ArrayList<>();
             try (PreparedStatement select = connection.prepareStatement(sql)) {
                 RunRows.set(select, 1, values);
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        entries.add(new DatasetAccessRecord(rows.getObject(2, UUID.class), rows.getString(3),
-                                rows.getObject(4, UUID.class), rows.getString(5), rows.getLong(1),
-                                RunRows.instant(rows.getLong(6)), Event.DatasetAccess.Access.values()[rows.getInt(7)],
-                                rows.getString(8), rows.getString(9), rows.getString(10)));
+                try (ResultSet found = select.executeQuery()) {
+                    while (found.next()) {
+                        rows.add(new Object[] {found.getLong(1), found.getObject(2, UUID.class), found.getString(3),
+                                found.getObject(4, UUID.class), found.getLong(5), found.getInt(6), found.getString(7),
+                                found.getString(8), found.getString(9)});
                     }
                 }
             }
-            if (entries.size() <= query.limit()) {
-                return new Page<>(entries, null);
+            boolean more = rows.size() > query.limit();
+            List<Object[]> shown = more ? rows.subList(0, query.limit()) : rows;
+            Map<UUID, String> names = RunRows.names(connection,
+                    shown.stream().map(row -> (UUID) row[3]).filter(java.util.Objects::nonNull).distinct().toList());
+            List<DatasetAccessRecord> page = new ArrayList<>();
+            for (Object[] row : shown) {
+                page.add(new DatasetAccessRecord((UUID) row[1], (String) row[2], (UUID) row[3], names.get((UUID) row[3]),
+                        (Long) row[0], RunRows.instant((Long) row[4]), Event.DatasetAccess.Access.values()[(Integer) row[5]],
+                        (String) row[6], (String) row[7], (String) row[8]));
             }
-            List<DatasetAccessRecord> page = entries.subList(0, query.limit());
-            return new Page<>(page, Cursors.afterSequence(page.getLast().sequence()));
+            return new Page<>(page, more ? Cursors.afterSequence(page.getLast().sequence()) : null);
         });
-    }
-
-    @Override
-    public List<LogRecord> logs(UUID runId, long afterSequence) {
-        if (empty) {
-            return List.of();
-        }
-        try (Connection connection = data.getConnection();
-             PreparedStatement select = connection.prepareStatement("SELECT seq, at, level, message, error FROM lf_log"
-                     + " WHERE run_id = ? AND seq > ? ORDER BY seq")) {
-            select.setObject(1, runId);
-            select.setLong(2, afterSequence);
-            List<LogRecord> lines = new ArrayList<>();
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    lines.add(new LogRecord(runId, rows.getLong(1), rows.getObject(2, OffsetDateTime.class).toInstant(),
-                            rows.getString(3), rows.getString(4), rows.getString(5)));
-                }
-            }
-            return lines;
-        } catch (SQLException failed) {
-            throw SqlErrors.translate(failed, where, "read the log lines of run " + runId + " from");
-        }
     }
 
     private List<RunRecord> query(String sql, String action, List<Object> values, int most) {
