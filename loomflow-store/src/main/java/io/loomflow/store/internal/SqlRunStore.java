@@ -861,6 +861,29 @@ public final class SqlRunStore implements RunStore {
         });
     }
 
+    @Override
+    public List<LogRecord> logs(UUID runId, long afterSequence) {
+        if (empty) {
+            return List.of();
+        }
+        try (Connection connection = data.getConnection();
+             PreparedStatement select = connection.prepareStatement("SELECT seq, at, level, message, error FROM lf_log"
+                     + " WHERE run_id = ? AND seq > ? ORDER BY seq")) {
+            select.setObject(1, runId);
+            select.setLong(2, afterSequence);
+            List<LogRecord> lines = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    lines.add(new LogRecord(runId, rows.getLong(1), rows.getObject(2, OffsetDateTime.class).toInstant(),
+                            rows.getString(3), rows.getString(4), rows.getString(5)));
+                }
+            }
+            return lines;
+        } catch (SQLException failed) {
+            throw SqlErrors.translate(failed, where, "read the log lines of run " + runId + " from");
+        }
+    }
+
     private List<RunRecord> query(String sql, String action, List<Object> values, int most) {
         if (empty) {
             return List.of();
