@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -94,6 +95,7 @@ class S3StorageConnectionsTest {
     /** Answers every GET with {@code held}, but only once {@link #release()} is called. */
     private static final class HoldingEndpoint implements AutoCloseable {
         private final HttpServer server;
+        private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         private final CountDownLatch arrived;
         private final CountDownLatch released = new CountDownLatch(1);
         private final AtomicInteger inFlight = new AtomicInteger();
@@ -102,7 +104,7 @@ class S3StorageConnectionsTest {
         HoldingEndpoint(int expected) throws IOException {
             arrived = new CountDownLatch(expected);
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
-            server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+            server.setExecutor(executor);
             server.createContext("/", this::handle);
             server.start();
         }
@@ -148,6 +150,7 @@ class S3StorageConnectionsTest {
         public void close() {
             released.countDown();
             server.stop(0);
+            executor.close();
         }
     }
 }
