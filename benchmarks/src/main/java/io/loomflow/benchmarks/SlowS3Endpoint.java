@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutorService;
@@ -44,7 +45,7 @@ final class SlowS3Endpoint implements AutoCloseable {
 
     /** The options of an {@code s3:} storage against this endpoint, plus {@code extra} ones. */
     Map<String, String> options(Map<String, String> extra) {
-        Map<String, String> options = new java.util.HashMap<>(Map.of("region", "us-east-1", "endpoint",
+        Map<String, String> options = new HashMap<>(Map.of("region", "us-east-1", "endpoint",
                 "http://127.0.0.1:" + server.getAddress().getPort(), "pathStyle", "true", "accessKey", "bench",
                 "secretKey", "bench"));
         options.putAll(extra);
