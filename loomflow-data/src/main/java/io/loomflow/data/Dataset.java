@@ -379,6 +379,18 @@ public final class Dataset<T> {
         return new Dataset<>(name, object, format, storage, false, null, null, recordedAs);
     }
 
+    /**
+     * Records, in the current run's lineage, a read of this dataset's value that the node which saved
+     * it handed over in memory, at the version it saved (ignored when the dataset is not versioned).
+     */
+    void recordHandedOver(String savedVersion) {
+        if (versioned) {
+            record(Event.DatasetAccess.Access.READ, savedVersion, location(savedVersion));
+        } else {
+            record(Event.DatasetAccess.Access.READ, null, location);
+        }
+    }
+
     /** Records a load or save in the lineage of the current run, if any. */
     private void record(Event.DatasetAccess.Access access, @Nullable String version, URI object) {
         RunContext.find().ifPresent(run -> run.recordDatasetAccess(access, recordedAs, version,

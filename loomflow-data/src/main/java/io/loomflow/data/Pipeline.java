@@ -456,6 +456,18 @@ public final class Pipeline {
             return (catalog.isPartitioned(dataset) ? task : task.withLimit(IO_LIMIT, DEFAULT_IO_PERMITS)).submit(dataset);
         }
 
+        /**
+         * Hands a catalog dataset that a node of this run saved to a node that reads it, in memory, in a
+         * task run named as a load ("load clean_companies"), which records the read of the version saved
+         * in the run's lineage: the data is that version's, without reading it back from storage.
+         */
+        private Handle<Object> handOver(String dataset, @Nullable Object value) {
+            return Task.named("load " + dataset, (@Nullable Object data) -> {
+                catalog.dataset(dataset).recordHandedOver(version);
+                return data;
+            }).submit(value);
+        }
+
         /** Starts saving a dataset, in a task run named after it ("save model_input"); see load for partitions. */
         private Handle<String> save(String dataset, @Nullable Object value) {
             Task<@Nullable Object, String> task = Task.named("save " + dataset, (@Nullable Object data) -> {
@@ -506,6 +518,9 @@ public final class Pipeline {
                         if (upstream == SAVED_STREAM) {
                             fromCatalog.add(input);
                             loading.add(load(input, true));
+                        } else if (catalog.contains(input) && !catalog.isPartitioned(input)) {
+                            fromCatalog.add(input);
+                            loading.add(handOver(input, upstream));
                         } else {
                             values.put(input, upstream);
                         }
