@@ -9,11 +9,8 @@ import io.loomflow.data.Node;
 import io.loomflow.data.Pipeline;
 import io.loomflow.data.PipelineRun;
 import io.loomflow.data.Storages;
-import io.loomflow.data.spi.ForwardingStorage;
 import io.loomflow.data.spi.Storage;
 import io.loomflow.data.spi.StorageOptions;
-import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +20,7 @@ import java.util.stream.IntStream;
 
 /**
  * Concurrent dataset I/O where latency dominates (scenario S2): a storage that adds a fixed latency
- * L to every call (this decorator exists only here), N datasets loaded by a pipeline node under a
+ * L to every call ({@link LatencyStorage}, only in the benchmarks), N datasets loaded by a pipeline node under a
  * dataset-io limit of C, against the ideal L x ceil(N / C) and against loading them one by one; then
  * a node with k inputs against loading its k inputs one by one.
  *
@@ -93,59 +90,5 @@ public final class DatasetIoHarness {
             }
             return loaded;
         });
-    }
-
-    /** Adds a fixed latency to every call of a storage; only for this benchmark. */
-    private static final class LatencyStorage extends ForwardingStorage {
-        private final Duration latency;
-
-        LatencyStorage(Storage inner, Duration latency) {
-            super(inner);
-            this.latency = latency;
-        }
-
-        private void pause() throws InterruptedIOException {
-            try {
-                Thread.sleep(latency);
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted during the simulated latency");
-            }
-        }
-
-        @Override
-        public byte[] read(URI location) throws IOException {
-            pause();
-            return super.read(location);
-        }
-
-        @Override
-        public void write(URI location, byte[] content) throws IOException {
-            pause();
-            super.write(location, content);
-        }
-
-        @Override
-        public boolean exists(URI location) throws IOException {
-            pause();
-            return super.exists(location);
-        }
-
-        @Override
-        public boolean delete(URI location) throws IOException {
-            pause();
-            return super.delete(location);
-        }
-
-        @Override
-        public List<URI> list(URI prefix) throws IOException {
-            pause();
-            return super.list(prefix);
-        }
-
-        @Override
-        public void close() {
-            // the memory storage is shared by every run of the harness
-        }
     }
 }

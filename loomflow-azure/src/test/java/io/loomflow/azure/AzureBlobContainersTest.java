@@ -18,9 +18,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(Azurite.class)
 class AzureBlobContainersTest {
 
-    private final Azurite.Server azurite;
+    private final AzuriteServer azurite;
 
-    AzureBlobContainersTest(Azurite.Server azurite) {
+    AzureBlobContainersTest(AzuriteServer azurite) {
         this.azurite = azurite;
     }
 
@@ -67,11 +67,11 @@ class AzureBlobContainersTest {
     void aSharedKeyConnectsAndAWrongKeyIsReportedWithTheLocation() throws Exception {
         String container = freshContainer();
         URI location = URI.create("az://" + container + "/k.txt");
-        var good = AzureBlob.withSharedKey(azurite.endpoint(), Azurite.ACCOUNT, Azurite.KEY);
+        var good = AzureBlob.withSharedKey(azurite.endpoint(), AzuriteServer.ACCOUNT, AzuriteServer.KEY);
         try (Storage storage = Storages.provider("az").open(new StorageOptions("az", withCreate(good)))) {
             storage.write(location, "k".getBytes());
         }
-        var wrong = AzureBlob.withSharedKey(azurite.endpoint(), Azurite.ACCOUNT, "d3Jvbmcga2V5");
+        var wrong = AzureBlob.withSharedKey(azurite.endpoint(), AzuriteServer.ACCOUNT, "d3Jvbmcga2V5");
         try (Storage storage = Storages.provider("az").open(wrong)) {
             assertThatThrownBy(() -> storage.read(location))
                     .isInstanceOf(IOException.class)

@@ -34,8 +34,8 @@ class AzureBlobInterruptTest {
     void closeReturnsWithinItsWaitWhileARequestIsStillUnderWay() throws Exception {
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Storage storage = Storages.provider("az").open(AzureBlob.withConnectionString(
-                    "DefaultEndpointsProtocol=http;AccountName=" + Azurite.ACCOUNT + ";AccountKey=" + Azurite.KEY
-                            + ";BlobEndpoint=http://127.0.0.1:" + silent.getLocalPort() + "/" + Azurite.ACCOUNT + ";"));
+                    "DefaultEndpointsProtocol=http;AccountName=" + AzuriteServer.ACCOUNT + ";AccountKey=" + AzuriteServer.KEY
+                            + ";BlobEndpoint=http://127.0.0.1:" + silent.getLocalPort() + "/" + AzuriteServer.ACCOUNT + ";"));
             CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(() -> {
                 try {
                     return silent.accept();
@@ -73,8 +73,8 @@ class AzureBlobInterruptTest {
         Hooks.onErrorDropped(dropped::add); // where Reactor sends an error that nobody handles; reset below
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
              Storage storage = Storages.provider("az").open(AzureBlob.withConnectionString(
-                     "DefaultEndpointsProtocol=http;AccountName=" + Azurite.ACCOUNT + ";AccountKey=" + Azurite.KEY
-                             + ";BlobEndpoint=http://127.0.0.1:" + silent.getLocalPort() + "/" + Azurite.ACCOUNT + ";"))) {
+                     "DefaultEndpointsProtocol=http;AccountName=" + AzuriteServer.ACCOUNT + ";AccountKey=" + AzuriteServer.KEY
+                             + ";BlobEndpoint=http://127.0.0.1:" + silent.getLocalPort() + "/" + AzuriteServer.ACCOUNT + ";"))) {
             CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(() -> {
                 try {
                     return silent.accept();

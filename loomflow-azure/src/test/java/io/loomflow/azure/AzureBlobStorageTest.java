@@ -15,14 +15,14 @@ class AzureBlobStorageTest extends StorageContract {
 
     private static final String CONTAINER = "contract";
 
-    private final Azurite.Server azurite;
+    private final AzuriteServer azurite;
 
-    AzureBlobStorageTest(Azurite.Server azurite) {
+    AzureBlobStorageTest(AzuriteServer azurite) {
         this.azurite = azurite;
     }
 
     @BeforeAll
-    static void createTheContainer(Azurite.Server azurite) throws Exception {
+    static void createTheContainer(AzuriteServer azurite) throws Exception {
         // The storage under test never creates containers; this one, told to, makes the contract's.
         var options = new StorageOptions("az", Map.of(AzureBlob.CONNECTION_STRING, azurite.connectionString(),
                 AzureBlob.CREATE_CONTAINERS, "true"));

@@ -27,9 +27,9 @@ class AzureBlobThreadsTest {
     private static final Pattern SDK_THREADS = Pattern.compile(
             "HttpClient-\\d+-.*|azure-.*|reactor-.*|parallel-\\d+|boundedElastic-.*|single-\\d+|.*[Nn]etty.*");
 
-    private final Azurite.Server azurite;
+    private final AzuriteServer azurite;
 
-    AzureBlobThreadsTest(Azurite.Server azurite) {
+    AzureBlobThreadsTest(AzuriteServer azurite) {
         this.azurite = azurite;
     }
 

@@ -36,12 +36,12 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(Azurite.class)
 class AzureCredentialsTest {
 
-    private final Azurite.Server azurite;
+    private final AzuriteServer azurite;
 
     @TempDir
     Path project;
 
-    AzureCredentialsTest(Azurite.Server azurite) {
+    AzureCredentialsTest(AzuriteServer azurite) {
         this.azurite = azurite;
     }
 
@@ -52,7 +52,7 @@ class AzureCredentialsTest {
     /** An account SAS signed with Azurite's well-known key, as the portal or az CLI would make one. */
     private String sasToken(AccountSasPermission permissions) {
         var service = new BlobServiceClientBuilder().endpoint(azurite.endpoint())
-                .credential(new StorageSharedKeyCredential(Azurite.ACCOUNT, Azurite.KEY)).buildClient();
+                .credential(new StorageSharedKeyCredential(AzuriteServer.ACCOUNT, AzuriteServer.KEY)).buildClient();
         return service.generateAccountSas(new AccountSasSignatureValues(OffsetDateTime.now().plusHours(1), permissions,
                 AccountSasService.parse("b"), AccountSasResourceType.parse("sco")));
     }
@@ -93,21 +93,21 @@ class AzureCredentialsTest {
         String container = freshContainer();
         var options = new StorageOptions("abfs", Map.of("connection_string", azurite.connectionString(),
                 AzureBlob.CREATE_CONTAINERS, "true"));
-        URI full = URI.create("abfs://" + container + "@" + Azurite.ACCOUNT + ".dfs.core.windows.net/raw/a.csv");
+        URI full = URI.create("abfs://" + container + "@" + AzuriteServer.ACCOUNT + ".dfs.core.windows.net/raw/a.csv");
         try (Storage abfs = Storages.provider("abfs").open(options);
              Storage abfss = Storages.provider("abfss").open(new StorageOptions("abfss", options.values()));
              Storage az = Storages.provider("az").open(AzureBlob.withConnectionString(azurite.connectionString()))) {
             abfs.write(full, "id\n1\n".getBytes(StandardCharsets.UTF_8));
             assertThat(az.read(URI.create("az://" + container + "/raw/a.csv"))).asString().isEqualTo("id\n1\n");
             assertThat(abfss.read(URI.create("abfss://" + container + "/raw/a.csv"))).asString().isEqualTo("id\n1\n");
-            assertThat(abfs.list(URI.create("abfs://" + container + "@" + Azurite.ACCOUNT + ".dfs.core.windows.net/raw/")))
+            assertThat(abfs.list(URI.create("abfs://" + container + "@" + AzuriteServer.ACCOUNT + ".dfs.core.windows.net/raw/")))
                     .containsExactly(full);
             assertThat(abfss.list(URI.create("abfss://" + container + "/raw"))).containsExactly(
                     URI.create("abfss://" + container + "/raw/a.csv"));
             URI elsewhere = URI.create("abfs://" + container + "@otheraccount.dfs.core.windows.net/raw/a.csv");
             assertThatThrownBy(() -> abfs.read(elsewhere)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("is in the account 'otheraccount', but the storage abfs: is opened for the"
-                            + " account '" + Azurite.ACCOUNT + "'");
+                            + " account '" + AzuriteServer.ACCOUNT + "'");
         }
     }
 
@@ -128,10 +128,10 @@ class AzureCredentialsTest {
                 """.formatted(container));
         Files.writeString(project.resolve("conf/local/credentials.yml"), """
                 lake: { account_name: %s, endpoint: "%s", sas_token: "${LAKE_SAS}" }
-                """.formatted(Azurite.ACCOUNT, azurite.endpoint()));
+                """.formatted(AzuriteServer.ACCOUNT, azurite.endpoint()));
         Files.writeString(project.resolve("conf/wrong/credentials.yml"), """
                 lake: { accountName: %s, endpoint: "%s", accountKey: "%s" }
-                """.formatted(Azurite.ACCOUNT, azurite.endpoint(), wrongKey));
+                """.formatted(AzuriteServer.ACCOUNT, azurite.endpoint(), wrongKey));
         Map<String, String> variables = Map.of("LAKE_SAS", sasToken(AccountSasPermission.parse("rwdlac")));
 
         Conf local = Conf.load(project.resolve("conf"), "local", variables);

@@ -2,6 +2,7 @@ package io.loomflow.data;
 
 import io.loomflow.Resource;
 import io.loomflow.data.internal.CatalogReader;
+import io.loomflow.data.internal.Versions;
 import io.loomflow.data.spi.Storage;
 import io.loomflow.data.spi.StorageOptions;
 import java.net.URI;
@@ -30,7 +31,11 @@ import org.jspecify.annotations.Nullable;
  * {@code partitioned} or {@code incremental} for a prefix of many objects ({@code path} or {@code uri},
  * {@code dataset} the type of one, {@code suffix}), read with {@link #partitioned(String)}. With
  * {@code stream: true}, a csv or jsonl dataset loads and saves its records as a lazy {@code Stream} (see
- * {@link Format#streaming()}), so a node passes data of any size through a small heap. Each storage is an engine resource,
+ * {@link Format#streaming()}), so a node passes data of any size through a small heap.
+ * {@code versioned: true} on a dataset of one object keeps every save as a version of its own
+ * ({@code <uri>/<version>/<file name of uri>}) and loads the latest, or the one
+ * {@linkplain #withLoadVersion(String, String) pinned} (see {@link Dataset#versioned()}); a
+ * partitioned or sql dataset cannot be versioned. Each storage is an engine resource,
  * opened once per engine on first use. Immutable and thread-safe.
  */
 public final class Catalog {
@@ -40,13 +45,25 @@ public final class Catalog {
      * or the scheme and the credentials it names ({@code az credentials lake}).
      */
     private record Entry(String name, String type, URI location, Format<?> format, String storage,
-                         @Nullable Parts parts) {
+                         @Nullable Parts parts, boolean versioned, @Nullable String loadVersion) {
         Entry(String name, String type, URI location, Format<?> format) {
-            this(name, type, location, format, location.getScheme(), null);
+            this(name, type, location, format, location.getScheme(), null, false, null);
+        }
+
+        Entry(String name, String type, URI location, Format<?> format, String storage, @Nullable Parts parts) {
+            this(name, type, location, format, storage, parts, false, null);
         }
 
         Entry withFormat(Format<?> changed) {
-            return new Entry(name, type, location, changed, storage, parts);
+            return new Entry(name, type, location, changed, storage, parts, versioned, loadVersion);
+        }
+
+        Entry withStorage(String changed) {
+            return new Entry(name, type, location, format, changed, parts, versioned, loadVersion);
+        }
+
+        Entry withVersions(boolean isVersioned, @Nullable String load) {
+            return new Entry(name, type, location, format, storage, parts, isVersioned, load);
         }
     }
 
@@ -97,6 +114,9 @@ public final class Catalog {
                         entry.partitions().suffix(), entry.partitions().incremental(), null, Map.of());
             } else {
                 builder.add(entry.name(), entry.type(), entry.location(), entry.options());
+                if (entry.versioned()) {
+                    builder.versioned(entry.name());
+                }
             }
         }
         return builder.build();
@@ -151,7 +171,16 @@ public final class Catalog {
         Entry entry = whole(name);
         @SuppressWarnings("unchecked")
         Format<Object> format = (Format<Object>) entry.format();
-        return Dataset.of(name, entry.location(), format, storages.get(entry.storage()));
+        return dataset(entry, format);
+    }
+
+    /** The dataset of an entry, versioned (and pinned) as the entry says. */
+    private <T> Dataset<T> dataset(Entry entry, Format<T> format) {
+        Dataset<T> dataset = Dataset.of(entry.name(), entry.location(), format, storages.get(entry.storage()));
+        if (entry.versioned()) {
+            dataset = dataset.versioned();
+        }
+        return entry.loadVersion() == null ? dataset : dataset.withLoadVersion(entry.loadVersion());
     }
 
     /**
@@ -167,7 +196,51 @@ public final class Catalog {
     public <T> Dataset<T> dataset(String name, Format<T> format) {
         Entry entry = whole(name);
         checkType(entry, format);
-        return Dataset.of(name, entry.location(), format, storages.get(entry.storage()));
+        return dataset(entry, format);
+    }
+
+    /**
+     * Tells whether a dataset is versioned ({@code versioned: true}, or
+     * {@link Builder#versioned(String)}): each save writes a new version, and a load reads the
+     * latest, or the one pinned with {@link #withLoadVersion(String, String)}.
+     *
+     * @param name its name
+     * @return {@code true} if it is a versioned dataset of the catalog
+     */
+    public boolean isVersioned(String name) {
+        Entry entry = entries.get(name);
+        return entry != null && entry.versioned();
+    }
+
+    /**
+     * Returns a copy in which a versioned dataset loads one version rather than the latest (as
+     * Kedro's {@code --load-versions}); a pipeline's run pins a version for itself with
+     * {@link PipelineRun#withLoadVersion(String, String)}.
+     *
+     * @param name the dataset
+     * @param version the version, such as {@code 2026-12-04T10.00.00.000Z}
+     * @return the changed copy; loading that dataset fails, listing the versions there are, if the
+     *     version does not exist
+     * @throws IllegalArgumentException if there is no such dataset, it is not versioned, or the
+     *     version is not written as a version is (the message gives an example)
+     */
+    public Catalog withLoadVersion(String name, String version) {
+        Entry entry = entry(name);
+        if (!entry.versioned()) {
+            throw new IllegalArgumentException("dataset '" + name + "' is not versioned, so no version of it can be"
+                    + " pinned; the versioned datasets are " + versionedNames() + ". Add versioned: true to its entry,"
+                    + " or leave its version out");
+        }
+        Map<String, Entry> changed = new LinkedHashMap<>(entries);
+        changed.put(name, entry.withVersions(true, Versions.check(name, version)));
+        return new Catalog(Map.copyOf(changed), storages);
+    }
+
+    /** The names of the versioned datasets, sorted. */
+    Set<String> versionedNames() {
+        Set<String> names = new TreeSet<>();
+        entries.values().stream().filter(Entry::versioned).forEach(entry -> names.add(entry.name()));
+        return names;
     }
 
     /**
@@ -221,8 +294,11 @@ public final class Catalog {
         return isPartitioned(name) ? partitioned(name).load() : dataset(name).load();
     }
 
-    /** Saves a dataset, whole or partitioned (from a map of partitions), as a pipeline does. */
-    void save(String name, @Nullable Object value) {
+    /**
+     * Saves a dataset, whole or partitioned (from a map of partitions), as a pipeline does; a
+     * versioned one under {@code version}.
+     */
+    void save(String name, @Nullable Object value, String version) {
         if (isPartitioned(name)) {
             if (!(value instanceof Map<?, ?> map)) {
                 throw new DatasetException(name, entry(name).location(), "dataset '" + name + "' is partitioned and is"
@@ -234,7 +310,8 @@ public final class Catalog {
             Map<String, ?> partitions = (Map<String, ?>) map;
             partitioned(name).save(partitions);
         } else {
-            dataset(name).save(value);
+            Dataset<Object> dataset = dataset(name);
+            (dataset.isVersioned() ? dataset.withSaveVersion(version) : dataset).save(value);
         }
     }
 
@@ -284,7 +361,7 @@ public final class Catalog {
         changed.put(scheme, storage);
         Map<String, Entry> moved = new LinkedHashMap<>();
         entries.forEach((name, entry) -> moved.put(name, entry.location().getScheme().equals(scheme)
-                ? new Entry(name, entry.type(), entry.location(), entry.format(), scheme, entry.parts()) : entry));
+                ? entry.withStorage(scheme) : entry));
         changed.keySet().removeIf(key -> !key.equals(scheme) && moved.values().stream().noneMatch(
                 entry -> entry.storage().equals(key)));
         return new Catalog(Map.copyOf(moved), Map.copyOf(changed));
@@ -425,6 +502,36 @@ public final class Catalog {
             if (credentials != null) {
                 credentialStorages.put(key, Map.copyOf(storageOptions));
             }
+            return this;
+        }
+
+        /**
+         * Makes a dataset added before versioned, as {@code versioned: true} does in a catalog file:
+         * each save writes a new version {@code <uri>/<version>/<file name of uri>}, and a load reads
+         * the latest (see {@link Dataset#versioned()}).
+         *
+         * @param name the dataset, added before
+         * @return this builder
+         * @throws IllegalArgumentException if no dataset of that name was added, or it cannot be
+         *     versioned, saying why: a partitioned one (each partition is an object of its own), one
+         *     whose format reads and writes it itself (a SQL table), or one whose location ends with
+         *     {@code /}
+         */
+        public Builder versioned(String name) {
+            Entry entry = entries.get(name);
+            if (entry == null) {
+                throw new IllegalArgumentException("the catalog has no dataset '" + name + "' to make versioned; add"
+                        + " it first, then call versioned(\"" + name + "\")");
+            }
+            if (entry.parts() != null) {
+                throw new IllegalArgumentException(Versions.partitionedRefusal(name, entry.parts().incremental()
+                        ? "incremental" : "partitioned"));
+            }
+            String refusal = Versions.refusal(name, entry.format(), entry.location());
+            if (refusal != null) {
+                throw new IllegalArgumentException(refusal);
+            }
+            entries.put(name, entry.withVersions(true, null));
             return this;
         }
 

@@ -220,6 +220,9 @@ public final class Conf {
                             entry.partitions().suffix(), entry.partitions().incremental(), null, Map.of());
                 } else {
                     builder.add(entry.name(), entry.type(), entry.location(), entry.options());
+                    if (entry.versioned()) {
+                        builder.versioned(entry.name());
+                    }
                 }
                 continue;
             }
@@ -234,6 +237,9 @@ public final class Conf {
             }
             builder.addWithStorage(entry.name(), entry.type(), entry.location(), entry.options(),
                     entry.credentials().name(), options);
+            if (entry.versioned()) {
+                builder.versioned(entry.name());
+            }
         }
         Catalog catalog = builder.build();
 

@@ -3,6 +3,7 @@ package io.loomflow.data;
 import io.loomflow.Handle;
 import io.loomflow.Resource;
 import io.loomflow.Task;
+import io.loomflow.data.internal.Listing;
 import io.loomflow.data.spi.NoSuchObjectException;
 import io.loomflow.data.spi.Storage;
 import java.io.IOException;
@@ -31,7 +32,9 @@ import org.jspecify.annotations.Nullable;
  * whose ids sort after its checkpoint, an object named {@value #CHECKPOINT} under the prefix that
  * holds the last partition id processed; {@link Partitions#confirm()} moves it, and a pipeline
  * confirms the incremental datasets it read when its run succeeds, so a failed run reads the same
- * partitions again next time. Immutable and thread-safe.
+ * partitions again next time. Each partition read or written inside a run is recorded in that
+ * run's lineage under this dataset's name, at the partition's location (see {@link Dataset}); the
+ * listing and the checkpoint are not. Immutable and thread-safe.
  * {@snippet class=io.loomflow.data.snippets.DatasetSnippets region=partitioned}
  *
  * @param <T> the type of one partition's data
@@ -174,18 +177,10 @@ public final class PartitionedDataset<T> {
             throw new DatasetException(name, prefix, "dataset '" + name + "' could not list its partitions under "
                     + prefix + ": " + failed.getMessage(), failed, true);
         }
-        String start = prefix.toString();
         @Nullable String after = incremental ? checkpoint(store).orElse(null) : null;
         TreeMap<String, Supplier<T>> partitions = new TreeMap<>();
         for (URI object : listed) {
-            String text = object.toString();
-            if (!text.startsWith(start)) {
-                throw new DatasetException(name, prefix, "dataset '" + name + "': the storage listed " + text
-                        + " under the prefix " + prefix + ", which does not start with it; write the prefix as the"
-                        + " storage spells its locations (for file:, relative to the root, without ./)",
-                        new IllegalStateException(text), false);
-            }
-            String relative = text.substring(start.length());
+            String relative = Listing.relative(name, prefix, object);
             if (!relative.endsWith(suffix) || (incremental && relative.equals(CHECKPOINT))) {
                 continue;
             }
@@ -231,9 +226,12 @@ public final class PartitionedDataset<T> {
         }
     }
 
-    /** One partition as a dataset of its own, named {@code NAME/ID} in its errors. */
+    /**
+     * One partition as a dataset of its own, named {@code NAME/ID} in its errors, and recorded in a
+     * run's lineage as a read or write of this dataset at the partition's location.
+     */
     private Dataset<T> partition(String id) {
-        return Dataset.of(name + "/" + id, location(id), format, storage);
+        return Dataset.of(name + "/" + id, location(id), format, storage).recordedAs(name);
     }
 
     /**

@@ -3,8 +3,10 @@ package io.loomflow.data;
 import io.loomflow.Flow;
 import io.loomflow.Handle;
 import io.loomflow.RunCancelledException;
+import io.loomflow.RunContext;
 import io.loomflow.Task;
 import io.loomflow.data.internal.Previews;
+import io.loomflow.data.internal.Versions;
 import io.loomflow.spi.FlowGraph;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,7 +43,13 @@ import org.jspecify.annotations.Nullable;
  * saved as it is produced, and the pipeline closes every input stream once the node's outputs are
  * saved (or the node failed). A stream that a node returns for a catalog dataset is saved, and the
  * nodes that read that dataset load it again from the store (a stream can be consumed once).
- * Validated when built: two nodes with one name, two nodes writing one output, and cycles are
+ *
+ * <p>A run saves every {@linkplain Dataset#versioned() versioned} dataset under one version: the
+ * time its run was created, on its engine's clock (Kedro's session timestamp); it loads the latest
+ * version of each, or the one its {@link PipelineRun#loadVersions()} pins. Every load and save is
+ * recorded in the lineage of its {@code load NAME} or {@code save NAME} run (see {@link Dataset}).
+ *
+ * <p>Validated when built: two nodes with one name, two nodes writing one output, and cycles are
  * errors naming the nodes and datasets; {@link #toFlow} also checks that every input can be found.
  * Immutable and thread-safe.
  */
@@ -181,7 +190,9 @@ public final class Pipeline {
      *     the command line, the API or the form: every node), its result holds the outputs that are not
      *     in the catalog (an output is {@code null} where its node returned {@code null}, which the type
      *     does not declare: {@code @NullUnmarked}, as JShell cannot declare a {@code var} of a type
-     *     whose type argument is annotated)
+     *     whose type argument is annotated); a run whose parameter names unknown nodes, or pins a
+     *     version of a dataset that is not versioned or that a node of the run writes, fails with an
+     *     {@code IllegalArgumentException} naming it
      * @throws IllegalArgumentException if an input is neither written by a node nor in the catalog
      */
     @NullUnmarked
@@ -218,9 +229,37 @@ public final class Pipeline {
                 }
             }
         }
-        return Flow.named(name, PipelineRun.class, (PipelineRun run) ->
-                new Execution(catalog, params, select(run == null ? PipelineRun.all() : run, catalog)).run())
-                .withGraph(graph(catalog));
+        return Flow.named(name, PipelineRun.class, (PipelineRun run) -> {
+            PipelineRun chosen = run == null ? PipelineRun.all() : run;
+            List<Node> selected = select(chosen, catalog);
+            // One version for every versioned dataset the run saves: when it started, on its engine's clock.
+            String version = Versions.of(RunContext.current().info().createdAt());
+            return new Execution(pinned(chosen, catalog, selected), params, selected, version).run();
+        }).withGraph(graph(catalog));
+    }
+
+    /** The catalog with the run's load versions pinned, each checked against the catalog and the run. */
+    private static Catalog pinned(PipelineRun run, Catalog catalog, List<Node> selected) {
+        Catalog pinned = catalog;
+        for (Map.Entry<String, String> pin : new TreeMap<>(run.loadVersions()).entrySet()) {
+            String dataset = pin.getKey();
+            if (!catalog.isVersioned(dataset)) {
+                Set<String> versioned = catalog.versionedNames();
+                throw new IllegalArgumentException("loadVersions names '" + dataset + "', which is not a versioned"
+                        + " dataset of the catalog; " + (versioned.isEmpty() ? "the catalog has none"
+                        : "its versioned datasets are " + versioned) + ". Pin only those, or add versioned: true to"
+                        + " its entry");
+            }
+            for (Node node : selected) {
+                if (node.outputs().contains(dataset)) {
+                    throw new IllegalArgumentException("loadVersions pins dataset '" + dataset + "', but node '"
+                            + node.name() + "' writes it in this run, so its readers get the version the run saves;"
+                            + " pin only datasets the run reads and does not write, or leave this one out");
+                }
+            }
+            pinned = pinned.withLoadVersion(dataset, pin.getValue());
+        }
+        return pinned;
     }
 
     /**
@@ -379,11 +418,14 @@ public final class Pipeline {
         private static final Object SAVED_STREAM = new Object();
         /** The incremental datasets loaded, whose checkpoints move once every node has succeeded. */
         private final Queue<Partitions<?>> toConfirm = new ConcurrentLinkedQueue<>();
+        /** The version every versioned dataset is saved under in this run. */
+        private final String version;
 
-        Execution(Catalog catalog, Map<String, @Nullable Object> parameters, List<Node> selected) {
+        Execution(Catalog catalog, Map<String, @Nullable Object> parameters, List<Node> selected, String version) {
             this.catalog = catalog;
             this.parameters = parameters;
             this.selected = selected;
+            this.version = version;
             for (Node node : selected) {
                 node.outputs().forEach(output -> produced.put(output, new CompletableFuture<>()));
             }
@@ -395,8 +437,17 @@ public final class Pipeline {
          * (a parent holding a permit while its children wait for one could starve them).
          */
         private Handle<Object> load(String dataset) {
+            return load(dataset, false);
+        }
+
+        /**
+         * Starts loading a dataset; with {@code saved}, one this run saved, at the version it saved (a
+         * later version another run saved meanwhile is not this run's).
+         */
+        private Handle<Object> load(String dataset, boolean saved) {
             Task<String, Object> task = Task.named("load " + dataset, (String name) -> {
-                Object value = catalog.load(name);
+                Object value = saved && catalog.isVersioned(name) ? catalog.dataset(name).withLoadVersion(version).load()
+                        : catalog.load(name);
                 if (value instanceof Partitions<?> partitions && partitions.dataset().isIncremental()
                         && !partitions.isEmpty()) {
                     toConfirm.add(partitions);
@@ -406,10 +457,22 @@ public final class Pipeline {
             return (catalog.isPartitioned(dataset) ? task : task.withLimit(IO_LIMIT, DEFAULT_IO_PERMITS)).submit(dataset);
         }
 
+        /**
+         * Hands a catalog dataset that a node of this run saved to a node that reads it, in memory, in a
+         * task run named as a load ("load clean_companies"), which records the read of the version saved
+         * in the run's lineage: the data is that version's, without reading it back from storage.
+         */
+        private Handle<Object> handOver(String dataset, @Nullable Object value) {
+            return Task.named("load " + dataset, (@Nullable Object data) -> {
+                catalog.dataset(dataset).recordHandedOver(version);
+                return data;
+            }).submit(value);
+        }
+
         /** Starts saving a dataset, in a task run named after it ("save model_input"); see load for partitions. */
         private Handle<String> save(String dataset, @Nullable Object value) {
             Task<@Nullable Object, String> task = Task.named("save " + dataset, (@Nullable Object data) -> {
-                catalog.save(dataset, data);
+                catalog.save(dataset, data, version);
                 return dataset;
             });
             return (catalog.isPartitioned(dataset) ? task : task.withLimit(IO_LIMIT, DEFAULT_IO_PERMITS)).submit(value);
@@ -455,7 +518,10 @@ public final class Pipeline {
                         Object upstream = awaitUpstream(node, input);
                         if (upstream == SAVED_STREAM) {
                             fromCatalog.add(input);
-                            loading.add(load(input));
+                            loading.add(load(input, true));
+                        } else if (catalog.contains(input) && !catalog.isPartitioned(input)) {
+                            fromCatalog.add(input);
+                            loading.add(handOver(input, upstream));
                         } else {
                             values.put(input, upstream);
                         }

@@ -111,8 +111,8 @@ class CatalogTest {
                 + ":1:1: unknown section 'dataset'; a catalog has the sections datasets and storage");
         Path field = catalog("datasets:\n  a: { type: text, uri: file:a, filepath: a.txt }\n");
         assertThatThrownBy(() -> Catalog.load(field, Map.of())).hasMessage(field
-                + ":2:33: dataset 'a': unknown field 'filepath'; a dataset has the fields type, uri, options and credentials"
-                + " (a partitioned one also dataset, suffix and path)");
+                + ":2:33: dataset 'a': unknown field 'filepath'; a dataset has the fields type, uri, options, credentials"
+                + " and versioned (a partitioned one also dataset, suffix and path)");
         Path twice = catalog("datasets:\n  a: { type: text, uri: file:a }\n  a: { type: text, uri: file:b }\n");
         assertThatThrownBy(() -> Catalog.load(twice, Map.of())).isInstanceOf(CatalogException.class)
                 .hasMessage(twice + ":3:3: the key 'a' appears twice in the same mapping (first at line 2, column 3); YAML allows"

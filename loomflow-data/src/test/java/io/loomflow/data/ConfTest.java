@@ -51,6 +51,30 @@ class ConfTest {
     }
 
     @Test
+    void aVersionedDatasetOfAConfigurationFolderStaysVersionedWithCredentialsAndAnotherStorage() throws Exception {
+        write("own/a.txt/2026-12-04T10.00.00.000Z/a.txt", "own, versioned");
+        write("shared/b.txt/2026-12-04T10.00.00.000Z/b.txt", "shared, versioned");
+        write("conf/base/catalog.yml", """
+                storage:
+                  file: { credentials: shared_files }
+                datasets:
+                  own: { type: text, uri: "file:a.txt", credentials: own_files, versioned: true }
+                  shared: { type: text, uri: "file:b.txt", versioned: true }
+                """);
+        write("conf/local/credentials.yml", """
+                shared_files: { root: "${PROJECT}/shared" }
+                own_files: { root: "${PROJECT}/own" }
+                """);
+        Catalog catalog = Conf.load(project.resolve("conf"), "local", Map.of("PROJECT", project.toString())).catalog();
+        assertThat(load(catalog, "own")).isEqualTo("own, versioned");
+        assertThat(load(catalog, "shared")).isEqualTo("shared, versioned");
+        Catalog moved = catalog.withStorage("file", Storages.resource(
+                StorageOptions.none("file").with("root", project.resolve("shared").toString())));
+        assertThat(moved.isVersioned("own")).isTrue();
+        assertThat(moved.withFormat("shared", Format.text()).isVersioned("shared")).isTrue();
+    }
+
+    @Test
     void theEnvironmentReplacesDatasetsWholeAndMergesParametersKeyByKey() throws Exception {
         write("data/raw.txt", "raw");
         write("data/test.txt", "test data");

@@ -52,11 +52,16 @@ public final class S3Mock implements AutoCloseable {
     }
 
     /**
-     * Starts S3Mock with the JDK that runs the tests and waits until it answers.
+     * Starts S3Mock with the JDK that runs the tests and waits until it answers. The system
+     * properties {@code loomflow.s3mock.jar}, {@code loomflow.s3mock.log} and {@code
+     * loomflow.s3mock.root} say where its jar is and where its log and objects go (by default under
+     * {@code target/s3mock}). Needs no JUnit: the benchmarks start it too.
      *
+     * @param clock the clock that times the wait for its first answer
+     * @return the running server; {@link #close()} stops it
      * @throws IllegalStateException saying why, with the end of S3Mock's log, if it does not start
      */
-    static S3Mock start(Clock clock) {
+    public static S3Mock start(Clock clock) {
         Path jar = Path.of(System.getProperty("loomflow.s3mock.jar", "target/s3mock/s3mock.jar")).toAbsolutePath();
         Path log = Path.of(System.getProperty("loomflow.s3mock.log", "target/s3mock/s3mock.log")).toAbsolutePath();
         Path root = Path.of(System.getProperty("loomflow.s3mock.root", "target/s3mock/data")).toAbsolutePath();

@@ -48,7 +48,8 @@ class EventStreamTest {
 
     @BeforeAll
     static void start() {
-        server = LoomflowServer.builder().flows(TestFlows.all()).flow(FAN).engineSetup(engine -> engine.limit("two", 2))
+        server = LoomflowServer.builder().flows(TestFlows.all()).flow(FAN)
+                .flow(TestLineage.flow()).engineSetup(engine -> engine.limit("two", 2))
                 .port(0).build().start();
         http = new Http(server.uri());
     }
@@ -160,6 +161,32 @@ class EventStreamTest {
         double seconds = (arrivals.getLast() - arrivals.getFirst()) / 1e9;
         // ten a second, and one more for the root's end, which does not wait for the next tenth of a second
         assertThat(arrivals.size()).as("progress events in %.2f s", seconds).isLessThanOrEqualTo((int) (seconds * 10) + 3);
+    }
+
+    @Test
+    void aRunsDatasetAccessesComeAsLineageEventsAndNotAsLogLines() throws Exception {
+        String id = http.post("/api/flows/" + TestLineage.NAME + "/runs", "{\"parts\":2}").json().path("id").asText();
+        List<Received> events = read(http.builder("/api/events?run=" + id), rootEnded(id));
+
+        List<Received> lineage = events.stream().filter(e -> e.event().equals("lineage")).toList();
+        assertThat(lineage).extracting(e -> e.data().path("run").path("name").asText() + " "
+                + e.data().path("access").asText() + " " + e.data().path("dataset").asText() + " "
+                + e.data().path("version").asText() + " " + e.data().path("location").asText())
+                .hasSize(5).containsSubsequence("load raw read raw v1 file:///data/raw.csv",
+                        "save clean write clean 2026-12-04T10.00.00.000Z file:///data/clean.parquet",
+                        "load part read part null memory://part/1",
+                        "save report write " + TestLineage.HOSTILE + " v<2> " + TestLineage.HOSTILE_LOCATION)
+                .contains("load part read part null memory://part/0");
+        assertThat(lineage).allSatisfy(e -> {
+            assertThat(e.data().path("type").asText()).isEqualTo("lineage");
+            assertThat(e.data().path("run").path("rootId").asText()).isEqualTo(id);
+        });
+        assertThat(lineage.get(2).data().path("version").isNull()).isTrue();
+        assertThat(events).filteredOn(e -> e.event().equals("log")).isEmpty();
+        // each access is its own event: none is taken for the state of its run
+        assertThat(events).filteredOn(e -> e.event().equals("state")
+                && e.data().path("run").path("name").asText().equals("load raw"))
+                .extracting(e -> e.data().path("state").asText()).containsExactly("Scheduled", "Running", "Completed");
     }
 
     @Test

@@ -11,7 +11,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Where the run history is kept: every run's identity, parameters, states, error and log lines,
+ * Where the run history is kept: every run's identity, parameters, states, error, log lines and
+ * lineage (the datasets it read and wrote),
  * written from an engine's events (through a {@link RunRecorder}) and read by the CLI and the UI.
  *
  * <p>Three stores pass the same contract: {@link #inMemory()} for plain library use,
@@ -262,6 +263,22 @@ public interface RunStore extends AutoCloseable {
     default List<LogRecord> logs(UUID runId, long afterSequence) {
         return logs(runId).stream().filter(line -> line.sequence() > afterSequence).toList();
     }
+
+    /**
+     * A page of a run's lineage: the datasets read and written ({@link DatasetAccessRecord}), in
+     * the order they were recorded. For a root run, every access of its tree; for a run below a
+     * root, the accesses it made itself and those its direct children made (a pipeline node's
+     * {@code load X} and {@code save X} task runs). The SQL stores read them through an index by
+     * root run, a page at a time; a run's lineage is kept until its root is pruned.
+     *
+     * @param runId the run's id
+     * @param query which page: its limit (1 to {@value PageQuery#MOST}) and cursor; it must not name
+     *     a state
+     * @return the page; empty if the store has no such run, or the run read and wrote nothing
+     * @throws IllegalArgumentException if the query names a state, or its cursor was not made by
+     *     this store's lineage pages
+     */
+    Page<DatasetAccessRecord> lineage(UUID runId, PageQuery query);
 
     /** Releases the store's connections and files; what was written stays written. */
     @Override

@@ -97,6 +97,11 @@ final class FlakyStore implements RunStore {
     }
 
     @Override
+    public Page<DatasetAccessRecord> lineage(UUID runId, PageQuery query) {
+        return inner.lineage(runId, query);
+    }
+
+    @Override
     public List<LogRecord> logs(UUID runId) {
         return inner.logs(runId);
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.loomflow.State;
 import io.loomflow.azure.AzureBlob;
 import io.loomflow.azure.Azurite;
+import io.loomflow.azure.AzuriteServer;
 import io.loomflow.cli.Main;
 import io.loomflow.data.Storages;
 import io.loomflow.data.spi.Storage;
@@ -161,7 +162,7 @@ class DevModeS1Test {
 
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
-    void fiftyReloadsWithRunsInFlightOpenAndCloseEachClientOnceAndLeaveNothingBehind(Azurite.Server azurite)
+    void fiftyReloadsWithRunsInFlightOpenAndCloseEachClientOnceAndLeaveNothingBehind(AzuriteServer azurite)
             throws Exception {
         String container = "az://s1-" + UUID.randomUUID().toString().substring(0, 8) + "/";
         seed(azurite, container, 5);
@@ -353,7 +354,7 @@ class DevModeS1Test {
         assertThat(versions).as("each version is its own generation").hasSameSizeAs(lastEnd.keySet());
     }
 
-    private static void seed(Azurite.Server azurite, String container, int blobs) throws IOException {
+    private static void seed(AzuriteServer azurite, String container, int blobs) throws IOException {
         try (Storage storage = Storages.provider("az").open(AzureBlob.withConnectionString(azurite.connectionString())
                 .with(AzureBlob.CREATE_CONTAINERS, "true"))) {
             for (int i = 0; i < blobs; i++) {

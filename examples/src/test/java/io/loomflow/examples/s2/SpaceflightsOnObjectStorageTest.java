@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.loomflow.Engine;
 import io.loomflow.Flow;
 import io.loomflow.azure.Azurite;
+import io.loomflow.azure.AzuriteServer;
 import io.loomflow.data.Catalog;
 import io.loomflow.data.Parameters;
 import io.loomflow.data.PipelineRun;
@@ -57,7 +58,7 @@ class SpaceflightsOnObjectStorageTest {
     }
 
     @Test
-    void thePipelineRunsOnAzureBlobStorage(Azurite.Server azurite) throws Exception {
+    void thePipelineRunsOnAzureBlobStorage(AzuriteServer azurite) throws Exception {
         Path catalog = catalogOn("""
                   az:
                     connectionString: "${AZURE_STORAGE_CONNECTION_STRING}"

@@ -7,6 +7,7 @@ import io.loomflow.Resource;
 import io.loomflow.Task;
 import io.loomflow.azure.AzureBlob;
 import io.loomflow.azure.Azurite;
+import io.loomflow.azure.AzuriteServer;
 import io.loomflow.data.Storages;
 import io.loomflow.data.spi.Storage;
 import java.io.IOException;
@@ -19,9 +20,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(Azurite.class)
 class AzureBlobSnippets {
 
-    private final Azurite.Server azurite;
+    private final AzuriteServer azurite;
 
-    AzureBlobSnippets(Azurite.Server azurite) {
+    AzureBlobSnippets(AzuriteServer azurite) {
         this.azurite = azurite;
     }
 

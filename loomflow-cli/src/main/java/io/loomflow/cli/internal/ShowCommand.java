@@ -18,13 +18,18 @@ import picocli.CommandLine.Parameters;
         description = {"Shows a run with its children counted by state, each map it started on one line (counts,"
                 + " progress, first failures, p50 and p99 of its items' durations), then its children oldest first, each"
                 + " map as one line, at most --limit of them; a last line gives the command for the next page.",
-                "With --map, shows one of the run's maps and a page of its items."},
+                "With --map, shows one of the run's maps and a page of its items.",
+                "With --lineage, shows a page of the datasets the run's tree read and wrote (for a run below a root,"
+                        + " those it and its children read and wrote), with versions and locations; the first page of"
+                        + " a run shows the first " + TreeView.LINEAGE_SHOWN + " of them.",
+                "With --output json, prints the same as JSON."},
         footer = {"", "Examples:",
                 "  loomflow show 0194f3c2-7b1e-7c4d-9a8b-2f6e1d0c3b5a",
                 "  loomflow show 0194f3c2-7b1e-7c4d-9a8b-2f6e1d0c3b5a --state failed",
                 "  loomflow show 0194f3c2          (the root run whose id starts so)",
                 "  loomflow show last",
-                "  loomflow show RUN_ID --map MAP_ID --limit 100 --state failed"})
+                "  loomflow show RUN_ID --map MAP_ID --limit 100 --state failed",
+                "  loomflow show last --lineage --output json"})
 final class ShowCommand implements Callable<Integer>, Verbose {
 
     private final CliContext context;
@@ -49,6 +54,14 @@ final class ShowCommand implements Callable<Integer>, Verbose {
             description = "Show this map of the run (its id is on its line) and a page of its items.")
     String map;
 
+    @Option(names = "--lineage", description = "Show the datasets the run read and wrote, a page at a time.")
+    boolean lineage;
+
+    @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text",
+            description = "text (the default): lines for people. json: the run, its children, maps and lineage as"
+                    + " the store's records in JSON, for programs.")
+    OutputFormat output;
+
     @Mixin
     StoreOption store;
 
@@ -68,20 +81,47 @@ final class ShowCommand implements Callable<Integer>, Verbose {
     public Integer call() {
         Runs.Named named = Runs.named(run);
         UUID mapId = map == null ? null : Runs.id(map, "--map", "a map id is on the map's line in 'loomflow show RUN'");
+        if (lineage && mapId != null) {
+            throw CliException.badInput("--lineage and --map were both given; a map's items read and write as part of"
+                    + " the run: show the run's lineage with 'loomflow show RUN --lineage'");
+        }
+        if (lineage && state != null) {
+            throw CliException.badInput("--state was given with --lineage; a run's lineage has no states to filter by:"
+                    + " leave --state out");
+        }
         PageQuery query = query();
+        boolean json = output == OutputFormat.JSON;
         RunStore history = store.openForReading().orElseThrow(() -> Runs.unknown(named, store));
         try (history) {
             UUID id = named.resolve(history, store, null, context.zone());
             TreeView view = new TreeView(history, context.out(), verbose());
+            if (lineage) {
+                RunRecord shown = history.run(id).orElseThrow(() -> Runs.unknown(id, store));
+                if (json) {
+                    ShowJson.print(context.out(), ShowJson.lineage(history, shown, query));
+                } else {
+                    view.lineage(shown, query);
+                }
+                return ExitCode.OK.code();
+            }
             if (mapId == null) {
-                view.run(history.summary(id).orElseThrow(() -> Runs.unknown(id, store)), query);
+                RunSummary summary = history.summary(id).orElseThrow(() -> Runs.unknown(id, store));
+                if (json) {
+                    ShowJson.print(context.out(), ShowJson.run(history, summary, query));
+                } else {
+                    view.run(summary, query);
+                }
                 return ExitCode.OK.code();
             }
             RunRecord parent = history.run(id).orElseThrow(() -> Runs.unknown(id, store));
             MapSummary found = history.map(mapId).filter(summary -> summary.parentId().equals(id))
                     .orElseThrow(() -> CliException.badInput("run " + id + " has no map " + mapId + "; its maps are listed"
                             + " by 'loomflow show " + id + "'"));
-            view.map(parent, found, query);
+            if (json) {
+                ShowJson.print(context.out(), ShowJson.map(history, parent, found, query));
+            } else {
+                view.map(parent, found, query);
+            }
         }
         return ExitCode.OK.code();
     }

@@ -1,7 +1,9 @@
 package io.loomflow.cli.internal;
 
+import io.loomflow.Event;
 import io.loomflow.ItemHistory;
 import io.loomflow.State;
+import io.loomflow.store.DatasetAccessRecord;
 import io.loomflow.store.ItemFailure;
 import io.loomflow.store.MapSummary;
 import io.loomflow.store.Page;
@@ -20,9 +22,9 @@ import java.util.stream.Collectors;
 
 /**
  * What {@code loomflow show} prints, read page by page so that nothing grows with a run's items: a
- * run with its children counted by state and each map summarised on one line (counts, progress,
- * first failures, p50 and p99), then one page of its children, each map one node; or one page of a
- * map's items. A page that is not the last ends with the command that prints the next one.
+ * run with its children counted by state, each map summarised on one line (counts, progress,
+ * first failures, p50 and p99) and the first datasets its runs read and wrote, then one page of its
+ * children, each map one node; or one page of a map's items; or one page of its lineage. A page that is not the last ends with the command that prints the next one.
  * <pre>
  * wide  Failed  1.3 s  0194f3c2-...  io.example.ItemFailedException: item 500 could not be read
  *   parameters: {"items":1000,"failAt":500}
@@ -36,6 +38,8 @@ final class TreeView {
 
     /** How many children or items {@code show} prints by default. */
     static final int DEFAULT_LIMIT = 50;
+    /** How many of a run's dataset accesses the first page of {@code show} prints; {@code --lineage} pages them all. */
+    static final int LINEAGE_SHOWN = 20;
 
     private final RunStore history;
     private final PrintStream out;
@@ -65,6 +69,14 @@ final class TreeView {
             if (summary.mapCount() > summary.maps().size()) {
                 out.println("  " + (summary.mapCount() - summary.maps().size())
                         + " more maps, each listed among the children as one line");
+            }
+            Page<DatasetAccessRecord> data = history.lineage(run.id(), PageQuery.first(LINEAGE_SHOWN));
+            if (!data.entries().isEmpty()) {
+                out.println("  data read and written:");
+                data.entries().forEach(access -> out.println("    " + accessLine(access)));
+                if (data.hasNext()) {
+                    out.println("    more: loomflow show " + run.id() + " --lineage");
+                }
             }
         }
         for (TreeNode node : page.entries()) {
@@ -96,7 +108,39 @@ final class TreeView {
         more(page, left, "loomflow show " + run.id() + " --map " + map.id(), query);
     }
 
-    private static <T> Page<T> page(java.util.function.Supplier<Page<T>> read) {
+    /**
+     * Prints a run's lineage, a page at a time: the datasets it (with the runs below it, for a root; with its
+     * children, otherwise) read and wrote, in the order they were recorded.
+     *
+     * @param run the run
+     * @param query which page
+     * @throws CliException if the query's cursor is not one the store made for a lineage
+     */
+    void lineage(RunRecord run, PageQuery query) {
+        Page<DatasetAccessRecord> page = page(() -> history.lineage(run.id(), query));
+        printRun(run);
+        if (page.entries().isEmpty() && query.after() == null) {
+            out.println("  no dataset read or written");
+        }
+        page.entries().forEach(access -> out.println("  " + accessLine(access)));
+        more(page, OptionalLong.empty(), "loomflow show " + run.id() + " --lineage", query);
+    }
+
+    /**
+     * {@code clean  read  raw  v1  file:///data/raw.csv  (load raw)}: the node (the parent of the run that read
+     * or wrote, or the run itself for a root's own), what it did, the dataset, its version, where, and the run.
+     */
+    static String accessLine(DatasetAccessRecord access) {
+        String node = access.parentId() == null ? access.runName()
+                : access.parentName() != null ? access.parentName() : access.parentId().toString();
+        return TerminalText.line(node) + "  " + (access.access() == Event.DatasetAccess.Access.READ ? "read" : "wrote")
+                + "  " + TerminalText.line(access.dataset()) + "  "
+                + (access.version() == null ? "not versioned" : TerminalText.line(access.version())) + "  "
+                + TerminalText.line(access.location()) + "  (" + TerminalText.line(access.runName()) + ")";
+    }
+
+    /** A page from the store; a cursor it did not make is refused as bad input, naming --after. */
+    static <T> Page<T> page(java.util.function.Supplier<Page<T>> read) {
         try {
             return read.get();
         } catch (IllegalArgumentException badCursor) {

@@ -103,6 +103,11 @@ class ReadBoundTest {
         }
 
         @Override
+        public Page<io.loomflow.store.DatasetAccessRecord> lineage(UUID runId, PageQuery query) {
+            return counted(inner.lineage(runId, query));
+        }
+
+        @Override
         public List<LogRecord> logs(UUID runId) {
             return counted(inner.logs(runId));
         }

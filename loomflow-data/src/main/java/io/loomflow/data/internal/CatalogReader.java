@@ -28,7 +28,7 @@ public final class CatalogReader {
     private static final Map<String, Format<?>> TYPES = types();
     private static final Set<String> SECTIONS = Set.of("storage", "datasets");
     private static final Set<String> DATASET_FIELDS = Set.of("type", "uri", "options", "credentials", "path",
-            "dataset", "suffix");
+            "dataset", "suffix", "versioned");
     /** The fields only a partitioned dataset has. */
     private static final Set<String> PARTITION_FIELDS = Set.of("path", "dataset", "suffix");
     /** The types of a folder or prefix of many objects. */
@@ -55,24 +55,11 @@ public final class CatalogReader {
      * @param credentials the credentials it names, or {@code null}
      * @param where {@code file:line:column} of its name
      * @param partitions how its partitions are picked, {@code null} for a dataset of one object
+     * @param versioned whether each save writes a new version ({@code versioned: true})
      */
     public record DatasetEntry(String name, String type, URI location, Map<String, String> options,
                                @Nullable CredentialsReference credentials, String where,
-                               @Nullable Partitioning partitions) {
-        /**
-         * One dataset entry of a single object.
-         *
-         * @param name its name
-         * @param type its type
-         * @param location its URI
-         * @param options its format's options
-         * @param credentials the credentials it names, or {@code null}
-         * @param where {@code file:line:column} of its name
-         */
-        public DatasetEntry(String name, String type, URI location, Map<String, String> options,
-                            @Nullable CredentialsReference credentials, String where) {
-            this(name, type, location, options, credentials, where, null);
-        }
+                               @Nullable Partitioning partitions, boolean versioned) {
     }
 
     /**
@@ -263,12 +250,17 @@ public final class CatalogReader {
                 String key = scalar(field.getKeyNode(), "a field name");
                 if (!DATASET_FIELDS.contains(key)) {
                     throw error(field.getKeyNode(), "dataset '" + name + "': unknown field '" + key + "'; a dataset has"
-                            + " the fields type, uri, options and credentials (a partitioned one also dataset, suffix"
-                            + " and path)");
+                            + " the fields type, uri, options, credentials and versioned (a partitioned one also"
+                            + " dataset, suffix and path)");
                 }
                 fields.put(key, field);
             }
             String type = required(fields, "type", name, dataset, "csv");
+            NodeTuple versionedField = fields.get("versioned");
+            boolean versioned = versionedField != null && versioned(versionedField, name);
+            if (versioned && PARTITIONED.contains(type)) {
+                throw error(versionedField.getKeyNode(), Versions.partitionedRefusal(name, type));
+            }
             if (PARTITIONED.contains(type)) {
                 datasets.add(readPartitioned(name, type, fields, dataset));
                 continue;
@@ -304,9 +296,27 @@ public final class CatalogReader {
             CredentialsReference credentials = credentialsField == null ? null : new CredentialsReference(
                     substitute(credentialsField.getValueNode(), "dataset '" + name + "'"),
                     where(credentialsField.getValueNode()));
-            datasets.add(new DatasetEntry(name, type, location(uri, fields.get("uri").getValueNode(), name), options,
-                    credentials, where(dataset.getKeyNode())));
+            URI location = location(uri, fields.get("uri").getValueNode(), name);
+            if (versioned) {
+                String refusal = Versions.refusal(name, format(type, options), location);
+                if (refusal != null) {
+                    throw error(versionedField.getKeyNode(), refusal);
+                }
+            }
+            datasets.add(new DatasetEntry(name, type, location, options, credentials, where(dataset.getKeyNode()), null,
+                    versioned));
         }
+    }
+
+    /** The value of a {@code versioned} field: true or false. */
+    private boolean versioned(NodeTuple field, String dataset) {
+        String value = substitute(field.getValueNode(), "dataset '" + dataset + "'");
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw error(field.getValueNode(), "dataset '" + dataset + "': versioned was '" + value + "'; give"
+                    + " true (each save writes a new version, and a load reads the latest) or false");
+        };
     }
 
     /**
@@ -379,7 +389,8 @@ public final class CatalogReader {
         CredentialsReference credentials = credentialsField == null ? null : new CredentialsReference(
                 substitute(credentialsField.getValueNode(), entry), where(credentialsField.getValueNode()));
         return new DatasetEntry(name, partitionType, location(prefix, fields.get(prefixField).getValueNode(), name),
-                options, credentials, where(dataset.getKeyNode()), new Partitioning(suffix, type.equals("incremental")));
+                options, credentials, where(dataset.getKeyNode()), new Partitioning(suffix, type.equals("incremental")),
+                false);
     }
 
     private String required(Map<String, NodeTuple> fields, String field, String dataset, NodeTuple entry,

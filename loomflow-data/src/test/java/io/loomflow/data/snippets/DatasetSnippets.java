@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The examples in the javadoc of {@link Dataset}, {@link PartitionedDataset}, {@link Format}, {@link Storages},
- * {@link ForwardingStorage} and {@link StagedWrite}, run.
+ * The examples in the javadoc of {@link Dataset} (and its versions), {@link PartitionedDataset}, {@link Format},
+ * {@link Storages}, {@link ForwardingStorage} and {@link StagedWrite}, run.
  */
 class DatasetSnippets {
 
@@ -50,6 +50,26 @@ class DatasetSnippets {
         List<Company> rows = companies.load();
         // @end
         assertThat(rows).containsExactly(new Company("1", "Acme", 4.5), new Company("2", "Globex", 3.9));
+    }
+
+    @Test
+    void aVersionedDatasetKeepsEverySaveAndLoadsTheLatestOrAPinnedOne(@TempDir Path data) {
+        Resource<Storage> files = Storages.resource(new StorageOptions("file", Map.of("root", data.toString())));
+        // @start region="versioned"
+        Dataset<String> report = Dataset.of("report", URI.create("file:08_reporting/report.txt"), Format.text(), files)
+                .versioned();
+        // at 08_reporting/report.txt/2026-12-04T10.00.00.000Z/report.txt, under the root
+        report.withSaveVersion("2026-12-04T10.00.00.000Z").save("first");
+        report.withSaveVersion("2026-12-05T10.00.00.000Z").save("second");
+        String latest = report.load();                                          // "second"
+        String pinned = report.withLoadVersion("2026-12-04T10.00.00.000Z").load(); // "first"
+        List<String> versions = report.versions();                               // oldest first
+        // @end
+        assertThat(latest).isEqualTo("second");
+        assertThat(pinned).isEqualTo("first");
+        assertThat(versions).containsExactly("2026-12-04T10.00.00.000Z", "2026-12-05T10.00.00.000Z");
+        assertThat(data.resolve("08_reporting/report.txt/2026-12-04T10.00.00.000Z/report.txt")).content()
+                .isEqualTo("first");
     }
 
     @Test

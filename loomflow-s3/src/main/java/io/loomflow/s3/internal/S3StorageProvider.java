@@ -42,8 +42,9 @@ import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
  * (the SDK's default credentials chain); {@code roleArn} to assume a role with those credentials
  * through STS ({@code roleSessionName}, {@code externalId}, {@code stsEndpoint} for an
  * STS-compatible server), {@code createBuckets} ({@code true}/{@code false}, default {@code
- * false}). s3fs's names ({@code key}, {@code secret}, {@code token}, {@code endpoint_url},
- * {@code region_name}) are accepted too. An unknown or malformed option fails {@link #open} with a
+ * false}), {@code maxConnections} (the most requests in flight at once, default 256). s3fs's
+ * names ({@code key}, {@code secret}, {@code token}, {@code endpoint_url}, {@code region_name}) are
+ * accepted too. An unknown or malformed option fails {@link #open} with a
  * message naming it.
  *
  * <p>Stateless and thread-safe; each {@link #open} makes a storage with its own S3 client and
@@ -53,7 +54,15 @@ public final class S3StorageProvider implements StorageProvider {
 
     private static final Set<String> KNOWN_OPTIONS = Set.of("region", "endpoint", "pathStyle", "accessKey", "secretKey",
             "sessionToken", "profile", "configFile", "credentialsFile", "roleArn", "roleSessionName", "externalId",
-            "stsEndpoint", "createBuckets");
+            "stsEndpoint", "createBuckets", "maxConnections");
+    /**
+     * The HTTP connection pool's size when the option {@code maxConnections} is not given: four times
+     * the engine's default {@code dataset-io} limit (64), so that the engine's limit, not the pool,
+     * bounds how many requests a pipeline has in flight. The SDK's own default, 50, kept a pipeline
+     * at that limit to 50 requests at once, its other tasks waiting for a connection while holding a
+     * permit. Connections are opened only when that many requests are in flight together.
+     */
+    static final int DEFAULT_MAX_CONNECTIONS = 256;
     /** The names s3fs (and so Kedro's credentials files) gives some options, and ours. */
     private static final Map<String, String> S3FS_NAMES = Map.of("key", "accessKey", "secret", "secretKey", "token",
             "sessionToken", "endpoint_url", "endpoint", "region_name", "region", "aws_access_key_id", "accessKey",
@@ -99,8 +108,9 @@ public final class S3StorageProvider implements StorageProvider {
                 }
             }
         }
+        int maxConnections = positive(options, "maxConnections", DEFAULT_MAX_CONNECTIONS);
         // The HTTP client is built first, so that STS (for an assumed role) shares it.
-        SdkHttpClient http = Apache5HttpClient.builder().build();
+        SdkHttpClient http = Apache5HttpClient.builder().maxConnections(maxConnections).build();
         AwsCredentialsProvider credentials;
         try {
             credentials = credentials(options, profiles, region, stsEndpoint, http);
@@ -144,6 +154,23 @@ public final class S3StorageProvider implements StorageProvider {
             default -> throw new IllegalArgumentException("storage 's3:' option '" + key + "' must be true or false, not '"
                     + options.values().get(key) + "'");
         };
+    }
+
+    private static int positive(StorageOptions options, String key, int otherwise) {
+        String value = options.optional(key).orElse(null);
+        if (value == null) {
+            return otherwise;
+        }
+        try {
+            int number = Integer.parseInt(value.strip());
+            if (number > 0) {
+                return number;
+            }
+        } catch (NumberFormatException notANumber) {
+            // reported below
+        }
+        throw new IllegalArgumentException("storage 's3:' option '" + key + "' must be a whole number above 0, not '"
+                + value + "'; leave it out for " + otherwise);
     }
 
     private static URI endpoint(String option, String value) {

@@ -79,6 +79,7 @@ final class Api {
                 .route("GET", "/api/maps/{id}", Responses.MapView.class, this::map)
                 .route("GET", "/api/maps/{id}/items", Responses.ItemPage.class, this::items)
                 .route("GET", "/api/runs/{id}/logs", Responses.LogLines.class, this::logs)
+                .route("GET", "/api/runs/{id}/lineage", Responses.LineagePage.class, this::lineage)
                 .route("POST", "/api/runs/{id}/cancel", Responses.Cancelling.class, this::cancel)
                 .route("GET", "/api/events", this::events)
                 .route("GET", "/api/dev", Responses.DevStatus.class, this::dev)
@@ -201,7 +202,11 @@ final class Api {
 
     /** The query parameters {@code state}, {@code limit} and {@code after} of a page of children or items. */
     private static PageQuery pageQuery(Request request) {
-        State.Kind state = stateFilter(request);
+        return pageQuery(request, stateFilter(request));
+    }
+
+    /** The query parameters {@code limit} and {@code after} of a page, with a state already read. */
+    private static PageQuery pageQuery(Request request, State.Kind state) {
         int limit = request.queryInt("limit", PAGE, 1, PageQuery.MOST);
         String after = request.query("after");
         if (after != null && after.isBlank()) {
@@ -242,6 +247,18 @@ final class Api {
         lines.sort(Comparator.comparingLong(LogRecord::sequence));
         request.sendJson(200, new Responses.LogLines(run.id().toString(), lines.stream().map(views::log).toList(),
                 runs.complete()));
+    }
+
+    private void lineage(Request request) throws IOException {
+        RunRecord run = server.recordedRun(request.runId("id"));
+        if (request.query("state") != null) {
+            throw new HttpError(400, "query parameter state: a run's lineage has no states to filter by; leave state out");
+        }
+        PageQuery query = pageQuery(request, null);
+        Page<io.loomflow.store.DatasetAccessRecord> page = paged(query, () -> server.store().lineage(run.id(), query));
+        request.sendJson(200, new Responses.LineagePage(run.id().toString(),
+                page.entries().stream().map(Views::access).toList(), query.limit(),
+                next("/api/runs/" + run.id() + "/lineage", query, page)));
     }
 
     private void cancel(Request request) throws IOException {

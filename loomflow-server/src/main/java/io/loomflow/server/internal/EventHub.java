@@ -221,9 +221,13 @@ final class EventHub implements AutoCloseable {
                         entries.add(progress(root.snapshot(true)));
                     }
                 }
-                entries.add(event instanceof Event.LogLine
-                        ? new Entry(0, run.rootId(), "log", next.render().apply(event), null, null)
-                        : new Entry(0, run.rootId(), "state", next.render().apply(event), new Key("state", run.id()), null));
+                entries.add(switch (event) {
+                    case Event.LogLine line -> new Entry(0, run.rootId(), "log", next.render().apply(event), null, null);
+                    case Event.DatasetAccess access ->
+                            new Entry(0, run.rootId(), "lineage", next.render().apply(event), null, null);
+                    case Event.StateChange change -> new Entry(0, run.rootId(), "state", next.render().apply(event),
+                            new Key("state", run.id()), null);
+                });
             }
             batch.clear();
             if (System.nanoTime() - nextTick >= 0) {

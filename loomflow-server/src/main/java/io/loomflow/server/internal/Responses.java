@@ -132,6 +132,22 @@ final class Responses {
     record LogLines(String id, List<LogView> lines, boolean complete) {
     }
 
+    /**
+     * {@code GET /api/runs/{id}/lineage}: a page of the datasets the run's tree read and wrote (for a run below a
+     * root, those it and its children read and wrote), in the order they were recorded; {@code next} is the next
+     * page's URL, or null.
+     */
+    record LineagePage(String id, List<AccessView> accesses, int limit, String next) {
+    }
+
+    /**
+     * A dataset a run read or wrote: the run, its parent (the pipeline node it loaded or saved for), whether it
+     * read or wrote, the dataset, its version (null when not versioned) and where it is, without credentials.
+     */
+    record AccessView(String runId, String runName, String parentId, String parentName, long sequence, String at,
+                      String access, String dataset, String version, String location) {
+    }
+
     /** A log line; {@code error} is its exception's first line, never the stack trace. */
     record LogView(String runId, long sequence, String at, String level, String message,
                    @JsonInclude(Include.NON_NULL) String error) {
@@ -192,6 +208,11 @@ final class Responses {
     /** {@code event: log} on {@code GET /api/events}: a log line; {@code error} is its exception's type and message. */
     record LogEvent(long sequence, String at, RunRef run, String type, String level, String message,
                     @JsonInclude(Include.NON_NULL) String error) {
+    }
+
+    /** {@code event: lineage} on {@code GET /api/events}: a run read or wrote a dataset, as the run page's Data section shows it. */
+    record LineageEvent(long sequence, String at, RunRef run, String type, String access, String dataset, String version,
+                        String location) {
     }
 
     /**

@@ -174,6 +174,10 @@ final class Ui {
         body.append("<h2>Task durations</h2><div id=\"durations\" class=\"durations\"></div>");
         body.append("<h2>Tree</h2><p class=\"hint\">Runs below this one, oldest first, a page at a time; a map is one"
                 + " node that opens to its items.</p><ul id=\"tree\" class=\"tree\"></ul>");
+        body.append("<h2>Data</h2><p class=\"hint\">The datasets ").append(run.parentId() == null
+                ? "this run's nodes" : "this run and the runs just below it").append(" read and wrote, with their"
+                + " versions and locations, by node, in the order they were recorded.</p>"
+                + "<div id=\"lineage\" class=\"lineage\"></div>");
         body.append("<h2>Logs</h2><pre id=\"logs\" class=\"logs\"></pre>");
         body.append("</section>");
         request.sendHtml(200, Pages.layout(server.devStatus(), run.name(), body.toString()));

@@ -102,6 +102,14 @@ final class Views {
                 sources == null ? null : sources.locate(error.stackTrace()));
     }
 
+    /** A dataset a run read or wrote, as {@code GET /api/runs/{id}/lineage} shows it. */
+    static Responses.AccessView access(io.loomflow.store.DatasetAccessRecord access) {
+        return new Responses.AccessView(access.runId().toString(), access.runName(),
+                access.parentId() == null ? null : access.parentId().toString(), access.parentName(), access.sequence(),
+                access.at().toString(), access.access().name().toLowerCase(java.util.Locale.ROOT), access.dataset(),
+                access.version(), access.location());
+    }
+
     /** A log line; its error, if any, as its first line (type and message), never the stack trace. */
     Responses.LogView log(LogRecord line) {
         return new Responses.LogView(line.runId().toString(), line.sequence(), line.at().toString(), line.level(),
@@ -109,7 +117,10 @@ final class Views {
                         ? line.error().lines().findFirst().orElse("") : null);
     }
 
-    /** An engine event, as sent on the event stream: a {@link Responses.StateEvent} or a {@link Responses.LogEvent}. */
+    /**
+     * An engine event, as sent on the event stream: a {@link Responses.StateEvent}, a {@link Responses.LogEvent} or
+     * a {@link Responses.LineageEvent}.
+     */
     String event(Event event) {
         RunInfo run = event.run();
         Responses.RunRef ref = new Responses.RunRef(run.id().toString(),
@@ -141,10 +152,9 @@ final class Views {
             case Event.LogLine line -> new Responses.LogEvent(event.sequence(), event.at().toString(), ref, "log",
                     line.level().name(), line.message(), line.error() == null ? null
                             : line.error().getClass().getName() + ": " + line.error().getMessage());
-            case Event.DatasetAccess access -> new Responses.LogEvent(event.sequence(), event.at().toString(), ref, "log",
-                    "INFO", access.access().name().toLowerCase(java.util.Locale.ROOT) + " " + access.dataset()
-                            + (access.version() == null ? "" : " version " + access.version()) + " at " + access.location(),
-                    null);
+            case Event.DatasetAccess access -> new Responses.LineageEvent(event.sequence(), event.at().toString(), ref,
+                    "lineage", access.access().name().toLowerCase(java.util.Locale.ROOT), access.dataset(),
+                    access.version(), access.location());
         };
         try {
             return json.writeValueAsString(view);

@@ -6,7 +6,7 @@ import java.util.UUID;
 /**
  * The cursors of pages, as every store writes and reads them, so that a bad cursor gets the same
  * clear error from each: a position among a run's children (when created, and the id that breaks
- * ties) or among a map's items (an index).
+ * ties), among a map's items (an index) or in a run's lineage (a sequence).
  */
 public final class Cursors {
 
@@ -50,6 +50,40 @@ public final class Cursors {
             int index = Integer.parseInt(cursor);
             if (index >= 0) {
                 return index;
+            }
+        } catch (NumberFormatException notOurs) {
+            throw refused(cursor);
+        }
+        throw refused(cursor);
+    }
+
+    /** The cursor after a lineage entry's sequence. */
+    public static String afterSequence(long sequence) {
+        return "s" + sequence;
+    }
+
+    /**
+     * Where a page of a run's lineage starts: the sequence of the entry before it, or -1 for the
+     * first page.
+     *
+     * @throws IllegalArgumentException if the query names a state, which a lineage entry has not,
+     *     or its cursor is not one of {@link #afterSequence(long)}
+     */
+    public static long lineageAfter(io.loomflow.store.PageQuery query) {
+        if (query.state() != null) {
+            throw new IllegalArgumentException("a run's lineage has no states to filter by; got state "
+                    + query.state().label() + ": pass a query without one");
+        }
+        String cursor = query.after();
+        if (cursor == null) {
+            return -1;
+        }
+        try {
+            if (cursor.startsWith("s")) {
+                long sequence = Long.parseLong(cursor.substring(1));
+                if (sequence >= 0) {
+                    return sequence;
+                }
             }
         } catch (NumberFormatException notOurs) {
             throw refused(cursor);

@@ -4,6 +4,7 @@ import io.loomflow.Event;
 import io.loomflow.ItemHistory;
 import io.loomflow.RunInfo;
 import io.loomflow.State;
+import io.loomflow.store.DatasetAccessRecord;
 import io.loomflow.store.ErrorRecord;
 import io.loomflow.store.ItemFailure;
 import io.loomflow.store.LogRecord;
@@ -36,7 +37,7 @@ import java.util.UUID;
 
 /**
  * The run history in memory: one lock; runs by id and by creation; below each run, its runs and
- * maps in order with their counts; log lines by run. Maps are kept as summaries updated as their items change state; a map that keeps
+ * maps in order with their counts; log lines by run; dataset accesses by root and sequence. Maps are kept as summaries updated as their items change state; a map that keeps
  * {@linkplain ItemHistory#FAILURES failures only} drops each item that ends otherwise, with what
  * was below it.
  */
@@ -127,6 +128,8 @@ public final class InMemoryRunStore implements RunStore {
     private final Map<UUID, Below> below = new HashMap<>();
     private final Map<UUID, MapGroup> maps = new HashMap<>();
     private final Map<UUID, List<LogRecord>> logs = new HashMap<>();
+    /** Each root's dataset accesses by sequence, without their parents' names (read when asked). */
+    private final Map<UUID, TreeMap<Long, List<DatasetAccessRecord>>> lineage = new HashMap<>();
 
     /** Creates an empty store. */
     public InMemoryRunStore() {
@@ -165,7 +168,12 @@ public final class InMemoryRunStore implements RunStore {
                     });
                 }
                 case Event.DatasetAccess access -> {
-                    // lineage is not kept yet
+                    RunInfo by = access.run();
+                    DatasetAccessRecord record = new DatasetAccessRecord(by.id(), by.name(), by.parentId(), null,
+                            access.sequence(), access.at(), access.access(), access.dataset(), access.version(),
+                            access.location());
+                    changes.add(() -> lineage.computeIfAbsent(by.rootId(), root -> new TreeMap<>())
+                            .computeIfAbsent(access.sequence(), sequence -> new ArrayList<>(1)).add(record));
                 }
             }
         }
@@ -392,10 +400,47 @@ public final class InMemoryRunStore implements RunStore {
             }
             int before = runs.size();
             forget(root);
+            lineage.remove(root.info.id());
             prunedRoots++;
             prunedRuns += before - runs.size();
         }
         return new PruneResult(prunedRoots, prunedRuns, keptUnfinished);
+    }
+
+    @Override
+    public synchronized Page<DatasetAccessRecord> lineage(UUID runId, PageQuery query) {
+        long after = Cursors.lineageAfter(query);
+        Run run = runs.get(runId);
+        TreeMap<Long, List<DatasetAccessRecord>> tree = run == null ? null : lineage.get(run.info.rootId());
+        if (tree == null) {
+            return new Page<>(List.of(), null);
+        }
+        boolean root = run.info.parentId() == null;
+        List<DatasetAccessRecord> page = new ArrayList<>();
+        for (List<DatasetAccessRecord> accesses : tree.tailMap(after, false).values()) {
+            for (DatasetAccessRecord access : accesses) {
+                if (!root && !access.runId().equals(runId) && !runId.equals(access.parentId())) {
+                    continue;
+                }
+                if (page.size() == query.limit()) {
+                    return new Page<>(page, Cursors.afterSequence(page.getLast().sequence()));
+                }
+                Run parent = access.parentId() == null ? null : runs.get(access.parentId());
+                page.add(new DatasetAccessRecord(access.runId(), access.runName(), access.parentId(),
+                        parent == null ? null : parent.info.name(), access.sequence(), access.at(), access.access(),
+                        access.dataset(), access.version(), access.location()));
+            }
+        }
+        return new Page<>(page, null);
+    }
+
+    /**
+     * How many dataset accesses the store holds, of every run: what pruning gives back.
+     *
+     * @return the count
+     */
+    public synchronized long accessesKept() {
+        return lineage.values().stream().flatMap(tree -> tree.values().stream()).mapToLong(List::size).sum();
     }
 
     @Override

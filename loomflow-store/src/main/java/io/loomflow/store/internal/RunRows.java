@@ -188,6 +188,24 @@ final class RunRows {
         return rows;
     }
 
+    /** The names of the given runs (an item's is its map's), by id; a run the store no longer has is left out. */
+    static Map<UUID, String> names(Connection connection, List<UUID> ids) throws SQLException {
+        Map<UUID, String> names = new HashMap<>();
+        for (int from = 0; from < ids.size(); from += CHUNK) {
+            List<UUID> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
+            try (PreparedStatement select = connection.prepareStatement("SELECT r.id, COALESCE(r.name, m.name)"
+                    + " FROM lf_run r LEFT JOIN lf_map m ON m.id = r.map_id WHERE r.id IN " + marks(chunk.size()))) {
+                set(select, 1, chunk);
+                try (ResultSet found = select.executeQuery()) {
+                    while (found.next()) {
+                        names.put(found.getObject(1, UUID.class), found.getString(2));
+                    }
+                }
+            }
+        }
+        return names;
+    }
+
     /** {@code (?, ?, ?)} with {@code count} marks. */
     static String marks(int count) {
         return "(" + String.join(", ", java.util.Collections.nCopies(count, "?")) + ")";
@@ -426,6 +444,14 @@ final class RunRows {
             deleted += delete(connection, chunk);
         }
         return deleted;
+    }
+
+    /** Deletes the lineage of a root's tree: one range of the primary key of {@code lf_lineage}. */
+    static void deleteLineage(Connection connection, UUID root) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM lf_lineage WHERE root_id = ?")) {
+            delete.setObject(1, root);
+            delete.executeUpdate();
+        }
     }
 
     private static long deleteMap(Connection connection, UUID map) throws SQLException {

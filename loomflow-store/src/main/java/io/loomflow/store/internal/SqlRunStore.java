@@ -6,6 +6,7 @@ import io.loomflow.Event;
 import io.loomflow.ItemHistory;
 import io.loomflow.RunInfo;
 import io.loomflow.State;
+import io.loomflow.store.DatasetAccessRecord;
 import io.loomflow.store.Durability;
 import io.loomflow.store.ErrorRecord;
 import io.loomflow.store.LogRecord;
@@ -48,7 +49,7 @@ import java.util.UUID;
  *
  * <p>One row per run holds its identity, latest state, timings and error, and its state history
  * only when the columns do not tell it ({@link RunRows}); one row per map counts its items; one row
- * per log line. A batch of events becomes one transaction in which each run is touched once: a run
+ * per log line; one row per dataset a run read or wrote, by the root of its tree. A batch of events becomes one transaction in which each run is touched once: a run
  * whose events all fall in one batch costs one insert, however many states it went through, and
  * each map it touches one update. Runs left unfinished by a process that died are marked Crashed by
  * {@link Owners} when a store is opened.
@@ -334,14 +335,13 @@ public final class SqlRunStore implements RunStore {
         refuseIfReadOnly();
         Map<UUID, Change> changes = new LinkedHashMap<>();
         List<LogRecord> lines = new ArrayList<>();
+        List<Event.DatasetAccess> accesses = new ArrayList<>();
         for (Event event : events) {
             switch (event) {
                 case Event.StateChange change ->
                         changes.computeIfAbsent(change.run().id(), id -> new Change(change)).add(change);
                 case Event.LogLine line -> lines.add(Records.log(line));
-                case Event.DatasetAccess access -> {
-                    // lineage is not kept yet
-                }
+                case Event.DatasetAccess access -> accesses.add(access);
             }
         }
         UUID owner = changes.isEmpty() ? null : owners.register();
@@ -349,6 +349,7 @@ public final class SqlRunStore implements RunStore {
             connection.setAutoCommit(false);
             try {
                 write(connection, changes, lines, owner);
+                insertLineage(connection, accesses);
                 connection.commit();
             } catch (SQLException | RuntimeException failed) {
                 try {
@@ -491,6 +492,34 @@ public final class SqlRunStore implements RunStore {
                 insert.setString(4, line.level());
                 insert.setString(5, fit(line.message()));
                 insert.setString(6, fit(line.error()));
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    /**
+     * Inserts a batch's dataset accesses, by the root of their run's tree. Those of an item that a
+     * map keeping failures only forgets are kept: the data was read and written all the same.
+     */
+    private static void insertLineage(Connection connection, List<Event.DatasetAccess> accesses) throws SQLException {
+        if (accesses.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO lf_lineage (root_id, seq, run_id,"
+                + " parent_id, at, access, run_name, dataset, version, location) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (Event.DatasetAccess access : accesses) {
+                RunInfo run = access.run();
+                insert.setObject(1, run.rootId());
+                insert.setLong(2, access.sequence());
+                insert.setObject(3, run.id());
+                insert.setObject(4, run.parentId());
+                insert.setLong(5, RunRows.nanos(access.at()));
+                insert.setInt(6, access.access().ordinal());
+                insert.setString(7, fit(run.name(), 1000));
+                insert.setString(8, fit(access.dataset(), 1000));
+                insert.setString(9, fit(access.version(), 1000));
+                insert.setString(10, fit(access.location(), 10_000));
                 insert.addBatch();
             }
             insert.executeBatch();
@@ -718,7 +747,11 @@ public final class SqlRunStore implements RunStore {
         }
         long runs = 0;
         for (UUID root : selected) {
-            runs += transaction("prune run " + root + " from", connection -> RunRows.deleteTrees(connection, List.of(root)));
+            runs += transaction("prune run " + root + " from", connection -> {
+                long deleted = RunRows.deleteTrees(connection, List.of(root));
+                RunRows.deleteLineage(connection, root);
+                return deleted;
+            });
         }
         return new PruneResult(selected.size(), runs, keptUnfinished);
     }
@@ -775,6 +808,57 @@ public final class SqlRunStore implements RunStore {
     @Override
     public List<LogRecord> logs(UUID runId) {
         return logs(runId, -1);
+    }
+
+    /**
+     * Reads one range of an index from the cursor on: a root's tree, by the primary key (root,
+     * sequence); a run below a root, its own rows (by run) and its children's (by parent), merged.
+     * The names of the accesses' parents (the nodes) are read after, by id, a few per page.
+     */
+    @Override
+    public Page<DatasetAccessRecord> lineage(UUID runId, PageQuery query) {
+        long after = Cursors.lineageAfter(query);
+        Optional<RunRecord> run = run(runId);
+        if (run.isEmpty()) {
+            return new Page<>(List.of(), null);
+        }
+        String columns = "SELECT seq, run_id, run_name, parent_id, at, access, dataset, version, location FROM lf_lineage";
+        String limit = " LIMIT " + (query.limit() + 1);
+        String sql;
+        List<Object> values;
+        if (run.get().parentId() == null) {
+            sql = columns + " WHERE root_id = ? AND seq > ? ORDER BY root_id, seq, run_id" + limit;
+            values = List.of(runId, after);
+        } else { // its own rows and its children's, each read in order through its index, then merged
+            sql = "SELECT * FROM ((" + columns + " WHERE run_id = ? AND seq > ? ORDER BY run_id, seq" + limit + ")"
+                    + " UNION ALL (" + columns + " WHERE parent_id = ? AND seq > ? ORDER BY parent_id, seq" + limit
+                    + ")) accesses ORDER BY seq, run_id" + limit;
+            values = List.of(runId, after, runId, after);
+        }
+        return read("read the lineage of run " + runId + " from", connection -> {
+            List<Object[]> rows = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
+                RunRows.set(select, 1, values);
+                try (ResultSet found = select.executeQuery()) {
+                    while (found.next()) {
+                        rows.add(new Object[] {found.getLong(1), found.getObject(2, UUID.class), found.getString(3),
+                                found.getObject(4, UUID.class), found.getLong(5), found.getInt(6), found.getString(7),
+                                found.getString(8), found.getString(9)});
+                    }
+                }
+            }
+            boolean more = rows.size() > query.limit();
+            List<Object[]> shown = more ? rows.subList(0, query.limit()) : rows;
+            Map<UUID, String> names = RunRows.names(connection,
+                    shown.stream().map(row -> (UUID) row[3]).filter(java.util.Objects::nonNull).distinct().toList());
+            List<DatasetAccessRecord> page = new ArrayList<>();
+            for (Object[] row : shown) {
+                page.add(new DatasetAccessRecord((UUID) row[1], (String) row[2], (UUID) row[3], names.get((UUID) row[3]),
+                        (Long) row[0], RunRows.instant((Long) row[4]), Event.DatasetAccess.Access.values()[(Integer) row[5]],
+                        (String) row[6], (String) row[7], (String) row[8]));
+            }
+            return new Page<>(page, more ? Cursors.afterSequence(page.getLast().sequence()) : null);
+        });
     }
 
     @Override

@@ -64,9 +64,7 @@ class SchemaTest {
     }
 
     private void aNewerBuildMigratesAStoreOfVersion1(String url, String user, String dialect, Opener opener) throws Exception {
-        Flyway.configure(SchemaTest.class.getClassLoader()).dataSource(url, user, "")
-                .locations("classpath:io/loomflow/store/migration/" + dialect).table(Schema.HISTORY_TABLE).target("1")
-                .load().migrate();
+        migrateTo(url, user, dialect, "1");
         UUID old = UUID.randomUUID();
         try (Connection connection = DriverManager.getConnection(url, user, "");
              Statement statement = connection.createStatement()) {
@@ -103,9 +101,7 @@ class SchemaTest {
     }
 
     private void aStoreOfVersion4GetsTheQueueTables(String url, String user, String dialect, Opener opener) throws Exception {
-        Flyway.configure(SchemaTest.class.getClassLoader()).dataSource(url, user, "")
-                .locations("classpath:io/loomflow/store/migration/" + dialect).table(Schema.HISTORY_TABLE).target("4")
-                .load().migrate();
+        migrateTo(url, user, dialect, "4");
         try (Engine engine = Engine.builder().listener(RunRecorder.to(opener.open())).build()) {
             engine.run(Flow.named("before-the-queue", (String s) -> s), "x");
         }
@@ -128,6 +124,48 @@ class SchemaTest {
                     + "\" WHERE \"success\"")) {
                 assertThat(rows.next() ? rows.getString(1) : null).isEqualTo(String.valueOf(Schema.VERSION));
             }
+        }
+    }
+
+    @Test
+    void anEmbeddedStoreOfVersion8IsMigratedToVersion9WithLineageAndKeepsItsRuns() throws Exception {
+        aStoreOfVersion8GetsLineage(h2Url(), "sa", "h2", () -> RunStore.embedded(directory));
+    }
+
+    @Test
+    void aPostgresStoreOfVersion8IsMigratedToVersion9WithLineageAndKeepsItsRuns() throws Exception {
+        dropTables();
+        aStoreOfVersion8GetsLineage(POSTGRES.url(), "postgres", "postgresql", () -> RunStore.open(POSTGRES.url()));
+    }
+
+    private void aStoreOfVersion8GetsLineage(String url, String user, String dialect, Opener opener) throws Exception {
+        migrateTo(url, user, dialect, "8");
+        UUID old = UUID.randomUUID();
+        try (Connection connection = DriverManager.getConnection(url, user, "");
+             Statement statement = connection.createStatement()) {
+            statement.execute("INSERT INTO lf_run (id, root_id, root_at, name, kind, parameters, state, created)"
+                    + " VALUES ('" + old + "', '" + old + "', 1, 'before-lineage', 'FLOW', 'null', 4, 1)");
+        }
+        UUID made;
+        try (Engine engine = Engine.builder().listener(RunRecorder.to(opener.open())).build()) {
+            made = engine.submit(Flow.named("with-lineage", (String s) -> {
+                io.loomflow.RunContext.current().recordDatasetAccess(io.loomflow.Event.DatasetAccess.Access.WRITE, "out",
+                        "v2", "file:///out.csv");
+                return s;
+            }), "x").runId();
+        }
+        try (RunStore store = opener.open()) {
+            assertThat(store.runs(RunQuery.all())).extracting(RunRecord::name)
+                    .containsExactly("with-lineage", "before-lineage");
+            assertThat(store.lineage(old, io.loomflow.store.PageQuery.first(10)).entries()).isEmpty();
+            assertThat(store.lineage(made, io.loomflow.store.PageQuery.first(10)).entries())
+                    .extracting(io.loomflow.store.DatasetAccessRecord::dataset).containsExactly("out");
+        }
+        try (Connection connection = DriverManager.getConnection(url, user, "");
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT MAX(\"version\") FROM \"" + Schema.HISTORY_TABLE
+                     + "\" WHERE \"success\"")) {
+            assertThat(rows.next() ? rows.getString(1) : null).isEqualTo("9");
         }
     }
 
@@ -166,7 +204,7 @@ class SchemaTest {
                 .migrate();
 
         assertThatThrownBy(opener::open).isInstanceOf(RunStoreException.class)
-                .hasMessageContaining("was written by a newer Loomflow (schema version 9; this one knows up to 8)")
+                .hasMessageContaining("was written by a newer Loomflow (schema version 10; this one knows up to 9)")
                 .hasMessageContaining("upgrade Loomflow");
 
         try (Connection connection = DriverManager.getConnection(url, user, "");
@@ -177,9 +215,16 @@ class SchemaTest {
         }
     }
 
+    /** Brings a database to an older schema version, as an older build left it. */
+    private static void migrateTo(String url, String user, String dialect, String version) {
+        Flyway.configure(SchemaTest.class.getClassLoader()).dataSource(url, user, "")
+                .locations("classpath:io/loomflow/store/migration/" + dialect).table(Schema.HISTORY_TABLE).target(version)
+                .load().migrate();
+    }
+
     private static void dropTables() throws Exception {
         try (Connection connection = POSTGRES.connect(); Statement statement = connection.createStatement()) {
-            statement.execute("DROP TABLE IF EXISTS lf_log, lf_run, lf_map, lf_owner, lf_queue, lf_worker, lf_checkpoint, lf_leader, lf_limit_slot, lf_limit, lf_queue_limit, lf_future, lf_schema_history, customer");
+            statement.execute("DROP TABLE IF EXISTS lf_lineage, lf_log, lf_run, lf_map, lf_owner, lf_queue, lf_worker, lf_checkpoint, lf_leader, lf_limit_slot, lf_limit, lf_queue_limit, lf_future, lf_schema_history, customer");
         }
     }
 

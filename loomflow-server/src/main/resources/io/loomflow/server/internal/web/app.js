@@ -201,11 +201,13 @@
 
   // ---- the run page: read in pieces that do not grow with the run, kept live by server-sent events ----
   // The run's summary (its children by state, its maps), its tree page by page (children on expand, a map
-  // as one node that opens to pages of its items), a chart of the maps' task durations, and its logs.
+  // as one node that opens to pages of its items), a chart of the maps' task durations, the datasets its
+  // runs read and wrote (its lineage, by node), and its logs.
 
   const STATES = ['Scheduled', 'Pending', 'Running', 'Retrying', 'Completed', 'Cached', 'Failed', 'Cancelled',
     'Crashed'];
   const LOG_LINES_KEPT = 2000;
+  const LINEAGE_KEPT = 5000;
 
   const millis = (ms) => (ms === 0 ? '0 ms' : ms < 1 ? Math.round(ms * 1000) + ' µs'
     : ms < 1000 ? Math.round(ms) + ' ms' : (ms / 1000).toFixed(1) + ' s');
@@ -575,6 +577,79 @@
       while (logs.childElementCount > LOG_LINES_KEPT) logs.firstElementChild.remove();
     };
 
+    // ---- data: the datasets read and written, by node (the parent of the run that loaded or saved) ----
+
+    const lineage = section.querySelector('#lineage');
+    const seenAccesses = new Set();
+    const runNames = new Map(); // the names of the runs the stream told of: a node's, before its loads and saves
+    const nodeGroups = new Map();
+    let lineageTable = null;
+    let lineageShown = 0;
+    const lineageEmpty = el('p', 'hint', 'No dataset read or written yet.');
+    lineage.append(lineageEmpty);
+    const nodeGroup = (nodeId, nodeName) => {
+      let group = nodeGroups.get(nodeId);
+      if (group) return group;
+      if (!lineageTable) {
+        lineageTable = el('table', 'lineage-table');
+        const head = el('tr');
+        ['', 'Dataset', 'Version', 'Location', 'By'].forEach((title) => head.append(el('th', null, title)));
+        const thead = el('thead');
+        thead.append(head);
+        lineageTable.append(thead);
+        lineageEmpty.replaceWith(lineageTable);
+      }
+      group = el('tbody', 'lineage-node');
+      group.dataset.node = nodeId;
+      const title = el('tr', 'lineage-node-title');
+      const cell = el('th');
+      cell.colSpan = 5;
+      const link = el('a', null, nodeName || 'run ' + nodeId.slice(-8));
+      link.href = '/runs/' + nodeId;
+      link.title = nodeId;
+      cell.append(link);
+      title.append(cell);
+      group.append(title);
+      lineageTable.append(group);
+      nodeGroups.set(nodeId, group);
+      if (!nodeName) {
+        api('/api/runs/' + encodeURIComponent(nodeId)).then((read) => {
+          if (read.status === 200) link.textContent = read.body.name;
+        });
+      }
+      return group;
+    };
+    const appendAccess = (access) => {
+      const key = access.sequence + '/' + access.runId;
+      if (seenAccesses.has(key) || lineageShown >= LINEAGE_KEPT) return;
+      seenAccesses.add(key);
+      lineageShown++;
+      const group = access.parentId ? nodeGroup(access.parentId, access.parentName)
+        : nodeGroup(access.runId, access.runName);
+      const row = el('tr', 'lineage-' + access.access);
+      row.append(el('td', 'lineage-access', access.access === 'write' ? 'wrote' : 'read'),
+        el('td', 'lineage-dataset', access.dataset),
+        el('td', 'lineage-version', access.version === null || access.version === undefined ? 'not versioned'
+          : access.version),
+        el('td', 'lineage-location', access.location));
+      const by = el('td', 'lineage-run');
+      const link = el('a', null, access.runName);
+      link.href = '/runs/' + access.runId;
+      link.title = access.runId;
+      by.append(link);
+      row.append(by);
+      group.append(row);
+    };
+    const readLineage = async () => {
+      let url = '/api/runs/' + runId + '/lineage?limit=1000';
+      while (url && lineageShown < LINEAGE_KEPT) {
+        const page = await api(url);
+        if (page.status !== 200) return;
+        page.body.accesses.forEach(appendAccess);
+        url = page.body.next;
+      }
+    };
+
     // ---- live ----
 
     const finish = async () => {
@@ -583,12 +658,14 @@
       if (summaryTimer !== null) clearTimeout(summaryTimer);
       summaryTimer = null;
       await readSummary();
+      await readLineage(); // what the stream may have left out
     };
 
     const onState = (event) => {
       const data = JSON.parse(event.data);
       stateHooks.forEach((hook) => hook(data));
       const run = data.run;
+      runNames.set(run.id, run.name);
       if (run.id === runId) {
         if (data.final) finish();
         else soon();
@@ -606,6 +683,15 @@
       if (runId !== rootId && data.run.id !== runId && data.run.parentId !== runId) return;
       appendLog({ runId: data.run.id, runName: data.run.name, sequence: data.sequence, at: data.at, level: data.level,
         message: data.message, error: data.error });
+    };
+
+    const onLineage = (event) => {
+      const data = JSON.parse(event.data);
+      if (runId !== rootId && data.run.id !== runId && data.run.parentId !== runId) return;
+      appendAccess({ runId: data.run.id, runName: data.run.name, parentId: data.run.parentId,
+        parentName: runNames.get(data.run.parentId) || null,
+        sequence: data.sequence, access: data.access, dataset: data.dataset, version: data.version,
+        location: data.location });
     };
 
     const onProgress = (event) => {
@@ -631,6 +717,7 @@
       await childList(runId, tree);
       const lines = await api('/api/runs/' + runId + '/logs?tree=true');
       (lines.body.lines || []).forEach(appendLog);
+      await readLineage();
       if (summary && summary.run.final) {
         finished = true;
         return;
@@ -638,6 +725,7 @@
       const events = new EventSource('/api/events?run=' + encodeURIComponent(runId));
       events.addEventListener('state', onState);
       events.addEventListener('log', onLog);
+      events.addEventListener('lineage', onLineage);
       events.addEventListener('progress', onProgress);
       events.addEventListener('reload', () => window.location.reload());
     })();

@@ -1,0 +1,33 @@
+package io.loomflow.store;
+
+import io.loomflow.store.contract.LineageContract;
+import io.loomflow.store.contract.Postgres;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** A run's lineage in PostgreSQL. */
+class PostgresLineageTest extends LineageContract {
+
+    @RegisterExtension
+    static final Postgres POSTGRES = new Postgres();
+
+    @Override
+    protected RunStore openStore() throws Exception {
+        try (Connection connection = POSTGRES.connect(); Statement statement = connection.createStatement()) {
+            statement.execute("DROP TABLE IF EXISTS lf_lineage, lf_log, lf_run, lf_map, lf_owner, lf_queue, lf_worker,"
+                    + " lf_checkpoint, lf_leader, lf_limit_slot, lf_limit, lf_queue_limit, lf_schema_history");
+        }
+        return RunStore.open(POSTGRES.url());
+    }
+
+    @Override
+    protected long accessesKept(RunStore store) throws Exception {
+        try (Connection connection = POSTGRES.connect(); Statement statement = connection.createStatement();
+             ResultSet count = statement.executeQuery("SELECT COUNT(*) FROM lf_lineage")) {
+            count.next();
+            return count.getLong(1);
+        }
+    }
+}
