@@ -154,7 +154,13 @@ class LoggingTest {
 
     @Test
     void runLogLinesReachSlf4jWithTheRunAsKeyValuesAndMdcThatIsRemovedAfter() {
-        ListAppender<ILoggingEvent> seen = attach("io.loomflow.run", Level.DEBUG, new ListAppender<>());
+        ListAppender<ILoggingEvent> seen = attach("io.loomflow.run", Level.DEBUG, new ListAppender<>() {
+            @Override
+            protected void append(ILoggingEvent event) {
+                event.prepareForDeferredProcessing(); // takes the MDC of the logging thread now, as AsyncAppender does
+                super.append(event);
+            }
+        });
         AtomicReference<Map<String, String>> mdcAtWriterEnd = new AtomicReference<>(Map.of("not", "ended"));
         Slf4jRunLogs toSlf4j = Slf4jRunLogs.builder().threadFactory(body -> Thread.ofPlatform().unstarted(() -> {
             try {
