@@ -15,9 +15,7 @@ import java.util.function.Function;
 /**
  * Writes every run's log lines ({@link Event.LogLine}) to SLF4J, so that Logback or Log4j users see
  * them with the rest of their application's logging. Install it on an engine:
- * {@snippet :
- * Engine engine = Engine.builder().listener(Slf4jRunLogs.create()).build();
- * }
+ * {@snippet class=io.loomflow.slf4j.snippets.Slf4jSnippets region=install}
  *
  * <p>Each line goes to the SLF4J logger {@code io.loomflow.run.}<i>name</i>, where <i>name</i> is the
  * name of the flow or task that logged it (see {@link Builder#loggerName(Function)}), at the matching
