@@ -108,7 +108,8 @@ public final class Slf4jRunLogs implements EventListener {
     }
 
     /**
-     * The number of lines dropped so far because the queue was full.
+     * The number of lines not written to SLF4J so far: the queue was full, the listener was closed,
+     * or they were still queued when {@link #close()} stopped waiting for the backend.
      *
      * @return the count, 0 while the backend keeps up
      */

@@ -216,7 +216,7 @@ class LoggingTest {
         attachJul(new RunLogHandler());
         List<Event.LogLine> lines = new CopyOnWriteArrayList<>();
         Flow<String, String> flow = Flow.named("once", (String p) -> {
-            LoggerFactory.getLogger("app").info("through slf4j");
+            LoggerFactory.getLogger("app").info("through slf4j, {}% of it", 100);
             System.getLogger("app.jdk").log(System.Logger.Level.INFO, "through System.Logger");
             RunContext.current().log().info("through the run log");
             return p;
@@ -233,7 +233,7 @@ class LoggingTest {
         }
 
         assertThat(lines).extracting(Event.LogLine::message)
-                .containsExactly("through slf4j", "through System.Logger", "through the run log", "saw through the run log");
+                .containsExactly("through slf4j, 100% of it", "through System.Logger", "through the run log", "saw through the run log");
     }
 
     @Test
@@ -268,6 +268,8 @@ class LoggingTest {
             }
             assertThat(Duration.ofNanos(System.nanoTime() - closed)).as("close waits at most its timeout, and then some")
                     .isLessThan(Duration.ofSeconds(3));
+            assertThat(toSlf4j.dropped()).as("all but the one line the backend holds are given up and counted")
+                    .isEqualTo(2_000 - 1);
         } finally {
             release.countDown();
         }

@@ -4,6 +4,8 @@ import io.loomflow.Event;
 import io.loomflow.RunInfo;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -74,7 +76,7 @@ public final class LineWriter {
     }
 
     /**
-     * The lines dropped so far.
+     * The lines dropped so far: offered to a full queue or after close, or still queued when close gave up.
      *
      * @return the count
      */
@@ -208,8 +210,13 @@ public final class LineWriter {
             Thread.currentThread().interrupt();
         }
         if (t.isAlive()) {
+            // The backend still holds the thread: what is queued is given up (and counted), and the thread
+            // stops at the next line it takes, or at once if the interrupt reaches it.
+            List<Line> left = new ArrayList<>();
+            queue.drainTo(left);
+            dropped.addAndGet(left.stream().filter(line -> line != STOP).count());
+            queue.offer(STOP);
             t.interrupt();
-            queue.clear();
         }
     }
 }
