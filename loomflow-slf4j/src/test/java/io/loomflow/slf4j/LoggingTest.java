@@ -131,6 +131,27 @@ class LoggingTest {
     }
 
     @Test
+    void theAppenderNamedInLogbackXmlCapturesOnlyInsideRuns() {
+        List<Event.LogLine> lines = new CopyOnWriteArrayList<>();
+        org.slf4j.Logger configured = LoggerFactory.getLogger("app.configured");
+        Flow<String, String> flow = Flow.named("configured", (String p) -> {
+            configured.info("inside {}", p);
+            configured.debug("below the logger's INFO");
+            return p;
+        });
+
+        configured.info("outside of any run");
+        try (Engine engine = engine(b -> { }, lines)) {
+            engine.run(flow, "the run");
+        }
+
+        assertThat(lines).singleElement().satisfies(line -> {
+            assertThat(line.message()).isEqualTo("inside the run");
+            assertThat(line.run().name()).isEqualTo("configured");
+        });
+    }
+
+    @Test
     void whatATaskLogsThroughSystemLoggerBecomesALineOfItsRun() {
         attachJul(new RunLogHandler());
         List<Event.LogLine> lines = new CopyOnWriteArrayList<>();
