@@ -278,17 +278,13 @@ class LoggingTest {
             return n;
         });
         try {
-            long closed;
             try (Engine engine = engine(b -> b.listener(toSlf4j), new CopyOnWriteArrayList<>())) {
-                long started = System.nanoTime();
+                // The backend holds its thread until the end of the test: the run ends only if it never waits
+                // for it, and the engine's close only if the listener gives up after its timeout (else the
+                // test's own timeout fails it).
                 assertThat(engine.run(flow, 2_000)).isEqualTo(2_000);
-                assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the run did not wait for the backend")
-                        .isLessThan(Duration.ofSeconds(5));
                 assertThat(toSlf4j.dropped()).isGreaterThanOrEqualTo(2_000 - 11);
-                closed = System.nanoTime();
             }
-            assertThat(Duration.ofNanos(System.nanoTime() - closed)).as("close waits at most its timeout, and then some")
-                    .isLessThan(Duration.ofSeconds(3));
             assertThat(toSlf4j.dropped()).as("all but the one line the backend holds are given up and counted")
                     .isEqualTo(2_000 - 1);
         } finally {
