@@ -245,6 +245,7 @@ class LoomflowTelemetryTest {
         assertThat(longSum(data, "loomflow.runs.active", Map.of())).isZero();
         MetricData duration = metric(data, "loomflow.run.duration");
         assertThat(duration.getUnit()).isEqualTo("s");
+        assertThat(duration.getHistogramData().getPoints().iterator().next().getBoundaries()).startsWith(0.001, 0.005);
         assertThat(duration.getHistogramData().getPoints().stream().mapToLong(p -> p.getCount()).sum()).isEqualTo(5);
         MetricData wait = metric(data, "loomflow.run.limit.wait");
         assertThat(wait.getHistogramData().getPoints()).singleElement().satisfies(p -> {

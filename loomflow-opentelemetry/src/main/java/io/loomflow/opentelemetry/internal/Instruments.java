@@ -7,6 +7,7 @@ import io.opentelemetry.api.metrics.LongUpDownCounter;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Tracer;
 import java.lang.System.Logger.Level;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -29,6 +30,9 @@ public record Instruments(Tracer tracer, LongCounter started, LongCounter ended,
                           DoubleHistogram duration, DoubleHistogram limitWait, Set<String> failures, String source) {
 
     static final String SCOPE = "io.loomflow";
+    /** Buckets from milliseconds to an hour: OpenTelemetry's duration buckets, and longer ones for whole flows. */
+    private static final List<Double> SECONDS = List.of(0.001, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75,
+            1.0, 2.5, 5.0, 7.5, 10.0, 30.0, 60.0, 300.0, 900.0, 3600.0);
     private static final System.Logger LOG = System.getLogger("io.loomflow.opentelemetry");
 
     /**
@@ -57,11 +61,12 @@ public record Instruments(Tracer tracer, LongCounter started, LongCounter ended,
                         .setDescription("Runs started and not yet ended.").setUnit("{run}").build(),
                         () -> fallback.upDownCounterBuilder("loomflow.runs.active").build()),
                 taken(failures, source, "a histogram", () -> meter.histogramBuilder("loomflow.run.duration")
-                        .setDescription("Time from a run's creation to its end.").setUnit("s").build(),
+                        .setDescription("Time from a run's creation to its end.").setUnit("s")
+                        .setExplicitBucketBoundariesAdvice(SECONDS).build(),
                         () -> fallback.histogramBuilder("loomflow.run.duration").build()),
                 taken(failures, source, "a histogram", () -> meter.histogramBuilder("loomflow.run.limit.wait")
                         .setDescription("Time a run waited for a concurrency limit's permit (Pending to Running).")
-                        .setUnit("s").build(),
+                        .setUnit("s").setExplicitBucketBoundariesAdvice(SECONDS).build(),
                         () -> fallback.histogramBuilder("loomflow.run.limit.wait").build()),
                 failures, source);
     }
