@@ -65,52 +65,20 @@ class RunInterceptorTest {
     @Test
     void anInterceptorThatThrowsOrMisbehavesNeverFailsARunAndRunsItOnce() {
         List<RunInterceptor> broken = List.of(
-                new RunInterceptor() {
-                    @Override
-                    public Object capture(RunInfo run) {
-                        throw new IllegalStateException("capture broken");
-                    }
-
-                    @Override
-                    public void execute(RunInfo info, @Nullable Object captured, Runnable run) {
-                        run.run();
-                    }
-                },
-                new RunInterceptor() {
-                    @Override
-                    public @Nullable Object capture(RunInfo run) {
-                        return null;
-                    }
-
-                    @Override
-                    public void execute(RunInfo info, @Nullable Object captured, Runnable run) {
-                        throw new IllegalStateException("execute broken");
-                    }
-                },
-                new RunInterceptor() {
-                    @Override
-                    public @Nullable Object capture(RunInfo run) {
-                        return null;
-                    }
-
-                    @Override
-                    public void execute(RunInfo info, @Nullable Object captured, Runnable run) {
-                        run.run();
-                        run.run();
-                        throw new IllegalStateException("broken after the run");
-                    }
-                },
-                new RunInterceptor() {
-                    @Override
-                    public @Nullable Object capture(RunInfo run) {
-                        return null;
-                    }
-
-                    @Override
-                    public void execute(RunInfo info, @Nullable Object captured, Runnable run) {
-                        // forgets to run it
-                    }
-                });
+                interceptor(run -> {
+                    throw new IllegalStateException("capture broken");
+                }, (info, run) -> run.run()),
+                interceptor(run -> null, (info, run) -> {
+                    throw new IllegalStateException("execute broken");
+                }),
+                interceptor(run -> null, (info, run) -> {
+                    run.run();
+                    run.run();
+                    throw new IllegalStateException("broken after the run");
+                }),
+                interceptor(run -> null, (info, run) -> {
+                    // forgets to run it
+                }));
         for (RunInterceptor interceptor : broken) {
             AtomicInteger executions = new AtomicInteger();
             Task<Integer, Integer> count = Task.named("count", (Integer i) -> {
@@ -129,6 +97,21 @@ class RunInterceptorTest {
             }
             assertThat(executions).hasValue(20);
         }
+    }
+
+    private static RunInterceptor interceptor(java.util.function.Function<RunInfo, @Nullable Object> capture,
+                                              java.util.function.BiConsumer<RunInfo, Runnable> execute) {
+        return new RunInterceptor() {
+            @Override
+            public @Nullable Object capture(RunInfo run) {
+                return capture.apply(run);
+            }
+
+            @Override
+            public void execute(RunInfo info, @Nullable Object captured, Runnable run) {
+                execute.accept(info, run);
+            }
+        };
     }
 
     @Test

@@ -2,7 +2,6 @@ package io.loomflow.benchmarks;
 
 import io.loomflow.Engine;
 import io.loomflow.Flow;
-import io.loomflow.Task;
 import io.loomflow.opentelemetry.LoomflowTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.common.CompletableResultCode;
@@ -36,19 +35,8 @@ import java.util.Locale;
  */
 public final class TracingOverhead {
 
-    private static final Task<Integer, Integer> INCREMENT = Task.named("increment", (Integer x) -> x + 1);
-
-    /** Runs {@code samples.length} task calls and records each call's latency. */
-    private static final Flow<long[], Long> CALLS = Flow.named("calls", (long[] samples) -> {
-        long sink = 0;
-        for (int i = 0; i < samples.length; i++) {
-            long start = System.nanoTime();
-            int result = INCREMENT.call(i);
-            samples[i] = System.nanoTime() - start;
-            sink += result;
-        }
-        return sink;
-    });
+    /** The flow of {@link CallLatency}: it times {@code samples.length} calls of {@code increment}. */
+    private static final Flow<long[], Long> CALLS = CallLatency.CALLS;
 
     private TracingOverhead() {
     }
