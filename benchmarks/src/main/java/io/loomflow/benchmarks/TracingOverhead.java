@@ -3,6 +3,7 @@ package io.loomflow.benchmarks;
 import io.loomflow.Engine;
 import io.loomflow.Flow;
 import io.loomflow.opentelemetry.LoomflowTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.metrics.InstrumentType;
@@ -50,7 +51,8 @@ public final class TracingOverhead {
         System.out.printf(Locale.ROOT, "ops per round %,d, rounds %d (first %d discarded as warm-up)%n%n",
                 opsPerRound, rounds, warmupRounds);
 
-        List<String> names = List.of("tracing off", "traced, sampler samples nothing", "traced, sampler samples all");
+        List<String> names = List.of("tracing off", "traced, sampler samples nothing", "traced, sampler samples all",
+                "a listener that does nothing", "OpenTelemetry.noop()", "sampler samples nothing, no metrics");
         List<Samples> samples = new ArrayList<>();
         for (String name : names) {
             samples.add(new Samples(name, opsPerRound * rounds));
@@ -59,8 +61,13 @@ public final class TracingOverhead {
              OpenTelemetrySdk all = sdk(Sampler.alwaysOn());
              Engine off = Engine.builder().name("off").build();
              Engine sampledNone = LoomflowTelemetry.create(none).install(Engine.builder().name("none")).build();
-             Engine sampledAll = LoomflowTelemetry.create(all).install(Engine.builder().name("all")).build()) {
-            List<Engine> engines = List.of(off, sampledNone, sampledAll);
+             Engine sampledAll = LoomflowTelemetry.create(all).install(Engine.builder().name("all")).build();
+             OpenTelemetrySdk tracesOnly = OpenTelemetrySdk.builder()
+                     .setTracerProvider(SdkTracerProvider.builder().setSampler(Sampler.alwaysOff()).build()).build();
+             Engine listener = Engine.builder().name("listener").listener(event -> { }).build();
+             Engine noop = LoomflowTelemetry.create(OpenTelemetry.noop()).install(Engine.builder().name("noop")).build();
+             Engine noMetrics = LoomflowTelemetry.create(tracesOnly).install(Engine.builder().name("nometrics")).build()) {
+            List<Engine> engines = List.of(off, sampledNone, sampledAll, listener, noop, noMetrics);
             for (int round = 0; round < rounds; round++) {
                 boolean warmup = round < warmupRounds;
                 StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "round %2d%s", round + 1,

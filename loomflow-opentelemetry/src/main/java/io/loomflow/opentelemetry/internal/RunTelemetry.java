@@ -8,14 +8,12 @@ import io.loomflow.spi.RunInterceptor;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
@@ -45,6 +43,8 @@ public final class RunTelemetry implements RunInterceptor, EventListener {
     static final AttributeKey<String> EXCEPTION_MESSAGE = AttributeKey.stringKey("exception.message");
 
     private final Instruments instruments;
+    /** The metric attributes of each run name and kind, and of each with a final state: made once. */
+    private final ConcurrentHashMap<String, Attributes> attributes = new ConcurrentHashMap<>();
     /** The runs started and not yet ended, by id. */
     private final ConcurrentHashMap<UUID, Traced> live = new ConcurrentHashMap<>();
 
@@ -83,20 +83,22 @@ public final class RunTelemetry implements RunInterceptor, EventListener {
         String flowName = root != null ? root.flowName : run.isRoot() ? run.name() : "";
         Span span = Span.getInvalid();
         try {
-            SpanBuilder builder = instruments.tracer().spanBuilder(run.name())
+            span = instruments.tracer().spanBuilder(run.name())
                     .setParent(parentContext)
                     .setSpanKind(SpanKind.INTERNAL)
-                    .setAttribute(RUN_ID, run.id().toString())
-                    .setAttribute(RUN_KIND, kind(run))
-                    .setAttribute(ROOT_ID, run.rootId().toString());
-            if (!flowName.isEmpty()) {
-                builder.setAttribute(FLOW_NAME, flowName);
+                    .startSpan();
+            if (span.isRecording()) { // a span the sampler dropped is not given attributes it would not keep
+                span.setAttribute(RUN_ID, run.id().toString())
+                        .setAttribute(RUN_KIND, kind(run))
+                        .setAttribute(ROOT_ID, run.rootId().toString());
+                if (!flowName.isEmpty()) {
+                    span.setAttribute(FLOW_NAME, flowName);
+                }
+                if (run.mapItem() != null) {
+                    span.setAttribute(MAP_INDEX, (long) run.mapItem().index())
+                            .setAttribute(MAP_SIZE, (long) run.mapItem().size());
+                }
             }
-            if (run.mapItem() != null) {
-                builder.setAttribute(MAP_INDEX, (long) run.mapItem().index())
-                        .setAttribute(MAP_SIZE, (long) run.mapItem().size());
-            }
-            span = builder.startSpan();
         } catch (RuntimeException | Error failure) {
             instruments.warnOnce("threw when starting a span", failure);
         }
@@ -106,7 +108,8 @@ public final class RunTelemetry implements RunInterceptor, EventListener {
         } catch (RuntimeException | Error failure) {
             instruments.warnOnce("threw when putting a span in a context", failure);
         }
-        Traced traced = new Traced(span, context, flowName, Attributes.of(RUN_KIND, kind(run), RUN_NAME, run.name()));
+        Traced traced = new Traced(span, context, flowName, attributes.computeIfAbsent(kind(run) + ' ' + run.name(),
+                key -> Attributes.of(RUN_KIND, kind(run), RUN_NAME, run.name())));
         live.put(run.id(), traced);
         return traced;
     }
@@ -189,7 +192,8 @@ public final class RunTelemetry implements RunInterceptor, EventListener {
     private void ended(Traced traced, RunInfo run, Event.StateChange change) {
         State state = change.state();
         try {
-            Attributes byState = traced.metricAttributes.toBuilder().put(STATE, state.label()).build();
+            Attributes byState = attributes.computeIfAbsent(kind(run) + ' ' + run.name() + ' ' + state.label(),
+                    key -> traced.metricAttributes.toBuilder().put(STATE, state.label()).build());
             instruments.active().add(-1, traced.metricAttributes);
             instruments.ended().add(1, byState);
             instruments.duration().record(seconds(run.createdAt(), change.at()), byState);
@@ -222,7 +226,7 @@ public final class RunTelemetry implements RunInterceptor, EventListener {
     }
 
     private static String kind(RunInfo run) {
-        return run.kind().name().toLowerCase(Locale.ROOT);
+        return run.kind() == RunInfo.Kind.FLOW ? "flow" : "task";
     }
 
     private static double seconds(Instant from, Instant to) {
