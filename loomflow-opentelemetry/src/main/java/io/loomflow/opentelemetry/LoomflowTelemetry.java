@@ -13,7 +13,7 @@ import java.util.Objects;
  * it builds:
  * <ul>
  *   <li>a span per run, named as the flow or task, of kind {@code INTERNAL}, with the attributes
- *       {@code loomflow.run.id}, {@code loomflow.run.kind} ({@code flow} or {@code task}),
+ *       (on spans the sampler keeps) {@code loomflow.run.id}, {@code loomflow.run.kind} ({@code flow} or {@code task}),
  *       {@code loomflow.root.id} and {@code loomflow.flow.name} (the root run's), for a map's item
  *       {@code loomflow.map.index} and {@code loomflow.map.size}, and when it ends
  *       {@code loomflow.run.state} (such as {@code Completed}) and {@code loomflow.run.attempt};
