@@ -4,6 +4,7 @@ import io.loomflow.spi.Checkpoints;
 import io.loomflow.spi.NonBlockingThreadDetector;
 import io.loomflow.spi.RemoteRuns;
 import io.loomflow.spi.ResultStore;
+import io.loomflow.spi.RunInterceptor;
 import io.loomflow.spi.SharedLimits;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -230,6 +231,7 @@ public interface Engine extends AutoCloseable {
         private @Nullable SharedLimits sharedLimits;
         private @Nullable RemoteRuns remoteRuns;
         private ItemHistory itemHistory = ItemHistory.ALL;
+        private @Nullable RunInterceptor runInterceptor;
 
         private Builder() {
         }
@@ -402,6 +404,25 @@ public interface Engine extends AutoCloseable {
             return this;
         }
 
+        /**
+         * Sets the interceptor that wraps where each run is started and executes, so that context
+         * kept per thread (a tracing span) follows the runs (default: none); see
+         * {@link RunInterceptor}. {@code io.loomflow.opentelemetry.LoomflowTelemetry} installs one.
+         *
+         * @param interceptor the interceptor
+         * @return this builder
+         * @throws IllegalStateException if one is set already
+         */
+        public Builder runInterceptor(RunInterceptor interceptor) {
+            Objects.requireNonNull(interceptor, "run interceptor must not be null; leave it unset for none");
+            if (runInterceptor != null) {
+                throw new IllegalStateException("engine '" + name + "' has a run interceptor already ("
+                        + runInterceptor.getClass().getName() + "); an engine takes one, so combine them in one");
+            }
+            this.runInterceptor = interceptor;
+            return this;
+        }
+
         private static Duration nonNegative(String what, Duration value) {
             Objects.requireNonNull(value, () -> what + " must not be null");
             if (value.isNegative()) {
@@ -420,7 +441,7 @@ public interface Engine extends AutoCloseable {
                     : Thread.ofVirtual().name("loomflow-" + name + "-", 1).factory();
             return new EngineImpl(name, clock, factory, Map.copyOf(limits), List.copyOf(listeners),
                     shutdownGrace, cancelGrace, BlockingCheck.of(detectors), results, checkpoints, itemHistory, sharedLimits,
-                    remoteRuns);
+                    remoteRuns, runInterceptor);
         }
     }
 }

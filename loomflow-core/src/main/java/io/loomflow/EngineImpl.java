@@ -5,6 +5,7 @@ import io.loomflow.internal.RunIds;
 import io.loomflow.internal.StructuredScope;
 import io.loomflow.spi.Checkpoints;
 import io.loomflow.spi.RemoteRuns;
+import io.loomflow.spi.RunInterceptor;
 import io.loomflow.spi.ResultStore;
 import io.loomflow.spi.SharedLimits;
 import java.lang.System.Logger.Level;
@@ -35,6 +36,7 @@ final class EngineImpl implements Engine {
     private final @Nullable Checkpoints checkpoints;
     private final @Nullable RemoteRuns remoteRuns;
     private final ItemHistory itemHistory;
+    private final @Nullable RunInterception interception;
 
     private final EngineLimits limits;
     private final ResourceRegistry resources = new ResourceRegistry(this);
@@ -47,8 +49,10 @@ final class EngineImpl implements Engine {
     EngineImpl(String name, TimeSource clock, ThreadFactory threadFactory, Map<String, Integer> configuredLimits,
                List<EventListener> ownedListeners, Duration shutdownGrace, Duration cancelGrace,
                BlockingCheck blockingCheck, @Nullable ResultStore results, @Nullable Checkpoints checkpoints,
-               ItemHistory itemHistory, @Nullable SharedLimits sharedLimits, @Nullable RemoteRuns remoteRuns) {
+               ItemHistory itemHistory, @Nullable SharedLimits sharedLimits, @Nullable RemoteRuns remoteRuns,
+               @Nullable RunInterceptor interceptor) {
         this.name = name;
+        this.interception = interceptor == null ? null : new RunInterception(interceptor, name);
         this.itemHistory = itemHistory;
         this.clock = clock;
         this.limits = new EngineLimits(name, configuredLimits, sharedLimits);
@@ -105,6 +109,11 @@ final class EngineImpl implements Engine {
             }
         }
         return itemHistory;
+    }
+
+    /** The run interceptor, made safe, or null if the engine has none. */
+    @Nullable RunInterception interception() {
+        return interception;
     }
 
     /** The result store, or null if the engine has none. */
@@ -296,6 +305,9 @@ final class EngineImpl implements Engine {
         }
         if (id == null) {
             live.put(node.runId(), node);
+        }
+        if (interception != null) {
+            node.captured(interception.capture(node.info()));
         }
         node.schedule();
         return node;

@@ -40,6 +40,8 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
     private final RunAttempts attempts = new RunAttempts(this);
     /** Root runs only: the scope of the results its tasks persist (its own id, unless it is a resume). */
     private volatile UUID resultScope;
+    /** What the engine's run interceptor captured where this run was started; null without one. */
+    private @Nullable Object captured;
 
     // Guarded by this.
     private State state;
@@ -135,9 +137,19 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
         moveTo(SCHEDULED);
     }
 
-    /** Executes the run on the calling thread, bound as the current run. Never throws. */
+    /** Set once, by the thread that starts the run, before the thread that executes it is started. */
+    void captured(@Nullable Object value) {
+        captured = value;
+    }
+
+    /** Executes the run on the calling thread, bound as the current run, through the engine's interceptor if it has one. Never throws. */
     void executeBound() {
-        ScopedValue.where(CURRENT, this).run(attempts::execute);
+        RunInterception interception = engine.interception();
+        if (interception == null) {
+            ScopedValue.where(CURRENT, this).run(attempts::execute);
+        } else {
+            interception.execute(info, captured, () -> ScopedValue.where(CURRENT, this).run(attempts::execute));
+        }
     }
 
     /** Claims the calling thread as the run's; false if the run has ended, or ends now as cancelled. */

@@ -27,10 +27,10 @@ public final class CallLatency {
 
     private static final Runnable NOOP = () -> { };
 
-    private static final Task<Integer, Integer> INCREMENT = Task.named("increment", (Integer x) -> x + 1);
+    static final Task<Integer, Integer> INCREMENT = Task.named("increment", (Integer x) -> x + 1);
 
-    /** Runs {@code samples.length} task calls and records each call's latency. */
-    private static final Flow<long[], Long> CALLS = Flow.named("calls", (long[] samples) -> {
+    /** Runs {@code samples.length} task calls and records each call's latency (also {@link TracingOverhead}'s). */
+    static final Flow<long[], Long> CALLS = Flow.named("calls", (long[] samples) -> {
         long sink = 0;
         for (int i = 0; i < samples.length; i++) {
             long start = System.nanoTime();

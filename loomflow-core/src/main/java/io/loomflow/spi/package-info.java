@@ -3,7 +3,9 @@
  * tells the engine which threads must not block, {@link io.loomflow.spi.ResultStore} keeps the
  * results of tasks that cache or persist them, {@link io.loomflow.spi.Checkpoints} keeps the
  * checkpoints of durable runs, {@link io.loomflow.spi.SharedLimits} holds named limits across the
- * engines of several processes, {@link io.loomflow.spi.FlowProvider} offers flows to tools
+ * engines of several processes, {@link io.loomflow.spi.RunInterceptor} makes context kept per thread
+ * (a tracing span) follow each run from where it is started to where it executes,
+ * {@link io.loomflow.spi.FlowProvider} offers flows to tools
  * that find them by name, and {@link io.loomflow.spi.FlowGraph} is the picture of a flow (a
  * pipeline's nodes and datasets) that tools draw.
  *

@@ -156,7 +156,14 @@ public final class ExportedPackages {
         }
     }
 
-    private static ModuleDescriptor compiledDescriptor(Class<?> member) {
+    /**
+     * The compiled descriptor of the module {@code member} belongs to, read from the
+     * {@code module-info.class} beside it (tests on the class path have no module to ask).
+     *
+     * @param member a class of the module's main code
+     * @return its module's descriptor
+     */
+    public static ModuleDescriptor compiledDescriptor(Class<?> member) {
         try (InputStream in = Files.newInputStream(classesOf(member).resolve("module-info.class"))) {
             return ModuleDescriptor.read(in);
         } catch (IOException failed) {
