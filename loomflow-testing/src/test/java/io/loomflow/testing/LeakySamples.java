@@ -1,0 +1,78 @@
+package io.loomflow.testing;
+
+import io.loomflow.Engine;
+import io.loomflow.Flow;
+import io.loomflow.Resource;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Sample test classes that {@link LeakChecksTest} runs through the JUnit Platform: each leaves one
+ * thing behind (or nothing). Their names match none of the build's test patterns, so the build does
+ * not run them by themselves.
+ */
+final class LeakySamples {
+
+    private LeakySamples() {
+    }
+
+    /** Starts a run that waits for a latch nobody counts down, and returns. */
+    @LoomflowTest
+    static class RunLeftInFlight {
+        @Test
+        void leavesARunRunning(Engine engine) {
+            CountDownLatch never = new CountDownLatch(1);
+            engine.submit(Flow.named("forever", (String s) -> {
+                never.await();
+                return s;
+            }), "x");
+        }
+    }
+
+    /** Uses a resource whose closer throws. */
+    @LoomflowTest
+    static class ResourceLeftOpen {
+        @Test
+        void opensAResourceThatCannotClose(Engine engine) {
+            Resource<String> pool = Resource.named("pool", () -> "connections").withCloser(value -> {
+                throw new IllegalStateException("the pool is stuck");
+            });
+            engine.run(Flow.named("uses-pool", (String s) -> pool.get() + s), "x");
+        }
+    }
+
+    /**
+     * Starts a run whose thread ignores interrupts until the test that ran this sample lets it go
+     * through {@link #RELEASE}, which it sets before and clears after.
+     */
+    @LoomflowTest
+    static class ThreadLeftAlive {
+        /** Counted down by {@link LeakChecksTest} once it has seen the failure; set only while it runs the sample. */
+        static final AtomicReference<CountDownLatch> RELEASE = new AtomicReference<>();
+
+        @Test
+        void leavesAThreadThatIgnoresInterrupts(Engine engine) {
+            CountDownLatch release = RELEASE.get();
+            engine.submit(Flow.named("stubborn", (String s) -> {
+                while (true) {
+                    try {
+                        release.await();
+                        return s;
+                    } catch (InterruptedException ignored) {
+                        // ignores cancellation on purpose
+                    }
+                }
+            }), "x");
+        }
+    }
+
+    /** Joins its run: leaves nothing behind. */
+    @LoomflowTest
+    static class Clean {
+        @Test
+        void joinsItsRun(Engine engine) {
+            engine.submit(Flow.named("quick", (String s) -> s), "x").join();
+        }
+    }
+}
