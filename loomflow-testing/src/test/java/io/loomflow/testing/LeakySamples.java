@@ -21,12 +21,15 @@ final class LeakySamples {
     @LoomflowTest
     static class RunLeftInFlight {
         @Test
-        void leavesARunRunning(Engine engine) {
+        void leavesARunRunning(Engine engine) throws InterruptedException {
+            CountDownLatch running = new CountDownLatch(1);
             CountDownLatch never = new CountDownLatch(1);
             engine.submit(Flow.named("forever", (String s) -> {
+                running.countDown();
                 never.await();
                 return s;
             }), "x");
+            running.await();
         }
     }
 
@@ -52,9 +55,11 @@ final class LeakySamples {
         static final AtomicReference<CountDownLatch> RELEASE = new AtomicReference<>();
 
         @Test
-        void leavesAThreadThatIgnoresInterrupts(Engine engine) {
+        void leavesAThreadThatIgnoresInterrupts(Engine engine) throws InterruptedException {
             CountDownLatch release = RELEASE.get();
+            CountDownLatch running = new CountDownLatch(1);
             engine.submit(Flow.named("stubborn", (String s) -> {
+                running.countDown();
                 while (true) {
                     try {
                         release.await();
@@ -64,6 +69,7 @@ final class LeakySamples {
                     }
                 }
             }), "x");
+            running.await();
         }
     }
 
