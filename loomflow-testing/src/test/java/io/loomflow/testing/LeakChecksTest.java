@@ -18,7 +18,8 @@ import org.junit.platform.testkit.engine.Events;
 class LeakChecksTest {
 
     private static Events run(Class<?> sample) {
-        return EngineTestKit.engine("junit-jupiter").selectors(selectClass(sample)).execute().testEvents();
+        return EngineTestKit.engine("junit-jupiter").selectors(selectClass(sample))
+                .configurationParameter(LeakySamples.RUN_SAMPLES, "true").execute().testEvents();
     }
 
     @Test
