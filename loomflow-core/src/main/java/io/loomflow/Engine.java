@@ -206,6 +206,16 @@ public interface Engine extends AutoCloseable {
     boolean isClosed();
 
     /**
+     * The names of the {@link Resource}s this engine holds open, in order of opening: while it runs,
+     * every one opened so far; once {@link #close()} has returned, only those whose closer threw, which
+     * may not have been closed. For checks that a program or a test left nothing open, such as
+     * {@code loomflow-testing}'s.
+     *
+     * @return the resources' names; empty when none is open
+     */
+    List<String> openResources();
+
+    /**
      * Shuts the engine down in order; see the class description.
      *
      * @throws IllegalStateException if called from inside one of this engine's runs

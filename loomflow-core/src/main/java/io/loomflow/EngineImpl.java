@@ -85,6 +85,11 @@ final class EngineImpl implements Engine {
         return clock;
     }
 
+    @Override
+    public List<String> openResources() {
+        return resources.openNames();
+    }
+
     ResourceRegistry resources() {
         return resources;
     }

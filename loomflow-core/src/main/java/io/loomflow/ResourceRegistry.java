@@ -95,20 +95,42 @@ final class ResourceRegistry {
         } finally {
             orderLock.unlock();
         }
+        List<Slot> failed = new ArrayList<>();
         for (int i = toClose.size() - 1; i >= 0; i--) {
             Slot slot = toClose.get(i);
-            closeQuietly(slot.resource, slot.value);
+            if (!closeQuietly(slot.resource, slot.value)) {
+                failed.add(slot);
+            }
             slot.value = null;
+        }
+        orderLock.lock();
+        try {
+            openOrder.addAll(failed.reversed());
+        } finally {
+            orderLock.unlock();
         }
     }
 
+    /** The names of the resources open now, in order of opening; after {@link #closeAll}, those whose closer threw. */
+    List<String> openNames() {
+        orderLock.lock();
+        try {
+            return openOrder.stream().map(slot -> slot.resource.name()).toList();
+        } finally {
+            orderLock.unlock();
+        }
+    }
+
+    /** Closes one resource; a failure is logged, and reported by returning {@code false}. */
     @SuppressWarnings("unchecked")
-    private <T> void closeQuietly(Resource<T> resource, Object value) {
+    private <T> boolean closeQuietly(Resource<T> resource, Object value) {
         try {
             resource.close((T) value);
+            return true;
         } catch (Exception | Error failure) {
             Loggers.engine().log(Level.WARNING, "resource '" + resource.name() + "' of engine '" + engine.name()
                     + "' failed to close; closing the others goes on", failure);
+            return false;
         }
     }
 }

@@ -117,4 +117,21 @@ class ResourceLifetimeTest {
         }
         assertThat(closed).containsExactly("good");
     }
+
+    @org.junit.jupiter.api.Test
+    void openResourcesListsThoseOpenAndAfterCloseThoseWhoseCloserThrew() {
+        Resource<String> first = Resource.named("first", () -> "1");
+        Resource<String> stuck = Resource.named("stuck", () -> "2").withCloser(value -> {
+            throw new IllegalStateException("cannot close " + value);
+        });
+        Resource<String> last = Resource.named("last", () -> "3");
+        Engine engine = Engine.builder().build();
+        assertThat(engine.openResources()).isEmpty();
+        engine.run(Flow.named("f", (Integer i) -> first.get() + stuck.get() + last.get()), 1);
+        assertThat(engine.openResources()).containsExactly("first", "stuck", "last");
+
+        engine.close();
+
+        assertThat(engine.openResources()).containsExactly("stuck");
+    }
 }

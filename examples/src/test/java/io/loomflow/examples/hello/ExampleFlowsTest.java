@@ -1,10 +1,13 @@
 package io.loomflow.examples.hello;
 
+import static io.loomflow.testing.LoomflowAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.loomflow.Engine;
 import io.loomflow.Flow;
 import io.loomflow.spi.FlowProvider;
+import io.loomflow.testing.LoomflowTest;
+import io.loomflow.testing.RunHistory;
 import java.util.List;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
@@ -23,9 +26,11 @@ class ExampleFlowsTest {
     }
 
     @Test
-    void helloGreetsTheNameGiven() {
-        try (Engine engine = Engine.builder().build()) {
-            assertThat(engine.run(Hello.FLOW, new Hello.Params("World"))).isEqualTo("Hello, World!");
-        }
+    @LoomflowTest
+    void helloGreetsTheNameGivenInOneTaskThatLogsIt(Engine engine, RunHistory history) {
+        assertThat(engine.run(Hello.FLOW, new Hello.Params("World"))).isEqualTo("Hello, World!");
+
+        assertThat(history.last()).isCompleted().hasChildren(1)
+                .hasChild("greet").isCompleted().hadAttempts(1).logged("greeting World");
     }
 }
