@@ -260,11 +260,12 @@ public final class PartitionedDataset<T> {
         for (Map.Entry<String, ?> entry : new TreeMap<>(partitions).entrySet()) {
             String id = entry.getKey();
             Object value = entry.getValue();
-            saving.add(Task.named("save " + name + "/" + id, (@Nullable Object data) -> {
-                T content = data instanceof Supplier<?> supplier ? (T) supplier.get() : (T) data;
-                partition(id).save(content);
-                return id;
-            }).withLimit(Pipeline.IO_LIMIT, Pipeline.DEFAULT_IO_PERMITS).submit(value));
+            // The run's input is the partition's id, not its value: the history records a run's input.
+            saving.add(Task.named("save " + name + "/" + id, (String partitionId) -> {
+                T content = value instanceof Supplier<?> supplier ? (T) supplier.get() : (T) value;
+                partition(partitionId).save(content);
+                return partitionId;
+            }).withLimit(Pipeline.IO_LIMIT, Pipeline.DEFAULT_IO_PERMITS).submit(id));
         }
         saving.forEach(Handle::join);
     }

@@ -460,22 +460,25 @@ public final class Pipeline {
         /**
          * Hands a catalog dataset that a node of this run saved to a node that reads it, in memory, in a
          * task run named as a load ("load clean_companies"), which records the read of the version saved
-         * in the run's lineage: the data is that version's, without reading it back from storage.
+         * in the run's lineage: the data is that version's, without reading it back from storage. The
+         * run's input is the dataset's name, as a load's is: the history records a run's input, and the
+         * value may be large.
          */
         private Handle<Object> handOver(String dataset, @Nullable Object value) {
-            return Task.named("load " + dataset, (@Nullable Object data) -> {
-                catalog.dataset(dataset).recordHandedOver(version);
-                return data;
-            }).submit(value);
+            return Task.named("load " + dataset, (String name) -> {
+                catalog.dataset(name).recordHandedOver(version);
+                return value;
+            }).submit(dataset);
         }
 
         /** Starts saving a dataset, in a task run named after it ("save model_input"); see load for partitions. */
         private Handle<String> save(String dataset, @Nullable Object value) {
-            Task<@Nullable Object, String> task = Task.named("save " + dataset, (@Nullable Object data) -> {
-                catalog.save(dataset, data, version);
-                return dataset;
+            // The run's input is the dataset's name, not the value: the history records a run's input.
+            Task<String, String> task = Task.named("save " + dataset, (String name) -> {
+                catalog.save(name, value, version);
+                return name;
             });
-            return (catalog.isPartitioned(dataset) ? task : task.withLimit(IO_LIMIT, DEFAULT_IO_PERMITS)).submit(value);
+            return (catalog.isPartitioned(dataset) ? task : task.withLimit(IO_LIMIT, DEFAULT_IO_PERMITS)).submit(dataset);
         }
 
         Map<String, @Nullable Object> run() {

@@ -101,6 +101,11 @@ class DatasetLineageTest {
                 "save parts/x (in save parts): WRITE parts null mem://t/out/parts/x.txt",
                 "seed (in -): WRITE companies " + OLD + " mem://t/raw/companies.csv/" + OLD + "/companies.csv",
                 "seed (in -): WRITE trips null mem://t/raw/trips.csv");
+        // The history records a run's input: a load's or save's is the dataset's name (a partition's id), never the data.
+        assertThat(lineage.runs.values()).filteredOn(run -> run.name().startsWith("save ") || run.name().startsWith("load "))
+                .isNotEmpty()
+                .allSatisfy(run -> assertThat(run.input()).as(run.name()).isIn(
+                        run.name().substring(5), run.name().substring(run.name().lastIndexOf('/') + 1)));
     }
 
     @Test
