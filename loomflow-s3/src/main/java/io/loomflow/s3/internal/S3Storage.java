@@ -107,9 +107,7 @@ final class S3Storage implements Storage {
         try {
             return client.getObjectAsBytes(request -> request.bucket(at.bucket()).key(at.key())).asByteArrayUnsafe();
         } catch (NoSuchKeyException | NoSuchBucketException absent) {
-            NoSuchObjectException missing = new NoSuchObjectException(location);
-            missing.initCause(absent);
-            throw missing;
+            throw missing(location, absent);
         } catch (SdkException e) {
             throw failure("read", location, e);
         }
@@ -122,6 +120,13 @@ final class S3Storage implements Storage {
             put(at, content);
             return at;
         });
+    }
+
+    /** The missing object at a location, with what the SDK said as its cause. */
+    private static NoSuchObjectException missing(URI location, Exception cause) {
+        NoSuchObjectException missing = new NoSuchObjectException(location);
+        missing.initCause(cause);
+        return missing;
     }
 
     /** Runs a write request; if its bucket is missing, creates it and runs it again when the option allows. */
@@ -149,9 +154,7 @@ final class S3Storage implements Storage {
         try {
             return client.getObject(request -> request.bucket(at.bucket()).key(at.key()));
         } catch (NoSuchKeyException | NoSuchBucketException absent) {
-            NoSuchObjectException missing = new NoSuchObjectException(location);
-            missing.initCause(absent);
-            throw missing;
+            throw missing(location, absent);
         } catch (SdkException e) {
             throw failure("read", location, e);
         }
@@ -171,9 +174,7 @@ final class S3Storage implements Storage {
             return client.getObjectAsBytes(request -> request.bucket(at.bucket()).key(at.key())
                     .range("bytes=" + offset + "-" + (offset + length - 1))).asByteArrayUnsafe();
         } catch (NoSuchKeyException | NoSuchBucketException absent) {
-            NoSuchObjectException missing = new NoSuchObjectException(location);
-            missing.initCause(absent);
-            throw missing;
+            throw missing(location, absent);
         } catch (S3Exception e) {
             if (e.statusCode() == 416) {
                 return new byte[0]; // the object ends at or before the offset
@@ -260,14 +261,10 @@ final class S3Storage implements Storage {
         try {
             return client.headObject(request -> request.bucket(at.bucket()).key(at.key())).contentLength();
         } catch (NoSuchKeyException | NoSuchBucketException absent) {
-            NoSuchObjectException missing = new NoSuchObjectException(location);
-            missing.initCause(absent);
-            throw missing;
+            throw missing(location, absent);
         } catch (S3Exception e) {
             if (e.statusCode() == 404) { // HeadObject has no body, so no error code: a 404 is all it says
-                NoSuchObjectException missing = new NoSuchObjectException(location);
-                missing.initCause(e);
-                throw missing;
+                throw missing(location, e);
             }
             throw failure("read", location, e);
         } catch (SdkException e) {
