@@ -241,7 +241,7 @@ public interface Engine extends AutoCloseable {
         private @Nullable SharedLimits sharedLimits;
         private @Nullable RemoteRuns remoteRuns;
         private ItemHistory itemHistory = ItemHistory.ALL;
-        private @Nullable RunInterceptor runInterceptor;
+        private final List<RunInterceptor> runInterceptors = new ArrayList<>();
 
         private Builder() {
         }
@@ -415,21 +415,25 @@ public interface Engine extends AutoCloseable {
         }
 
         /**
-         * Sets the interceptor that wraps where each run is started and executes, so that context
-         * kept per thread (a tracing span) follows the runs (default: none); see
-         * {@link RunInterceptor}. {@code io.loomflow.opentelemetry.LoomflowTelemetry} installs one.
+         * Adds an interceptor that wraps where each run is started and executes, so that context
+         * kept per thread (a tracing span) follows the runs, and that is told each run's state
+         * changes (default: none); see {@link RunInterceptor}. Several nest in the order they are
+         * added: the first is the outermost. {@code io.loomflow.opentelemetry.LoomflowTelemetry}
+         * adds one.
          *
          * @param interceptor the interceptor
          * @return this builder
-         * @throws IllegalStateException if one is set already
+         * @throws IllegalArgumentException if this same interceptor was added already
          */
         public Builder runInterceptor(RunInterceptor interceptor) {
             Objects.requireNonNull(interceptor, "run interceptor must not be null; leave it unset for none");
-            if (runInterceptor != null) {
-                throw new IllegalStateException("engine '" + name + "' has a run interceptor already ("
-                        + runInterceptor.getClass().getName() + "); an engine takes one, so combine them in one");
+            for (RunInterceptor added : runInterceptors) {
+                if (added == interceptor) {
+                    throw new IllegalArgumentException("engine '" + name + "' has the run interceptor " + interceptor
+                            + " (" + interceptor.getClass().getName() + ") already; add each interceptor once");
+                }
             }
-            this.runInterceptor = interceptor;
+            runInterceptors.add(interceptor);
             return this;
         }
 
@@ -451,7 +455,7 @@ public interface Engine extends AutoCloseable {
                     : Thread.ofVirtual().name("loomflow-" + name + "-", 1).factory();
             return new EngineImpl(name, clock, factory, Map.copyOf(limits), List.copyOf(listeners),
                     shutdownGrace, cancelGrace, BlockingCheck.of(detectors), results, checkpoints, itemHistory, sharedLimits,
-                    remoteRuns, runInterceptor);
+                    remoteRuns, List.copyOf(runInterceptors));
         }
     }
 }

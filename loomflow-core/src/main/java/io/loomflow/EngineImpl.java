@@ -50,9 +50,9 @@ final class EngineImpl implements Engine {
                List<EventListener> ownedListeners, Duration shutdownGrace, Duration cancelGrace,
                BlockingCheck blockingCheck, @Nullable ResultStore results, @Nullable Checkpoints checkpoints,
                ItemHistory itemHistory, @Nullable SharedLimits sharedLimits, @Nullable RemoteRuns remoteRuns,
-               @Nullable RunInterceptor interceptor) {
+               List<RunInterceptor> interceptors) {
         this.name = name;
-        this.interception = interceptor == null ? null : new RunInterception(interceptor, name);
+        this.interception = interceptors.isEmpty() ? null : new RunInterception(interceptors, name, clock);
         this.itemHistory = itemHistory;
         this.clock = clock;
         this.limits = new EngineLimits(name, configuredLimits, sharedLimits);
@@ -116,7 +116,7 @@ final class EngineImpl implements Engine {
         return itemHistory;
     }
 
-    /** The run interceptor, made safe, or null if the engine has none. */
+    /** The run interceptors, nested and made safe, or null if the engine has none. */
     @Nullable RunInterception interception() {
         return interception;
     }
@@ -312,7 +312,7 @@ final class EngineImpl implements Engine {
             live.put(node.runId(), node);
         }
         if (interception != null) {
-            node.captured(interception.capture(node.info()));
+            node.captured(interception.capture(node.info(), parent == null ? null : parent.captured()));
         }
         node.schedule();
         return node;

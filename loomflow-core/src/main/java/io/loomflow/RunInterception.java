@@ -2,52 +2,152 @@ package io.loomflow;
 
 import io.loomflow.spi.RunInterceptor;
 import java.lang.System.Logger.Level;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An engine's {@link RunInterceptor}, made safe: what it throws is logged once per engine and never
- * reaches the run, and the run executes exactly once whatever the interceptor does.
+ * An engine's {@link RunInterceptor}s, nested in the order they were added and made safe, each on
+ * its own: what one throws is logged once per interceptor and never reaches the run or the other
+ * interceptors, and the run executes exactly once whatever they do.
+ *
+ * <p>What they capture for a run is one value: with one interceptor, what it returned; with
+ * several, an {@code Object[]} with one slot per interceptor. {@link RunNode} keeps it and hands it
+ * back; only this class looks inside.
  */
 final class RunInterception {
 
-    private final RunInterceptor interceptor;
+    private final RunInterceptor[] interceptors;
+    private final boolean single;
     private final String engineName;
-    private final AtomicBoolean warned = new AtomicBoolean();
+    private final TimeSource clock;
+    /** Per interceptor: 1 once one of its failures was logged. */
+    private final AtomicIntegerArray warned;
 
-    RunInterception(RunInterceptor interceptor, String engineName) {
-        this.interceptor = interceptor;
+    RunInterception(List<RunInterceptor> interceptors, String engineName, TimeSource clock) {
+        this.interceptors = interceptors.toArray(RunInterceptor[]::new);
+        this.single = this.interceptors.length == 1;
         this.engineName = engineName;
+        this.clock = clock;
+        this.warned = new AtomicIntegerArray(this.interceptors.length);
     }
 
-    @Nullable Object capture(RunInfo run) {
+    /**
+     * What every interceptor captures for {@code run}, on the thread that starts it.
+     *
+     * @param parentCaptured what they captured for the run's parent; ignored for a root run
+     */
+    @Nullable Object capture(RunInfo run, @Nullable Object parentCaptured) {
+        if (single) {
+            return captureBy(0, run, parentCaptured);
+        }
+        Object[] parents = (Object[]) parentCaptured;
+        Object[] captured = new Object[interceptors.length];
+        for (int i = 0; i < interceptors.length; i++) {
+            captured[i] = captureBy(i, run, parents == null ? null : parents[i]);
+        }
+        return captured;
+    }
+
+    private @Nullable Object captureBy(int i, RunInfo run, @Nullable Object parentCaptured) {
         try {
-            return interceptor.capture(run);
+            return run.isRoot() ? interceptors[i].capture(run) : interceptors[i].captureChild(run, parentCaptured);
         } catch (RuntimeException | Error failure) {
-            warnOnce("capture", run, failure);
+            warnOnce(i, "capture", run, failure);
             return null;
         }
     }
 
-    /** Executes {@code body} on the calling thread, through the interceptor; never throws. */
-    void execute(RunInfo run, @Nullable Object captured, Runnable body) {
-        AtomicBoolean executed = new AtomicBoolean();
-        Runnable once = () -> {
-            if (executed.compareAndSet(false, true)) {
-                body.run();
-            }
-        };
-        try {
-            interceptor.execute(run, captured, once);
-        } catch (RuntimeException | Error failure) {
-            warnOnce("execute", run, failure);
+    /** Tells every interceptor that {@code run} moved to {@code state}; never throws. */
+    void stateChanged(RunInfo run, @Nullable Object captured, State state) {
+        if (single) {
+            stateChangedBy(0, run, captured, state);
+            return;
         }
-        once.run(); // the interceptor failed before it, or never called it
+        Object[] all = (Object[]) captured;
+        for (int i = 0; i < interceptors.length; i++) {
+            stateChangedBy(i, run, all == null ? null : all[i], state);
+        }
     }
 
-    private void warnOnce(String method, RunInfo run, Throwable failure) {
-        if (warned.compareAndSet(false, true)) {
-            Loggers.engine().log(Level.WARNING, "the run interceptor " + interceptor.getClass().getName()
+    private void stateChangedBy(int i, RunInfo run, @Nullable Object captured, State state) {
+        try {
+            interceptors[i].onStateChange(run, captured, state, clock);
+        } catch (RuntimeException | Error failure) {
+            warnOnce(i, "onStateChange", run, failure);
+        }
+    }
+
+    /** Executes {@code body} on the calling thread, through every interceptor; never throws. */
+    void execute(RunInfo run, @Nullable Object captured, Runnable body) {
+        if (single) {
+            new Layer(this, 0, run, captured, null, body).executeThrough();
+        } else {
+            new Layer(this, 0, run, null, (Object[]) captured, body).executeThrough();
+        }
+    }
+
+    /**
+     * The run as interceptor {@code index} sees it: {@link #run()} executes it through the
+     * interceptors inside that one, once at most.
+     */
+    private static final class Layer implements Runnable {
+        private static final VarHandle RAN;
+
+        static {
+            try {
+                RAN = MethodHandles.lookup().findVarHandle(Layer.class, "ran", boolean.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private final RunInterception interception;
+        private final int index;
+        private final RunInfo run;
+        private final @Nullable Object captured; // with one interceptor
+        private final Object @Nullable [] all; // with several; null if the run was not captured
+        private final Runnable body;
+        private volatile boolean ran;
+
+        Layer(RunInterception interception, int index, RunInfo run, @Nullable Object captured, Object @Nullable [] all,
+              Runnable body) {
+            this.interception = interception;
+            this.index = index;
+            this.run = run;
+            this.captured = captured;
+            this.all = all;
+            this.body = body;
+        }
+
+        /** Calls this level's interceptor around the levels inside it, then makes sure they ran. */
+        void executeThrough() {
+            RunInterceptor interceptor = interception.interceptors[index];
+            try {
+                interceptor.execute(run, interception.single ? captured : all == null ? null : all[index], this);
+            } catch (RuntimeException | Error failure) {
+                interception.warnOnce(index, "execute", run, failure);
+            }
+            run(); // the interceptor failed before it, or never called it
+        }
+
+        @Override
+        public void run() {
+            if (RAN.compareAndSet(this, false, true)) {
+                if (index + 1 == interception.interceptors.length) {
+                    body.run();
+                } else {
+                    new Layer(interception, index + 1, run, captured, all, body).executeThrough();
+                }
+            }
+        }
+    }
+
+    private void warnOnce(int i, String method, RunInfo run, Throwable failure) {
+        if (warned.compareAndSet(i, 0, 1)) {
+            Loggers.engine().log(Level.WARNING, "the run interceptor " + interceptors[i].getClass().getName()
                     + " of engine '" + engineName + "' threw from " + method + "(...) for run " + run.id() + " ("
                     + run.name() + "); the run goes on without it, and further errors of this interceptor are not"
                     + " logged; fix or remove the interceptor", failure);

@@ -40,7 +40,7 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
     private final RunAttempts attempts = new RunAttempts(this);
     /** Root runs only: the scope of the results its tasks persist (its own id, unless it is a resume). */
     private volatile UUID resultScope;
-    /** What the engine's run interceptor captured where this run was started; null without one. */
+    /** What the engine's run interceptors captured where this run was started (see RunInterception); null without any. */
     private @Nullable Object captured;
 
     // Guarded by this.
@@ -142,7 +142,12 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
         captured = value;
     }
 
-    /** Executes the run on the calling thread, bound as the current run, through the engine's interceptor if it has one. Never throws. */
+    /** What the engine's run interceptors captured for this run; null without any. */
+    @Nullable Object captured() {
+        return captured;
+    }
+
+    /** Executes the run on the calling thread, bound as the current run, through the engine's interceptors if it has any. Never throws. */
     void executeBound() {
         RunInterception interception = engine.interception();
         if (interception == null) {
@@ -269,6 +274,10 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
                     + "; this is a Loomflow bug, please report it");
         }
         state = next;
+        RunInterception interception = engine.interception();
+        if (interception != null) {
+            interception.stateChanged(info, captured, next);
+        }
         engine.publishStateChange(info, previous, next);
     }
 

@@ -114,10 +114,173 @@ class RunInterceptorTest {
         };
     }
 
+    /** Records, in one shared list, what the engine asks of it, naming itself. */
+    private static final class Recorder implements RunInterceptor {
+        final String name;
+        final List<String> log;
+
+        Recorder(String name, List<String> log) {
+            this.name = name;
+            this.log = log;
+        }
+
+        @Override
+        public Object capture(RunInfo run) {
+            log.add(name + " capture " + run.name());
+            return name + ":" + run.name();
+        }
+
+        @Override
+        public Object captureChild(RunInfo run, @Nullable Object parentCaptured) {
+            log.add(name + " captureChild " + run.name() + " of " + parentCaptured);
+            return name + ":" + run.name();
+        }
+
+        @Override
+        public void onStateChange(RunInfo run, @Nullable Object captured, State state, TimeSource clock) {
+            log.add(name + " " + state.label() + " " + captured);
+        }
+
+        @Override
+        public void execute(RunInfo info, @Nullable Object captured, Runnable run) {
+            log.add(name + " enter " + captured);
+            try {
+                run.run();
+            } finally {
+                log.add(name + " exit " + captured);
+            }
+        }
+    }
+
     @Test
-    void anEngineTakesOneInterceptor() {
-        Engine.Builder builder = Engine.builder().runInterceptor(new Tag());
-        assertThatThrownBy(() -> builder.runInterceptor(new Tag())).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("has a run interceptor already").hasMessageContaining(Tag.class.getName());
+    void interceptorsNestInTheOrderAddedEachHandedWhatItCaptured() {
+        List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
+        Task<String, String> leaf = Task.named("leaf", (String s) -> {
+            log.add("leaf runs");
+            return s;
+        });
+        Flow<String, String> flow = Flow.named("flow", (String s) -> leaf.call(s));
+        try (Engine engine = Engine.builder().runInterceptor(new Recorder("A", log))
+                .runInterceptor(new Recorder("B", log)).build()) {
+            assertThat(engine.run(flow, "x")).isEqualTo("x");
+        }
+        assertThat(log).containsExactly(
+                "A capture flow", "B capture flow",
+                "A Scheduled A:flow", "B Scheduled B:flow",
+                "A enter A:flow", "B enter B:flow",
+                "A Running A:flow", "B Running B:flow",
+                "A captureChild leaf of A:flow", "B captureChild leaf of B:flow",
+                "A Scheduled A:leaf", "B Scheduled B:leaf",
+                "A enter A:leaf", "B enter B:leaf",
+                "A Running A:leaf", "B Running B:leaf",
+                "leaf runs",
+                "A Completed A:leaf", "B Completed B:leaf",
+                "B exit B:leaf", "A exit A:leaf",
+                "A Completed A:flow", "B Completed B:flow",
+                "B exit B:flow", "A exit A:flow");
+    }
+
+    @Test
+    void everyStateChangeReachesTheInterceptorInOrderRetriesAndLimitsIncluded() throws Exception {
+        List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger attempts = new AtomicInteger();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Task<Integer, Integer> holds = Task.named("holds", (Integer i) -> {
+            release.await();
+            return i;
+        }).withLimit("one", 1);
+        Task<Integer, Integer> flaky = Task.named("flaky", (Integer i) -> {
+            if (attempts.incrementAndGet() == 1) {
+                throw new IllegalStateException("once");
+            }
+            return i;
+        }).withLimit("one", 1).withRetries(Retry.fixed(2, java.time.Duration.ofMillis(1)));
+        Recorder recorder = new Recorder("R", log);
+        try (Engine engine = Engine.builder().runInterceptor(recorder).build()) {
+            Handle<Integer> first = engine.submit(Flow.named("first", (Integer i) -> holds.call(i)), 1);
+            awaitUntil(() -> log.contains("R Running R:holds"));
+            Handle<Integer> second = engine.submit(Flow.named("second", (Integer i) -> flaky.call(i)), 2);
+            awaitUntil(() -> log.contains("R Pending R:flaky"));
+            release.countDown();
+            assertThat(first.join() + second.join()).isEqualTo(3);
+        }
+        assertThat(log).filteredOn(line -> (line.endsWith(" R:flaky") || line.startsWith("R captureChild flaky"))
+                        && !line.startsWith("R enter") && !line.startsWith("R exit"))
+                .containsExactly("R captureChild flaky of R:second", "R Scheduled R:flaky", "R Pending R:flaky", "R Running R:flaky",
+                        "R Retrying R:flaky", "R Running R:flaky", "R Completed R:flaky"); // the limit is free for the retry
+    }
+
+    /** Polls {@code condition} until it holds, for at most 30 seconds. */
+    private static void awaitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not reached within 30 s");
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    /** Throws from every method. */
+    private static RunInterceptor broken() {
+        return new RunInterceptor() {
+            @Override
+            public Object capture(RunInfo run) {
+                throw new IllegalStateException("capture broken");
+            }
+
+            @Override
+            public Object captureChild(RunInfo run, @Nullable Object parentCaptured) {
+                throw new IllegalStateException("captureChild broken");
+            }
+
+            @Override
+            public void onStateChange(RunInfo run, @Nullable Object captured, State state, TimeSource clock) {
+                throw new IllegalStateException("onStateChange broken");
+            }
+
+            @Override
+            public void execute(RunInfo info, @Nullable Object captured, Runnable run) {
+                throw new IllegalStateException("execute broken");
+            }
+        };
+    }
+
+    @Test
+    void aBrokenInterceptorLeavesTheOthersWhole() {
+        List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger executions = new AtomicInteger();
+        Task<Integer, Integer> count = Task.named("count", (Integer i) -> {
+            executions.incrementAndGet();
+            return i;
+        });
+        Flow<Integer, Integer> flow = Flow.named("counting", (Integer n) ->
+                count.map(java.util.stream.IntStream.range(0, n).boxed().toList()).join().size());
+        for (int okAt = 0; okAt < 3; okAt++) { // the good one outermost, between two broken ones, innermost
+            log.clear();
+            executions.set(0);
+            Engine.Builder builder = Engine.builder();
+            for (int i = 0; i < 3; i++) {
+                builder.runInterceptor(i == okAt ? new Recorder("ok", log) : broken());
+            }
+            try (Engine engine = builder.build()) {
+                assertThat(engine.run(flow, 5)).isEqualTo(5);
+                assertThat(engine.run(flow, 3)).isEqualTo(3);
+            }
+            assertThat(executions).hasValue(8);
+            assertThat(log).filteredOn(line -> line.startsWith("ok enter")).hasSize(10);
+            assertThat(log).filteredOn(line -> line.startsWith("ok exit")).hasSize(10);
+            assertThat(log).filteredOn(line -> line.startsWith("ok Running")).hasSize(10);
+            assertThat(log).filteredOn(line -> line.startsWith("ok Completed")).hasSize(10);
+            assertThat(log).filteredOn(line -> line.startsWith("ok captureChild count of ok:counting")).hasSize(8);
+        }
+    }
+
+    @Test
+    void theSameInterceptorCannotBeAddedTwice() {
+        Tag tag = new Tag();
+        Engine.Builder builder = Engine.builder().runInterceptor(tag).runInterceptor(new Tag());
+        assertThatThrownBy(() -> builder.runInterceptor(tag)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("already").hasMessageContaining(Tag.class.getName());
     }
 }
