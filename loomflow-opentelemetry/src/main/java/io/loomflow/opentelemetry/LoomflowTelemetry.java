@@ -63,17 +63,17 @@ public final class LoomflowTelemetry {
     }
 
     /**
-     * Installs the telemetry on an engine builder: adds a listener of its events, and sets its run
-     * interceptor ({@link Engine.Builder#runInterceptor}), which makes each run's span current
-     * while the run executes.
+     * Installs the telemetry on an engine builder: adds a run interceptor
+     * ({@link Engine.Builder#runInterceptor}), which starts each run's span where the run is
+     * started, makes it current while the run executes, and ends it and measures the run from the
+     * run's state changes. It nests with the builder's other run interceptors in the order they
+     * were added.
      *
      * @param builder the builder of the engine to trace and measure
      * @return the same builder
-     * @throws IllegalStateException if the builder has a run interceptor already
      */
     public Engine.Builder install(Engine.Builder builder) {
         Objects.requireNonNull(builder, "builder must not be null");
-        RunTelemetry runs = new RunTelemetry(instruments);
-        return builder.runInterceptor(runs).listener(runs);
+        return builder.runInterceptor(new RunTelemetry(instruments));
     }
 }

@@ -2,14 +2,14 @@ package io.loomflow.opentelemetry.internal;
 
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.metrics.DoubleHistogram;
-import io.opentelemetry.api.metrics.LongCounter;
-import io.opentelemetry.api.metrics.LongUpDownCounter;
 import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.ObservableLongMeasurement;
 import io.opentelemetry.api.trace.Tracer;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -17,17 +17,17 @@ import org.jspecify.annotations.Nullable;
  * The tracer and the metric instruments taken from one {@link OpenTelemetry}, and the log of what
  * it threw: each kind of failure is logged once.
  *
+ * <p>The runs started, ended and in flight are counted in {@link RunCounts} and read by
+ * asynchronous instruments when the metrics are collected; the histograms are synchronous.
+ *
  * @param tracer where the runs' spans are made
- * @param started runs started
- * @param ended runs ended, by state
- * @param active runs in flight
+ * @param counts the runs started and ended, read by the asynchronous instruments
  * @param duration run durations, in seconds
  * @param limitWait time waiting for a limit, in seconds
  * @param failures what has been logged already
  * @param source the OpenTelemetry's class name, for the log
  */
-public record Instruments(Tracer tracer, LongCounter started, LongCounter ended, LongUpDownCounter active,
-                          DoubleHistogram duration, DoubleHistogram limitWait, Set<String> failures, String source) {
+public record Instruments(Tracer tracer, RunCounts counts, DoubleHistogram duration, DoubleHistogram limitWait, Set<String> failures, String source) {
 
     static final String SCOPE = "io.loomflow";
     /** Buckets from milliseconds to an hour: OpenTelemetry's duration buckets, and longer ones for whole flows. */
@@ -50,16 +50,17 @@ public record Instruments(Tracer tracer, LongCounter started, LongCounter ended,
                 () -> openTelemetry.getTracer(SCOPE), () -> noop.getTracer(SCOPE));
         Meter meter = taken(failures, source, "its meter", () -> openTelemetry.getMeter(SCOPE), () -> noop.getMeter(SCOPE));
         Meter fallback = noop.getMeter(SCOPE);
-        return new Instruments(tracer,
-                taken(failures, source, "a counter", () -> meter.counterBuilder("loomflow.runs.started")
-                        .setDescription("Runs started (created and scheduled).").setUnit("{run}").build(),
-                        () -> fallback.counterBuilder("loomflow.runs.started").build()),
-                taken(failures, source, "a counter", () -> meter.counterBuilder("loomflow.runs.ended")
-                        .setDescription("Runs ended, by final state.").setUnit("{run}").build(),
-                        () -> fallback.counterBuilder("loomflow.runs.ended").build()),
-                taken(failures, source, "an up-down counter", () -> meter.upDownCounterBuilder("loomflow.runs.active")
-                        .setDescription("Runs started and not yet ended.").setUnit("{run}").build(),
-                        () -> fallback.upDownCounterBuilder("loomflow.runs.active").build()),
+        RunCounts counts = new RunCounts();
+        observe(failures, source, "an asynchronous counter", counts::observeStarted, callback -> meter
+                .counterBuilder("loomflow.runs.started").setDescription("Runs started (created and scheduled).")
+                .setUnit("{run}").buildWithCallback(callback));
+        observe(failures, source, "an asynchronous counter", counts::observeEnded, callback -> meter
+                .counterBuilder("loomflow.runs.ended").setDescription("Runs ended, by final state.")
+                .setUnit("{run}").buildWithCallback(callback));
+        observe(failures, source, "an asynchronous up-down counter", counts::observeActive, callback -> meter
+                .upDownCounterBuilder("loomflow.runs.active").setDescription("Runs started and not yet ended.")
+                .setUnit("{run}").buildWithCallback(callback));
+        return new Instruments(tracer, counts,
                 taken(failures, source, "a histogram", () -> meter.histogramBuilder("loomflow.run.duration")
                         .setDescription("Time from a run's creation to its end.").setUnit("s")
                         .setExplicitBucketBoundariesAdvice(SECONDS).build(),
@@ -69,6 +70,26 @@ public record Instruments(Tracer tracer, LongCounter started, LongCounter ended,
                         .setUnit("s").setExplicitBucketBoundariesAdvice(SECONDS).build(),
                         () -> fallback.histogramBuilder("loomflow.run.limit.wait").build()),
                 failures, source);
+    }
+
+    /**
+     * Registers an asynchronous instrument whose callback {@code report}s; what registering throws,
+     * or the callback throws when the metrics are collected, is logged once.
+     */
+    private static void observe(Set<String> failures, String source, String what,
+                                Consumer<ObservableLongMeasurement> report,
+                                Consumer<Consumer<ObservableLongMeasurement>> register) {
+        try {
+            register.accept(measurement -> {
+                try {
+                    report.accept(measurement);
+                } catch (RuntimeException | Error failure) {
+                    warn(failures, source, "threw when recording a measurement", failure);
+                }
+            });
+        } catch (RuntimeException | Error failure) {
+            warn(failures, source, "threw when asked for " + what, failure);
+        }
     }
 
     private static <T> T taken(Set<String> failures, String source, String what, Supplier<T> get, Supplier<T> fallback) {

@@ -1,9 +1,8 @@
 package io.loomflow.opentelemetry.internal;
 
-import io.loomflow.Event;
-import io.loomflow.EventListener;
 import io.loomflow.RunInfo;
 import io.loomflow.State;
+import io.loomflow.TimeSource;
 import io.loomflow.spi.RunInterceptor;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -14,19 +13,24 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The telemetry of one engine: a span per run, started where the run is started (the engine's
- * {@link RunInterceptor#capture}), current while it executes ({@link RunInterceptor#execute}),
- * and given its events and ended from the engine's event stream; the metrics from the same events.
+ * The telemetry of one engine, as its {@link RunInterceptor}: a span per run, started where the
+ * run is started ({@link #capture}, {@link #captureChild}, under its parent run's span), current
+ * while it executes ({@link #execute}), and given its events and ended from the run's state changes
+ * ({@link #onStateChange}), which the engine hands over with the run's {@link Traced} state: no
+ * event listener, no map of the runs in flight. The runs started and ended are counted in
+ * {@link RunCounts} (read when the metrics are collected); the histograms are recorded once per run
+ * (its duration) and once per wait for a limit.
+ *
+ * <p>Cheap when the sampler drops a span: such a span is started (the sampler must see it) and made
+ * current (its trace context reaches the code the run calls), and nothing else is done with it.
  *
  * <p>Every call into OpenTelemetry is guarded: what it throws is logged once per kind
  * ({@link Instruments#warnOnce}) and the run goes on.
  */
-public final class RunTelemetry implements RunInterceptor, EventListener {
+public final class RunTelemetry implements RunInterceptor {
 
     static final AttributeKey<String> RUN_ID = AttributeKey.stringKey("loomflow.run.id");
     static final AttributeKey<String> RUN_KIND = AttributeKey.stringKey("loomflow.run.kind");
@@ -43,10 +47,6 @@ public final class RunTelemetry implements RunInterceptor, EventListener {
     static final AttributeKey<String> EXCEPTION_MESSAGE = AttributeKey.stringKey("exception.message");
 
     private final Instruments instruments;
-    /** The metric attributes of each run name and kind, and of each with a final state: made once. */
-    private final ConcurrentHashMap<String, Attributes> attributes = new ConcurrentHashMap<>();
-    /** The runs started and not yet ended, by id. */
-    private final ConcurrentHashMap<UUID, Traced> live = new ConcurrentHashMap<>();
 
     /**
      * Telemetry with the given instruments.
@@ -57,37 +57,54 @@ public final class RunTelemetry implements RunInterceptor, EventListener {
         this.instruments = instruments;
     }
 
-    /** One run in flight: its span (invalid if none could be made), the context it makes current, and its timings. */
+    /**
+     * One run in flight: its span (invalid if none could be made), the context it makes current, and
+     * its timings. The timings are read and written by {@link #onStateChange} only, which the engine
+     * calls under the run's lock, one state change at a time.
+     */
     private static final class Traced {
         final Span span;
+        /** Whether the sampler kept the span: only then is anything but starting it and making it current done. */
+        final boolean recording;
         final Context context;
         final String flowName;
-        final Attributes metricAttributes;
-        volatile @Nullable Instant pendingSince;
-        volatile @Nullable String pendingOn;
-        volatile int attempt;
+        final RunCounts.ByName counts;
+        @Nullable Instant pendingSince;
+        @Nullable String pendingOn;
+        int attempt;
 
-        Traced(Span span, Context context, String flowName, Attributes metricAttributes) {
+        Traced(Span span, boolean recording, Context context, String flowName, RunCounts.ByName counts) {
             this.span = span;
+            this.recording = recording;
             this.context = context;
             this.flowName = flowName;
-            this.metricAttributes = metricAttributes;
+            this.counts = counts;
         }
     }
 
     @Override
     public Object capture(RunInfo run) {
-        Traced parent = run.parentId() == null ? null : live.get(run.parentId());
-        Context parentContext = parent != null ? parent.context : Context.current();
-        Traced root = run.isRoot() ? null : live.get(run.rootId());
-        String flowName = root != null ? root.flowName : run.isRoot() ? run.name() : "";
+        return traced(run, Context.current(), run.name()); // a root run: its flow is itself
+    }
+
+    @Override
+    public Object captureChild(RunInfo run, @Nullable Object parentCaptured) {
+        if (parentCaptured instanceof Traced parent) {
+            return traced(run, parent.context, parent.flowName);
+        }
+        return traced(run, Context.current(), ""); // the parent's capture failed
+    }
+
+    private Traced traced(RunInfo run, Context parentContext, String flowName) {
         Span span = Span.getInvalid();
+        boolean recording = false;
         try {
             span = instruments.tracer().spanBuilder(run.name())
                     .setParent(parentContext)
                     .setSpanKind(SpanKind.INTERNAL)
                     .startSpan();
-            if (span.isRecording()) { // a span the sampler dropped is not given attributes it would not keep
+            recording = span.isRecording();
+            if (recording) { // a span the sampler dropped is not given attributes it would not keep
                 span.setAttribute(RUN_ID, run.id().toString())
                         .setAttribute(RUN_KIND, kind(run))
                         .setAttribute(ROOT_ID, run.rootId().toString());
@@ -108,10 +125,7 @@ public final class RunTelemetry implements RunInterceptor, EventListener {
         } catch (RuntimeException | Error failure) {
             instruments.warnOnce("threw when putting a span in a context", failure);
         }
-        Traced traced = new Traced(span, context, flowName, attributes.computeIfAbsent(kind(run) + ' ' + run.name(),
-                key -> Attributes.of(RUN_KIND, kind(run), RUN_NAME, run.name())));
-        live.put(run.id(), traced);
-        return traced;
+        return new Traced(span, recording, context, flowName, instruments.counts().of(run));
     }
 
     @Override
@@ -138,43 +152,35 @@ public final class RunTelemetry implements RunInterceptor, EventListener {
     }
 
     @Override
-    public void onEvent(Event event) {
-        if (!(event instanceof Event.StateChange change)) {
-            return;
+    public void onStateChange(RunInfo run, @Nullable Object captured, State state, TimeSource clock) {
+        if (!(captured instanceof Traced traced)) {
+            return; // its capture failed: not traced
         }
-        RunInfo run = change.run();
-        Traced traced = change.state().isFinal() ? live.remove(run.id()) : live.get(run.id());
-        if (traced == null) {
-            return; // a run started before the telemetry was installed cannot happen; one without capture is not traced
-        }
-        try {
-            switch (change.state()) {
-                case State.Scheduled _ -> {
-                    instruments.started().add(1, traced.metricAttributes);
-                    instruments.active().add(1, traced.metricAttributes);
-                }
-                case State.Pending pending -> {
-                    traced.pendingOn = pending.limit();
-                    traced.pendingSince = change.at();
-                }
-                case State.Running running -> {
-                    traced.attempt = running.attempt();
-                    Instant since = traced.pendingSince;
-                    if (since != null) {
-                        traced.pendingSince = null;
-                        instruments.limitWait().record(seconds(since, change.at()), traced.metricAttributes.toBuilder()
-                                .put(LIMIT, traced.pendingOn).build());
+        switch (state) {
+            case State.Scheduled _ -> traced.counts.started();
+            case State.Pending pending -> {
+                traced.pendingOn = pending.limit();
+                traced.pendingSince = clock.now();
+            }
+            case State.Running running -> {
+                traced.attempt = running.attempt();
+                Instant since = traced.pendingSince;
+                if (since != null) {
+                    traced.pendingSince = null;
+                    try {
+                        instruments.limitWait().record(seconds(since, clock.now()),
+                                traced.counts.limit(traced.pendingOn));
+                    } catch (RuntimeException | Error failure) {
+                        instruments.warnOnce("threw when recording a measurement", failure);
                     }
                 }
-                case State.Retrying retrying -> retried(traced, retrying);
-                default -> {
+            }
+            case State.Retrying retrying -> {
+                if (traced.recording) {
+                    retried(traced, retrying);
                 }
             }
-        } catch (RuntimeException | Error failure) {
-            instruments.warnOnce("threw when recording a measurement", failure);
-        }
-        if (change.state().isFinal()) {
-            ended(traced, run, change);
+            default -> ended(traced, run, state, clock);
         }
     }
 
@@ -189,16 +195,16 @@ public final class RunTelemetry implements RunInterceptor, EventListener {
         }
     }
 
-    private void ended(Traced traced, RunInfo run, Event.StateChange change) {
-        State state = change.state();
+    /** The run reached its final {@code state}: counts it, records its duration, and ends its span. */
+    private void ended(Traced traced, RunInfo run, State state, TimeSource clock) {
+        Attributes byState = traced.counts.ended(state.kind());
         try {
-            Attributes byState = attributes.computeIfAbsent(kind(run) + ' ' + run.name() + ' ' + state.label(),
-                    key -> traced.metricAttributes.toBuilder().put(STATE, state.label()).build());
-            instruments.active().add(-1, traced.metricAttributes);
-            instruments.ended().add(1, byState);
-            instruments.duration().record(seconds(run.createdAt(), change.at()), byState);
+            instruments.duration().record(seconds(run.createdAt(), clock.now()), byState);
         } catch (RuntimeException | Error failure) {
             instruments.warnOnce("threw when recording a measurement", failure);
+        }
+        if (!traced.recording) {
+            return; // a dropped span: ending it would do nothing
         }
         Span span = traced.span;
         try {
