@@ -2,6 +2,8 @@ package io.loomflow.benchmarks;
 
 import io.loomflow.Engine;
 import io.loomflow.Flow;
+import io.loomflow.RunInfo;
+import io.loomflow.spi.RunInterceptor;
 import io.loomflow.opentelemetry.LoomflowTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -13,6 +15,9 @@ import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.export.MetricExporter;
 import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,8 +28,11 @@ import java.util.Locale;
 /**
  * Harness: the latency of one {@code task.call(x)} inside a running flow with tracing off, and
  * with {@code loomflow-opentelemetry} installed on an OpenTelemetry SDK that samples nothing, and
- * one that samples every span (recorded, then dropped: no exporter), each with the SDK's metrics
- * on, measured in the same JVM and interleaved round by round.
+ * one that samples every span (recorded, handed to a batch span processor whose exporter drops
+ * them), each with the SDK's metrics on, measured in the same JVM and interleaved round by round.
+ *
+ * <p>The SDKs have a span processor: an SDK tracer provider without one hands out OpenTelemetry's
+ * no-op tracer, which would measure nothing of the SDK's sampling.
  *
  * <p>Each engine runs the same flow, whose body (on the engine's virtual thread) times
  * {@code increment.call(i)}, a task {@code x -> x + 1}, with {@link System#nanoTime()}. Rounds
@@ -52,7 +60,8 @@ public final class TracingOverhead {
                 opsPerRound, rounds, warmupRounds);
 
         List<String> names = List.of("tracing off", "traced, sampler samples nothing", "traced, sampler samples all",
-                "a listener that does nothing", "OpenTelemetry.noop()", "sampler samples nothing, no metrics");
+                "a listener that does nothing", "OpenTelemetry.noop()", "sampler samples nothing, no metrics",
+                "a run interceptor that does nothing");
         List<Samples> samples = new ArrayList<>();
         for (String name : names) {
             samples.add(new Samples(name, opsPerRound * rounds));
@@ -63,11 +72,22 @@ public final class TracingOverhead {
              Engine sampledNone = LoomflowTelemetry.create(none).install(Engine.builder().name("none")).build();
              Engine sampledAll = LoomflowTelemetry.create(all).install(Engine.builder().name("all")).build();
              OpenTelemetrySdk tracesOnly = OpenTelemetrySdk.builder()
-                     .setTracerProvider(SdkTracerProvider.builder().setSampler(Sampler.alwaysOff()).build()).build();
+                     .setTracerProvider(tracerProvider(Sampler.alwaysOff())).build();
              Engine listener = Engine.builder().name("listener").listener(event -> { }).build();
              Engine noop = LoomflowTelemetry.create(OpenTelemetry.noop()).install(Engine.builder().name("noop")).build();
-             Engine noMetrics = LoomflowTelemetry.create(tracesOnly).install(Engine.builder().name("nometrics")).build()) {
-            List<Engine> engines = List.of(off, sampledNone, sampledAll, listener, noop, noMetrics);
+             Engine noMetrics = LoomflowTelemetry.create(tracesOnly).install(Engine.builder().name("nometrics")).build();
+             Engine interceptor = Engine.builder().name("interceptor").runInterceptor(new RunInterceptor() {
+                 @Override
+                 public Object capture(RunInfo run) {
+                     return null;
+                 }
+
+                 @Override
+                 public void execute(RunInfo info, Object captured, Runnable run) {
+                     run.run();
+                 }
+             }).build()) {
+            List<Engine> engines = List.of(off, sampledNone, sampledAll, listener, noop, noMetrics, interceptor);
             for (int round = 0; round < rounds; round++) {
                 boolean warmup = round < warmupRounds;
                 StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "round %2d%s", round + 1,
@@ -97,7 +117,32 @@ public final class TracingOverhead {
                 overheadNone < 0.10 ? "MET" : "MISSED", Samples.micros(samples.get(2).median()), 100 * overheadAll);
     }
 
-    /** An SDK with the given sampler and no span exporter, and its metrics read once a minute into nowhere. */
+    /**
+     * A tracer provider with the given sampler whose sampled spans go to a batch span processor
+     * (the usual one) whose exporter drops them.
+     */
+    private static SdkTracerProvider tracerProvider(Sampler sampler) {
+        SpanExporter discard = new SpanExporter() {
+            @Override
+            public CompletableResultCode export(Collection<SpanData> spans) {
+                return CompletableResultCode.ofSuccess();
+            }
+
+            @Override
+            public CompletableResultCode flush() {
+                return CompletableResultCode.ofSuccess();
+            }
+
+            @Override
+            public CompletableResultCode shutdown() {
+                return CompletableResultCode.ofSuccess();
+            }
+        };
+        return SdkTracerProvider.builder().setSampler(sampler)
+                .addSpanProcessor(BatchSpanProcessor.builder(discard).build()).build();
+    }
+
+    /** An SDK with the given sampler and a span exporter that drops the spans, and its metrics read once a minute into nowhere. */
     private static OpenTelemetrySdk sdk(Sampler sampler) {
         MetricExporter discard = new MetricExporter() {
             @Override
@@ -121,7 +166,7 @@ public final class TracingOverhead {
             }
         };
         return OpenTelemetrySdk.builder()
-                .setTracerProvider(SdkTracerProvider.builder().setSampler(sampler).build())
+                .setTracerProvider(tracerProvider(sampler))
                 .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(
                         PeriodicMetricReader.builder(discard).setInterval(Duration.ofMinutes(1)).build()).build())
                 .build();

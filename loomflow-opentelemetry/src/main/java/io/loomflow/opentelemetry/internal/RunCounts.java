@@ -30,6 +30,8 @@ public final class RunCounts {
      * once, on the first run of that name and kind.
      */
     static final class ByName {
+        private final String name;
+        private final RunInfo.Kind kind;
         /** {@code loomflow.run.kind} and {@code loomflow.run.name}. */
         final Attributes attributes;
         /** The same and {@code loomflow.run.state}, by {@link State.Kind#ordinal()} of a final state; null for others. */
@@ -40,14 +42,22 @@ public final class RunCounts {
         /** {@code loomflow.limit.name} added to {@link #attributes}, by limit. */
         private final ConcurrentHashMap<String, Attributes> byLimit = new ConcurrentHashMap<>();
 
-        ByName(String kind, String name) {
-            this.attributes = Attributes.of(RunTelemetry.RUN_KIND, kind, RunTelemetry.RUN_NAME, name);
+        ByName(RunInfo.Kind kind, String name) {
+            this.name = name;
+            this.kind = kind;
+            this.attributes = Attributes.of(RunTelemetry.RUN_KIND, kind == RunInfo.Kind.FLOW ? "flow" : "task",
+                    RunTelemetry.RUN_NAME, name);
             for (State.Kind state : KINDS) {
                 if (state.isFinal()) {
                     byState[state.ordinal()] = attributes.toBuilder().put(RunTelemetry.STATE, state.label()).build();
                     ended[state.ordinal()] = new LongAdder();
                 }
             }
+        }
+
+        /** Whether these are the counts of {@code run}'s name and kind. */
+        boolean isOf(RunInfo run) {
+            return kind == run.kind() && name.equals(run.name());
         }
 
         void started() {
@@ -75,7 +85,7 @@ public final class RunCounts {
         ByName[] kinds = byName.get(run.name());
         if (kinds == null) {
             kinds = byName.computeIfAbsent(run.name(), name -> new ByName[] {
-                    new ByName("flow", name), new ByName("task", name)});
+                    new ByName(RunInfo.Kind.FLOW, name), new ByName(RunInfo.Kind.TASK, name)});
         }
         return kinds[run.kind() == RunInfo.Kind.FLOW ? 0 : 1];
     }

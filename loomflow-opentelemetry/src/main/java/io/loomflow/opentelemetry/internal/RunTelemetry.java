@@ -72,6 +72,12 @@ public final class RunTelemetry implements RunInterceptor {
         @Nullable Instant pendingSince;
         @Nullable String pendingOn;
         int attempt;
+        /**
+         * The counts of the last child started under this run: a flow calls the same task again and
+         * again. Read and written by the threads that start its children, racily: the counts are
+         * immutable in what is compared, so a stale one only means a lookup.
+         */
+        private RunCounts.@Nullable ByName lastChildCounts;
 
         Traced(Span span, boolean recording, Context context, String flowName, RunCounts.ByName counts) {
             this.span = span;
@@ -79,6 +85,16 @@ public final class RunTelemetry implements RunInterceptor {
             this.context = context;
             this.flowName = flowName;
             this.counts = counts;
+        }
+
+        RunCounts.ByName countsOfChild(RunInfo child, RunCounts all) {
+            RunCounts.ByName last = lastChildCounts;
+            if (last != null && last.isOf(child)) {
+                return last;
+            }
+            RunCounts.ByName counts = all.of(child);
+            lastChildCounts = counts;
+            return counts;
         }
     }
 
@@ -90,12 +106,20 @@ public final class RunTelemetry implements RunInterceptor {
     @Override
     public Object captureChild(RunInfo run, @Nullable Object parentCaptured) {
         if (parentCaptured instanceof Traced parent) {
-            return traced(run, parent.context, parent.flowName);
+            return traced(run, parent, parent.context, parent.flowName);
         }
-        return traced(run, Context.current(), ""); // the parent's capture failed
+        return traced(run, null, Context.current(), ""); // the parent's capture failed
     }
 
     private Traced traced(RunInfo run, Context parentContext, String flowName) {
+        return traced(run, null, parentContext, flowName);
+    }
+
+    /**
+     * Starts the run's span under {@code parentContext}, the context of the parent run's span if
+     * it has one ({@code parent}).
+     */
+    private Traced traced(RunInfo run, @Nullable Traced parent, Context parentContext, String flowName) {
         Span span = Span.getInvalid();
         boolean recording = false;
         try {
@@ -119,13 +143,20 @@ public final class RunTelemetry implements RunInterceptor {
         } catch (RuntimeException | Error failure) {
             instruments.warnOnce("threw when starting a span", failure);
         }
+        RunCounts.ByName counts = parent != null ? parent.countsOfChild(run, instruments.counts())
+                : instruments.counts().of(run);
+        if (!recording && parent != null && !parent.recording && parent.span.getSpanContext().isValid()) {
+            // Dropped, under a dropped span of the same trace: its context is its parent's (same trace, not
+            // sampled), and nothing is made for it.
+            return new Traced(span, false, parentContext, flowName, counts);
+        }
         Context context = parentContext;
         try {
             context = parentContext.with(span);
         } catch (RuntimeException | Error failure) {
             instruments.warnOnce("threw when putting a span in a context", failure);
         }
-        return new Traced(span, recording, context, flowName, instruments.counts().of(run));
+        return new Traced(span, recording, context, flowName, counts);
     }
 
     @Override
@@ -156,31 +187,29 @@ public final class RunTelemetry implements RunInterceptor {
         if (!(captured instanceof Traced traced)) {
             return; // its capture failed: not traced
         }
-        switch (state) {
-            case State.Scheduled _ -> traced.counts.started();
-            case State.Pending pending -> {
-                traced.pendingOn = pending.limit();
-                traced.pendingSince = clock.now();
-            }
-            case State.Running running -> {
-                traced.attempt = running.attempt();
-                Instant since = traced.pendingSince;
-                if (since != null) {
-                    traced.pendingSince = null;
-                    try {
-                        instruments.limitWait().record(seconds(since, clock.now()),
-                                traced.counts.limit(traced.pendingOn));
-                    } catch (RuntimeException | Error failure) {
-                        instruments.warnOnce("threw when recording a measurement", failure);
-                    }
+        // instanceof, not a switch over the sealed type: this runs on every state change of every run
+        if (state instanceof State.Scheduled) {
+            traced.counts.started();
+        } else if (state instanceof State.Running running) {
+            traced.attempt = running.attempt();
+            Instant since = traced.pendingSince;
+            if (since != null) {
+                traced.pendingSince = null;
+                try {
+                    instruments.limitWait().record(seconds(since, clock.now()), traced.counts.limit(traced.pendingOn));
+                } catch (RuntimeException | Error failure) {
+                    instruments.warnOnce("threw when recording a measurement", failure);
                 }
             }
-            case State.Retrying retrying -> {
-                if (traced.recording) {
-                    retried(traced, retrying);
-                }
+        } else if (state instanceof State.Pending pending) {
+            traced.pendingOn = pending.limit();
+            traced.pendingSince = clock.now();
+        } else if (state instanceof State.Retrying retrying) {
+            if (traced.recording) {
+                retried(traced, retrying);
             }
-            default -> ended(traced, run, state, clock);
+        } else {
+            ended(traced, run, state, clock);
         }
     }
 
