@@ -272,6 +272,81 @@ class LoomflowTelemetryTest {
     }
 
     @Test
+    void aRunTheSamplerDropsIsMeasuredAndItsTraceStillReachesItsCode() {
+        InMemorySpanExporter dropped = InMemorySpanExporter.create();
+        InMemoryMetricReader reader = InMemoryMetricReader.create();
+        List<SpanContext> currentInTasks = new CopyOnWriteArrayList<>();
+        Task<Integer, Integer> call = Task.named("call", (Integer i) -> {
+            currentInTasks.add(Span.current().getSpanContext());
+            return i;
+        });
+        Flow<Integer, Integer> inner = Flow.named("inner", (Integer i) -> call.call(i));
+        Flow<Integer, Integer> flow = Flow.named("calls", (Integer n) -> {
+            currentInTasks.add(Span.current().getSpanContext());
+            int sum = inner.call(0);
+            for (int i = 1; i < n; i++) {
+                sum += call.call(i);
+            }
+            return sum + call.map(List.of(10, 20)).join().stream().mapToInt(Integer::intValue).sum();
+        });
+        try (OpenTelemetrySdk dropping = OpenTelemetrySdk.builder()
+                .setTracerProvider(SdkTracerProvider.builder().setSampler(io.opentelemetry.sdk.trace.samplers.Sampler
+                        .parentBased(io.opentelemetry.sdk.trace.samplers.Sampler.alwaysOff()))
+                        .addSpanProcessor(SimpleSpanProcessor.create(dropped)).build())
+                .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(reader).build()).build();
+             Engine engine = LoomflowTelemetry.create(dropping).install(Engine.builder()).build()) {
+            assertThat(engine.run(flow, 4)).isEqualTo(36);
+            assertThat(Context.current()).isSameAs(Context.root());
+            Collection<MetricData> data = reader.collectAllMetrics();
+            assertThat(longSum(data, "loomflow.runs.started", Map.of("loomflow.run.name", "call"))).isEqualTo(6);
+            assertThat(longSum(data, "loomflow.runs.ended", Map.of("loomflow.run.name", "call",
+                    "loomflow.run.state", "Completed"))).isEqualTo(6);
+            assertThat(longSum(data, "loomflow.runs.active", Map.of())).isZero();
+            assertThat(metric(data, "loomflow.run.duration").getHistogramData().getPoints().stream()
+                    .mapToLong(p -> p.getCount()).sum()).isEqualTo(8);
+        }
+        assertThat(dropped.getFinishedSpanItems()).isEmpty();
+        // the flow's (dropped) trace is current in its code and in every task's, items of a map and a subflow's task included
+        assertThat(currentInTasks).hasSize(7).allSatisfy(c -> {
+            assertThat(c.isValid()).isTrue();
+            assertThat(c.isSampled()).isFalse();
+            assertThat(c.getTraceId()).isEqualTo(currentInTasks.getFirst().getTraceId());
+        });
+    }
+
+    @Test
+    void theTelemetryNestsWithTheEnginesOtherInterceptorsInTheOrderAdded() {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        Task<String, String> task = Task.named("task", (String s) -> s);
+        for (boolean telemetryFirst : List.of(true, false)) {
+            seen.clear();
+            io.loomflow.spi.RunInterceptor looks = new io.loomflow.spi.RunInterceptor() {
+                @Override
+                public Object capture(io.loomflow.RunInfo run) {
+                    return run.name();
+                }
+
+                @Override
+                public void execute(io.loomflow.RunInfo info, Object captured, Runnable run) {
+                    seen.add(captured + " sees " + (Span.current().getSpanContext().isValid() ? "a span" : "no span"));
+                    run.run();
+                }
+            };
+            Engine.Builder builder = Engine.builder();
+            if (telemetryFirst) {
+                LoomflowTelemetry.create(sdk).install(builder).runInterceptor(looks);
+            } else {
+                LoomflowTelemetry.create(sdk).install(builder.runInterceptor(looks));
+            }
+            try (Engine engine = builder.build()) {
+                assertThat(engine.run(task, "x")).isEqualTo("x");
+            }
+            assertThat(seen).containsExactly(telemetryFirst ? "task sees a span" : "task sees no span");
+        }
+        assertThat(spans.getFinishedSpanItems()).extracting(SpanData::getName).containsExactly("task", "task");
+    }
+
+    @Test
     void anOpenTelemetryThatThrowsNeverFailsARunAndSaysSoOnce() {
         List<LogRecord> warnings = new CopyOnWriteArrayList<>();
         Handler handler = new Handler() {
