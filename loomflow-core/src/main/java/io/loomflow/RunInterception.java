@@ -80,12 +80,13 @@ final class RunInterception {
         }
     }
 
-    /** Executes {@code body} on the calling thread, through every interceptor; never throws. */
-    void execute(RunInfo run, @Nullable Object captured, Runnable body) {
+    /** Executes {@code node} on the calling thread, through every interceptor; never throws. */
+    void execute(RunNode node) {
+        Object captured = node.captured();
         if (single) {
-            new Layer(this, 0, run, captured, null, body).executeThrough();
+            new Layer(this, 0, node, captured, null).executeThrough();
         } else {
-            new Layer(this, 0, run, null, (Object[]) captured, body).executeThrough();
+            new Layer(this, 0, node, null, (Object[]) captured).executeThrough();
         }
     }
 
@@ -106,29 +107,26 @@ final class RunInterception {
 
         private final RunInterception interception;
         private final int index;
-        private final RunInfo run;
+        private final RunNode node;
         private final @Nullable Object captured; // with one interceptor
         private final Object @Nullable [] all; // with several; null if the run was not captured
-        private final Runnable body;
         private volatile boolean ran;
 
-        Layer(RunInterception interception, int index, RunInfo run, @Nullable Object captured, Object @Nullable [] all,
-              Runnable body) {
+        Layer(RunInterception interception, int index, RunNode node, @Nullable Object captured, Object @Nullable [] all) {
             this.interception = interception;
             this.index = index;
-            this.run = run;
+            this.node = node;
             this.captured = captured;
             this.all = all;
-            this.body = body;
         }
 
         /** Calls this level's interceptor around the levels inside it, then makes sure they ran. */
         void executeThrough() {
             RunInterceptor interceptor = interception.interceptors[index];
             try {
-                interceptor.execute(run, interception.single ? captured : all == null ? null : all[index], this);
+                interceptor.execute(node.info(), interception.single ? captured : all == null ? null : all[index], this);
             } catch (RuntimeException | Error failure) {
-                interception.warnOnce(index, "execute", run, failure);
+                interception.warnOnce(index, "execute", node.info(), failure);
             }
             run(); // the interceptor failed before it, or never called it
         }
@@ -137,9 +135,9 @@ final class RunInterception {
         public void run() {
             if (RAN.compareAndSet(this, false, true)) {
                 if (index + 1 == interception.interceptors.length) {
-                    body.run();
+                    node.executeUnintercepted();
                 } else {
-                    new Layer(interception, index + 1, run, captured, all, body).executeThrough();
+                    new Layer(interception, index + 1, node, captured, all).executeThrough();
                 }
             }
         }

@@ -151,10 +151,15 @@ final class RunNode implements Handle<Object>, RunContext, StructuredScope.Child
     void executeBound() {
         RunInterception interception = engine.interception();
         if (interception == null) {
-            ScopedValue.where(CURRENT, this).run(attempts::execute);
+            executeUnintercepted();
         } else {
-            interception.execute(info, captured, () -> ScopedValue.where(CURRENT, this).run(attempts::execute));
+            interception.execute(this);
         }
+    }
+
+    /** Executes the run on the calling thread, bound as the current run; inside the interceptors, if any. Never throws. */
+    void executeUnintercepted() {
+        ScopedValue.where(CURRENT, this).run(attempts::execute);
     }
 
     /** Claims the calling thread as the run's; false if the run has ended, or ends now as cancelled. */

@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
  * {@link io.loomflow.EventListener} and without looking the run up.
  *
  * <p>Registered with {@code Engine.builder().runInterceptor(interceptor)}; an engine takes any
- * number, and one without any pays a single null check per run. For each run the engine calls, for
- * each interceptor:
+ * number, and one without any pays a null check per run and per state change. For each run the
+ * engine calls, for each interceptor:
  * <ul>
  *   <li>{@link #capture} (a root run) or {@link #captureChild} (a run started by another run, which
  *       is handed what the interceptor captured for that parent) once, on the thread that starts

@@ -68,6 +68,8 @@ public final class RunTelemetry implements RunInterceptor {
         final boolean recording;
         final Context context;
         final String flowName;
+        /** The root run's id as text, made once per tree for the spans' attributes; null if this span is not recording. */
+        final @Nullable String rootId;
         final RunCounts.ByName counts;
         @Nullable Instant pendingSince;
         @Nullable String pendingOn;
@@ -79,11 +81,13 @@ public final class RunTelemetry implements RunInterceptor {
          */
         private RunCounts.@Nullable ByName lastChildCounts;
 
-        Traced(Span span, boolean recording, Context context, String flowName, RunCounts.ByName counts) {
+        Traced(Span span, boolean recording, Context context, String flowName, @Nullable String rootId,
+               RunCounts.ByName counts) {
             this.span = span;
             this.recording = recording;
             this.context = context;
             this.flowName = flowName;
+            this.rootId = rootId;
             this.counts = counts;
         }
 
@@ -122,6 +126,7 @@ public final class RunTelemetry implements RunInterceptor {
     private Traced traced(RunInfo run, @Nullable Traced parent, Context parentContext, String flowName) {
         Span span = Span.getInvalid();
         boolean recording = false;
+        String rootId = null;
         try {
             span = instruments.tracer().spanBuilder(run.name())
                     .setParent(parentContext)
@@ -129,9 +134,12 @@ public final class RunTelemetry implements RunInterceptor {
                     .startSpan();
             recording = span.isRecording();
             if (recording) { // a span the sampler dropped is not given attributes it would not keep
-                span.setAttribute(RUN_ID, run.id().toString())
+                String id = run.id().toString();
+                rootId = parent == null ? run.isRoot() ? id : run.rootId().toString()
+                        : parent.rootId != null ? parent.rootId : run.rootId().toString();
+                span.setAttribute(RUN_ID, id)
                         .setAttribute(RUN_KIND, kind(run))
-                        .setAttribute(ROOT_ID, run.rootId().toString());
+                        .setAttribute(ROOT_ID, rootId);
                 if (!flowName.isEmpty()) {
                     span.setAttribute(FLOW_NAME, flowName);
                 }
@@ -148,7 +156,7 @@ public final class RunTelemetry implements RunInterceptor {
         if (!recording && parent != null && !parent.recording && parent.span.getSpanContext().isValid()) {
             // Dropped, under a dropped span of the same trace: its context is its parent's (same trace, not
             // sampled), and nothing is made for it.
-            return new Traced(span, false, parentContext, flowName, counts);
+            return new Traced(span, false, parentContext, flowName, null, counts);
         }
         Context context = parentContext;
         try {
@@ -156,7 +164,7 @@ public final class RunTelemetry implements RunInterceptor {
         } catch (RuntimeException | Error failure) {
             instruments.warnOnce("threw when putting a span in a context", failure);
         }
-        return new Traced(span, recording, context, flowName, counts);
+        return new Traced(span, recording, context, flowName, rootId, counts);
     }
 
     @Override
