@@ -11,7 +11,6 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
-import java.time.Duration;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
@@ -272,7 +271,9 @@ public final class RunTelemetry implements RunInterceptor {
         return run.kind() == RunInfo.Kind.FLOW ? "flow" : "task";
     }
 
+    /** The seconds from {@code from} to {@code to}, at least 0; no {@link java.time.Duration} is made. */
     private static double seconds(Instant from, Instant to) {
-        return Math.max(0, Duration.between(from, to).toNanos()) / 1e9;
+        double seconds = (to.getEpochSecond() - from.getEpochSecond()) + (to.getNano() - from.getNano()) / 1e9;
+        return Math.max(0, seconds);
     }
 }
