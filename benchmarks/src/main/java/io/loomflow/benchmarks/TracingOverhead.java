@@ -119,7 +119,8 @@ public final class TracingOverhead {
 
     /**
      * A tracer provider with the given sampler whose sampled spans go to a batch span processor
-     * (the usual one) whose exporter drops them.
+     * (the usual one; its queue holds a round's spans, exported every 100 ms) whose exporter drops
+     * them.
      */
     private static SdkTracerProvider tracerProvider(Sampler sampler) {
         SpanExporter discard = new SpanExporter() {
@@ -139,7 +140,8 @@ public final class TracingOverhead {
             }
         };
         return SdkTracerProvider.builder().setSampler(sampler)
-                .addSpanProcessor(BatchSpanProcessor.builder(discard).build()).build();
+                .addSpanProcessor(BatchSpanProcessor.builder(discard).setMaxQueueSize(1 << 17)
+                        .setScheduleDelay(Duration.ofMillis(100)).build()).build(); // a round's spans fit: none is dropped
     }
 
     /** An SDK with the given sampler and a span exporter that drops the spans, and its metrics read once a minute into nowhere. */
