@@ -25,10 +25,10 @@ import java.util.Objects;
  *       the request's trace);</li>
  *   <li>while a run's code executes, its span is current on the run's thread (and only then), so
  *       spans that instrumented code makes there (an HTTP client's) are its children;</li>
- *   <li>metrics, through the same {@link OpenTelemetry}'s meter {@code io.loomflow}: the counters
- *       {@code loomflow.runs.started} and {@code loomflow.runs.ended} (by
- *       {@code loomflow.run.state}), the up-down counter {@code loomflow.runs.active} (runs in
- *       flight), and the histograms {@code loomflow.run.duration} (from creation to end, in seconds,
+ *   <li>metrics, through the same {@link OpenTelemetry}'s meter {@code io.loomflow}: the
+ *       asynchronous counters {@code loomflow.runs.started} and {@code loomflow.runs.ended} (by
+ *       {@code loomflow.run.state}) and up-down counter {@code loomflow.runs.active} (runs in
+ *       flight), counted in memory and reported when the metrics are collected, and the histograms {@code loomflow.run.duration} (from creation to end, in seconds,
  *       by state) and {@code loomflow.run.limit.wait} (time from {@code Pending} on a limit to
  *       {@code Running}, in seconds, by {@code loomflow.limit.name}); each also by
  *       {@code loomflow.run.kind} and {@code loomflow.run.name}.</li>
@@ -40,7 +40,11 @@ import java.util.Objects;
  * warning of the logger {@code io.loomflow.opentelemetry}, and the run goes on without the span or
  * measurement it was for.
  *
- * <p>Immutable and thread-safe; one instance may be installed on any number of engine builders.
+ * <p>A span the sampler drops is started and its trace context made current where the run's code
+ * executes; it is given no attributes or events.
+ *
+ * <p>Thread-safe; one instance may be installed on any number of engine builders, whose runs it
+ * counts together.
  */
 public final class LoomflowTelemetry {
 
