@@ -128,7 +128,9 @@ final class RunInterception {
             } catch (RuntimeException | Error failure) {
                 interception.warnOnce(index, "execute", node.info(), failure);
             }
-            run(); // the interceptor failed before it, or never called it
+            if (!ran) { // the interceptor failed before it, or never called it
+                run();
+            }
         }
 
         @Override
