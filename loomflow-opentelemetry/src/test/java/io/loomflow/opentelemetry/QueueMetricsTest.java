@@ -129,8 +129,7 @@ class QueueMetricsTest {
         long before = System.nanoTime();
         submit(3);
         await("one run running, two queued", () -> metered().running() == 1 && metered().queued() == 2);
-        BatchCallback observation = LoomflowTelemetry.create(sdk).observe(queue);
-        open.add(observation::close);
+        BatchCallback observation = LoomflowTelemetry.create(sdk).observe(queue); // closed below, or with the SDK
 
         await("the oldest queued run has waited a quarter of a second", () -> {
             Number age = gauge(metrics.collectAllMetrics(), "loomflow.queue.age");
