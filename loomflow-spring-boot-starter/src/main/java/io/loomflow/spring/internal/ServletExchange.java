@@ -45,12 +45,10 @@ public final class ServletExchange extends HttpExchange {
     public ServletExchange(HttpServletRequest request, HttpServletResponse response) {
         this.request = request;
         this.response = response;
-        String path = request.getPathInfo() == null ? "/" : request.getPathInfo();
         String query = request.getQueryString();
         // The raw (percent-encoded) path below the mount, as the JDK server would give it.
         String raw = request.getRequestURI().substring(request.getContextPath().length() + request.getServletPath().length());
         this.uri = URI.create((raw.isEmpty() ? "/" : raw) + (query == null ? "" : "?" + query));
-        assert uri.getPath().equals(path) : uri + " vs " + path;
         for (String name : Collections.list(request.getHeaderNames())) {
             requestHeaders.put(name, Collections.list(request.getHeaders(name)));
         }
