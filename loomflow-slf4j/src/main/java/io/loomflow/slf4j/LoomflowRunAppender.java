@@ -7,7 +7,6 @@ import ch.qos.logback.classic.spi.ThrowableProxy;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import io.loomflow.RunContext;
 import io.loomflow.slf4j.internal.Capture;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -47,23 +46,17 @@ public final class LoomflowRunAppender extends UnsynchronizedAppenderBase<ILoggi
 
     @Override
     protected void append(ILoggingEvent event) {
-        try {
-            Optional<RunContext> run = Capture.target(event.getLoggerName());
-            if (run.isPresent()) {
-                Capture.write(run.get(), level(event.getLevel()), String.valueOf(event.getFormattedMessage()),
-                        throwable(event.getThrowableProxy()));
-            }
-        } catch (RuntimeException e) {
-            addError("could not write a line of logger " + event.getLoggerName() + " to its run's log", e);
-        }
+        Capture.capture(event.getLoggerName(), level(event.getLevel()), event::getFormattedMessage,
+                throwable(event.getThrowableProxy()), this::addError);
     }
 
-    private static System.Logger.Level level(Level level) {
+    private static org.slf4j.event.Level level(Level level) {
         return switch (level.toInt()) {
-            case Level.ERROR_INT -> System.Logger.Level.ERROR;
-            case Level.WARN_INT -> System.Logger.Level.WARNING;
-            case Level.INFO_INT -> System.Logger.Level.INFO;
-            default -> System.Logger.Level.DEBUG;
+            case Level.ERROR_INT -> org.slf4j.event.Level.ERROR;
+            case Level.WARN_INT -> org.slf4j.event.Level.WARN;
+            case Level.INFO_INT -> org.slf4j.event.Level.INFO;
+            case Level.DEBUG_INT -> org.slf4j.event.Level.DEBUG;
+            default -> org.slf4j.event.Level.TRACE;
         };
     }
 
