@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.loomflow.store.LogRecord;
 import io.loomflow.store.RunRecord;
 import io.loomflow.store.RunStore;
+import io.loomflow.store.contract.Postgres;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +19,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,6 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * each, and not on the console a second time.
  */
 class TaskLoggingCaptureTest {
+
+    @RegisterExtension
+    static final Postgres POSTGRES = new Postgres();
 
     @TempDir
     Path directory;
@@ -158,6 +165,40 @@ class TaskLoggingCaptureTest {
         }
         try (RunStore store = RunStore.embeddedReadOnly(db)) {
             assertEachRunHasItsOwnLines(store, UUID.fromString(id));
+        }
+    }
+
+    @Test
+    void theWorkerCommandCapturesWhatTasksLogIntoTheRunsItTakesFromTheQueue() throws Exception {
+        Path flows = sources();
+        Path err = Files.createTempFile(directory, "worker-err", ".txt");
+        Process worker = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "worker", "--db", POSTGRES.url(),
+                "--name", "logs", "--classes", flows.toString()).redirectError(err.toFile()).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8))) {
+            String first = out.readLine(); // blocks until the worker serves, or has ended
+            assertThat(first).as("stderr: " + Files.readString(err)).contains("Ctrl-C to stop");
+
+            Command submit = Command.run("submit", "logging", "-p", "items=a,b,c", "--db", POSTGRES.url(), "--wait",
+                    "--output", "text");
+            assertThat(submit.exitCode()).as(submit.toString()).isZero();
+            String id = submit.out().lines().findFirst().orElseThrow();
+
+            Command logs = Command.run("logs", id, "--db", POSTGRES.url());
+            assertThat(logs.exitCode()).as(logs.toString()).isZero();
+            for (String item : List.of("a", "b", "c")) {
+                assertThat(logs.out().lines().toList()).as(logs.toString())
+                        .filteredOn(line -> line.endsWith("says " + item)).hasSize(2)
+                        .allSatisfy(line -> assertThat(line).containsPattern("  item +(INFO|WARNING) "));
+            }
+            try (RunStore store = RunStore.openReadOnly(POSTGRES.url())) {
+                assertEachRunHasItsOwnLines(store, UUID.fromString(id));
+            }
+            worker.toHandle().destroy(); // SIGTERM
+            assertThat(worker.waitFor(30, TimeUnit.SECONDS)).as("the worker stops on SIGTERM").isTrue();
+            assertThat(Files.readString(err)).as("not on the console: in the run's log").doesNotContain("says");
+        } finally {
+            worker.destroyForcibly();
         }
     }
 }
