@@ -1,13 +1,21 @@
 package io.loomflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.loomflow.store.LogRecord;
 import io.loomflow.store.RunRecord;
 import io.loomflow.store.RunStore;
 import io.loomflow.store.contract.Postgres;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.regex.Matcher;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -199,6 +207,45 @@ class TaskLoggingCaptureTest {
             assertThat(Files.readString(err)).as("not on the console: in the run's log").doesNotContain("says");
         } finally {
             worker.destroyForcibly();
+        }
+    }
+
+    @Test
+    void theDevCommandCapturesWhatTasksLogIntoTheRunsOfItsGeneration() throws Exception {
+        Path flows = sources();
+        Path db = directory.resolve("dev-history");
+        Path err = Files.createTempFile(directory, "dev-err", ".txt");
+        Process dev = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "dev", flows.toString(), "--port", "0",
+                "--db", db.toString()).redirectError(err.toFile()).start();
+        ObjectMapper json = new ObjectMapper();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(dev.getInputStream(), StandardCharsets.UTF_8));
+             HttpClient client = HttpClient.newHttpClient()) {
+            Matcher address = Pattern.compile("Loomflow dev server at (http://\\S+) \\(watching .*").matcher("");
+            for (String line = out.readLine(); !address.reset(line == null ? "" : line).matches(); line = out.readLine()) {
+                assertThat(line).as("the address line; stderr: " + Files.readString(err)).isNotNull();
+            }
+            URI base = URI.create(address.group(1));
+            HttpResponse<String> started = client.send(HttpRequest.newBuilder(base.resolve("/api/flows/logging/runs"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"items\":\"a,b,c\"}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+            String id = json.readTree(started.body()).path("id").asText();
+            await().atMost(Duration.ofSeconds(30)).until(() -> json.readTree(client.send(HttpRequest.newBuilder(
+                    base.resolve("/api/runs/" + id)).build(), HttpResponse.BodyHandlers.ofString()).body())
+                    .path("final").asBoolean());
+            JsonNode logs = json.readTree(client.send(HttpRequest.newBuilder(base.resolve("/api/runs/" + id + "/logs?tree=true"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body());
+            List<String> messages = new ArrayList<>();
+            logs.path("lines").forEach(line -> messages.add(line.path("message").asText()));
+            assertThat(messages).as(logs.toString()).containsExactlyInAnyOrder("mapping a,b,c",
+                    "slf4j says a", "slf4j says b", "slf4j says c",
+                    "System.Logger says a", "System.Logger says b", "System.Logger says c");
+            dev.toHandle().destroy(); // SIGTERM
+            assertThat(dev.waitFor(30, TimeUnit.SECONDS)).as("dev stops on SIGTERM").isTrue();
+            assertThat(Files.readString(err)).as("not on the console: in the run's log").doesNotContain("says");
+        } finally {
+            dev.destroyForcibly();
         }
     }
 }
