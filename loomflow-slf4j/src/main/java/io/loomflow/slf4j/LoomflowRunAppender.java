@@ -34,9 +34,9 @@ import org.jspecify.annotations.Nullable;
  * task's thread, as Logback always runs them; to keep a slow one (a network appender) from slowing the
  * task, wrap it in Logback's {@code AsyncAppender} with {@code neverBlock} set.
  *
- * <p>Needs {@code logback-classic} (an optional dependency of this module). Where SLF4J goes to
- * java.util.logging instead, use {@link RunLogHandler}; install one of the two for each path a line
- * takes, or the line is captured twice.
+ * <p>Needs {@code logback-classic} (an optional dependency of this module). Where SLF4J goes to Log4j 2
+ * instead, use {@link LoomflowLog4jAppender}; where it goes to java.util.logging, {@link RunLogHandler};
+ * install one capture for each path a line takes, or the line is captured twice.
  */
 public final class LoomflowRunAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
 
