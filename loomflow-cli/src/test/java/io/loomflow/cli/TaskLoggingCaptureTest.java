@@ -79,8 +79,14 @@ class TaskLoggingCaptureTest {
 
     /** {@code loomflow ARGS} in a JVM of its own, through {@code Main.main}, without the tests' logging.properties. */
     private Result loomflow(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        return loomflow(List.of(), args);
+    }
+
+    /** {@code loomflow ARGS} in a JVM of its own started with these options. */
+    private Result loomflow(List<String> jvmOptions, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
         Path out = Files.createTempFile(directory, "out", ".txt");
         Path err = Files.createTempFile(directory, "err", ".txt");
@@ -149,6 +155,30 @@ class TaskLoggingCaptureTest {
         }
         try (RunStore store = RunStore.embeddedReadOnly(db)) {
             assertEachRunHasItsOwnLines(store, UUID.fromString(runId));
+        }
+    }
+
+    @Test
+    void aLoggingConfigurationOfTheUsersThatNamesTheHandlerIsKeptAndLinesAreCapturedOnce() throws Exception {
+        Path properties = directory.resolve("logging.properties");
+        Files.writeString(properties, """
+                handlers = java.util.logging.ConsoleHandler, io.loomflow.slf4j.RunLogHandler
+                .level = INFO
+                io.loomflow.run.level = OFF
+                java.util.logging.ConsoleHandler.level = INFO
+                java.util.logging.ConsoleHandler.filter = io.loomflow.slf4j.UncapturedFilter
+                java.util.logging.SimpleFormatter.format = mine %4$s %5$s%n
+                """);
+        Path db = directory.resolve("configured");
+        Result run = loomflow(List.of("-Djava.util.logging.config.file=" + properties), "run", "logging",
+                "-p", "items=a,b,c", "--classes", sources().toString(), "--db", db.toString(), "--output", "text",
+                "--progress", "plain");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.err()).as("the user's format on the console: " + run).contains("mine WARNING loaded outside of any run\n")
+                .doesNotContain("mine INFO slf4j says", "mine WARNING System.Logger says");
+        try (RunStore store = RunStore.embeddedReadOnly(db)) {
+            assertEachRunHasItsOwnLines(store, UUID.fromString(new Command(run.exitCode(), run.out(), run.err()).runId()));
         }
     }
 
