@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import java.util.Arrays;
+import java.util.logging.Filter;
 import java.util.logging.Handler;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
@@ -131,8 +132,9 @@ public final class Cli {
      * slf4j-jdk14}) or the JDK's {@link System.Logger}, at {@code INFO} and above, is captured into its
      * run's log by a {@link RunLogHandler} on the root logger: {@code loomflow run} prints it with the
      * run's progress, and it is recorded with the run ({@code loomflow logs}, the server's UI and API).
-     * The console shows warnings and errors logged outside of runs only, one line each ({@link
-     * UncapturedFilter}): a task's warning is in its run's log, not on stderr a second time. Core's
+     * The console shows warnings and errors logged outside of runs, one line each, and Loomflow's own
+     * wherever they are logged ({@link #consoleFilter()}): a task's warning is in its run's log, not on
+     * stderr a second time. Core's
      * {@code io.loomflow.run} logger is off: those lines are the runs' logs, which {@code loomflow run}
      * prints from the event stream. The server's warnings are not logged (its one warning, serving
      * without a token, {@code loomflow server --insecure} prints itself), only its errors. Nor is the
@@ -162,13 +164,32 @@ public final class Cli {
                 throw new java.io.UncheckedIOException(impossible);
             }
             for (Handler handler : Logger.getLogger("").getHandlers()) {
-                handler.setFilter(new UncapturedFilter());
+                handler.setFilter(consoleFilter());
             }
         }
         Logger root = Logger.getLogger("");
         if (Arrays.stream(root.getHandlers()).noneMatch(RunLogHandler.class::isInstance)) {
             root.addHandler(new RunLogHandler());
         }
+    }
+
+    /**
+     * The console's filter: the lines no run's log captures ({@link UncapturedFilter}), and Loomflow's
+     * own warnings and errors wherever they are logged (a store that fails under a run, say), which an
+     * operator of {@code server} or {@code worker} must see on the console even when they are also in a
+     * run's log. Core's {@code io.loomflow.run} lines are never let through: they are the runs' logs.
+     *
+     * @return the filter
+     */
+    static Filter consoleFilter() {
+        UncapturedFilter uncaptured = new UncapturedFilter();
+        return line -> {
+            String name = line.getLoggerName();
+            if (name != null && (name.equals("io.loomflow.run") || name.startsWith("io.loomflow.run."))) {
+                return false;
+            }
+            return name != null && name.startsWith("io.loomflow.") || uncaptured.isLoggable(line);
+        };
     }
 
     /** {@code loomflow --version}: the version this command was built as. */
