@@ -14,6 +14,7 @@ module io.loomflow.cli {
     requires io.loomflow.store;
     requires io.loomflow.server;
     requires io.loomflow.workers;
+    requires io.loomflow.slf4j; // a task's SLF4J and System.Logger lines captured into its run's log
     requires java.sql; // loomflow worker reads the runs it holds (WorkerRunLog)
     requires static org.jspecify; // nullness annotations, for tools; not needed at run time
     requires info.picocli;

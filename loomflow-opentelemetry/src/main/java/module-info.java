@@ -3,6 +3,7 @@
  * OpenTelemetry API given to {@link io.loomflow.opentelemetry.LoomflowTelemetry#create}.
  *
  * <p>Depends on the OpenTelemetry API only: the application chooses the SDK, or the Java agent.
+ * {@code loomflow-workers} is optional: needed only for {@code LoomflowTelemetry.observe(WorkQueue)}.
  */
 // The OpenTelemetry jars are automatic modules.
 @SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
@@ -11,6 +12,7 @@ module io.loomflow.opentelemetry {
     requires transitive io.opentelemetry.api;
     requires io.opentelemetry.context;
     requires static org.jspecify;
+    requires static io.loomflow.workers; // optional: LoomflowTelemetry.observe(WorkQueue)
 
     exports io.loomflow.opentelemetry;
 }

@@ -10,7 +10,7 @@ module io.loomflow.server {
     requires transitive io.loomflow.store;
     requires transitive io.loomflow.workers; // LoomflowServer.Builder.queue(WorkQueue)
     requires static org.jspecify; // nullness annotations, for tools; not needed at run time
-    requires jdk.httpserver;
+    requires transitive jdk.httpserver; // LoomflowServer.handler() is an HttpHandler
     requires java.compiler; // dev mode compiles flow sources in the process
     requires java.management; // dev mode's status counts threads
     requires com.fasterxml.jackson.annotation; // the API's response records say which values may be left out

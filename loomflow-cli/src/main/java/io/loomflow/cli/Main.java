@@ -28,7 +28,8 @@ import java.util.Objects;
  * how tests and programs that embed the command call it; it is thread-safe in that each call builds
  * its own command objects, engine and store connection and closes them before returning, but it
  * installs no signal handling and configures no logging ({@code server} then serves until the calling
- * thread is interrupted).
+ * thread is interrupted): what a task logs reaches its run's log only where the embedding program
+ * installs loomflow-slf4j's capture itself.
  */
 public final class Main {
 
@@ -36,9 +37,11 @@ public final class Main {
     }
 
     /**
-     * Runs one command and exits the JVM with its exit code. Quietens {@code java.util.logging}
-     * (warnings only, one line each) unless {@code java.util.logging.config.file} is set, and
-     * cancels a running flow on Ctrl-C or SIGTERM.
+     * Runs one command and exits the JVM with its exit code. Sets up {@code java.util.logging} for the
+     * process: what a task logs through SLF4J or {@link System.Logger} while it runs is captured into
+     * its run's log, and the console shows the warnings logged outside of runs, one line each (unless
+     * {@code java.util.logging.config.file} is set: then only the capture is added). Cancels a running
+     * flow on Ctrl-C or SIGTERM.
      *
      * @param args the command line, such as {@code run hello --param name=World}
      */

@@ -137,7 +137,7 @@ class DistributionIT {
         try (ZipFile zip = new ZipFile(System.getProperty("loomflow.dist.zip"))) {
             List<String> names = zip.stream().map(entry -> entry.getName()).toList();
             assertThat(names).contains(root + "bin/loomflow", root + "lib/select-jdk.sh", root + "README.md", root + "LICENSE");
-            for (String module : List.of("cli", "core", "data", "azure", "s3", "store", "server", "workers")) {
+            for (String module : List.of("cli", "core", "data", "azure", "s3", "store", "server", "workers", "slf4j")) {
                 assertThat(names).contains(root + "lib/loomflow-" + module + "-" + VERSION + ".jar");
             }
             assertThat(names).noneMatch(name -> name.contains("examples") || name.contains("benchmarks"));
@@ -181,6 +181,43 @@ class DistributionIT {
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.out()).as(result.toString()).isEqualTo("\"from-sources src\"\n");
+    }
+
+    @Test
+    void whatATaskLogsThroughSlf4jOrSystemLoggerIsInItsRunsLogWithoutConfiguration() throws Exception {
+        Path file = work.resolve("logging/ext/LoggingFlows.java");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, """
+                package ext;
+                import io.loomflow.Flow;
+                import io.loomflow.Task;
+                import java.util.List;
+                public final class LoggingFlows {
+                    static final Task<String, String> ITEM = Task.named("item", (String id) -> {
+                        org.slf4j.LoggerFactory.getLogger("ext.items").info("slf4j says {}", id);
+                        System.getLogger("ext.jdk").log(System.Logger.Level.WARNING, "System.Logger says {0}", id);
+                        return id;
+                    });
+                    public record Params(String items) {}
+                    public static final Flow<Params, List<String>> LOGGING =
+                            Flow.named("logging", Params.class, (Params p) -> ITEM.map(List.of(p.items().split(","))).join());
+                }
+                """);
+
+        Result run = loomflow(home.resolve("bin/loomflow"), "run", "logging", "-p", "items=a,b", "--classes",
+                work.resolve("logging").toString(), "--db", work.resolve("history").toString(), "--output", "text");
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        String id = run.out().lines().filter(line -> line.contains("; run ")).findFirst()
+                .map(line -> line.substring(line.lastIndexOf(' ') + 1)).orElseThrow(() -> new AssertionError(run));
+        assertThat(run.err()).as("in the run's progress, not a second time from the console").doesNotContain("loomflow: WARNING");
+
+        Result logs = loomflow(home.resolve("bin/loomflow"), "logs", id, "--db", work.resolve("history").toString());
+        assertThat(logs.exitCode()).as(logs.toString()).isZero();
+        assertThat(logs.out().lines().toList()).as(logs.toString()).hasSize(4)
+                .anySatisfy(line -> assertThat(line).containsPattern("  item +INFO +slf4j says a$"))
+                .anySatisfy(line -> assertThat(line).containsPattern("  item +WARNING +System.Logger says a$"))
+                .anySatisfy(line -> assertThat(line).containsPattern("  item +INFO +slf4j says b$"))
+                .anySatisfy(line -> assertThat(line).containsPattern("  item +WARNING +System.Logger says b$"));
     }
 
     @Test

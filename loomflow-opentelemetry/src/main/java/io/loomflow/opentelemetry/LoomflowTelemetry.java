@@ -2,9 +2,16 @@ package io.loomflow.opentelemetry;
 
 import io.loomflow.Engine;
 import io.loomflow.opentelemetry.internal.Instruments;
+import io.loomflow.opentelemetry.internal.Propagation;
+import io.loomflow.opentelemetry.internal.QueueGauges;
 import io.loomflow.opentelemetry.internal.RunTelemetry;
+import io.loomflow.spi.ContextPropagator;
+import io.loomflow.workers.WorkQueue;
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.metrics.BatchCallback;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Traces and measures the runs of an engine with OpenTelemetry.
@@ -43,15 +50,25 @@ import java.util.Objects;
  * <p>A span the sampler drops is started and its trace context made current where the run's code
  * executes; it is given no attributes or events.
  *
+ * <p>With {@code loomflow-workers} (an optional dependency: add it yourself), it is also the
+ * {@link ContextPropagator} of a {@code WorkQueue} and its workers, through the
+ * {@link OpenTelemetry}'s text map propagator, so a run submitted inside a span continues that trace
+ * where a worker executes it; and {@link #observe(WorkQueue)} adds gauges of the queues' depth and
+ * age.
+ *
  * <p>Thread-safe; one instance may be installed on any number of engine builders, whose runs it
  * counts together.
  */
-public final class LoomflowTelemetry {
+public final class LoomflowTelemetry implements ContextPropagator {
 
+    private final OpenTelemetry openTelemetry;
     private final Instruments instruments;
+    private final Propagation propagation;
 
-    private LoomflowTelemetry(Instruments instruments) {
+    private LoomflowTelemetry(OpenTelemetry openTelemetry, Instruments instruments) {
+        this.openTelemetry = openTelemetry;
         this.instruments = instruments;
+        this.propagation = Propagation.of(openTelemetry, instruments);
     }
 
     /**
@@ -63,7 +80,7 @@ public final class LoomflowTelemetry {
      */
     public static LoomflowTelemetry create(OpenTelemetry openTelemetry) {
         Objects.requireNonNull(openTelemetry, "openTelemetry must not be null; pass OpenTelemetry.noop() for none");
-        return new LoomflowTelemetry(Instruments.of(openTelemetry));
+        return new LoomflowTelemetry(openTelemetry, Instruments.of(openTelemetry));
     }
 
     /**
@@ -79,5 +96,52 @@ public final class LoomflowTelemetry {
     public Engine.Builder install(Engine.Builder builder) {
         Objects.requireNonNull(builder, "builder must not be null");
         return builder.runInterceptor(new RunTelemetry(instruments));
+    }
+
+    /**
+     * The trace context current on the calling thread, as the {@link OpenTelemetry}'s text map
+     * propagator writes it (W3C {@code traceparent} and {@code tracestate} by default); a
+     * {@code WorkQueue} built with this as its propagator stores it with each run it submits.
+     *
+     * @return the headers; empty outside a span, or if the propagator threw (logged once)
+     */
+    @Override
+    public Map<String, String> inject() {
+        return propagation.inject();
+    }
+
+    /**
+     * Calls {@code start} with the trace context the headers carry current, so that a root run
+     * started there (on an engine this telemetry is installed on) has the span they name as its
+     * parent; a worker given this as its propagator starts each queued run so.
+     *
+     * @param headers what {@link #inject()} gave where the run was submitted
+     * @param start starts the run
+     * @param <T> what {@code start} returns
+     * @return what {@code start} returned
+     */
+    @Override
+    public <T> T continueIn(Map<String, String> headers, Supplier<T> start) {
+        Objects.requireNonNull(headers, "headers must not be null; pass Map.of() for none");
+        Objects.requireNonNull(start, "start must not be null");
+        return propagation.continueIn(headers, start);
+    }
+
+    /**
+     * Observes a work queue ({@code loomflow-workers}) with two asynchronous gauges of the meter
+     * {@code io.loomflow}, per queue (attribute {@code loomflow.queue.name}):
+     * {@code loomflow.queue.depth} (runs waiting, unit <code>{run}</code>) and {@code loomflow.queue.age}
+     * (seconds the oldest due queued run has waited, {@code s}). They are read from
+     * {@link WorkQueue#queues()} when the metrics are collected, at most once a second (collections
+     * closer together report the same reading), never per run. A queue seen once reports 0 when it
+     * has emptied. A reading that fails (the database is down, the queue was closed) reports
+     * nothing, and the first failure is logged.
+     *
+     * @param queue the queue to observe; one observation per queue is enough, whichever the queues
+     * @return closing it stops the observation (close it before the queue)
+     */
+    public BatchCallback observe(WorkQueue queue) {
+        Objects.requireNonNull(queue, "queue must not be null");
+        return new QueueGauges(queue, instruments, System::nanoTime, QueueGauges.EVERY).register(openTelemetry);
     }
 }

@@ -19,6 +19,10 @@ class ModuleDescriptorTest {
         assertThat(descriptor.requires().stream().map(ModuleDescriptor.Requires::name)
                 .filter(name -> name.startsWith("io.opentelemetry")).collect(Collectors.toSet()))
                 .containsExactlyInAnyOrder("io.opentelemetry.api", "io.opentelemetry.context");
+        assertThat(descriptor.requires().stream().filter(requires -> requires.name().equals("io.loomflow.workers")))
+                .as("loomflow-workers is optional: needed at run time only for observe(WorkQueue)")
+                .singleElement().satisfies(requires -> assertThat(requires.modifiers())
+                        .containsExactly(ModuleDescriptor.Requires.Modifier.STATIC));
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.loomflow.server;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import io.loomflow.Engine;
 import io.loomflow.Flow;
 import io.loomflow.server.internal.Served;
@@ -137,6 +139,42 @@ public final class LoomflowServer implements AutoCloseable {
         return server().routes();
     }
 
+    /**
+     * What answers a {@linkplain Builder#mount(String) mounted} server's requests, for the application's web server
+     * to call with each request under the mount path: the exchange's {@link HttpExchange#getRequestURI() request URI}
+     * must be the path <em>below</em> the mount path (with its query), such as {@code /api/runs?limit=5} for
+     * {@code /loomflow/api/runs?limit=5}, while every link the server writes starts with the mount path. It blocks
+     * the calling thread for as long as the answer takes (an event stream, until the client leaves or
+     * {@link #endEventStreams()}), writes the answer through the exchange and closes it. Also available on a server
+     * that listens itself, for tests.
+     *
+     * @return the handler
+     * @throws IllegalStateException if the server is not running
+     */
+    public HttpHandler handler() {
+        return server().handler();
+    }
+
+    /**
+     * Ends every event stream ({@code GET /api/events}) at once and refuses new ones (they end as soon as they
+     * start; a browser's {@code EventSource} tries again later), while the rest of the API and the pages go on. For
+     * a host whose graceful shutdown waits for the requests in flight: call it first, so that streams, which never
+     * end by themselves, do not hold that shutdown up. {@link #stop()} does it too. Does nothing if the server is not
+     * running.
+     */
+    public void endEventStreams() {
+        Server serving;
+        lock.lock();
+        try {
+            serving = stopped ? null : running;
+        } finally {
+            lock.unlock();
+        }
+        if (serving != null) {
+            serving.endEventStreams();
+        }
+    }
+
     private Server server() {
         lock.lock();
         try {
@@ -242,6 +280,7 @@ public final class LoomflowServer implements AutoCloseable {
         private @Nullable WorkQueue queue;
         private boolean portGiven;
         private @Nullable Consumer<URI> browser;
+        private @Nullable String mount;
 
         private Builder() {
         }
@@ -620,6 +659,30 @@ public final class LoomflowServer implements AutoCloseable {
         }
 
         /**
+         * Listens on no port of its own: another web server, such as a Spring Boot application's, serves this server
+         * under {@code path}, handing each request below it to {@link LoomflowServer#handler()}. Every link the
+         * server writes (pages, the script's requests, the URLs in the API's answers and its {@code Location}
+         * headers) starts with {@code path}; {@link LoomflowServer#uri()} is {@code path} followed by {@code /}.
+         * {@link #host(String)}, {@link #port(int)} and the JDK server's limits ({@link #requestTimeout(Duration)}
+         * for headers, {@link #idleTimeout(Duration)}, {@link #maxConnections(int)}) are then the other web server's
+         * business, while the token, the allowed hosts, the origin checks and the body limits still apply. Not with
+         * {@link #dev(Path)}.
+         *
+         * @param path {@code /} followed by segments of letters, digits and {@code . _ ~ -} separated by {@code /},
+         *     such as {@code /loomflow}; {@code /} mounts it at the root
+         * @return this builder
+         */
+        public Builder mount(String path) {
+            if (path == null || !path.matches("/|(/[A-Za-z0-9._~-]+)+") || path.matches(".*/\\.{1,2}(/.*)?")) {
+                throw new IllegalArgumentException("mount path was " + (path == null ? "null" : "'" + path + "'")
+                        + "; pass / followed by segments of letters, digits and . _ ~ - separated by /, such as /loomflow,"
+                        + " or / for the root");
+            }
+            this.mount = path.equals("/") ? "" : path;
+            return this;
+        }
+
+        /**
          * Builds the server, not started.
          *
          * @return the server
@@ -630,6 +693,10 @@ public final class LoomflowServer implements AutoCloseable {
                         + " own; leave out " + (engine != null ? "engine(...)" : "flow(...) and flows(...)")
                         + ", and use engineSetup(...) to configure its engines");
             }
+            if (dev != null && mount != null) {
+                throw new IllegalStateException("dev mode listens on a port of its own; leave out mount(...), or serve"
+                        + " the flows without dev mode");
+            }
             if (dev != null && queue != null) {
                 throw new IllegalStateException("dev mode runs the flows it compiles from " + dev + " itself; leave out"
                         + " queue(...), or serve the flows without dev mode");
@@ -637,7 +704,7 @@ public final class LoomflowServer implements AutoCloseable {
             return new LoomflowServer(new Server.Settings(List.copyOf(flows), engine,
                     store == null ? RunStore.inMemory() : store, host, port, token, insecure, maxBodyBytes, eventsKept, dev,
                     engineSetup, reloadGrace, onReload, List.copyOf(allowedHosts), requestTimeout, idleTimeout,
-                    maxConnections, keepAlive, retention, onPrune, queue));
+                    maxConnections, keepAlive, retention, onPrune, queue, mount));
         }
     }
 }

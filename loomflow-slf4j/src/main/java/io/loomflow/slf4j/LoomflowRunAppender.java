@@ -7,7 +7,6 @@ import ch.qos.logback.classic.spi.ThrowableProxy;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import io.loomflow.RunContext;
 import io.loomflow.slf4j.internal.Capture;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,9 +34,9 @@ import org.jspecify.annotations.Nullable;
  * task's thread, as Logback always runs them; to keep a slow one (a network appender) from slowing the
  * task, wrap it in Logback's {@code AsyncAppender} with {@code neverBlock} set.
  *
- * <p>Needs {@code logback-classic} (an optional dependency of this module). Where SLF4J goes to
- * java.util.logging instead, use {@link RunLogHandler}; install one of the two for each path a line
- * takes, or the line is captured twice.
+ * <p>Needs {@code logback-classic} (an optional dependency of this module). Where SLF4J goes to Log4j 2
+ * instead, use {@link LoomflowLog4jAppender}; where it goes to java.util.logging, {@link RunLogHandler};
+ * install one capture for each path a line takes, or the line is captured twice.
  */
 public final class LoomflowRunAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
 
@@ -47,23 +46,17 @@ public final class LoomflowRunAppender extends UnsynchronizedAppenderBase<ILoggi
 
     @Override
     protected void append(ILoggingEvent event) {
-        try {
-            Optional<RunContext> run = Capture.target(event.getLoggerName());
-            if (run.isPresent()) {
-                Capture.write(run.get(), level(event.getLevel()), String.valueOf(event.getFormattedMessage()),
-                        throwable(event.getThrowableProxy()));
-            }
-        } catch (RuntimeException e) {
-            addError("could not write a line of logger " + event.getLoggerName() + " to its run's log", e);
-        }
+        Capture.capture(event.getLoggerName(), level(event.getLevel()), event::getFormattedMessage,
+                throwable(event.getThrowableProxy()), this::addError);
     }
 
-    private static System.Logger.Level level(Level level) {
+    private static org.slf4j.event.Level level(Level level) {
         return switch (level.toInt()) {
-            case Level.ERROR_INT -> System.Logger.Level.ERROR;
-            case Level.WARN_INT -> System.Logger.Level.WARNING;
-            case Level.INFO_INT -> System.Logger.Level.INFO;
-            default -> System.Logger.Level.DEBUG;
+            case Level.ERROR_INT -> org.slf4j.event.Level.ERROR;
+            case Level.WARN_INT -> org.slf4j.event.Level.WARN;
+            case Level.INFO_INT -> org.slf4j.event.Level.INFO;
+            case Level.DEBUG_INT -> org.slf4j.event.Level.DEBUG;
+            default -> org.slf4j.event.Level.TRACE;
         };
     }
 

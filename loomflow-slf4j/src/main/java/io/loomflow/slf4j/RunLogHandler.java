@@ -1,8 +1,7 @@
 package io.loomflow.slf4j;
 
-import io.loomflow.RunContext;
 import io.loomflow.slf4j.internal.Capture;
-import java.util.Optional;
+import java.util.logging.ErrorManager;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -45,28 +44,22 @@ public final class RunLogHandler extends Handler {
         if (record == null || !isLoggable(record)) {
             return;
         }
-        try {
-            Optional<RunContext> run = Capture.target(record.getLoggerName());
-            if (run.isPresent()) {
-                Capture.write(run.get(), level(record.getLevel()), String.valueOf(formatter.formatMessage(record)),
-                        record.getThrown());
-            }
-        } catch (RuntimeException e) {
-            reportError("could not write a line of logger " + record.getLoggerName() + " to its run's log", e,
-                    java.util.logging.ErrorManager.WRITE_FAILURE);
-        }
+        Capture.capture(record.getLoggerName(), level(record.getLevel()), () -> formatter.formatMessage(record),
+                record.getThrown(), (problem, e) -> reportError(problem, e, ErrorManager.WRITE_FAILURE));
     }
 
-    private static System.Logger.Level level(Level level) {
+    private static org.slf4j.event.Level level(Level level) {
         int value = level.intValue();
         if (value >= Level.SEVERE.intValue()) {
-            return System.Logger.Level.ERROR;
+            return org.slf4j.event.Level.ERROR;
         } else if (value >= Level.WARNING.intValue()) {
-            return System.Logger.Level.WARNING;
+            return org.slf4j.event.Level.WARN;
         } else if (value >= Level.CONFIG.intValue()) {
-            return System.Logger.Level.INFO;
+            return org.slf4j.event.Level.INFO;
+        } else if (value >= Level.FINE.intValue()) {
+            return org.slf4j.event.Level.DEBUG;
         }
-        return System.Logger.Level.DEBUG;
+        return org.slf4j.event.Level.TRACE;
     }
 
     /** Nothing to flush: each line is in the run's log when {@link #publish} returns. */

@@ -28,7 +28,9 @@ import java.util.function.Function;
  * listener did not see start);</li>
  * <li>{@value #ROOT_ID}: the root run's id.</li>
  * </ul>
- * The MDC entries are set around the one call that logs the line, and removed after it.
+ * The MDC entries are set around the one call that logs the line, and removed after it. On Log4j 2
+ * ({@code log4j-slf4j2-impl}) the MDC is Log4j's {@code ThreadContext}, and the binding puts the
+ * key-values in the event's context data as well: {@code %X{loomflow.run.id}} shows the run's id.
  *
  * <p>A run never waits for the logging backend: {@link #onEvent} only puts the line on a bounded queue
  * (10,000 lines unless {@link Builder#queueCapacity(int)} says otherwise), and one thread of this

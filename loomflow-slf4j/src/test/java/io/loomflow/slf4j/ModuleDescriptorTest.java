@@ -9,13 +9,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Pins the module's shape: it exports its API package only, and needs core, slf4j-api and the JDK's
- * java.logging at run time; Logback only for the appender. (The tests run on the class path, so the
+ * java.logging at run time; Logback and Log4j only for their appenders. (The tests run on the class path, so the
  * descriptor is read from the compiled {@code module-info.class}.)
  */
 class ModuleDescriptorTest {
 
     @Test
-    void theModuleNeedsCoreAndSlf4jOnlyAndLogbackOnlyForTheAppender() throws Exception {
+    void theModuleNeedsCoreAndSlf4jOnlyAndLogbackAndLog4jOnlyForTheirAppenders() throws Exception {
         URI classes = Slf4jRunLogs.class.getProtectionDomain().getCodeSource().getLocation().toURI();
         ModuleDescriptor descriptor;
         try (InputStream in = classes.resolve("module-info.class").toURL().openStream()) {
@@ -31,6 +31,7 @@ class ModuleDescriptorTest {
         assertThat(descriptor.requires())
                 .filteredOn(r -> r.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC))
                 .extracting(ModuleDescriptor.Requires::name)
-                .containsExactlyInAnyOrder("ch.qos.logback.classic", "ch.qos.logback.core", "org.jspecify");
+                .containsExactlyInAnyOrder("ch.qos.logback.classic", "ch.qos.logback.core", "org.apache.logging.log4j.core",
+                        "org.apache.logging.log4j", "org.jspecify");
     }
 }

@@ -131,7 +131,7 @@ class ReadOnlyStoreTest {
 
         assertThatThrownBy(() -> RunStore.embeddedReadOnly(store)).isInstanceOf(RunStoreException.class)
                 .hasMessage("the run history at " + store.toAbsolutePath() + " has schema version 1, older than this"
-                        + " Loomflow's (9), and reading commands never migrate a store; run a command that records runs"
+                        + " Loomflow's (10), and reading commands never migrate a store; run a command that records runs"
                         + " (such as 'loomflow run FLOW') to migrate it, after backing it up");
         assertThat(fingerprint(store)).isEqualTo(before);
     }
@@ -193,7 +193,7 @@ class ReadOnlyStoreTest {
                 .locations("classpath:io/loomflow/store/migration/postgresql").table("lf_schema_history").target("2")
                 .load().migrate();
         assertThatThrownBy(() -> RunStore.openReadOnly(POSTGRES.url())).isInstanceOf(RunStoreException.class)
-                .hasMessageContaining("has schema version 2, older than this Loomflow's (9)");
+                .hasMessageContaining("has schema version 2, older than this Loomflow's (10)");
         try (Connection connection = POSTGRES.connect(); Statement statement = connection.createStatement();
              ResultSet version = statement.executeQuery("SELECT max(\"version\") FROM lf_schema_history")) {
             version.next();

@@ -1,10 +1,12 @@
 package io.loomflow.workers;
 
 import io.loomflow.Flow;
+import io.loomflow.spi.ContextPropagator;
 import io.loomflow.workers.internal.WorkQueueImpl;
 import io.loomflow.workers.internal.WorkerSettings;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,7 +25,12 @@ import org.jspecify.annotations.Nullable;
  * JSON-shaped elements (maps, lists, strings, numbers), so prefer a record as a queued flow's
  * result.
  *
- * <p><b>Lifecycle.</b> Made with {@link #connect(String)}, which creates or migrates Loomflow's
+ * <p><b>Trace context.</b> A queue built with a {@link Builder#propagator propagator} (such as
+ * {@code loomflow-opentelemetry}'s {@code LoomflowTelemetry}) stores the context current where a run
+ * is submitted with the run; a worker with the same propagator starts the run inside it, so the run
+ * continues the submitter's trace.
+ *
+ * <p><b>Lifecycle.</b> Made with {@link #connect(String)} or {@link #builder()}, which creates or migrates Loomflow's
  * tables; {@link #close()} releases its connections and fails the futures still waiting with a
  * {@link WorkQueueException} (the runs themselves go on). Thread-safe.
  */
@@ -39,7 +46,17 @@ public interface WorkQueue extends AutoCloseable {
      * @throws WorkQueueException if the database cannot be reached or used
      */
     static WorkQueue connect(String jdbcUrl) {
-        return WorkQueueImpl.open(WorkerSettings.postgresUrl(jdbcUrl));
+        return WorkQueueImpl.open(WorkerSettings.postgresUrl(jdbcUrl), null);
+    }
+
+    /**
+     * A builder of a queue with more than a database: {@code WorkQueue.builder().database(url)
+     * .propagator(telemetry).connect()}.
+     *
+     * @return a new builder
+     */
+    static Builder builder() {
+        return new Builder();
     }
 
     /**
@@ -124,7 +141,9 @@ public interface WorkQueue extends AutoCloseable {
     List<WorkerInfo> workers();
 
     /**
-     * The depth of every queue that has queued or running runs, by queue name.
+     * The depth of every queue that has queued or running runs, by queue name, and how long its
+     * oldest due run has waited. One query; monitoring that reads it often should cache it
+     * ({@code loomflow-opentelemetry}'s queue gauges read it at most once a second).
      *
      * @return one entry per queue
      */
@@ -135,4 +154,57 @@ public interface WorkQueue extends AutoCloseable {
      */
     @Override
     void close();
+
+    /**
+     * The configuration of a {@link WorkQueue}. Not thread-safe; each {@link #connect()} opens an
+     * independent queue.
+     */
+    final class Builder {
+        private @Nullable String url;
+        private @Nullable ContextPropagator propagator;
+
+        private Builder() {
+        }
+
+        /**
+         * The queue database, as {@link WorkQueue#connect(String)} takes it. Required.
+         *
+         * @param jdbcUrl {@code jdbc:postgresql://HOST:PORT/DATABASE?user=U&password=P}
+         * @return this builder
+         * @throws IllegalArgumentException if it is not a PostgreSQL URL
+         */
+        public Builder database(String jdbcUrl) {
+            this.url = WorkerSettings.postgresUrl(jdbcUrl);
+            return this;
+        }
+
+        /**
+         * Carries the context current where each run is submitted to the worker that executes it
+         * (default: none): the propagator's headers are stored with the queued run, and a worker
+         * given a propagator ({@link Worker.Builder#propagator}) starts the run inside them.
+         *
+         * @param propagator such as {@code LoomflowTelemetry.create(openTelemetry)}
+         * @return this builder
+         */
+        public Builder propagator(ContextPropagator propagator) {
+            this.propagator = Objects.requireNonNull(propagator,
+                    "propagator must not be null; leave it unset to carry no context");
+            return this;
+        }
+
+        /**
+         * Connects to the queue database, creating or migrating Loomflow's tables.
+         *
+         * @return the open queue
+         * @throws IllegalStateException if no database was given
+         * @throws WorkQueueException if the database cannot be reached or used
+         */
+        public WorkQueue connect() {
+            if (url == null) {
+                throw new IllegalStateException("a work queue needs its database; call"
+                        + " database(\"jdbc:postgresql://HOST/DB\") before connect()");
+            }
+            return WorkQueueImpl.open(url, propagator);
+        }
+    }
 }

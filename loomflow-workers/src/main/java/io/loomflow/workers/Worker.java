@@ -1,7 +1,9 @@
 package io.loomflow.workers;
 
+import io.loomflow.Engine;
 import io.loomflow.Flow;
 import io.loomflow.Task;
+import io.loomflow.spi.ContextPropagator;
 import io.loomflow.workers.internal.WorkerImpl;
 import io.loomflow.workers.internal.WorkerSettings;
 import java.time.Duration;
@@ -14,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -47,6 +50,12 @@ import org.jspecify.annotations.Nullable;
  * {@code Task.withQueue(queue)} to the queue as child runs of the durable run, and waits for them;
  * a worker given those tasks ({@link Builder#tasks}) and their queue runs them. See the module's
  * README, section "Distributed maps".
+ *
+ * <p><b>Tracing.</b> {@link Builder#engine} adjusts the worker's engine (for example
+ * {@code engine(telemetry::install)} with {@code loomflow-opentelemetry}'s {@code LoomflowTelemetry});
+ * with a {@link Builder#propagator propagator} too, a run submitted with a context (a
+ * {@link WorkQueue} given the same propagator, or a distributed map's item) starts inside it, and so
+ * continues the submitter's trace.
  *
  * <p><b>Lifecycle.</b> {@link Builder#build()} makes a worker that does nothing;
  * {@link #start()} registers it and returns; {@link #close(Duration)} stops claiming, lets the runs
@@ -132,8 +141,42 @@ public interface Worker extends AutoCloseable {
         private @Nullable String name;
         private final Map<String, Integer> sharedLimits = new LinkedHashMap<>();
         private final Map<String, Integer> queueLimits = new LinkedHashMap<>();
+        private @Nullable ContextPropagator propagator;
+        private UnaryOperator<Engine.Builder> engine = UnaryOperator.identity();
 
         private Builder() {
+        }
+
+        /**
+         * Carries context (a trace) with queued runs (default: none): a run whose submitter stored
+         * its context ({@link WorkQueue.Builder#propagator}) is started inside that context, so
+         * the worker's engine's run interceptor (see {@link #engine}) takes it as the run's parent;
+         * and the items this worker's distributed maps submit carry the context current in the
+         * item's run, so the worker that executes an item continues its trace.
+         *
+         * @param propagator such as {@code LoomflowTelemetry.create(openTelemetry)}
+         * @return this builder
+         */
+        public Builder propagator(ContextPropagator propagator) {
+            this.propagator = Objects.requireNonNull(propagator,
+                    "propagator must not be null; leave it unset to carry no context");
+            return this;
+        }
+
+        /**
+         * Adjusts the worker's engine before it is built, for example to trace it:
+         * {@code engine(telemetry::install)}. Called once per {@link Worker#start()}, before the
+         * worker sets its own parts of the engine (its name, checkpoints, remote runs, shared limits
+         * and the listener that records the run history), which therefore cannot be replaced here;
+         * listeners and a run interceptor may be added. Replaces an earlier call.
+         *
+         * @param configure takes the worker's engine builder and returns it (or the same builder)
+         * @return this builder
+         */
+        public Builder engine(UnaryOperator<Engine.Builder> configure) {
+            this.engine = Objects.requireNonNull(configure,
+                    "engine configuration must not be null; leave it unset to keep the default engine");
+            return this;
         }
 
         /**
@@ -454,7 +497,8 @@ public interface Worker extends AutoCloseable {
             }
             return new WorkerImpl(new WorkerSettings(url, user, password, served, concurrency,
                     Map.copyOf(flows), version, leaseExpiry, beat, gracePeriod, pollInterval, notifications, name,
-                    Map.copyOf(sharedLimits), Map.copyOf(queueLimits), Map.copyOf(tasks), keepEndedRuns));
+                    Map.copyOf(sharedLimits), Map.copyOf(queueLimits), Map.copyOf(tasks), keepEndedRuns, propagator,
+                    engine));
         }
     }
 }

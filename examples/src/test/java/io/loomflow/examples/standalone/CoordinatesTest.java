@@ -35,7 +35,7 @@ class CoordinatesTest {
     static final String TEST_COMMAND = "./mvnw -B -ntp install && ./mvnw -B -ntp -f examples/standalone/pom.xml verify";
 
     /** Modules that are programs of this repository, never published. */
-    private static final List<String> UNPUBLISHED = List.of("examples", "benchmarks", "loomflow-dist");
+    private static final List<String> UNPUBLISHED = List.of("examples", "examples/spring-boot", "benchmarks", "loomflow-dist");
 
     @Test
     void theStandaloneSampleImportsTheBomAtTheBuildsVersionAndIsNoModule() throws Exception {

@@ -1,5 +1,7 @@
 package io.loomflow.cli.internal;
 
+import io.loomflow.slf4j.RunLogHandler;
+import io.loomflow.slf4j.UncapturedFilter;
 import io.loomflow.store.RunStoreException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -7,7 +9,11 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
+import java.util.Arrays;
+import java.util.logging.Filter;
+import java.util.logging.Handler;
 import java.util.logging.LogManager;
+import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.ParameterException;
@@ -120,33 +126,70 @@ public final class Cli {
     }
 
     /**
-     * Quietens {@code java.util.logging} for a command-line process: warnings only, one line each.
-     * Run log lines are not logged there, since {@code loomflow run} prints them from the event stream;
-     * nor are the server's warnings (its one warning, serving without a token, {@code loomflow server
-     * --insecure} prints itself), only its errors. Nor is the Azure SDK's warning, on every request
-     * of the {@code az:} storage, that the JDK's HttpClient sets the {@code Content-Length} header
-     * itself (which it does, correctly); that client logs no other warning.
-     * Left alone when {@code java.util.logging.config.file} or {@code .class} is set.
+     * Sets up {@code java.util.logging} for a command-line process, once, before any command runs.
+     *
+     * <p>What a task logs while it runs, through SLF4J (bound to java.util.logging by {@code
+     * slf4j-jdk14}) or the JDK's {@link System.Logger}, at {@code INFO} and above, is captured into its
+     * run's log by a {@link RunLogHandler} on the root logger: {@code loomflow run} prints it with the
+     * run's progress, and it is recorded with the run ({@code loomflow logs}, the server's UI and API).
+     * The console shows warnings and errors logged outside of runs, one line each, and Loomflow's own
+     * wherever they are logged ({@link #consoleFilter()}): a task's warning is in its run's log, not on
+     * stderr a second time. Core's
+     * {@code io.loomflow.run} logger is off: those lines are the runs' logs, which {@code loomflow run}
+     * prints from the event stream. The server's warnings are not logged (its one warning, serving
+     * without a token, {@code loomflow server --insecure} prints itself), only its errors. Nor is the
+     * Azure SDK's warning, on every request of the {@code az:} storage, that the JDK's HttpClient sets
+     * the {@code Content-Length} header itself (which it does, correctly); that client logs no other
+     * warning.
+     *
+     * <p>When {@code java.util.logging.config.file} or {@code .class} is set, that configuration is
+     * left as it is, and only the {@link RunLogHandler} is added to the root logger, unless the
+     * configuration has one there already.
      */
     public static void configureLogging() {
-        if (System.getProperty("java.util.logging.config.file") != null
-                || System.getProperty("java.util.logging.config.class") != null) {
-            return;
+        if (System.getProperty("java.util.logging.config.file") == null
+                && System.getProperty("java.util.logging.config.class") == null) {
+            String configuration = """
+                    handlers=java.util.logging.ConsoleHandler
+                    .level=INFO
+                    io.loomflow.run.level=OFF
+                    io.loomflow.server.level=SEVERE
+                    com.azure.core.http.jdk.httpclient.JdkHttpClient.level=SEVERE
+                    java.util.logging.ConsoleHandler.level=WARNING
+                    java.util.logging.SimpleFormatter.format=loomflow: %4$s: %5$s%6$s%n
+                    """;
+            try {
+                LogManager.getLogManager().readConfiguration(new ByteArrayInputStream(configuration.getBytes(StandardCharsets.UTF_8)));
+            } catch (IOException impossible) {
+                throw new java.io.UncheckedIOException(impossible);
+            }
+            for (Handler handler : Logger.getLogger("").getHandlers()) {
+                handler.setFilter(consoleFilter());
+            }
         }
-        String configuration = """
-                handlers=java.util.logging.ConsoleHandler
-                .level=WARNING
-                io.loomflow.run.level=OFF
-                io.loomflow.server.level=SEVERE
-                com.azure.core.http.jdk.httpclient.JdkHttpClient.level=SEVERE
-                java.util.logging.ConsoleHandler.level=ALL
-                java.util.logging.SimpleFormatter.format=loomflow: %4$s: %5$s%6$s%n
-                """;
-        try {
-            LogManager.getLogManager().readConfiguration(new ByteArrayInputStream(configuration.getBytes(StandardCharsets.UTF_8)));
-        } catch (IOException impossible) {
-            throw new java.io.UncheckedIOException(impossible);
+        Logger root = Logger.getLogger("");
+        if (Arrays.stream(root.getHandlers()).noneMatch(RunLogHandler.class::isInstance)) {
+            root.addHandler(new RunLogHandler());
         }
+    }
+
+    /**
+     * The console's filter: the lines no run's log captures ({@link UncapturedFilter}), and Loomflow's
+     * own warnings and errors wherever they are logged (a store that fails under a run, say), which an
+     * operator of {@code server} or {@code worker} must see on the console even when they are also in a
+     * run's log. Core's {@code io.loomflow.run} lines are never let through: they are the runs' logs.
+     *
+     * @return the filter
+     */
+    static Filter consoleFilter() {
+        UncapturedFilter uncaptured = new UncapturedFilter();
+        return line -> {
+            String name = line.getLoggerName();
+            if (name != null && (name.equals("io.loomflow.run") || name.startsWith("io.loomflow.run."))) {
+                return false;
+            }
+            return name != null && name.startsWith("io.loomflow.") || uncaptured.isLoggable(line);
+        };
     }
 
     /** {@code loomflow --version}: the version this command was built as. */

@@ -84,7 +84,7 @@ final class Access {
         if (given != null && matches(given) && request.method().equals("GET") && !request.pathText().startsWith("/api/")) {
             request.exchange().getResponseHeaders().add("Set-Cookie",
                     COOKIE + "=" + given + "; Path=/; HttpOnly; SameSite=Strict");
-            request.redirect(withoutToken(request));
+            request.redirect(request.base() + withoutToken(request));
             return false;
         }
         throw new HttpError(401, "this server asks for a token: send the header Authorization: Bearer TOKEN, or open"

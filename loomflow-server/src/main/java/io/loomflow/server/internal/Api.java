@@ -61,7 +61,7 @@ final class Api {
         this.server = server;
         this.json = json;
         this.views = views;
-        this.graphs = new Graphs(json);
+        this.graphs = new Graphs(json, server == null ? "" : server.base()); // null: the contract test reads routes only
     }
 
     void addTo(Router router) {
@@ -98,17 +98,17 @@ final class Api {
     }
 
     private void flows(Request request) throws IOException {
-        request.sendJson(200, new Responses.FlowList(server.flows().stream().map(Api::flowView).toList()));
+        request.sendJson(200, new Responses.FlowList(server.flows().stream().map(this::flowView).toList()));
     }
 
     private void flow(Request request) throws IOException {
         request.sendJson(200, flowView(server.flow(request.path("name"))));
     }
 
-    private static Responses.FlowView flowView(Server.FlowEntry entry) {
+    private Responses.FlowView flowView(Server.FlowEntry entry) {
         String encoded = URLEncoder.encode(entry.flow().name(), StandardCharsets.UTF_8).replace("+", "%20");
-        return new Responses.FlowView(entry.flow().name(), entry.schema(), "/api/flows/" + encoded + "/runs",
-                "/flows/" + encoded);
+        return new Responses.FlowView(entry.flow().name(), entry.schema(), server.base() + "/api/flows/" + encoded + "/runs",
+                server.base() + "/flows/" + encoded);
     }
 
     private void graph(Request request) throws IOException {
@@ -133,9 +133,9 @@ final class Api {
         @SuppressWarnings("unchecked")
         Map<String, Object> given = body.isMissingNode() ? Map.of() : json.convertValue(body, Map.class);
         String id = server.start(entry.flow().name(), given).toString();
-        request.exchange().getResponseHeaders().set("Location", "/api/runs/" + id);
-        request.sendJson(202, new Responses.Started(id, entry.flow().name(), "/api/runs/" + id, "/runs/" + id,
-                "/api/events?run=" + id));
+        request.exchange().getResponseHeaders().set("Location", server.base() + "/api/runs/" + id);
+        request.sendJson(202, new Responses.Started(id, entry.flow().name(), server.base() + "/api/runs/" + id,
+                server.base() + "/runs/" + id, server.base() + "/api/events?run=" + id));
     }
 
     private void runs(Request request) throws IOException {
@@ -147,7 +147,7 @@ final class Api {
         List<RunRecord> found = server.store().runs(query);
         String nextPage = null;
         if (found.size() == limit) {
-            StringBuilder next = new StringBuilder("/api/runs?limit=").append(limit).append("&offset=").append(offset + limit);
+            StringBuilder next = new StringBuilder(server.base() + "/api/runs?limit=").append(limit).append("&offset=").append(offset + limit);
             if (state != null) {
                 next.append("&state=").append(state.label());
             }
@@ -179,7 +179,7 @@ final class Api {
         Page<TreeNode> page = paged(query, () -> server.store().children(run.id(), query));
         request.sendJson(200, new Responses.NodePage(run.id().toString(), page.entries().stream().map(views::node).toList(),
                 query.limit(), query.state() == null ? null : query.state().label(),
-                next("/api/runs/" + run.id() + "/children", query, page)));
+                next(server.base() + "/api/runs/" + run.id() + "/children", query, page)));
     }
 
     private void map(Request request) throws IOException {
@@ -192,7 +192,7 @@ final class Api {
         Page<RunRecord> page = paged(query, () -> server.store().items(map.id(), query));
         request.sendJson(200, new Responses.ItemPage(map.id().toString(), page.entries().stream().map(views::run).toList(),
                 query.limit(), query.state() == null ? null : query.state().label(),
-                next("/api/maps/" + map.id() + "/items", query, page)));
+                next(server.base() + "/api/maps/" + map.id() + "/items", query, page)));
     }
 
     private MapSummary recordedMap(UUID id) {
@@ -258,7 +258,7 @@ final class Api {
         Page<io.loomflow.store.DatasetAccessRecord> page = paged(query, () -> server.store().lineage(run.id(), query));
         request.sendJson(200, new Responses.LineagePage(run.id().toString(),
                 page.entries().stream().map(Views::access).toList(), query.limit(),
-                next("/api/runs/" + run.id() + "/lineage", query, page)));
+                next(server.base() + "/api/runs/" + run.id() + "/lineage", query, page)));
     }
 
     private void cancel(Request request) throws IOException {

@@ -36,10 +36,12 @@ final class Graphs {
     static final int DEFAULT_ROWS = 20;
 
     private final Semaphore reading = new Semaphore(PREVIEWS_AT_ONCE);
+    private final String base;
     private final ObjectMapper json;
 
-    Graphs(ObjectMapper json) {
+    Graphs(ObjectMapper json, String base) {
         this.json = json;
+        this.base = base;
     }
 
     /** The graph of a flow; 404 when it has none. */
@@ -56,7 +58,7 @@ final class Graphs {
         String flow = entry.flow().name();
         return new Responses.FlowGraphView(flow, json.valueToTree(shape.get("nodes")), json.valueToTree(shape.get("datasets")),
                 (Integer) shape.get("layers"), graph.previewer() == null ? null
-                : "/api/flows/" + encode(flow) + "/datasets/{dataset}/preview");
+                : base + "/api/flows/" + encode(flow) + "/datasets/{dataset}/preview");
     }
 
     /** The answer of {@code GET /api/flows/{name}/datasets/{dataset}/preview?rows=N}. */

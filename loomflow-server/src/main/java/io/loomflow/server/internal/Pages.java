@@ -36,15 +36,12 @@ final class Pages {
         return out.toString();
     }
 
-    static String layout(String title, String body) {
-        return layout(null, title, body);
-    }
 
     /**
      * A page; in dev mode, with the revision of the sources it was made from (the script reloads the
      * page when dev mode compiles again) and, while the sources have problems, a banner listing them.
      */
-    static String layout(DevMode.Status dev, String title, String body) {
+    static String layout(String base, DevMode.Status dev, String title, String body) {
         String devAttributes = dev == null ? "" : " data-dev-revision=\"" + dev.revision() + "\"";
         String banner = "";
         if (dev != null && !dev.ok()) {
@@ -55,17 +52,18 @@ final class Pages {
             }
             banner = list.append("</ul></section>").toString();
         }
-        return "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        // data-base: the path a mounted server is served under, which the script puts before the paths it reads.
+        return "<!doctype html>\n<html lang=\"en\" data-base=\"" + escape(base) + "\"><head><meta charset=\"utf-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                 + "<title>" + escape(title) + " · Loomflow</title>"
-                + "<link rel=\"stylesheet\" href=\"/static/app.css\"><script src=\"/static/app.js\" defer></script>"
-                + "</head><body" + devAttributes + "><header><a class=\"brand\" href=\"/\">Loomflow</a><nav><a href=\"/\">Flows</a>"
-                + "<a href=\"/runs\">Runs</a><a href=\"/workers\">Workers</a></nav></header><main>" + banner + body + "</main></body></html>\n";
+                + "<link rel=\"stylesheet\" href=\"" + base + "/static/app.css\"><script src=\"" + base + "/static/app.js\" defer></script>"
+                + "</head><body" + devAttributes + "><header><a class=\"brand\" href=\"" + base + "/\">Loomflow</a><nav><a href=\"" + base + "/\">Flows</a>"
+                + "<a href=\"" + base + "/runs\">Runs</a><a href=\"" + base + "/workers\">Workers</a></nav></header><main>" + banner + body + "</main></body></html>\n";
     }
 
-    static String error(int status, String message) {
-        return layout("Error " + status, "<h1>Error " + status + "</h1><p class=\"problem\">" + escape(message)
-                + "</p><p><a href=\"/\">Back to the flows</a></p>");
+    static String error(String base, int status, String message) {
+        return layout(base, null, "Error " + status, "<h1>Error " + status + "</h1><p class=\"problem\">" + escape(message)
+                + "</p><p><a href=\"" + base + "/\">Back to the flows</a></p>");
     }
 
     /** The form of a flow's parameters, one field per schema property, nested records as fieldsets. */

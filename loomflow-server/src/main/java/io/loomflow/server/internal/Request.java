@@ -29,14 +29,21 @@ final class Request {
     private final HttpExchange exchange;
     private final ObjectMapper json;
     private final Limits limits;
+    private final String base;
     private Matcher matcher;
     private Map<String, String> query;
     private boolean answered;
 
-    Request(HttpExchange exchange, ObjectMapper json, Limits limits) {
+    Request(HttpExchange exchange, ObjectMapper json, Limits limits, String base) {
         this.exchange = exchange;
         this.json = json;
         this.limits = limits;
+        this.base = base;
+    }
+
+    /** The path a mounted server is served under, before every link it writes; {@code ""} when it listens itself. */
+    String base() {
+        return base;
     }
 
     /**
@@ -376,7 +383,7 @@ final class Request {
             if (pathText().startsWith("/api/")) {
                 sendJson(refused.status(), refused.body());
             } else {
-                sendHtml(refused.status(), Pages.error(refused.status(), refused.getMessage()));
+                sendHtml(refused.status(), Pages.error(base, refused.status(), refused.getMessage()));
             }
         } catch (IOException clientGone) {
             // nobody to tell

@@ -38,11 +38,18 @@ final class Router implements HttpHandler {
     private final ObjectMapper json;
     private final Access access;
     private final Request.Limits limits;
+    private final String base;
 
     Router(ObjectMapper json, Access access, Request.Limits limits) {
+        this(json, access, limits, "");
+    }
+
+    /** A router whose error pages link under {@code base}, the path a mounted server is served under. */
+    Router(ObjectMapper json, Access access, Request.Limits limits, String base) {
         this.json = json;
         this.access = access;
         this.limits = limits;
+        this.base = base;
     }
 
     /**
@@ -86,7 +93,7 @@ final class Router implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
-        Request request = new Request(exchange, json, limits);
+        Request request = new Request(exchange, json, limits, base);
         try {
             String path = exchange.getRequestURI().getPath();
             Set<String> allowed = new LinkedHashSet<>();

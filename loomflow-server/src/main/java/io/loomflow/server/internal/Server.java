@@ -63,16 +63,21 @@ public final class Server {
     public record FlowEntry(Flow<?, ?> flow, ParameterModel<?> parameters, ObjectNode schema) {
     }
 
-    /** What the server is made of; checked by {@code LoomflowServer.Builder}. */
+    /**
+     * What the server is made of; checked by {@code LoomflowServer.Builder}. {@code mount} is the path a server
+     * that listens on no port of its own is served under by another web server (see {@link #handler()}), or
+     * null for one that listens itself.
+     */
     public record Settings(Collection<Flow<?, ?>> flows, Engine engine, RunStore store, String host, int port,
                            String token, boolean insecure, long maxBodyBytes, int eventsKept, Path dev,
                            Consumer<Engine.Builder> engineSetup, Duration reloadGrace, Consumer<Reload> onReload,
                            List<String> allowedHosts, Duration requestTimeout, Duration idleTimeout, int maxConnections,
-                           Duration keepAlive, Retention retention, Consumer<PruneResult> onPrune, WorkQueue queue) {
+                           Duration keepAlive, Retention retention, Consumer<PruneResult> onPrune, WorkQueue queue,
+                           String mount) {
     }
 
     private final ObjectMapper json = mapper();
-    private final Views views = new Views(json, this::locator);
+    private final Views views;
     private final Settings settings;
     private final RunStore store;
     private final RunRecorder recorder;
@@ -109,6 +114,7 @@ public final class Server {
                     + " insecure (--insecure) to serve without one");
         }
         this.settings = settings;
+        this.views = new Views(json, this::locator, base());
         this.store = settings.store();
         this.recorder = RunRecorder.to(store);
         this.hub = new EventHub(settings.eventsKept(), json);
@@ -141,12 +147,20 @@ public final class Server {
         this.deadlines = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("loomflow-http-deadlines").factory());
         this.router = new Router(json, new Access(settings.token(), settings.host(), settings.allowedHosts()),
-                new Request.Limits(settings.maxBodyBytes(), settings.requestTimeout(), deadlines));
+                new Request.Limits(settings.maxBodyBytes(), settings.requestTimeout(), deadlines), base());
         new Api(this, json, views).addTo(router);
         new Ui(this, json).addTo(router);
         // Platform threads, not virtual ones: a run of many tasks keeps the virtual-thread scheduler's
         // carriers busy, and a request queued behind its tasks waited seconds for one (issue 14). The OS
         // schedules these beside the carriers, so the API answers while runs use every core.
+        if (settings.mount() != null) {
+            // Served by another web server through handler(): no port, no threads of its own for requests.
+            this.handlers = null;
+            this.http = null;
+            this.retainer = settings.retention() == null ? null : new Retainer(store, settings.retention(), settings.onPrune());
+            this.uri = URI.create(base() + "/");
+            return;
+        }
         this.handlers = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("loomflow-http-", 0).factory());
         // Read by the JDK once per JVM, when its first server is made: set here, before this one is.
         JdkServerProperties.apply(JdkServerProperties.of(settings.requestTimeout(), settings.idleTimeout(),
@@ -197,7 +211,25 @@ public final class Server {
         return LoomflowJson.builder().build();
     }
 
-    /** The address it serves, such as {@code http://127.0.0.1:8080/}. */
+    /** The path links start with: the mount path of a mounted server, {@code ""} for one that listens itself. */
+    String base() {
+        return settings.mount() == null ? "" : settings.mount();
+    }
+
+    /**
+     * What answers requests: the routes, for a mounted server to be given each request with its path relative to
+     * the mount path.
+     */
+    public com.sun.net.httpserver.HttpHandler handler() {
+        return router;
+    }
+
+    /** Ends every event stream at once, and refuses new ones; see {@code LoomflowServer.endEventStreams()}. */
+    public void endEventStreams() {
+        hub.close();
+    }
+
+    /** The address it serves, such as {@code http://127.0.0.1:8080/}; a mounted server's mount path. */
     public URI uri() {
         return uri;
     }
@@ -217,8 +249,10 @@ public final class Server {
             dev.stopWatching(); // no more generations
         }
         hub.close();
-        http.stop(1);
-        handlers.close();
+        if (http != null) {
+            http.stop(1);
+            handlers.close();
+        }
         deadlines.shutdownNow();
         if (retainer != null) {
             retainer.close(); // before the store is closed

@@ -49,7 +49,7 @@ final class Ui {
             for (Server.FlowEntry entry : server.flows()) {
                 List<String> names = new java.util.ArrayList<>();
                 entry.schema().path("properties").fieldNames().forEachRemaining(names::add);
-                body.append("<tr><td><a href=\"/flows/").append(escape(encode(entry.flow().name()))).append("\">")
+                body.append("<tr><td><a href=\"" + server.base() + "/flows/").append(escape(encode(entry.flow().name()))).append("\">")
                         .append(escape(entry.flow().name())).append("</a></td><td>")
                         .append(escape(names.isEmpty() ? "none" : String.join(", ", names))).append("</td></tr>");
             }
@@ -57,7 +57,7 @@ final class Ui {
         }
         body.append("<h2>Recent runs</h2>");
         runTable(body, server.store().runs(RunQuery.all().withRootsOnly().withLimit(10)));
-        request.sendHtml(200, Pages.layout(server.devStatus(), "Flows", body.toString()));
+        request.sendHtml(200, Pages.layout(server.base(), server.devStatus(), "Flows", body.toString()));
     }
 
     private void flow(Request request) throws IOException {
@@ -70,7 +70,7 @@ final class Ui {
         }
         body.append("<h2>Recent runs of ").append(escape(name)).append("</h2>");
         runTable(body, server.store().runs(RunQuery.all().withRootsOnly().withName(name).withLimit(10)));
-        request.sendHtml(200, Pages.layout(server.devStatus(), name, body.toString()));
+        request.sendHtml(200, Pages.layout(server.base(), server.devStatus(), name, body.toString()));
     }
 
     private void runs(Request request) throws IOException {
@@ -79,10 +79,10 @@ final class Ui {
         int offset = request.queryInt("offset", 0, 0, Integer.MAX_VALUE);
         int limit = 50;
         List<RunRecord> found = server.store().runs(new RunQuery(state, flow, true, limit, offset));
-        StringBuilder body = new StringBuilder("<h1>Runs</h1><nav class=\"filters\"><a href=\"/runs\"")
+        StringBuilder body = new StringBuilder("<h1>Runs</h1><nav class=\"filters\"><a href=\"" + server.base() + "/runs\"")
                 .append(state == null ? " class=\"current\"" : "").append(">All</a>");
         for (State.Kind filter : State.Kind.values()) {
-            body.append("<a href=\"/runs?state=").append(filter.label()).append("\"")
+            body.append("<a href=\"" + server.base() + "/runs?state=").append(filter.label()).append("\"")
                     .append(filter == state ? " class=\"current\"" : "").append(">").append(filter.label()).append("</a>");
         }
         body.append("</nav>");
@@ -90,14 +90,14 @@ final class Ui {
         String query = (state == null ? "" : "&state=" + state.label()) + (flow == null ? "" : "&flow=" + encode(flow));
         body.append("<p class=\"pages\">");
         if (offset > 0) {
-            body.append("<a href=\"/runs?offset=").append(Math.max(0, offset - limit)).append(escape(query))
+            body.append("<a href=\"" + server.base() + "/runs?offset=").append(Math.max(0, offset - limit)).append(escape(query))
                     .append("\">Newer</a> ");
         }
         if (found.size() == limit) {
-            body.append("<a href=\"/runs?offset=").append(offset + limit).append(escape(query)).append("\">Older</a>");
+            body.append("<a href=\"" + server.base() + "/runs?offset=").append(offset + limit).append(escape(query)).append("\">Older</a>");
         }
         body.append("</p>");
-        request.sendHtml(200, Pages.layout(server.devStatus(), "Runs", body.toString()));
+        request.sendHtml(200, Pages.layout(server.base(), server.devStatus(), "Runs", body.toString()));
     }
 
     /**
@@ -130,8 +130,8 @@ final class Ui {
      * A link to a run that shows its short id ({@link Views#shortId}), after its name if given; the full id
      * is its title. {@code elementId} is the link's {@code id}, or null.
      */
-    private static String runLink(UUID id, String name, String elementId) {
-        return "<a" + (elementId == null ? "" : " id=\"" + elementId + "\"") + " class=\"run-id\" href=\"/runs/" + id
+    private String runLink(UUID id, String name, String elementId) {
+        return "<a" + (elementId == null ? "" : " id=\"" + elementId + "\"") + " class=\"run-id\" href=\"" + server.base() + "/runs/" + id
                 + "\" title=\"" + id + "\">" + (name == null ? "" : escape(name) + " ") + "<code>" + Views.shortId(id)
                 + "</code></a>";
     }
@@ -180,7 +180,7 @@ final class Ui {
                 + "<div id=\"lineage\" class=\"lineage\"></div>");
         body.append("<h2>Logs</h2><pre id=\"logs\" class=\"logs\"></pre>");
         body.append("</section>");
-        request.sendHtml(200, Pages.layout(server.devStatus(), run.name(), body.toString()));
+        request.sendHtml(200, Pages.layout(server.base(), server.devStatus(), run.name(), body.toString()));
     }
 
     /**
@@ -202,7 +202,7 @@ final class Ui {
             body.append("<p class=\"hint\">This server runs its flows itself. Start it with <code>loomflow server"
                     + " --workers --db jdbc:postgresql://HOST/DB</code> to queue runs for workers"
                     + " (<code>loomflow worker</code>) and list them here.</p>");
-            request.sendHtml(200, Pages.layout(server.devStatus(), "Workers", body.toString()));
+            request.sendHtml(200, Pages.layout(server.base(), server.devStatus(), "Workers", body.toString()));
             return;
         }
         List<io.loomflow.workers.WorkerInfo> workers = Api.workers(server);
@@ -238,7 +238,7 @@ final class Ui {
             }
             body.append("</tbody></table>");
         }
-        request.sendHtml(200, Pages.layout(server.devStatus(), "Workers", body.toString()));
+        request.sendHtml(200, Pages.layout(server.base(), server.devStatus(), "Workers", body.toString()));
     }
 
     private void asset(Request request) throws IOException {

@@ -20,14 +20,21 @@ final class Views {
 
     private final ObjectMapper json;
     private final Supplier<SourceLocator> locator;
+    private final String base;
 
     /**
      * Views with {@code json}; {@code locator} gives dev mode's source locator, or null, to show where
      * in the sources a run failed.
      */
     Views(ObjectMapper json, Supplier<SourceLocator> locator) {
+        this(json, locator, "");
+    }
+
+    /** Views whose links start with {@code base}, the path a mounted server is served under ({@code ""} for none). */
+    Views(ObjectMapper json, Supplier<SourceLocator> locator, String base) {
         this.json = json;
         this.locator = locator;
+        this.base = base;
     }
 
     /**
@@ -55,14 +62,14 @@ final class Views {
                 run.result() == null ? null : parse(run.result()),
                 run.mapItem() == null ? null : run.mapItem().mapId().toString(),
                 run.mapItem() == null ? null : run.mapItem().index(),
-                "/api/runs/" + run.id(), "/runs/" + run.id());
+                base + "/api/runs/" + run.id(), base + "/runs/" + run.id());
     }
 
     /** A run's summary: the run, its children by state, its first maps. */
     Responses.RunSummaryView summary(RunSummary summary) {
         return new Responses.RunSummaryView(run(summary.run()), counts(summary.childCounts()), summary.childTotal(),
                 summary.maps().stream().map(this::map).toList(), summary.mapCount(),
-                "/api/runs/" + summary.run().id() + "/children");
+                base + "/api/runs/" + summary.run().id() + "/children");
     }
 
     /** A map as one node: its items by state, first failures and durations. */
@@ -71,10 +78,10 @@ final class Views {
         return new Responses.MapView(map.id().toString(), map.parentId().toString(), map.name(), map.size(),
                 map.history().name(), map.createdAt().toString(), counts(map.counts()), map.ended(), map.notStarted(),
                 map.firstFailures().stream().map(failure -> new Responses.ItemFailureView(failure.index(),
-                        failure.runId().toString(), error(failure.error()), "/api/runs/" + failure.runId())).toList(),
+                        failure.runId().toString(), error(failure.error()), base + "/api/runs/" + failure.runId())).toList(),
                 new Responses.DurationsView(durations.count(), millis(durations.p50()), millis(durations.p90()),
                         millis(durations.p99()), millis(durations.max())),
-                "/api/maps/" + map.id(), "/api/maps/" + map.id() + "/items");
+                base + "/api/maps/" + map.id(), base + "/api/maps/" + map.id() + "/items");
     }
 
     /** A node of a run's tree. */

@@ -120,7 +120,7 @@ class SchemaTest {
                     assertThat(rows.next()).as(table).isTrue();
                 }
             }
-            try (ResultSet rows = statement.executeQuery("SELECT MAX(\"version\") FROM \"" + Schema.HISTORY_TABLE
+            try (ResultSet rows = statement.executeQuery("SELECT MAX(CAST(\"version\" AS INTEGER)) FROM \"" + Schema.HISTORY_TABLE
                     + "\" WHERE \"success\"")) {
                 assertThat(rows.next() ? rows.getString(1) : null).isEqualTo(String.valueOf(Schema.VERSION));
             }
@@ -163,9 +163,9 @@ class SchemaTest {
         }
         try (Connection connection = DriverManager.getConnection(url, user, "");
              Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT MAX(\"version\") FROM \"" + Schema.HISTORY_TABLE
+             ResultSet rows = statement.executeQuery("SELECT MAX(CAST(\"version\" AS INTEGER)) FROM \"" + Schema.HISTORY_TABLE
                      + "\" WHERE \"success\"")) {
-            assertThat(rows.next() ? rows.getString(1) : null).isEqualTo("9");
+            assertThat(rows.next() ? rows.getString(1) : null).isEqualTo("10");
         }
     }
 
@@ -204,7 +204,7 @@ class SchemaTest {
                 .migrate();
 
         assertThatThrownBy(opener::open).isInstanceOf(RunStoreException.class)
-                .hasMessageContaining("was written by a newer Loomflow (schema version 10; this one knows up to 9)")
+                .hasMessageContaining("was written by a newer Loomflow (schema version 11; this one knows up to 10)")
                 .hasMessageContaining("upgrade Loomflow");
 
         try (Connection connection = DriverManager.getConnection(url, user, "");

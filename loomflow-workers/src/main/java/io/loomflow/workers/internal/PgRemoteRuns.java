@@ -61,11 +61,13 @@ final class PgRemoteRuns implements RemoteRuns, AutoCloseable {
 
     private static final String SUBMIT = """
             WITH input AS (
-                SELECT * FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::uuid[])
-                    AS t(id, task, parameters, queue, idempotency_key, parent)),
+                SELECT * FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::uuid[], ?::text[])
+                    AS t(id, task, parameters, queue, idempotency_key, parent, trace_context)),
             inserted AS (
-                INSERT INTO lf_queue (id, kind, flow, parameters, queue, not_before, idempotency_key, state, parent)
-                SELECT id, 'task', task, parameters, queue, now(), idempotency_key, 'queued', parent FROM input
+                INSERT INTO lf_queue (id, kind, flow, parameters, queue, not_before, idempotency_key, state, parent,
+                    trace_context)
+                SELECT id, 'task', task, parameters, queue, now(), idempotency_key, 'queued', parent, trace_context
+                FROM input
                 ON CONFLICT (idempotency_key) DO NOTHING
                 RETURNING id, idempotency_key)
             SELECT input.idempotency_key, COALESCE(inserted.id, existing.id) FROM input
@@ -86,12 +88,15 @@ final class PgRemoteRuns implements RemoteRuns, AutoCloseable {
     private static final class Pending {
         final Request request;
         final String key;
+        /** The context current in the item's run when it was submitted, to carry to its worker; null for none. */
+        final @Nullable String traceContext;
         final CompletableFuture<Object> future = new CompletableFuture<>();
         volatile @Nullable UUID row;
 
-        Pending(Request request) {
+        Pending(Request request, @Nullable String traceContext) {
             this.request = request;
             this.key = PgCheckpoints.stored(request.idempotencyKey());
+            this.traceContext = traceContext;
         }
     }
 
@@ -99,6 +104,7 @@ final class PgRemoteRuns implements RemoteRuns, AutoCloseable {
     private final UUID owner;
     private final String name;
     private final ResultCodec codec = ResultCodec.json();
+    private final TraceContext traceContext;
     private final ConcurrentLinkedQueue<Pending> toSubmit = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Pending> toCancel = new ConcurrentLinkedQueue<>();
     private final Map<UUID, Pending> waiting = new ConcurrentHashMap<>();
@@ -114,9 +120,12 @@ final class PgRemoteRuns implements RemoteRuns, AutoCloseable {
      * @param owner the worker whose engine submits: children are cancelled only while it owns their parent
      * @param notifications the worker's listener, not yet started, to follow the completion channel on;
      *     {@code null} to poll only
+     * @param traceContext what carries the items' context to the workers that run them
      */
-    PgRemoteRuns(Database database, UUID owner, String name, @Nullable Notifications notifications) {
+    PgRemoteRuns(Database database, UUID owner, String name, @Nullable Notifications notifications,
+                 TraceContext traceContext) {
         this.database = database;
+        this.traceContext = traceContext;
         this.owner = owner;
         this.name = name;
         if (notifications != null) {
@@ -128,7 +137,7 @@ final class PgRemoteRuns implements RemoteRuns, AutoCloseable {
 
     @Override
     public CompletableFuture<Object> submit(Request request) {
-        Pending pending = new Pending(request);
+        Pending pending = new Pending(request, traceContext.inject()); // on the item's thread, inside its run
         if (closed) {
             pending.future.completeExceptionally(new IllegalStateException("worker " + name + " is closing; the"
                     + " item of task '" + request.task() + "' was not submitted"));
@@ -213,6 +222,7 @@ final class PgRemoteRuns implements RemoteRuns, AutoCloseable {
         List<String> queues = new ArrayList<>();
         List<String> keys = new ArrayList<>();
         List<Object> parents = new ArrayList<>();
+        List<@Nullable String> contexts = new ArrayList<>();
         for (Pending pending : batch) {
             Request request = pending.request;
             String input;
@@ -233,6 +243,7 @@ final class PgRemoteRuns implements RemoteRuns, AutoCloseable {
             queues.add(request.queue());
             keys.add(pending.key);
             parents.add(request.scope());
+            contexts.add(pending.traceContext);
         }
         if (byKey.isEmpty()) {
             return;
@@ -248,6 +259,7 @@ final class PgRemoteRuns implements RemoteRuns, AutoCloseable {
                     statement.setArray(4, connection.createArrayOf("text", queues.toArray()));
                     statement.setArray(5, connection.createArrayOf("text", keys.toArray()));
                     statement.setArray(6, connection.createArrayOf("uuid", parents.toArray()));
+                    statement.setArray(7, connection.createArrayOf("text", contexts.toArray()));
                     read(statement, found);
                 }
                 List<String> missing = keys.stream().filter(key -> found.get(key) == null).toList();

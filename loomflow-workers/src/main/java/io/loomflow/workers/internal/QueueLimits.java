@@ -51,7 +51,8 @@ final class QueueLimits {
                       - (SELECT count(*) FROM lf_queue WHERE queue = ? AND state = 'running')))
                   FOR UPDATE SKIP LOCKED) c
             WHERE q.id = c.id
-            RETURNING q.id, q.flow, q.parameters, q.token, q.attempts, q.priority, q.not_before, q.created, q.kind""";
+            RETURNING q.id, q.flow, q.parameters, q.token, q.attempts, q.priority, q.not_before, q.created, q.kind,
+                q.trace_context""";
 
     /** Reads one claimed row. */
     @FunctionalInterface

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.loomflow.Flow;
 import io.loomflow.ParameterModel;
 import io.loomflow.RunCancelledException;
+import io.loomflow.spi.ContextPropagator;
 import io.loomflow.workers.QueueStats;
 import io.loomflow.workers.QueuedRun;
 import io.loomflow.workers.QueuedRunFailedException;
@@ -55,8 +56,8 @@ public final class WorkQueueImpl implements WorkQueue {
     private static final String SUBMIT = """
             WITH queued AS (
                 INSERT INTO lf_queue (id, flow, flow_version, parameters, queue, priority, not_before, idempotency_key,
-                    max_recoveries, state)
-                VALUES (?, ?, ?, ?, ?, ?, COALESCE(?, now()), ?, ?, 'queued')
+                    max_recoveries, trace_context, state)
+                VALUES (?, ?, ?, ?, ?, ?, COALESCE(?, now()), ?, ?, ?, 'queued')
                 ON CONFLICT (idempotency_key) DO NOTHING
                 RETURNING id, queue)
             SELECT id, CASE WHEN ? THEN pg_notify(?, queue) END FROM queued""";
@@ -75,6 +76,7 @@ public final class WorkQueueImpl implements WorkQueue {
     }
 
     private final Database database;
+    private final TraceContext traceContext;
     private final Json json = new Json();
     private final Map<UUID, List<Waiter>> waiting = new ConcurrentHashMap<>();
     private final Signal ended = new Signal();
@@ -87,8 +89,9 @@ public final class WorkQueueImpl implements WorkQueue {
     private final Thread watcher;
     private volatile boolean closed;
 
-    private WorkQueueImpl(Database database) {
+    private WorkQueueImpl(Database database, @Nullable ContextPropagator propagator) {
         this.database = database;
+        this.traceContext = new TraceContext(propagator, "work queue at " + database.shown());
         this.notifications = new Notifications(database, "work-queue").on(database.endedChannel(), this::notified)
                 .start();
         this.watcher = Thread.ofVirtual().name("loomflow-queue-watcher").start(this::watch);
@@ -98,10 +101,11 @@ public final class WorkQueueImpl implements WorkQueue {
      * Connects to the queue database, creating or migrating its tables.
      *
      * @param url a PostgreSQL URL
+     * @param propagator carries the submitter's context with each run; {@code null} for none
      * @return the open queue
      */
-    public static WorkQueueImpl open(String url) {
-        return new WorkQueueImpl(Database.open(url, "loomflow-queue", 10, true));
+    public static WorkQueueImpl open(String url, @Nullable ContextPropagator propagator) {
+        return new WorkQueueImpl(Database.open(url, "loomflow-queue", 10, true), propagator);
     }
 
     @Override
@@ -166,6 +170,7 @@ public final class WorkQueueImpl implements WorkQueue {
                                     BiFunction<String, @Nullable String, @Nullable Object> decoder) {
         requireOpen();
         requireAdvertised(flow, submission);
+        String carried = traceContext.inject();
         UUID id = UUID.randomUUID();
         // Awaited before it exists: a worker may end the run before this method returns.
         Waiter waiter = new Waiter(new CompletableFuture<>(), decoder);
@@ -184,8 +189,9 @@ public final class WorkQueueImpl implements WorkQueue {
                         : OffsetDateTime.ofInstant(submission.notBefore(), ZoneOffset.UTC));
                 statement.setString(8, submission.idempotencyKey());
                 statement.setInt(9, submission.maxRecoveries());
-                statement.setBoolean(10, inline);
-                statement.setString(11, database.queuedChannel());
+                statement.setString(10, carried);
+                statement.setBoolean(11, inline);
+                statement.setString(12, database.queuedChannel());
                 try (ResultSet rows = statement.executeQuery()) {
                     created = rows.next();
                 }
@@ -452,11 +458,14 @@ public final class WorkQueueImpl implements WorkQueue {
         List<QueueStats> queues = new ArrayList<>();
         try (Connection connection = database.connection();
              PreparedStatement statement = connection.prepareStatement("""
-                     SELECT queue, COUNT(*) FILTER (WHERE state = 'queued'), COUNT(*) FILTER (WHERE state = 'running')
+                     SELECT queue, COUNT(*) FILTER (WHERE state = 'queued'), COUNT(*) FILTER (WHERE state = 'running'),
+                         COALESCE(EXTRACT(EPOCH FROM now() - MIN(not_before)
+                             FILTER (WHERE state = 'queued' AND not_before <= now())) * 1000000, 0)::bigint
                      FROM lf_queue WHERE state IN ('queued', 'running') GROUP BY queue ORDER BY queue""");
              ResultSet rows = statement.executeQuery()) {
             while (rows.next()) {
-                queues.add(new QueueStats(rows.getString(1), rows.getLong(2), rows.getLong(3)));
+                queues.add(new QueueStats(rows.getString(1), rows.getLong(2), rows.getLong(3),
+                        Duration.ofNanos(Math.max(0, rows.getLong(4)) * 1000)));
             }
         } catch (SQLException failed) {
             throw database.translate(failed, "count the runs of");
@@ -488,6 +497,11 @@ public final class WorkQueueImpl implements WorkQueue {
                         + " connect again to wait for it", null, false))));
         waiting.clear();
         database.close();
+    }
+
+    @Override
+    public String toString() {
+        return "work queue at " + database.shown();
     }
 
     private static String abbreviate(String text) {

@@ -73,7 +73,8 @@ public final class WorkerImpl implements Worker {
                   ORDER BY priority DESC, not_before, created
                   LIMIT ? FOR UPDATE SKIP LOCKED) c
             WHERE q.id = c.id
-            RETURNING q.id, q.flow, q.parameters, q.token, q.attempts, q.priority, q.not_before, q.created, q.kind""";
+            RETURNING q.id, q.flow, q.parameters, q.token, q.attempts, q.priority, q.not_before, q.created, q.kind,
+                q.trace_context""";
     private static final String BEAT = """
             UPDATE lf_worker SET heartbeat = now(), expires = now() + ? * INTERVAL '1 millisecond', in_flight = ?,
                 stopping = ?
@@ -137,8 +138,14 @@ public final class WorkerImpl implements Worker {
 
     private enum Phase { NEW, STARTED, CLOSING, CLOSED }
 
-    /** A claimed run, as the claim returned it. */
-    private record Claim(UUID id, String flow, String parameters, long token, int attempts, boolean task) {
+    /** A claimed run, as the claim returned it; {@code traceContext} is what its submitter carried, or null. */
+    private record Claim(UUID id, String flow, String parameters, long token, int attempts, boolean task,
+                         @Nullable String traceContext) {
+
+        static Claim of(ResultSet row) throws SQLException {
+            return new Claim(row.getObject(1, UUID.class), row.getString(2), row.getString(3), row.getLong(4),
+                    row.getInt(5), "task".equals(row.getString(9)), row.getString(10));
+        }
     }
 
     /** A claimed run in flight here. */
@@ -218,6 +225,7 @@ public final class WorkerImpl implements Worker {
     private volatile boolean leader;
     private @Nullable PgSharedLimits sharedLimits;
     private final QueueLimits queueLimits;
+    private final TraceContext traceContext;
 
     /**
      * Makes an unstarted worker.
@@ -233,6 +241,7 @@ public final class WorkerImpl implements Worker {
         this.clock = clock;
         this.name = settings.name() != null ? settings.name() : "worker-" + host + "-" + pid;
         this.queueLimits = new QueueLimits(settings.queues(), settings.heartbeat(), clock);
+        this.traceContext = new TraceContext(settings.propagator(), "worker " + name);
         this.taskFlows = new HashMap<>();
         settings.tasks().forEach((taskName, task) -> taskFlows.put(taskName, taskFlow(task)));
     }
@@ -260,6 +269,11 @@ public final class WorkerImpl implements Worker {
                 throw new IllegalStateException("worker " + name + " was started before; a worker is started once,"
                         + " build another one to start again");
             }
+            Engine.Builder configured = settings.engine().apply(Engine.builder());
+            if (configured == null) {
+                throw new IllegalStateException("the engine configuration of worker " + name + " returned null; return"
+                        + " the builder it was given (Worker.Builder.engine)");
+            }
             String url = settings.fullUrl();
             RunStore history;
             try {
@@ -283,10 +297,10 @@ public final class WorkerImpl implements Worker {
                 listener.on(opened.queuedChannel(), payload -> claimable.raise());
             }
             notifications = listener;
-            remoteRuns = new PgRemoteRuns(opened, id, name, listener);
+            remoteRuns = new PgRemoteRuns(opened, id, name, listener, traceContext);
             completions = new Completions(opened, name);
             fence = new HistoryFence(RunRecorder.to(history), System::nanoTime, name);
-            Engine.Builder engineBuilder = Engine.builder().name("worker " + name).checkpoints(checkpoints)
+            Engine.Builder engineBuilder = configured.name("worker " + name).checkpoints(checkpoints)
                     .remoteRuns(remoteRuns).listener(fence);
             try {
                 QueueLimits.declare(opened, name, settings.queueLimits());
@@ -430,8 +444,7 @@ public final class WorkerImpl implements Worker {
                 most -= queueLimits.claim(connection, limited, id, settings.leaseExpiry().toMillis(),
                         settings.flows().keySet().toArray(String[]::new), settings.tasks().keySet().toArray(String[]::new),
                         settings.version(), most,
-                        row -> batch.add(new Claim(row.getObject(1, UUID.class), row.getString(2), row.getString(3),
-                                row.getLong(4), row.getInt(5), "task".equals(row.getString(9)))));
+                        row -> batch.add(Claim.of(row)));
                 if (most == 0 || limited.size() == settings.queues().size()) {
                     return batch;
                 }
@@ -452,8 +465,7 @@ public final class WorkerImpl implements Worker {
             statement.setInt(7, most);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    batch.add(new Claim(rows.getObject(1, UUID.class), rows.getString(2), rows.getString(3),
-                            rows.getLong(4), rows.getInt(5), "task".equals(rows.getString(9))));
+                    batch.add(Claim.of(rows));
                 }
             }
         }
@@ -515,7 +527,10 @@ public final class WorkerImpl implements Worker {
                 return;
             }
             RunOptions options = RunOptions.defaults().withCheckpoints(claim.id()).withRunId(execution.history.root());
-            Handle<Object> handle = Objects.requireNonNull(engine).submit(flow, params, options);
+            Engine running = Objects.requireNonNull(engine);
+            // Started inside the submitter's context, if it carried one: the run's span continues its trace.
+            Handle<Object> handle = traceContext.continueIn(claim.traceContext(),
+                    () -> running.submit(flow, params, options));
             execution.handle = handle;
             if (execution.given) {
                 handle.cancel(); // handed back while it was starting

@@ -1,13 +1,16 @@
 package io.loomflow.workers.internal;
 
+import io.loomflow.Engine;
 import io.loomflow.Flow;
 import io.loomflow.Task;
+import io.loomflow.spi.ContextPropagator;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,12 +34,15 @@ import org.jspecify.annotations.Nullable;
  * @param queueLimits the most runs in flight of some of the worker's queues, across all workers
  * @param tasks the tasks whose queued items it runs, by name
  * @param keepEndedRuns how long the leader keeps the rows of ended runs
+ * @param propagator carries context with queued runs; {@code null} for none
+ * @param engine adjusts the worker's engine builder before the worker sets its own parts
  */
 public record WorkerSettings(String url, @Nullable String user, @Nullable String password, List<String> queues,
                              int concurrency, Map<String, Flow<?, ?>> flows, String version, Duration leaseExpiry,
                              Duration heartbeat, Duration gracePeriod, Duration pollInterval, boolean notifications,
                              @Nullable String name, Map<String, Integer> sharedLimits,
-                             Map<String, Integer> queueLimits, Map<String, Task<?, ?>> tasks, Duration keepEndedRuns) {
+                             Map<String, Integer> queueLimits, Map<String, Task<?, ?>> tasks, Duration keepEndedRuns,
+                             @Nullable ContextPropagator propagator, UnaryOperator<Engine.Builder> engine) {
 
     /**
      * The URL with the user and password given apart added as parameters, as the driver and the

@@ -4,6 +4,9 @@
 'use strict';
 
 (() => {
+  // The path a mounted server is served under (the page's data-base), before every path the script reads or links.
+  const BASE = document.documentElement.dataset.base || '';
+
   const el = (tag, className, text) => {
     const node = document.createElement(tag);
     if (className) node.className = className;
@@ -94,7 +97,7 @@
     const schedule = (delay) => {
       if (timer === null) timer = setTimeout(refresh, delay);
     };
-    const events = new EventSource('/api/events');
+    const events = new EventSource(BASE + '/api/events');
     events.addEventListener('state', (message) => {
       const data = JSON.parse(message.data);
       if (data.run.parentId !== null) return; // the lists show root runs
@@ -180,7 +183,7 @@
       const button = form.querySelector('#run-button');
       button.disabled = true;
       try {
-        const { status, body } = await api('/api/flows/' + encodeURIComponent(form.dataset.flow) + '/runs', {
+        const { status, body } = await api(BASE + '/api/flows/' + encodeURIComponent(form.dataset.flow) + '/runs', {
           method: 'POST',
           headers: { 'Content-Type': 'application/json' },
           body: JSON.stringify(params),
@@ -249,7 +252,7 @@
       for (const failure of map.firstFailures) {
         const item = el('li');
         const link = el('a', null, 'item ' + failure.index);
-        link.href = '/runs/' + failure.runId;
+        link.href = BASE + '/runs/' + failure.runId;
         item.append(link, document.createTextNode(': ' + failure.error.type + ': ' + failure.error.message));
         list.append(item);
       }
@@ -320,7 +323,7 @@
     // A run's direct children: a list that reads its first page now and the next ones on "More".
     const childList = (parentId, list) => {
       list.dataset.parent = parentId;
-      let next = '/api/runs/' + parentId + '/children';
+      let next = BASE + '/api/runs/' + parentId + '/children';
       let loaded = 0;
       const more = el('li', 'more-row');
       const moreButton = el('button', 'more', 'More');
@@ -353,7 +356,7 @@
         if (next !== null) return;
         const none = list.querySelector(':scope > .none');
         if (none) none.remove();
-        next = '/api/runs/' + parentId + '/children?limit=' + Math.min(1000, loaded + 100);
+        next = BASE + '/api/runs/' + parentId + '/children?limit=' + Math.min(1000, loaded + 100);
         await load();
       };
       list.refresh = refresh;
@@ -383,7 +386,7 @@
       const below = el('ul', 'tree');
       below.hidden = true;
       const link = el('a', 'node-name', run.name);
-      link.href = '/runs/' + run.id;
+      link.href = BASE + '/runs/' + run.id;
       const duration = run.durationMs !== undefined && run.durationMs !== null ? millis(run.durationMs) : '';
       row.append(toggle(async (expanded, first) => {
         below.hidden = !expanded;
@@ -425,7 +428,7 @@
           row.dataset.node = item.id;
           row.dataset.index = item.index;
           const link = el('a', null, item.name + ' ');
-          link.href = '/runs/' + item.id;
+          link.href = BASE + '/runs/' + item.id;
           link.append(el('code', null, item.id.slice(-8)));
           const cell = el('td');
           cell.append(link);
@@ -442,7 +445,7 @@
       };
       const restart = () => {
         body.replaceChildren();
-        next = '/api/maps/' + map.id + '/items' + (filter.value ? '?state=' + encodeURIComponent(filter.value) : '');
+        next = BASE + '/api/maps/' + map.id + '/items' + (filter.value ? '?state=' + encodeURIComponent(filter.value) : '');
         return load();
       };
       filter.addEventListener('change', restart);
@@ -505,7 +508,7 @@
 
     let shownTotal = -1;
     const readSummary = async () => {
-      const { status, body } = await api('/api/runs/' + runId + '/summary');
+      const { status, body } = await api(BASE + '/api/runs/' + runId + '/summary');
       if (status !== 200) return;
       summary = body;
       renderSummary();
@@ -605,7 +608,7 @@
       const cell = el('th');
       cell.colSpan = 5;
       const link = el('a', null, nodeName || 'run ' + nodeId.slice(-8));
-      link.href = '/runs/' + nodeId;
+      link.href = BASE + '/runs/' + nodeId;
       link.title = nodeId;
       cell.append(link);
       title.append(cell);
@@ -613,7 +616,7 @@
       lineageTable.append(group);
       nodeGroups.set(nodeId, group);
       if (!nodeName) {
-        api('/api/runs/' + encodeURIComponent(nodeId)).then((read) => {
+        api(BASE + '/api/runs/' + encodeURIComponent(nodeId)).then((read) => {
           if (read.status === 200) link.textContent = read.body.name;
         });
       }
@@ -634,14 +637,14 @@
         el('td', 'lineage-location', access.location));
       const by = el('td', 'lineage-run');
       const link = el('a', null, access.runName);
-      link.href = '/runs/' + access.runId;
+      link.href = BASE + '/runs/' + access.runId;
       link.title = access.runId;
       by.append(link);
       row.append(by);
       group.append(row);
     };
     const readLineage = async () => {
-      let url = '/api/runs/' + runId + '/lineage?limit=1000';
+      let url = BASE + '/api/runs/' + runId + '/lineage?limit=1000';
       while (url && lineageShown < LINEAGE_KEPT) {
         const page = await api(url);
         if (page.status !== 200) return;
@@ -709,20 +712,20 @@
     };
 
     section.querySelector('#cancel-button').addEventListener('click', () => {
-      api('/api/runs/' + runId + '/cancel', { method: 'POST', headers: { 'Content-Type': 'application/json' } });
+      api(BASE + '/api/runs/' + runId + '/cancel', { method: 'POST', headers: { 'Content-Type': 'application/json' } });
     });
 
     (async () => {
       await readSummary();
       await childList(runId, tree);
-      const lines = await api('/api/runs/' + runId + '/logs?tree=true');
+      const lines = await api(BASE + '/api/runs/' + runId + '/logs?tree=true');
       (lines.body.lines || []).forEach(appendLog);
       await readLineage();
       if (summary && summary.run.final) {
         finished = true;
         return;
       }
-      const events = new EventSource('/api/events?run=' + encodeURIComponent(runId));
+      const events = new EventSource(BASE + '/api/events?run=' + encodeURIComponent(runId));
       events.addEventListener('state', onState);
       events.addEventListener('log', onLog);
       events.addEventListener('lineage', onLineage);
@@ -749,7 +752,7 @@
     const runId = section.dataset.graphRun;
     const canvas = section.querySelector('.graph-canvas');
     const previewBox = section.querySelector('#graph-preview');
-    const { status, body } = await api('/api/flows/' + encodeURIComponent(flow) + '/graph');
+    const { status, body } = await api(BASE + '/api/flows/' + encodeURIComponent(flow) + '/graph');
     if (status !== 200) {
       canvas.append(el('p', 'problem', body.error || 'the graph could not be read'));
       return;
@@ -886,7 +889,7 @@
     stateHooks.push((data) => follow(data.run.name, data.state));
     // What already happened: the runs below the run (and below its subflows, for a flow that wraps a pipeline).
     const readBelow = async (id, depth) => {
-      const { status: read, body: page } = await api('/api/runs/' + id + '/children?limit=1000');
+      const { status: read, body: page } = await api(BASE + '/api/runs/' + id + '/children?limit=1000');
       if (read !== 200) return;
       for (const child of page.nodes) {
         if (child.type !== 'run') continue;
@@ -902,7 +905,7 @@
   // Dev mode: the page was made from one revision of the sources; when dev mode compiles again
   // (a new generation, or problems to show), the page reloads itself.
   const setupDev = (revision) => {
-    const news = new EventSource('/api/events?only=generation');
+    const news = new EventSource(BASE + '/api/events?only=generation');
     news.addEventListener('generation', (message) => {
       const data = JSON.parse(message.data);
       if (String(data.revision) !== revision) {
