@@ -2,7 +2,8 @@
  * Loomflow schedules: cron expressions, fixed intervals and one-off times that start runs exactly
  * once per slot, in one process or across any number of schedulers on one database.
  *
- * <p>Exports one API package, {@code io.loomflow.schedules} ({@link io.loomflow.schedules.Schedule});
+ * <p>Exports one API package, {@code io.loomflow.schedules} ({@link io.loomflow.schedules.Schedule},
+ * {@link io.loomflow.schedules.Scheduler});
  * the timings and the slot table's SQL live in {@code
  * io.loomflow.schedules.internal}.
  */
@@ -10,7 +11,6 @@
 module io.loomflow.schedules {
     requires transitive io.loomflow;
     requires io.loomflow.store; // the schema (migration V11) and the run history
-    requires transitive io.loomflow.workers; // Scheduler.Builder.queue takes a WorkQueue
     requires static org.jspecify; // nullness annotations, for tools; not needed at run time
     requires java.sql;
     requires com.cronutils;
