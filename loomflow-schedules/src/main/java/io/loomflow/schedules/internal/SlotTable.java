@@ -1,0 +1,212 @@
+package io.loomflow.schedules.internal;
+
+import io.loomflow.RunOptions;
+import io.loomflow.schedules.Schedule;
+import io.loomflow.schedules.Slot;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The schedule tables (store migration V11) as one scheduler uses them, over one connection of its
+ * own: {@code lf_schedule} (a row per schedule: paused, since, cursor) and {@code lf_schedule_slot}
+ * (a row per fired slot; primary key schedule and slot).
+ */
+public final class SlotTable implements AutoCloseable {
+
+    /** A slot this scheduler claimed, and the id its run gets. */
+    public record Claim(Slot slot, UUID runId) {
+    }
+
+    private final Connection connection;
+    private final String owner;
+
+    private SlotTable(Connection connection, String owner) {
+        this.connection = connection;
+        this.owner = owner;
+    }
+
+    /** Opens a connection of its own to {@code url}. */
+    public static SlotTable open(String url, String owner) {
+        try {
+            // H2's user is the run history's (sa), as RunStore opens it
+            Connection connection = url.startsWith("jdbc:h2:") ? DriverManager.getConnection(url, "sa", "")
+                    : DriverManager.getConnection(url);
+            connection.setAutoCommit(false);
+            connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            return new SlotTable(connection, owner);
+        } catch (SQLException failed) {
+            throw new IllegalStateException("cannot open the schedules' database (" + failed.getMessage()
+                    + "); start the database, or check the URL", failed);
+        }
+    }
+
+    /** Adds the schedules not there yet (not paused, since {@code now}); updates the definition of the others. */
+    public synchronized void register(Collection<Schedule> schedules, Instant now) {
+        try {
+            for (Schedule schedule : schedules) {
+                try (PreparedStatement update = connection.prepareStatement(
+                        "UPDATE lf_schedule SET definition = ? WHERE name = ?")) {
+                    update.setString(1, schedule.toString());
+                    update.setString(2, schedule.name());
+                    if (update.executeUpdate() == 0) {
+                        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO lf_schedule"
+                                + " (name, definition, paused, since_ms, cursor_slot) VALUES (?, ?, FALSE, ?, NULL)")) {
+                            insert.setString(1, schedule.name());
+                            insert.setString(2, schedule.toString());
+                            insert.setLong(3, now.toEpochMilli());
+                            insert.executeUpdate();
+                        }
+                    }
+                }
+                connection.commit();
+            }
+        } catch (SQLException failed) {
+            throw failure("register the schedules", failed);
+        }
+    }
+
+    /**
+     * In one transaction that locks the schedule's row: the due slots from its cursor, as many as
+     * its most active runs allow, each inserted as claimed with a new run id, and the cursor moved.
+     * Nothing when the schedule is paused.
+     */
+    public synchronized List<Claim> claimDue(Schedule schedule, Instant now) {
+        try {
+            boolean paused;
+            Instant since;
+            @Nullable String cursorKey;
+            try (PreparedStatement lock = connection.prepareStatement(
+                    "SELECT paused, since_ms, cursor_slot FROM lf_schedule WHERE name = ? FOR UPDATE")) {
+                lock.setString(1, schedule.name());
+                try (ResultSet row = lock.executeQuery()) {
+                    if (!row.next()) {
+                        connection.rollback();
+                        return List.of();
+                    }
+                    paused = row.getBoolean(1);
+                    since = Instant.ofEpochMilli(row.getLong(2));
+                    cursorKey = row.getString(3);
+                }
+            }
+            if (paused) {
+                connection.rollback();
+                return List.of();
+            }
+            Slot cursor = cursorKey == null ? null : schedule.slot(cursorKey);
+            Schedule.Due due = schedule.dueSlots(cursor, since, now);
+            int active;
+            try (PreparedStatement count = connection.prepareStatement(
+                    "SELECT COUNT(*) FROM lf_schedule_slot WHERE schedule = ? AND state IN ('claimed', 'started')")) {
+                count.setString(1, schedule.name());
+                try (ResultSet row = count.executeQuery()) {
+                    row.next();
+                    active = row.getInt(1);
+                }
+            }
+            int room = Math.max(0, schedule.maxActive() - active);
+            List<Slot> fire = due.fire().subList(0, Math.min(room, due.fire().size()));
+            Slot moved = fire.size() == due.fire().size() ? due.handledThrough().orElse(cursor)
+                    : fire.isEmpty() ? cursor : fire.getLast();
+            List<Claim> claims = new ArrayList<>();
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO lf_schedule_slot"
+                    + " (schedule, slot, run_id, state, claimed_by, claimed_at_ms) VALUES (?, ?, ?, 'claimed', ?, ?)")) {
+                for (Slot slot : fire) {
+                    UUID runId = RunOptions.newRunId();
+                    insert.setString(1, schedule.name());
+                    insert.setString(2, slot.key());
+                    insert.setString(3, runId.toString());
+                    insert.setString(4, owner);
+                    insert.setLong(5, now.toEpochMilli());
+                    insert.executeUpdate();
+                    claims.add(new Claim(slot, runId));
+                }
+            }
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE lf_schedule SET cursor_slot = ? WHERE name = ?")) {
+                update.setString(1, moved == null ? null : moved.key());
+                update.setString(2, schedule.name());
+                update.executeUpdate();
+            }
+            connection.commit();
+            return claims;
+        } catch (SQLException failed) {
+            try {
+                connection.rollback();
+            } catch (SQLException ignored) {
+                failed.addSuppressed(ignored);
+            }
+            throw failure("claim the due slots of schedule " + schedule.name(), failed);
+        }
+    }
+
+    /** Marks a claimed slot's run started. */
+    public void started(String schedule, String slot) {
+        setState(schedule, slot, "started");
+    }
+
+    /** Marks a slot's run ended, so it no longer counts as active. */
+    public void ended(String schedule, String slot) {
+        setState(schedule, slot, "ended");
+    }
+
+    private synchronized void setState(String schedule, String slot, String state) {
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE lf_schedule_slot SET state = ? WHERE schedule = ? AND slot = ? AND state <> 'ended'")) {
+            update.setString(1, state);
+            update.setString(2, schedule);
+            update.setString(3, slot);
+            update.executeUpdate();
+            connection.commit();
+        } catch (SQLException failed) {
+            throw failure("mark slot " + slot + " of schedule " + schedule + " " + state, failed);
+        }
+    }
+
+    /** Pauses or resumes a schedule. */
+    public synchronized void setPaused(String schedule, boolean paused) {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE lf_schedule SET paused = ? WHERE name = ?")) {
+            update.setBoolean(1, paused);
+            update.setString(2, schedule);
+            update.executeUpdate();
+            connection.commit();
+        } catch (SQLException failed) {
+            throw failure((paused ? "pause" : "resume") + " schedule " + schedule, failed);
+        }
+    }
+
+    /** Whether a schedule is paused. */
+    public synchronized boolean isPaused(String schedule) {
+        try (PreparedStatement select = connection.prepareStatement("SELECT paused FROM lf_schedule WHERE name = ?")) {
+            select.setString(1, schedule);
+            try (ResultSet row = select.executeQuery()) {
+                boolean paused = row.next() && row.getBoolean(1);
+                connection.commit();
+                return paused;
+            }
+        } catch (SQLException failed) {
+            throw failure("read schedule " + schedule, failed);
+        }
+    }
+
+    private static IllegalStateException failure(String what, SQLException failed) {
+        return new IllegalStateException("cannot " + what + " (" + failed.getMessage() + ")", failed);
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // closing: nothing left to do with it
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.loomflow.schedules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Timings, catch-up after downtime, jitter, and bad input named with a valid example. */
+class ScheduleTest {
+
+    private static final Instant T0 = Instant.parse("2026-06-01T00:00:00Z");
+
+    @Test
+    void cronWithSecondsAndIntervalsAndOneOffs() {
+        Schedule seconds = Schedule.cron("s", "f", "*/20 * * * * *");
+        assertThat(seconds.nextSlot(T0).orElseThrow()).isEqualTo(new Slot("2026-06-01T00:00:20", T0.plusSeconds(20)));
+        Schedule every = Schedule.every("e", "f", Duration.ofMinutes(7), T0);
+        assertThat(every.nextSlot(T0.minusSeconds(1)).orElseThrow().time()).isEqualTo(T0);
+        assertThat(every.nextSlot(T0.plusSeconds(60)).orElseThrow().time()).isEqualTo(T0.plusSeconds(7 * 60));
+        Schedule once = Schedule.once("o", "f", T0);
+        assertThat(once.dueSlots(null, T0.minusSeconds(5), T0).fire()).extracting(Slot::time).containsExactly(T0);
+        assertThat(once.nextSlot(T0)).isEmpty();
+        assertThat(once.dueSlots(once.slot(T0.toString()), T0, T0.plusSeconds(3600)).fire()).isEmpty();
+    }
+
+    @Test
+    void catchUpAfterDowntimeSkipsFiresTheLatestOrEachUpToTheCap() {
+        Schedule hourly = Schedule.cron("h", "f", "0 * * * *");
+        Slot last = hourly.slot("2026-06-01T00:00");
+        Instant now = T0.plus(Duration.ofHours(10)).plusSeconds(30); // 10:00:30; 01:00 to 09:00 were missed
+        Schedule.Due skip = hourly.withCatchUp(CatchUp.skip()).dueSlots(last, T0, now);
+        assertThat(skip.fire()).extracting(Slot::key).containsExactly("2026-06-01T10:00");
+        assertThat(skip.handledThrough().orElseThrow().key()).isEqualTo("2026-06-01T10:00");
+        assertThat(hourly.dueSlots(last, T0, now).fire()).extracting(Slot::key)
+                .containsExactly("2026-06-01T09:00", "2026-06-01T10:00");
+        assertThat(hourly.withCatchUp(CatchUp.each(3)).dueSlots(last, T0, now).fire()).extracting(Slot::key)
+                .containsExactly("2026-06-01T07:00", "2026-06-01T08:00", "2026-06-01T09:00", "2026-06-01T10:00");
+        assertThat(hourly.withCatchUp(CatchUp.each(100)).dueSlots(last, T0, now).fire()).hasSize(10);
+        // nothing due yet: the cursor stays
+        Schedule.Due none = hourly.dueSlots(hourly.slot("2026-06-01T10:00"), T0, now);
+        assertThat(none.fire()).isEmpty();
+        assertThat(none.handledThrough().orElseThrow().key()).isEqualTo("2026-06-01T10:00");
+    }
+
+    @Test
+    void jitterIsTheSameForEverySchedulerAndBelowTheJitter() {
+        Schedule a = Schedule.cron("a", "f", "* * * * *").withJitter(Duration.ofSeconds(30));
+        Schedule again = Schedule.cron("a", "f", "* * * * *").withJitter(Duration.ofSeconds(30));
+        Slot slot = a.nextSlot(T0).orElseThrow();
+        List<Long> delays = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            Duration delay = Duration.between(slot.time(), a.fireAt(slot));
+            assertThat(delay).isBetween(Duration.ZERO, Duration.ofSeconds(30));
+            assertThat(again.fireAt(slot)).isEqualTo(a.fireAt(slot));
+            delays.add(delay.toMillis());
+            slot = a.nextSlot(slot).orElseThrow();
+        }
+        assertThat(delays.stream().distinct().count()).isGreaterThan(40);
+        // not fired before its jittered time
+        Slot first = a.nextSlot(T0).orElseThrow();
+        assertThat(a.dueSlots(null, T0.plusSeconds(1), a.fireAt(first).minusMillis(1)).fire()).isEmpty();
+        assertThat(a.dueSlots(null, T0.plusSeconds(1), a.fireAt(first)).fire()).containsExactly(first);
+    }
+
+    @Test
+    void badInputIsNamedWithAValidExample() {
+        assertThatThrownBy(() -> Schedule.cron("nightly", "report", "61 * * * *"))
+                .isInstanceOf(ScheduleException.class)
+                .hasMessageContaining("schedule nightly: invalid cron expression '61 * * * *'")
+                .hasMessageContaining("\"30 2 * * *\"");
+        assertThatThrownBy(() -> Schedule.cron("nightly", "report", "* * *"))
+                .hasMessageContaining("'* * *' (it has 3 fields, not 5");
+        assertThatThrownBy(() -> Schedule.cron("nightly", "report", "0 2 * * * * *"))
+                .hasMessageContaining("it has 7 fields");
+        assertThatThrownBy(() -> Schedule.cron("nightly", "report", "0 2 * * mon-fry"))
+                .isInstanceOf(ScheduleException.class).hasMessageContaining("mon-fry");
+        assertThatThrownBy(() -> Schedule.cron("nightly", "report", "0 2 * * *").withZone("Europe/Berln"))
+                .isInstanceOf(ScheduleException.class)
+                .hasMessageContaining("unknown time zone 'Europe/Berln'").hasMessageContaining("Europe/Berlin");
+        assertThatThrownBy(() -> Schedule.every("e", "f", Duration.ZERO, T0))
+                .isInstanceOf(ScheduleException.class).hasMessageContaining("positive, not PT0S");
+        assertThatThrownBy(() -> Schedule.every("e", "f", Duration.ofMinutes(-5), T0))
+                .isInstanceOf(ScheduleException.class).hasMessageContaining("not PT-5M");
+        assertThatThrownBy(() -> CatchUp.each(0)).isInstanceOf(ScheduleException.class).hasMessageContaining("not 0");
+        assertThatThrownBy(() -> Schedule.once("o", "f", T0).withMaxActive(0))
+                .isInstanceOf(ScheduleException.class).hasMessageContaining("maxActive must be 1 or more, not 0");
+        assertThatThrownBy(() -> Schedule.once("o", "f", T0).withJitter(Duration.ofSeconds(-1)))
+                .isInstanceOf(ScheduleException.class).hasMessageContaining("not PT-1S");
+        assertThatThrownBy(() -> Schedule.once("o", "f", T0).withParameters(Map.of("when", Thread.currentThread())))
+                .isInstanceOf(ScheduleException.class).hasMessageContaining("parameter when is a java.lang.Thread");
+        assertThatThrownBy(() -> Schedule.once("bad name", "f", T0))
+                .isInstanceOf(ScheduleException.class).hasMessageContaining("'bad name'");
+    }
+}
