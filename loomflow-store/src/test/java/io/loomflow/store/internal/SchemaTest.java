@@ -165,7 +165,7 @@ class SchemaTest {
              Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery("SELECT MAX(CAST(\"version\" AS INTEGER)) FROM \"" + Schema.HISTORY_TABLE
                      + "\" WHERE \"success\"")) {
-            assertThat(rows.next() ? rows.getString(1) : null).isEqualTo("10");
+            assertThat(rows.next() ? rows.getString(1) : null).isEqualTo(String.valueOf(Schema.VERSION));
         }
     }
 
@@ -204,7 +204,7 @@ class SchemaTest {
                 .migrate();
 
         assertThatThrownBy(opener::open).isInstanceOf(RunStoreException.class)
-                .hasMessageContaining("was written by a newer Loomflow (schema version 11; this one knows up to 10)")
+                .hasMessageContaining("was written by a newer Loomflow (schema version 13; this one knows up to 12)")
                 .hasMessageContaining("upgrade Loomflow");
 
         try (Connection connection = DriverManager.getConnection(url, user, "");
@@ -224,7 +224,7 @@ class SchemaTest {
 
     private static void dropTables() throws Exception {
         try (Connection connection = POSTGRES.connect(); Statement statement = connection.createStatement()) {
-            statement.execute("DROP TABLE IF EXISTS lf_lineage, lf_log, lf_run, lf_map, lf_owner, lf_queue, lf_worker, lf_checkpoint, lf_leader, lf_limit_slot, lf_limit, lf_queue_limit, lf_future, lf_schema_history, customer");
+            statement.execute("DROP TABLE IF EXISTS lf_lineage, lf_log, lf_run, lf_map, lf_owner, lf_queue, lf_worker, lf_checkpoint, lf_leader, lf_limit_slot, lf_limit, lf_queue_limit, lf_webhook_delivery, lf_future, lf_schema_history, customer");
         }
     }
 
