@@ -729,8 +729,20 @@ public final class LoomflowServer implements AutoCloseable {
          *     object, names a variable that is not set, or holds a secret that is too short
          */
         public Builder webhooks(Path file) {
+            return webhooks(file, System::getenv);
+        }
+
+        /**
+         * Sets webhooks from a file, as {@link #webhooks(Path)} does, with the variables of {@code environment}.
+         *
+         * @param file the file
+         * @param environment the value of each variable, or null when it is not set
+         * @return this builder
+         * @throws IllegalArgumentException as {@link #webhooks(Path)} does
+         */
+        public Builder webhooks(Path file, java.util.function.UnaryOperator<String> environment) {
             Objects.requireNonNull(file, "the webhooks file must not be null");
-            io.loomflow.server.internal.Webhooks.read(file, System::getenv)
+            io.loomflow.server.internal.Webhooks.read(file, environment)
                     .forEach((flow, secrets) -> webhook(flow, secrets.toArray(String[]::new)));
             return this;
         }
