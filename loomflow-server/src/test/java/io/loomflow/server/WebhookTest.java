@@ -253,6 +253,31 @@ class WebhookTest {
         }
     }
 
+    /** The parameters of the README's example. */
+    public record Name(String name) {
+    }
+
+    @Test
+    void theReadmesCurlAndOpensslCommandsSignADeliveryTheServerTakes() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        int start = readme.indexOf("```\n", readme.indexOf("Signing a delivery with curl and openssl")) + 4;
+        String script = readme.substring(start, readme.indexOf("```", start));
+        Flow<Name, String> greet = Flow.named("greet", Name.class, name -> "Hello, " + name.name() + "!");
+        try (LoomflowServer server = LoomflowServer.builder().flow(greet).port(0).webhook("greet", SECRET).build().start()) {
+            String local = script.replace("http://127.0.0.1:8080/", server.uri().toString());
+            assertThat(local).isNotEqualTo(script);
+            Path file = folder.resolve("sign.sh");
+            Files.writeString(file, local);
+            ProcessBuilder bash = new ProcessBuilder("bash", "-eu", file.toString()).redirectErrorStream(true);
+            bash.environment().put("SECRET", SECRET);
+            Process process = bash.start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(process.waitFor()).as(output).isZero();
+            JsonNode run = new Http(server.uri()).awaitEnd(json(output).path("id").asText());
+            assertThat(run.path("result").asText()).isEqualTo("Hello, World!");
+        }
+    }
+
     private static void assertRefused(RawHttp.Response response, int status, String notEchoed) {
         assertThat(response.status()).as(response.body()).isEqualTo(status);
         assertThat(response.body()).doesNotContain(notEchoed);
