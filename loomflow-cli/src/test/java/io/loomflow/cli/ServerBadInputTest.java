@@ -63,6 +63,21 @@ class ServerBadInputTest {
     }
 
     @Test
+    void aWebhooksFileWithAShortSecretOrAnUnsetVariableIsRefusedNamingTheFlowNeverTheSecret() throws Exception {
+        Path file = directory.resolve("webhooks.json");
+        Files.writeString(file, "{\"hello\": [\"shortSecretValue\"]}");
+        assertThat(badInput("server", "--webhooks", file.toString(), "--port", "0", "--db", db()).err())
+                .isEqualTo("loomflow: --webhooks " + file + ": a webhook secret of flow 'hello' has 16 bytes; give one"
+                        + " of at least 32, such as the output of: openssl rand -hex 32\n");
+        Files.writeString(file, "{\"hello\": \"${LOOMFLOW_TEST_UNSET_WEBHOOK_SECRET}\"}");
+        assertThat(badInput("server", "--webhooks", file.toString(), "--port", "0", "--db", db()).err())
+                .isEqualTo("loomflow: --webhooks " + file + ": in the webhooks file " + file + ", a secret of flow"
+                        + " 'hello' names the environment variable LOOMFLOW_TEST_UNSET_WEBHOOK_SECRET, which is not set;"
+                        + " set it\n");
+        assertThat(Files.exists(directory.resolve("history"))).isFalse();
+    }
+
+    @Test
     void aPortOutOfRangeIsRefused() {
         assertThat(badInput("server", "--port", "70000", "--db", db()).err())
                 .isEqualTo("loomflow: --port 70000 is not a port; pass 0 to 65535 (0 picks a free one)\n");

@@ -281,6 +281,8 @@ public final class LoomflowServer implements AutoCloseable {
         private boolean portGiven;
         private @Nullable Consumer<URI> browser;
         private @Nullable String mount;
+        private final java.util.Map<String, List<byte[]>> webhookKeys = new java.util.LinkedHashMap<>();
+        private Duration webhookTolerance = io.loomflow.server.internal.Webhooks.DEFAULT_TOLERANCE;
 
         private Builder() {
         }
@@ -683,6 +685,86 @@ public final class LoomflowServer implements AutoCloseable {
         }
 
         /**
+         * Lets other services start {@code flow} with a signed webhook, {@code POST /api/flows/{flow}/webhook}, which
+         * needs neither the {@linkplain #token(String) token} nor the same-origin rule (every other route keeps
+         * both): the body is the flow's parameters as JSON, bound as {@code POST /api/flows/{flow}/runs} binds
+         * them, and each delivery is signed as Standard Webhooks signs it: the headers {@code webhook-id},
+         * {@code webhook-timestamp} (Unix seconds) and {@code webhook-signature} ({@code v1,} and the base64
+         * HMAC-SHA256 of {@code id.timestamp.body}). A delivery verified by any of the secrets is accepted, so a
+         * secret is rotated by giving the new one beside the old, then dropping the old. Calling this again for
+         * the same flow replaces its secrets. The server refuses to start if it does not serve {@code flow}.
+         *
+         * @param flow the flow's name
+         * @param secrets at least one secret of at least 32 bytes (UTF-8), or a Standard Webhooks secret
+         *     ({@code whsec_} and the base64 of at least 32 bytes); never shown in any message
+         * @return this builder
+         * @throws IllegalArgumentException naming the flow if no secret is given or one is too short
+         */
+        public Builder webhook(String flow, String... secrets) {
+            if (flow == null || flow.isBlank()) {
+                throw new IllegalArgumentException("a webhook needs the name of the flow it starts; pass it first");
+            }
+            if (secrets == null || secrets.length == 0) {
+                throw new IllegalArgumentException("the webhook of flow '" + flow + "' has no secret; give at least one"
+                        + " of at least " + io.loomflow.server.internal.Webhooks.LEAST_KEY_BYTES + " bytes, such as the"
+                        + " output of: openssl rand -hex 32");
+            }
+            List<byte[]> keys = new ArrayList<>();
+            for (String secret : secrets) {
+                keys.add(io.loomflow.server.internal.Webhooks.key(flow, secret));
+            }
+            webhookKeys.put(flow, List.copyOf(keys));
+            return this;
+        }
+
+        /**
+         * Sets webhooks from a file: a JSON object from each flow's name to its secret or an array of its secrets,
+         * as {@link #webhook(String, String...)} takes them; a secret may be, or hold, {@code ${VARIABLE}}, read
+         * from the environment, so that the file holds no secret: {@code {"report": ["${REPORT_WEBHOOK_SECRET}"]}}.
+         * No message names a secret; a file that is not such an object is refused naming the line and column.
+         *
+         * @param file the file
+         * @return this builder
+         * @throws IllegalArgumentException naming the file (and the flow) if it cannot be read, is not such an
+         *     object, names a variable that is not set, or holds a secret that is too short
+         */
+        public Builder webhooks(Path file) {
+            return webhooks(file, System::getenv);
+        }
+
+        /**
+         * Sets webhooks from a file, as {@link #webhooks(Path)} does, with the variables of {@code environment}.
+         *
+         * @param file the file
+         * @param environment the value of each variable, or null when it is not set
+         * @return this builder
+         * @throws IllegalArgumentException as {@link #webhooks(Path)} does
+         */
+        public Builder webhooks(Path file, java.util.function.UnaryOperator<String> environment) {
+            Objects.requireNonNull(file, "the webhooks file must not be null");
+            io.loomflow.server.internal.Webhooks.read(file, environment)
+                    .forEach((flow, secrets) -> webhook(flow, secrets.toArray(String[]::new)));
+            return this;
+        }
+
+        /**
+         * How far a webhook's {@code webhook-timestamp} may be from the server's clock, either way (default 5
+         * minutes); a delivery outside it is refused, and each delivery's id is remembered (in the store, so
+         * across servers sharing it) for this long after its time, so that it cannot be replayed.
+         *
+         * @param tolerance from 1 second to 1 day
+         * @return this builder
+         */
+        public Builder webhookTolerance(Duration tolerance) {
+            if (tolerance == null || tolerance.compareTo(Duration.ofSeconds(1)) < 0 || tolerance.compareTo(Duration.ofDays(1)) > 0) {
+                throw new IllegalArgumentException("webhookTolerance was " + tolerance + "; pass from 1 second to 1 day,"
+                        + " such as Duration.ofMinutes(5)");
+            }
+            this.webhookTolerance = tolerance;
+            return this;
+        }
+
+        /**
          * Builds the server, not started.
          *
          * @return the server
@@ -704,7 +786,8 @@ public final class LoomflowServer implements AutoCloseable {
             return new LoomflowServer(new Server.Settings(List.copyOf(flows), engine,
                     store == null ? RunStore.inMemory() : store, host, port, token, insecure, maxBodyBytes, eventsKept, dev,
                     engineSetup, reloadGrace, onReload, List.copyOf(allowedHosts), requestTimeout, idleTimeout,
-                    maxConnections, keepAlive, retention, onPrune, queue, mount));
+                    maxConnections, keepAlive, retention, onPrune, queue, mount,
+                    new io.loomflow.server.internal.Webhooks(webhookKeys, webhookTolerance)));
         }
     }
 }

@@ -280,6 +280,22 @@ public interface RunStore extends AutoCloseable {
      */
     Page<DatasetAccessRecord> lineage(UUID runId, PageQuery query);
 
+    /**
+     * Remembers a delivery (of a webhook, say) until {@code expiresAt}, unless it is remembered already:
+     * tells whether this call is the first to claim it. Two callers claiming the same delivery at once,
+     * in one process or (on PostgreSQL) on several machines sharing the store, get {@code true} once.
+     * Deliveries whose time has passed ({@code expiresAt} before {@code now}) are forgotten as it goes.
+     *
+     * @param scope what the id is unique within, such as a flow's name (at most 1,000 characters)
+     * @param deliveryId the delivery's id (at most 1,000 characters)
+     * @param now the present, against which remembered deliveries expire
+     * @param expiresAt until when this one is remembered
+     * @return whether the delivery was not remembered yet, and is now
+     * @throws IllegalArgumentException if the scope or the id is longer than 1,000 characters
+     * @throws RunStoreException if the store cannot be written, or was opened to read only
+     */
+    boolean claimDelivery(String scope, String deliveryId, java.time.Instant now, java.time.Instant expiresAt);
+
     /** Releases the store's connections and files; what was written stays written. */
     @Override
     void close();

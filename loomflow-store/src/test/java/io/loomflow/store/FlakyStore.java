@@ -92,6 +92,11 @@ final class FlakyStore implements RunStore {
     }
 
     @Override
+    public boolean claimDelivery(String scope, String deliveryId, java.time.Instant now, java.time.Instant expiresAt) {
+        return inner.claimDelivery(scope, deliveryId, now, expiresAt);
+    }
+
+    @Override
     public PruneResult prune(Prune request) {
         return inner.prune(request);
     }

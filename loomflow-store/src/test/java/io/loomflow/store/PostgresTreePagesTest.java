@@ -15,7 +15,7 @@ class PostgresTreePagesTest extends TreePagesContract {
     @Override
     protected RunStore openStore() throws Exception {
         try (Connection connection = POSTGRES.connect(); Statement statement = connection.createStatement()) {
-            statement.execute("DROP TABLE IF EXISTS lf_lineage, lf_log, lf_run, lf_map, lf_owner, lf_queue, lf_worker, lf_checkpoint, lf_leader, lf_limit_slot, lf_limit, lf_queue_limit, lf_schema_history");
+            statement.execute("DROP TABLE IF EXISTS lf_lineage, lf_log, lf_run, lf_map, lf_owner, lf_queue, lf_worker, lf_checkpoint, lf_leader, lf_limit_slot, lf_limit, lf_queue_limit, lf_webhook_delivery, lf_schema_history");
         }
         return RunStore.open(POSTGRES.url());
     }

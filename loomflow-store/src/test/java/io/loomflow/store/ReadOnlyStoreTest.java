@@ -131,7 +131,7 @@ class ReadOnlyStoreTest {
 
         assertThatThrownBy(() -> RunStore.embeddedReadOnly(store)).isInstanceOf(RunStoreException.class)
                 .hasMessage("the run history at " + store.toAbsolutePath() + " has schema version 1, older than this"
-                        + " Loomflow's (10), and reading commands never migrate a store; run a command that records runs"
+                        + " Loomflow's (12), and reading commands never migrate a store; run a command that records runs"
                         + " (such as 'loomflow run FLOW') to migrate it, after backing it up");
         assertThat(fingerprint(store)).isEqualTo(before);
     }
@@ -180,7 +180,7 @@ class ReadOnlyStoreTest {
     @Test
     void aPostgresReaderMigratesNothingAndReadsAnEmptyDatabaseAsEmpty() throws Exception {
         try (Connection connection = POSTGRES.connect(); Statement statement = connection.createStatement()) {
-            statement.execute("DROP TABLE IF EXISTS lf_lineage, lf_log, lf_run, lf_map, lf_owner, lf_queue, lf_worker, lf_checkpoint, lf_leader, lf_limit_slot, lf_limit, lf_queue_limit, lf_schema_history");
+            statement.execute("DROP TABLE IF EXISTS lf_lineage, lf_log, lf_run, lf_map, lf_owner, lf_queue, lf_worker, lf_checkpoint, lf_leader, lf_limit_slot, lf_limit, lf_queue_limit, lf_webhook_delivery, lf_schema_history");
         }
         try (RunStore history = RunStore.openReadOnly(POSTGRES.url())) {
             assertThat(history.runs(RunQuery.all())).isEmpty();
@@ -193,7 +193,7 @@ class ReadOnlyStoreTest {
                 .locations("classpath:io/loomflow/store/migration/postgresql").table("lf_schema_history").target("2")
                 .load().migrate();
         assertThatThrownBy(() -> RunStore.openReadOnly(POSTGRES.url())).isInstanceOf(RunStoreException.class)
-                .hasMessageContaining("has schema version 2, older than this Loomflow's (10)");
+                .hasMessageContaining("has schema version 2, older than this Loomflow's (12)");
         try (Connection connection = POSTGRES.connect(); Statement statement = connection.createStatement();
              ResultSet version = statement.executeQuery("SELECT max(\"version\") FROM lf_schema_history")) {
             version.next();

@@ -77,6 +77,13 @@ final class ServerCommand implements Callable<Integer>, Verbose {
                     + " Workers page), and read the history the workers record. Needs --db with a PostgreSQL URL.")
     boolean workers;
 
+    @Option(names = "--webhooks", paramLabel = "FILE",
+            description = "Let other services start flows with signed webhooks (POST /api/flows/NAME/webhook, no token"
+                    + " needed): FILE is a JSON object from each flow's name to its secret or array of secrets (32 bytes"
+                    + " or more), such as {\"report\": [\"${REPORT_WEBHOOK_SECRET}\"]}; ${VAR} is read from the"
+                    + " environment, so the file need hold no secret. Secrets are never printed.")
+    java.nio.file.Path webhooks;
+
     ServerCommand(CliContext context) {
         this.context = context;
     }
@@ -92,6 +99,13 @@ final class ServerCommand implements Callable<Integer>, Verbose {
             List<Flow<?, ?>> flows = catalog.required().stream().<Flow<?, ?>>map(FlowCatalog.Entry::flow).toList();
             // Bad input is reported before the store is opened, so a typo never creates .loomflow.
             LoomflowServer.Builder builder = serving.configured(LoomflowServer.builder().flows(flows), context);
+            if (webhooks != null) {
+                try {
+                    builder.webhooks(webhooks, context.environment()::get);
+                } catch (IllegalArgumentException refused) {
+                    throw CliException.badInput("--webhooks " + webhooks + ": " + refused.getMessage());
+                }
+            }
             Retention retention = retention();
             if (retention != null) {
                 builder.retention(retention);

@@ -98,6 +98,11 @@ class ReadBoundTest {
         }
 
         @Override
+        public boolean claimDelivery(String scope, String deliveryId, java.time.Instant now, java.time.Instant expiresAt) {
+            return inner.claimDelivery(scope, deliveryId, now, expiresAt);
+        }
+
+        @Override
         public PruneResult prune(Prune request) {
             return inner.prune(request);
         }

@@ -70,6 +70,7 @@ final class Api {
                 .route("GET", "/api/flows", Responses.FlowList.class, this::flows)
                 .route("GET", "/api/flows/{name}", Responses.FlowView.class, this::flow)
                 .route("POST", "/api/flows/{name}/runs", Responses.Started.class, this::start)
+                .signedRoute("POST", "/api/flows/{name}/webhook", Responses.Started.class, this::webhook)
                 .route("GET", "/api/flows/{name}/graph", Responses.FlowGraphView.class, this::graph)
                 .route("GET", "/api/flows/{name}/datasets/{dataset}/preview", Responses.DatasetPreview.class, this::preview)
                 .route("GET", "/api/runs", Responses.RunPage.class, this::runs)
@@ -133,8 +134,17 @@ final class Api {
         @SuppressWarnings("unchecked")
         Map<String, Object> given = body.isMissingNode() ? Map.of() : json.convertValue(body, Map.class);
         String id = server.start(entry.flow().name(), given).toString();
+        answerStarted(request, entry.flow().name(), id);
+    }
+
+    private void webhook(Request request) throws IOException {
+        UUID id = new WebhookDelivery(server, json).start(request);
+        answerStarted(request, request.path("name"), id.toString());
+    }
+
+    private void answerStarted(Request request, String flow, String id) throws IOException {
         request.exchange().getResponseHeaders().set("Location", server.base() + "/api/runs/" + id);
-        request.sendJson(202, new Responses.Started(id, entry.flow().name(), server.base() + "/api/runs/" + id,
+        request.sendJson(202, new Responses.Started(id, flow, server.base() + "/api/runs/" + id,
                 server.base() + "/runs/" + id, server.base() + "/api/events?run=" + id));
     }
 

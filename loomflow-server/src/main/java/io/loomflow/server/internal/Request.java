@@ -33,6 +33,7 @@ final class Request {
     private Matcher matcher;
     private Map<String, String> query;
     private boolean answered;
+    private byte[] body;
 
     Request(HttpExchange exchange, ObjectMapper json, Limits limits, String base) {
         this.exchange = exchange;
@@ -227,6 +228,11 @@ final class Request {
     JsonNode json() throws IOException {
         requireJsonType();
         byte[] body = body();
+        return parse(body);
+    }
+
+    /** Bytes read as JSON, as {@link #json()} reads a body: strict UTF-8, a missing node when empty, 400 when malformed. */
+    JsonNode parse(byte[] body) {
         if (body.length == 0) {
             return MissingNode.getInstance();
         }
@@ -258,7 +264,14 @@ final class Request {
      * (the reading thread is interrupted, which closes the channel), whatever the JDK server's own
      * {@code sun.net.httpserver.maxReqTime} is.
      */
-    private byte[] body() throws IOException {
+    byte[] body() throws IOException {
+        if (body == null) {
+            body = readBody();
+        }
+        return body;
+    }
+
+    private byte[] readBody() throws IOException {
         long maxBodyBytes = limits.maxBodyBytes();
         String length = header("Content-Length");
         if (length != null) {

@@ -31,7 +31,7 @@ final class Router implements HttpHandler {
         void handle(Request request) throws IOException;
     }
 
-    private record Route(String method, Pattern path, Class<?> answers, Handler handler) {
+    private record Route(String method, Pattern path, Class<?> answers, Handler handler, boolean signed) {
     }
 
     private final List<Route> routes = new ArrayList<>();
@@ -71,7 +71,19 @@ final class Router implements HttpHandler {
      */
     Router route(String method, String path, Class<?> answers, Handler handler) {
         String regex = path.replaceAll("\\{([a-zA-Z]+)}", "(?<$1>[^/]+)");
-        routes.add(new Route(method, Pattern.compile(regex), answers, handler));
+        routes.add(new Route(method, Pattern.compile(regex), answers, handler, false));
+        return this;
+    }
+
+    /**
+     * Adds a route that authenticates each request itself (a webhook, whose signature its handler checks): {@link
+     * Access} does not admit it (no token, no same-origin rule, no Host check: it is called by other services, and
+     * a request without a valid signature changes nothing), while it still needs {@code Content-Type:
+     * application/json}. Every other route keeps every check.
+     */
+    Router signedRoute(String method, String path, Class<?> answers, Handler handler) {
+        String regex = path.replaceAll("\\{([a-zA-Z]+)}", "(?<$1>[^/]+)");
+        routes.add(new Route(method, Pattern.compile(regex), answers, handler, true));
         return this;
     }
 
@@ -107,7 +119,7 @@ final class Router implements HttpHandler {
                     continue;
                 }
                 request.matched(matcher);
-                if (access.admit(request)) {
+                if (route.signed() || access.admit(request)) {
                     if (!route.method().equals("GET")) {
                         request.requireJsonType(); // with or without a body: no HTML form of another site gets here
                     }

@@ -73,7 +73,7 @@ public final class Server {
                            Consumer<Engine.Builder> engineSetup, Duration reloadGrace, Consumer<Reload> onReload,
                            List<String> allowedHosts, Duration requestTimeout, Duration idleTimeout, int maxConnections,
                            Duration keepAlive, Retention retention, Consumer<PruneResult> onPrune, WorkQueue queue,
-                           String mount) {
+                           String mount, Webhooks webhooks) {
     }
 
     private final ObjectMapper json = mapper();
@@ -143,6 +143,16 @@ public final class Server {
         } catch (RuntimeException failed) {
             release();
             throw failed;
+        }
+        if (dev == null) {
+            Set<String> served = current.names();
+            for (String flow : settings.webhooks().flows()) {
+                if (!served.contains(flow)) {
+                    release();
+                    throw new IllegalArgumentException("a webhook is set for flow '" + flow + "', which this server does"
+                            + " not serve; the flows are " + String.join(", ", served) + "; set webhooks for those only");
+                }
+            }
         }
         this.deadlines = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("loomflow-http-deadlines").factory());
@@ -421,8 +431,16 @@ public final class Server {
      * returns its id.
      */
     UUID start(String name, Map<String, Object> body) {
+        return start(name, body, null);
+    }
+
+    /**
+     * Starts or queues a run as {@link #start(String, Map)} does; with a work queue, {@code idempotencyKey}
+     * (when not null) is the submission's, so that the same key never queues two runs.
+     */
+    UUID start(String name, Map<String, Object> body, String idempotencyKey) {
         if (settings.queue() != null) {
-            return enqueue(current.flow(name), body);
+            return enqueue(current.flow(name), body, idempotencyKey);
         }
         while (true) {
             Generation serving = current;
@@ -438,16 +456,23 @@ public final class Server {
     }
 
     @SuppressWarnings("unchecked")
-    private UUID enqueue(FlowEntry entry, Map<String, Object> body) {
+    private UUID enqueue(FlowEntry entry, Map<String, Object> body, String idempotencyKey) {
         Object params = Generation.bind(entry, body);
+        Submission submission = idempotencyKey == null ? Submission.defaults()
+                : Submission.defaults().withIdempotencyKey(idempotencyKey);
         try {
-            return settings.queue().runAsync((Flow<Object, Object>) entry.flow(), params, Submission.defaults()).id();
+            return settings.queue().runAsync((Flow<Object, Object>) entry.flow(), params, submission).id();
         } catch (IllegalArgumentException noWorker) {
             // The parameters were bound above, so what the queue refuses is a flow no live worker runs.
             throw new HttpError(409, noWorker.getMessage());
         } catch (WorkQueueException unavailable) {
             throw new HttpError(503, unavailable.getMessage());
         }
+    }
+
+    /** The flows that accept webhooks, and their keys. */
+    Webhooks webhooks() {
+        return settings.webhooks();
     }
 
     /** The work queue runs are queued on, or null when the server runs them itself. */

@@ -123,6 +123,8 @@ public final class InMemoryRunStore implements RunStore {
     }
 
     private final Map<UUID, Run> runs = new HashMap<>();
+    /** Deliveries claimed, by scope and id, to when they expire. */
+    private final Map<List<String>, Instant> deliveries = new HashMap<>();
     private final TreeMap<Key, Run> byCreation = new TreeMap<>();
     private final TreeMap<Key, Run> rootsByCreation = new TreeMap<>();
     private final Map<UUID, Below> below = new HashMap<>();
@@ -446,6 +448,13 @@ public final class InMemoryRunStore implements RunStore {
     @Override
     public synchronized List<LogRecord> logs(UUID runId) {
         return List.copyOf(logs.getOrDefault(runId, List.of()));
+    }
+
+    @Override
+    public synchronized boolean claimDelivery(String scope, String deliveryId, Instant now, Instant expiresAt) {
+        Records.checkDelivery(scope, deliveryId);
+        deliveries.values().removeIf(expiry -> expiry.isBefore(now));
+        return deliveries.putIfAbsent(List.of(scope, deliveryId), expiresAt) == null;
     }
 
     @Override

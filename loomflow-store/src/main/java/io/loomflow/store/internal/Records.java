@@ -22,6 +22,17 @@ public final class Records {
     private Records() {
     }
 
+    /** The longest scope or id of a delivery a store remembers ({@code RunStore.claimDelivery}). */
+    static final int DELIVERY_TEXT_MOST = 1000;
+
+    /** Refuses a delivery's scope or id too long for the stores' column, naming which. */
+    static void checkDelivery(String scope, String deliveryId) {
+        if (scope.length() > DELIVERY_TEXT_MOST || deliveryId.length() > DELIVERY_TEXT_MOST) {
+            throw new IllegalArgumentException("a delivery's " + (scope.length() > DELIVERY_TEXT_MOST ? "scope" : "id")
+                    + " is over " + DELIVERY_TEXT_MOST + " characters; send a shorter one");
+        }
+    }
+
     /**
      * A mapper for parameters and results, with caches of its own: its type factory is not the
      * process-wide default one, so that dropping the mapper drops every class it has seen.

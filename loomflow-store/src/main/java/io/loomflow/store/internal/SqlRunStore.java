@@ -526,6 +526,37 @@ public final class SqlRunStore implements RunStore {
         }
     }
 
+    /**
+     * Deletes the deliveries that expired, then inserts this one: the primary key lets one claim of a
+     * delivery win, in this process or another sharing the database (a duplicate is SQLState 23505 on both
+     * H2 and PostgreSQL). Each statement commits on its own, so a lost race leaves nothing to roll back.
+     */
+    @Override
+    public boolean claimDelivery(String scope, String deliveryId, Instant now, Instant expiresAt) {
+        refuseIfReadOnly();
+        Records.checkDelivery(scope, deliveryId);
+        return read("remember a webhook delivery in", connection -> {
+            try (PreparedStatement expired = connection.prepareStatement(
+                    "DELETE FROM lf_webhook_delivery WHERE expires_at < ?")) {
+                expired.setLong(1, now.toEpochMilli());
+                expired.executeUpdate();
+            }
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO lf_webhook_delivery (scope, delivery_id, expires_at) VALUES (?, ?, ?)")) {
+                insert.setString(1, scope);
+                insert.setString(2, deliveryId);
+                insert.setLong(3, expiresAt.toEpochMilli());
+                insert.executeUpdate();
+                return true;
+            } catch (SQLException duplicate) {
+                if ("23505".equals(duplicate.getSQLState())) {
+                    return false;
+                }
+                throw duplicate;
+            }
+        });
+    }
+
     private void refuseIfReadOnly() {
         if (readOnly) {
             throw new RunStoreException("the run history at " + where + " was opened for reading only; open it with"

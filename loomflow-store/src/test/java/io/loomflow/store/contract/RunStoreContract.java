@@ -98,6 +98,43 @@ public abstract class RunStoreContract {
     }
 
     @Test
+    void aDeliveryIsClaimedOnceUntilItExpires() {
+        java.time.Instant now = java.time.Instant.parse("2026-01-01T00:00:00Z");
+        java.time.Instant expires = now.plusSeconds(300);
+        assertThat(reopened.claimDelivery("hook", "msg_1", now, expires)).isTrue();
+        assertThat(reopened.claimDelivery("hook", "msg_1", now.plusSeconds(299), expires.plusSeconds(299))).isFalse();
+        assertThat(reopened.claimDelivery("other", "msg_1", now, expires)).as("another scope").isTrue();
+        assertThat(reopened.claimDelivery("hook", "msg_2", now, expires)).as("another id").isTrue();
+        // Once its time has passed, the delivery is forgotten (the signed timestamp refuses it by then).
+        assertThat(reopened.claimDelivery("hook", "msg_1", expires.plusSeconds(1), expires.plusSeconds(301))).isTrue();
+        assertThat(reopened.claimDelivery("hook", "msg_1", expires.plusSeconds(2), expires.plusSeconds(302))).isFalse();
+        assertThatThrownBy(() -> reopened.claimDelivery("hook", "x".repeat(1001), now, expires))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("id is over 1000 characters");
+    }
+
+    @Test
+    void aDeliveryClaimedAtOnceFromManyThreadsIsWonOnce() throws Exception {
+        java.time.Instant now = java.time.Instant.now();
+        int threads = 8;
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<Boolean>> claims = new java.util.ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(threads)) {
+            for (int i = 0; i < threads; i++) {
+                claims.add(pool.submit(() -> {
+                    start.await();
+                    return reopened.claimDelivery("hook", "raced", now, now.plusSeconds(300));
+                }));
+            }
+            start.countDown();
+            long won = 0;
+            for (var claim : claims) {
+                won += claim.get() ? 1 : 0;
+            }
+            assertThat(won).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aRootRunIsRecordedWithItsParametersHistoryAndDuration() {
         assertThat(root.name()).isEqualTo("report");
         assertThat(root.kind()).isEqualTo(RunInfo.Kind.FLOW);
