@@ -148,9 +148,7 @@ class CrashRecoveryTest {
     void runsOfAProcessOnAnotherHostAreCrashedOnlyOnceItsHeartbeatIsStale() throws Exception {
         UUID elsewhereFresh = UUID.randomUUID();
         UUID elsewhereStale = UUID.randomUUID();
-        try (Connection connection = POSTGRES.connect(); Statement statement = connection.createStatement()) {
-            statement.execute("DROP TABLE IF EXISTS lf_lineage, lf_log, lf_run, lf_map, lf_owner, lf_queue, lf_worker, lf_checkpoint, lf_leader, lf_limit_slot, lf_limit, lf_queue_limit, lf_webhook_delivery, lf_schema_history");
-        }
+        POSTGRES.emptySchema();
         RunStore.open(POSTGRES.url()).close(); // creates the schema
         Instant now = Instant.now();
         UUID freshOwner = UUID.randomUUID();

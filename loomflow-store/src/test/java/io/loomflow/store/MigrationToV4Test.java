@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -49,9 +48,7 @@ class MigrationToV4Test {
 
     @Test
     void aPostgresStoreOfVersion3IsMigratedWithEveryRunReadAsBefore() throws Exception {
-        try (Connection connection = POSTGRES.connect(); Statement statement = connection.createStatement()) {
-            statement.execute("DROP TABLE IF EXISTS lf_lineage, lf_log, lf_run, lf_map, lf_owner, lf_queue, lf_worker, lf_checkpoint, lf_leader, lf_limit_slot, lf_limit, lf_queue_limit, lf_webhook_delivery, lf_schema_history");
-        }
+        POSTGRES.emptySchema();
         migratedRunsReadAsBefore(POSTGRES.url(), "postgres", "postgresql", () -> RunStore.open(POSTGRES.url()));
     }
 

@@ -15,10 +15,7 @@ class PostgresLineageTest extends LineageContract {
 
     @Override
     protected RunStore openStore() throws Exception {
-        try (Connection connection = POSTGRES.connect(); Statement statement = connection.createStatement()) {
-            statement.execute("DROP TABLE IF EXISTS lf_lineage, lf_log, lf_run, lf_map, lf_owner, lf_queue, lf_worker,"
-                    + " lf_checkpoint, lf_leader, lf_limit_slot, lf_limit, lf_queue_limit, lf_schema_history");
-        }
+        POSTGRES.emptySchema();
         return RunStore.open(POSTGRES.url());
     }
 

@@ -2,8 +2,6 @@ package io.loomflow.store;
 
 import io.loomflow.store.contract.Postgres;
 import io.loomflow.store.contract.TreePagesContract;
-import java.sql.Connection;
-import java.sql.Statement;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Summaries, pages and pruning on PostgreSQL. */
@@ -14,9 +12,7 @@ class PostgresTreePagesTest extends TreePagesContract {
 
     @Override
     protected RunStore openStore() throws Exception {
-        try (Connection connection = POSTGRES.connect(); Statement statement = connection.createStatement()) {
-            statement.execute("DROP TABLE IF EXISTS lf_lineage, lf_log, lf_run, lf_map, lf_owner, lf_queue, lf_worker, lf_checkpoint, lf_leader, lf_limit_slot, lf_limit, lf_queue_limit, lf_webhook_delivery, lf_schema_history");
-        }
+        POSTGRES.emptySchema();
         return RunStore.open(POSTGRES.url());
     }
 }

@@ -179,9 +179,7 @@ class ReadOnlyStoreTest {
 
     @Test
     void aPostgresReaderMigratesNothingAndReadsAnEmptyDatabaseAsEmpty() throws Exception {
-        try (Connection connection = POSTGRES.connect(); Statement statement = connection.createStatement()) {
-            statement.execute("DROP TABLE IF EXISTS lf_lineage, lf_log, lf_run, lf_map, lf_owner, lf_queue, lf_worker, lf_checkpoint, lf_leader, lf_limit_slot, lf_limit, lf_queue_limit, lf_webhook_delivery, lf_schema_history");
-        }
+        POSTGRES.emptySchema();
         try (RunStore history = RunStore.openReadOnly(POSTGRES.url())) {
             assertThat(history.runs(RunQuery.all())).isEmpty();
         }
