@@ -4,7 +4,7 @@ import io.loomflow.Engine;
 import io.loomflow.Flow;
 import io.loomflow.server.LoomflowServer;
 import io.loomflow.spi.FlowProvider;
-import io.loomflow.spring.internal.EngineLifecycle;
+import io.loomflow.spring.internal.StopInPhase;
 import io.loomflow.spring.internal.StoreConfigured;
 import io.loomflow.store.RunRecorder;
 import io.loomflow.store.RunStore;
@@ -104,7 +104,7 @@ public class LoomflowAutoConfiguration {
      */
     @Bean
     public SmartLifecycle loomflowEngineLifecycle(Engine engine) {
-        return new EngineLifecycle(engine, ENGINE_PHASE);
+        return new StopInPhase(engine::close, ENGINE_PHASE);
     }
 
     /**

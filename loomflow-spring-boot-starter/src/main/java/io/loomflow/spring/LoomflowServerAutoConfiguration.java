@@ -2,7 +2,7 @@ package io.loomflow.spring;
 
 import io.loomflow.Engine;
 import io.loomflow.server.LoomflowServer;
-import io.loomflow.spring.internal.EventStreamsLifecycle;
+import io.loomflow.spring.internal.StopInPhase;
 import io.loomflow.spring.internal.LoomflowServlet;
 import io.loomflow.store.RunStore;
 import jakarta.servlet.http.HttpServlet;
@@ -92,6 +92,6 @@ public class LoomflowServerAutoConfiguration {
      */
     @Bean
     public SmartLifecycle loomflowEventStreamsLifecycle(LoomflowServer server) {
-        return new EventStreamsLifecycle(server, LoomflowAutoConfiguration.EVENT_STREAMS_PHASE);
+        return new StopInPhase(server::endEventStreams, LoomflowAutoConfiguration.EVENT_STREAMS_PHASE);
     }
 }
