@@ -101,15 +101,18 @@ public final class Scheduler implements AutoCloseable {
             }
             Launcher.Status status = launcher.status(row.runId());
             if (row.state().equals("started")) {
-                if (status == Launcher.Status.ENDED) {
-                    table.ended(schedule.name(), row.slot());
-                } else if (status == Launcher.Status.MISSING) {
-                    table.lost(schedule.name(), row.slot()); // started, then nothing recorded it: not active
+                if (status == Launcher.Status.ENDED || status == Launcher.Status.MISSING && launcher.idempotent()) {
+                    table.ended(schedule.name(), row.slot()); // on a queue, missing means deleted once ended
+                    continue;
                 }
-                continue;
+                if (status == Launcher.Status.ACTIVE) {
+                    continue;
+                }
+                // started on an engine, and the history has no run of that id: its scheduler died before
+                // the history had it, so it is started again, under the same id (below)
             }
             // claimed, and its claimer never said it started the run
-            if (status != Launcher.Status.MISSING && !launcher.idempotent()) {
+            if (row.state().equals("claimed") && status != Launcher.Status.MISSING && !launcher.idempotent()) {
                 table.started(schedule.name(), row.slot(), row.runId()); // it did start: the history has it
                 if (status == Launcher.Status.ENDED) {
                     table.ended(schedule.name(), row.slot());
@@ -117,7 +120,7 @@ public final class Scheduler implements AutoCloseable {
             } else if (table.takeOver(schedule.name(), row, now)) {
                 Slot slot = schedule.slot(row.slot());
                 System.getLogger(Scheduler.class.getName()).log(System.Logger.Level.INFO, "schedule " + schedule.name()
-                        + ": slot " + slot.key() + " was claimed by " + row.claimedBy() + " and never started;"
+                        + ": slot " + slot.key() + " was " + row.state() + " by " + row.claimedBy() + " and no run of it is known;"
                         + " starting it (run " + row.runId() + ")");
                 if (launch(schedule, slot, row.runId())) {
                     recovered.add(slot);

@@ -216,14 +216,6 @@ public final class SlotTable implements AutoCloseable {
         setState(schedule, slot, "ended");
     }
 
-    /**
-     * Marks a started slot's run lost: nothing recorded it for longer than the lease after it was
-     * started (its scheduler died before the history had it), so it no longer counts as active.
-     */
-    public void lost(String schedule, String slot) {
-        setState(schedule, slot, "lost");
-    }
-
     private synchronized void setState(String schedule, String slot, String state) {
         try (PreparedStatement update = connection.prepareStatement(
                 "UPDATE lf_schedule_slot SET state = ? WHERE schedule = ? AND slot = ? AND state IN ('claimed', 'started')")) {
