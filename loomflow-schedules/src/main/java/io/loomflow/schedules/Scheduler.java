@@ -29,7 +29,9 @@ import org.jspecify.annotations.Nullable;
  * (PostgreSQL, or an embedded H2 file): per schedule, one transaction locks the schedule's row,
  * computes the due slots from its cursor ({@link Schedule#dueSlots}), inserts one row per slot it
  * fires (primary key schedule and slot, with the run id chosen for it), and moves the cursor; only
- * after that commit are the runs started, on the given engine, under those run ids.
+ * after that commit are the runs started, on the given engine under those run ids, or queued on a
+ * {@link WorkQueue} with an idempotency key per slot. Claims older than a lease whose runs were never
+ * started are recovered by any scheduler (see {@link Builder#recoverAfter}).
  *
  * <p>{@link #tick()} does one pass; {@link #start()} ticks in the background every second of its
  * {@link TimeSource}. Pause and resume are kept in the database.
