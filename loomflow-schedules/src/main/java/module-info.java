@@ -11,6 +11,7 @@
 module io.loomflow.schedules {
     requires transitive io.loomflow;
     requires io.loomflow.store; // the schema (migration V11) and the run history
+    requires transitive io.loomflow.workers; // launching on workers (Scheduler.Builder.workQueue)
     requires static org.jspecify; // nullness annotations, for tools; not needed at run time
     requires java.sql;
     requires com.cronutils;

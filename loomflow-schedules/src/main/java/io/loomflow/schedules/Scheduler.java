@@ -5,16 +5,23 @@ import io.loomflow.Flow;
 import io.loomflow.ParameterModel;
 import io.loomflow.RunOptions;
 import io.loomflow.TimeSource;
+import io.loomflow.schedules.internal.EngineLauncher;
+import io.loomflow.schedules.internal.Launcher;
+import io.loomflow.schedules.internal.QueueLauncher;
 import io.loomflow.schedules.internal.SlotTable;
+import io.loomflow.workers.Submission;
+import io.loomflow.workers.WorkQueue;
 import io.loomflow.store.RunStore;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,7 +29,9 @@ import org.jspecify.annotations.Nullable;
  * (PostgreSQL, or an embedded H2 file): per schedule, one transaction locks the schedule's row,
  * computes the due slots from its cursor ({@link Schedule#dueSlots}), inserts one row per slot it
  * fires (primary key schedule and slot, with the run id chosen for it), and moves the cursor; only
- * after that commit are the runs started, on the given engine, under those run ids.
+ * after that commit are the runs started, on the given engine under those run ids, or queued on a
+ * {@link WorkQueue} with an idempotency key per slot. Claims older than a lease whose runs were never
+ * started are recovered by any scheduler (see {@link Builder#recoverAfter}).
  *
  * <p>{@link #tick()} does one pass; {@link #start()} ticks in the background every second of its
  * {@link TimeSource}. Pause and resume are kept in the database.
@@ -32,19 +41,22 @@ public final class Scheduler implements AutoCloseable {
     private final SlotTable table;
     private final Map<String, Schedule> schedules;
     private final Map<String, Flow<?, ?>> flows;
-    private final Engine engine;
+    private final Launcher launcher;
     private final TimeSource clock;
     private final Duration every;
+    private final Duration recoverAfter;
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet(); // "schedule\nslot" launched here, not ended
     private @Nullable Thread loop;
     private volatile boolean closed;
 
-    private Scheduler(Builder builder, SlotTable table) {
+    private Scheduler(Builder builder, SlotTable table, Launcher launcher) {
         this.table = table;
         this.schedules = builder.schedules;
         this.flows = builder.flows;
-        this.engine = Objects.requireNonNull(builder.engine);
+        this.launcher = launcher;
         this.clock = builder.clock;
         this.every = builder.every;
+        this.recoverAfter = builder.recoverAfter;
     }
 
     /**
@@ -58,18 +70,22 @@ public final class Scheduler implements AutoCloseable {
 
     /**
      * Fires every due slot of every schedule that is not paused, once: the runs are started when
-     * this returns.
+     * this returns. First it recovers the slots whose claim is older than the
+     * {@linkplain Builder#recoverAfter lease} and whose run another scheduler (or this one, before a
+     * restart) claimed and may never have started, and marks ended the runs of such claims that
+     * the history or the queue shows ended.
      *
-     * @return the slots fired by this call, by schedule name
+     * @return the slots fired (or recovered) by this call, by schedule name
      */
     public Map<String, List<Slot>> tick() {
         Map<String, List<Slot>> fired = new LinkedHashMap<>();
         for (Schedule schedule : schedules.values()) {
-            List<SlotTable.Claim> claims = table.claimDue(schedule, clock.now());
-            List<Slot> slots = new ArrayList<>();
-            for (SlotTable.Claim claim : claims) {
-                launch(schedule, claim);
-                slots.add(claim.slot());
+            Instant now = clock.now();
+            List<Slot> slots = new ArrayList<>(recover(schedule, now));
+            for (SlotTable.Claim claim : table.claimDue(schedule, now)) {
+                if (launch(schedule, claim.slot(), claim.runId())) {
+                    slots.add(claim.slot());
+                }
             }
             if (!slots.isEmpty()) {
                 fired.put(schedule.name(), slots);
@@ -78,13 +94,67 @@ public final class Scheduler implements AutoCloseable {
         return fired;
     }
 
+    private List<Slot> recover(Schedule schedule, Instant now) {
+        List<Slot> recovered = new ArrayList<>();
+        long stale = now.minus(recoverAfter).toEpochMilli();
+        for (SlotTable.Row row : table.unended(schedule.name())) {
+            if (row.claimedAtMs() >= stale || inFlight.contains(schedule.name() + "\n" + row.slot())) {
+                continue; // a claim within its lease, or a run of this scheduler's, which marks its own end
+            }
+            Launcher.Status status = launcher.status(row.runId());
+            if (row.state().equals("started")) {
+                if (status == Launcher.Status.ENDED || status == Launcher.Status.MISSING && launcher.idempotent()) {
+                    table.ended(schedule.name(), row.slot()); // on a queue, missing means deleted once ended
+                    continue;
+                }
+                if (status == Launcher.Status.ACTIVE) {
+                    continue;
+                }
+                // started on an engine, and the history has no run of that id: its scheduler died before
+                // the history had it, so it is started again, under the same id (below)
+            }
+            // claimed, and its claimer never said it started the run
+            if (row.state().equals("claimed") && status != Launcher.Status.MISSING && !launcher.idempotent()) {
+                table.started(schedule.name(), row.slot(), row.runId()); // it did start: the history has it
+                if (status == Launcher.Status.ENDED) {
+                    table.ended(schedule.name(), row.slot());
+                }
+            } else if (table.takeOver(schedule.name(), row, now)) {
+                Slot slot = schedule.slot(row.slot());
+                System.getLogger(Scheduler.class.getName()).log(System.Logger.Level.INFO, "schedule " + schedule.name()
+                        + ": slot " + slot.key() + " was " + row.state() + " by " + row.claimedBy() + " and no run of it is known;"
+                        + " starting it (run " + row.runId() + ")");
+                if (launch(schedule, slot, row.runId())) {
+                    recovered.add(slot);
+                }
+            }
+        }
+        return recovered;
+    }
+
     @SuppressWarnings("unchecked")
-    private void launch(Schedule schedule, SlotTable.Claim claim) {
+    private boolean launch(Schedule schedule, Slot slot, UUID runId) {
         Flow<Object, Object> flow = (Flow<Object, Object>) flows.get(schedule.flow());
-        Object params = ParameterModel.of(flow).bind(schedule.parameters());
-        CompletableFuture<Object> run = engine.runAsync(flow, params, RunOptions.defaults().withRunId(claim.runId()));
-        table.started(schedule.name(), claim.slot().key());
-        run.whenComplete((result, failure) -> table.ended(schedule.name(), claim.slot().key()));
+        String key = schedule.name() + "\n" + slot.key();
+        inFlight.add(key);
+        UUID started;
+        try {
+            Object params = ParameterModel.of(flow).bind(schedule.parameters());
+            started = launcher.launch(schedule, flow, params, slot, runId, ended -> {
+                inFlight.remove(key);
+                if (ended && !closed) {
+                    table.ended(schedule.name(), slot.key());
+                }
+            });
+        } catch (RuntimeException failed) {
+            inFlight.remove(key);
+            System.getLogger(Scheduler.class.getName()).log(System.Logger.Level.WARNING, "schedule " + schedule.name()
+                    + ": cannot start the run of slot " + slot.key() + " (" + failed.getMessage() + "); any scheduler"
+                    + " starts it again after " + recoverAfter, failed);
+            return false;
+        }
+        table.started(schedule.name(), slot.key(), started);
+        return true;
     }
 
     /**
@@ -154,7 +224,11 @@ public final class Scheduler implements AutoCloseable {
         return this;
     }
 
-    /** Stops ticking and closes the connection pool; runs already started go on on their engine. */
+    /**
+     * Stops ticking and closes its connection; runs already started go on on their engine or queue
+     * (their ends are no longer recorded in the slot rows: the next scheduler learns them from the
+     * history or the queue once their claims are older than the lease).
+     */
     @Override
     public void close() {
         closed = true;
@@ -170,6 +244,7 @@ public final class Scheduler implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        launcher.close();
         table.close();
     }
 
@@ -180,6 +255,9 @@ public final class Scheduler implements AutoCloseable {
         private final Map<String, Flow<?, ?>> flows = new LinkedHashMap<>();
         private @Nullable String url;
         private @Nullable Engine engine;
+        private @Nullable WorkQueue queue;
+        private Submission submission = Submission.defaults();
+        private Duration recoverAfter = Duration.ofMinutes(1);
         private TimeSource clock = TimeSource.system();
         private Duration every = Duration.ofSeconds(1);
         private String name = "scheduler-" + UUID.randomUUID();
@@ -232,6 +310,58 @@ public final class Scheduler implements AutoCloseable {
         }
 
         /**
+         * Where runs start instead of an engine: queued on this work queue (loomflow-workers), for
+         * the workers to take, with these flows (found by name). Each slot's run is submitted with
+         * the idempotency key {@code loomflow-schedule:SCHEDULE@SLOT}, so a launch made again (after
+         * a crash, by another scheduler) gives the run already queued. The scheduler's
+         * {@link #database} must be the queue's: the queue's table tells it which runs have ended.
+         *
+         * @param queue the queue, which stays the caller's to close
+         * @param known the flows schedules may name (some live worker must advertise each when a slot fires)
+         * @return this builder
+         */
+        public Builder workQueue(WorkQueue queue, Flow<?, ?>... known) {
+            this.queue = Objects.requireNonNull(queue, "queue");
+            for (Flow<?, ?> flow : known) {
+                flows.put(flow.name(), flow);
+            }
+            return this;
+        }
+
+        /**
+         * How the runs are queued on the {@link #workQueue} (its queue, priority...); the idempotency
+         * key is always the slot's. {@link Submission#defaults()} unless given.
+         *
+         * @param submission the submission
+         * @return this builder
+         */
+        public Builder submission(Submission submission) {
+            this.submission = Objects.requireNonNull(submission, "submission");
+            return this;
+        }
+
+        /**
+         * The lease of a claim (1 minute unless given): a slot claimed longer ago whose run no
+         * scheduler is known to have started is started by whichever scheduler ticks next (under the
+         * run id claimed for it, when the history has no run of that id; or submitted again with the
+         * slot's idempotency key); a started run claimed longer ago stops counting toward
+         * {@link Schedule#maxActive()} once the history or the queue shows it ended (or, on an
+         * engine, has no record of it). Keep it longer than the time a scheduler takes from a claim
+         * to the start of its run.
+         *
+         * @param lease positive
+         * @return this builder
+         */
+        public Builder recoverAfter(Duration lease) {
+            if (lease.isZero() || lease.isNegative()) {
+                throw new ScheduleException("recoverAfter must be positive, not " + lease
+                        + "; for example Duration.ofMinutes(1)");
+            }
+            this.recoverAfter = lease;
+            return this;
+        }
+
+        /**
          * The clock (the system's unless given); tests give a manual one.
          *
          * @param clock the clock
@@ -278,8 +408,9 @@ public final class Scheduler implements AutoCloseable {
             if (url == null) {
                 throw new IllegalStateException("Scheduler.builder() needs database(url)");
             }
-            if (engine == null) {
-                throw new IllegalStateException("Scheduler.builder() needs engine(engine, flows...)");
+            if ((engine == null) == (queue == null)) {
+                throw new IllegalStateException("Scheduler.builder() needs one place to start runs: engine(engine,"
+                        + " flows...) or workQueue(queue, flows...)" + (engine == null ? "" : ", not both"));
             }
             for (Schedule schedule : schedules.values()) {
                 Flow<?, ?> flow = flows.get(schedule.flow());
@@ -299,7 +430,9 @@ public final class Scheduler implements AutoCloseable {
             RunStore.open(url).close(); // creates or migrates the tables
             SlotTable table = SlotTable.open(url, name);
             table.register(schedules.values(), clock.now());
-            return new Scheduler(this, table);
+            Launcher launcher = engine != null ? new EngineLauncher(engine, url)
+                    : new QueueLauncher(Objects.requireNonNull(queue), submission, table);
+            return new Scheduler(this, table, launcher);
         }
     }
 }

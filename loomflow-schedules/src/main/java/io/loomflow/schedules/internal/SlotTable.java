@@ -148,9 +148,67 @@ public final class SlotTable implements AutoCloseable {
         }
     }
 
-    /** Marks a claimed slot's run started. */
-    public void started(String schedule, String slot) {
-        setState(schedule, slot, "started");
+    /** A slot row not ended: claimed (its run maybe not started) or started. */
+    public record Row(String slot, UUID runId, String state, long claimedAtMs, String claimedBy) {
+    }
+
+    /** The rows of a schedule claimed or started, the oldest claims first. */
+    public synchronized List<Row> unended(String schedule) {
+        try (PreparedStatement select = connection.prepareStatement("SELECT slot, run_id, state, claimed_at_ms,"
+                + " claimed_by FROM lf_schedule_slot WHERE schedule = ? AND state IN ('claimed', 'started')"
+                + " ORDER BY claimed_at_ms")) {
+            select.setString(1, schedule);
+            List<Row> rows = new ArrayList<>();
+            try (ResultSet row = select.executeQuery()) {
+                while (row.next()) {
+                    rows.add(new Row(row.getString(1), UUID.fromString(row.getString(2)), row.getString(3),
+                            row.getLong(4), row.getString(5)));
+                }
+            }
+            connection.commit();
+            return rows;
+        } catch (SQLException failed) {
+            throw failure("read the claimed slots of schedule " + schedule, failed);
+        }
+    }
+
+    /**
+     * Takes a stale claim over: the row becomes this scheduler's claim, made {@code now}, only if no
+     * one changed it since it was read (its claim time and state are still those of {@code row}).
+     *
+     * @return whether this scheduler holds the claim now
+     */
+    public synchronized boolean takeOver(String schedule, Row row, Instant now) {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE lf_schedule_slot SET state = 'claimed',"
+                + " claimed_by = ?, claimed_at_ms = ? WHERE schedule = ? AND slot = ? AND state = ?"
+                + " AND claimed_at_ms = ? AND claimed_by = ?")) {
+            update.setString(1, owner);
+            update.setLong(2, now.toEpochMilli());
+            update.setString(3, schedule);
+            update.setString(4, row.slot());
+            update.setString(5, row.state());
+            update.setLong(6, row.claimedAtMs());
+            update.setString(7, row.claimedBy());
+            boolean taken = update.executeUpdate() == 1;
+            connection.commit();
+            return taken;
+        } catch (SQLException failed) {
+            throw failure("take over slot " + row.slot() + " of schedule " + schedule, failed);
+        }
+    }
+
+    /** Marks a claimed slot's run started, under the id the run has. */
+    public synchronized void started(String schedule, String slot, UUID runId) {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE lf_schedule_slot SET state = 'started',"
+                + " run_id = ? WHERE schedule = ? AND slot = ? AND state = 'claimed'")) {
+            update.setString(1, runId.toString());
+            update.setString(2, schedule);
+            update.setString(3, slot);
+            update.executeUpdate();
+            connection.commit();
+        } catch (SQLException failed) {
+            throw failure("mark slot " + slot + " of schedule " + schedule + " started", failed);
+        }
     }
 
     /** Marks a slot's run ended, so it no longer counts as active. */
@@ -160,7 +218,7 @@ public final class SlotTable implements AutoCloseable {
 
     private synchronized void setState(String schedule, String slot, String state) {
         try (PreparedStatement update = connection.prepareStatement(
-                "UPDATE lf_schedule_slot SET state = ? WHERE schedule = ? AND slot = ? AND state <> 'ended'")) {
+                "UPDATE lf_schedule_slot SET state = ? WHERE schedule = ? AND slot = ? AND state IN ('claimed', 'started')")) {
             update.setString(1, state);
             update.setString(2, schedule);
             update.setString(3, slot);
@@ -168,6 +226,24 @@ public final class SlotTable implements AutoCloseable {
             connection.commit();
         } catch (SQLException failed) {
             throw failure("mark slot " + slot + " of schedule " + schedule + " " + state, failed);
+        }
+    }
+
+    /** The status of a queued run (loomflow-workers' {@code lf_queue}) by its id. */
+    public synchronized Launcher.Status queuedRunStatus(UUID runId) {
+        try (PreparedStatement select = connection.prepareStatement("SELECT state FROM lf_queue WHERE id = ?")) {
+            select.setObject(1, runId);
+            try (ResultSet row = select.executeQuery()) {
+                Launcher.Status status = !row.next() ? Launcher.Status.MISSING
+                        : switch (row.getString(1)) {
+                            case "queued", "running" -> Launcher.Status.ACTIVE;
+                            default -> Launcher.Status.ENDED;
+                        };
+                connection.commit();
+                return status;
+            }
+        } catch (SQLException failed) {
+            throw failure("read queued run " + runId, failed);
         }
     }
 

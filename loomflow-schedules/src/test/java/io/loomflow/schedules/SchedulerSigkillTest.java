@@ -1,0 +1,157 @@
+package io.loomflow.schedules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.loomflow.store.contract.Postgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two scheduler JVMs ({@link SchedulerProgram}) fire a schedule every second on PostgreSQL while one
+ * of them, chosen at random, is killed with SIGKILL at a random moment and another started, six
+ * times: afterwards every slot from the first to the last in the window has exactly one slot row
+ * and exactly one run in the history, under the row's run id; no run of the flow is left over.
+ */
+class SchedulerSigkillTest {
+
+    @RegisterExtension
+    static final Postgres POSTGRES = new Postgres();
+
+    private static final int KILLS = 6;
+
+    @TempDir
+    Path logs;
+
+    private final List<Process> processes = new ArrayList<>();
+    private int started;
+
+    private Process start() throws IOException {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        String name = "scheduler-" + (++started);
+        Process process = new ProcessBuilder(java, "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
+                System.getProperty("java.class.path"), SchedulerProgram.class.getName(), POSTGRES.url(), name)
+                .redirectErrorStream(true).redirectOutput(logs.resolve(name + ".log").toFile()).start();
+        processes.add(process);
+        return process;
+    }
+
+    private static List<List<String>> rows(String sql) throws Exception {
+        try (Connection connection = DriverManager.getConnection(POSTGRES.url());
+             Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            List<List<String>> all = new ArrayList<>();
+            while (rows.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= rows.getMetaData().getColumnCount(); i++) {
+                    row.add(rows.getString(i));
+                }
+                all.add(row);
+            }
+            return all;
+        }
+    }
+
+    private void awaitReady() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        for (int i = 1; i <= started; i++) {
+            Path log = logs.resolve("scheduler-" + i + ".log");
+            if (!processes.get(i - 1).isAlive()) {
+                continue;
+            }
+            while (!Files.readString(log).contains("ready")) {
+                assertThat(System.nanoTime()).as("scheduler-" + i + " ready").isLessThan(deadline);
+                Thread.sleep(20); // polling its output with a deadline
+            }
+        }
+    }
+
+    private boolean settledThrough(Instant end) throws Exception {
+        // every slot row through the window's end ended, and its run in the history under its id
+        List<List<String>> open = rows("SELECT s.slot FROM lf_schedule_slot s LEFT JOIN lf_run r ON r.id::text = s.run_id"
+                + " WHERE s.state <> 'ended' OR r.id IS NULL");
+        List<List<String>> last = rows("SELECT MAX(slot) FROM lf_schedule_slot");
+        return open.isEmpty() && last.getFirst().getFirst() != null
+                && Instant.parse(last.getFirst().getFirst()).isAfter(end);
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS) // JVM starts and leases on a loaded 2-core machine
+    void schedulersKilledWithSigkillNeitherLoseNorRepeatASlot() throws Exception {
+        Random random = new Random();
+        try {
+            List<Process> live = new ArrayList<>(List.of(start(), start()));
+            List<Integer> exits = new ArrayList<>();
+            for (int kill = 0; kill < KILLS; kill++) {
+                awaitReady();
+                Thread.sleep(random.nextInt(1500)); // a random moment: the kill's point in the scheduler's work
+                Process victim = live.remove(random.nextInt(live.size()));
+                victim.destroyForcibly(); // SIGKILL
+                assertThat(victim.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                exits.add(victim.exitValue());
+                live.add(start());
+            }
+            assertThat(exits).as("exit statuses of SIGKILL").hasSize(KILLS).containsOnly(137);
+            Instant end = Instant.now();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!settledThrough(end.plusSeconds(1))) {
+                assertThat(System.nanoTime()).as("the slots through the window settled (logs in " + logs + ")")
+                        .isLessThan(deadline);
+                Thread.sleep(100); // polling the database with a deadline
+            }
+            for (Process process : live) {
+                process.destroyForcibly();
+                process.waitFor(30, TimeUnit.SECONDS);
+            }
+            // the window: from the first slot fired to the last slot through its end
+            List<List<String>> slotRows = rows("SELECT slot, run_id FROM lf_schedule_slot WHERE schedule = 'each-second'"
+                    + " ORDER BY slot");
+            TreeSet<Instant> slots = new TreeSet<>();
+            slotRows.forEach(row -> slots.add(Instant.parse(row.getFirst())));
+            assertThat(slots).as("one row per slot").hasSize(slotRows.size());
+            Instant first = slots.first();
+            long seconds = Duration.between(first, slots.last()).toSeconds();
+            assertThat(slots).as("every second from the first slot to the last, none missing").hasSize((int) seconds + 1);
+            assertThat(seconds).as("the window spans the kills").isGreaterThan(KILLS);
+            List<List<String>> runs = rows("SELECT COUNT(*), COUNT(DISTINCT id) FROM lf_run WHERE name = 'tick'"
+                    + " AND parent_id IS NULL");
+            List<List<String>> joined = rows("SELECT COUNT(*) FROM lf_schedule_slot s JOIN lf_run r"
+                    + " ON r.id::text = s.run_id");
+            assertThat(joined.getFirst().getFirst()).as("slots with their run in the history")
+                    .isEqualTo(String.valueOf(slotRows.size()));
+            assertThat(runs.getFirst()).as("runs of the flow: one per slot, none doubled")
+                    .containsExactly(String.valueOf(slotRows.size()), String.valueOf(slotRows.size()));
+            System.out.println("SchedulerSigkillTest: " + slotRows.size() + " slots over " + (seconds + 1) + " s, "
+                    + KILLS + " kills; recovered: " + recoveries());
+        } finally {
+            for (Process process : processes) {
+                process.destroyForcibly();
+                process.waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private long recoveries() throws IOException {
+        long count = 0;
+        try (var files = Files.list(logs)) {
+            for (Path file : files.toList()) {
+                count += Files.readAllLines(file).stream().filter(line -> line.contains("no run of it is known")).count();
+            }
+        }
+        return count;
+    }
+}
