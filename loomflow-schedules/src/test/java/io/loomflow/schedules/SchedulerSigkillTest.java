@@ -74,9 +74,26 @@ class SchedulerSigkillTest {
                 continue;
             }
             while (!Files.readString(log).contains("ready")) {
-                assertThat(System.nanoTime()).as("scheduler-" + i + " ready").isLessThan(deadline);
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("scheduler-" + i + " did not say ready within 60 s; it printed:\n"
+                            + Files.readString(log) + "\nthreads: " + threadDump(processes.get(i - 1)));
+                }
                 Thread.sleep(20); // polling its output with a deadline
             }
+        }
+    }
+
+    /** The child's threads as jcmd prints them, to see where it waits. */
+    private static String threadDump(Process process) {
+        try {
+            Path jcmd = Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("jcmd");
+            Process dump = new ProcessBuilder(jcmd.toString(), String.valueOf(process.pid()), "Thread.print")
+                    .redirectErrorStream(true).start();
+            String text = new String(dump.getInputStream().readAllBytes());
+            dump.waitFor(30, TimeUnit.SECONDS);
+            return text;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            return "(no thread dump: " + e + ")";
         }
     }
 
