@@ -219,6 +219,22 @@ public final class Dataset<T> {
         return versions(storage.get());
     }
 
+    /**
+     * The versions of this dataset there are, listed with the storage that {@code engine} has open,
+     * whatever thread calls it: for tools that watch data outside runs, such as a trigger that
+     * starts a flow when a new version appears.
+     *
+     * @param engine the engine whose storage resource is used (opened on first use)
+     * @return the versions, oldest first
+     * @throws IllegalArgumentException if the dataset is not versioned
+     * @throws DatasetException if the store cannot be listed
+     */
+    public List<String> versions(Engine engine) {
+        Objects.requireNonNull(engine, () -> "dataset '" + name + "': versions needs an engine, not null");
+        requireVersioned("list");
+        return versions(storage.get(engine));
+    }
+
     private List<String> versions(Storage store) {
         URI prefix = Versions.prefix(location);
         try {

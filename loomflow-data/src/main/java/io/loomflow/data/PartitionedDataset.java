@@ -1,5 +1,6 @@
 package io.loomflow.data;
 
+import io.loomflow.Engine;
 import io.loomflow.Handle;
 import io.loomflow.Resource;
 import io.loomflow.Task;
@@ -190,6 +191,36 @@ public final class PartitionedDataset<T> {
             }
         }
         return new Partitions<>(this, partitions);
+    }
+
+    /**
+     * The ids of every partition there is, sorted, listed with the storage that {@code engine} has
+     * open, whatever thread calls it; none is read, and an incremental dataset's checkpoint is not
+     * applied (nor listed). For tools that watch data outside runs, such as a trigger that starts a
+     * flow when new partitions appear.
+     *
+     * @param engine the engine whose storage resource is used (opened on first use)
+     * @return the ids, sorted as strings; empty for an empty or missing prefix
+     * @throws DatasetException if the store cannot be listed
+     */
+    public List<String> ids(Engine engine) {
+        Objects.requireNonNull(engine, () -> "dataset '" + name + "': ids needs an engine, not null");
+        Storage store = storage.get(engine);
+        List<URI> listed;
+        try {
+            listed = store.list(prefix);
+        } catch (IOException failed) {
+            throw new DatasetException(name, prefix, "dataset '" + name + "' could not list its partitions under "
+                    + prefix + ": " + failed.getMessage(), failed, true);
+        }
+        java.util.TreeSet<String> ids = new java.util.TreeSet<>();
+        for (URI object : listed) {
+            String relative = Listing.relative(name, prefix, object);
+            if (relative.endsWith(suffix) && !(incremental && relative.equals(CHECKPOINT))) {
+                ids.add(relative.substring(0, relative.length() - suffix.length()));
+            }
+        }
+        return List.copyOf(ids);
     }
 
     /**

@@ -1,0 +1,293 @@
+package io.loomflow.schedules.internal;
+
+import io.loomflow.State;
+import io.loomflow.schedules.Trigger;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The trigger tables (store migration V13) as one runner uses them, over one connection of its own:
+ * {@code lf_trigger} (a row per trigger: since, checkpoint) and {@code lf_trigger_fire} (a row per
+ * fire; primary key trigger and source), and the run history's {@code lf_run}, read for ended runs.
+ */
+public final class TriggerTable implements AutoCloseable {
+
+    /** A source this runner claimed, and the id its run gets. */
+    public record Claim(String source, List<String> keys, UUID runId) {
+    }
+
+    /** A root run the history says ended. */
+    public record Ended(UUID id, State.Kind state, @Nullable String parameters, @Nullable String result, long ended) {
+    }
+
+    private static final String UNIQUE_VIOLATION = "23505";
+    private static final State.Kind[] CODES = {State.Kind.SCHEDULED, State.Kind.PENDING, State.Kind.RUNNING,
+        State.Kind.RETRYING, State.Kind.COMPLETED, State.Kind.CACHED, State.Kind.FAILED, State.Kind.CANCELLED,
+        State.Kind.CRASHED}; // lf_run.state's codes (migration V4)
+
+    private final Connection connection;
+    private final String owner;
+
+    private TriggerTable(Connection connection, String owner) {
+        this.connection = connection;
+        this.owner = owner;
+    }
+
+    /** Opens a connection of its own to {@code url}. */
+    public static TriggerTable open(String url, String owner) {
+        try {
+            Connection connection = url.startsWith("jdbc:h2:") ? DriverManager.getConnection(url, "sa", "")
+                    : DriverManager.getConnection(url);
+            connection.setAutoCommit(false);
+            connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            return new TriggerTable(connection, owner);
+        } catch (SQLException failed) {
+            throw new IllegalStateException("cannot open the triggers' database (" + failed.getMessage()
+                    + "); start the database, or check the URL", failed);
+        }
+    }
+
+    private static int code(State.Kind kind) {
+        for (int i = 0; i < CODES.length; i++) {
+            if (CODES[i] == kind) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException(kind.toString());
+    }
+
+    /**
+     * Adds the trigger if it is not there yet, since {@code now}, with the checkpoint {@code initial}
+     * makes; updates the definition of one that is.
+     */
+    public synchronized void register(Trigger trigger, Instant now, Function<Trigger, @Nullable String> initial) {
+        try {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE lf_trigger SET definition = ? WHERE name = ?")) {
+                update.setString(1, trigger.toString());
+                update.setString(2, trigger.name());
+                if (update.executeUpdate() > 0) {
+                    connection.commit();
+                    return;
+                }
+            }
+            connection.commit();
+            String checkpoint = initial.apply(trigger);
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO lf_trigger"
+                    + " (name, definition, since_ms, checkpoint) VALUES (?, ?, ?, ?)")) {
+                insert.setString(1, trigger.name());
+                insert.setString(2, trigger.toString());
+                insert.setLong(3, now.toEpochMilli());
+                insert.setString(4, checkpoint);
+                insert.executeUpdate();
+                connection.commit();
+            } catch (SQLException raced) {
+                connection.rollback();
+                if (!UNIQUE_VIOLATION.equals(raced.getSQLState())) {
+                    throw raced;
+                } // another runner registered it first: its checkpoint stands
+            }
+        } catch (SQLException failed) {
+            throw failure("register trigger " + trigger.name(), failed);
+        }
+    }
+
+    /** The trigger's checkpoint, or null. */
+    public synchronized @Nullable String checkpoint(String trigger) {
+        try (PreparedStatement select = connection.prepareStatement("SELECT checkpoint FROM lf_trigger WHERE name = ?")) {
+            select.setString(1, trigger);
+            try (ResultSet row = select.executeQuery()) {
+                String found = row.next() ? row.getString(1) : null;
+                connection.commit();
+                return found;
+            }
+        } catch (SQLException failed) {
+            throw failure("read the checkpoint of trigger " + trigger, failed);
+        }
+    }
+
+    /** Moves a run-end trigger's checkpoint (epoch nanoseconds) forward to {@code ended}, never back. */
+    public synchronized void moveEndCheckpoint(String trigger, long ended) {
+        try {
+            try (PreparedStatement lock = connection.prepareStatement(
+                    "SELECT checkpoint FROM lf_trigger WHERE name = ? FOR UPDATE")) {
+                lock.setString(1, trigger);
+                try (ResultSet row = lock.executeQuery()) {
+                    if (!row.next() || (row.getString(1) != null && Long.parseLong(row.getString(1)) >= ended)) {
+                        connection.rollback();
+                        return;
+                    }
+                }
+            }
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE lf_trigger SET checkpoint = ? WHERE name = ?")) {
+                update.setString(1, Long.toString(ended));
+                update.setString(2, trigger);
+                update.executeUpdate();
+            }
+            connection.commit();
+        } catch (SQLException failed) {
+            rollback(failed);
+            throw failure("move the checkpoint of trigger " + trigger, failed);
+        }
+    }
+
+    /**
+     * Root runs of {@code flow} that ended in one of {@code states} at or after {@code from} (epoch
+     * nanoseconds), after the run {@code afterEnded}/{@code afterId} in (ended, id) order, at most
+     * {@code limit}.
+     */
+    public synchronized List<Ended> ended(String flow, Set<State.Kind> states, long from, long afterEnded,
+            @Nullable UUID afterId, int limit) {
+        String codes = states.stream().map(k -> Integer.toString(code(k))).collect(Collectors.joining(", "));
+        String sql = "SELECT id, state, parameters, result, ended FROM lf_run WHERE name = ? AND parent_id IS NULL"
+                + " AND root_at IS NOT NULL AND state IN (" + codes + ") AND ended >= ?"
+                + (afterId == null ? "" : " AND (ended > ? OR (ended = ? AND id > ?))")
+                + " ORDER BY ended, id LIMIT " + limit;
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setString(1, flow);
+            select.setLong(2, from);
+            if (afterId != null) {
+                select.setLong(3, afterEnded);
+                select.setLong(4, afterEnded);
+                select.setObject(5, afterId);
+            }
+            List<Ended> found = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    found.add(new Ended(rows.getObject(1, UUID.class), CODES[rows.getInt(2)], rows.getString(3),
+                            rows.getString(4), rows.getLong(5)));
+                }
+            }
+            connection.commit();
+            return found;
+        } catch (SQLException failed) {
+            rollback(failed);
+            throw failure("read the runs of " + flow + " that ended", failed);
+        }
+    }
+
+    /** Claims one source for a trigger: true for the one runner whose row went in. */
+    public synchronized boolean claim(String trigger, String source, UUID runId, Instant now) {
+        try (PreparedStatement insert = connection.prepareStatement(insertFire())) {
+            setFire(insert, trigger, source, runId, now);
+            insert.executeUpdate();
+            connection.commit();
+            return true;
+        } catch (SQLException failed) {
+            rollback(failed);
+            if (UNIQUE_VIOLATION.equals(failed.getSQLState())) {
+                return false;
+            }
+            throw failure("claim " + source + " for trigger " + trigger, failed);
+        }
+    }
+
+    private static String insertFire() {
+        return "INSERT INTO lf_trigger_fire (trigger_name, source, run_id, state, claimed_by, claimed_at_ms)"
+                + " VALUES (?, ?, ?, 'claimed', ?, ?)";
+    }
+
+    private void setFire(PreparedStatement insert, String trigger, String source, UUID runId, Instant now)
+            throws SQLException {
+        insert.setString(1, trigger);
+        insert.setString(2, source);
+        insert.setString(3, runId.toString());
+        insert.setString(4, owner);
+        insert.setLong(5, now.toEpochMilli());
+    }
+
+    /**
+     * In one transaction that locks the trigger's row: the fires {@code fires} makes of its
+     * checkpoint, each inserted with a new run id, and the checkpoint moved to {@code fires}'
+     * newest key. {@code fires} returns lists of keys, each list one fire whose source is its
+     * last key.
+     */
+    public synchronized List<Claim> claimData(String trigger, Instant now,
+            Function<@Nullable String, List<List<String>>> fires) {
+        try {
+            String checkpoint;
+            try (PreparedStatement lock = connection.prepareStatement(
+                    "SELECT checkpoint FROM lf_trigger WHERE name = ? FOR UPDATE")) {
+                lock.setString(1, trigger);
+                try (ResultSet row = lock.executeQuery()) {
+                    if (!row.next()) {
+                        connection.rollback();
+                        return List.of();
+                    }
+                    checkpoint = row.getString(1);
+                }
+            }
+            List<List<String>> batches = fires.apply(checkpoint);
+            List<Claim> claims = new ArrayList<>();
+            try (PreparedStatement insert = connection.prepareStatement(insertFire())) {
+                for (List<String> keys : batches) {
+                    UUID runId = io.loomflow.RunOptions.newRunId();
+                    setFire(insert, trigger, keys.getLast(), runId, now);
+                    insert.executeUpdate();
+                    claims.add(new Claim(keys.getLast(), keys, runId));
+                }
+            }
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE lf_trigger SET checkpoint = ?, polled_at_ms = ? WHERE name = ?")) {
+                update.setString(1, batches.isEmpty() ? checkpoint : batches.getLast().getLast());
+                update.setLong(2, now.toEpochMilli());
+                update.setString(3, trigger);
+                update.executeUpdate();
+            }
+            connection.commit();
+            return claims;
+        } catch (SQLException failed) {
+            rollback(failed);
+            throw failure("claim the new data of trigger " + trigger, failed);
+        }
+    }
+
+    /** Marks a fire's run started, or refused (with why: no run was started). */
+    public synchronized void mark(String trigger, String source, String state, @Nullable String detail) {
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE lf_trigger_fire SET state = ?, detail = ? WHERE trigger_name = ? AND source = ?")) {
+            update.setString(1, state);
+            update.setString(2, detail);
+            update.setString(3, trigger);
+            update.setString(4, source);
+            update.executeUpdate();
+            connection.commit();
+        } catch (SQLException failed) {
+            rollback(failed);
+            throw failure("mark " + source + " of trigger " + trigger + " " + state, failed);
+        }
+    }
+
+    private void rollback(SQLException failed) {
+        try {
+            connection.rollback();
+        } catch (SQLException ignored) {
+            failed.addSuppressed(ignored);
+        }
+    }
+
+    private static IllegalStateException failure(String what, SQLException failed) {
+        return new IllegalStateException("cannot " + what + " (" + failed.getMessage() + ")", failed);
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // closing: nothing left to do with it
+        }
+    }
+}
