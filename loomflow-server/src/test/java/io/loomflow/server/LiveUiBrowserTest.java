@@ -108,10 +108,11 @@ class LiveUiBrowserTest {
             browser.get(server.uri().resolve("/runs/" + id).toString());
             By mapCounts = By.cssSelector("#map-progress [data-map] .progress-counts");
             wait.until(ExpectedConditions.textToBe(mapCounts, "3 Running"));
-            assertThat(browser.findElement(By.cssSelector("#map-progress [data-map] .progress-label")).getText())
-                    .isEqualTo("map of waiter: 3 items");
-            assertThat(browser.findElement(By.cssSelector("#run-progress .progress-counts")).getText())
-                    .isEqualTo("3 Running");
+            // the live page redraws these as events arrive: read them by waiting (each poll finds them again), not
+            // by holding an element that a redraw replaces (a stale element)
+            wait.until(ExpectedConditions.textToBe(By.cssSelector("#map-progress [data-map] .progress-label"),
+                    "map of waiter: 3 items"));
+            wait.until(ExpectedConditions.textToBe(By.cssSelector("#run-progress .progress-counts"), "3 Running"));
             Chromium.screenshot(browser, "run-progress-running");
 
             gate.countDown();
