@@ -457,7 +457,7 @@ final class Api {
         io.loomflow.schedules.Scheduler scheduler = server.scheduler();
         if (scheduler == null) {
             throw HttpError.notFound("this server hosts no scheduler" + (name == null ? "" : ", so no schedule '" + name + "'")
-                    + "; start it with schedules (LoomflowServer.Builder.scheduler, or loomflow server --schedules CLASS)");
+                    + "; start it with schedules (LoomflowServer.Builder.scheduler)");
         }
         if (name != null && !scheduler.has(name)) {
             List<String> names = scheduler.schedules().stream().map(io.loomflow.schedules.Schedule::name).toList();

@@ -201,7 +201,7 @@ final class Ui {
     private void workers(Request request) throws IOException {
         StringBuilder body = new StringBuilder("<h1>Workers</h1>");
         if (server.queue() == null) {
-            body.append("<p class=\"hint\">This server runs its flows itself. Start it with <code>loomflow server"
+            body.append("<p class=\"hint\">This server runs its flows itself. Build it with <code>LoomflowServer.builder().scheduler(...)"
                     + " --workers --db jdbc:postgresql://HOST/DB</code> to queue runs for workers"
                     + " (<code>loomflow worker</code>) and list them here.</p>");
             request.sendHtml(200, Pages.layout(server.base(), server.devStatus(), "Workers", body.toString()));
@@ -248,8 +248,8 @@ final class Ui {
         StringBuilder body = new StringBuilder("<h1>Schedules</h1>");
         io.loomflow.schedules.Scheduler scheduler = server.scheduler();
         if (scheduler == null) {
-            body.append("<p class=\"hint\">This server hosts no scheduler. Start it with <code>loomflow server"
-                    + " --schedules CLASS</code> to fire the schedules that class declares and list them here.</p>");
+            body.append("<p class=\"hint\">This server hosts no scheduler. Build it with <code>LoomflowServer.builder().scheduler(...)"
+                    + "</code> to fire schedules and list them here.</p>");
         } else if (scheduler.schedules().isEmpty()) {
             body.append("<p class=\"hint\">The scheduler has no schedules.</p>");
         } else {
