@@ -9,6 +9,7 @@ module io.loomflow.server {
     requires transitive io.loomflow;
     requires transitive io.loomflow.store;
     requires transitive io.loomflow.workers; // LoomflowServer.Builder.queue(WorkQueue)
+    requires transitive io.loomflow.schedules; // LoomflowServer.Builder.scheduler(Scheduler)
     requires static org.jspecify; // nullness annotations, for tools; not needed at run time
     requires transitive jdk.httpserver; // LoomflowServer.handler() is an HttpHandler
     requires java.compiler; // dev mode compiles flow sources in the process

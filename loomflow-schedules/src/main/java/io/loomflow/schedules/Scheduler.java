@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -188,6 +189,113 @@ public final class Scheduler implements AutoCloseable {
         return table.isPaused(known(name));
     }
 
+    /** The most fire times or fired slots one status call gives. */
+    public static final int MOST_LISTED = 1000;
+
+    /**
+     * The schedules this scheduler fires, in the order given.
+     *
+     * @return the schedules
+     */
+    public List<Schedule> schedules() {
+        return List.copyOf(schedules.values());
+    }
+
+    /**
+     * Whether this scheduler has a schedule of that name.
+     *
+     * @param name a name
+     * @return whether a schedule has it
+     */
+    public boolean has(String name) {
+        return schedules.containsKey(name);
+    }
+
+    /**
+     * A schedule's status: its definition, whether it is paused (as the database says), its next
+     * {@code next} fire times after now, and its latest {@code recent} fired slots.
+     *
+     * @param name the schedule's name
+     * @param next how many next fire times, 0 to {@value #MOST_LISTED}
+     * @param recent how many fired slots, 0 to {@value #MOST_LISTED}
+     * @return its status
+     * @throws ScheduleException for a name no schedule has, or counts out of range
+     */
+    public ScheduleStatus status(String name, int next, int recent) {
+        Schedule schedule = schedules.get(known(name));
+        return new ScheduleStatus(schedule.name(), schedule.flow(), schedule.timing(), schedule.zone(),
+                table.isPaused(name), nextFires(schedule, count("next", next)), fired(name, recent, 0),
+                table.firedCount(name));
+    }
+
+    /**
+     * Every schedule's status, as {@link #status} gives it, in the order the schedules were given.
+     *
+     * @param next how many next fire times each, 0 to {@value #MOST_LISTED}
+     * @param recent how many fired slots each, 0 to {@value #MOST_LISTED}
+     * @return their statuses
+     */
+    public List<ScheduleStatus> statuses(int next, int recent) {
+        List<ScheduleStatus> all = new ArrayList<>();
+        for (String name : schedules.keySet()) {
+            all.add(status(name, next, recent));
+        }
+        return all;
+    }
+
+    /**
+     * A page of the slots a schedule fired, the latest claimed first.
+     *
+     * @param name the schedule's name
+     * @param limit how many, 1 to {@value #MOST_LISTED}
+     * @param offset how many of the latest to skip, 0 or more
+     * @return the fired slots
+     * @throws ScheduleException for a name no schedule has, or a limit or offset out of range
+     */
+    public List<FiredSlot> fired(String name, int limit, int offset) {
+        Schedule schedule = schedules.get(known(name));
+        if (count("limit", limit) == 0) {
+            return List.of();
+        }
+        if (offset < 0) {
+            throw new ScheduleException("offset must be 0 or more, not " + offset + "; for example 0");
+        }
+        List<FiredSlot> slots = new ArrayList<>();
+        for (SlotTable.Fired row : table.fired(name, limit, offset)) {
+            Instant time;
+            try {
+                time = schedule.slot(row.slot()).time();
+            } catch (ScheduleException redefined) {
+                time = null; // a slot of the schedule's earlier timing
+            }
+            slots.add(new FiredSlot(row.slot(), time, row.runId(), row.state(), Instant.ofEpochMilli(row.claimedAtMs())));
+        }
+        return slots;
+    }
+
+    private static int count(String what, int count) {
+        if (count < 0 || count > MOST_LISTED) {
+            throw new ScheduleException(what + " must be from 0 to " + MOST_LISTED + ", not " + count + "; for example 5");
+        }
+        return count;
+    }
+
+    private List<Instant> nextFires(Schedule schedule, int count) {
+        Instant now = clock.now();
+        List<Instant> fires = new ArrayList<>();
+        // a slot whose time passed may still fire later, by its jitter: start that far back
+        Optional<Slot> slot = schedule.nextSlot(now.minus(schedule.jitter()).minusNanos(1));
+        while (slot.isPresent() && fires.size() < count) {
+            Instant at = schedule.fireAt(slot.get());
+            if (at.isAfter(now)) {
+                fires.add(at);
+            }
+            slot = schedule.nextSlot(slot.get());
+        }
+        fires.sort(null);
+        return fires;
+    }
+
     private String known(String name) {
         if (!schedules.containsKey(name)) {
             throw new ScheduleException("no schedule is named '" + name + "'; the schedules are " + schedules.keySet());
@@ -292,6 +400,17 @@ public final class Scheduler implements AutoCloseable {
                 }
             }
             return this;
+        }
+
+        /**
+         * Adds schedules, such as those a schedules file declares.
+         *
+         * @param added the schedules, with names unique
+         * @return this builder
+         * @throws ScheduleException for a name given twice
+         */
+        public Builder schedules(java.util.Collection<Schedule> added) {
+            return schedules(added.toArray(Schedule[]::new));
         }
 
         /**

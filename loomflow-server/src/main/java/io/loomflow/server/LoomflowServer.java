@@ -278,6 +278,7 @@ public final class LoomflowServer implements AutoCloseable {
         private @Nullable Retention retention;
         private Consumer<PruneResult> onPrune = pruned -> { };
         private @Nullable WorkQueue queue;
+        private io.loomflow.schedules.@Nullable Scheduler scheduler;
         private boolean portGiven;
         private @Nullable Consumer<URI> browser;
         private @Nullable String mount;
@@ -656,6 +657,27 @@ public final class LoomflowServer implements AutoCloseable {
          * @return this builder
          */
         public Builder queue(WorkQueue workQueue) {
+            return queue0(workQueue);
+        }
+
+        /**
+         * Hosts a scheduler, built by the caller on the engine or work queue its runs start on (see
+         * loomflow-schedules): the server starts it once it serves, and closes it when it stops. The
+         * API lists its schedules ({@code GET /api/schedules}, {@code GET /api/schedules/{name}})
+         * and pauses and resumes them ({@code POST /api/schedules/{name}/pause}, {@code /resume});
+         * the Schedules page shows each one's next fire times and the runs it made. Give the server a
+         * {@linkplain #store(RunStore) store} on the database its runs are recorded in, so that those
+         * runs' pages are found.
+         *
+         * @param hosted the scheduler, not started
+         * @return this builder
+         */
+        public Builder scheduler(io.loomflow.schedules.Scheduler hosted) {
+            this.scheduler = Objects.requireNonNull(hosted, "scheduler must not be null; leave it unset for none");
+            return this;
+        }
+
+        private Builder queue0(WorkQueue workQueue) {
             this.queue = Objects.requireNonNull(workQueue, "queue must not be null; leave it unset to run flows here");
             return this;
         }
@@ -787,7 +809,7 @@ public final class LoomflowServer implements AutoCloseable {
                     store == null ? RunStore.inMemory() : store, host, port, token, insecure, maxBodyBytes, eventsKept, dev,
                     engineSetup, reloadGrace, onReload, List.copyOf(allowedHosts), requestTimeout, idleTimeout,
                     maxConnections, keepAlive, retention, onPrune, queue, mount,
-                    new io.loomflow.server.internal.Webhooks(webhookKeys, webhookTolerance)));
+                    new io.loomflow.server.internal.Webhooks(webhookKeys, webhookTolerance), scheduler));
         }
     }
 }

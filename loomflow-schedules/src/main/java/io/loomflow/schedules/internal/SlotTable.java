@@ -247,6 +247,48 @@ public final class SlotTable implements AutoCloseable {
         }
     }
 
+    /** A slot row, whatever its state. */
+    public record Fired(String slot, UUID runId, String state, long claimedAtMs) {
+    }
+
+    /** A schedule's slot rows, the latest claimed first: {@code limit} of them after skipping {@code offset}. */
+    public synchronized List<Fired> fired(String schedule, int limit, int offset) {
+        try (PreparedStatement select = connection.prepareStatement("SELECT slot, run_id, state, claimed_at_ms"
+                + " FROM lf_schedule_slot WHERE schedule = ? ORDER BY claimed_at_ms DESC, slot DESC"
+                + " LIMIT ? OFFSET ?")) {
+            select.setString(1, schedule);
+            select.setInt(2, limit);
+            select.setInt(3, offset);
+            List<Fired> rows = new ArrayList<>();
+            try (ResultSet row = select.executeQuery()) {
+                while (row.next()) {
+                    rows.add(new Fired(row.getString(1), UUID.fromString(row.getString(2)), row.getString(3),
+                            row.getLong(4)));
+                }
+            }
+            connection.commit();
+            return rows;
+        } catch (SQLException failed) {
+            throw failure("read the fired slots of schedule " + schedule, failed);
+        }
+    }
+
+    /** How many slot rows a schedule has. */
+    public synchronized long firedCount(String schedule) {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT COUNT(*) FROM lf_schedule_slot WHERE schedule = ?")) {
+            select.setString(1, schedule);
+            try (ResultSet row = select.executeQuery()) {
+                row.next();
+                long count = row.getLong(1);
+                connection.commit();
+                return count;
+            }
+        } catch (SQLException failed) {
+            throw failure("count the fired slots of schedule " + schedule, failed);
+        }
+    }
+
     /** Pauses or resumes a schedule. */
     public synchronized void setPaused(String schedule, boolean paused) {
         try (PreparedStatement update = connection.prepareStatement("UPDATE lf_schedule SET paused = ? WHERE name = ?")) {

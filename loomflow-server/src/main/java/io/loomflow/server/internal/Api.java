@@ -85,7 +85,11 @@ final class Api {
                 .route("GET", "/api/events", this::events)
                 .route("GET", "/api/dev", Responses.DevStatus.class, this::dev)
                 .route("GET", "/api/workers", Responses.WorkerList.class, this::workers)
-                .route("GET", "/api/queues", Responses.QueueList.class, this::queues);
+                .route("GET", "/api/queues", Responses.QueueList.class, this::queues)
+                .route("GET", "/api/schedules", Responses.ScheduleList.class, this::schedules)
+                .route("GET", "/api/schedules/{name}", Responses.ScheduleView.class, this::schedule)
+                .route("POST", "/api/schedules/{name}/pause", Responses.ScheduleView.class, this::pause)
+                .route("POST", "/api/schedules/{name}/resume", Responses.ScheduleView.class, this::resume);
     }
 
     private void health(Request request) throws IOException {
@@ -409,5 +413,81 @@ final class Api {
                 out.flush();
             }
         }
+    }
+    /** How many next fire times a schedule lists unless {@code next} says otherwise. */
+    static final int NEXT_FIRES = 5;
+
+    private void schedules(Request request) throws IOException {
+        io.loomflow.schedules.Scheduler scheduler = scheduler(server, null);
+        int next = request.queryInt("next", NEXT_FIRES, 0, 100);
+        request.sendJson(200, new Responses.ScheduleList(scheduler.statuses(next, 0).stream()
+                .map(status -> scheduleView(server, status, 0, 0)).toList()));
+    }
+
+    private void schedule(Request request) throws IOException {
+        String name = request.path("name");
+        io.loomflow.schedules.Scheduler scheduler = scheduler(server, name);
+        int next = request.queryInt("next", NEXT_FIRES, 0, 100);
+        int limit = request.queryInt("limit", 50, 1, 500);
+        int offset = request.queryInt("offset", 0, 0, Integer.MAX_VALUE);
+        request.sendJson(200, scheduleView(server, scheduler.status(name, next, 0), limit, offset));
+    }
+
+    private void pause(Request request) throws IOException {
+        setPaused(request, true);
+    }
+
+    private void resume(Request request) throws IOException {
+        setPaused(request, false);
+    }
+
+    private void setPaused(Request request, boolean paused) throws IOException {
+        String name = request.path("name");
+        io.loomflow.schedules.Scheduler scheduler = scheduler(server, name);
+        if (paused) {
+            scheduler.pause(name);
+        } else {
+            scheduler.resume(name);
+        }
+        request.sendJson(200, scheduleView(server, scheduler.status(name, NEXT_FIRES, 0), 0, 0));
+    }
+
+    /** The server's scheduler, with a schedule of that name unless it is null; else a 404 naming what is missing. */
+    static io.loomflow.schedules.Scheduler scheduler(Server server, String name) {
+        io.loomflow.schedules.Scheduler scheduler = server.scheduler();
+        if (scheduler == null) {
+            throw HttpError.notFound("this server hosts no scheduler" + (name == null ? "" : ", so no schedule '" + name + "'")
+                    + "; start it with schedules (LoomflowServer.Builder.scheduler)");
+        }
+        if (name != null && !scheduler.has(name)) {
+            List<String> names = scheduler.schedules().stream().map(io.loomflow.schedules.Schedule::name).toList();
+            throw HttpError.notFound("no schedule is named '" + name + "'; the schedules are " + String.join(", ", names)
+                    + "; list them at /api/schedules");
+        }
+        return scheduler;
+    }
+
+    /** A schedule's view; with {@code limit} above 0, a page of its fired slots from {@code offset}. */
+    static Responses.ScheduleView scheduleView(Server server, io.loomflow.schedules.ScheduleStatus status, int limit,
+                                               int offset) {
+        String encoded = URLEncoder.encode(status.name(), StandardCharsets.UTF_8).replace("+", "%20");
+        List<Responses.FiredView> recent = new ArrayList<>();
+        String next = null;
+        if (limit > 0) {
+            for (io.loomflow.schedules.FiredSlot slot : server.scheduler().fired(status.name(), limit, offset)) {
+                String runState = server.store().run(slot.runId()).map(run -> run.state().label()).orElse(null);
+                recent.add(new Responses.FiredView(slot.slot(), slot.time() == null ? null : slot.time().toString(),
+                        slot.runId().toString(), slot.state(), slot.claimedAt().toString(), runState,
+                        server.base() + "/api/runs/" + slot.runId(), server.base() + "/runs/" + slot.runId()));
+            }
+            if (offset + recent.size() < status.firedCount() && recent.size() == limit) {
+                next = server.base() + "/api/schedules/" + encoded + "?limit=" + limit + "&offset=" + (offset + limit);
+            }
+        }
+        return new Responses.ScheduleView(status.name(), status.flow(), status.timing(), status.zone().getId(),
+                status.paused(), status.nextFires().stream().map(java.time.Instant::toString).toList(),
+                status.nextFires().stream().map(at -> at.atZone(status.zone()).toOffsetDateTime().toString()).toList(),
+                status.firedCount(), recent, server.base() + "/api/schedules/" + encoded,
+                server.base() + "/schedules/" + encoded, next);
     }
 }

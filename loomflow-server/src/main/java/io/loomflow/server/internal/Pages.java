@@ -58,7 +58,7 @@ final class Pages {
                 + "<title>" + escape(title) + " · Loomflow</title>"
                 + "<link rel=\"stylesheet\" href=\"" + base + "/static/app.css\"><script src=\"" + base + "/static/app.js\" defer></script>"
                 + "</head><body" + devAttributes + "><header><a class=\"brand\" href=\"" + base + "/\">Loomflow</a><nav><a href=\"" + base + "/\">Flows</a>"
-                + "<a href=\"" + base + "/runs\">Runs</a><a href=\"" + base + "/workers\">Workers</a></nav></header><main>" + banner + body + "</main></body></html>\n";
+                + "<a href=\"" + base + "/runs\">Runs</a><a href=\"" + base + "/workers\">Workers</a><a href=\"" + base + "/schedules\">Schedules</a></nav></header><main>" + banner + body + "</main></body></html>\n";
     }
 
     static String error(String base, int status, String message) {

@@ -237,4 +237,26 @@ final class Responses {
             return new GenerationEvent(status.generation(), status.revision(), status.ok());
         }
     }
+    /** {@code GET /api/schedules}: the schedules of the scheduler the server hosts. */
+    record ScheduleList(List<ScheduleView> schedules) {
+    }
+
+    /**
+     * A schedule: its flow, timing and zone, whether it is paused, its next fire times (UTC instants, and
+     * the same times in its zone), how many slots it fired, and a page of the latest ({@code recent}, empty in
+     * the list); {@code next} is the following page's URL, or null.
+     */
+    record ScheduleView(String name, String flow, String timing, String zone, boolean paused, List<String> nextFires,
+                        List<String> nextFiresInZone, long fired, List<FiredView> recent, String url, String page,
+                        String next) {
+    }
+
+    /**
+     * A slot a schedule fired: its key, its time (null for a slot of an earlier definition), its run's id, the
+     * slot's state ({@code claimed}, {@code started}, {@code ended}), when it was claimed, the run's state in the
+     * history (null while the history has no such run) and the run's URLs.
+     */
+    record FiredView(String slot, String time, String runId, String state, String claimedAt, String runState,
+                     String run, String runPage) {
+    }
 }

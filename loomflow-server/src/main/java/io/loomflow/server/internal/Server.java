@@ -73,7 +73,7 @@ public final class Server {
                            Consumer<Engine.Builder> engineSetup, Duration reloadGrace, Consumer<Reload> onReload,
                            List<String> allowedHosts, Duration requestTimeout, Duration idleTimeout, int maxConnections,
                            Duration keepAlive, Retention retention, Consumer<PruneResult> onPrune, WorkQueue queue,
-                           String mount, Webhooks webhooks) {
+                           String mount, Webhooks webhooks, io.loomflow.schedules.Scheduler scheduler) {
     }
 
     private final ObjectMapper json = mapper();
@@ -169,6 +169,9 @@ public final class Server {
             this.http = null;
             this.retainer = settings.retention() == null ? null : new Retainer(store, settings.retention(), settings.onPrune());
             this.uri = URI.create(base() + "/");
+            if (settings.scheduler() != null) {
+                settings.scheduler().start();
+            }
             return;
         }
         this.handlers = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("loomflow-http-", 0).factory());
@@ -195,6 +198,9 @@ public final class Server {
             dev.start();
         }
         this.retainer = settings.retention() == null ? null : new Retainer(store, settings.retention(), settings.onPrune());
+        if (settings.scheduler() != null) {
+            settings.scheduler().start();
+        }
         String host = address.getHostAddress().contains(":") ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
         this.uri = URI.create("http://" + host + ":" + http.getAddress().getPort() + "/");
         if (!address.isLoopbackAddress() && settings.token() == null) {
@@ -281,6 +287,9 @@ public final class Server {
      * recorder, which closes the store.
      */
     private void release() {
+        if (settings.scheduler() != null) {
+            settings.scheduler().close(); // fires no more slots; runs started go on, and end as the engine closes
+        }
         if (dev != null) {
             dev.stopWatching();
         }
@@ -473,6 +482,11 @@ public final class Server {
     /** The flows that accept webhooks, and their keys. */
     Webhooks webhooks() {
         return settings.webhooks();
+    }
+
+    /** The scheduler the server hosts, or null for none. */
+    io.loomflow.schedules.Scheduler scheduler() {
+        return settings.scheduler();
     }
 
     /** The work queue runs are queued on, or null when the server runs them itself. */

@@ -37,6 +37,8 @@ final class Ui {
                 .route("GET", "/runs", this::runs)
                 .route("GET", "/runs/{id}", this::run)
                 .route("GET", "/workers", this::workers)
+                .route("GET", "/schedules", this::schedules)
+                .route("GET", "/schedules/{name}", this::schedule)
                 .route("GET", "/static/{file}", this::asset);
     }
 
@@ -199,7 +201,7 @@ final class Ui {
     private void workers(Request request) throws IOException {
         StringBuilder body = new StringBuilder("<h1>Workers</h1>");
         if (server.queue() == null) {
-            body.append("<p class=\"hint\">This server runs its flows itself. Start it with <code>loomflow server"
+            body.append("<p class=\"hint\">This server runs its flows itself. Build it with <code>LoomflowServer.builder().scheduler(...)"
                     + " --workers --db jdbc:postgresql://HOST/DB</code> to queue runs for workers"
                     + " (<code>loomflow worker</code>) and list them here.</p>");
             request.sendHtml(200, Pages.layout(server.base(), server.devStatus(), "Workers", body.toString()));
@@ -239,6 +241,92 @@ final class Ui {
             body.append("</tbody></table>");
         }
         request.sendHtml(200, Pages.layout(server.base(), server.devStatus(), "Workers", body.toString()));
+    }
+
+    /** The schedules of the scheduler the server hosts: next fire times, paused, a pause or resume button each. */
+    private void schedules(Request request) throws IOException {
+        StringBuilder body = new StringBuilder("<h1>Schedules</h1>");
+        io.loomflow.schedules.Scheduler scheduler = server.scheduler();
+        if (scheduler == null) {
+            body.append("<p class=\"hint\">This server hosts no scheduler. Build it with <code>LoomflowServer.builder().scheduler(...)"
+                    + "</code> to fire schedules and list them here.</p>");
+        } else if (scheduler.schedules().isEmpty()) {
+            body.append("<p class=\"hint\">The scheduler has no schedules.</p>");
+        } else {
+            body.append("<table class=\"schedules\"><thead><tr><th>Schedule</th><th>Flow</th><th>Timing</th>"
+                    + "<th>Next fire times</th><th>State</th><th></th></tr></thead><tbody>");
+            for (io.loomflow.schedules.ScheduleStatus status : scheduler.statuses(Api.NEXT_FIRES, 0)) {
+                body.append("<tr data-schedule=\"").append(escape(status.name())).append("\"><td><a href=\"")
+                        .append(server.base()).append("/schedules/").append(escape(encode(status.name()))).append("\">")
+                        .append(escape(status.name())).append("</a></td><td>").append(escape(status.flow()))
+                        .append("</td><td>").append(escape(status.timing())).append(" (").append(escape(status.zone().getId()))
+                        .append(")</td><td>");
+                nextFires(body, status);
+                body.append("</td><td>");
+                pauseState(body, status);
+                body.append("</td></tr>");
+            }
+            body.append("</tbody></table>");
+        }
+        request.sendHtml(200, Pages.layout(server.base(), server.devStatus(), "Schedules", body.toString()));
+    }
+
+    /** A schedule's page: what it is, its next fire times, and the runs it made, the latest first. */
+    private void schedule(Request request) throws IOException {
+        String name = request.path("name");
+        io.loomflow.schedules.Scheduler scheduler = Api.scheduler(server, name);
+        int limit = request.queryInt("limit", 50, 1, 500);
+        int offset = request.queryInt("offset", 0, 0, Integer.MAX_VALUE);
+        Responses.ScheduleView view = Api.scheduleView(server, scheduler.status(name, Api.NEXT_FIRES, 0), limit, offset);
+        io.loomflow.schedules.ScheduleStatus status = scheduler.status(name, Api.NEXT_FIRES, 0);
+        StringBuilder body = new StringBuilder("<h1>Schedule <span class=\"name\">").append(escape(name)).append("</span></h1>");
+        body.append("<p>Starts flow <a href=\"").append(server.base()).append("/flows/").append(escape(encode(status.flow())))
+                .append("\">").append(escape(status.flow())).append("</a> on ").append(escape(status.timing()))
+                .append(", zone ").append(escape(status.zone().getId())).append(".</p><p>");
+        pauseState(body, status);
+        body.append("</p><h2>Next fire times</h2>");
+        nextFires(body, status);
+        body.append("<h2>Runs it made</h2>");
+        if (view.recent().isEmpty()) {
+            body.append("<p class=\"hint\">It has fired no slot yet.</p>");
+        } else {
+            body.append("<table class=\"fired\"><thead><tr><th>Slot</th><th>Run</th><th>Run state</th><th>Slot state</th>"
+                    + "</tr></thead><tbody>");
+            for (Responses.FiredView fired : view.recent()) {
+                body.append("<tr data-slot=\"").append(escape(fired.slot())).append("\"><td>").append(escape(fired.slot()))
+                        .append("</td><td><a class=\"run-link\" href=\"").append(fired.runPage()).append("\">")
+                        .append(fired.runId()).append("</a></td><td>")
+                        .append(fired.runState() == null ? "not recorded" : escape(fired.runState())).append("</td><td>")
+                        .append(escape(fired.state())).append("</td></tr>");
+            }
+            body.append("</tbody></table>");
+            if (view.next() != null) {
+                body.append("<p><a href=\"").append(server.base()).append("/schedules/").append(escape(encode(name)))
+                        .append("?limit=").append(limit).append("&amp;offset=").append(offset + limit)
+                        .append("\">Older runs</a></p>");
+            }
+        }
+        request.sendHtml(200, Pages.layout(server.base(), server.devStatus(), "Schedule " + name, body.toString()));
+    }
+
+    private static void nextFires(StringBuilder body, io.loomflow.schedules.ScheduleStatus status) {
+        if (status.nextFires().isEmpty()) {
+            body.append("<span class=\"hint\">none</span>");
+            return;
+        }
+        body.append("<ul class=\"next-fires\">");
+        for (Instant at : status.nextFires()) {
+            body.append("<li>").append(escape(at.atZone(status.zone()).toOffsetDateTime().toString())).append(" (")
+                    .append(at).append(")</li>");
+        }
+        body.append("</ul>");
+    }
+
+    private static void pauseState(StringBuilder body, io.loomflow.schedules.ScheduleStatus status) {
+        body.append("<span class=\"schedule-state\">").append(status.paused() ? "paused" : "active")
+                .append("</span> <button type=\"button\" class=\"schedule-action\" data-action=\"")
+                .append(status.paused() ? "resume" : "pause").append("\" data-name=\"").append(escape(status.name()))
+                .append("\">").append(status.paused() ? "Resume" : "Pause").append("</button>");
     }
 
     private void asset(Request request) throws IOException {

@@ -35,7 +35,7 @@ class OpenApiContractTest {
         Router router = new Router(json, new Access(null, "127.0.0.1", List.of()), null);
         new Api(null, json, null).addTo(router);
         Map<String, Class<?>> answers = router.answers();
-        assertThat(answers).hasSize(19);
+        assertThat(answers).hasSize(23);
         answers.forEach((route, type) -> {
             String[] methodAndPath = route.split(" ", 2);
             JsonNode responses = document.path("paths").path(methodAndPath[1])

@@ -925,4 +925,18 @@
   if (graph) setupGraph(graph);
   const run = document.getElementById('run');
   if (run) setupRun(run);
+  // Pause and resume buttons of the schedules pages: the name is read from the button, never parsed as HTML.
+  document.querySelectorAll('button.schedule-action').forEach((button) => {
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      const answer = await api(BASE + '/api/schedules/' + encodeURIComponent(button.dataset.name) + '/'
+        + button.dataset.action, { method: 'POST', headers: { 'Content-Type': 'application/json' } });
+      if (answer.status === 200) {
+        window.location.reload();
+      } else {
+        button.disabled = false;
+        button.after(el('span', 'error', ' ' + (answer.body.error || ('failed: HTTP ' + answer.status))));
+      }
+    });
+  });
 })();
