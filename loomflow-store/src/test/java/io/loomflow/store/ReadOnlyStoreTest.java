@@ -131,7 +131,7 @@ class ReadOnlyStoreTest {
 
         assertThatThrownBy(() -> RunStore.embeddedReadOnly(store)).isInstanceOf(RunStoreException.class)
                 .hasMessage("the run history at " + store.toAbsolutePath() + " has schema version 1, older than this"
-                        + " Loomflow's (12), and reading commands never migrate a store; run a command that records runs"
+                        + " Loomflow's (" + latestMigration() + "), and reading commands never migrate a store; run a command that records runs"
                         + " (such as 'loomflow run FLOW') to migrate it, after backing it up");
         assertThat(fingerprint(store)).isEqualTo(before);
     }
@@ -191,7 +191,7 @@ class ReadOnlyStoreTest {
                 .locations("classpath:io/loomflow/store/migration/postgresql").table("lf_schema_history").target("2")
                 .load().migrate();
         assertThatThrownBy(() -> RunStore.openReadOnly(POSTGRES.url())).isInstanceOf(RunStoreException.class)
-                .hasMessageContaining("has schema version 2, older than this Loomflow's (12)");
+                .hasMessageContaining("has schema version 2, older than this Loomflow's (" + latestMigration() + ")");
         try (Connection connection = POSTGRES.connect(); Statement statement = connection.createStatement();
              ResultSet version = statement.executeQuery("SELECT max(\"version\") FROM lf_schema_history")) {
             version.next();
@@ -205,6 +205,16 @@ class ReadOnlyStoreTest {
             String said = new String(chattr.getInputStream().readAllBytes());
             assertThat(chattr.waitFor()).as("chattr %s %s: %s (this test needs a file system with immutable files)",
                     change, path, said).isZero();
+        }
+    }
+
+    /** The highest migration this build ships, read from its migration folder (the build's classes). */
+    private static int latestMigration() throws java.io.IOException {
+        try (var files = java.nio.file.Files.list(java.nio.file.Path.of("target/classes/io/loomflow/store/migration/h2"))) {
+            return files.map(file -> file.getFileName().toString())
+                    .filter(name -> name.matches("V[0-9]+__.*\\.sql"))
+                    .mapToInt(name -> Integer.parseInt(name.substring(1, name.indexOf("__"))))
+                    .max().orElseThrow();
         }
     }
 }
