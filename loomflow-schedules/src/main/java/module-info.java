@@ -13,7 +13,7 @@ module io.loomflow.schedules {
     requires transitive io.loomflow;
     requires io.loomflow.store; // the schema (migrations V11, V13) and the run history
     requires transitive io.loomflow.workers; // launching on workers (Scheduler.Builder.workQueue)
-    requires io.loomflow.data; // the datasets dataset triggers watch
+    requires transitive io.loomflow.data; // the datasets dataset triggers watch; Schedules.load reads a Conf
     requires com.fasterxml.jackson.databind; // run-end triggers read parameters and results as JSON
     requires static org.jspecify; // nullness annotations, for tools; not needed at run time
     requires java.sql;

@@ -59,10 +59,14 @@ public final class Conf {
     private final Map<String, Object> parameters;
     private final Set<String> credentialNames;
     private final List<Path> files;
+    private final List<Path> layers;
+    private final Interpolation interpolation;
 
     private Conf(Path folder, String environment, Catalog catalog, Map<String, Object> parameters,
-                 Set<String> credentialNames, List<Path> files) {
+                 Set<String> credentialNames, List<Path> files, List<Path> layers, Interpolation interpolation) {
         this.folder = folder;
+        this.layers = layers;
+        this.interpolation = interpolation;
         this.environment = environment;
         this.catalog = catalog;
         this.parameters = parameters;
@@ -258,7 +262,7 @@ public final class Conf {
             merge(parameters, layerParameters);
         }
         return new Conf(folder, environment, catalog, Parameters.flatten(parameters),
-                Collections.unmodifiableSet(new TreeSet<>(credentials.keySet())), List.copyOf(read));
+                Collections.unmodifiableSet(new TreeSet<>(credentials.keySet())), List.copyOf(read), layers, interpolation);
     }
 
     /** The catalog's options plus the credentials' ones; a name given in both is refused. */
@@ -382,6 +386,49 @@ public final class Conf {
         } catch (IOException unreadable) {
             return Set.of();
         }
+    }
+
+    /**
+     * Reads another YAML file kind of this configuration, such as {@code schedules}: the files
+     * {@code NAME.yml} and {@code NAME*.yml} of {@code base}, then of the environment, each a mapping
+     * of names to values. An entry given in the environment replaces the one of the same name in
+     * {@code base} whole (as datasets do); a name given twice in one folder is an error naming both
+     * files. Each value keeps its place, so the caller reports its own mistakes at their line with
+     * {@link ConfValue#error}. The files are read when this is called, with the same limits and
+     * checks as the catalog (size, encoding, duplicate keys, aliases) and the same {@code ${...}}
+     * references.
+     *
+     * @param name the files' name, letters, digits and {@code _} only, such as {@code schedules}
+     * @return the entries by name, in file order; empty when there is no such file
+     * @throws CatalogException naming file, line and column of a syntax error, or a file that is
+     *     not a mapping of names to values
+     */
+    public Map<String, ConfValue> entries(String name) {
+        if (name == null || !name.matches("[A-Za-z][A-Za-z0-9_]*")) {
+            throw new CatalogException("'" + name + "' is not a configuration file name; give one of letters, digits"
+                    + " and _, such as schedules", null);
+        }
+        Map<String, ConfValue> entries = new LinkedHashMap<>();
+        for (Path layer : layers) {
+            Map<String, Path> from = new LinkedHashMap<>();
+            for (Path file : files(layer, name)) {
+                Node root = YamlFile.compose(file, name + " file", "create it");
+                if (root == null) {
+                    continue;
+                }
+                if (!(root instanceof MappingNode)) {
+                    throw new CatalogException(position(file, root) + ": " + name + " must be a mapping of names to"
+                            + " their entries (name: then indented key: value lines)", null);
+                }
+                ConfValue top = new ConfValue(file, root, root, interpolation);
+                for (Map.Entry<String, ConfValue> entry : top.entries().entrySet()) {
+                    once(from, entry.getKey(), file, name + " entry");
+                    entries.remove(entry.getKey()); // the environment's entry comes in its own file's order
+                    entries.put(entry.getKey(), entry.getValue());
+                }
+            }
+        }
+        return Collections.unmodifiableMap(entries);
     }
 
     /**

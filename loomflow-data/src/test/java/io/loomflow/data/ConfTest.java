@@ -249,4 +249,54 @@ class ConfTest {
                 .hasMessageContaining("credentials 'lake' are named, but a single catalog file has no credentials");
         assertThat(List.of(Conf.DEFAULT_ENVIRONMENT, Conf.ENVIRONMENT_VARIABLE)).containsExactly("local", "LOOMFLOW_ENV");
     }
+
+    @Test
+    void entriesOfAnotherFileKindAreReadWithTheirPlacesAndOverlaidByTheEnvironment() throws Exception {
+        write("conf/base/catalog.yml", "datasets: {}\n");
+        write("conf/base/globals.yml", "zone: Europe/Berlin\n");
+        Path base = write("conf/base/schedules.yml", """
+                nightly:
+                  flow: etl
+                  zone: "${globals:zone}"
+                  parameters: { day: 3, tags: [a, b] }
+                hourly:
+                  flow: etl
+                """);
+        Path local = write("conf/local/schedules.yml", """
+                hourly:
+                  flow: other
+                """);
+        Conf conf = Conf.load(project.resolve("conf"), "local", Map.of());
+        Map<String, ConfValue> entries = conf.entries("schedules");
+        assertThat(entries.keySet()).containsExactly("nightly", "hourly");
+        ConfValue nightly = entries.get("nightly");
+        assertThat(nightly.isMapping()).isTrue();
+        assertThat(nightly.where()).isEqualTo(base + ":1:1");
+        assertThat(nightly.entries().get("zone").text()).isEqualTo("Europe/Berlin");
+        assertThat(nightly.entries().get("zone").where()).isEqualTo(base + ":3:3");
+        assertThat(nightly.entries().get("parameters").value()).isEqualTo(Map.of("day", 3, "tags", List.of("a", "b")));
+        assertThat(nightly.entries().get("flow").error("no such flow").getMessage())
+                .isEqualTo(base + ":2:3: no such flow");
+        // the environment's entry replaces base's whole
+        assertThat(entries.get("hourly").entries().get("flow").text()).isEqualTo("other");
+        assertThat(entries.get("hourly").where()).isEqualTo(local + ":1:1");
+        assertThat(conf.entries("nothing")).isEmpty();
+    }
+
+    @Test
+    void entriesOfAnotherFileKindReportMistakesAtTheirLine() throws Exception {
+        write("conf/base/catalog.yml", "datasets: {}\n");
+        Path file = write("conf/base/schedules.yml", "a: 1\nb: [1\n");
+        Conf conf = Conf.load(project.resolve("conf"), "local", Map.of());
+        assertThatThrownBy(() -> conf.entries("schedules")).isInstanceOf(CatalogException.class)
+                .hasMessageStartingWith(file + ":3:1: not valid YAML");
+        write("conf/base/schedules.yml", "- a\n- b\n");
+        assertThatThrownBy(() -> conf.entries("schedules")).hasMessageStartingWith(file + ":1:1: schedules must be a"
+                + " mapping");
+        write("conf/base/schedules.yml", "a: 1\n");
+        Path second = write("conf/base/schedules_more.yml", "a: 2\n");
+        assertThatThrownBy(() -> conf.entries("schedules")).hasMessageContaining("schedules entry 'a' is also given in "
+                + file).hasMessageStartingWith(second.toString());
+        assertThatThrownBy(() -> conf.entries("../x")).hasMessageContaining("not a configuration file name");
+    }
 }

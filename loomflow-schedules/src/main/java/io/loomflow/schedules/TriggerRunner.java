@@ -13,6 +13,9 @@ import io.loomflow.data.Catalog;
 import io.loomflow.schedules.internal.TriggerTable;
 import io.loomflow.store.LoomflowJson;
 import io.loomflow.store.RunStore;
+import io.loomflow.workers.QueuedRun;
+import io.loomflow.workers.Submission;
+import io.loomflow.workers.WorkQueue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,14 +54,18 @@ public final class TriggerRunner implements AutoCloseable {
     private final TriggerTable table;
     private final Map<String, Trigger> triggers;
     private final Map<String, Flow<?, ?>> flows;
-    private final Engine engine;
+    private final @Nullable Engine engine;
+    private final @Nullable WorkQueue queue;
+    private final Submission submission;
+    private final Duration recoverAfter;
     private final @Nullable Catalog catalog;
     private final TimeSource clock;
     private final Duration every;
     private final Duration overlap;
     private final JsonMapper json = LoomflowJson.builder().build();
     private final Map<String, Instant> nextPoll = new HashMap<>();
-    private final Subscription subscription;
+    private final java.util.Set<Thread> firing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final @Nullable Subscription subscription;
     private @Nullable Thread loop;
     private volatile boolean closed;
 
@@ -66,12 +73,15 @@ public final class TriggerRunner implements AutoCloseable {
         this.table = table;
         this.triggers = builder.triggers;
         this.flows = builder.flows;
-        this.engine = Objects.requireNonNull(builder.engine);
+        this.engine = builder.engine;
+        this.queue = builder.queue;
+        this.submission = builder.submission;
+        this.recoverAfter = builder.recoverAfter;
         this.catalog = builder.catalog;
         this.clock = builder.clock;
         this.every = builder.every;
         this.overlap = builder.overlap;
-        this.subscription = engine.subscribe(this::onEvent);
+        this.subscription = engine == null ? null : engine.subscribe(this::onEvent);
     }
 
     /**
@@ -98,14 +108,18 @@ public final class TriggerRunner implements AutoCloseable {
                 EndedRun run = new EndedRun(change.run().id(), change.run().name(), change.state().kind(),
                         jsonOf(change.run().input()), jsonOf(result));
                 // off the run's thread: the listener must be fast
-                Thread.ofVirtual().name("loomflow-trigger-" + trigger.name()).start(() -> {
+                Thread thread = Thread.ofVirtual().name("loomflow-trigger-" + trigger.name()).unstarted(() -> {
                     try {
                         fire(trigger, run);
                     } catch (RuntimeException failed) {
                         LOG.log(System.Logger.Level.WARNING, "trigger " + trigger.name() + " could not fire for run "
                                 + run.id() + "; the next tick reads it from the run history: " + failed, failed);
+                    } finally {
+                        firing.remove(Thread.currentThread());
                     }
                 });
+                firing.add(thread); // close() waits for it: a fire under way is marked before the connection closes
+                thread.start();
             }
         }
     }
@@ -143,8 +157,20 @@ public final class TriggerRunner implements AutoCloseable {
         return true;
     }
 
+    /**
+     * The idempotency key of a fire's run on workers: the same for every runner and every retry.
+     *
+     * @param trigger the trigger's name
+     * @param source the fire's source (a run id, a version, a batch's newest partition)
+     * @return the key, {@code loomflow-trigger:TRIGGER@SOURCE}
+     */
+    public static String idempotencyKey(String trigger, String source) {
+        return "loomflow-trigger:" + trigger + "@" + source;
+    }
+
+    /** Starts the fire's run; a launch that fails leaves the claim, which any runner starts after the lease. */
     @SuppressWarnings("unchecked")
-    private void launch(Trigger trigger, String source, UUID runId, Map<String, @Nullable Object> parameters) {
+    private boolean launch(Trigger trigger, String source, UUID runId, Map<String, @Nullable Object> parameters) {
         Flow<Object, Object> flow = (Flow<Object, Object>) flows.get(trigger.flow());
         Object params;
         try {
@@ -152,10 +178,74 @@ public final class TriggerRunner implements AutoCloseable {
         } catch (RuntimeException misfit) {
             refuse(trigger, source, "its parameters " + parameters + " do not fit flow " + flow.name() + ": "
                     + misfit.getMessage());
-            return;
+            return false;
         }
-        engine.runAsync(flow, params, RunOptions.defaults().withRunId(runId));
-        table.mark(trigger.name(), source, "started", null);
+        UUID started;
+        try {
+            if (queue != null) {
+                QueuedRun<Object> run = queue.runAsync(flow, params,
+                        submission.withIdempotencyKey(idempotencyKey(trigger.name(), source)));
+                started = run.id();
+            } else {
+                Objects.requireNonNull(engine).runAsync(flow, params, RunOptions.defaults().withRunId(runId));
+                started = runId;
+            }
+        } catch (RuntimeException failed) {
+            LOG.log(System.Logger.Level.WARNING, "trigger " + trigger.name() + ": cannot start the run for " + source
+                    + " (" + failed.getMessage() + "); any runner starts it again after " + recoverAfter, failed);
+            return false;
+        }
+        table.started(trigger.name(), source, started);
+        return true;
+    }
+
+    /**
+     * Starts the fires claimed longer ago than the lease by another runner and still not started
+     * (it died between its claim and its launch, or its launch failed). On an engine, a fire whose
+     * run id the history has did start: it is only marked started; otherwise the claim is taken
+     * over (one runner wins) and the run started under the claimed id. On workers it is submitted
+     * again with the fire's idempotency key, which gives the run already queued if there is one.
+     */
+    private Map<String, List<String>> recover(Instant now) {
+        Map<String, List<String>> recovered = new LinkedHashMap<>();
+        for (TriggerTable.Claimed claimed : table.stale(triggers.keySet(), now.minus(recoverAfter).toEpochMilli())) {
+            Trigger trigger = triggers.get(claimed.trigger());
+            if (queue == null && table.run(claimed.runId()) != null) {
+                table.started(claimed.trigger(), claimed.source(), claimed.runId());
+                continue;
+            }
+            if (!table.takeOver(claimed, now)) {
+                continue; // another runner took it over first
+            }
+            Map<String, @Nullable Object> parameters;
+            try {
+                parameters = trigger.kind() == Trigger.Kind.RUN_END ? endedRunParameters(trigger, claimed.source())
+                        : trigger.parametersFor(new NewData(trigger.source(), claimed.keys()));
+            } catch (RuntimeException failed) {
+                refuse(trigger, claimed.source(), "its parameter function failed: " + failed);
+                continue;
+            }
+            if (parameters != null && launch(trigger, claimed.source(), claimed.runId(), parameters)) {
+                recovered.computeIfAbsent(trigger.name(), name -> new ArrayList<>()).add(claimed.source());
+            }
+        }
+        return recovered;
+    }
+
+    /** The parameters for a run-end fire made again from the run history; null (refused) when it has no such run. */
+    private @Nullable Map<String, @Nullable Object> endedRunParameters(Trigger trigger, String source) {
+        if (!trigger.hasFunction()) {
+            return trigger.parameters();
+        }
+        TriggerTable.Ended ended = table.run(UUID.fromString(source));
+        if (ended == null) {
+            refuse(trigger, source, "its claim was recovered, and the run history has no run " + source
+                    + " to give its parameter function");
+            return null;
+        }
+        return trigger.parametersFor(new EndedRun(ended.id(), trigger.source(), ended.state(),
+                parse(ended.parameters()), ended.state() == State.Kind.COMPLETED || ended.state() == State.Kind.CACHED
+                ? parse(ended.result()) : null));
     }
 
     private void refuse(Trigger trigger, String source, String why) {
@@ -170,12 +260,12 @@ public final class TriggerRunner implements AutoCloseable {
      * @return the sources this call fired (run ids, versions, a batch's newest partition), by trigger
      */
     public Map<String, List<String>> tick() {
-        Map<String, List<String>> fired = new LinkedHashMap<>();
         Instant now = clock.now();
+        Map<String, List<String>> fired = new LinkedHashMap<>(recover(now));
         for (Trigger trigger : triggers.values()) {
             List<String> sources = trigger.kind() == Trigger.Kind.RUN_END ? pollRuns(trigger) : pollData(trigger, now);
             if (!sources.isEmpty()) {
-                fired.put(trigger.name(), sources);
+                fired.computeIfAbsent(trigger.name(), name -> new ArrayList<>()).addAll(sources);
             }
         }
         return fired;
@@ -235,8 +325,9 @@ public final class TriggerRunner implements AutoCloseable {
                 refuse(trigger, claim.source(), "its parameter function failed: " + failed);
                 continue;
             }
-            launch(trigger, claim.source(), claim.runId(), parameters);
-            fired.add(claim.source());
+            if (launch(trigger, claim.source(), claim.runId(), parameters)) {
+                fired.add(claim.source());
+            }
         }
         return fired;
     }
@@ -244,8 +335,9 @@ public final class TriggerRunner implements AutoCloseable {
     /** The versions or partition ids there are now, sorted. */
     private List<String> list(Trigger trigger) {
         Catalog known = Objects.requireNonNull(catalog);
-        return trigger.kind() == Trigger.Kind.NEW_VERSION ? known.dataset(trigger.source()).versions(engine)
-                : known.partitioned(trigger.source()).ids(engine);
+        Engine storage = Objects.requireNonNull(engine);
+        return trigger.kind() == Trigger.Kind.NEW_VERSION ? known.dataset(trigger.source()).versions(storage)
+                : known.partitioned(trigger.source()).ids(storage);
     }
 
     private @Nullable String initialCheckpoint(Trigger trigger) {
@@ -283,14 +375,27 @@ public final class TriggerRunner implements AutoCloseable {
         return this;
     }
 
-    /** Stops ticking and listening, and closes the connection; runs already started go on on their engine. */
+    /**
+     * Stops ticking and listening, waits for the fires under way from the engine's events, and
+     * closes the connection; runs already started go on on their engine or workers.
+     */
     @Override
     public void close() {
         closed = true;
-        subscription.close();
+        if (subscription != null) {
+            subscription.close();
+        }
         Thread running;
         synchronized (this) {
             running = loop;
+        }
+        for (Thread thread : List.copyOf(firing)) {
+            try {
+                thread.join();
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
         if (running != null) {
             running.interrupt();
@@ -310,6 +415,9 @@ public final class TriggerRunner implements AutoCloseable {
         private final Map<String, Flow<?, ?>> flows = new LinkedHashMap<>();
         private @Nullable String url;
         private @Nullable Engine engine;
+        private @Nullable WorkQueue queue;
+        private Submission submission = Submission.defaults();
+        private Duration recoverAfter = Duration.ofMinutes(1);
         private @Nullable Catalog catalog;
         private TimeSource clock = TimeSource.system();
         private Duration every = Duration.ofSeconds(1);
@@ -360,6 +468,55 @@ public final class TriggerRunner implements AutoCloseable {
             for (Flow<?, ?> flow : known) {
                 flows.put(flow.name(), flow);
             }
+            return this;
+        }
+
+        /**
+         * Where runs start instead of an engine: queued on this {@link WorkQueue} (loomflow-workers),
+         * each with the idempotency key {@code loomflow-trigger:TRIGGER@SOURCE}, so a fire submitted
+         * again (a retry, a recovery by another runner) gives the run already queued. The runner's
+         * database must be the queue's. With an {@link #engine} too, its events still fire run-end
+         * triggers at once and its storage lists datasets; without one, run-end triggers fire from
+         * the run history at each tick, and dataset triggers are refused.
+         *
+         * @param queue the queue
+         * @param known the flows (found by name: the flows triggers start and the flows they watch)
+         * @return this builder
+         */
+        public Builder workQueue(WorkQueue queue, Flow<?, ?>... known) {
+            this.queue = Objects.requireNonNull(queue, "queue");
+            for (Flow<?, ?> flow : known) {
+                flows.put(flow.name(), flow);
+            }
+            return this;
+        }
+
+        /**
+         * How runs are queued on the {@link #workQueue} (its queue, priority...); the idempotency
+         * key is set per fire.
+         *
+         * @param submission the submission
+         * @return this builder
+         */
+        public Builder submission(Submission submission) {
+            this.submission = Objects.requireNonNull(submission, "submission");
+            return this;
+        }
+
+        /**
+         * The lease: a fire claimed longer ago than this by another runner and not started yet is
+         * started by this one (1 minute unless given). Longer than any runner's pause between its
+         * claim and its launch.
+         *
+         * @param lease positive
+         * @return this builder
+         */
+        public Builder recoverAfter(Duration lease) {
+            if (lease.isZero() || lease.isNegative()) {
+                throw new TriggerException("recoverAfter must be positive, not " + lease
+                        + "; for example Duration.ofMinutes(1)");
+            }
+            this.recoverAfter = lease;
             return this;
         }
 
@@ -437,8 +594,9 @@ public final class TriggerRunner implements AutoCloseable {
             if (url == null) {
                 throw new IllegalStateException("TriggerRunner.builder() needs database(url)");
             }
-            if (engine == null) {
-                throw new IllegalStateException("TriggerRunner.builder() needs engine(engine, flows...)");
+            if (engine == null && queue == null) {
+                throw new IllegalStateException("TriggerRunner.builder() needs engine(engine, flows...) or"
+                        + " workQueue(queue, flows...)");
             }
             for (Trigger trigger : triggers.values()) {
                 check(trigger);
@@ -464,6 +622,10 @@ public final class TriggerRunner implements AutoCloseable {
                 flow(trigger, trigger.source(), "watches");
             } else {
                 String dataset = trigger.source();
+                if (engine == null) {
+                    throw new TriggerException("trigger " + trigger.name() + " watches dataset '" + dataset
+                            + "', and the runner has no engine to list it with; give it one with engine(engine)");
+                }
                 if (catalog == null) {
                     throw new TriggerException("trigger " + trigger.name() + " watches dataset '" + dataset
                             + "', and the runner has no catalog; give it one with catalog(catalog)");

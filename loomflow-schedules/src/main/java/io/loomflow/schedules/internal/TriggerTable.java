@@ -31,6 +31,11 @@ public final class TriggerTable implements AutoCloseable {
     public record Ended(UUID id, State.Kind state, @Nullable String parameters, @Nullable String result, long ended) {
     }
 
+    /** A fire claimed and not started: its run id, the keys of its batch, who claimed it and when. */
+    public record Claimed(String trigger, String source, UUID runId, List<String> keys, String claimedBy,
+            long claimedAtMs) {
+    }
+
     private static final String UNIQUE_VIOLATION = "23505";
     private static final State.Kind[] CODES = {State.Kind.SCHEDULED, State.Kind.PENDING, State.Kind.RUNNING,
         State.Kind.RETRYING, State.Kind.COMPLETED, State.Kind.CACHED, State.Kind.FAILED, State.Kind.CANCELLED,
@@ -195,8 +200,8 @@ public final class TriggerTable implements AutoCloseable {
     }
 
     private static String insertFire() {
-        return "INSERT INTO lf_trigger_fire (trigger_name, source, run_id, state, claimed_by, claimed_at_ms)"
-                + " VALUES (?, ?, ?, 'claimed', ?, ?)";
+        return "INSERT INTO lf_trigger_fire (trigger_name, source, run_id, state, claimed_by, claimed_at_ms, detail)"
+                + " VALUES (?, ?, ?, 'claimed', ?, ?, ?)";
     }
 
     private void setFire(PreparedStatement insert, String trigger, String source, UUID runId, Instant now)
@@ -206,6 +211,95 @@ public final class TriggerTable implements AutoCloseable {
         insert.setString(3, runId.toString());
         insert.setString(4, owner);
         insert.setLong(5, now.toEpochMilli());
+        insert.setString(6, null); // a batch's keys, while claimed (see claimData)
+    }
+
+    /**
+     * The fires of {@code triggers} still claimed, claimed before {@code beforeMs} by another
+     * runner than this one (a runner that died between its claim and its launch, or whose launch
+     * failed).
+     */
+    public synchronized List<Claimed> stale(Set<String> triggers, long beforeMs) {
+        if (triggers.isEmpty()) {
+            return List.of();
+        }
+        String names = triggers.stream().map(t -> "?").collect(Collectors.joining(", "));
+        try (PreparedStatement select = connection.prepareStatement("SELECT trigger_name, source, run_id, detail,"
+                + " claimed_by, claimed_at_ms FROM lf_trigger_fire WHERE state = 'claimed' AND claimed_at_ms < ?"
+                + " AND claimed_by <> ? AND trigger_name IN (" + names + ") ORDER BY claimed_at_ms")) {
+            select.setLong(1, beforeMs);
+            select.setString(2, owner);
+            int i = 3;
+            for (String trigger : triggers) {
+                select.setString(i++, trigger);
+            }
+            List<Claimed> found = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    String detail = rows.getString(4);
+                    found.add(new Claimed(rows.getString(1), rows.getString(2), UUID.fromString(rows.getString(3)),
+                            detail == null ? List.of(rows.getString(2)) : List.of(detail.split("\n")),
+                            rows.getString(5), rows.getLong(6)));
+                }
+            }
+            connection.commit();
+            return found;
+        } catch (SQLException failed) {
+            rollback(failed);
+            throw failure("read the stale claims of the triggers", failed);
+        }
+    }
+
+    /** Takes a stale claim over, if no other runner did first: true for the one runner that wins. */
+    public synchronized boolean takeOver(Claimed claimed, Instant now) {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE lf_trigger_fire SET claimed_by = ?,"
+                + " claimed_at_ms = ? WHERE trigger_name = ? AND source = ? AND state = 'claimed' AND claimed_by = ?"
+                + " AND claimed_at_ms = ?")) {
+            update.setString(1, owner);
+            update.setLong(2, now.toEpochMilli());
+            update.setString(3, claimed.trigger());
+            update.setString(4, claimed.source());
+            update.setString(5, claimed.claimedBy());
+            update.setLong(6, claimed.claimedAtMs());
+            boolean won = update.executeUpdate() == 1;
+            connection.commit();
+            return won;
+        } catch (SQLException failed) {
+            rollback(failed);
+            throw failure("take over " + claimed.source() + " of trigger " + claimed.trigger(), failed);
+        }
+    }
+
+    /** Marks a fire started with the id its run has (a queued run's id on workers). */
+    public synchronized void started(String trigger, String source, UUID runId) {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE lf_trigger_fire SET state = 'started',"
+                + " run_id = ?, detail = NULL WHERE trigger_name = ? AND source = ?")) {
+            update.setString(1, runId.toString());
+            update.setString(2, trigger);
+            update.setString(3, source);
+            update.executeUpdate();
+            connection.commit();
+        } catch (SQLException failed) {
+            rollback(failed);
+            throw failure("mark " + source + " of trigger " + trigger + " started", failed);
+        }
+    }
+
+    /** A root run of the history by id, or null when the history has none. */
+    public synchronized @Nullable Ended run(UUID id) {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT id, state, parameters, result, ended FROM lf_run WHERE id = ?")) {
+            select.setObject(1, id);
+            try (ResultSet row = select.executeQuery()) {
+                Ended found = row.next() ? new Ended(row.getObject(1, UUID.class), CODES[row.getInt(2)],
+                        row.getString(3), row.getString(4), row.getLong(5)) : null;
+                connection.commit();
+                return found;
+            }
+        } catch (SQLException failed) {
+            rollback(failed);
+            throw failure("read run " + id + " of the history", failed);
+        }
     }
 
     /**
@@ -235,6 +329,7 @@ public final class TriggerTable implements AutoCloseable {
                 for (List<String> keys : batches) {
                     UUID runId = io.loomflow.RunOptions.newRunId();
                     setFire(insert, trigger, keys.getLast(), runId, now);
+                    insert.setString(6, String.join("\n", keys));
                     insert.executeUpdate();
                     claims.add(new Claim(keys.getLast(), keys, runId));
                 }
