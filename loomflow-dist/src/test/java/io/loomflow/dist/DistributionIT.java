@@ -137,7 +137,7 @@ class DistributionIT {
         try (ZipFile zip = new ZipFile(System.getProperty("loomflow.dist.zip"))) {
             List<String> names = zip.stream().map(entry -> entry.getName()).toList();
             assertThat(names).contains(root + "bin/loomflow", root + "lib/select-jdk.sh", root + "README.md", root + "LICENSE");
-            for (String module : List.of("cli", "core", "data", "azure", "s3", "store", "server", "workers", "slf4j")) {
+            for (String module : List.of("cli", "core", "data", "azure", "s3", "store", "server", "workers", "slf4j", "schedules")) {
                 assertThat(names).contains(root + "lib/loomflow-" + module + "-" + VERSION + ".jar");
             }
             assertThat(names).noneMatch(name -> name.contains("examples") || name.contains("benchmarks"));
