@@ -99,7 +99,12 @@ class ScheduleAdminTest {
             ScheduleStatus resumed = admin.status("minutely", 1, 1);
             assertThat(resumed.paused()).isFalse();
             assertThat(resumed.firedCount()).isEqualTo(3);
-            assertThat(resumed).isEqualTo(scheduler.status("minutely", 1, 1));
+            // the same as the scheduler's, but for the slot's state, which the run's end may change between the reads
+            ScheduleStatus own = scheduler.status("minutely", 1, 1);
+            assertThat(resumed).usingRecursiveComparison().ignoringFields("recent").isEqualTo(own);
+            assertThat(resumed.recent()).extracting(FiredSlot::slot, FiredSlot::runId)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(own.recent().getFirst().slot(),
+                            own.recent().getFirst().runId()));
 
             assertThatThrownBy(() -> admin.pause("minutly")).isInstanceOf(ScheduleException.class)
                     .hasMessage("no schedule is named 'minutly'; the schedules are hourly, launch, minutely, quarterly");
