@@ -1,6 +1,6 @@
 /**
  * Loomflow's command line: {@code loomflow run FLOW --param k=v}, {@code runs}, {@code show},
- * {@code logs}, {@code prune}, {@code flows}, {@code server}, {@code dev}, {@code worker}, {@code workers}, {@code submit},
+ * {@code logs}, {@code prune}, {@code flows}, {@code server}, {@code dev}, {@code worker}, {@code workers}, {@code submit}, {@code schedules},
  * {@code init}, {@code completion} and {@code shell}.
  *
  * <p>Exports one small API package, {@code io.loomflow.cli} ({@link io.loomflow.cli.Main}); the
@@ -14,6 +14,7 @@ module io.loomflow.cli {
     requires io.loomflow.store;
     requires io.loomflow.server;
     requires io.loomflow.workers;
+    requires io.loomflow.schedules; // loomflow schedules: list, pause, resume (ScheduleAdmin)
     requires io.loomflow.slf4j; // a task's SLF4J and System.Logger lines captured into its run's log
     requires java.sql; // loomflow worker reads the runs it holds (WorkerRunLog)
     requires static org.jspecify; // nullness annotations, for tools; not needed at run time

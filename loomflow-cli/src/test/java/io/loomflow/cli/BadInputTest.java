@@ -165,7 +165,7 @@ class BadInputTest {
     void anUnknownCommandSuggestsTheClosest() {
         assertThat(badInput("rnu").err())
                 .isEqualTo("loomflow: unknown command 'rnu'. Did you mean 'run'? The commands are: run, runs, show, logs,"
-                        + " prune, flows, graph, server, dev, worker, workers, submit, completion, init, shell, help\nSee 'loomflow --help'.\n");
+                        + " prune, flows, graph, server, dev, worker, workers, submit, schedules, completion, init, shell, help\nSee 'loomflow --help'.\n");
     }
 
     @Test

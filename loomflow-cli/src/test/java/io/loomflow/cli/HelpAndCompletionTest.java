@@ -12,7 +12,7 @@ class HelpAndCompletionTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"run", "runs", "show", "logs", "prune", "flows", "graph", "server", "dev", "worker", "workers", "submit",
-            "completion", "shell"})
+            "schedules", "completion", "shell"})
     void everyCommandsHelpShowsItsUsageAndAnExample(String name) {
         Command command = Command.run(name, "--help");
 
@@ -27,7 +27,7 @@ class HelpAndCompletionTest {
 
         assertThat(command.exitCode()).isZero();
         assertThat(command.out()).contains("  run ", "  runs ", "  show ", "  logs ", "  prune ", "  flows ", "  graph ", "  server ", "  dev ", "  worker ",
-                        "  workers ", "  submit ", "  completion ", "  shell ")
+                        "  workers ", "  submit ", "  schedules ", "  completion ", "  shell ")
                 .contains("loomflow run hello --param name=World")
                 .contains("Exit codes:\n  0  success\n  1  the run failed or was cancelled; prune could not write the store\n  2  bad usage or bad input");
     }
@@ -69,7 +69,7 @@ class HelpAndCompletionTest {
         assertThat(command.out()).startsWith("#!/usr/bin/env bash")
                 .contains("complete -F _complete_loomflow -o default loomflow")
                 .contains("zsh")
-                .contains("run runs show logs prune flows graph server dev worker workers submit completion")
+                .contains("run runs show logs prune flows graph server dev worker workers submit schedules completion")
                 .contains("--param").contains("--db").contains("--follow").contains("--progress")
                 .contains("--token").contains("--insecure").contains("--grace")
                 .contains("--older-than").contains("--keep").contains("--dry-run").contains("--map").contains("--after");

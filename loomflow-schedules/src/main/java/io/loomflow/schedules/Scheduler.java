@@ -8,6 +8,7 @@ import io.loomflow.TimeSource;
 import io.loomflow.schedules.internal.EngineLauncher;
 import io.loomflow.schedules.internal.Launcher;
 import io.loomflow.schedules.internal.QueueLauncher;
+import io.loomflow.schedules.internal.ScheduleReads;
 import io.loomflow.schedules.internal.SlotTable;
 import io.loomflow.workers.Submission;
 import io.loomflow.workers.WorkQueue;
@@ -19,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -190,7 +190,7 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /** The most fire times or fired slots one status call gives. */
-    public static final int MOST_LISTED = 1000;
+    public static final int MOST_LISTED = ScheduleReads.MOST_LISTED;
 
     /**
      * The schedules this scheduler fires, in the order given.
@@ -222,10 +222,7 @@ public final class Scheduler implements AutoCloseable {
      * @throws ScheduleException for a name no schedule has, or counts out of range
      */
     public ScheduleStatus status(String name, int next, int recent) {
-        Schedule schedule = schedules.get(known(name));
-        return new ScheduleStatus(schedule.name(), schedule.flow(), schedule.timing(), schedule.zone(),
-                table.isPaused(name), nextFires(schedule, count("next", next)), fired(name, recent, 0),
-                table.firedCount(name));
+        return ScheduleReads.status(table, schedules.get(known(name)), clock.now(), next, recent);
     }
 
     /**
@@ -253,47 +250,7 @@ public final class Scheduler implements AutoCloseable {
      * @throws ScheduleException for a name no schedule has, or a limit or offset out of range
      */
     public List<FiredSlot> fired(String name, int limit, int offset) {
-        Schedule schedule = schedules.get(known(name));
-        if (count("limit", limit) == 0) {
-            return List.of();
-        }
-        if (offset < 0) {
-            throw new ScheduleException("offset must be 0 or more, not " + offset + "; for example 0");
-        }
-        List<FiredSlot> slots = new ArrayList<>();
-        for (SlotTable.Fired row : table.fired(name, limit, offset)) {
-            Instant time;
-            try {
-                time = schedule.slot(row.slot()).time();
-            } catch (ScheduleException redefined) {
-                time = null; // a slot of the schedule's earlier timing
-            }
-            slots.add(new FiredSlot(row.slot(), time, row.runId(), row.state(), Instant.ofEpochMilli(row.claimedAtMs())));
-        }
-        return slots;
-    }
-
-    private static int count(String what, int count) {
-        if (count < 0 || count > MOST_LISTED) {
-            throw new ScheduleException(what + " must be from 0 to " + MOST_LISTED + ", not " + count + "; for example 5");
-        }
-        return count;
-    }
-
-    private List<Instant> nextFires(Schedule schedule, int count) {
-        Instant now = clock.now();
-        List<Instant> fires = new ArrayList<>();
-        // a slot whose time passed may still fire later, by its jitter: start that far back
-        Optional<Slot> slot = schedule.nextSlot(now.minus(schedule.jitter()).minusNanos(1));
-        while (slot.isPresent() && fires.size() < count) {
-            Instant at = schedule.fireAt(slot.get());
-            if (at.isAfter(now)) {
-                fires.add(at);
-            }
-            slot = schedule.nextSlot(slot.get());
-        }
-        fires.sort(null);
-        return fires;
+        return ScheduleReads.fired(table, schedules.get(known(name)), limit, offset);
     }
 
     private String known(String name) {

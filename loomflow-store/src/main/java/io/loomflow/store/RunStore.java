@@ -66,8 +66,20 @@ public interface RunStore extends AutoCloseable {
                     + "); pass a directory you can write to", failed);
         }
         SqlRunStore.refuseIfCutShort(absolute);
-        return SqlRunStore.open("jdbc:h2:file:" + absolute.resolve("history") + ";AUTO_SERVER=TRUE", durability,
-                absolute.toString());
+        return SqlRunStore.open(embeddedUrl(absolute), durability, absolute.toString());
+    }
+
+    /**
+     * The JDBC URL of the embedded store in a directory, as {@link #embedded(Path)} opens it (H2,
+     * with {@code AUTO_SERVER}, so that other processes can open it while one has it open): for
+     * modules that keep tables of their own in the store's database, such as the schedules'.
+     * Opening the URL creates an empty database if there is none.
+     *
+     * @param directory the directory that holds (or will hold) {@code history.mv.db}
+     * @return the URL
+     */
+    static String embeddedUrl(Path directory) {
+        return "jdbc:h2:file:" + directory.toAbsolutePath().normalize().resolve("history") + ";AUTO_SERVER=TRUE";
     }
 
     /**

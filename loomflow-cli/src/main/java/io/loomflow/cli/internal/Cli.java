@@ -62,6 +62,8 @@ public final class Cli {
         cli.addSubcommand(new WorkerCommand(context));
         cli.addSubcommand(new WorkersCommand(context));
         cli.addSubcommand(new SubmitCommand(context));
+        cli.addSubcommand(new CommandLine(new SchedulesCommand(context))
+                .addSubcommand(new SchedulesCommand.Pause(context)).addSubcommand(new SchedulesCommand.Resume(context)));
         cli.addSubcommand(new CompletionCommand(context));
         cli.addSubcommand(new InitCommand(context));
         cli.addSubcommand(new ShellCommand(context));

@@ -67,6 +67,18 @@ final class StoreOption {
         return Optional.of(RunStore.embeddedReadOnly(Path.of(location())));
     }
 
+    /**
+     * The JDBC URL of the store's database, for tables other modules keep there (the schedules'):
+     * the {@code jdbc:} URL given, or the embedded store's; empty, creating nothing, if it is an
+     * embedded store that does not exist.
+     */
+    Optional<String> existingUrl() {
+        if (isUrl()) {
+            return Optional.of(location());
+        }
+        return embeddedExists() ? Optional.of(RunStore.embeddedUrl(Path.of(location()))) : Optional.empty();
+    }
+
     /** Tells whether the embedded store's file exists; refuses a {@code --db} that names a file. */
     private boolean embeddedExists() {
         if (Files.isRegularFile(Path.of(location()))) {

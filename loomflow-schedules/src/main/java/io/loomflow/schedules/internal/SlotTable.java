@@ -289,13 +289,14 @@ public final class SlotTable implements AutoCloseable {
         }
     }
 
-    /** Pauses or resumes a schedule. */
-    public synchronized void setPaused(String schedule, boolean paused) {
+    /** Pauses or resumes a schedule; whether it has a row to change. */
+    public synchronized boolean setPaused(String schedule, boolean paused) {
         try (PreparedStatement update = connection.prepareStatement("UPDATE lf_schedule SET paused = ? WHERE name = ?")) {
             update.setBoolean(1, paused);
             update.setString(2, schedule);
-            update.executeUpdate();
+            boolean changed = update.executeUpdate() == 1;
             connection.commit();
+            return changed;
         } catch (SQLException failed) {
             throw failure((paused ? "pause" : "resume") + " schedule " + schedule, failed);
         }
@@ -312,6 +313,51 @@ public final class SlotTable implements AutoCloseable {
             }
         } catch (SQLException failed) {
             throw failure("read schedule " + schedule, failed);
+        }
+    }
+
+    /** A schedule's row: its name, its definition as stored ({@link Schedule#toString()}) and whether it is paused. */
+    public record Registered(String name, String definition, boolean paused) {
+    }
+
+    /** Every schedule registered in the database, by name. */
+    public synchronized List<Registered> registered() {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT name, definition, paused FROM lf_schedule ORDER BY name")) {
+            List<Registered> rows = new ArrayList<>();
+            try (ResultSet row = select.executeQuery()) {
+                while (row.next()) {
+                    rows.add(new Registered(row.getString(1), row.getString(2), row.getBoolean(3)));
+                }
+            }
+            connection.commit();
+            return rows;
+        } catch (SQLException failed) {
+            throw failure("read the schedules", failed);
+        }
+    }
+
+    /**
+     * Whether the database has the schedule tables (store migration V11): false when a query of
+     * {@code lf_schedule} fails for want of the table (SQL state class 42), as it does in a database
+     * no scheduler has used.
+     */
+    public synchronized boolean hasTables() {
+        try (PreparedStatement select = connection.prepareStatement("SELECT COUNT(*) FROM lf_schedule WHERE 1 = 0");
+             ResultSet row = select.executeQuery()) {
+            row.next();
+            connection.commit();
+            return true;
+        } catch (SQLException failed) {
+            try {
+                connection.rollback();
+            } catch (SQLException ignored) {
+                failed.addSuppressed(ignored);
+            }
+            if (failed.getSQLState() != null && failed.getSQLState().startsWith("42")) {
+                return false;
+            }
+            throw failure("read the schedules", failed);
         }
     }
 
