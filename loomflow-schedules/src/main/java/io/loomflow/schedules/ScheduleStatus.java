@@ -16,7 +16,7 @@ import java.util.Objects;
  * @param paused whether it is paused
  * @param nextFires the next times it fires after now (its jitter included), earliest first; fewer
  *     when it has no more slots (a one-off schedule that fired)
- * @param recent the slots it fired, the latest claimed first (bounded: as many as asked for)
+ * @param recent the slots it fired, the latest slot first (bounded: as many as asked for)
  * @param firedCount how many slots it fired in all
  */
 public record ScheduleStatus(String name, String flow, String timing, ZoneId zone, boolean paused,

@@ -241,7 +241,7 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /**
-     * A page of the slots a schedule fired, the latest claimed first.
+     * A page of the slots a schedule fired, the latest slot first.
      *
      * @param name the schedule's name
      * @param limit how many, 1 to {@value #MOST_LISTED}

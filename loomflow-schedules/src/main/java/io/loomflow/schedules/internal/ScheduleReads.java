@@ -31,7 +31,7 @@ public final class ScheduleReads {
                 fired(table, schedule, recent, 0), table.firedCount(schedule.name()));
     }
 
-    /** A page of the slots a schedule fired, the latest claimed first; an empty page for a limit of 0. */
+    /** A page of the slots a schedule fired, the latest slot first; an empty page for a limit of 0. */
     public static List<FiredSlot> fired(SlotTable table, Schedule schedule, int limit, int offset) {
         if (count("limit", limit) == 0) {
             return List.of();

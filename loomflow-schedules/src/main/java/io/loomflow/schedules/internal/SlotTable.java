@@ -251,10 +251,10 @@ public final class SlotTable implements AutoCloseable {
     public record Fired(String slot, UUID runId, String state, long claimedAtMs) {
     }
 
-    /** A schedule's slot rows, the latest claimed first: {@code limit} of them after skipping {@code offset}. */
+    /** A schedule's slot rows, the latest slot first (by its key: a wall-clock time or an instant, which sort as text): {@code limit} of them after skipping {@code offset}. */
     public synchronized List<Fired> fired(String schedule, int limit, int offset) {
         try (PreparedStatement select = connection.prepareStatement("SELECT slot, run_id, state, claimed_at_ms"
-                + " FROM lf_schedule_slot WHERE schedule = ? ORDER BY claimed_at_ms DESC, slot DESC"
+                + " FROM lf_schedule_slot WHERE schedule = ? ORDER BY slot DESC"
                 + " LIMIT ? OFFSET ?")) {
             select.setString(1, schedule);
             select.setInt(2, limit);
