@@ -4,7 +4,6 @@ import io.loomflow.RunOptions;
 import io.loomflow.schedules.Schedule;
 import io.loomflow.schedules.Slot;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -26,39 +25,29 @@ public final class SlotTable implements AutoCloseable {
     public record Claim(Slot slot, UUID runId) {
     }
 
-    private final Connection connection;
+    private final Database database;
     private final String owner;
 
-    private SlotTable(Connection connection, String owner) {
-        this.connection = connection;
+    private SlotTable(Database database, String owner) {
+        this.database = database;
         this.owner = owner;
     }
 
     /** Opens a connection of its own to {@code url}. */
     public static SlotTable open(String url, String owner) {
-        try {
-            // H2's user is the run history's (sa), as RunStore opens it
-            Connection connection = url.startsWith("jdbc:h2:") ? DriverManager.getConnection(url, "sa", "")
-                    : DriverManager.getConnection(url);
-            connection.setAutoCommit(false);
-            connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-            return new SlotTable(connection, owner);
-        } catch (SQLException failed) {
-            throw new IllegalStateException("cannot open the schedules' database (" + failed.getMessage()
-                    + "); start the database, or check the URL", failed);
-        }
+        return new SlotTable(Database.open(url, "the schedules'"), owner);
     }
 
     /** Adds the schedules not there yet (not paused, since {@code now}); updates the definition of the others. */
     public synchronized void register(Collection<Schedule> schedules, Instant now) {
         try {
             for (Schedule schedule : schedules) {
-                try (PreparedStatement update = connection.prepareStatement(
+                try (PreparedStatement update = connection().prepareStatement(
                         "UPDATE lf_schedule SET definition = ? WHERE name = ?")) {
                     update.setString(1, schedule.toString());
                     update.setString(2, schedule.name());
                     if (update.executeUpdate() == 0) {
-                        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO lf_schedule"
+                        try (PreparedStatement insert = connection().prepareStatement("INSERT INTO lf_schedule"
                                 + " (name, definition, paused, since_ms, cursor_slot) VALUES (?, ?, FALSE, ?, NULL)")) {
                             insert.setString(1, schedule.name());
                             insert.setString(2, schedule.toString());
@@ -67,7 +56,7 @@ public final class SlotTable implements AutoCloseable {
                         }
                     }
                 }
-                connection.commit();
+                connection().commit();
             }
         } catch (SQLException failed) {
             throw failure("register the schedules", failed);
@@ -84,12 +73,12 @@ public final class SlotTable implements AutoCloseable {
             boolean paused;
             Instant since;
             @Nullable String cursorKey;
-            try (PreparedStatement lock = connection.prepareStatement(
+            try (PreparedStatement lock = connection().prepareStatement(
                     "SELECT paused, since_ms, cursor_slot FROM lf_schedule WHERE name = ? FOR UPDATE")) {
                 lock.setString(1, schedule.name());
                 try (ResultSet row = lock.executeQuery()) {
                     if (!row.next()) {
-                        connection.rollback();
+                        connection().rollback();
                         return List.of();
                     }
                     paused = row.getBoolean(1);
@@ -98,13 +87,13 @@ public final class SlotTable implements AutoCloseable {
                 }
             }
             if (paused) {
-                connection.rollback();
+                connection().rollback();
                 return List.of();
             }
             Slot cursor = cursorKey == null ? null : schedule.slot(cursorKey);
             Schedule.Due due = schedule.dueSlots(cursor, since, now);
             int active;
-            try (PreparedStatement count = connection.prepareStatement(
+            try (PreparedStatement count = connection().prepareStatement(
                     "SELECT COUNT(*) FROM lf_schedule_slot WHERE schedule = ? AND state IN ('claimed', 'started')")) {
                 count.setString(1, schedule.name());
                 try (ResultSet row = count.executeQuery()) {
@@ -117,7 +106,7 @@ public final class SlotTable implements AutoCloseable {
             Slot moved = fire.size() == due.fire().size() ? due.handledThrough().orElse(cursor)
                     : fire.isEmpty() ? cursor : fire.getLast();
             List<Claim> claims = new ArrayList<>();
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO lf_schedule_slot"
+            try (PreparedStatement insert = connection().prepareStatement("INSERT INTO lf_schedule_slot"
                     + " (schedule, slot, run_id, state, claimed_by, claimed_at_ms) VALUES (?, ?, ?, 'claimed', ?, ?)")) {
                 for (Slot slot : fire) {
                     UUID runId = RunOptions.newRunId();
@@ -130,17 +119,17 @@ public final class SlotTable implements AutoCloseable {
                     claims.add(new Claim(slot, runId));
                 }
             }
-            try (PreparedStatement update = connection.prepareStatement(
+            try (PreparedStatement update = connection().prepareStatement(
                     "UPDATE lf_schedule SET cursor_slot = ? WHERE name = ?")) {
                 update.setString(1, moved == null ? null : moved.key());
                 update.setString(2, schedule.name());
                 update.executeUpdate();
             }
-            connection.commit();
+            connection().commit();
             return claims;
         } catch (SQLException failed) {
             try {
-                connection.rollback();
+                connection().rollback();
             } catch (SQLException ignored) {
                 failed.addSuppressed(ignored);
             }
@@ -154,7 +143,7 @@ public final class SlotTable implements AutoCloseable {
 
     /** The rows of a schedule claimed or started, the oldest claims first. */
     public synchronized List<Row> unended(String schedule) {
-        try (PreparedStatement select = connection.prepareStatement("SELECT slot, run_id, state, claimed_at_ms,"
+        try (PreparedStatement select = connection().prepareStatement("SELECT slot, run_id, state, claimed_at_ms,"
                 + " claimed_by FROM lf_schedule_slot WHERE schedule = ? AND state IN ('claimed', 'started')"
                 + " ORDER BY claimed_at_ms")) {
             select.setString(1, schedule);
@@ -165,7 +154,7 @@ public final class SlotTable implements AutoCloseable {
                             row.getLong(4), row.getString(5)));
                 }
             }
-            connection.commit();
+            connection().commit();
             return rows;
         } catch (SQLException failed) {
             throw failure("read the claimed slots of schedule " + schedule, failed);
@@ -179,7 +168,7 @@ public final class SlotTable implements AutoCloseable {
      * @return whether this scheduler holds the claim now
      */
     public synchronized boolean takeOver(String schedule, Row row, Instant now) {
-        try (PreparedStatement update = connection.prepareStatement("UPDATE lf_schedule_slot SET state = 'claimed',"
+        try (PreparedStatement update = connection().prepareStatement("UPDATE lf_schedule_slot SET state = 'claimed',"
                 + " claimed_by = ?, claimed_at_ms = ? WHERE schedule = ? AND slot = ? AND state = ?"
                 + " AND claimed_at_ms = ? AND claimed_by = ?")) {
             update.setString(1, owner);
@@ -190,7 +179,7 @@ public final class SlotTable implements AutoCloseable {
             update.setLong(6, row.claimedAtMs());
             update.setString(7, row.claimedBy());
             boolean taken = update.executeUpdate() == 1;
-            connection.commit();
+            connection().commit();
             return taken;
         } catch (SQLException failed) {
             throw failure("take over slot " + row.slot() + " of schedule " + schedule, failed);
@@ -199,13 +188,13 @@ public final class SlotTable implements AutoCloseable {
 
     /** Marks a claimed slot's run started, under the id the run has. */
     public synchronized void started(String schedule, String slot, UUID runId) {
-        try (PreparedStatement update = connection.prepareStatement("UPDATE lf_schedule_slot SET state = 'started',"
+        try (PreparedStatement update = connection().prepareStatement("UPDATE lf_schedule_slot SET state = 'started',"
                 + " run_id = ? WHERE schedule = ? AND slot = ? AND state = 'claimed'")) {
             update.setString(1, runId.toString());
             update.setString(2, schedule);
             update.setString(3, slot);
             update.executeUpdate();
-            connection.commit();
+            connection().commit();
         } catch (SQLException failed) {
             throw failure("mark slot " + slot + " of schedule " + schedule + " started", failed);
         }
@@ -217,13 +206,13 @@ public final class SlotTable implements AutoCloseable {
     }
 
     private synchronized void setState(String schedule, String slot, String state) {
-        try (PreparedStatement update = connection.prepareStatement(
+        try (PreparedStatement update = connection().prepareStatement(
                 "UPDATE lf_schedule_slot SET state = ? WHERE schedule = ? AND slot = ? AND state IN ('claimed', 'started')")) {
             update.setString(1, state);
             update.setString(2, schedule);
             update.setString(3, slot);
             update.executeUpdate();
-            connection.commit();
+            connection().commit();
         } catch (SQLException failed) {
             throw failure("mark slot " + slot + " of schedule " + schedule + " " + state, failed);
         }
@@ -231,7 +220,7 @@ public final class SlotTable implements AutoCloseable {
 
     /** The status of a queued run (loomflow-workers' {@code lf_queue}) by its id. */
     public synchronized Launcher.Status queuedRunStatus(UUID runId) {
-        try (PreparedStatement select = connection.prepareStatement("SELECT state FROM lf_queue WHERE id = ?")) {
+        try (PreparedStatement select = connection().prepareStatement("SELECT state FROM lf_queue WHERE id = ?")) {
             select.setObject(1, runId);
             try (ResultSet row = select.executeQuery()) {
                 Launcher.Status status = !row.next() ? Launcher.Status.MISSING
@@ -239,7 +228,7 @@ public final class SlotTable implements AutoCloseable {
                             case "queued", "running" -> Launcher.Status.ACTIVE;
                             default -> Launcher.Status.ENDED;
                         };
-                connection.commit();
+                connection().commit();
                 return status;
             }
         } catch (SQLException failed) {
@@ -253,7 +242,7 @@ public final class SlotTable implements AutoCloseable {
 
     /** A schedule's slot rows, the latest slot first (by its key: a wall-clock time or an instant, which sort as text): {@code limit} of them after skipping {@code offset}. */
     public synchronized List<Fired> fired(String schedule, int limit, int offset) {
-        try (PreparedStatement select = connection.prepareStatement("SELECT slot, run_id, state, claimed_at_ms"
+        try (PreparedStatement select = connection().prepareStatement("SELECT slot, run_id, state, claimed_at_ms"
                 + " FROM lf_schedule_slot WHERE schedule = ? ORDER BY slot DESC"
                 + " LIMIT ? OFFSET ?")) {
             select.setString(1, schedule);
@@ -266,7 +255,7 @@ public final class SlotTable implements AutoCloseable {
                             row.getLong(4)));
                 }
             }
-            connection.commit();
+            connection().commit();
             return rows;
         } catch (SQLException failed) {
             throw failure("read the fired slots of schedule " + schedule, failed);
@@ -275,13 +264,13 @@ public final class SlotTable implements AutoCloseable {
 
     /** How many slot rows a schedule has. */
     public synchronized long firedCount(String schedule) {
-        try (PreparedStatement select = connection.prepareStatement(
+        try (PreparedStatement select = connection().prepareStatement(
                 "SELECT COUNT(*) FROM lf_schedule_slot WHERE schedule = ?")) {
             select.setString(1, schedule);
             try (ResultSet row = select.executeQuery()) {
                 row.next();
                 long count = row.getLong(1);
-                connection.commit();
+                connection().commit();
                 return count;
             }
         } catch (SQLException failed) {
@@ -291,11 +280,11 @@ public final class SlotTable implements AutoCloseable {
 
     /** Pauses or resumes a schedule; whether it has a row to change. */
     public synchronized boolean setPaused(String schedule, boolean paused) {
-        try (PreparedStatement update = connection.prepareStatement("UPDATE lf_schedule SET paused = ? WHERE name = ?")) {
+        try (PreparedStatement update = connection().prepareStatement("UPDATE lf_schedule SET paused = ? WHERE name = ?")) {
             update.setBoolean(1, paused);
             update.setString(2, schedule);
             boolean changed = update.executeUpdate() == 1;
-            connection.commit();
+            connection().commit();
             return changed;
         } catch (SQLException failed) {
             throw failure((paused ? "pause" : "resume") + " schedule " + schedule, failed);
@@ -304,11 +293,11 @@ public final class SlotTable implements AutoCloseable {
 
     /** Whether a schedule is paused. */
     public synchronized boolean isPaused(String schedule) {
-        try (PreparedStatement select = connection.prepareStatement("SELECT paused FROM lf_schedule WHERE name = ?")) {
+        try (PreparedStatement select = connection().prepareStatement("SELECT paused FROM lf_schedule WHERE name = ?")) {
             select.setString(1, schedule);
             try (ResultSet row = select.executeQuery()) {
                 boolean paused = row.next() && row.getBoolean(1);
-                connection.commit();
+                connection().commit();
                 return paused;
             }
         } catch (SQLException failed) {
@@ -322,7 +311,7 @@ public final class SlotTable implements AutoCloseable {
 
     /** Every schedule registered in the database, by name. */
     public synchronized List<Registered> registered() {
-        try (PreparedStatement select = connection.prepareStatement(
+        try (PreparedStatement select = connection().prepareStatement(
                 "SELECT name, definition, paused FROM lf_schedule ORDER BY name")) {
             List<Registered> rows = new ArrayList<>();
             try (ResultSet row = select.executeQuery()) {
@@ -330,7 +319,7 @@ public final class SlotTable implements AutoCloseable {
                     rows.add(new Registered(row.getString(1), row.getString(2), row.getBoolean(3)));
                 }
             }
-            connection.commit();
+            connection().commit();
             return rows;
         } catch (SQLException failed) {
             throw failure("read the schedules", failed);
@@ -343,14 +332,14 @@ public final class SlotTable implements AutoCloseable {
      * no scheduler has used.
      */
     public synchronized boolean hasTables() {
-        try (PreparedStatement select = connection.prepareStatement("SELECT COUNT(*) FROM lf_schedule WHERE 1 = 0");
+        try (PreparedStatement select = connection().prepareStatement("SELECT COUNT(*) FROM lf_schedule WHERE 1 = 0");
              ResultSet row = select.executeQuery()) {
             row.next();
-            connection.commit();
+            connection().commit();
             return true;
         } catch (SQLException failed) {
             try {
-                connection.rollback();
+                connection().rollback();
             } catch (SQLException ignored) {
                 failed.addSuppressed(ignored);
             }
@@ -361,16 +350,16 @@ public final class SlotTable implements AutoCloseable {
         }
     }
 
-    private static IllegalStateException failure(String what, SQLException failed) {
-        return new IllegalStateException("cannot " + what + " (" + failed.getMessage() + ")", failed);
+    private IllegalStateException failure(String what, SQLException failed) {
+        return database.failure(what, failed);
+    }
+
+    private Connection connection() throws SQLException {
+        return database.connection();
     }
 
     @Override
     public synchronized void close() {
-        try {
-            connection.close();
-        } catch (SQLException ignored) {
-            // closing: nothing left to do with it
-        }
+        database.close();
     }
 }

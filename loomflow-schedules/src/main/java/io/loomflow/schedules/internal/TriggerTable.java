@@ -3,7 +3,6 @@ package io.loomflow.schedules.internal;
 import io.loomflow.State;
 import io.loomflow.schedules.Trigger;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -41,26 +40,17 @@ public final class TriggerTable implements AutoCloseable {
         State.Kind.RETRYING, State.Kind.COMPLETED, State.Kind.CACHED, State.Kind.FAILED, State.Kind.CANCELLED,
         State.Kind.CRASHED}; // lf_run.state's codes (migration V4)
 
-    private final Connection connection;
+    private final Database database;
     private final String owner;
 
-    private TriggerTable(Connection connection, String owner) {
-        this.connection = connection;
+    private TriggerTable(Database database, String owner) {
+        this.database = database;
         this.owner = owner;
     }
 
     /** Opens a connection of its own to {@code url}. */
     public static TriggerTable open(String url, String owner) {
-        try {
-            Connection connection = url.startsWith("jdbc:h2:") ? DriverManager.getConnection(url, "sa", "")
-                    : DriverManager.getConnection(url);
-            connection.setAutoCommit(false);
-            connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-            return new TriggerTable(connection, owner);
-        } catch (SQLException failed) {
-            throw new IllegalStateException("cannot open the triggers' database (" + failed.getMessage()
-                    + "); start the database, or check the URL", failed);
-        }
+        return new TriggerTable(Database.open(url, "the triggers'"), owner);
     }
 
     private static int code(State.Kind kind) {
@@ -78,27 +68,27 @@ public final class TriggerTable implements AutoCloseable {
      */
     public synchronized void register(Trigger trigger, Instant now, Function<Trigger, @Nullable String> initial) {
         try {
-            try (PreparedStatement update = connection.prepareStatement(
+            try (PreparedStatement update = connection().prepareStatement(
                     "UPDATE lf_trigger SET definition = ? WHERE name = ?")) {
                 update.setString(1, trigger.toString());
                 update.setString(2, trigger.name());
                 if (update.executeUpdate() > 0) {
-                    connection.commit();
+                    connection().commit();
                     return;
                 }
             }
-            connection.commit();
+            connection().commit();
             String checkpoint = initial.apply(trigger);
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO lf_trigger"
+            try (PreparedStatement insert = connection().prepareStatement("INSERT INTO lf_trigger"
                     + " (name, definition, since_ms, checkpoint) VALUES (?, ?, ?, ?)")) {
                 insert.setString(1, trigger.name());
                 insert.setString(2, trigger.toString());
                 insert.setLong(3, now.toEpochMilli());
                 insert.setString(4, checkpoint);
                 insert.executeUpdate();
-                connection.commit();
+                connection().commit();
             } catch (SQLException raced) {
-                connection.rollback();
+                connection().rollback();
                 if (!UNIQUE_VIOLATION.equals(raced.getSQLState())) {
                     throw raced;
                 } // another runner registered it first: its checkpoint stands
@@ -110,11 +100,11 @@ public final class TriggerTable implements AutoCloseable {
 
     /** The trigger's checkpoint, or null. */
     public synchronized @Nullable String checkpoint(String trigger) {
-        try (PreparedStatement select = connection.prepareStatement("SELECT checkpoint FROM lf_trigger WHERE name = ?")) {
+        try (PreparedStatement select = connection().prepareStatement("SELECT checkpoint FROM lf_trigger WHERE name = ?")) {
             select.setString(1, trigger);
             try (ResultSet row = select.executeQuery()) {
                 String found = row.next() ? row.getString(1) : null;
-                connection.commit();
+                connection().commit();
                 return found;
             }
         } catch (SQLException failed) {
@@ -125,23 +115,23 @@ public final class TriggerTable implements AutoCloseable {
     /** Moves a run-end trigger's checkpoint (epoch nanoseconds) forward to {@code ended}, never back. */
     public synchronized void moveEndCheckpoint(String trigger, long ended) {
         try {
-            try (PreparedStatement lock = connection.prepareStatement(
+            try (PreparedStatement lock = connection().prepareStatement(
                     "SELECT checkpoint FROM lf_trigger WHERE name = ? FOR UPDATE")) {
                 lock.setString(1, trigger);
                 try (ResultSet row = lock.executeQuery()) {
                     if (!row.next() || (row.getString(1) != null && Long.parseLong(row.getString(1)) >= ended)) {
-                        connection.rollback();
+                        connection().rollback();
                         return;
                     }
                 }
             }
-            try (PreparedStatement update = connection.prepareStatement(
+            try (PreparedStatement update = connection().prepareStatement(
                     "UPDATE lf_trigger SET checkpoint = ? WHERE name = ?")) {
                 update.setString(1, Long.toString(ended));
                 update.setString(2, trigger);
                 update.executeUpdate();
             }
-            connection.commit();
+            connection().commit();
         } catch (SQLException failed) {
             rollback(failed);
             throw failure("move the checkpoint of trigger " + trigger, failed);
@@ -160,7 +150,7 @@ public final class TriggerTable implements AutoCloseable {
                 + " AND root_at IS NOT NULL AND state IN (" + codes + ") AND ended >= ?"
                 + (afterId == null ? "" : " AND (ended > ? OR (ended = ? AND id > ?))")
                 + " ORDER BY ended, id LIMIT " + limit;
-        try (PreparedStatement select = connection.prepareStatement(sql)) {
+        try (PreparedStatement select = connection().prepareStatement(sql)) {
             select.setString(1, flow);
             select.setLong(2, from);
             if (afterId != null) {
@@ -175,7 +165,7 @@ public final class TriggerTable implements AutoCloseable {
                             rows.getString(4), rows.getLong(5)));
                 }
             }
-            connection.commit();
+            connection().commit();
             return found;
         } catch (SQLException failed) {
             rollback(failed);
@@ -185,10 +175,10 @@ public final class TriggerTable implements AutoCloseable {
 
     /** Claims one source for a trigger: true for the one runner whose row went in. */
     public synchronized boolean claim(String trigger, String source, UUID runId, Instant now) {
-        try (PreparedStatement insert = connection.prepareStatement(insertFire())) {
+        try (PreparedStatement insert = connection().prepareStatement(insertFire())) {
             setFire(insert, trigger, source, runId, now);
             insert.executeUpdate();
-            connection.commit();
+            connection().commit();
             return true;
         } catch (SQLException failed) {
             rollback(failed);
@@ -224,7 +214,7 @@ public final class TriggerTable implements AutoCloseable {
             return List.of();
         }
         String names = triggers.stream().map(t -> "?").collect(Collectors.joining(", "));
-        try (PreparedStatement select = connection.prepareStatement("SELECT trigger_name, source, run_id, detail,"
+        try (PreparedStatement select = connection().prepareStatement("SELECT trigger_name, source, run_id, detail,"
                 + " claimed_by, claimed_at_ms FROM lf_trigger_fire WHERE state = 'claimed' AND claimed_at_ms < ?"
                 + " AND claimed_by <> ? AND trigger_name IN (" + names + ") ORDER BY claimed_at_ms")) {
             select.setLong(1, beforeMs);
@@ -242,7 +232,7 @@ public final class TriggerTable implements AutoCloseable {
                             rows.getString(5), rows.getLong(6)));
                 }
             }
-            connection.commit();
+            connection().commit();
             return found;
         } catch (SQLException failed) {
             rollback(failed);
@@ -252,7 +242,7 @@ public final class TriggerTable implements AutoCloseable {
 
     /** Takes a stale claim over, if no other runner did first: true for the one runner that wins. */
     public synchronized boolean takeOver(Claimed claimed, Instant now) {
-        try (PreparedStatement update = connection.prepareStatement("UPDATE lf_trigger_fire SET claimed_by = ?,"
+        try (PreparedStatement update = connection().prepareStatement("UPDATE lf_trigger_fire SET claimed_by = ?,"
                 + " claimed_at_ms = ? WHERE trigger_name = ? AND source = ? AND state = 'claimed' AND claimed_by = ?"
                 + " AND claimed_at_ms = ?")) {
             update.setString(1, owner);
@@ -262,7 +252,7 @@ public final class TriggerTable implements AutoCloseable {
             update.setString(5, claimed.claimedBy());
             update.setLong(6, claimed.claimedAtMs());
             boolean won = update.executeUpdate() == 1;
-            connection.commit();
+            connection().commit();
             return won;
         } catch (SQLException failed) {
             rollback(failed);
@@ -272,13 +262,13 @@ public final class TriggerTable implements AutoCloseable {
 
     /** Marks a fire started with the id its run has (a queued run's id on workers). */
     public synchronized void started(String trigger, String source, UUID runId) {
-        try (PreparedStatement update = connection.prepareStatement("UPDATE lf_trigger_fire SET state = 'started',"
+        try (PreparedStatement update = connection().prepareStatement("UPDATE lf_trigger_fire SET state = 'started',"
                 + " run_id = ?, detail = NULL WHERE trigger_name = ? AND source = ?")) {
             update.setString(1, runId.toString());
             update.setString(2, trigger);
             update.setString(3, source);
             update.executeUpdate();
-            connection.commit();
+            connection().commit();
         } catch (SQLException failed) {
             rollback(failed);
             throw failure("mark " + source + " of trigger " + trigger + " started", failed);
@@ -287,13 +277,13 @@ public final class TriggerTable implements AutoCloseable {
 
     /** A root run of the history by id, or null when the history has none. */
     public synchronized @Nullable Ended run(UUID id) {
-        try (PreparedStatement select = connection.prepareStatement(
+        try (PreparedStatement select = connection().prepareStatement(
                 "SELECT id, state, parameters, result, ended FROM lf_run WHERE id = ?")) {
             select.setObject(1, id);
             try (ResultSet row = select.executeQuery()) {
                 Ended found = row.next() ? new Ended(row.getObject(1, UUID.class), CODES[row.getInt(2)],
                         row.getString(3), row.getString(4), row.getLong(5)) : null;
-                connection.commit();
+                connection().commit();
                 return found;
             }
         } catch (SQLException failed) {
@@ -312,12 +302,12 @@ public final class TriggerTable implements AutoCloseable {
             Function<@Nullable String, List<List<String>>> fires) {
         try {
             String checkpoint;
-            try (PreparedStatement lock = connection.prepareStatement(
+            try (PreparedStatement lock = connection().prepareStatement(
                     "SELECT checkpoint FROM lf_trigger WHERE name = ? FOR UPDATE")) {
                 lock.setString(1, trigger);
                 try (ResultSet row = lock.executeQuery()) {
                     if (!row.next()) {
-                        connection.rollback();
+                        connection().rollback();
                         return List.of();
                     }
                     checkpoint = row.getString(1);
@@ -325,7 +315,7 @@ public final class TriggerTable implements AutoCloseable {
             }
             List<List<String>> batches = fires.apply(checkpoint);
             List<Claim> claims = new ArrayList<>();
-            try (PreparedStatement insert = connection.prepareStatement(insertFire())) {
+            try (PreparedStatement insert = connection().prepareStatement(insertFire())) {
                 for (List<String> keys : batches) {
                     UUID runId = io.loomflow.RunOptions.newRunId();
                     setFire(insert, trigger, keys.getLast(), runId, now);
@@ -334,14 +324,14 @@ public final class TriggerTable implements AutoCloseable {
                     claims.add(new Claim(keys.getLast(), keys, runId));
                 }
             }
-            try (PreparedStatement update = connection.prepareStatement(
+            try (PreparedStatement update = connection().prepareStatement(
                     "UPDATE lf_trigger SET checkpoint = ?, polled_at_ms = ? WHERE name = ?")) {
                 update.setString(1, batches.isEmpty() ? checkpoint : batches.getLast().getLast());
                 update.setLong(2, now.toEpochMilli());
                 update.setString(3, trigger);
                 update.executeUpdate();
             }
-            connection.commit();
+            connection().commit();
             return claims;
         } catch (SQLException failed) {
             rollback(failed);
@@ -351,14 +341,14 @@ public final class TriggerTable implements AutoCloseable {
 
     /** Marks a fire's run started, or refused (with why: no run was started). */
     public synchronized void mark(String trigger, String source, String state, @Nullable String detail) {
-        try (PreparedStatement update = connection.prepareStatement(
+        try (PreparedStatement update = connection().prepareStatement(
                 "UPDATE lf_trigger_fire SET state = ?, detail = ? WHERE trigger_name = ? AND source = ?")) {
             update.setString(1, state);
             update.setString(2, detail);
             update.setString(3, trigger);
             update.setString(4, source);
             update.executeUpdate();
-            connection.commit();
+            connection().commit();
         } catch (SQLException failed) {
             rollback(failed);
             throw failure("mark " + source + " of trigger " + trigger + " " + state, failed);
@@ -367,22 +357,22 @@ public final class TriggerTable implements AutoCloseable {
 
     private void rollback(SQLException failed) {
         try {
-            connection.rollback();
+            connection().rollback();
         } catch (SQLException ignored) {
             failed.addSuppressed(ignored);
         }
     }
 
-    private static IllegalStateException failure(String what, SQLException failed) {
-        return new IllegalStateException("cannot " + what + " (" + failed.getMessage() + ")", failed);
+    private IllegalStateException failure(String what, SQLException failed) {
+        return database.failure(what, failed);
+    }
+
+    private Connection connection() throws SQLException {
+        return database.connection();
     }
 
     @Override
     public synchronized void close() {
-        try {
-            connection.close();
-        } catch (SQLException ignored) {
-            // closing: nothing left to do with it
-        }
+        database.close();
     }
 }
