@@ -3,6 +3,9 @@ package io.loomflow.cli.internal;
 import io.loomflow.Engine;
 import io.loomflow.Flow;
 import io.loomflow.server.LoomflowServer;
+import io.loomflow.schedules.Schedule;
+import io.loomflow.schedules.ScheduleException;
+import io.loomflow.schedules.Scheduler;
 import io.loomflow.server.Retention;
 import io.loomflow.store.ResultStores;
 import io.loomflow.store.RunStore;
@@ -60,6 +63,9 @@ final class ServerCommand implements Callable<Integer>, Verbose {
     @Mixin
     VerboseOption verbosity;
 
+    @Mixin
+    SchedulesOption schedules;
+
     @Option(names = "--keep-days", paramLabel = "N",
             description = "Prune, every hour while serving, the runs that ended over N days ago (each with the runs"
                     + " below it and its logs); runs that have not ended are kept. With --keep-runs, a run goes when"
@@ -111,9 +117,13 @@ final class ServerCommand implements Callable<Integer>, Verbose {
                 builder.retention(retention);
             }
             String queueUrl = workers ? QueueDatabaseOption.postgres(store.db) : null;
+            List<Schedule> declared = schedules.load(context.environment());
+            String schedulerUrl = declared.isEmpty() ? null
+                    : store.schedulerUrl("the schedules of " + schedules.describe());
             RunStore history = store.openForWriting();
-            Engine engine;
+            Engine engine = null;
             WorkQueue queue = null;
+            Scheduler scheduler = null;
             try {
                 if (queueUrl != null) {
                     queue = WorkQueue.connect(queueUrl);
@@ -125,7 +135,17 @@ final class ServerCommand implements Callable<Integer>, Verbose {
                         // Runs in flight when the server is asked to stop are cancelled at once, as 'run' cancels its run.
                         .shutdownGrace(Duration.ZERO, Duration.ofSeconds(5))
                         .build();
+                if (schedulerUrl != null) {
+                    scheduler = scheduler(schedulerUrl, declared, flows, engine, queue);
+                    builder.scheduler(scheduler);
+                }
             } catch (RuntimeException failed) {
+                if (scheduler != null) {
+                    scheduler.close();
+                }
+                if (engine != null) {
+                    engine.close();
+                }
                 if (queue != null) {
                     queue.close();
                 }
@@ -133,17 +153,53 @@ final class ServerCommand implements Callable<Integer>, Verbose {
                 throw failed;
             }
             String news = flows.size() == 1 ? "1 flow" : flows.size() + " flows";
+            // Names and paths are the user's: a % in them is not a format's.
+            String hosted = declared.isEmpty() ? "" : "%n" + ("schedules from " + schedules.describe() + ": "
+                    + String.join(", ", declared.stream().map(Schedule::name).toList())
+                    + (queue == null ? " (their runs start here)" : " (their runs are queued for the workers)"))
+                    .replace("%", "%%");
+            Engine closing = engine;
+            Scheduler hosting = scheduler;
+            // The scheduler first (the server closes it too, which does nothing then): it starts no run on an engine
+            // that is closing, which would fail and leave the slot claimed until a later scheduler recovers it.
+            Runnable first = () -> {
+                if (hosting != null) {
+                    hosting.close();
+                }
+                closing.close();
+            };
             try {
-                return serve(context, serving, builder.engine(engine).store(history).build(), engine::close, history,
+                return serve(context, serving, builder.engine(engine).store(history).build(), first, history,
                         "Loomflow server at %s (" + news + "; Ctrl-C to stop)"
                                 + (queue == null ? "" : "%nruns are queued for the workers of the same database"
-                                + " (loomflow worker); the Workers page lists them"),
+                                + " (loomflow worker); the Workers page lists them") + hosted,
                         "stopping the server; runs in flight are cancelled");
             } finally {
                 if (queue != null) {
                     queue.close(); // after the server: the runs queued go on, on the workers
                 }
             }
+        }
+    }
+
+    /**
+     * A scheduler of the declared schedules on the command's engine, or on its work queue with
+     * {@code --workers}, keeping its tables in the run history's database; a schedule naming a flow
+     * not served, or with parameters that do not fit, is bad input.
+     */
+    private Scheduler scheduler(String url, List<Schedule> declared, List<Flow<?, ?>> flows, Engine engine,
+                                WorkQueue queue) {
+        Flow<?, ?>[] known = flows.toArray(Flow<?, ?>[]::new);
+        Scheduler.Builder builder = Scheduler.builder().database(url).schedules(declared);
+        if (queue == null) {
+            builder.engine(engine, known);
+        } else {
+            builder.workQueue(queue, known);
+        }
+        try {
+            return builder.build();
+        } catch (ScheduleException refused) {
+            throw CliException.badInput(schedules.describe() + ": " + refused.getMessage());
         }
     }
 
