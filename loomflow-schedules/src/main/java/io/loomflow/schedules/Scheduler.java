@@ -142,9 +142,13 @@ public final class Scheduler implements AutoCloseable {
         try {
             Object params = ParameterModel.of(flow).bind(schedule.parameters());
             started = launcher.launch(schedule, flow, params, slot, runId, ended -> {
-                inFlight.remove(key);
-                if (ended && !closed) {
-                    table.ended(schedule.name(), slot.key());
+                try {
+                    if (ended && !closed) {
+                        table.ended(schedule.name(), slot.key());
+                    }
+                } finally {
+                    // only once its row says ended: until then a tick's recovery must see it as this scheduler's
+                    inFlight.remove(key);
                 }
             });
         } catch (RuntimeException failed) {

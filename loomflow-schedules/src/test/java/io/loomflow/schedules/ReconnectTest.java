@@ -1,6 +1,7 @@
 package io.loomflow.schedules;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.loomflow.Engine;
 import io.loomflow.Flow;
@@ -85,6 +86,11 @@ class ReconnectTest {
 
             clock.advance(Duration.ofMinutes(1));
             assertThat(scheduler.tick().get("minutely")).extracting(Slot::key).containsExactly("2026-06-01T00:02");
+
+            scheduler.close();
+            clock.advance(Duration.ofMinutes(1));
+            assertThatThrownBy(scheduler::tick).as("a closed scheduler never connects again")
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("was closed");
         }
     }
 }

@@ -16,6 +16,7 @@ final class Database implements AutoCloseable {
     private final String url;
     private final String what;
     private @Nullable Connection connection;
+    private boolean closed;
 
     private Database(String url, String what) {
         this.url = url;
@@ -44,9 +45,12 @@ final class Database implements AutoCloseable {
      * The connection: the current one, or a new one if the last was found broken.
      *
      * @return a connection in manual commit, read committed
-     * @throws SQLException if the database cannot be reached
+     * @throws SQLException if the database cannot be reached, or this was closed (it never connects again)
      */
     Connection connection() throws SQLException {
+        if (closed) {
+            throw new SQLException(this + " was closed: its scheduler or trigger runner is closed");
+        }
         Connection current = connection;
         if (current != null) {
             return current;
@@ -95,6 +99,7 @@ final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         Connection current = connection;
         connection = null;
         if (current != null) {
