@@ -65,7 +65,7 @@ class ShellCommandTest {
                 "/exit 3");
 
         assertThat(session.out()).as(session.toString()).contains("squares: [1, 4, 9] in under PT1M")
-                .contains("Imported: io.loomflow.*, io.loomflow.server.*, java.time.*")
+                .contains("Imported: io.loomflow.*, io.loomflow.data.*, io.loomflow.server.*, java.time.*")
                 .contains("/reset and /exit close the default engine");
         assertThat(session.exitCode()).as(session.toString()).isEqualTo(3);
     }
