@@ -74,7 +74,13 @@ class EventStreamTest {
                 "shout Scheduled", "shout Running", "shout log shouting Ada", "shout Completed", "greet Completed");
         assertThat(events.getLast().data().path("result").asText()).isEqualTo("Hello, ADA!");
         for (int i = 1; i < events.size(); i++) {
-            assertThat(events.get(i).id()).isGreaterThan(events.get(i - 1).id());
+            if (events.get(i).event().equals("progress")) {
+                // a stream opened after the run's events carries, after them, a progress snapshot numbered as the
+                // last event it counts (resuming from that id loses nothing)
+                assertThat(events.get(i).id()).isGreaterThanOrEqualTo(events.get(i - 1).id());
+            } else {
+                assertThat(events.get(i).id()).isGreaterThan(events.get(i - 1).id());
+            }
         }
         assertThat(events).allSatisfy(e -> assertThat(e.event().equals("progress") ? e.data().path("rootId").asText()
                 : e.data().path("run").path("rootId").asText()).isEqualTo(id));
