@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -52,7 +51,12 @@ class SchedulerSigkillTest {
     }
 
     private static List<List<String>> rows(String sql) throws Exception {
-        try (Connection connection = DriverManager.getConnection(POSTGRES.url());
+        return rows(POSTGRES, sql);
+    }
+
+    /** The rows a query gives, each as its columns' text. */
+    static List<List<String>> rows(Postgres postgres, String sql) throws Exception {
+        try (Connection connection = postgres.connect();
              Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
             List<List<String>> all = new ArrayList<>();
             while (rows.next()) {
