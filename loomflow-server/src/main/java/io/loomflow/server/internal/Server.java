@@ -19,6 +19,7 @@ import io.loomflow.store.RunRecord;
 import io.loomflow.store.RunRecorder;
 import io.loomflow.store.RunStore;
 import io.loomflow.store.TreeNode;
+import io.loomflow.workers.QueuedRun;
 import io.loomflow.workers.Submission;
 import io.loomflow.workers.WorkQueue;
 import io.loomflow.workers.WorkQueueException;
@@ -449,7 +450,7 @@ public final class Server {
      */
     UUID start(String name, Map<String, Object> body, String idempotencyKey) {
         if (settings.queue() != null) {
-            return enqueue(current.flow(name), body, idempotencyKey);
+            return enqueue(name, body, idempotencyKey).id();
         }
         while (true) {
             Generation serving = current;
@@ -464,13 +465,18 @@ public final class Server {
         }
     }
 
+    /**
+     * Queues a run of the named flow for the workers (the server must have a work queue); with {@code
+     * idempotencyKey}, a run queued already under that key is found instead ({@link QueuedRun#created()} false).
+     */
     @SuppressWarnings("unchecked")
-    private UUID enqueue(FlowEntry entry, Map<String, Object> body, String idempotencyKey) {
+    QueuedRun<Object> enqueue(String name, Map<String, Object> body, String idempotencyKey) {
+        FlowEntry entry = current.flow(name);
         Object params = Generation.bind(entry, body);
         Submission submission = idempotencyKey == null ? Submission.defaults()
                 : Submission.defaults().withIdempotencyKey(idempotencyKey);
         try {
-            return settings.queue().runAsync((Flow<Object, Object>) entry.flow(), params, submission).id();
+            return settings.queue().runAsync((Flow<Object, Object>) entry.flow(), params, submission);
         } catch (IllegalArgumentException noWorker) {
             // The parameters were bound above, so what the queue refuses is a flow no live worker runs.
             throw new HttpError(409, noWorker.getMessage());

@@ -2,6 +2,7 @@ package io.loomflow.server.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.loomflow.workers.QueuedRun;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
@@ -19,9 +20,13 @@ import java.util.regex.Pattern;
  *     always with the same message, which says "signature" and never which part was wrong, nor the body;</li>
  * <li>a body over the limit: 413 (read before the signature is checked: the signature covers it);</li>
  * <li>a body that is not a JSON object of parameters that fit: 400, as the API's start answers;</li>
- * <li>a delivery id already taken within the tolerance window (in the store, so on every server sharing it): 409;</li>
+ * <li>a delivery id already taken (on every server sharing the store or the queue): 409;</li>
  * <li>then the run starts (or is queued, with {@code webhook:FLOW:ID} as its idempotency key): 202.</li>
  * </ol>
+ * A server that runs its flows itself claims the delivery's id in the store ({@code RunStore.claimDelivery}),
+ * remembered for the tolerance window, then starts the run. A server with workers claims it with the queue's
+ * idempotency key, in the statement that queues the run: a delivery the queue refused (no live worker runs the
+ * flow, the database is down) is answered with an error and not remembered, so the sender's retry is taken.
  */
 final class WebhookDelivery {
 
@@ -74,6 +79,15 @@ final class WebhookDelivery {
         @SuppressWarnings("unchecked")
         Map<String, Object> given = parameters.isMissingNode() ? Map.of() : json.convertValue(parameters, Map.class);
         Generation.bind(server.generation().flow(flow), given); // 400 before the delivery is remembered
+        String key = "webhook:" + flow + ":" + id;
+        if (server.queue() != null) {
+            QueuedRun<Object> queued = server.enqueue(flow, given, key);
+            if (!queued.created()) {
+                throw new HttpError(409, "the delivery " + id + " was received already (it queued run " + queued.id()
+                        + "); send each delivery once, with an id of its own").with("delivery", id);
+            }
+            return queued.id();
+        }
         Instant sent = Instant.ofEpochSecond(Long.parseLong(timestamp));
         Instant expires = (sent.isAfter(now) ? sent : now).plus(webhooks.tolerance());
         if (!server.store().claimDelivery("webhook:" + flow, id, now, expires)) {
@@ -81,7 +95,7 @@ final class WebhookDelivery {
                     + webhooks.tolerance().toMinutes() + " min); send each delivery once, with an id of its own")
                     .with("delivery", id);
         }
-        return server.start(flow, given, "webhook:" + flow + ":" + id);
+        return server.start(flow, given, key);
     }
 
     private static HttpError refused() {
