@@ -179,6 +179,27 @@ class WebhookTest {
     }
 
     @Test
+    void aDeliveryWhoseRunCannotStartIsNotRememberedSoItsRetryIsTaken() {
+        RunStore store = RunStore.inMemory();
+        io.loomflow.Engine stopped = io.loomflow.Engine.builder().build();
+        stopped.close();
+        try (LoomflowServer stopping = LoomflowServer.builder().flow(order).engine(stopped).store(store).port(0)
+                .webhook("order", SECRET).build().start();
+             LoomflowServer other = start(store)) {
+            String body = "{\"customer\":\"ada\",\"quantity\":1}";
+            long at = now();
+            RawHttp.Response refused = deliver(stopping, "order", SECRET, "msg_retry", at, body);
+            assertThat(refused.status()).as(refused.body()).isEqualTo(503);
+            // the sender retries the same delivery at another server sharing the store: it is taken, once
+            RawHttp.Response retried = deliver(other, "order", SECRET, "msg_retry", at, body);
+            assertThat(retried.status()).as(retried.body()).isEqualTo(202);
+            new Http(other.uri()).awaitEnd(json(retried.body()).path("id").asText());
+            assertRefused(deliver(other, "order", SECRET, "msg_retry", at, body), 409, "\"quantity\"");
+            assertThat(received).containsExactly(new Order("ada", 1));
+        }
+    }
+
+    @Test
     void theWebhookNeedsNoTokenNorOriginButTheRestOfTheApiKeepsThem() {
         try (LoomflowServer server = LoomflowServer.builder().flow(order).port(0).token("a-token-of-sixteen-chars")
                 .webhook("order", SECRET).build().start()) {

@@ -308,6 +308,19 @@ public interface RunStore extends AutoCloseable {
      */
     boolean claimDelivery(String scope, String deliveryId, java.time.Instant now, java.time.Instant expiresAt);
 
+    /**
+     * Forgets a delivery that {@link #claimDelivery} remembered, so that it can be claimed again: for a
+     * caller whose work for the delivery failed after the claim (a run that could not start), so that the
+     * sender's retry is taken rather than refused as a replay. Nothing happens for a delivery not
+     * remembered.
+     *
+     * @param scope the scope it was claimed in
+     * @param deliveryId the delivery's id
+     * @throws IllegalArgumentException if the scope or the id is longer than 1,000 characters
+     * @throws RunStoreException if the store cannot be written, or was opened to read only
+     */
+    void releaseDelivery(String scope, String deliveryId);
+
     /** Releases the store's connections and files; what was written stays written. */
     @Override
     void close();

@@ -97,6 +97,11 @@ final class FlakyStore implements RunStore {
     }
 
     @Override
+    public void releaseDelivery(String scope, String deliveryId) {
+        inner.releaseDelivery(scope, deliveryId);
+    }
+
+    @Override
     public PruneResult prune(Prune request) {
         return inner.prune(request);
     }

@@ -103,6 +103,11 @@ class ReadBoundTest {
         }
 
         @Override
+        public void releaseDelivery(String scope, String deliveryId) {
+            inner.releaseDelivery(scope, deliveryId);
+        }
+
+        @Override
         public PruneResult prune(Prune request) {
             return inner.prune(request);
         }

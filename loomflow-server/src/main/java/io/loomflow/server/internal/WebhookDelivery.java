@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * <li>then the run starts (or is queued, with {@code webhook:FLOW:ID} as its idempotency key): 202.</li>
  * </ol>
  * A server that runs its flows itself claims the delivery's id in the store ({@code RunStore.claimDelivery}),
- * remembered for the tolerance window, then starts the run. A server with workers claims it with the queue's
+ * remembered for the tolerance window, then starts the run; if the run cannot start (the server is stopping), the
+ * claim is released before the error is answered, so the retry is taken there too. A server with workers claims it with the queue's
  * idempotency key, in the statement that queues the run: a delivery the queue refused (no live worker runs the
  * flow, the database is down) is answered with an error and not remembered, so the sender's retry is taken.
  */
@@ -95,7 +96,18 @@ final class WebhookDelivery {
                     + webhooks.tolerance().toMinutes() + " min); send each delivery once, with an id of its own")
                     .with("delivery", id);
         }
-        return server.start(flow, given, key);
+        try {
+            return server.start(flow, given, key);
+        } catch (RuntimeException notStarted) {
+            // No run started (a stopping server's 503, say): the sender's retry, here or at another server of
+            // the store, must be taken, not refused as a replay.
+            try {
+                server.store().releaseDelivery("webhook:" + flow, id);
+            } catch (RuntimeException unreleased) {
+                notStarted.addSuppressed(unreleased);
+            }
+            throw notStarted;
+        }
     }
 
     private static HttpError refused() {

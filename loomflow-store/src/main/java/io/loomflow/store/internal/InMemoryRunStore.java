@@ -458,6 +458,12 @@ public final class InMemoryRunStore implements RunStore {
     }
 
     @Override
+    public synchronized void releaseDelivery(String scope, String deliveryId) {
+        Records.checkDelivery(scope, deliveryId);
+        deliveries.remove(List.of(scope, deliveryId));
+    }
+
+    @Override
     public void close() {
     }
 }

@@ -557,6 +557,20 @@ public final class SqlRunStore implements RunStore {
         });
     }
 
+    @Override
+    public void releaseDelivery(String scope, String deliveryId) {
+        refuseIfReadOnly();
+        Records.checkDelivery(scope, deliveryId);
+        read("forget a webhook delivery in", connection -> {
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "DELETE FROM lf_webhook_delivery WHERE scope = ? AND delivery_id = ?")) {
+                delete.setString(1, scope);
+                delete.setString(2, deliveryId);
+                return delete.executeUpdate();
+            }
+        });
+    }
+
     private void refuseIfReadOnly() {
         if (readOnly) {
             throw new RunStoreException("the run history at " + where + " was opened for reading only; open it with"

@@ -113,6 +113,19 @@ public abstract class RunStoreContract {
     }
 
     @Test
+    void aReleasedDeliveryCanBeClaimedAgain() {
+        java.time.Instant now = java.time.Instant.parse("2026-01-01T00:00:00Z");
+        java.time.Instant expires = now.plusSeconds(300);
+        assertThat(reopened.claimDelivery("hook", "msg_r", now, expires)).isTrue();
+        assertThat(reopened.claimDelivery("other", "msg_r", now, expires)).isTrue();
+        reopened.releaseDelivery("hook", "msg_r");
+        assertThat(reopened.claimDelivery("hook", "msg_r", now.plusSeconds(1), expires)).as("released").isTrue();
+        assertThat(reopened.claimDelivery("hook", "msg_r", now.plusSeconds(2), expires)).as("claimed again").isFalse();
+        assertThat(reopened.claimDelivery("other", "msg_r", now.plusSeconds(2), expires)).as("another scope kept").isFalse();
+        reopened.releaseDelivery("hook", "never-claimed"); // nothing to forget: no error
+    }
+
+    @Test
     void aDeliveryClaimedAtOnceFromManyThreadsIsWonOnce() throws Exception {
         java.time.Instant now = java.time.Instant.now();
         int threads = 8;
