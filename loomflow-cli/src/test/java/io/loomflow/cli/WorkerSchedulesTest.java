@@ -88,11 +88,11 @@ class WorkerSchedulesTest {
         try (WorkerProcess first = WorkerProcess.start(project, with(args, "--name", "w1"));
              WorkerProcess second = WorkerProcess.start(project, with(args, "--name", "w2"))) {
             for (WorkerProcess worker : List.of(first, second)) {
-                assertThat(worker.lines()).as(worker.err()).contains(
-                        "schedules from " + project.resolve("conf") + ": ticking (their runs are queued on queue default"
-                                + " of this database)",
-                        "triggers from " + project.resolve("conf") + ": tock-after-tick (their runs are queued on queue"
-                                + " default of this database)");
+                assertThat(worker.awaitLine("schedules from ", Duration.ofSeconds(10))).isEqualTo("schedules from "
+                        + project.resolve("conf") + ": ticking (their runs are queued on queue default of this database)");
+                assertThat(worker.awaitLine("triggers from ", Duration.ofSeconds(10))).isEqualTo("triggers from "
+                        + project.resolve("conf") + ": tock-after-tick (their runs are queued on queue default of this"
+                        + " database)");
             }
             long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
             while (true) {
