@@ -14,7 +14,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -75,6 +77,8 @@ class ServerTriggersTest {
     }
 
     @Test
+    // a JVM compiles the flows, then six runs; each wait below says what is missing
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void aRunEndStartsTheTargetOnceAndEachNewVersionOnce() throws Exception {
         Path project = project("""
                 report-after-ingest:

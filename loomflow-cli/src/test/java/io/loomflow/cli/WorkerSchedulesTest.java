@@ -15,7 +15,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,6 +70,8 @@ class WorkerSchedulesTest {
     }
 
     @Test
+    // two JVMs compile the flows, then fire 8 slots; the wait below says what is missing
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void twoWorkersHostingTheSameFilesFireEachSlotAndEachSourceOnce() throws Exception {
         POSTGRES.emptySchema();
         Path project = project("""
