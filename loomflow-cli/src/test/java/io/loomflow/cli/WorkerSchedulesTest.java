@@ -185,40 +185,39 @@ class WorkerSchedulesTest {
 
     private static List<Slot> slots() throws SQLException {
         List<Slot> slots = new ArrayList<>();
-        try (Connection connection = POSTGRES.connect();
-             PreparedStatement statement = connection.prepareStatement("SELECT s.slot, s.run_id, q.state,"
-                     + " q.idempotency_key FROM lf_schedule_slot s LEFT JOIN lf_queue q ON q.id::text = s.run_id"
-                     + " WHERE s.schedule = 'ticking' ORDER BY s.slot");
-             ResultSet rows = statement.executeQuery()) {
-            while (rows.next()) {
-                slots.add(new Slot(Instant.parse(rows.getString(1)), rows.getString(2), rows.getString(3),
-                        rows.getString(4)));
-            }
-        } catch (SQLException noTablesYet) {
-            if (!"42P01".equals(noTablesYet.getSQLState())) {
-                throw noTablesYet;
-            }
-        }
+        eachRow("SELECT s.slot, s.run_id, q.state, q.idempotency_key FROM lf_schedule_slot s LEFT JOIN lf_queue q"
+                + " ON q.id::text = s.run_id WHERE s.schedule = 'ticking' ORDER BY s.slot", row -> slots.add(
+                new Slot(Instant.parse(row.getString(1)), row.getString(2), row.getString(3), row.getString(4))));
         return slots;
     }
 
     /** The keys of the queued tock runs, by the tick run whose end fired them. */
     private static Map<String, List<String>> tocks() throws SQLException {
         Map<String, List<String>> tocks = new HashMap<>();
+        eachRow("SELECT f.source, q.idempotency_key FROM lf_trigger_fire f JOIN lf_queue q ON q.id::text = f.run_id"
+                + " WHERE f.trigger_name = 'tock-after-tick'", row -> tocks.computeIfAbsent(row.getString(1),
+                source -> new ArrayList<>()).add(row.getString(2)));
+        return tocks;
+    }
+
+    /** Reads a row of a result. */
+    private interface RowReader {
+        void read(ResultSet row) throws SQLException;
+    }
+
+    /** Reads each row of a query; none before the workers made the tables. */
+    private static void eachRow(String sql, RowReader reader) throws SQLException {
         try (Connection connection = POSTGRES.connect();
-             PreparedStatement statement = connection.prepareStatement("SELECT f.source, q.idempotency_key"
-                     + " FROM lf_trigger_fire f JOIN lf_queue q ON q.id::text = f.run_id"
-                     + " WHERE f.trigger_name = 'tock-after-tick'");
+             PreparedStatement statement = connection.prepareStatement(sql);
              ResultSet rows = statement.executeQuery()) {
             while (rows.next()) {
-                tocks.computeIfAbsent(rows.getString(1), source -> new ArrayList<>()).add(rows.getString(2));
+                reader.read(rows);
             }
         } catch (SQLException noTablesYet) {
-            if (!"42P01".equals(noTablesYet.getSQLState())) {
+            if (!"42P01".equals(noTablesYet.getSQLState())) { // undefined_table
                 throw noTablesYet;
             }
         }
-        return tocks;
     }
 
     private static long count(String sql) throws SQLException {

@@ -1,12 +1,16 @@
 package io.loomflow.schedules;
 
 import io.loomflow.ParameterModel;
+import io.loomflow.data.CatalogException;
+import io.loomflow.data.Conf;
 import io.loomflow.data.ConfValue;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,6 +30,30 @@ final class ConfSettings<E extends RuntimeException> {
 
     private final String subject;
     private final Function<String, E> exception;
+
+    /**
+     * Reads each entry of a file of a configuration folder ({@code schedules}, {@code triggers}).
+     *
+     * @param conf the folder
+     * @param name the files' name, as {@link Conf#entries} takes it
+     * @param exception makes the exception of an unreadable file's message
+     * @param read reads an entry, given its name and value
+     * @return what {@code read} made of each entry, in file order
+     */
+    static <T, E extends RuntimeException> List<T> load(Conf conf, String name, Function<String, E> exception,
+                                                       BiFunction<String, ConfValue, T> read) {
+        List<T> loaded = new ArrayList<>();
+        try {
+            for (Map.Entry<String, ConfValue> entry : conf.entries(name).entrySet()) {
+                loaded.add(read.apply(entry.getKey(), entry.getValue()));
+            }
+        } catch (CatalogException unreadable) { // a syntax error, a reference to nothing defined
+            E error = exception.apply(unreadable.getMessage());
+            error.initCause(unreadable);
+            throw error;
+        }
+        return List.copyOf(loaded);
+    }
 
     /**
      * @param subject what messages begin with, such as {@code schedule nightly}

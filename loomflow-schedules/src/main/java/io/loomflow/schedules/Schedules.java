@@ -1,6 +1,5 @@
 package io.loomflow.schedules;
 
-import io.loomflow.data.CatalogException;
 import io.loomflow.data.Conf;
 import io.loomflow.data.ConfValue;
 import java.time.DateTimeException;
@@ -11,7 +10,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,17 +57,7 @@ public final class Schedules {
      * @throws ScheduleException at the line of a mistake, naming the value and showing a valid one
      */
     public static List<Schedule> load(Conf conf) {
-        Map<String, ConfValue> entries;
-        try {
-            entries = conf.entries("schedules");
-        } catch (CatalogException unreadable) {
-            throw new ScheduleException(unreadable.getMessage(), unreadable);
-        }
-        List<Schedule> schedules = new ArrayList<>();
-        for (Map.Entry<String, ConfValue> entry : entries.entrySet()) {
-            schedules.add(schedule(entry.getKey(), entry.getValue()));
-        }
-        return List.copyOf(schedules);
+        return ConfSettings.load(conf, "schedules", ScheduleException::new, Schedules::schedule);
     }
 
     private static Schedule schedule(String name, ConfValue entry) {

@@ -1,6 +1,5 @@
 package io.loomflow.schedules;
 
-import io.loomflow.data.CatalogException;
 import io.loomflow.data.Conf;
 import io.loomflow.data.ConfValue;
 import java.util.ArrayList;
@@ -46,15 +45,7 @@ public final class Triggers {
      * @throws TriggerException at the line of a mistake, naming the value and showing a valid one
      */
     public static List<Trigger> load(Conf conf) {
-        List<Trigger> triggers = new ArrayList<>();
-        try {
-            for (Map.Entry<String, ConfValue> entry : conf.entries("triggers").entrySet()) {
-                triggers.add(trigger(entry.getKey(), entry.getValue()));
-            }
-        } catch (CatalogException unreadable) { // a syntax error, a reference to nothing defined
-            throw new TriggerException(unreadable.getMessage(), unreadable);
-        }
-        return List.copyOf(triggers);
+        return ConfSettings.load(conf, "triggers", TriggerException::new, Triggers::trigger);
     }
 
     private static Trigger trigger(String name, ConfValue entry) {
