@@ -1,6 +1,5 @@
 package io.loomflow.schedules;
 
-import io.loomflow.data.CatalogException;
 import io.loomflow.data.Conf;
 import io.loomflow.data.ConfValue;
 import java.time.DateTimeException;
@@ -11,14 +10,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Schedules from {@code schedules.yml} next to the catalog ({@code conf/base/schedules.yml},
@@ -51,9 +45,6 @@ public final class Schedules {
     public static final List<String> KEYS = List.of("flow", "cron", "every", "anchor", "at", "zone", "parameters",
             "catchUp", "maxActive", "jitter", "grace");
 
-    private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
-    private static final Pattern DURATION = Pattern.compile("(?:\\d+(?:ms|s|m|h|d))+");
-
     private Schedules() {
     }
 
@@ -66,130 +57,95 @@ public final class Schedules {
      * @throws ScheduleException at the line of a mistake, naming the value and showing a valid one
      */
     public static List<Schedule> load(Conf conf) {
-        Map<String, ConfValue> entries;
-        try {
-            entries = conf.entries("schedules");
-        } catch (CatalogException unreadable) {
-            throw new ScheduleException(unreadable.getMessage(), unreadable);
-        }
-        List<Schedule> schedules = new ArrayList<>();
-        for (Map.Entry<String, ConfValue> entry : entries.entrySet()) {
-            schedules.add(schedule(entry.getKey(), entry.getValue()));
-        }
-        return List.copyOf(schedules);
+        return ConfSettings.load(conf, "schedules", ScheduleException::new, Schedules::schedule);
     }
 
     private static Schedule schedule(String name, ConfValue entry) {
-        if (!entry.isMapping()) {
-            throw error(entry, "schedule " + name + " must be a mapping of its settings, such as"
-                    + " { flow: report, cron: \"30 2 * * *\" }; the keys are " + KEYS);
-        }
-        Map<String, ConfValue> settings = entry.entries();
-        for (Map.Entry<String, ConfValue> setting : settings.entrySet()) {
-            if (!KEYS.contains(setting.getKey())) {
-                throw error(setting.getValue(), "schedule " + name + ": unknown key '" + setting.getKey()
-                        + "'; the keys are " + KEYS + closest(setting.getKey()));
-            }
-        }
+        ConfSettings<ScheduleException> read = new ConfSettings<>("schedule " + name, ScheduleException::new);
+        Map<String, ConfValue> settings = read.settings(entry, KEYS, "{ flow: report, cron: \"30 2 * * *\" }");
         ConfValue flowValue = settings.get("flow");
         if (flowValue == null) {
-            throw error(entry, "schedule " + name + " has no flow; add flow: followed by the name of the flow it"
+            throw read.error(entry, "schedule " + name + " has no flow; add flow: followed by the name of the flow it"
                     + " starts, such as flow: report");
         }
-        String flow = text(name, "flow", flowValue, "report");
+        String flow = read.text("flow", flowValue, "report");
         List<String> timings = settings.keySet().stream().filter(Set.of("cron", "every", "at")::contains).toList();
         if (timings.size() != 1) {
-            throw error(timings.isEmpty() ? entry : settings.get(timings.get(1)), "schedule " + name + " must have"
+            throw read.error(timings.isEmpty() ? entry : settings.get(timings.get(1)), "schedule " + name + " must have"
                     + " one of cron, every or at" + (timings.isEmpty() ? "" : ", not " + String.join(" and ", timings))
                     + ", such as cron: \"30 2 * * *\", every: 15m or at: 2026-09-01T09:00:00Z");
         }
         ConfValue anchor = settings.get("anchor");
         if (anchor != null && !timings.getFirst().equals("every")) {
-            throw error(anchor, "schedule " + name + ": anchor is the first slot of an every: schedule; remove it,"
+            throw read.error(anchor, "schedule " + name + ": anchor is the first slot of an every: schedule; remove it,"
                     + " or use every: 15m with it");
         }
         ZoneId zone = ZoneOffset.UTC;
         ConfValue zoneValue = settings.get("zone");
         if (zoneValue != null) {
-            String zoneText = text(name, "zone", zoneValue, "Europe/Berlin");
+            String zoneText = read.text("zone", zoneValue, "Europe/Berlin");
             try {
                 zone = ZoneId.of(zoneText);
             } catch (DateTimeException unknown) {
-                throw error(zoneValue, "schedule " + name + ": unknown time zone '" + zoneText + "'; use a region id"
-                        + " such as Europe/Berlin or America/New_York, or UTC");
+                throw read.error(zoneValue, "schedule " + name + ": unknown time zone '" + zoneText + "'; use a region"
+                        + " id such as Europe/Berlin or America/New_York, or UTC");
             }
         }
         ConfValue timingValue = settings.get(timings.getFirst());
         Schedule schedule;
         String kind = timings.getFirst();
-        String cron = kind.equals("cron") ? text(name, "cron", timingValue, "\"30 2 * * *\"") : null;
-        Duration interval = kind.equals("every") ? duration(name, "every", timingValue, "15m") : null;
-        if (interval != null && interval.isZero()) {
-            throw error(timingValue, "schedule " + name + ": every must be more than zero, such as every: 15m");
-        }
-        Instant at = kind.equals("at") ? instant(name, "at", timingValue, zone)
-                : anchor == null ? Instant.EPOCH : instant(name, "anchor", anchor, zone);
+        String cron = kind.equals("cron") ? read.text("cron", timingValue, "\"30 2 * * *\"") : null;
+        Duration interval = kind.equals("every") ? read.positiveDuration("every", timingValue, "15m") : null;
+        Instant at = kind.equals("at") ? instant(read, name, "at", timingValue, zone)
+                : anchor == null ? Instant.EPOCH : instant(read, name, "anchor", anchor, zone);
         try {
             schedule = cron != null ? Schedule.cron(name, flow, cron)
                     : interval != null ? Schedule.every(name, flow, interval, at) : Schedule.once(name, flow, at);
         } catch (ScheduleException invalid) {
             if (invalid.getMessage().startsWith("invalid schedule name")) {
-                throw error(entry, invalid.getMessage());
+                throw read.error(entry, invalid.getMessage());
             }
-            throw error(invalid.getMessage().startsWith("invalid flow name") ? flowValue : timingValue,
+            throw read.error(invalid.getMessage().startsWith("invalid flow name") ? flowValue : timingValue,
                     invalid.getMessage());
         }
         schedule = schedule.withZone(zone);
         ConfValue parameters = settings.get("parameters");
         if (parameters != null) {
-            if (!parameters.isMapping()) {
-                throw error(parameters, "schedule " + name + ": parameters must be a mapping of names to values, such"
-                        + " as parameters: { region: emea, days: 3 }");
-            }
-            Map<?, ?> values = (Map<?, ?>) parameters.value();
+            Map<String, ?> values = read.parameters(parameters);
             try {
-                schedule = schedule.withParameters(values == null ? Map.of() : castKeys(values));
+                schedule = schedule.withParameters(values);
             } catch (ScheduleException notJson) {
-                throw error(parameters, notJson.getMessage());
+                throw read.error(parameters, notJson.getMessage());
             }
         }
         ConfValue catchUp = settings.get("catchUp");
         if (catchUp != null) {
-            schedule = schedule.withCatchUp(catchUp(name, catchUp));
+            schedule = schedule.withCatchUp(catchUp(read, name, catchUp));
         }
         ConfValue maxActive = settings.get("maxActive");
         if (maxActive != null) {
-            schedule = schedule.withMaxActive(positive(name, "maxActive", maxActive, "maxActive: 1"));
+            schedule = schedule.withMaxActive(read.positive("maxActive", maxActive, "maxActive: 1"));
         }
         ConfValue jitter = settings.get("jitter");
         if (jitter != null) {
-            schedule = schedule.withJitter(duration(name, "jitter", jitter, "30s"));
+            schedule = schedule.withJitter(read.duration("jitter", jitter, "30s"));
         }
         ConfValue grace = settings.get("grace");
         if (grace != null) {
-            Duration value = duration(name, "grace", grace, "1m");
-            if (value.isZero()) {
-                throw error(grace, "schedule " + name + ": grace must be more than zero, such as grace: 1m");
-            }
-            schedule = schedule.withGrace(value);
+            schedule = schedule.withGrace(read.positiveDuration("grace", grace, "1m"));
         }
         return schedule;
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, ?> castKeys(Map<?, ?> values) {
-        return (Map<String, ?>) values;
-    }
-
-    private static CatchUp catchUp(String name, ConfValue value) {
+    private static CatchUp catchUp(ConfSettings<ScheduleException> read, String name, ConfValue value) {
         String example = "catchUp: skip, catchUp: once or catchUp: { each: 3 }";
         if (value.isMapping()) {
             Map<String, ConfValue> each = value.entries();
             if (each.size() != 1 || !each.containsKey("each")) {
-                throw error(value, "schedule " + name + ": catchUp as a mapping has one key, each (the most missed"
-                        + " slots that fire), such as " + example);
+                throw read.error(value, "schedule " + name + ": catchUp as a mapping has one key, each (the most"
+                        + " missed slots that fire), such as " + example);
             }
-            return CatchUp.each(positive(name, "catchUp each", each.get("each"), "catchUp: { each: 3 }"));
+            return CatchUp.each(read.positive("catchUp each", each.get("each"), "catchUp: { each: 3 }"));
         }
         String text = value.text();
         if ("skip".equals(text)) {
@@ -198,87 +154,22 @@ public final class Schedules {
         if ("once".equals(text)) {
             return CatchUp.once();
         }
-        throw error(value, "schedule " + name + ": catchUp '" + text + "' is not a policy; write " + example);
+        throw read.error(value, "schedule " + name + ": catchUp '" + text + "' is not a policy; write " + example);
     }
 
-    private static String text(String name, String key, ConfValue value, String example) {
-        String text = value.text();
-        if (text == null || text.isBlank()) {
-            throw error(value, "schedule " + name + ": " + key + " must be a single value, such as " + key + ": "
-                    + example);
-        }
-        return text.strip();
-    }
-
-    private static int positive(String name, String key, ConfValue value, String example) {
-        String text = value.text();
-        try {
-            int number = Integer.parseInt(text == null ? "" : text.strip());
-            if (number >= 1) {
-                return number;
-            }
-        } catch (NumberFormatException notANumber) {
-            // reported below
-        }
-        throw error(value, "schedule " + name + ": " + key + " must be a whole number, 1 or more, not '" + text
-                + "'; such as " + example);
-    }
-
-    /** {@code 30s}, {@code 5m}, {@code 1h30m}, {@code 1d}, {@code 250ms}, or ISO-8601 ({@code PT5M}); zero or more. */
-    private static Duration duration(String name, String key, ConfValue value, String example) {
-        String text = text(name, key, value, example).toLowerCase(Locale.ROOT);
-        if (DURATION.matcher(text).matches()) {
-            Duration total = Duration.ZERO;
-            Matcher part = PART.matcher(text);
-            try {
-                while (part.find()) {
-                    long amount = Long.parseLong(part.group(1));
-                    total = total.plus(switch (part.group(2)) {
-                        case "ms" -> Duration.ofMillis(amount);
-                        case "s" -> Duration.ofSeconds(amount);
-                        case "m" -> Duration.ofMinutes(amount);
-                        case "h" -> Duration.ofHours(amount);
-                        default -> Duration.ofDays(amount);
-                    });
-                }
-                return total;
-            } catch (ArithmeticException | NumberFormatException tooLong) {
-                throw error(value, "schedule " + name + ": " + key + " '" + text + "' is too long; such as " + key
-                        + ": " + example);
-            }
-        }
-        try {
-            Duration parsed = Duration.parse(text.toUpperCase(Locale.ROOT));
-            if (!parsed.isNegative()) {
-                return parsed;
-            }
-        } catch (DateTimeParseException notIso) {
-            // reported below
-        }
-        throw error(value, "schedule " + name + ": " + key + " '" + text + "' is not a duration; write a number"
-                + " and a unit (ms, s, m, h, d), as " + key + ": " + example + " or 1h30m, or ISO-8601 such as PT15M");
-    }
-
-    private static Instant instant(String name, String key, ConfValue value, ZoneId zone) {
-        String text = text(name, key, value, "2026-09-01T09:00:00Z");
+    private static Instant instant(ConfSettings<ScheduleException> read, String name, String key, ConfValue value,
+                                   ZoneId zone) {
+        String text = read.text(key, value, "2026-09-01T09:00:00Z");
         try {
             return OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException withoutOffset) {
             try {
                 return LocalDateTime.parse(text).atZone(zone).toInstant();
             } catch (DateTimeParseException notATime) {
-                throw error(value, "schedule " + name + ": " + key + " '" + text + "' is not a time; write"
+                throw read.error(value, "schedule " + name + ": " + key + " '" + text + "' is not a time; write"
                         + " 2026-09-01T09:00:00Z (UTC), 2026-09-01T09:00:00+02:00, or 2026-09-01T09:00 (read in the"
                         + " schedule's zone, " + zone + ")");
             }
         }
-    }
-
-    private static String closest(String key) {
-        return io.loomflow.ParameterModel.closest(key, KEYS).map(c -> "; did you mean " + c + "?").orElse("");
-    }
-
-    private static ScheduleException error(@Nullable ConfValue value, String message) {
-        return new ScheduleException(value == null ? message : value.where() + ": " + message);
     }
 }

@@ -120,7 +120,7 @@ final class DevCommand implements Callable<Integer>, Verbose {
             history.close();
             throw failed;
         }
-        return ServerCommand.serve(context, serving, server, () -> { }, history,
+        return ServerCommand.serve(context, serving, server, () -> { }, () -> { }, history,
                 "Loomflow dev server at %s (watching " + directory + "; Ctrl-C to stop)",
                 "stopping the server; runs in flight get " + grace.strip() + " to finish, then are cancelled");
     }

@@ -3,12 +3,10 @@ package io.loomflow.cli.internal;
 import io.loomflow.Engine;
 import io.loomflow.Flow;
 import io.loomflow.server.LoomflowServer;
-import io.loomflow.schedules.Schedule;
-import io.loomflow.schedules.ScheduleException;
-import io.loomflow.schedules.Scheduler;
 import io.loomflow.server.Retention;
 import io.loomflow.store.ResultStores;
 import io.loomflow.store.RunStore;
+import io.loomflow.workers.Submission;
 import io.loomflow.workers.WorkQueue;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -64,7 +62,7 @@ final class ServerCommand implements Callable<Integer>, Verbose {
     VerboseOption verbosity;
 
     @Mixin
-    SchedulesOption schedules;
+    ConfOption hosted;
 
     @Option(names = "--keep-days", paramLabel = "N",
             description = "Prune, every hour while serving, the runs that ended over N days ago (each with the runs"
@@ -117,13 +115,13 @@ final class ServerCommand implements Callable<Integer>, Verbose {
                 builder.retention(retention);
             }
             String queueUrl = workers ? QueueDatabaseOption.postgres(store.db) : null;
-            List<Schedule> declared = schedules.load(context.environment());
-            String schedulerUrl = declared.isEmpty() ? null
-                    : store.schedulerUrl("the schedules of " + schedules.describe());
+            ConfOption.Declared declared = hosted.load(context.environment());
+            String hostingUrl = declared.isEmpty() ? null
+                    : store.schedulerUrl("the schedules and triggers of " + hosted.describe());
             RunStore history = store.openForWriting();
             Engine engine = null;
             WorkQueue queue = null;
-            Scheduler scheduler = null;
+            Hosting hosting = null;
             try {
                 if (queueUrl != null) {
                     queue = WorkQueue.connect(queueUrl);
@@ -135,13 +133,15 @@ final class ServerCommand implements Callable<Integer>, Verbose {
                         // Runs in flight when the server is asked to stop are cancelled at once, as 'run' cancels its run.
                         .shutdownGrace(Duration.ZERO, Duration.ofSeconds(5))
                         .build();
-                if (schedulerUrl != null) {
-                    scheduler = scheduler(schedulerUrl, declared, flows, engine, queue);
-                    builder.scheduler(scheduler);
+                if (hostingUrl != null) {
+                    hosting = Hosting.build(hosted, declared, hostingUrl, flows, engine, queue, Submission.defaults());
+                    if (hosting.scheduler() != null) {
+                        builder.scheduler(hosting.scheduler());
+                    }
                 }
             } catch (RuntimeException failed) {
-                if (scheduler != null) {
-                    scheduler.close();
+                if (hosting != null) {
+                    hosting.close();
                 }
                 if (engine != null) {
                     engine.close();
@@ -154,52 +154,33 @@ final class ServerCommand implements Callable<Integer>, Verbose {
             }
             String news = flows.size() == 1 ? "1 flow" : flows.size() + " flows";
             // Names and paths are the user's: a % in them is not a format's.
-            String hosted = declared.isEmpty() ? "" : "%n" + ("schedules from " + schedules.describe() + ": "
-                    + String.join(", ", declared.stream().map(Schedule::name).toList())
-                    + (queue == null ? " (their runs start here)" : " (their runs are queued for the workers)"))
-                    .replace("%", "%%");
+            String hostedLines = hosting == null ? "" : hosting.describe(hosted, queue == null ? "their runs start here"
+                    : "their runs are queued for the workers").stream().map(line -> "%n" + line.replace("%", "%%"))
+                    .collect(java.util.stream.Collectors.joining());
             Engine closing = engine;
-            Scheduler hosting = scheduler;
-            // The scheduler first (the server closes it too, which does nothing then): it starts no run on an engine
-            // that is closing, which would fail and leave the slot claimed until a later scheduler recovers it.
+            Hosting hosts = hosting;
+            // The scheduler and the trigger runner first (the server closes the scheduler too, which does nothing
+            // then): they start no run on an engine that is closing, which would fail and leave the slot or the fire
+            // claimed until a later scheduler or runner recovers it.
             Runnable first = () -> {
-                if (hosting != null) {
-                    hosting.close();
+                if (hosts != null) {
+                    hosts.close();
                 }
                 closing.close();
             };
+            // The trigger runner starts once the server serves (and records the engine's runs), as the scheduler does.
+            Runnable started = hosts == null ? () -> { } : hosts::startTriggers;
             try {
-                return serve(context, serving, builder.engine(engine).store(history).build(), first, history,
+                return serve(context, serving, builder.engine(engine).store(history).build(), started, first, history,
                         "Loomflow server at %s (" + news + "; Ctrl-C to stop)"
                                 + (queue == null ? "" : "%nruns are queued for the workers of the same database"
-                                + " (loomflow worker); the Workers page lists them") + hosted,
+                                + " (loomflow worker); the Workers page lists them") + hostedLines,
                         "stopping the server; runs in flight are cancelled");
             } finally {
                 if (queue != null) {
                     queue.close(); // after the server: the runs queued go on, on the workers
                 }
             }
-        }
-    }
-
-    /**
-     * A scheduler of the declared schedules on the command's engine, or on its work queue with
-     * {@code --workers}, keeping its tables in the run history's database; a schedule naming a flow
-     * not served, or with parameters that do not fit, is bad input.
-     */
-    private Scheduler scheduler(String url, List<Schedule> declared, List<Flow<?, ?>> flows, Engine engine,
-                                WorkQueue queue) {
-        Flow<?, ?>[] known = flows.toArray(Flow<?, ?>[]::new);
-        Scheduler.Builder builder = Scheduler.builder().database(url).schedules(declared);
-        if (queue == null) {
-            builder.engine(engine, known);
-        } else {
-            builder.workQueue(queue, known);
-        }
-        try {
-            return builder.build();
-        } catch (ScheduleException refused) {
-            throw CliException.badInput(schedules.describe() + ": " + refused.getMessage());
         }
     }
 
@@ -221,12 +202,12 @@ final class ServerCommand implements Callable<Integer>, Verbose {
     }
 
     /**
-     * Starts {@code server}, prints {@code banner} with its address, and waits for Ctrl-C or SIGTERM
+     * Starts {@code server}, then runs {@code started} (such as starting a trigger runner), prints {@code banner} with its address, and waits for Ctrl-C or SIGTERM
      * (printing {@code onSignal} when one comes) or an interrupt, in another program; then runs {@code first} (such as closing the engine
      * given to the server), stops the server and closes the store.
      */
-    static int serve(CliContext context, ServeOptions serving, LoomflowServer server, Runnable first, RunStore history,
-                     String banner, String onSignal) {
+    static int serve(CliContext context, ServeOptions serving, LoomflowServer server, Runnable started, Runnable first,
+                     RunStore history, String banner, String onSignal) {
         CountDownLatch stopping = new CountDownLatch(1);
         // Installed before the server starts, so that even an early signal stops it in order.
         SignalCancellation signals = context.ownsProcess()
@@ -244,6 +225,7 @@ final class ServerCommand implements Callable<Integer>, Verbose {
                 throw new CliException(ExitCode.BAD_INPUT, "cannot serve the flows: " + cannotServe.getMessage(),
                         cannotServe);
             }
+            started.run();
             context.out().println(banner.formatted(serving.address(server)));
             context.out().flush();
             try {

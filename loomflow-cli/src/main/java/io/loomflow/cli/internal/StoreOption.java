@@ -80,20 +80,20 @@ final class StoreOption {
     }
 
     /**
-     * The JDBC URL a scheduler keeps its tables at, beside the runs it starts: the {@code jdbc:} URL
+     * The JDBC URL a scheduler or a trigger runner keeps its tables at, beside the runs it starts: the {@code jdbc:} URL
      * given, or the embedded store's (H2 with {@code AUTO_SERVER}). A database in memory is refused:
      * its slots would be forgotten with the process, and fired again by the next.
      *
-     * @param why what needs it, for the message, such as {@code "schedules (conf/base/schedules.yml)"}
+     * @param why what needs it, for the message, such as {@code "the schedules and triggers of conf"}
      * @throws CliException (bad input) for an in-memory database
      */
     String schedulerUrl(String why) {
         if (isUrl()) {
             if (location().regionMatches(true, 0, "jdbc:h2:mem:", 0, "jdbc:h2:mem:".length())) {
                 throw CliException.badInput("--db " + location() + " is a database in memory, which " + why + " cannot"
-                        + " use: a slot fired would be forgotten when the process ends and fired again by the next;"
-                        + " pass --db with a PostgreSQL URL or a directory for the embedded store (such as .loomflow),"
-                        + " or remove the schedules");
+                        + " use: what they fired (a schedule's slot, a trigger's source) would be forgotten when the"
+                        + " process ends and fired again by the next; pass --db with a PostgreSQL URL or a directory"
+                        + " for the embedded store (such as .loomflow), or remove them");
             }
             return location();
         }

@@ -1,6 +1,8 @@
 package io.loomflow.cli.internal;
 
 import io.loomflow.Flow;
+import io.loomflow.workers.Submission;
+import io.loomflow.workers.WorkQueue;
 import io.loomflow.workers.Worker;
 import io.loomflow.workers.WorkQueueException;
 import java.time.Duration;
@@ -8,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,6 +25,11 @@ import picocli.CommandLine.Option;
  * their checkpoints), deregisters and exits 0; a second signal exits at once. Run in another program
  * ({@link io.loomflow.cli.Main#run}), it installs no handlers and stops the same way when its thread
  * is interrupted.
+ *
+ * <p>With {@code --conf DIR} (or a {@code conf} in the working directory holding a
+ * {@code schedules.yml} or {@code triggers.yml}) it hosts the folder's schedules and triggers too,
+ * queueing their runs on its own database ({@link Hosting}), so that every worker and server of the
+ * database may host the same files and each slot and source still fires once.
  */
 @Command(name = "worker", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
         description = "Runs queued runs of the flows found (as 'loomflow run' finds them) from a PostgreSQL queue,"
@@ -31,6 +39,7 @@ import picocli.CommandLine.Option;
                 "  loomflow worker --db 'jdbc:postgresql://localhost:5432/loomflow?user=loomflow&password=secret'",
                 "  loomflow worker --queue reports --queue default --concurrency 16 --classes build/classes",
                 "  LOOMFLOW_DB=jdbc:postgresql://db/loomflow loomflow worker --lease 10s --grace 1m --name w1",
+                "  loomflow worker --db \"$LOOMFLOW_DB\" --conf conf   (hosts conf/base/schedules.yml and triggers.yml)",
                 "", "Exit codes: 0 stopped by Ctrl-C/SIGTERM, 2 bad input (--db not PostgreSQL, a bad value),",
                 "3 database unavailable, 4 unexpected error."})
 final class WorkerCommand implements Callable<Integer>, Verbose {
@@ -66,6 +75,9 @@ final class WorkerCommand implements Callable<Integer>, Verbose {
     ClassesOption classes;
 
     @Mixin
+    ConfOption hosted;
+
+    @Mixin
     VerboseOption verbosity;
 
     WorkerCommand(CliContext context) {
@@ -81,6 +93,7 @@ final class WorkerCommand implements Callable<Integer>, Verbose {
     public Integer call() {
         String url = database.url();
         Worker.Builder builder = configured();
+        ConfOption.Declared declared = hosted.load(context.environment());
         try (FlowCatalog catalog = FlowCatalog.discover(classes.entries(context.environment()))) {
             List<Flow<?, ?>> flows = catalog.required().stream().<Flow<?, ?>>map(FlowCatalog.Entry::flow).toList();
             Worker worker;
@@ -89,7 +102,23 @@ final class WorkerCommand implements Callable<Integer>, Verbose {
             } catch (IllegalArgumentException | IllegalStateException bad) {
                 throw CliException.badInput(bad.getMessage());
             }
-            return serve(worker, url, flows);
+            if (declared.isEmpty()) {
+                return serve(worker, url, flows, null);
+            }
+            // The schedules' and triggers' runs are queued on this worker's first queue, on its own database.
+            Submission submission = Submission.defaults().withQueue(queues.isEmpty() ? "default" : queues.getFirst());
+            try (WorkQueue queue = connect(url);
+                 Hosting hosting = Hosting.build(hosted, declared, url, flows, null, queue, submission)) {
+                return serve(worker, url, flows, hosting);
+            }
+        }
+    }
+
+    private static WorkQueue connect(String url) {
+        try {
+            return WorkQueue.connect(url);
+        } catch (WorkQueueException unavailable) {
+            throw new CliException(ExitCode.STORE_UNAVAILABLE, unavailable.getMessage(), unavailable);
         }
     }
 
@@ -134,7 +163,12 @@ final class WorkerCommand implements Callable<Integer>, Verbose {
         return builder;
     }
 
-    private int serve(Worker worker, String url, List<Flow<?, ?>> flows) {
+    /**
+     * Starts the worker, then what it hosts (whose runs need a live worker to be queued for), and
+     * waits for a signal or an interrupt; then stops what it hosts first, so that nothing is
+     * queued for a worker that is stopping, and then the worker.
+     */
+    private int serve(Worker worker, String url, List<Flow<?, ?>> flows, @Nullable Hosting hosting) {
         Duration gracePeriod = Ages.duration("--grace", grace);
         CountDownLatch stopping = new CountDownLatch(1);
         SignalCancellation signals = context.ownsProcess()
@@ -158,6 +192,12 @@ final class WorkerCommand implements Callable<Integer>, Verbose {
                     + (queues.size() > 1 ? "s " : " ") + String.join(", ", queues.isEmpty() ? List.of("default") : queues)
                     + " with " + names.size() + (names.size() == 1 ? " flow" : " flows") + " (" + String.join(", ", names)
                     + "), concurrency " + concurrency + "; Ctrl-C to stop"));
+            if (hosting != null) {
+                hosting.start();
+                String where = "their runs are queued on queue " + (queues.isEmpty() ? "default" : queues.getFirst())
+                        + " of this database";
+                hosting.describe(hosted, where).forEach(line -> context.out().println(TerminalText.line(line)));
+            }
             context.out().flush();
             try {
                 stopping.await();
@@ -166,6 +206,9 @@ final class WorkerCommand implements Callable<Integer>, Verbose {
             }
             return ExitCode.OK.code();
         } finally {
+            if (hosting != null) {
+                hosting.close(); // fires no more slots or sources; what it queued goes on, here or on other workers
+            }
             if (started) {
                 worker.close(gracePeriod); // stops claiming, lets runs finish within the grace, hands the rest back
             }
