@@ -122,6 +122,7 @@ final class ServerCommand implements Callable<Integer>, Verbose {
             Engine engine = null;
             WorkQueue queue = null;
             Hosting hosting = null;
+            LoomflowServer server;
             try {
                 if (queueUrl != null) {
                     queue = WorkQueue.connect(queueUrl);
@@ -139,6 +140,7 @@ final class ServerCommand implements Callable<Integer>, Verbose {
                         builder.scheduler(hosting.scheduler());
                     }
                 }
+                server = builder.engine(engine).store(history).build();
             } catch (RuntimeException failed) {
                 if (hosting != null) {
                     hosting.close();
@@ -171,7 +173,7 @@ final class ServerCommand implements Callable<Integer>, Verbose {
             // The trigger runner starts once the server serves (and records the engine's runs), as the scheduler does.
             Runnable started = hosts == null ? () -> { } : hosts::startTriggers;
             try {
-                return serve(context, serving, builder.engine(engine).store(history).build(), started, first, history,
+                return serve(context, serving, server, started, first, history,
                         "Loomflow server at %s (" + news + "; Ctrl-C to stop)"
                                 + (queue == null ? "" : "%nruns are queued for the workers of the same database"
                                 + " (loomflow worker); the Workers page lists them") + hostedLines,
