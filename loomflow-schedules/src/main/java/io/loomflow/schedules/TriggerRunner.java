@@ -39,7 +39,7 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Run-end triggers</b> fire from the engine's events (the runner subscribes to its engine), at
  * once, and from the run history at each {@link #tick()}: the root runs of the source flow that ended
  * in a trigger's states since its checkpoint (the newest end seen, less the {@link Builder#overlap
- * overlap}), so a run whose end no live runner saw (it ran on another engine, or the process died
+ * overlap}, and never before the trigger was first registered), so a run whose end no live runner saw (it ran on another engine, or the process died
  * before starting the trigger's run) still fires once when a runner next ticks. The history must be
  * the one the source flow's engine records into ({@code RunRecorder}, same database).
  *
@@ -572,9 +572,9 @@ public final class TriggerRunner implements AutoCloseable {
         }
 
         /**
-         * The lease: a fire claimed longer ago than this by another runner and not started yet is
-         * started by this one (1 minute unless given). Longer than any runner's pause between its
-         * claim and its launch.
+         * The lease: a fire claimed longer ago than this and not started yet (its runner died, or
+         * its launch failed, this runner's too) is started by this one (1 minute unless given).
+         * Longer than any runner's pause between its claim and its launch.
          *
          * @param lease positive
          * @return this builder

@@ -197,6 +197,12 @@ class TriggerTest {
                         .withDataParameters(data -> Map.of("keys", data.keys())));
     }
 
+    /** A runner of {@link #dataTriggers()} on the catalog's datasets. */
+    private TriggerRunner dataRunner(String url, Engine engine, ManualTimeSource clock) {
+        return TriggerRunner.builder().database(url).triggers(dataTriggers().toArray(Trigger[]::new))
+                .engine(engine, refresh).catalog(catalog()).clock(clock).build();
+    }
+
     @Test
     void newVersionsFireOnceEachAndNewPartitionsOnceABatchPolledEveryNWithTheCheckpointInTheStore() throws Exception {
         String url = "jdbc:h2:file:" + directory.resolve("history") + ";AUTO_SERVER=TRUE";
@@ -204,8 +210,7 @@ class TriggerTest {
         version("2026-05-01T00.00.00.000Z");
         partition("001");
         try (Engine engine = Engine.builder().clock(clock).build();
-             TriggerRunner runner = TriggerRunner.builder().database(url).triggers(dataTriggers().toArray(Trigger[]::new))
-                     .engine(engine, refresh).catalog(catalog()).clock(clock).build()) {
+             TriggerRunner runner = dataRunner(url, engine, clock)) {
             assertThat(runner.tick()).isEmpty(); // what was there when the trigger was made does not fire it
             version("2026-06-01T00.00.00.000Z");
             version("2026-06-01T00.01.00.000Z");
@@ -226,8 +231,7 @@ class TriggerTest {
         // a new runner (a restarted process) keeps the checkpoint from the store
         partition("004");
         try (Engine engine = Engine.builder().clock(clock).build();
-             TriggerRunner runner = TriggerRunner.builder().database(url).triggers(dataTriggers().toArray(Trigger[]::new))
-                     .engine(engine, refresh).catalog(catalog()).clock(clock).build()) {
+             TriggerRunner runner = dataRunner(url, engine, clock)) {
             assertThat(runner.tick()).isEqualTo(Map.of("new-drops", List.of("004")));
             awaitSize(datas, 4);
         }
@@ -338,8 +342,7 @@ class TriggerTest {
         version("2026-05-01T00.00.00.000Z");
         partition("001");
         try (Engine engine = Engine.builder().clock(clock).build();
-             TriggerRunner runner = TriggerRunner.builder().database(url).triggers(dataTriggers().toArray(Trigger[]::new))
-                     .engine(engine, refresh).catalog(catalog()).clock(clock).build()) {
+             TriggerRunner runner = dataRunner(url, engine, clock)) {
             // new-model, the first trigger, cannot list its dataset: its folder is now a link to itself
             Path model = directory.resolve("model.json");
             try (var files = Files.walk(model)) {
