@@ -39,9 +39,10 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Run-end triggers</b> fire from the engine's events (the runner subscribes to its engine), at
  * once, and from the run history at each {@link #tick()}: the root runs of the source flow that ended
  * in a trigger's states since its checkpoint (the newest end seen, less the {@link Builder#overlap
- * overlap}, and never before the trigger was first registered), so a run whose end no live runner saw (it ran on another engine, or the process died
- * before starting the trigger's run) still fires once when a runner next ticks. The history must be
- * the one the source flow's engine records into ({@code RunRecorder}, same database).
+ * overlap}, and never before the trigger was first registered), so a run whose end no live runner
+ * saw (it ran on another engine, or the process died before starting the trigger's run) still fires
+ * once when a runner next ticks. The history must be the one the source flow's engine records into
+ * ({@code RunRecorder}, same database).
  *
  * <p><b>Dataset triggers</b> list their dataset every {@link Trigger#pollEvery()} and, in one
  * transaction that locks the trigger's row, fire the versions or partitions after its checkpoint and
