@@ -109,9 +109,13 @@ final class ConfSettings<E extends RuntimeException> {
                 + example);
     }
 
-    /** {@code 30s}, {@code 5m}, {@code 1h30m}, {@code 1d}, {@code 250ms}, or ISO-8601 ({@code PT5M}); zero or more. */
+    /**
+     * {@code 30s}, {@code 5m}, {@code 1h30m}, {@code 1d}, {@code 250ms}, or ISO-8601 ({@code PT5M});
+     * zero or more. A mistake's message shows the value as written.
+     */
     Duration duration(String key, ConfValue value, String example) {
-        String text = text(key, value, example).toLowerCase(Locale.ROOT);
+        String written = text(key, value, example);
+        String text = written.toLowerCase(Locale.ROOT);
         if (DURATION.matcher(text).matches()) {
             Duration total = Duration.ZERO;
             Matcher part = PART.matcher(text);
@@ -128,19 +132,22 @@ final class ConfSettings<E extends RuntimeException> {
                 }
                 return total;
             } catch (ArithmeticException | NumberFormatException tooLong) {
-                throw error(value, subject + ": " + key + " '" + text + "' is too long; such as " + key + ": " + example);
+                throw error(value, subject + ": " + key + " '" + written + "' is too long; such as " + key + ": "
+                        + example);
             }
         }
+        Duration parsed;
         try {
-            Duration parsed = Duration.parse(text.toUpperCase(Locale.ROOT));
-            if (!parsed.isNegative()) {
-                return parsed;
-            }
+            parsed = Duration.parse(written.toUpperCase(Locale.ROOT));
         } catch (DateTimeParseException notIso) {
-            // reported below
+            throw error(value, subject + ": " + key + " '" + written + "' is not a duration; write a number and a unit"
+                    + " (ms, s, m, h, d), as " + key + ": " + example + " or 1h30m, or ISO-8601 such as PT15M");
         }
-        throw error(value, subject + ": " + key + " '" + text + "' is not a duration; write a number and a unit (ms,"
-                + " s, m, h, d), as " + key + ": " + example + " or 1h30m, or ISO-8601 such as PT15M");
+        if (parsed.isNegative()) {
+            throw error(value, subject + ": " + key + " '" + written + "' must not be negative; such as " + key + ": "
+                    + example);
+        }
+        return parsed;
     }
 
     /** As {@link #duration}, more than zero. */
@@ -150,6 +157,28 @@ final class ConfSettings<E extends RuntimeException> {
             throw error(value, subject + ": " + key + " must be more than zero, such as " + key + ": " + example);
         }
         return duration;
+    }
+
+    /** As {@link #positiveDuration}, from {@code least} to {@code most}. */
+    Duration durationWithin(String key, ConfValue value, String example, Duration least, Duration most) {
+        Duration duration = positiveDuration(key, value, example);
+        if (duration.compareTo(least) < 0 || duration.compareTo(most) > 0) {
+            throw error(value, subject + ": " + key + " '" + text(key, value, example) + "' must be from "
+                    + shown(least) + " to " + shown(most) + ", such as " + key + ": " + example);
+        }
+        return duration;
+    }
+
+    /** A duration as this reader writes it, in its largest whole unit: {@code 366d}, {@code 1s}. */
+    private static String shown(Duration duration) {
+        long millis = duration.toMillis();
+        for (Map.Entry<String, Long> unit : List.of(Map.entry("d", 86_400_000L), Map.entry("h", 3_600_000L),
+                Map.entry("m", 60_000L), Map.entry("s", 1_000L))) {
+            if (millis % unit.getValue() == 0) {
+                return millis / unit.getValue() + unit.getKey();
+            }
+        }
+        return millis + "ms";
     }
 
     /** A mapping of parameter names to JSON values. */

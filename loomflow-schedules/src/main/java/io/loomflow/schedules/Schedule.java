@@ -2,6 +2,7 @@ package io.loomflow.schedules;
 
 import io.loomflow.schedules.internal.CronTiming;
 import io.loomflow.schedules.internal.IntervalTiming;
+import io.loomflow.schedules.internal.JsonValues;
 import io.loomflow.schedules.internal.OnceTiming;
 import io.loomflow.schedules.internal.Timing;
 import java.nio.charset.StandardCharsets;
@@ -14,9 +15,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -173,30 +172,8 @@ public final class Schedule {
      * @throws ScheduleException naming a value that is not a JSON value
      */
     public Schedule withParameters(Map<String, ?> parameters) {
-        Objects.requireNonNull(parameters, "parameters");
-        Map<String, @Nullable Object> copy = new LinkedHashMap<>();
-        parameters.forEach((key, value) -> copy.put(Objects.requireNonNull(key, "parameter name"), json(key, value)));
-        return copy(Collections.unmodifiableMap(copy), zone, catchUp, maxActive, jitter, grace);
-    }
-
-    private @Nullable Object json(String path, @Nullable Object value) {
-        if (value == null || value instanceof String || value instanceof Number || value instanceof Boolean) {
-            return value;
-        }
-        if (value instanceof List<?> list) {
-            List<@Nullable Object> copy = new ArrayList<>();
-            for (int i = 0; i < list.size(); i++) {
-                copy.add(json(path + "[" + i + "]", list.get(i)));
-            }
-            return Collections.unmodifiableList(copy);
-        }
-        if (value instanceof Map<?, ?> map) {
-            Map<String, @Nullable Object> copy = new LinkedHashMap<>();
-            map.forEach((key, inner) -> copy.put(String.valueOf(key), json(path + "." + key, inner)));
-            return Collections.unmodifiableMap(copy);
-        }
-        throw new ScheduleException("schedule " + name + ": parameter " + path + " is a " + value.getClass().getName()
-                + ", not a JSON value; give maps, lists, strings, numbers, booleans or null, as {\"region\": \"emea\"}");
+        return copy(JsonValues.parameters(parameters, problem -> new ScheduleException("schedule " + name + ": " + problem)),
+                zone, catchUp, maxActive, jitter, grace);
     }
 
     /**

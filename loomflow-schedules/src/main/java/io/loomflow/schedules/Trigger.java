@@ -1,6 +1,7 @@
 package io.loomflow.schedules;
 
 import io.loomflow.State;
+import io.loomflow.schedules.internal.JsonValues;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -38,6 +39,10 @@ public final class Trigger {
 
     /** How often a dataset trigger lists its dataset, unless {@link #withPollEvery} says otherwise. */
     public static final Duration DEFAULT_POLL = Duration.ofMinutes(1);
+    /** The shortest {@link #withPollEvery}: one second, a runner's tick. */
+    public static final Duration MIN_POLL = Duration.ofSeconds(1);
+    /** The longest {@link #withPollEvery}: 366 days, a year even with a leap day. */
+    public static final Duration MAX_POLL = Duration.ofDays(366);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
 
     private final String name;
@@ -86,11 +91,18 @@ public final class Trigger {
      *
      * @param name the trigger's name, unique among triggers
      * @param sourceFlow the flow whose runs it watches
-     * @param flow the flow it starts
+     * @param flow the flow it starts, not {@code sourceFlow}
      * @return the trigger
+     * @throws TriggerException for an invalid name, or a flow that would start itself
      */
     public static Trigger onRunEnd(String name, String sourceFlow, String flow) {
-        return of(name, Kind.RUN_END, sourceFlow, flow);
+        Trigger trigger = of(name, Kind.RUN_END, sourceFlow, flow);
+        if (sourceFlow.equals(flow)) {
+            throw new TriggerException("trigger " + name + " starts flow '" + flow + "' when a run of '" + flow + "'"
+                    + " ends: each run it starts would start another, without end; start another flow (the work to"
+                    + " do after " + flow + "), or use a schedule to run " + flow + " again and again");
+        }
+        return trigger;
     }
 
     /**
@@ -173,15 +185,17 @@ public final class Trigger {
     }
 
     /**
-     * Fixed parameters of the started flow, JSON values by parameter name.
+     * Fixed parameters of the started flow, JSON values (maps, lists, strings, numbers, booleans
+     * and nulls) by parameter name, as the command line and the API bind them.
      *
      * @param fixed the parameters
      * @return the changed copy
+     * @throws TriggerException naming a value that is not a JSON value
      */
     public Trigger withParameters(Map<String, ?> fixed) {
-        Map<String, @Nullable Object> copy = new LinkedHashMap<>(fixed);
-        return new Trigger(name, kind, source, flow, states, java.util.Collections.unmodifiableMap(copy),
-                runParameters, dataParameters, pollEvery);
+        return new Trigger(name, kind, source, flow, states, JsonValues.parameters(fixed,
+                problem -> new TriggerException("trigger " + name + ": " + problem)), runParameters, dataParameters,
+                pollEvery);
     }
 
     /**
@@ -220,13 +234,14 @@ public final class Trigger {
      * How often a dataset trigger lists its dataset (every minute unless given); a run-end
      * trigger reads the run history at each of its runner's ticks.
      *
-     * @param every positive
+     * @param every from {@link #MIN_POLL} (1 second) to {@link #MAX_POLL} (366 days)
      * @return the changed copy
+     * @throws TriggerException for a value out of that range
      */
     public Trigger withPollEvery(Duration every) {
-        if (every.isZero() || every.isNegative()) {
-            throw new TriggerException("trigger " + name + ": pollEvery must be positive, not " + every
-                    + "; for example Duration.ofMinutes(1)");
+        if (every.compareTo(MIN_POLL) < 0 || every.compareTo(MAX_POLL) > 0) {
+            throw new TriggerException("trigger " + name + ": pollEvery must be between " + MIN_POLL + " and "
+                    + MAX_POLL + " (1 second and 366 days), not " + every + "; for example Duration.ofMinutes(1)");
         }
         return new Trigger(name, kind, source, flow, states, parameters, runParameters, dataParameters, every);
     }

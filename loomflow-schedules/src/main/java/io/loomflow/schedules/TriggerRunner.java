@@ -24,7 +24,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -37,9 +39,10 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Run-end triggers</b> fire from the engine's events (the runner subscribes to its engine), at
  * once, and from the run history at each {@link #tick()}: the root runs of the source flow that ended
  * in a trigger's states since its checkpoint (the newest end seen, less the {@link Builder#overlap
- * overlap}), so a run whose end no live runner saw (it ran on another engine, or the process died
- * before starting the trigger's run) still fires once when a runner next ticks. The history must be
- * the one the source flow's engine records into ({@code RunRecorder}, same database).
+ * overlap}, and never before the trigger was first registered), so a run whose end no live runner
+ * saw (it ran on another engine, or the process died before starting the trigger's run) still fires
+ * once when a runner next ticks. The history must be the one the source flow's engine records into
+ * ({@code RunRecorder}, same database).
  *
  * <p><b>Dataset triggers</b> list their dataset every {@link Trigger#pollEvery()} and, in one
  * transaction that locks the trigger's row, fire the versions or partitions after its checkpoint and
@@ -64,7 +67,10 @@ public final class TriggerRunner implements AutoCloseable {
     private final Duration overlap;
     private final JsonMapper json = LoomflowJson.builder().build();
     private final Map<String, Instant> nextPoll = new HashMap<>();
-    private final java.util.Set<Thread> firing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<Thread> firing = ConcurrentHashMap.newKeySet();
+    // "trigger\nsource" being claimed or launched by this runner (from the events, or a tick): recovery leaves them
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final Object ticking = new Object();
     private final @Nullable Subscription subscription;
     private @Nullable Thread loop;
     private volatile boolean closed;
@@ -140,21 +146,32 @@ public final class TriggerRunner implements AutoCloseable {
         }
     }
 
-    /** Claims the run for the trigger and, if this runner won, starts the trigger's flow. */
+    /**
+     * Claims the run for the trigger and, if this runner won, starts the trigger's flow: true when
+     * the run started (a claim lost, refused or whose launch failed is false).
+     */
     private boolean fire(Trigger trigger, EndedRun run) {
-        UUID runId = RunOptions.newRunId();
-        if (!table.claim(trigger.name(), run.id().toString(), runId, clock.now())) {
-            return false;
+        String source = run.id().toString();
+        String key = trigger.name() + "\n" + source;
+        if (!inFlight.add(key)) {
+            return false; // this runner fires it already (from the events and from the history at once)
         }
-        Map<String, @Nullable Object> parameters;
         try {
-            parameters = trigger.parametersFor(run);
-        } catch (RuntimeException failed) {
-            refuse(trigger, run.id().toString(), "its parameter function failed: " + failed);
-            return true;
+            UUID runId = RunOptions.newRunId();
+            if (!table.claim(trigger.name(), source, runId, clock.now())) {
+                return false;
+            }
+            Map<String, @Nullable Object> parameters;
+            try {
+                parameters = trigger.parametersFor(run);
+            } catch (RuntimeException failed) {
+                refuse(trigger, source, "its parameter function failed: " + failed);
+                return false;
+            }
+            return launch(trigger, source, runId, parameters);
+        } finally {
+            inFlight.remove(key);
         }
-        launch(trigger, run.id().toString(), runId, parameters);
-        return true;
     }
 
     /**
@@ -168,7 +185,10 @@ public final class TriggerRunner implements AutoCloseable {
         return "loomflow-trigger:" + trigger + "@" + source;
     }
 
-    /** Starts the fire's run; a launch that fails leaves the claim, which any runner starts after the lease. */
+    /**
+     * Starts the fire's run; a launch that fails leaves the claim, which any runner (this one too)
+     * starts after the lease.
+     */
     @SuppressWarnings("unchecked")
     private boolean launch(Trigger trigger, String source, UUID runId, Map<String, @Nullable Object> parameters) {
         Flow<Object, Object> flow = (Flow<Object, Object>) flows.get(trigger.flow());
@@ -200,36 +220,60 @@ public final class TriggerRunner implements AutoCloseable {
     }
 
     /**
-     * Starts the fires claimed longer ago than the lease by another runner and still not started
-     * (it died between its claim and its launch, or its launch failed). On an engine, a fire whose
-     * run id the history has did start: it is only marked started; otherwise the claim is taken
-     * over (one runner wins) and the run started under the claimed id. On workers it is submitted
-     * again with the fire's idempotency key, which gives the run already queued if there is one.
+     * Starts the fires claimed longer ago than the lease and still not started: their runner died
+     * between its claim and its launch, or their launch failed (this runner's too, unless it is
+     * launching them now). On an engine, a fire whose run id the history has did start: it is only
+     * marked started; otherwise the claim is taken over (one runner wins) and the run started under
+     * the claimed id. On workers it is submitted again with the fire's idempotency key, which gives
+     * the run already queued if there is one. A fire that fails is logged and left to the next tick.
      */
     private Map<String, List<String>> recover(Instant now) {
         Map<String, List<String>> recovered = new LinkedHashMap<>();
-        for (TriggerTable.Claimed claimed : table.stale(triggers.keySet(), now.minus(recoverAfter).toEpochMilli())) {
-            Trigger trigger = triggers.get(claimed.trigger());
-            if (queue == null && table.run(claimed.runId()) != null) {
-                table.started(claimed.trigger(), claimed.source(), claimed.runId());
-                continue;
+        List<TriggerTable.Claimed> stale;
+        try {
+            stale = table.stale(triggers.keySet(), now.minus(recoverAfter).toEpochMilli());
+        } catch (RuntimeException failed) {
+            LOG.log(System.Logger.Level.WARNING, "the trigger runner could not read the stale claims; it tries again"
+                    + " at the next tick: " + failed, failed);
+            return recovered;
+        }
+        for (TriggerTable.Claimed claimed : stale) {
+            String key = claimed.trigger() + "\n" + claimed.source();
+            if (!inFlight.add(key)) {
+                continue; // this runner is launching it now
             }
-            if (!table.takeOver(claimed, now)) {
-                continue; // another runner took it over first
-            }
-            Map<String, @Nullable Object> parameters;
             try {
-                parameters = trigger.kind() == Trigger.Kind.RUN_END ? endedRunParameters(trigger, claimed.source())
-                        : trigger.parametersFor(new NewData(trigger.source(), claimed.keys()));
+                if (recover(triggers.get(claimed.trigger()), claimed, now)) {
+                    recovered.computeIfAbsent(claimed.trigger(), name -> new ArrayList<>()).add(claimed.source());
+                }
             } catch (RuntimeException failed) {
-                refuse(trigger, claimed.source(), "its parameter function failed: " + failed);
-                continue;
-            }
-            if (parameters != null && launch(trigger, claimed.source(), claimed.runId(), parameters)) {
-                recovered.computeIfAbsent(trigger.name(), name -> new ArrayList<>()).add(claimed.source());
+                LOG.log(System.Logger.Level.WARNING, "trigger " + claimed.trigger() + " could not recover its claim of "
+                        + claimed.source() + "; the next tick tries again: " + failed, failed);
+            } finally {
+                inFlight.remove(key);
             }
         }
         return recovered;
+    }
+
+    /** Recovers one stale claim: true when this runner started its run. */
+    private boolean recover(Trigger trigger, TriggerTable.Claimed claimed, Instant now) {
+        if (queue == null && table.run(claimed.runId()) != null) {
+            table.started(claimed.trigger(), claimed.source(), claimed.runId());
+            return false;
+        }
+        if (!table.takeOver(claimed, now)) {
+            return false; // another runner took it over first
+        }
+        Map<String, @Nullable Object> parameters;
+        try {
+            parameters = trigger.kind() == Trigger.Kind.RUN_END ? endedRunParameters(trigger, claimed.source())
+                    : trigger.parametersFor(new NewData(trigger.source(), claimed.keys()));
+        } catch (RuntimeException failed) {
+            refuse(trigger, claimed.source(), "its parameter function failed: " + failed);
+            return false;
+        }
+        return parameters != null && launch(trigger, claimed.source(), claimed.runId(), parameters);
     }
 
     /** The parameters for a run-end fire made again from the run history; null (refused) when it has no such run. */
@@ -254,38 +298,63 @@ public final class TriggerRunner implements AutoCloseable {
     }
 
     /**
-     * One pass: every run-end trigger reads the run history from its checkpoint; every dataset
-     * trigger whose poll is due lists its dataset. The runs are started when this returns.
+     * One pass: the stale claims are recovered, every run-end trigger reads the run history from
+     * its checkpoint, every dataset trigger whose poll is due lists its dataset. The runs are
+     * started when this returns. A trigger whose poll fails (its dataset cannot be listed, the
+     * database is gone) is logged with a warning and tried again at the next tick; the others go on.
+     * One pass at a time: a call made during another waits for it.
      *
-     * @return the sources this call fired (run ids, versions, a batch's newest partition), by trigger
+     * @return the sources whose runs this call started (run ids, versions, a batch's newest
+     *     partition), by trigger
      */
     public Map<String, List<String>> tick() {
-        Instant now = clock.now();
-        Map<String, List<String>> fired = new LinkedHashMap<>(recover(now));
-        for (Trigger trigger : triggers.values()) {
-            List<String> sources = trigger.kind() == Trigger.Kind.RUN_END ? pollRuns(trigger) : pollData(trigger, now);
-            if (!sources.isEmpty()) {
-                fired.computeIfAbsent(trigger.name(), name -> new ArrayList<>()).addAll(sources);
+        synchronized (ticking) {
+            Instant now = clock.now();
+            Map<String, List<String>> fired = new LinkedHashMap<>(recover(now));
+            for (Trigger trigger : triggers.values()) {
+                List<String> sources;
+                try {
+                    sources = trigger.kind() == Trigger.Kind.RUN_END ? pollRuns(trigger) : pollData(trigger, now);
+                } catch (RuntimeException failed) {
+                    LOG.log(System.Logger.Level.WARNING, "trigger " + trigger.name() + " could not poll " + (trigger.kind()
+                            == Trigger.Kind.RUN_END ? "the runs of flow " : "dataset ") + trigger.source() + "; the"
+                            + " other triggers go on, and it polls again at the next tick: " + failed, failed);
+                    continue;
+                }
+                if (!sources.isEmpty()) {
+                    fired.computeIfAbsent(trigger.name(), name -> new ArrayList<>()).addAll(sources);
+                }
             }
+            return fired;
         }
-        return fired;
     }
 
+    /**
+     * Fires the runs of the source flow that ended since the checkpoint less the overlap, but not
+     * before the trigger was first registered, skipping those it has a fire of already.
+     */
     private List<String> pollRuns(Trigger trigger) {
-        String checkpoint = table.checkpoint(trigger.name());
-        long seen = checkpoint == null ? 0 : Long.parseLong(checkpoint);
-        long from = seen - TimeUnit.NANOSECONDS.convert(overlap);
+        TriggerTable.Registered registered = table.registered(trigger.name());
+        if (registered == null) {
+            return List.of(); // not registered: build() registers every trigger
+        }
+        long since = TimeUnit.MILLISECONDS.toNanos(registered.sinceMs());
+        long seen = registered.checkpoint() == null ? since : Long.parseLong(registered.checkpoint());
+        long from = Math.max(seen - TimeUnit.NANOSECONDS.convert(overlap), since);
         List<String> fired = new ArrayList<>();
         long lastEnded = from;
         UUID lastId = null;
         while (true) {
             List<TriggerTable.Ended> page = table.ended(trigger.source(), trigger.states(), from, lastEnded, lastId, PAGE);
+            Set<String> done = table.fired(trigger.name(), page.stream().map(ended -> ended.id().toString()).toList());
             for (TriggerTable.Ended ended : page) {
-                EndedRun run = new EndedRun(ended.id(), trigger.source(), ended.state(), parse(ended.parameters()),
-                        ended.state() == State.Kind.COMPLETED || ended.state() == State.Kind.CACHED
-                        ? parse(ended.result()) : null);
-                if (fire(trigger, run)) {
-                    fired.add(run.id().toString());
+                if (!done.contains(ended.id().toString())) {
+                    EndedRun run = new EndedRun(ended.id(), trigger.source(), ended.state(), parse(ended.parameters()),
+                            ended.state() == State.Kind.COMPLETED || ended.state() == State.Kind.CACHED
+                            ? parse(ended.result()) : null);
+                    if (fire(trigger, run)) {
+                        fired.add(run.id().toString());
+                    }
                 }
                 lastEnded = ended.ended();
                 lastId = ended.id();
@@ -504,9 +573,9 @@ public final class TriggerRunner implements AutoCloseable {
         }
 
         /**
-         * The lease: a fire claimed longer ago than this by another runner and not started yet is
-         * started by this one (1 minute unless given). Longer than any runner's pause between its
-         * claim and its launch.
+         * The lease: a fire claimed longer ago than this and not started yet (its runner died, or
+         * its launch failed, this runner's too) is started by this one (1 minute unless given).
+         * Longer than any runner's pause between its claim and its launch.
          *
          * @param lease positive
          * @return this builder

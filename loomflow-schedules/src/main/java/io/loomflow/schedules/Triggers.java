@@ -19,7 +19,7 @@ import java.util.Map;
  * refresh-on-upload:
  *   flow: refresh
  *   onNewVersion: prices          # a versioned dataset of the catalog
- *   pollEvery: 30s                # dataset triggers only; 1m unless given; durations as in schedules.yml
+ *   pollEvery: 30s                # dataset triggers only; 1m unless given; 1s to 366d, written as in schedules.yml
  * </pre>
  * Every mistake is a {@link TriggerException} starting {@code file:line:column:}, naming the value
  * and showing a valid one; whether the flows and datasets exist, and whether the parameters fit, is
@@ -91,7 +91,12 @@ public final class Triggers {
         }
         ConfValue parameters = settings.get("parameters");
         if (parameters != null) {
-            trigger = trigger.withParameters(read.parameters(parameters));
+            Map<String, ?> values = read.parameters(parameters);
+            try {
+                trigger = trigger.withParameters(values);
+            } catch (TriggerException notJson) {
+                throw read.error(parameters, notJson.getMessage());
+            }
         }
         ConfValue pollEvery = settings.get("pollEvery");
         if (pollEvery != null) {
@@ -100,7 +105,8 @@ public final class Triggers {
                         + " (onNewVersion, onNewPartitions) lists its dataset; an onRunEnd trigger fires when the run"
                         + " ends: remove pollEvery");
             }
-            trigger = trigger.withPollEvery(read.positiveDuration("pollEvery", pollEvery, "30s"));
+            trigger = trigger.withPollEvery(read.durationWithin("pollEvery", pollEvery, "30s", Trigger.MIN_POLL,
+                    Trigger.MAX_POLL));
         }
         return trigger;
     }

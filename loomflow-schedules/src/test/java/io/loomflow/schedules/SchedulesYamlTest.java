@@ -111,6 +111,12 @@ class SchedulesYamlTest {
                 + " cron, every or at, not cron and every", "every: 15m");
         assertMistake("a:\n  flow: f\n  every: 5 minutes\n", file + ":3:3: schedule a: every '5 minutes' is not a"
                 + " duration", "every: 15m");
+        assertMistake("a:\n  flow: f\n  every: 5m\n  grace: PT-1S\n", file + ":4:3: schedule a: grace 'PT-1S' must not"
+                + " be negative", "grace: 1m");
+        assertMistake("a:\n  flow: f\n  every: 5 Minutes\n", file + ":3:3: schedule a: every '5 Minutes' is not a"
+                + " duration", "every: 15m");
+        assertMistake("a:\n  flow: f\n  every: 5m\n  parameters: { day: 2026-01-01 }\n", file + ":4:3: schedule a:"
+                + " parameter day is a java.util.Date, not a JSON value", "quote it");
         assertMistake("a:\n  flow: f\n  every: 5m\n  catchUp: all\n", file + ":4:3: schedule a: catchUp 'all' is not"
                 + " a policy", "{ each: 3 }");
         assertMistake("a:\n  flow: f\n  every: 5m\n  maxActive: 0\n", file + ":4:3: schedule a: maxActive must be a"

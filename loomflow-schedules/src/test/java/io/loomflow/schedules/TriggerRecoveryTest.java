@@ -51,6 +51,11 @@ class TriggerRecoveryTest {
     // one source flow per test: the two share a database schema
     private final Flow<Region, Integer> extract = Flow.named("extract", Region.class, params -> params.region().length());
     private final Flow<Region, Integer> extract2 = Flow.named("extract2", Region.class, params -> params.region().length());
+    private final Flow<Region, Integer> extract3 = Flow.named("extract3", Region.class, params -> params.region().length());
+    private final Flow<Load, String> store = Flow.named("store", Load.class, params -> {
+        loads.add(params);
+        return params.upstream();
+    });
     private final Flow<Load, String> load = Flow.named("load", Load.class, params -> {
         loads.add(params);
         return params.upstream();
@@ -187,6 +192,38 @@ class TriggerRecoveryTest {
             }
         }
         assertThat(loads).containsExactly(new Load(source()));
+    }
+
+    @Test
+    void aRunnerAloneStartsItsOwnFailedLaunchAfterTheLeaseOnceUnderItsKey() throws Exception {
+        ManualTimeSource clock = ManualTimeSource.startingAt(T0);
+        Trigger trigger = Trigger.onRunEnd("alone", "extract3", "store")
+                .withRunParameters(run -> Map.of("upstream", run.id().toString()));
+        try (WorkQueue queue = WorkQueue.connect(POSTGRES.url());
+             TriggerRunner runner = TriggerRunner.builder().database(POSTGRES.url()).triggers(trigger)
+                     .workQueue(queue, extract3, store).clock(clock).name("alone").recoverAfter(LEASE).build()) {
+            clock.advance(Duration.ofSeconds(1));
+            UUID source = extractRun(clock, extract3);
+            clock.advance(Duration.ofSeconds(1));
+            assertThat(runner.tick()).as("no live worker runs store: nothing started").isEmpty();
+            assertThat(rows("SELECT state, claimed_by FROM lf_trigger_fire WHERE trigger_name = 'alone'"))
+                    .containsExactly(List.of("claimed", "alone"));
+            try (Worker worker = Worker.builder().database(POSTGRES.url()).flows(store).build().start()) {
+                assertThat(runner.tick()).as("within the lease").isEmpty();
+                clock.advance(LEASE.plusSeconds(1));
+                assertThat(runner.tick()).isEqualTo(Map.of("alone", List.of(source.toString())));
+                assertThat(runner.tick()).isEmpty();
+                await(() -> loads.size() == 1, "the queued run ran");
+                String key = TriggerRunner.idempotencyKey("alone", source.toString());
+                List<List<String>> queued = rows("SELECT id FROM lf_queue WHERE idempotency_key = '" + key + "'");
+                assertThat(queued).hasSize(1);
+                assertThat(rows("SELECT run_id, state FROM lf_trigger_fire WHERE trigger_name = 'alone'"))
+                        .containsExactly(List.of(queued.getFirst().getFirst(), "started"));
+                assertThat(rows("SELECT COUNT(*) FROM lf_queue WHERE flow = 'store'")).containsExactly(List.of("1"));
+            }
+        }
+        assertThat(loads).extracting(Load::upstream).containsExactly(rows("SELECT id FROM lf_run WHERE name = 'extract3'")
+                .getFirst().getFirst());
     }
 
     private String source() throws Exception {

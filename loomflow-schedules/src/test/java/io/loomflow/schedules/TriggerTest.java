@@ -197,6 +197,12 @@ class TriggerTest {
                         .withDataParameters(data -> Map.of("keys", data.keys())));
     }
 
+    /** A runner of {@link #dataTriggers()} on the catalog's datasets. */
+    private TriggerRunner dataRunner(String url, Engine engine, ManualTimeSource clock) {
+        return TriggerRunner.builder().database(url).triggers(dataTriggers().toArray(Trigger[]::new))
+                .engine(engine, refresh).catalog(catalog()).clock(clock).build();
+    }
+
     @Test
     void newVersionsFireOnceEachAndNewPartitionsOnceABatchPolledEveryNWithTheCheckpointInTheStore() throws Exception {
         String url = "jdbc:h2:file:" + directory.resolve("history") + ";AUTO_SERVER=TRUE";
@@ -204,8 +210,7 @@ class TriggerTest {
         version("2026-05-01T00.00.00.000Z");
         partition("001");
         try (Engine engine = Engine.builder().clock(clock).build();
-             TriggerRunner runner = TriggerRunner.builder().database(url).triggers(dataTriggers().toArray(Trigger[]::new))
-                     .engine(engine, refresh).catalog(catalog()).clock(clock).build()) {
+             TriggerRunner runner = dataRunner(url, engine, clock)) {
             assertThat(runner.tick()).isEmpty(); // what was there when the trigger was made does not fire it
             version("2026-06-01T00.00.00.000Z");
             version("2026-06-01T00.01.00.000Z");
@@ -226,8 +231,7 @@ class TriggerTest {
         // a new runner (a restarted process) keeps the checkpoint from the store
         partition("004");
         try (Engine engine = Engine.builder().clock(clock).build();
-             TriggerRunner runner = TriggerRunner.builder().database(url).triggers(dataTriggers().toArray(Trigger[]::new))
-                     .engine(engine, refresh).catalog(catalog()).clock(clock).build()) {
+             TriggerRunner runner = dataRunner(url, engine, clock)) {
             assertThat(runner.tick()).isEqualTo(Map.of("new-drops", List.of("004")));
             awaitSize(datas, 4);
         }
@@ -259,6 +263,107 @@ class TriggerTest {
     }
 
     @Test
+    void runsThatEndedBeforeTheTriggerWasFirstRegisteredDoNotFireIt() throws Exception {
+        String url = "jdbc:h2:file:" + directory.resolve("since") + ";AUTO_SERVER=TRUE";
+        ManualTimeSource clock = ManualTimeSource.startingAt(T0);
+        try (Engine elsewhere = Engine.builder().clock(clock).listener(RunRecorder.to(RunStore.open(url))).build()) {
+            elsewhere.run(extract, new Region("before", false)); // within the overlap (5 minutes) of the registration
+        }
+        clock.advance(Duration.ofMinutes(1));
+        try (Engine engine = Engine.builder().clock(clock).build();
+             TriggerRunner runner = TriggerRunner.builder().database(url).triggers(afterExtract())
+                     .engine(engine, extract, load).clock(clock).build()) {
+            clock.advance(Duration.ofSeconds(1));
+            assertThat(runner.tick()).isEmpty();
+            java.util.UUID after;
+            try (Engine elsewhere = Engine.builder().clock(clock).listener(RunRecorder.to(RunStore.open(url))).build()) {
+                var handle = elsewhere.submit(extract, new Region("after", false));
+                handle.join();
+                after = handle.runId();
+            }
+            clock.advance(Duration.ofSeconds(1));
+            assertThat(runner.tick()).isEqualTo(Map.of("after-extract", List.of(after.toString())));
+            awaitSize(loads, 1);
+            assertThat(loads.peek().region()).isEqualTo("after");
+        }
+        assertThat(fireStates(url, "after-extract")).containsExactly("started");
+    }
+
+    @Test
+    void aTickClaimsOnlyTheRunsItHasNotFiredYetOnPostgres() throws Exception {
+        ManualTimeSource clock = ManualTimeSource.startingAt(T0);
+        // a flow of its own: the other tests on this schema watch extract from T0 on
+        Flow<Region, Count> measure = Flow.named("measure", Region.class, params -> new Count(params.region().length()));
+        Trigger trigger = Trigger.onRunEnd("counted", "measure", "load").withParameters(Map.of("region", "x",
+                "count", 0)).withRunParameters(run -> Map.of("upstream", run.id().toString()));
+        try (Engine engine = Engine.builder().clock(clock).build();
+             TriggerRunner runner = TriggerRunner.builder().database(POSTGRES.url()).triggers(trigger)
+                     .engine(engine, measure, load).clock(clock).name("counted").build();
+             Connection connection = POSTGRES.connect(); Statement statement = connection.createStatement()) {
+            // every row the runner tries to insert, kept or refused by the primary key, draws a number
+            statement.execute("CREATE SEQUENCE fire_inserts");
+            statement.execute("CREATE FUNCTION count_fire_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                    + " PERFORM nextval('fire_inserts'); RETURN NEW; END $$");
+            statement.execute("CREATE TRIGGER count_fire_inserts BEFORE INSERT ON lf_trigger_fire FOR EACH ROW"
+                    + " EXECUTE FUNCTION count_fire_insert()");
+            try {
+                clock.advance(Duration.ofSeconds(1));
+                int runs = 5;
+                try (Engine elsewhere = Engine.builder().clock(clock)
+                        .listener(RunRecorder.to(RunStore.open(POSTGRES.url()))).build()) {
+                    for (int i = 0; i < runs; i++) {
+                        elsewhere.run(measure, new Region("c" + i, false));
+                    }
+                }
+                clock.advance(Duration.ofSeconds(1));
+                assertThat(runner.tick().get("counted")).hasSize(runs);
+                for (int i = 0; i < 3; i++) { // the runs stay within the overlap (5 minutes) of the checkpoint
+                    clock.advance(Duration.ofSeconds(30));
+                    assertThat(runner.tick()).isEmpty();
+                }
+                try (ResultSet drawn = statement.executeQuery("SELECT CASE WHEN is_called THEN last_value ELSE 0 END"
+                        + " FROM fire_inserts")) {
+                    drawn.next();
+                    assertThat(drawn.getLong(1)).as("inserts tried into lf_trigger_fire").isEqualTo(runs);
+                }
+                awaitSize(loads, runs);
+            } finally {
+                statement.execute("DROP TRIGGER count_fire_inserts ON lf_trigger_fire");
+                statement.execute("DROP FUNCTION count_fire_insert()");
+                statement.execute("DROP SEQUENCE fire_inserts");
+            }
+        }
+    }
+
+    @Test
+    void aTriggerWhosePollFailsIsLoggedAndTheOthersStillFire() throws Exception {
+        String url = "jdbc:h2:file:" + directory.resolve("isolated") + ";AUTO_SERVER=TRUE";
+        ManualTimeSource clock = ManualTimeSource.startingAt(T0);
+        version("2026-05-01T00.00.00.000Z");
+        partition("001");
+        try (Engine engine = Engine.builder().clock(clock).build();
+             TriggerRunner runner = dataRunner(url, engine, clock)) {
+            // new-model, the first trigger, cannot list its dataset: its folder is now a link to itself
+            Path model = directory.resolve("model.json");
+            try (var files = Files.walk(model)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+            Files.createSymbolicLink(model, model.getFileName());
+            assertThatThrownBy(() -> catalog().dataset("model").versions(engine)).hasMessageContaining("model.json");
+            partition("002");
+            clock.advance(Duration.ofMinutes(5));
+            assertThat(runner.tick()).isEqualTo(Map.of("new-drops", List.of("002")));
+            awaitSize(datas, 1);
+            // repaired, it fires at its next poll
+            Files.delete(model);
+            version("2026-06-01T00.00.00.000Z");
+            clock.advance(Duration.ofMinutes(5));
+            assertThat(runner.tick()).isEqualTo(Map.of("new-model", List.of("2026-06-01T00.00.00.000Z")));
+            awaitSize(datas, 2);
+        }
+    }
+
+    @Test
     void badTriggersAreRefusedNamingTheValueAndStartNoRun() throws Exception {
         String url = "jdbc:h2:file:" + directory.resolve("refused") + ";AUTO_SERVER=TRUE";
         try (Engine engine = Engine.builder().build()) {
@@ -274,6 +379,21 @@ class TriggerTest {
                     .hasMessageContaining("Completed, Cached, Failed, Cancelled, Crashed");
             assertThatThrownBy(() -> Trigger.onRunEnd("t", "extract", "load").whenStates("Running"))
                     .isInstanceOf(TriggerException.class).hasMessageContaining("a run does not end in Running");
+            assertThatThrownBy(() -> TriggerRunner.builder().database(url)
+                    .triggers(Trigger.onRunEnd("again", "extract", "extract")).engine(engine, extract).build())
+                    .isInstanceOf(TriggerException.class)
+                    .hasMessageStartingWith("trigger again starts flow 'extract' when a run of 'extract' ends")
+                    .hasMessageContaining("start another flow");
+            assertThatThrownBy(() -> Trigger.onNewVersion("t", "model", "refresh").withPollEvery(Duration.ofDays(1_000_000)))
+                    .isInstanceOf(TriggerException.class).hasMessageContaining("pollEvery must be between PT1S and PT8784H")
+                    .hasMessageContaining("not PT24000000H").hasMessageContaining("Duration.ofMinutes(1)");
+            assertThatThrownBy(() -> Trigger.onNewVersion("t", "model", "refresh").withPollEvery(Duration.ofMillis(999)))
+                    .isInstanceOf(TriggerException.class).hasMessageContaining("not PT0.999S");
+            assertThat(Trigger.onNewVersion("t", "model", "refresh").withPollEvery(Duration.ofDays(366)).pollEvery())
+                    .isEqualTo(Trigger.MAX_POLL);
+            assertThatThrownBy(() -> Trigger.onRunEnd("t", "extract", "load").withParameters(Map.of("day",
+                    new java.util.Date(0)))).isInstanceOf(TriggerException.class)
+                    .hasMessageStartingWith("trigger t: parameter day is a java.util.Date, not a JSON value");
             assertThatThrownBy(() -> TriggerRunner.builder().database(url)
                     .triggers(Trigger.onRunEnd("t", "extract", "load").withParameters(Map.of("regoin", "x")))
                     .engine(engine, extract, load).build())

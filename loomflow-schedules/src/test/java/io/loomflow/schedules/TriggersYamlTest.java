@@ -129,6 +129,18 @@ class TriggersYamlTest {
                 + " pollEvery '30 seconds' is not a duration", "pollEvery: 30s");
         assertMistake("a:\n  flow: f\n  onNewVersion: prices\n  pollEvery: 0s\n", file + ":4:3: trigger a:"
                 + " pollEvery must be more than zero", "pollEvery: 30s");
+        assertMistake("a:\n  flow: f\n  onNewVersion: prices\n  pollEvery: 1000000000000d\n", file + ":4:3: trigger"
+                + " a: pollEvery '1000000000000d' must be from 1s to 366d", "pollEvery: 30s");
+        assertMistake("a:\n  flow: f\n  onNewVersion: prices\n  pollEvery: 500MS\n", file + ":4:3: trigger a:"
+                + " pollEvery '500MS' must be from 1s to 366d", "pollEvery: 30s");
+        assertMistake("a:\n  flow: f\n  onNewVersion: prices\n  pollEvery: PT-1S\n", file + ":4:3: trigger a:"
+                + " pollEvery 'PT-1S' must not be negative", "pollEvery: 30s");
+        assertMistake("a:\n  flow: f\n  onNewVersion: prices\n  pollEvery: 30 Seconds\n", file + ":4:3: trigger a:"
+                + " pollEvery '30 Seconds' is not a duration", "pollEvery: 30s");
+        assertMistake("a:\n  flow: f\n  onRunEnd: f\n", file + ":3:3: trigger a starts flow 'f' when a run of 'f'"
+                + " ends", "start another flow");
+        assertMistake("a:\n  flow: f\n  onRunEnd: g\n  parameters: { day: 2026-01-01 }\n", file + ":4:3: trigger a:"
+                + " parameter day is a java.util.Date, not a JSON value", "quote it");
         assertMistake("a:\n  flow: f\n  onRunEnd: g\n  parameters: [1]\n", file + ":4:3: trigger a: parameters must"
                 + " be a mapping", "region: emea");
         assertMistake("a:\n  flow: f\n  onRunEnd: [g, h]\n", file + ":3:3: trigger a: onRunEnd must be a single"

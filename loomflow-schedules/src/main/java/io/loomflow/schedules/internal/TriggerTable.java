@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -98,16 +99,22 @@ public final class TriggerTable implements AutoCloseable {
         }
     }
 
-    /** The trigger's checkpoint, or null. */
-    public synchronized @Nullable String checkpoint(String trigger) {
-        try (PreparedStatement select = connection().prepareStatement("SELECT checkpoint FROM lf_trigger WHERE name = ?")) {
+    /** When a trigger was first registered (epoch milliseconds), and its checkpoint (null for none yet). */
+    public record Registered(long sinceMs, @Nullable String checkpoint) {
+    }
+
+    /** The trigger's registration and checkpoint, or null when it has no row. */
+    public synchronized @Nullable Registered registered(String trigger) {
+        try (PreparedStatement select = connection().prepareStatement(
+                "SELECT since_ms, checkpoint FROM lf_trigger WHERE name = ?")) {
             select.setString(1, trigger);
             try (ResultSet row = select.executeQuery()) {
-                String found = row.next() ? row.getString(1) : null;
+                Registered found = row.next() ? new Registered(row.getLong(1), row.getString(2)) : null;
                 connection().commit();
                 return found;
             }
         } catch (SQLException failed) {
+            rollback(failed);
             throw failure("read the checkpoint of trigger " + trigger, failed);
         }
     }
@@ -173,6 +180,36 @@ public final class TriggerTable implements AutoCloseable {
         }
     }
 
+    /**
+     * The sources among {@code sources} that the trigger has a fire row of (claimed, started or
+     * refused), read in one query, so that a poll claims only the others.
+     */
+    public synchronized Set<String> fired(String trigger, List<String> sources) {
+        if (sources.isEmpty()) {
+            return Set.of();
+        }
+        String marks = sources.stream().map(s -> "?").collect(Collectors.joining(", "));
+        try (PreparedStatement select = connection().prepareStatement("SELECT source FROM lf_trigger_fire"
+                + " WHERE trigger_name = ? AND source IN (" + marks + ")")) {
+            select.setString(1, trigger);
+            int i = 2;
+            for (String source : sources) {
+                select.setString(i++, source);
+            }
+            Set<String> found = new HashSet<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    found.add(rows.getString(1));
+                }
+            }
+            connection().commit();
+            return found;
+        } catch (SQLException failed) {
+            rollback(failed);
+            throw failure("read the fires of trigger " + trigger, failed);
+        }
+    }
+
     /** Claims one source for a trigger: true for the one runner whose row went in. */
     public synchronized boolean claim(String trigger, String source, UUID runId, Instant now) {
         try (PreparedStatement insert = connection().prepareStatement(insertFire())) {
@@ -205,9 +242,9 @@ public final class TriggerTable implements AutoCloseable {
     }
 
     /**
-     * The fires of {@code triggers} still claimed, claimed before {@code beforeMs} by another
-     * runner than this one (a runner that died between its claim and its launch, or whose launch
-     * failed).
+     * The fires of {@code triggers} still claimed, claimed before {@code beforeMs} by any runner,
+     * this one too (a runner that died between its claim and its launch, or whose launch failed);
+     * the caller leaves out those it is launching.
      */
     public synchronized List<Claimed> stale(Set<String> triggers, long beforeMs) {
         if (triggers.isEmpty()) {
@@ -216,10 +253,9 @@ public final class TriggerTable implements AutoCloseable {
         String names = triggers.stream().map(t -> "?").collect(Collectors.joining(", "));
         try (PreparedStatement select = connection().prepareStatement("SELECT trigger_name, source, run_id, detail,"
                 + " claimed_by, claimed_at_ms FROM lf_trigger_fire WHERE state = 'claimed' AND claimed_at_ms < ?"
-                + " AND claimed_by <> ? AND trigger_name IN (" + names + ") ORDER BY claimed_at_ms")) {
+                + " AND trigger_name IN (" + names + ") ORDER BY claimed_at_ms")) {
             select.setLong(1, beforeMs);
-            select.setString(2, owner);
-            int i = 3;
+            int i = 2;
             for (String trigger : triggers) {
                 select.setString(i++, trigger);
             }
