@@ -29,7 +29,9 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -58,6 +60,8 @@ public final class Scheduler implements AutoCloseable {
     static final int BATCH = 500;
     private static final Duration REFRESH = Duration.ofSeconds(5);
     private static final Duration RECOVER = Duration.ofSeconds(5);
+    /** How many of a claimer's ended slots tell whether its engine records into the history. */
+    private static final int EVIDENCE = 20;
     private static final System.Logger LOG = System.getLogger(Scheduler.class.getName());
 
     private final SlotTable table;
@@ -82,6 +86,9 @@ public final class Scheduler implements AutoCloseable {
     private Instant nextRecovery = Instant.MIN; // under passes
     private @Nullable Thread loop;
     private volatile boolean closed;
+    private final Duration historyCheckAfter;
+    private final AtomicReference<@Nullable Probe> firstEnded = new AtomicReference<>();
+    private final Map<String, Boolean> claimers = new HashMap<>(); // whether each claimer's engine records here; under passes
 
     private Scheduler(Builder builder, SlotTable table, Launcher launcher) {
         this.table = table;
@@ -94,6 +101,7 @@ public final class Scheduler implements AutoCloseable {
         this.recoverAfter = builder.recoverAfter;
         this.ahead = Duration.ofMillis(Math.min(AHEAD_MILLIS, recoverAfter.toMillis() / 4));
         this.recoverEvery = Collections.max(List.of(every, Collections.min(List.of(RECOVER, recoverAfter.dividedBy(2)))));
+        this.historyCheckAfter = builder.historyCheckAfter;
         this.writes = new SlotWrites(table, inFlight, index::wake); // a slot waiting for room may fire now
     }
 
@@ -214,7 +222,7 @@ public final class Scheduler implements AutoCloseable {
                 for (SlotTable.Claim claim : one.claims()) {
                     inFlight.add(key(schedule.name(), claim.slot().key()));
                     pending.add(new Pending(schedule.fireAt(claim.slot()), schedule, claim.slot(), claim.runId(), one,
-                            one.claims().size()));
+                            one.claims().size(), bind(schedule)));
                 }
             }
             launchDue(fired);
@@ -226,7 +234,7 @@ public final class Scheduler implements AutoCloseable {
         Instant now = clock.now();
         while (!pending.isEmpty() && !pending.peek().at().isAfter(now)) {
             Pending next = pending.poll();
-            if (launch(next.schedule(), next.slot(), next.runId()) && fired != null) {
+            if (launch(next.schedule(), next.slot(), next.runId(), next.params()) && fired != null) {
                 fired.computeIfAbsent(next.schedule().name(), name -> new ArrayList<>()).add(next.slot());
             }
         }
@@ -237,8 +245,8 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /** A slot claimed, to be launched at its fire time; the claim it was one of {@code ofClaim} slots of. */
-    private record Pending(Instant at, Schedule schedule, Slot slot, UUID runId, SlotTable.Claimed claim, int ofClaim)
-            implements Comparable<Pending> {
+    private record Pending(Instant at, Schedule schedule, Slot slot, UUID runId, SlotTable.Claimed claim, int ofClaim,
+            Supplier<Object> params) implements Comparable<Pending> {
         @Override
         public int compareTo(Pending other) {
             int byTime = at.compareTo(other.at);
@@ -253,6 +261,7 @@ public final class Scheduler implements AutoCloseable {
     /** One query for the stale claims of every schedule of this scheduler, then recovers each (see the class comment). */
     private void recover(Instant now, @Nullable Map<String, List<Slot>> fired) {
         nextRecovery = now.plus(recoverEvery);
+        checkOwnHistory();
         long stale = now.minus(recoverAfter).toEpochMilli();
         for (SlotTable.Row row : table.unended(names, stale)) {
             Schedule schedule = schedules.get(row.schedule());
@@ -273,6 +282,11 @@ public final class Scheduler implements AutoCloseable {
                 if (status == Launcher.Status.ACTIVE) {
                     continue;
                 }
+                if (!recordsHere(row)) {
+                    table.ended(row.schedule(), row.slot()); // it started: not run again on no evidence
+                    index.wake(row.schedule());
+                    continue;
+                }
                 // started on an engine, and the history has no run of that id: its scheduler died before
                 // the history had it, so it is started again, under the same id (below)
             }
@@ -287,24 +301,96 @@ public final class Scheduler implements AutoCloseable {
                 LOG.log(System.Logger.Level.INFO, "schedule " + schedule.name() + ": slot " + slot.key() + " was "
                         + row.state() + " by " + row.claimedBy() + " and no run of it is known; starting it (run "
                         + row.runId() + ")");
-                if (launch(schedule, slot, row.runId()) && fired != null) {
+                if (launch(schedule, slot, row.runId(), bind(schedule)) && fired != null) {
                     fired.computeIfAbsent(schedule.name(), name -> new ArrayList<>()).add(slot);
                 }
             }
         }
     }
 
+    /**
+     * Whether the engine of the scheduler that claimed a row records its runs into this scheduler's
+     * history, judged by the runs of its latest ended slots of that schedule: a started row whose run
+     * the history lacks is started again only when some of them are there (or there are none to
+     * judge by). Otherwise that run did start and its engine records elsewhere or nowhere: starting it
+     * again would run the slot twice, so the row is marked ended, with one ERROR per such scheduler.
+     */
+    private boolean recordsHere(SlotTable.Row row) {
+        Boolean known = claimers.get(row.claimedBy());
+        if (known != null) {
+            return known;
+        }
+        List<UUID> ended = table.endedRuns(row.schedule(), row.claimedBy(), EVIDENCE);
+        if (ended.isEmpty()) {
+            return true; // nothing to judge by: as a run lost before the history had it
+        }
+        boolean records = ended.stream().anyMatch(id -> launcher.status(id) != Launcher.Status.MISSING);
+        claimers.put(row.claimedBy(), records);
+        if (!records) {
+            LOG.log(System.Logger.Level.ERROR, "scheduler " + row.claimedBy() + " started runs of schedule "
+                    + row.schedule() + " that the run history in the scheduler's database does not have (" + ended.size()
+                    + " of its latest ended slots): its engine does not record there. Slots it started are not started"
+                    + " again (slot " + row.slot() + " is marked ended), since that would run them twice; give every"
+                    + " scheduler's engine .listener(RunRecorder.to(RunStore.open(url))) with the scheduler's database URL"
+                    + " so that a run lost in a crash can be told from one that ran");
+        }
+        return records;
+    }
+
+    /**
+     * Off the claims' path, once: the first run this scheduler launched on its engine, once
+     * {@link Builder#historyCheckAfter} has passed since it ended, must be in the run history of the
+     * scheduler's database; if not, one ERROR says how to fix it (the recovery relies on it).
+     */
+    private void checkOwnHistory() {
+        Probe probe = firstEnded.get();
+        if (probe == null || probe.checked() || launcher.idempotent()
+                || System.nanoTime() - probe.endedNanos() < historyCheckAfter.toNanos()) {
+            return;
+        }
+        firstEnded.set(new Probe(probe.schedule(), probe.runId(), probe.endedNanos(), true));
+        if (launcher.status(probe.runId()) == Launcher.Status.MISSING) {
+            LOG.log(System.Logger.Level.ERROR, "schedule " + probe.schedule() + ": run " + probe.runId() + " ended "
+                    + historyCheckAfter.toSeconds() + " s ago on this scheduler's engine, and the run history in the"
+                    + " scheduler's database does not have it: the engine does not record its runs there. After a crash,"
+                    + " a slot whose run started cannot be told from one whose run was lost; slots started by this"
+                    + " scheduler will not be started again by others. Build the engine with"
+                    + " .listener(RunRecorder.to(RunStore.open(url))) on the scheduler's database URL");
+        }
+    }
+
+    /** The first run this scheduler launched that ended, for {@link #checkOwnHistory()}. */
+    private record Probe(String schedule, UUID runId, long endedNanos, boolean checked) {
+    }
+
+    /** The schedule's parameters bound for one run (when it is claimed: not at its time), or how binding failed. */
+    private Supplier<Object> bind(Schedule schedule) {
+        try {
+            Object params = ParameterModel.of(flows.get(schedule.flow())).bind(schedule.parameters());
+            return () -> params;
+        } catch (RuntimeException failed) {
+            return () -> {
+                throw failed;
+            };
+        }
+    }
+
     @SuppressWarnings("unchecked")
-    private boolean launch(Schedule schedule, Slot slot, UUID runId) {
+    private boolean launch(Schedule schedule, Slot slot, UUID runId, Supplier<Object> bound) {
         Flow<Object, Object> flow = (Flow<Object, Object>) flows.get(schedule.flow());
         String key = key(schedule.name(), slot.key());
         inFlight.add(key);
         SlotWrites.Launched launched = writes.launched(schedule.name(), slot.key(), key);
         try {
-            Object params = ParameterModel.of(flow).bind(schedule.parameters());
+            Object params = bound.get();
             // its row is written ended (in a batch) before inFlight forgets it: until then a recovery must see it
             // as this scheduler's
-            UUID started = launcher.launch(schedule, flow, params, slot, runId, ended -> launched.ended(ended && !closed));
+            UUID started = launcher.launch(schedule, flow, params, slot, runId, ended -> {
+                if (ended && firstEnded.get() == null) {
+                    firstEnded.compareAndSet(null, new Probe(schedule.name(), runId, System.nanoTime(), false));
+                }
+                launched.ended(ended && !closed);
+            });
             launched.started(started);
         } catch (RuntimeException failed) {
             inFlight.remove(key);
@@ -420,7 +506,7 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /**
-     * Fires in the background, on a virtual thread: a loop that sleeps on the clock until the next
+     * Fires in the background, on a thread of its own: a loop that sleeps on the clock until the next
      * fire time of its schedules (claiming a little ahead of it; see the class comment), waking at
      * least every second of the clock (or as set by {@link Builder#tickEvery}) to see a resume or a
      * run's end that makes room, and reading the cursors and recovering stale claims every few
@@ -430,7 +516,9 @@ public final class Scheduler implements AutoCloseable {
      */
     public synchronized Scheduler start() {
         if (loop == null) {
-            loop = Thread.ofVirtual().name("loomflow-scheduler").start(this::run);
+            // a platform thread: a virtual one that parks for a moment in a burst of fires would wait for a carrier
+            // behind the runs it just started
+            loop = Thread.ofPlatform().daemon().name("loomflow-scheduler").start(this::run);
         }
         return this;
     }
@@ -627,6 +715,7 @@ public final class Scheduler implements AutoCloseable {
         private TimeSource clock = TimeSource.system();
         private Duration every = Duration.ofSeconds(1);
         private String name = "scheduler-" + UUID.randomUUID();
+        private Duration historyCheckAfter = Duration.ofSeconds(60);
 
         private Builder() {
         }
@@ -762,6 +851,19 @@ public final class Scheduler implements AutoCloseable {
                 throw new ScheduleException("tickEvery must be positive, not " + every + "; for example Duration.ofSeconds(1)");
             }
             this.every = every;
+            return this;
+        }
+
+        /**
+         * How long after the first run this scheduler launched on an engine ended (in real time, since
+         * the run history is written after the run) it checks that the history has it (a minute
+         * unless given; tests shorten it).
+         *
+         * @param wait positive
+         * @return this builder
+         */
+        Builder historyCheckAfter(Duration wait) {
+            this.historyCheckAfter = wait;
             return this;
         }
 

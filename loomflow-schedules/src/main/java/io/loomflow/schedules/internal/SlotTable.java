@@ -41,8 +41,51 @@ public final class SlotTable implements AutoCloseable {
         return new SlotTable(Database.open(url, "the schedules'"), owner);
     }
 
-    /** Adds the schedules not there yet (not paused, since {@code now}); updates the definition of the others. */
+    /**
+     * Adds the schedules not there yet (not paused, since {@code now}); updates the definition of the
+     * others. In one transaction (one query for the names there, a batch of updates and one of
+     * inserts); if that fails (another scheduler registered one of them meanwhile), one transaction
+     * per schedule.
+     */
     public synchronized void register(Collection<Schedule> schedules, Instant now) {
+        try {
+            Map<String, String> there = new HashMap<>();
+            PreparedStatement select = database.prepared("SELECT name, definition FROM lf_schedule WHERE name = ANY(?)");
+            select.setArray(1, database.texts(schedules.stream().map(Schedule::name).toList()));
+            try (ResultSet row = select.executeQuery()) {
+                while (row.next()) {
+                    there.put(row.getString(1), row.getString(2));
+                }
+            }
+            try (PreparedStatement update = connection().prepareStatement(
+                    "UPDATE lf_schedule SET definition = ? WHERE name = ?");
+                 PreparedStatement insert = connection().prepareStatement("INSERT INTO lf_schedule"
+                         + " (name, definition, paused, since_ms, cursor_slot) VALUES (?, ?, FALSE, ?, NULL)")) {
+                for (Schedule schedule : schedules) {
+                    String definition = there.get(schedule.name());
+                    if (definition == null) {
+                        insert.setString(1, schedule.name());
+                        insert.setString(2, schedule.toString());
+                        insert.setLong(3, now.toEpochMilli());
+                        insert.addBatch();
+                    } else if (!definition.equals(schedule.toString())) {
+                        update.setString(1, schedule.toString());
+                        update.setString(2, schedule.name());
+                        update.addBatch();
+                    }
+                }
+                update.executeBatch();
+                insert.executeBatch();
+            }
+            connection().commit();
+            return;
+        } catch (SQLException raced) {
+            try {
+                connection().rollback();
+            } catch (SQLException ignored) {
+                raced.addSuppressed(ignored);
+            }
+        }
         try {
             for (Schedule schedule : schedules) {
                 try (PreparedStatement update = connection().prepareStatement(
@@ -307,13 +350,34 @@ public final class SlotTable implements AutoCloseable {
         }
     }
 
+    /** The run ids of the latest {@code limit} ended slots of a schedule that {@code claimedBy} claimed. */
+    public synchronized List<UUID> endedRuns(String schedule, String claimedBy, int limit) {
+        try (PreparedStatement select = connection().prepareStatement("SELECT run_id FROM lf_schedule_slot"
+                + " WHERE schedule = ? AND state = 'ended' AND claimed_by = ? ORDER BY claimed_at_ms DESC LIMIT ?")) {
+            select.setString(1, schedule);
+            select.setString(2, claimedBy);
+            select.setInt(3, limit);
+            List<UUID> ids = new ArrayList<>();
+            try (ResultSet row = select.executeQuery()) {
+                while (row.next()) {
+                    ids.add(UUID.fromString(row.getString(1)));
+                }
+            }
+            connection().commit();
+            return ids;
+        } catch (SQLException failed) {
+            throw failure("read the ended slots of schedule " + schedule, failed);
+        }
+    }
+
     /** A slot's run that started (under this id) or ended, to be written in the slot's row. */
     public record Change(String schedule, String slot, @Nullable UUID startedAs, boolean ended) {
     }
 
     /**
-     * Writes these changes in one transaction: every start first (state {@code started} and the run
-     * id, on a claimed row), then every end (state {@code ended}, on a claimed or started row).
+     * Writes these changes in one transaction: every start (state {@code started} and the run id, on
+     * a claimed row), then every end (state {@code ended}, on a claimed or started row), then every
+     * start and end of one run (state {@code ended} and the run id, on a claimed row).
      */
     public synchronized void write(List<Change> changes) {
         try {
@@ -321,10 +385,19 @@ public final class SlotTable implements AutoCloseable {
                     + " WHERE schedule = ? AND slot = ? AND state = 'claimed'");
             PreparedStatement ended = database.prepared("UPDATE lf_schedule_slot SET state = 'ended'"
                     + " WHERE schedule = ? AND slot = ? AND state IN ('claimed', 'started')");
+            PreparedStatement ran = database.prepared("UPDATE lf_schedule_slot SET state = 'ended', run_id = ?"
+                    + " WHERE schedule = ? AND slot = ? AND state = 'claimed'");
             boolean anyStarted = false;
             boolean anyEnded = false;
+            boolean anyRan = false;
             for (Change change : changes) {
-                if (change.startedAs() != null) {
+                if (change.startedAs() != null && change.ended()) {
+                    ran.setString(1, change.startedAs().toString());
+                    ran.setString(2, change.schedule());
+                    ran.setString(3, change.slot());
+                    ran.addBatch();
+                    anyRan = true;
+                } else if (change.startedAs() != null) {
                     started.setString(1, change.startedAs().toString());
                     started.setString(2, change.schedule());
                     started.setString(3, change.slot());
@@ -333,7 +406,7 @@ public final class SlotTable implements AutoCloseable {
                 }
             }
             for (Change change : changes) {
-                if (change.ended()) {
+                if (change.ended() && change.startedAs() == null) {
                     ended.setString(1, change.schedule());
                     ended.setString(2, change.slot());
                     ended.addBatch();
@@ -345,6 +418,9 @@ public final class SlotTable implements AutoCloseable {
             }
             if (anyEnded) {
                 ended.executeBatch();
+            }
+            if (anyRan) {
+                ran.executeBatch();
             }
             connection().commit();
         } catch (SQLException failed) {

@@ -1,11 +1,14 @@
 package io.loomflow.schedules.internal;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -19,7 +22,7 @@ import org.jspecify.annotations.Nullable;
 public final class SlotWrites implements AutoCloseable {
 
     /** How long the writer gathers changes before writing them. */
-    private static final long GATHER_MILLIS = 100;
+    private static final long GATHER_MILLIS = 250;
     /** The most changes one transaction writes. */
     private static final int MOST = 1_000;
     private static final System.Logger LOG = System.getLogger(SlotWrites.class.getName());
@@ -30,11 +33,12 @@ public final class SlotWrites implements AutoCloseable {
     private final SlotTable table;
     private final Set<String> inFlight;
     private final Consumer<String> endWritten;
-    private final ArrayDeque<Write> queue = new ArrayDeque<>(); // guarded by this
+    private final ConcurrentLinkedQueue<Write> queue = new ConcurrentLinkedQueue<>(); // lock-free: fires add to it
     private final Object writing = new Object(); // one writer at a time: the thread or a flush
-    private @Nullable Thread thread; // guarded by this
-    private boolean closed; // guarded by this
+    private final Thread thread;
+    private volatile boolean closed;
     private boolean failing; // guarded by writing
+    private final List<Write> retry = new ArrayList<>(); // taken from the queue, not written yet; guarded by writing
 
     /**
      * Writes to {@code table}.
@@ -47,6 +51,7 @@ public final class SlotWrites implements AutoCloseable {
         this.table = table;
         this.inFlight = inFlight;
         this.endWritten = endWritten;
+        this.thread = Thread.ofVirtual().name("loomflow-scheduler-writes").start(this::run);
     }
 
     /** The start and end of one slot's run: the start is always queued before the end, so it is written first. */
@@ -98,7 +103,7 @@ public final class SlotWrites implements AutoCloseable {
         return new Launched(schedule, slot, key);
     }
 
-    private synchronized void add(Write write) {
+    private void add(Write write) {
         if (closed) {
             if (write.forget() != null) {
                 inFlight.remove(write.forget());
@@ -106,29 +111,18 @@ public final class SlotWrites implements AutoCloseable {
             return;
         }
         queue.add(write);
-        if (thread == null) {
-            thread = Thread.ofVirtual().name("loomflow-scheduler-writes").start(this::run);
-        }
-        notifyAll();
+        LockSupport.unpark(thread);
     }
 
     private void run() {
-        while (true) {
-            synchronized (this) {
-                while (queue.isEmpty() && !closed) {
-                    try {
-                        wait();
-                    } catch (InterruptedException stopped) {
-                        return;
-                    }
-                }
-                if (closed) {
-                    return;
-                }
+        while (!closed) {
+            if (queue.isEmpty() && !hasRetries()) {
+                LockSupport.park(this);
+                continue;
             }
             try {
                 TimeUnit.MILLISECONDS.sleep(GATHER_MILLIS); // a batch, not a transaction per change
-                if (!write()) {
+                if (!closed && !write()) {
                     TimeUnit.SECONDS.sleep(1); // the database is down: again in a second
                 }
             } catch (InterruptedException stopped) {
@@ -137,28 +131,37 @@ public final class SlotWrites implements AutoCloseable {
         }
     }
 
-    /** Writes everything queued, in transactions of {@value #MOST} at most; whether it all went. */
+    private boolean hasRetries() {
+        synchronized (writing) {
+            return !retry.isEmpty();
+        }
+    }
+
+    /**
+     * Writes everything queued, in transactions of {@value #MOST} changes at most (a run's start and
+     * end queued together are one change); whether it all went.
+     */
     private boolean write() {
         synchronized (writing) {
             while (true) {
-                List<Write> batch = new ArrayList<>();
-                synchronized (this) {
-                    while (!queue.isEmpty() && batch.size() < MOST) {
-                        batch.add(queue.poll());
-                    }
+                Map<String, Write> batch = new LinkedHashMap<>();
+                Write next;
+                while (batch.size() < MOST && (next = retry.isEmpty() ? queue.poll() : retry.removeFirst()) != null) {
+                    String slot = next.change().schedule() + "\n" + next.change().slot();
+                    Write before = batch.get(slot);
+                    batch.put(slot, before == null ? next : new Write(new SlotTable.Change(next.change().schedule(),
+                            next.change().slot(), before.change().startedAs() != null ? before.change().startedAs()
+                            : next.change().startedAs(), before.change().ended() || next.change().ended()),
+                            before.forget() != null ? before.forget() : next.forget()));
                 }
                 if (batch.isEmpty()) {
                     failing = false;
                     return true;
                 }
                 try {
-                    table.write(batch.stream().map(Write::change).toList());
+                    table.write(batch.values().stream().map(Write::change).toList());
                 } catch (RuntimeException failed) {
-                    synchronized (this) {
-                        for (int i = batch.size() - 1; i >= 0; i--) {
-                            queue.addFirst(batch.get(i));
-                        }
-                    }
+                    retry.addAll(0, batch.values()); // before what is still queued, in order
                     if (!failing) {
                         LOG.log(System.Logger.Level.WARNING, "cannot write the starts and ends of " + batch.size()
                                 + " scheduled runs (" + failed.getMessage() + "); trying again every second", failed);
@@ -166,7 +169,7 @@ public final class SlotWrites implements AutoCloseable {
                     failing = true;
                     return false;
                 }
-                for (Write written : batch) {
+                for (Write written : batch.values()) {
                     if (written.forget() != null) {
                         inFlight.remove(written.forget());
                         endWritten.accept(written.change().schedule());
@@ -191,23 +194,21 @@ public final class SlotWrites implements AutoCloseable {
     /** Stops the writer; what is queued is dropped (flush first). */
     @Override
     public void close() {
-        Thread running;
-        synchronized (this) {
-            closed = true;
-            running = thread;
-            notifyAll();
-            for (Write write : queue) {
-                if (write.forget() != null) {
-                    inFlight.remove(write.forget());
-                }
-            }
-            queue.clear();
+        closed = true;
+        LockSupport.unpark(thread);
+        try {
+            thread.join();
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
         }
-        if (running != null) {
-            try {
-                running.join();
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
+        synchronized (writing) {
+            retry.forEach(queue::add);
+            retry.clear();
+        }
+        Write left;
+        while ((left = queue.poll()) != null) {
+            if (left.forget() != null) {
+                inFlight.remove(left.forget());
             }
         }
     }
