@@ -812,8 +812,12 @@ public final class Scheduler implements AutoCloseable {
          * run id claimed for it, when the history has no run of that id; or submitted again with the
          * slot's idempotency key); a started run claimed longer ago stops counting toward
          * {@link Schedule#maxActive()} once the history or the queue shows it ended (or, on an
-         * engine, has no record of it). Keep it longer than the time a scheduler takes from a claim
-         * to the start of its run.
+         * engine, has no record of it, unless the history has none of the runs of that claimer's
+         * latest ended slots either: its engine records elsewhere, and the run is not started
+         * again). A slot claimed ahead of its time is recovered only once its time is older than
+         * the lease. Keep it longer than the time a scheduler takes from a claim to the start of
+         * its run; the loop of {@link Scheduler#start()} claims up to a quarter of it (at most 2 s)
+         * ahead.
          *
          * @param lease positive
          * @return this builder

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -37,6 +38,7 @@ public final class SlotWrites implements AutoCloseable {
     private final Object writing = new Object(); // one writer at a time: the thread or a flush
     private final Thread thread;
     private volatile boolean closed;
+    private final AtomicBoolean signalled = new AtomicBoolean(); // the writer was unparked and has not looked since
     private boolean failing; // guarded by writing
     private final List<Write> retry = new ArrayList<>(); // taken from the queue, not written yet; guarded by writing
 
@@ -111,13 +113,18 @@ public final class SlotWrites implements AutoCloseable {
             return;
         }
         queue.add(write);
-        LockSupport.unpark(thread);
+        if (!signalled.getAndSet(true)) {
+            LockSupport.unpark(thread); // once until the writer looks again, not once per fire of a burst
+        }
     }
 
     private void run() {
         while (!closed) {
             if (queue.isEmpty() && !hasRetries()) {
-                LockSupport.park(this);
+                signalled.set(false);
+                if (queue.isEmpty()) {
+                    LockSupport.park(this);
+                }
                 continue;
             }
             try {
