@@ -48,7 +48,7 @@ import org.jspecify.annotations.Nullable;
  * background that keeps each schedule's next fire time in memory (read from the cursors at start,
  * and again every few seconds, for pauses and other schedulers' progress) and sleeps on its
  * {@link TimeSource} until the earliest one: it claims the schedules due at an instant up to
- * {@value #AHEAD_MILLIS} ms before it (less for a short lease) and starts their runs from memory at
+ * 2 s before it (less for a short lease) and starts their runs from memory at
  * that instant. A slot so claimed fires even if its schedule is paused between its claim and its
  * time. Pause and resume are kept in the database.
  */
