@@ -42,8 +42,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Lateness of a fire: the instant the scheduler started the slot's run (the run's first state change, which the
  * engine emits inside {@code Engine.runAsync}, on the scheduler's thread) minus the slot's due instant (its key, a
  * wall-clock minute in UTC). The run ids come from the scheduler's slot table after the run, so each fire is matched
- * to its own slot. The time the slot was claimed ({@code claimed_at_ms}, the clock read at the start of that
- * schedule's transaction) is reported beside it.
+ * to its own slot. The time the slot was claimed ({@code claimed_at_ms}, the clock read at the start of the claim
+ * transaction of its batch of schedules) is reported beside it: the scheduler's loop claims up to 2 s before the due
+ * instant and starts the runs at it, so this is negative.
  *
  * <p>CPU: the process's CPU time ({@code OperatingSystemMXBean.getProcessCpuTime}, every JVM thread: the scheduler's
  * virtual thread has no CPU clock of its own), sampled every 100 ms; per minute, during the burst (from the due
@@ -55,7 +56,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * at every minute boundary, measured the same way.
  *
  * <p>Usage: {@code SchedulerLateness [schedules=10000] [minutes=3] [floorMinutes=2] [stores=h2,postgres]
- * [postgres=URL] [tickMillis=1000]}. A store's measurement takes up to a minute to reach the first boundary, then
+ * [postgres=URL] [tickMillis=1000]} ({@code tickMillis} is the scheduler's {@code tickEvery}: the longest its loop
+ * sleeps, not when it fires). A store's measurement takes up to a minute to reach the first boundary, then
  * {@code minutes} minutes less 5 s; with {@code minutes=5}, under 6 minutes.
  */
 public final class SchedulerLateness {
@@ -204,7 +206,7 @@ public final class SchedulerLateness {
             all[i] = Schedule.cron(String.format(Locale.ROOT, "s%05d", i), "noop", "* * * * *");
         }
         System.out.printf(Locale.ROOT, "%nLoomflow's Scheduler on %s: %,d schedules '* * * * *', a flow that does"
-                + " nothing, tick every %d ms, %d minutes%n", store, schedules, options.number("tickMillis"), minutes);
+                + " nothing, tickEvery %d ms, %d minutes%n", store, schedules, options.number("tickMillis"), minutes);
         try (Engine engine = Engine.builder().listener(event -> {
             if (event instanceof Event.StateChange change && change.previous() == null && change.run().isRoot()) {
                 startedAt.put(change.run().id(), micros(UTC.instant()));

@@ -21,9 +21,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -31,7 +36,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * A slot claimed by a scheduler that died before starting its run is started by another after the
  * lease, once: on an engine under the claimed run id unless the history has it; on workers through
  * the slot's idempotency key. A started run of a dead scheduler stops counting toward max active
- * once it has ended.
+ * once it has ended. A started slot of a scheduler whose engine records its runs nowhere is not
+ * started again (the history cannot tell a lost run from one that ran), with an ERROR naming the fix.
  */
 class RecoveryTest {
 
@@ -190,6 +196,58 @@ class RecoveryTest {
             assertThat(rows("SELECT COUNT(*) FROM lf_schedule_slot s JOIN lf_queue q ON q.id::text = s.run_id"
                     + " WHERE s.schedule = 'queued'")).containsExactly(List.of("2"));
             assertThat(runs.get()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aStartedSlotOfAnEngineThatRecordsNowhereIsNotStartedAgainAfterTheLease() throws Exception {
+        ManualTimeSource clock = ManualTimeSource.startingAt(T0.plus(Duration.ofHours(3)));
+        Schedule schedule = daily("records-nowhere");
+        List<LogRecord> logged = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord entry) {
+                if (entry.getLevel().intValue() >= Level.SEVERE.intValue()) {
+                    logged.add(entry);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger logger = Logger.getLogger(Scheduler.class.getName());
+        logger.addHandler(capture);
+        try (Engine engine = Engine.builder().build(); // no RunRecorder: its runs are recorded nowhere
+             Scheduler scheduler = Scheduler.builder().database(POSTGRES.url()).schedules(schedule).engine(engine, report)
+                     .clock(clock).name("blind").recoverAfter(LEASE).historyCheckAfter(Duration.ofMillis(1)).build()) {
+            assertThat(scheduler.tick().get("records-nowhere")).extracting(Slot::key).containsExactly("2026-06-01T03:00");
+            awaitAllEnded("records-nowhere");
+            clock.advance(Duration.ofDays(1));
+            assertThat(scheduler.tick().get("records-nowhere")).extracting(Slot::key).containsExactly("2026-06-02T03:00");
+            awaitAllEnded("records-nowhere");
+            assertThat(runs.get()).isEqualTo(2);
+
+            // as a scheduler killed after its run started and before it wrote the run's end leaves the row
+            execute("UPDATE lf_schedule_slot SET state = 'started' WHERE schedule = 'records-nowhere'"
+                    + " AND slot = '2026-06-02T03:00'");
+            clock.advance(LEASE.plusSeconds(1));
+            assertThat(scheduler.tick()).as("nothing started again").isEmpty();
+            assertThat(rows("SELECT state FROM lf_schedule_slot WHERE schedule = 'records-nowhere'"
+                    + " AND slot = '2026-06-02T03:00'")).containsExactly(List.of("ended"));
+            assertThat(runs.get()).as("the slot's run ran once").isEqualTo(2);
+            assertThat(logged).extracting(LogRecord::getMessage)
+                    .anySatisfy(message -> assertThat(message).contains("scheduler blind started runs of schedule"
+                            + " records-nowhere").contains("slot 2026-06-02T03:00 is marked ended")
+                            .contains(".listener(RunRecorder.to(RunStore.open(url)))"))
+                    .anySatisfy(message -> assertThat(message).contains("the run history in the scheduler's database does"
+                            + " not have it"));
+        } finally {
+            logger.removeHandler(capture);
         }
     }
 }

@@ -23,7 +23,7 @@ import java.util.Optional;
  */
 public final class CronTiming implements Timing {
 
-    /** How far a zone's offset can change at once, and more: where the search for a slot starts. */
+    /** How far a zone's offset can change at once, and more: where the search for the slot at or before an instant starts. */
     private static final Duration SHIFT = Duration.ofHours(3);
     private static final CronDefinition FIVE = unixFields(false);
     private static final CronDefinition SIX = unixFields(true);
@@ -86,9 +86,14 @@ public final class CronTiming implements Timing {
         return new Slot(wall.toString(), WallClock.instant(wall, zone));
     }
 
+    /**
+     * {@inheritDoc} From the wall time the clock shows at {@code after}: no earlier wall time fires
+     * after it (a time in a gap fires at the gap's end, and one in a repeated hour at its first pass),
+     * and a later one may fire before it only in a repeated hour, which the walk steps over.
+     */
     @Override
     public Optional<Slot> next(Instant after, ZoneId zone) {
-        LocalDateTime wall = LocalDateTime.ofInstant(after, zone).minus(SHIFT);
+        LocalDateTime wall = LocalDateTime.ofInstant(after, zone);
         while (true) {
             Optional<LocalDateTime> next = nextWall(wall);
             if (next.isEmpty()) {

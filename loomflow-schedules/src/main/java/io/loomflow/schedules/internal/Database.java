@@ -1,8 +1,13 @@
 package io.loomflow.schedules.internal;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,6 +21,7 @@ final class Database implements AutoCloseable {
     private final String url;
     private final String what;
     private @Nullable Connection connection;
+    private final Map<String, PreparedStatement> prepared = new HashMap<>(); // of the current connection
     private boolean closed;
 
     private Database(String url, String what) {
@@ -65,6 +71,47 @@ final class Database implements AutoCloseable {
     }
 
     /**
+     * A statement of the current connection, prepared once and kept until the connection is dropped
+     * (its next use on a new connection prepares it again). The caller must not close it.
+     *
+     * @param sql the statement
+     * @return it, prepared
+     * @throws SQLException if the database cannot be reached or rejects the statement
+     */
+    PreparedStatement prepared(String sql) throws SQLException {
+        Connection current = connection();
+        PreparedStatement statement = prepared.get(sql);
+        if (statement == null) {
+            statement = current.prepareStatement(sql);
+            prepared.put(sql, statement);
+        }
+        return statement;
+    }
+
+    /** Forgets the batches added to the prepared statements (after a batch failed), whatever their state. */
+    void clearBatches() {
+        for (PreparedStatement statement : prepared.values()) {
+            try {
+                statement.clearBatch();
+            } catch (SQLException ignored) {
+                // a statement of a broken connection: it is dropped with it
+            }
+        }
+    }
+
+    /**
+     * A SQL array of texts, for {@code column = ANY(?)} (PostgreSQL and H2 both read it, and use an
+     * index on the column).
+     *
+     * @param texts the values
+     * @return the array, of the current connection
+     * @throws SQLException if the database cannot be reached
+     */
+    Array texts(Collection<String> texts) throws SQLException {
+        return connection().createArrayOf("varchar", texts.toArray());
+    }
+
+    /**
      * The error of a statement that failed; when the connection itself is broken (SQL state class
      * {@code 08}, or no longer valid), it is dropped, and the next statement connects again.
      *
@@ -76,6 +123,7 @@ final class Database implements AutoCloseable {
         Connection current = connection;
         if (current != null && broken(current, failed)) {
             connection = null;
+            prepared.clear();
             try {
                 current.close();
             } catch (SQLException ignored) {
@@ -102,6 +150,7 @@ final class Database implements AutoCloseable {
         closed = true;
         Connection current = connection;
         connection = null;
+        prepared.clear();
         if (current != null) {
             try {
                 current.close();

@@ -10,7 +10,10 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
@@ -38,8 +41,51 @@ public final class SlotTable implements AutoCloseable {
         return new SlotTable(Database.open(url, "the schedules'"), owner);
     }
 
-    /** Adds the schedules not there yet (not paused, since {@code now}); updates the definition of the others. */
+    /**
+     * Adds the schedules not there yet (not paused, since {@code now}); updates the definition of the
+     * others. In one transaction (one query for the names there, a batch of updates and one of
+     * inserts); if that fails (another scheduler registered one of them meanwhile), one transaction
+     * per schedule.
+     */
     public synchronized void register(Collection<Schedule> schedules, Instant now) {
+        try {
+            Map<String, String> there = new HashMap<>();
+            PreparedStatement select = database.prepared("SELECT name, definition FROM lf_schedule WHERE name = ANY(?)");
+            select.setArray(1, database.texts(schedules.stream().map(Schedule::name).toList()));
+            try (ResultSet row = select.executeQuery()) {
+                while (row.next()) {
+                    there.put(row.getString(1), row.getString(2));
+                }
+            }
+            try (PreparedStatement update = connection().prepareStatement(
+                    "UPDATE lf_schedule SET definition = ? WHERE name = ?");
+                 PreparedStatement insert = connection().prepareStatement("INSERT INTO lf_schedule"
+                         + " (name, definition, paused, since_ms, cursor_slot) VALUES (?, ?, FALSE, ?, NULL)")) {
+                for (Schedule schedule : schedules) {
+                    String definition = there.get(schedule.name());
+                    if (definition == null) {
+                        insert.setString(1, schedule.name());
+                        insert.setString(2, schedule.toString());
+                        insert.setLong(3, now.toEpochMilli());
+                        insert.addBatch();
+                    } else if (!definition.equals(schedule.toString())) {
+                        update.setString(1, schedule.toString());
+                        update.setString(2, schedule.name());
+                        update.addBatch();
+                    }
+                }
+                update.executeBatch();
+                insert.executeBatch();
+            }
+            connection().commit();
+            return;
+        } catch (SQLException raced) {
+            try {
+                connection().rollback();
+            } catch (SQLException ignored) {
+                raced.addSuppressed(ignored);
+            }
+        }
         try {
             for (Schedule schedule : schedules) {
                 try (PreparedStatement update = connection().prepareStatement(
@@ -63,51 +109,94 @@ public final class SlotTable implements AutoCloseable {
         }
     }
 
-    /**
-     * In one transaction that locks the schedule's row: the due slots from its cursor, as many as
-     * its most active runs allow, each inserted as claimed with a new run id, and the cursor moved.
-     * Nothing when the schedule is paused.
-     */
-    public synchronized List<Claim> claimDue(Schedule schedule, Instant now) {
+    /** A schedule's row: whether it is paused, since when it counts, and its cursor (the key of the last slot handled). */
+    public record Cursor(boolean paused, long sinceMs, @Nullable String cursor) {
+    }
+
+    /** The rows of these schedules (those with one), by name: one query. */
+    public synchronized Map<String, Cursor> cursors(Collection<String> names) {
         try {
-            boolean paused;
-            Instant since;
-            @Nullable String cursorKey;
-            try (PreparedStatement lock = connection().prepareStatement(
-                    "SELECT paused, since_ms, cursor_slot FROM lf_schedule WHERE name = ? FOR UPDATE")) {
-                lock.setString(1, schedule.name());
-                try (ResultSet row = lock.executeQuery()) {
-                    if (!row.next()) {
-                        connection().rollback();
-                        return List.of();
+            PreparedStatement select = database.prepared(
+                    "SELECT name, paused, since_ms, cursor_slot FROM lf_schedule WHERE name = ANY(?)");
+            select.setArray(1, database.texts(names));
+            Map<String, Cursor> rows = new HashMap<>(names.size() * 2);
+            try (ResultSet row = select.executeQuery()) {
+                while (row.next()) {
+                    rows.put(row.getString(1), new Cursor(row.getBoolean(2), row.getLong(3), row.getString(4)));
+                }
+            }
+            connection().commit();
+            return rows;
+        } catch (SQLException failed) {
+            throw failure("read the cursors of the schedules", failed);
+        }
+    }
+
+    /**
+     * What one claim found for a schedule: the slots claimed (in order), its cursor before and after,
+     * whether it is paused, and whether due slots were left for want of room under its most active runs.
+     */
+    public record Claimed(Schedule schedule, List<Claim> claims, Cursor row, @Nullable String cursor, boolean blocked) {
+    }
+
+    /**
+     * In one transaction that locks the rows of these schedules ({@code name = ANY(?) ... FOR UPDATE},
+     * in the order of their names): for each not paused, the slots due at {@code at} from its cursor
+     * ({@link Schedule#dueSlots}), as many as its most active runs allow (one grouped count of the
+     * claimed and started slots), inserted as claimed at {@code now} with a new run id (one batch),
+     * and the cursors that moved updated (one batch).
+     *
+     * @param batch the schedules, a few hundred at most
+     * @param at the instant the due slots are computed for: now, or a little later to claim ahead
+     * @param now the claim time written on the rows
+     * @return one entry per schedule that has a row, in the order of {@code batch}
+     */
+    public synchronized List<Claimed> claim(List<Schedule> batch, Instant at, Instant now) {
+        try {
+            Map<String, Cursor> rows = new HashMap<>(batch.size() * 2);
+            PreparedStatement lock = database.prepared("SELECT name, paused, since_ms, cursor_slot FROM lf_schedule"
+                    + " WHERE name = ANY(?) ORDER BY name FOR UPDATE");
+            lock.setArray(1, database.texts(batch.stream().map(Schedule::name).toList()));
+            try (ResultSet row = lock.executeQuery()) {
+                while (row.next()) {
+                    rows.put(row.getString(1), new Cursor(row.getBoolean(2), row.getLong(3), row.getString(4)));
+                }
+            }
+            Map<String, Schedule.Due> dues = new HashMap<>();
+            for (Schedule schedule : batch) {
+                Cursor row = rows.get(schedule.name());
+                if (row != null && !row.paused()) {
+                    Slot cursor = row.cursor() == null ? null : schedule.slot(row.cursor());
+                    Schedule.Due due = schedule.dueSlots(cursor, Instant.ofEpochMilli(row.sinceMs()), at);
+                    if (!due.fire().isEmpty() || !Objects.equals(due.handledThrough().map(Slot::key).orElse(null),
+                            row.cursor())) {
+                        dues.put(schedule.name(), due);
                     }
-                    paused = row.getBoolean(1);
-                    since = Instant.ofEpochMilli(row.getLong(2));
-                    cursorKey = row.getString(3);
                 }
             }
-            if (paused) {
-                connection().rollback();
-                return List.of();
-            }
-            Slot cursor = cursorKey == null ? null : schedule.slot(cursorKey);
-            Schedule.Due due = schedule.dueSlots(cursor, since, now);
-            int active;
-            try (PreparedStatement count = connection().prepareStatement(
-                    "SELECT COUNT(*) FROM lf_schedule_slot WHERE schedule = ? AND state IN ('claimed', 'started')")) {
-                count.setString(1, schedule.name());
-                try (ResultSet row = count.executeQuery()) {
-                    row.next();
-                    active = row.getInt(1);
+            Map<String, Integer> active = dues.isEmpty() ? Map.of() : active(dues.keySet());
+            PreparedStatement insert = database.prepared("INSERT INTO lf_schedule_slot"
+                    + " (schedule, slot, run_id, state, claimed_by, claimed_at_ms) VALUES (?, ?, ?, 'claimed', ?, ?)");
+            PreparedStatement move = database.prepared("UPDATE lf_schedule SET cursor_slot = ? WHERE name = ?");
+            boolean inserted = false;
+            boolean moved = false;
+            List<Claimed> claimed = new ArrayList<>(batch.size());
+            for (Schedule schedule : batch) {
+                Cursor row = rows.get(schedule.name());
+                if (row == null) {
+                    continue;
                 }
-            }
-            int room = Math.max(0, schedule.maxActive() - active);
-            List<Slot> fire = due.fire().subList(0, Math.min(room, due.fire().size()));
-            Slot moved = fire.size() == due.fire().size() ? due.handledThrough().orElse(cursor)
-                    : fire.isEmpty() ? cursor : fire.getLast();
-            List<Claim> claims = new ArrayList<>();
-            try (PreparedStatement insert = connection().prepareStatement("INSERT INTO lf_schedule_slot"
-                    + " (schedule, slot, run_id, state, claimed_by, claimed_at_ms) VALUES (?, ?, ?, 'claimed', ?, ?)")) {
+                Schedule.Due due = dues.get(schedule.name());
+                if (due == null) {
+                    claimed.add(new Claimed(schedule, List.of(), row, row.cursor(), false));
+                    continue;
+                }
+                int room = Math.max(0, schedule.maxActive() - active.getOrDefault(schedule.name(), 0));
+                List<Slot> fire = due.fire().subList(0, Math.min(room, due.fire().size()));
+                boolean blocked = fire.size() < due.fire().size();
+                String cursor = !blocked ? due.handledThrough().map(Slot::key).orElse(row.cursor())
+                        : fire.isEmpty() ? row.cursor() : fire.getLast().key();
+                List<Claim> claims = new ArrayList<>(fire.size());
                 for (Slot slot : fire) {
                     UUID runId = RunOptions.newRunId();
                     insert.setString(1, schedule.name());
@@ -115,49 +204,233 @@ public final class SlotTable implements AutoCloseable {
                     insert.setString(3, runId.toString());
                     insert.setString(4, owner);
                     insert.setLong(5, now.toEpochMilli());
-                    insert.executeUpdate();
+                    insert.addBatch();
+                    inserted = true;
                     claims.add(new Claim(slot, runId));
                 }
+                if (!Objects.equals(cursor, row.cursor())) {
+                    move.setString(1, cursor);
+                    move.setString(2, schedule.name());
+                    move.addBatch();
+                    moved = true;
+                }
+                claimed.add(new Claimed(schedule, List.copyOf(claims), row, cursor, blocked));
             }
-            try (PreparedStatement update = connection().prepareStatement(
-                    "UPDATE lf_schedule SET cursor_slot = ? WHERE name = ?")) {
-                update.setString(1, moved == null ? null : moved.key());
-                update.setString(2, schedule.name());
-                update.executeUpdate();
+            if (inserted) {
+                insert.executeBatch();
+            }
+            if (moved) {
+                move.executeBatch();
             }
             connection().commit();
-            return claims;
+            return claimed;
+        } catch (SQLException | RuntimeException failed) {
+            try {
+                database.clearBatches();
+                connection().rollback();
+            } catch (SQLException ignored) {
+                failed.addSuppressed(ignored);
+            }
+            String what = "claim the due slots of schedules " + batch.getFirst().name()
+                    + (batch.size() > 1 ? " to " + batch.getLast().name() : "");
+            if (failed instanceof SQLException sql) {
+                throw failure(what, sql);
+            }
+            throw (RuntimeException) failed;
+        }
+    }
+
+    /** How many claimed or started slots each of these schedules has (those with none are not listed): one query. */
+    private Map<String, Integer> active(Collection<String> names) throws SQLException {
+        PreparedStatement count = database.prepared("SELECT schedule, COUNT(*) FROM lf_schedule_slot"
+                + " WHERE schedule = ANY(?) AND state IN ('claimed', 'started') GROUP BY schedule");
+        count.setArray(1, database.texts(names));
+        Map<String, Integer> active = new HashMap<>();
+        try (ResultSet row = count.executeQuery()) {
+            while (row.next()) {
+                active.put(row.getString(1), row.getInt(2));
+            }
+        }
+        return active;
+    }
+
+    /** Claims of a schedule to give back: its cursor goes back from {@code cursor} to {@code previous}. */
+    public record GiveBack(String schedule, @Nullable String previous, @Nullable String cursor, List<Claim> claims) {
+    }
+
+    /**
+     * Gives back claims not launched, in one transaction that locks the schedules' rows: the slot rows
+     * are deleted and the cursors moved back, only if every cursor is still the one the claim left
+     * and every row still this scheduler's claim; otherwise nothing changes.
+     *
+     * @return whether they were given back
+     */
+    public synchronized boolean giveBack(List<GiveBack> claims) {
+        if (claims.isEmpty()) {
+            return true;
+        }
+        try {
+            PreparedStatement lock = database.prepared("SELECT name, paused, since_ms, cursor_slot FROM lf_schedule"
+                    + " WHERE name = ANY(?) ORDER BY name FOR UPDATE");
+            lock.setArray(1, database.texts(claims.stream().map(GiveBack::schedule).toList()));
+            Map<String, @Nullable String> cursors = new HashMap<>();
+            try (ResultSet row = lock.executeQuery()) {
+                while (row.next()) {
+                    cursors.put(row.getString(1), row.getString(4));
+                }
+            }
+            boolean same = true;
+            int rows = 0;
+            try (PreparedStatement delete = connection().prepareStatement("DELETE FROM lf_schedule_slot WHERE schedule = ?"
+                    + " AND slot = ? AND run_id = ? AND state = 'claimed' AND claimed_by = ?");
+                 PreparedStatement move = connection().prepareStatement(
+                         "UPDATE lf_schedule SET cursor_slot = ? WHERE name = ?")) {
+                for (GiveBack back : claims) {
+                    same &= cursors.containsKey(back.schedule()) && Objects.equals(cursors.get(back.schedule()), back.cursor());
+                    for (Claim claim : back.claims()) {
+                        delete.setString(1, back.schedule());
+                        delete.setString(2, claim.slot().key());
+                        delete.setString(3, claim.runId().toString());
+                        delete.setString(4, owner);
+                        delete.addBatch();
+                        rows++;
+                    }
+                    move.setString(1, back.previous());
+                    move.setString(2, back.schedule());
+                    move.addBatch();
+                }
+                if (same) {
+                    int deleted = 0;
+                    for (int count : delete.executeBatch()) {
+                        deleted += count;
+                    }
+                    same = deleted == rows;
+                }
+                if (same) {
+                    move.executeBatch();
+                    connection().commit();
+                    return true;
+                }
+            }
+            connection().rollback();
+            return false;
         } catch (SQLException failed) {
             try {
                 connection().rollback();
             } catch (SQLException ignored) {
                 failed.addSuppressed(ignored);
             }
-            throw failure("claim the due slots of schedule " + schedule.name(), failed);
+            throw failure("give back the slots claimed ahead", failed);
         }
     }
 
     /** A slot row not ended: claimed (its run maybe not started) or started. */
-    public record Row(String slot, UUID runId, String state, long claimedAtMs, String claimedBy) {
+    public record Row(String schedule, String slot, UUID runId, String state, long claimedAtMs, String claimedBy) {
     }
 
-    /** The rows of a schedule claimed or started, the oldest claims first. */
-    public synchronized List<Row> unended(String schedule) {
-        try (PreparedStatement select = connection().prepareStatement("SELECT slot, run_id, state, claimed_at_ms,"
-                + " claimed_by FROM lf_schedule_slot WHERE schedule = ? AND state IN ('claimed', 'started')"
-                + " ORDER BY claimed_at_ms")) {
-            select.setString(1, schedule);
+    /** The rows of these schedules claimed or started before {@code beforeMs}, the oldest claims first: one query. */
+    public synchronized List<Row> unended(Collection<String> schedules, long beforeMs) {
+        try {
+            PreparedStatement select = database.prepared("SELECT schedule, slot, run_id, state, claimed_at_ms,"
+                    + " claimed_by FROM lf_schedule_slot WHERE schedule = ANY(?) AND state IN ('claimed', 'started')"
+                    + " AND claimed_at_ms < ? ORDER BY claimed_at_ms");
+            select.setArray(1, database.texts(schedules));
+            select.setLong(2, beforeMs);
             List<Row> rows = new ArrayList<>();
             try (ResultSet row = select.executeQuery()) {
                 while (row.next()) {
-                    rows.add(new Row(row.getString(1), UUID.fromString(row.getString(2)), row.getString(3),
-                            row.getLong(4), row.getString(5)));
+                    rows.add(new Row(row.getString(1), row.getString(2), UUID.fromString(row.getString(3)),
+                            row.getString(4), row.getLong(5), row.getString(6)));
                 }
             }
             connection().commit();
             return rows;
         } catch (SQLException failed) {
-            throw failure("read the claimed slots of schedule " + schedule, failed);
+            throw failure("read the claimed slots of the schedules", failed);
+        }
+    }
+
+    /** The run ids of the latest {@code limit} ended slots of a schedule that {@code claimedBy} claimed. */
+    public synchronized List<UUID> endedRuns(String schedule, String claimedBy, int limit) {
+        try (PreparedStatement select = connection().prepareStatement("SELECT run_id FROM lf_schedule_slot"
+                + " WHERE schedule = ? AND state = 'ended' AND claimed_by = ? ORDER BY claimed_at_ms DESC LIMIT ?")) {
+            select.setString(1, schedule);
+            select.setString(2, claimedBy);
+            select.setInt(3, limit);
+            List<UUID> ids = new ArrayList<>();
+            try (ResultSet row = select.executeQuery()) {
+                while (row.next()) {
+                    ids.add(UUID.fromString(row.getString(1)));
+                }
+            }
+            connection().commit();
+            return ids;
+        } catch (SQLException failed) {
+            throw failure("read the ended slots of schedule " + schedule, failed);
+        }
+    }
+
+    /** A slot's run that started (under this id) or ended, to be written in the slot's row. */
+    public record Change(String schedule, String slot, @Nullable UUID startedAs, boolean ended) {
+    }
+
+    /**
+     * Writes these changes in one transaction: every start (state {@code started} and the run id, on
+     * a claimed row), then every end (state {@code ended}, on a claimed or started row), then every
+     * start and end of one run (state {@code ended} and the run id, on a claimed row).
+     */
+    public synchronized void write(List<Change> changes) {
+        try {
+            PreparedStatement started = database.prepared("UPDATE lf_schedule_slot SET state = 'started', run_id = ?"
+                    + " WHERE schedule = ? AND slot = ? AND state = 'claimed'");
+            PreparedStatement ended = database.prepared("UPDATE lf_schedule_slot SET state = 'ended'"
+                    + " WHERE schedule = ? AND slot = ? AND state IN ('claimed', 'started')");
+            PreparedStatement ran = database.prepared("UPDATE lf_schedule_slot SET state = 'ended', run_id = ?"
+                    + " WHERE schedule = ? AND slot = ? AND state = 'claimed'");
+            boolean anyStarted = false;
+            boolean anyEnded = false;
+            boolean anyRan = false;
+            for (Change change : changes) {
+                if (change.startedAs() != null && change.ended()) {
+                    ran.setString(1, change.startedAs().toString());
+                    ran.setString(2, change.schedule());
+                    ran.setString(3, change.slot());
+                    ran.addBatch();
+                    anyRan = true;
+                } else if (change.startedAs() != null) {
+                    started.setString(1, change.startedAs().toString());
+                    started.setString(2, change.schedule());
+                    started.setString(3, change.slot());
+                    started.addBatch();
+                    anyStarted = true;
+                }
+            }
+            for (Change change : changes) {
+                if (change.ended() && change.startedAs() == null) {
+                    ended.setString(1, change.schedule());
+                    ended.setString(2, change.slot());
+                    ended.addBatch();
+                    anyEnded = true;
+                }
+            }
+            if (anyStarted) {
+                started.executeBatch();
+            }
+            if (anyEnded) {
+                ended.executeBatch();
+            }
+            if (anyRan) {
+                ran.executeBatch();
+            }
+            connection().commit();
+        } catch (SQLException failed) {
+            try {
+                database.clearBatches();
+                connection().rollback();
+            } catch (SQLException ignored) {
+                failed.addSuppressed(ignored);
+            }
+            throw failure("mark " + changes.size() + " slots started or ended", failed);
         }
     }
 
@@ -167,13 +440,13 @@ public final class SlotTable implements AutoCloseable {
      *
      * @return whether this scheduler holds the claim now
      */
-    public synchronized boolean takeOver(String schedule, Row row, Instant now) {
+    public synchronized boolean takeOver(Row row, Instant now) {
         try (PreparedStatement update = connection().prepareStatement("UPDATE lf_schedule_slot SET state = 'claimed',"
                 + " claimed_by = ?, claimed_at_ms = ? WHERE schedule = ? AND slot = ? AND state = ?"
                 + " AND claimed_at_ms = ? AND claimed_by = ?")) {
             update.setString(1, owner);
             update.setLong(2, now.toEpochMilli());
-            update.setString(3, schedule);
+            update.setString(3, row.schedule());
             update.setString(4, row.slot());
             update.setString(5, row.state());
             update.setLong(6, row.claimedAtMs());
@@ -182,7 +455,7 @@ public final class SlotTable implements AutoCloseable {
             connection().commit();
             return taken;
         } catch (SQLException failed) {
-            throw failure("take over slot " + row.slot() + " of schedule " + schedule, failed);
+            throw failure("take over slot " + row.slot() + " of schedule " + row.schedule(), failed);
         }
     }
 
