@@ -28,6 +28,41 @@ class ScheduleTest {
     }
 
     @Test
+    void daysMatchAsCrontabReadsThem() {
+        Instant newYear = Instant.parse("2026-01-01T00:00:00Z"); // a Thursday
+        // both day fields restricted: the 1st of the month OR a Monday
+        assertThat(slots(Schedule.cron("d", "f", "0 0 1 * 1"), newYear.minusSeconds(1), 6)).containsExactly(
+                "2026-01-01T00:00", "2026-01-05T00:00", "2026-01-12T00:00", "2026-01-19T00:00", "2026-01-26T00:00",
+                "2026-02-01T00:00");
+        // backwards too: the slot at or before an instant is the later of the two
+        Schedule either = Schedule.cron("d", "f", "0 0 1 * 1");
+        Instant february = Instant.parse("2026-02-01T12:00:00Z"); // a Sunday, the 1st
+        assertThat(either.dueSlots(null, newYear.plus(Duration.ofDays(1)), february).fire()).extracting(Slot::key)
+                .containsExactly("2026-02-01T00:00"); // catch-up once: the latest missed slot, not Monday the 26th
+        assertThat(either.withCatchUp(CatchUp.each(2)).dueSlots(null, newYear.plus(Duration.ofDays(1)), february)
+                .fire()).extracting(Slot::key).containsExactly("2026-01-26T00:00", "2026-02-01T00:00");
+        // with seconds, the same rule
+        assertThat(slots(Schedule.cron("d", "f", "0 0 0 15 * 5"), newYear, 3))
+                .containsExactly("2026-01-02T00:00", "2026-01-09T00:00", "2026-01-15T00:00");
+        // one field starting with *: the other alone decides
+        assertThat(slots(Schedule.cron("d", "f", "0 0 * * 1"), newYear, 2))
+                .containsExactly("2026-01-05T00:00", "2026-01-12T00:00");
+        assertThat(slots(Schedule.cron("d", "f", "0 0 */10 * 1"), newYear, 2)).as("*/10 reads as a star, as in crontab")
+                .containsExactly("2026-05-11T00:00", "2026-06-01T00:00"); // 1st, 11th, 21st or 31st and a Monday
+    }
+
+    private static List<String> slots(Schedule schedule, Instant after, int count) {
+        List<String> keys = new java.util.ArrayList<>();
+        Instant at = after;
+        for (int i = 0; i < count; i++) {
+            Slot slot = schedule.nextSlot(at).orElseThrow();
+            keys.add(slot.key());
+            at = slot.time();
+        }
+        return keys;
+    }
+
+    @Test
     void catchUpAfterDowntimeSkipsFiresTheLatestOrEachUpToTheCap() {
         Schedule hourly = Schedule.cron("h", "f", "0 * * * *");
         Slot last = hourly.slot("2026-06-01T00:00");
@@ -76,6 +111,9 @@ class ScheduleTest {
                 .hasMessageContaining("'* * *' (it has 3 fields, not 5");
         assertThatThrownBy(() -> Schedule.cron("nightly", "report", "0 2 * * * * *"))
                 .hasMessageContaining("it has 7 fields");
+        assertThatThrownBy(() -> Schedule.cron("nightly", "report", "0 0 30 2 *"))
+                .isInstanceOf(ScheduleException.class)
+                .hasMessageContaining("'0 0 30 2 *' (no day matches it: it would never fire)");
         assertThatThrownBy(() -> Schedule.cron("nightly", "report", "0 2 * * mon-fry"))
                 .isInstanceOf(ScheduleException.class).hasMessageContaining("mon-fry");
         assertThatThrownBy(() -> Schedule.cron("nightly", "report", "0 2 * * *").withZone("Europe/Berln"))

@@ -14,12 +14,19 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * A cron expression: 5 fields (minute hour day-of-month month day-of-week, as Unix crontab reads
  * them) or 6 (seconds first). cron-utils parses it and walks its wall-clock times (in UTC, where no
  * time is skipped or repeated); {@link WallClock} maps each to its instant in the zone.
+ *
+ * <p>Days as crontab reads them: when both the day of month and the day of week are restricted
+ * (neither starts with {@code *}), a day matches when either does ({@code 0 0 1 * 1}: the 1st of
+ * each month and every Monday); when one starts with {@code *}, the other alone decides. cron-utils
+ * matches both fields at once, so an expression restricting both is walked as two expressions, one
+ * with each day field alone, and the earlier (or, backwards, the later) time of the two is taken.
  */
 public final class CronTiming implements Timing {
 
@@ -29,9 +36,9 @@ public final class CronTiming implements Timing {
     private static final CronDefinition SIX = unixFields(true);
 
     private final String expression;
-    private final ExecutionTime times;
+    private final List<ExecutionTime> times;
 
-    private CronTiming(String expression, ExecutionTime times) {
+    private CronTiming(String expression, List<ExecutionTime> times) {
         this.expression = expression;
         this.times = times;
     }
@@ -44,13 +51,41 @@ public final class CronTiming implements Timing {
             throw invalid(scheduleName, expression, "it has " + fields + " field" + (fields == 1 ? "" : "s")
                     + ", not 5 (minute hour day-of-month month day-of-week) or 6 (seconds first)", null);
         }
+        String[] parts = trimmed.split("\\s+");
+        int dayOfMonth = fields - 3;
+        int dayOfWeek = fields - 1;
+        List<String> variants = restricted(parts[dayOfMonth]) && restricted(parts[dayOfWeek])
+                ? List.of(with(parts, dayOfWeek, "*"), with(parts, dayOfMonth, "*"))
+                : List.of(String.join(" ", parts));
+        CronTiming timing;
         try {
-            Cron cron = new CronParser(fields == 5 ? FIVE : SIX).parse(trimmed);
-            cron.validate();
-            return new CronTiming(trimmed, ExecutionTime.forCron(cron));
+            CronParser parser = new CronParser(fields == 5 ? FIVE : SIX);
+            List<ExecutionTime> times = variants.stream().map(variant -> {
+                Cron cron = parser.parse(variant);
+                cron.validate();
+                return ExecutionTime.forCron(cron);
+            }).toList();
+            timing = new CronTiming(trimmed, times);
         } catch (IllegalArgumentException failed) {
             throw invalid(scheduleName, expression, failed.getMessage(), failed);
         }
+        // A day that never comes (February 30th, April 31st) parses, and would never fire.
+        LocalDateTime from = LocalDateTime.of(2000, 1, 1, 0, 0);
+        if (timing.nextWall(from).filter(first -> first.getYear() < 2400).isEmpty()) {
+            throw invalid(scheduleName, expression, "no day matches it: it would never fire", null);
+        }
+        return timing;
+    }
+
+    /** Whether a day field restricts the days, as crontab reads it: it does not start with {@code *} (nor is {@code ?}). */
+    private static boolean restricted(String field) {
+        return !field.startsWith("*") && !field.equals("?");
+    }
+
+    private static String with(String[] parts, int index, String field) {
+        String[] changed = parts.clone();
+        changed[index] = field;
+        return String.join(" ", changed);
     }
 
     private static ScheduleException invalid(String name, String expression, String why, Throwable cause) {
@@ -75,11 +110,26 @@ public final class CronTiming implements Timing {
     }
 
     private Optional<LocalDateTime> nextWall(LocalDateTime wall) {
-        return times.nextExecution(wall.atZone(ZoneOffset.UTC)).map(ZonedDateTime::toLocalDateTime);
+        Optional<LocalDateTime> earliest = Optional.empty();
+        for (ExecutionTime time : times) {
+            Optional<LocalDateTime> next = time.nextExecution(wall.atZone(ZoneOffset.UTC)).map(ZonedDateTime::toLocalDateTime);
+            if (next.isPresent() && (earliest.isEmpty() || next.get().isBefore(earliest.get()))) {
+                earliest = next;
+            }
+        }
+        return earliest;
     }
 
     private Optional<LocalDateTime> previousWall(LocalDateTime wall) {
-        return times.lastExecution(wall.atZone(ZoneOffset.UTC)).map(ZonedDateTime::toLocalDateTime);
+        Optional<LocalDateTime> latest = Optional.empty();
+        for (ExecutionTime time : times) {
+            Optional<LocalDateTime> previous = time.lastExecution(wall.atZone(ZoneOffset.UTC))
+                    .map(ZonedDateTime::toLocalDateTime);
+            if (previous.isPresent() && (latest.isEmpty() || previous.get().isAfter(latest.get()))) {
+                latest = previous;
+            }
+        }
+        return latest;
     }
 
     private static Slot slot(LocalDateTime wall, ZoneId zone) {
