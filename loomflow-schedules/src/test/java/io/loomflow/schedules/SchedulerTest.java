@@ -67,6 +67,40 @@ class SchedulerTest {
     }
 
     @Test
+    void aScheduleWhoseSlotsChangedStartsAgainFromItsNewDefinition() throws Exception {
+        String url = "jdbc:h2:file:" + directory.resolve("changed") + ";AUTO_SERVER=TRUE";
+        Instant ten = T0.plus(Duration.ofHours(10));
+        ManualTimeSource clock = ManualTimeSource.startingAt(ten);
+        Schedule utc = Schedule.cron("hourly", "report", "0 * * * *").withParameters(Map.of("region", "emea"))
+                .withCatchUp(CatchUp.each(24)).withMaxActive(100);
+        try (Engine engine = Engine.builder().build();
+             Scheduler scheduler = Scheduler.builder().database(url).schedules(utc).engine(engine, report)
+                     .clock(clock).build()) {
+            assertThat(scheduler.tick().get("hourly")).extracting(Slot::key).containsExactly("2026-06-01T10:00");
+        }
+        // The same name, now in Tokyo (UTC+9): the stored cursor, 10:00, is no slot of it that passed unfired;
+        // read as Tokyo's 10:00 it would be 01:00Z, and catch-up would fire 02:00Z to 10:00Z again.
+        clock.advance(Duration.ofMinutes(30)); // 10:30Z
+        Schedule tokyo = utc.withZone("Asia/Tokyo");
+        try (Engine engine = Engine.builder().build();
+             Scheduler scheduler = Scheduler.builder().database(url).schedules(tokyo).engine(engine, report)
+                     .clock(clock).build()) {
+            assertThat(scheduler.tick()).isEmpty();
+            clock.advance(Duration.ofMinutes(30)); // 11:00Z, 20:00 in Tokyo
+            assertThat(scheduler.tick().get("hourly")).extracting(Slot::key).containsExactly("2026-06-01T20:00");
+        }
+        // Changing only what keeps the slots (max active) keeps the cursor: the slot missed meanwhile is caught up.
+        clock.advance(Duration.ofHours(2)); // 13:00Z; 21:00 in Tokyo was missed
+        try (Engine engine = Engine.builder().build();
+             Scheduler scheduler = Scheduler.builder().database(url).schedules(tokyo.withMaxActive(50))
+                     .engine(engine, report).clock(clock).build()) {
+            assertThat(scheduler.tick().get("hourly")).extracting(Slot::key)
+                    .containsExactly("2026-06-01T21:00", "2026-06-01T22:00");
+        }
+        awaitCount(runs, 4);
+    }
+
+    @Test
     void oneSchedulerOnTheEmbeddedStoreFiresEachSlotOnceAndPauseHoldsIt() throws Exception {
         String url = "jdbc:h2:file:" + directory.resolve("history") + ";AUTO_SERVER=TRUE";
         ManualTimeSource clock = ManualTimeSource.startingAt(T0);

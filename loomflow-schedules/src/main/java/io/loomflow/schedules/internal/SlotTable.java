@@ -59,6 +59,7 @@ public final class SlotTable implements AutoCloseable {
             }
             try (PreparedStatement update = connection().prepareStatement(
                     "UPDATE lf_schedule SET definition = ? WHERE name = ?");
+                 PreparedStatement restart = connection().prepareStatement(RESTART);
                  PreparedStatement insert = connection().prepareStatement("INSERT INTO lf_schedule"
                          + " (name, definition, paused, since_ms, cursor_slot) VALUES (?, ?, FALSE, ?, NULL)")) {
                 for (Schedule schedule : schedules) {
@@ -68,6 +69,11 @@ public final class SlotTable implements AutoCloseable {
                         insert.setString(2, schedule.toString());
                         insert.setLong(3, now.toEpochMilli());
                         insert.addBatch();
+                    } else if (!definition.equals(schedule.toString()) && slotsChanged(definition, schedule)) {
+                        restart.setString(1, schedule.toString());
+                        restart.setLong(2, now.toEpochMilli());
+                        restart.setString(3, schedule.name());
+                        restart.addBatch();
                     } else if (!definition.equals(schedule.toString())) {
                         update.setString(1, schedule.toString());
                         update.setString(2, schedule.name());
@@ -75,6 +81,7 @@ public final class SlotTable implements AutoCloseable {
                     }
                 }
                 update.executeBatch();
+                restart.executeBatch();
                 insert.executeBatch();
             }
             connection().commit();
@@ -88,10 +95,22 @@ public final class SlotTable implements AutoCloseable {
         }
         try {
             for (Schedule schedule : schedules) {
-                try (PreparedStatement update = connection().prepareStatement(
-                        "UPDATE lf_schedule SET definition = ? WHERE name = ?")) {
+                String stored = null;
+                try (PreparedStatement select = connection().prepareStatement(
+                        "SELECT definition FROM lf_schedule WHERE name = ?")) {
+                    select.setString(1, schedule.name());
+                    try (ResultSet row = select.executeQuery()) {
+                        stored = row.next() ? row.getString(1) : null;
+                    }
+                }
+                boolean restarted = stored != null && !stored.equals(schedule.toString()) && slotsChanged(stored, schedule);
+                try (PreparedStatement update = connection().prepareStatement(restarted ? RESTART
+                        : "UPDATE lf_schedule SET definition = ? WHERE name = ?")) {
                     update.setString(1, schedule.toString());
-                    update.setString(2, schedule.name());
+                    if (restarted) {
+                        update.setLong(2, now.toEpochMilli());
+                    }
+                    update.setString(restarted ? 3 : 2, schedule.name());
                     if (update.executeUpdate() == 0) {
                         try (PreparedStatement insert = connection().prepareStatement("INSERT INTO lf_schedule"
                                 + " (name, definition, paused, since_ms, cursor_slot) VALUES (?, ?, FALSE, ?, NULL)")) {
@@ -107,6 +126,20 @@ public final class SlotTable implements AutoCloseable {
         } catch (SQLException failed) {
             throw failure("register the schedules", failed);
         }
+    }
+
+    /** A schedule whose slots changed starts again: no cursor, counting from now (its earlier slots are not caught up). */
+    private static final String RESTART = "UPDATE lf_schedule SET definition = ?, cursor_slot = NULL, since_ms = ?"
+            + " WHERE name = ?";
+
+    /**
+     * Whether a schedule's slots differ from those of the definition stored for it: another timing or
+     * zone (or a definition this version cannot read), whose slot keys the stored cursor is not one of,
+     * or names another time. Catch-up, max active and jitter keep the slots.
+     */
+    static boolean slotsChanged(String stored, Schedule schedule) {
+        return Definitions.parse(stored).map(old -> !old.timing().equals(schedule.timing())
+                || !old.zone().equals(schedule.zone())).orElse(true);
     }
 
     /** A schedule's row: whether it is paused, since when it counts, and its cursor (the key of the last slot handled). */
