@@ -42,6 +42,12 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Schedule {
 
+    /** The longest jitter: 7 days. */
+    public static final Duration MOST_JITTER = Duration.ofDays(7);
+
+    /** The longest grace: 366 days. */
+    public static final Duration MOST_GRACE = Duration.ofDays(366);
+
     /** How long after its time a slot found due still fires on time, unless {@link #withGrace} says otherwise. */
     public static final Duration DEFAULT_GRACE = Duration.ofMinutes(1);
     /** The most slots {@link #dueSlots} returns at once; the rest are returned by the next call. */
@@ -74,8 +80,15 @@ public final class Schedule {
     private static Schedule of(String name, String flow, java.util.function.Function<String, Timing> timing) {
         checkName(name, "schedule");
         checkName(Objects.requireNonNull(flow, "flow"), "flow");
-        return new Schedule(name, flow, timing.apply(name), Map.of(), ZoneOffset.UTC, CatchUp.once(), 1,
-                Duration.ZERO, DEFAULT_GRACE);
+        Timing made;
+        try {
+            made = timing.apply(name);
+        } catch (ScheduleException refused) {
+            throw refused.getMessage().startsWith("schedule ") ? refused
+                    : new ScheduleException("schedule " + name + ": " + refused.getMessage(), refused);
+        }
+        return new Schedule(name, flow, made, Map.of(), ZoneOffset.UTC, CatchUp.once(), 1, Duration.ZERO,
+                DEFAULT_GRACE);
     }
 
     private static void checkName(String name, String what) {
@@ -107,10 +120,10 @@ public final class Schedule {
      *
      * @param name the schedule's name, unique among schedules
      * @param flow the name of the flow it starts
-     * @param interval the time between slots, positive
-     * @param anchor the first slot
+     * @param interval the time between slots, from 1 second to 36,500 days
+     * @param anchor the first slot, in the years 1970 to 9999
      * @return the schedule
-     * @throws ScheduleException for an interval that is zero or negative
+     * @throws ScheduleException for an interval or an anchor out of those ranges
      */
     public static Schedule every(String name, String flow, Duration interval, Instant anchor) {
         Objects.requireNonNull(interval, "interval");
@@ -123,8 +136,9 @@ public final class Schedule {
      *
      * @param name the schedule's name, unique among schedules
      * @param flow the name of the flow it starts
-     * @param at when
+     * @param at when, in the years 1970 to 9999
      * @return the schedule
+     * @throws ScheduleException for a time out of that range
      */
     public static Schedule once(String name, String flow, Instant at) {
         Objects.requireNonNull(at, "at");
@@ -206,14 +220,14 @@ public final class Schedule {
      * The same schedule with a jitter: each slot fires up to {@code jitter} after its time, by a delay
      * fixed per slot (see the class comment).
      *
-     * @param jitter zero (none, the default) or more
+     * @param jitter zero (none, the default) up to {@link #MOST_JITTER}
      * @return the changed copy
-     * @throws ScheduleException for a negative jitter
+     * @throws ScheduleException for a negative jitter, or one over 7 days
      */
     public Schedule withJitter(Duration jitter) {
         Objects.requireNonNull(jitter, "jitter");
-        if (jitter.isNegative()) {
-            throw new ScheduleException("schedule " + name + ": jitter must be zero or more, not " + jitter
+        if (jitter.isNegative() || jitter.compareTo(MOST_JITTER) > 0) {
+            throw new ScheduleException("schedule " + name + ": jitter must be from zero to 7 days, not " + jitter
                     + "; for example Duration.ofSeconds(30)");
         }
         return copy(parameters, zone, catchUp, maxActive, jitter, grace);
@@ -225,13 +239,13 @@ public final class Schedule {
      *
      * @param grace positive
      * @return the changed copy
-     * @throws ScheduleException for zero or less
+     * @throws ScheduleException for zero or less, or over 366 days
      */
     public Schedule withGrace(Duration grace) {
         Objects.requireNonNull(grace, "grace");
-        if (grace.isZero() || grace.isNegative()) {
-            throw new ScheduleException("schedule " + name + ": grace must be positive, not " + grace
-                    + "; for example Duration.ofMinutes(1)");
+        if (grace.isZero() || grace.isNegative() || grace.compareTo(MOST_GRACE) > 0) {
+            throw new ScheduleException("schedule " + name + ": grace must be positive and at most 366 days, not "
+                    + grace + "; for example Duration.ofMinutes(1)");
         }
         return copy(parameters, zone, catchUp, maxActive, jitter, grace);
     }

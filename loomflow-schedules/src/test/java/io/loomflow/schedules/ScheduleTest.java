@@ -123,6 +123,23 @@ class ScheduleTest {
                 .isInstanceOf(ScheduleException.class).hasMessageContaining("positive, not PT0S");
         assertThatThrownBy(() -> Schedule.every("e", "f", Duration.ofMinutes(-5), T0))
                 .isInstanceOf(ScheduleException.class).hasMessageContaining("not PT-5M");
+        // values that would overflow the slots' times, or make thousands of slots a second
+        assertThatThrownBy(() -> Schedule.every("e", "f", Duration.ofMillis(500), T0))
+                .isInstanceOf(ScheduleException.class)
+                .hasMessageContaining("schedule e: an interval must be from 1 second to 36500 days, not PT0.5S");
+        assertThatThrownBy(() -> Schedule.every("e", "f", Duration.ofDays(99_999_999), T0))
+                .isInstanceOf(ScheduleException.class).hasMessageContaining("not PT2399999976H");
+        assertThatThrownBy(() -> Schedule.every("e", "f", Duration.ofMinutes(5), Instant.MAX))
+                .isInstanceOf(ScheduleException.class)
+                .hasMessageContaining("schedule e: anchor must be from 1970 to 9999").hasMessageContaining("2026-09-01T09:00:00Z");
+        assertThatThrownBy(() -> Schedule.once("o", "f", Instant.parse("+10000-01-01T00:00:00Z")))
+                .isInstanceOf(ScheduleException.class).hasMessageContaining("schedule o: a one-off time must be from 1970");
+        assertThatThrownBy(() -> Schedule.cron("j", "f", "* * * * *").withJitter(Duration.ofDays(8)))
+                .isInstanceOf(ScheduleException.class).hasMessageContaining("jitter must be from zero to 7 days, not PT192H");
+        assertThatThrownBy(() -> Schedule.cron("g", "f", "* * * * *").withGrace(Duration.ofDays(400)))
+                .isInstanceOf(ScheduleException.class).hasMessageContaining("at most 366 days, not PT9600H");
+        assertThat(Schedule.every("e", "f", Duration.ofSeconds(1), T0).withJitter(Duration.ofDays(7))
+                .withGrace(Duration.ofDays(366)).nextSlot(T0)).isPresent();
         assertThatThrownBy(() -> CatchUp.each(0)).isInstanceOf(ScheduleException.class).hasMessageContaining("not 0");
         assertThatThrownBy(() -> Schedule.once("o", "f", T0).withMaxActive(0))
                 .isInstanceOf(ScheduleException.class).hasMessageContaining("maxActive must be 1 or more, not 0");

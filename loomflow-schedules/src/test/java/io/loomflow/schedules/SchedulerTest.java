@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.loomflow.Engine;
 import io.loomflow.Flow;
 import io.loomflow.ManualTimeSource;
+import io.loomflow.store.RunRecorder;
+import io.loomflow.store.RunStore;
 import io.loomflow.store.contract.Postgres;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -73,7 +75,10 @@ class SchedulerTest {
         ManualTimeSource clock = ManualTimeSource.startingAt(ten);
         Schedule utc = Schedule.cron("hourly", "report", "0 * * * *").withParameters(Map.of("region", "emea"))
                 .withCatchUp(CatchUp.each(24)).withMaxActive(100);
-        try (Engine engine = Engine.builder().build();
+        // engines that record into the scheduler's database, as recovery needs: a run whose end a closed scheduler
+        // did not write down is then known ended, never started again
+        try (RunStore history = RunStore.open(url);
+             Engine engine = Engine.builder().listener(RunRecorder.to(history)).build();
              Scheduler scheduler = Scheduler.builder().database(url).schedules(utc).engine(engine, report)
                      .clock(clock).build()) {
             assertThat(scheduler.tick().get("hourly")).extracting(Slot::key).containsExactly("2026-06-01T10:00");
@@ -82,7 +87,10 @@ class SchedulerTest {
         // read as Tokyo's 10:00 it would be 01:00Z, and catch-up would fire 02:00Z to 10:00Z again.
         clock.advance(Duration.ofMinutes(30)); // 10:30Z
         Schedule tokyo = utc.withZone("Asia/Tokyo");
-        try (Engine engine = Engine.builder().build();
+        // engines that record into the scheduler's database, as recovery needs: a run whose end a closed scheduler
+        // did not write down is then known ended, never started again
+        try (RunStore history = RunStore.open(url);
+             Engine engine = Engine.builder().listener(RunRecorder.to(history)).build();
              Scheduler scheduler = Scheduler.builder().database(url).schedules(tokyo).engine(engine, report)
                      .clock(clock).build()) {
             assertThat(scheduler.tick()).isEmpty();
@@ -91,7 +99,10 @@ class SchedulerTest {
         }
         // Changing only what keeps the slots (max active) keeps the cursor: the slot missed meanwhile is caught up.
         clock.advance(Duration.ofHours(2)); // 13:00Z; 21:00 in Tokyo was missed
-        try (Engine engine = Engine.builder().build();
+        // engines that record into the scheduler's database, as recovery needs: a run whose end a closed scheduler
+        // did not write down is then known ended, never started again
+        try (RunStore history = RunStore.open(url);
+             Engine engine = Engine.builder().listener(RunRecorder.to(history)).build();
              Scheduler scheduler = Scheduler.builder().database(url).schedules(tokyo.withMaxActive(50))
                      .engine(engine, report).clock(clock).build()) {
             assertThat(scheduler.tick().get("hourly")).extracting(Slot::key)

@@ -11,12 +11,22 @@ import java.util.Optional;
 /** Slots every {@code interval} from {@code anchor} on (the anchor is the first); elapsed time, no wall clock. */
 public record IntervalTiming(Duration interval, Instant anchor) implements Timing {
 
-    /** Checks the interval. */
+    /** The shortest interval: a second, as cron's finest field. */
+    public static final Duration SHORTEST = Duration.ofSeconds(1);
+    /** The longest interval: 100 years of days. */
+    public static final Duration LONGEST = Duration.ofDays(36_500);
+
+    /** Checks the interval and the anchor. */
     public IntervalTiming {
         if (interval.isZero() || interval.isNegative()) {
             throw new ScheduleException("an interval must be positive, not " + interval
                     + "; for example Duration.ofMinutes(15), or PT15M in YAML");
         }
+        if (interval.compareTo(SHORTEST) < 0 || interval.compareTo(LONGEST) > 0) {
+            throw new ScheduleException("an interval must be from 1 second to 36500 days, not " + interval
+                    + "; for example Duration.ofMinutes(15), or 15m in YAML");
+        }
+        OnceTiming.checkTime("anchor", anchor);
     }
 
     private Slot at(long index) {
