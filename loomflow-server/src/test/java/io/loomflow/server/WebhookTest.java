@@ -11,6 +11,7 @@ import io.loomflow.store.contract.Postgres;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -195,6 +196,26 @@ class WebhookTest {
             assertThat(retried.status()).as(retried.body()).isEqualTo(202);
             new Http(other.uri()).awaitEnd(json(retried.body()).path("id").asText());
             assertRefused(deliver(other, "order", SECRET, "msg_retry", at, body), 409, "\"quantity\"");
+            assertThat(received).containsExactly(new Order("ada", 1));
+        }
+    }
+
+    @Test
+    void aRetrySignedAgainAfterTheToleranceIsStillAReplay() {
+        Duration tolerance = Duration.ofSeconds(1);
+        try (LoomflowServer server = LoomflowServer.builder().flow(order).store(RunStore.inMemory()).port(0)
+                .webhook("order", SECRET).webhookTolerance(tolerance).build().start()) {
+            String body = "{\"customer\":\"ada\",\"quantity\":1}";
+            long first = now();
+            RawHttp.Response accepted = deliver(server, "order", SECRET, "msg_later", first, body);
+            assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+            new Http(server.uri()).awaitEnd(json(accepted.body()).path("id").asText());
+            // a sender's retry schedule outlasts the tolerance: the same id, signed again with a fresh timestamp
+            Instant past = Instant.ofEpochSecond(first).plus(tolerance).plusSeconds(1);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Instant.now().isAfter(past));
+            RawHttp.Response retried = deliver(server, "order", SECRET, "msg_later", now(), body);
+            assertRefused(retried, 409, "\"quantity\"");
+            assertThat(json(retried.body()).path("error").asText()).contains("msg_later").contains("7 days");
             assertThat(received).containsExactly(new Order("ada", 1));
         }
     }

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * <li>then the run starts (or is queued, with {@code webhook:FLOW:ID} as its idempotency key): 202.</li>
  * </ol>
  * A server that runs its flows itself claims the delivery's id in the store ({@code RunStore.claimDelivery}),
- * remembered for the tolerance window, then starts the run; if the run cannot start (the server is stopping), the
+ * remembered for 7 days (a sender's retries keep the id and sign again with a fresh timestamp), then starts the run; if the run cannot start (the server is stopping), the
  * claim is released before the error is answered, so the retry is taken there too. A server with workers claims it with the queue's
  * idempotency key, in the statement that queues the run: a delivery the queue refused (no live worker runs the
  * flow, the database is down) is answered with an error and not remembered, so the sender's retry is taken.
@@ -90,10 +90,11 @@ final class WebhookDelivery {
             return queued.id();
         }
         Instant sent = Instant.ofEpochSecond(Long.parseLong(timestamp));
-        Instant expires = (sent.isAfter(now) ? sent : now).plus(webhooks.tolerance());
+        Instant latest = (sent.isAfter(now) ? sent : now).plus(webhooks.tolerance());
+        Instant expires = now.plus(Webhooks.REMEMBERED).isAfter(latest) ? now.plus(Webhooks.REMEMBERED) : latest;
         if (!server.store().claimDelivery("webhook:" + flow, id, now, expires)) {
             throw new HttpError(409, "the delivery " + id + " was received already (the delivery id is remembered for "
-                    + webhooks.tolerance().toMinutes() + " min); send each delivery once, with an id of its own")
+                    + Webhooks.REMEMBERED.toDays() + " days); send each delivery once, with an id of its own")
                     .with("delivery", id);
         }
         try {

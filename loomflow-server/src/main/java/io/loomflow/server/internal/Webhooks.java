@@ -39,6 +39,13 @@ public final class Webhooks {
     /** How far a delivery's timestamp may be from the server's clock, unless set otherwise. */
     public static final Duration DEFAULT_TOLERANCE = Duration.ofMinutes(5);
 
+    /**
+     * How long an accepted delivery's id is remembered (at least the tolerance after its timestamp): 7
+     * days, longer than the retry schedules of Standard Webhooks senders (about a day), which send a
+     * delivery again under its id, signed again with a fresh timestamp.
+     */
+    static final Duration REMEMBERED = Duration.ofDays(7);
+
     /** The prefix of a Standard Webhooks secret, whose rest is the key in base64. */
     static final String STANDARD_PREFIX = "whsec_";
 
