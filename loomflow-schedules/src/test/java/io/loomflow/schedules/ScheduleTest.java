@@ -51,6 +51,17 @@ class ScheduleTest {
                 .containsExactly("2026-05-11T00:00", "2026-06-01T00:00"); // 1st, 11th, 21st or 31st and a Monday
     }
 
+    @Test
+    void aSlotMissedInTheFirstPassOfARepeatedHourIsFoundFromItsSecondPass() {
+        // New York, 2026-11-01: 01:00 to 02:00 comes twice; 01:45 fires at its first pass, 05:45Z
+        Schedule schedule = Schedule.cron("n", "f", "45 1 * * *").withZone("America/New_York")
+                .withGrace(Duration.ofSeconds(1));
+        Instant secondPass = Instant.parse("2026-11-01T06:15:01Z"); // 01:15:01 EST, after 01:45 EDT
+        Schedule.Due due = schedule.dueSlots(schedule.slot("2026-10-31T01:45"), T0, secondPass);
+        assertThat(due.fire()).extracting(Slot::key).containsExactly("2026-11-01T01:45");
+        assertThat(due.fire().getFirst().time()).isEqualTo(Instant.parse("2026-11-01T05:45:00Z"));
+    }
+
     private static List<String> slots(Schedule schedule, Instant after, int count) {
         List<String> keys = new java.util.ArrayList<>();
         Instant at = after;

@@ -13,6 +13,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.time.zone.ZoneOffsetTransition;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
@@ -30,8 +31,6 @@ import java.util.Optional;
  */
 public final class CronTiming implements Timing {
 
-    /** How far a zone's offset can change at once, and more: where the search for the slot at or before an instant starts. */
-    private static final Duration SHIFT = Duration.ofHours(3);
     private static final CronDefinition FIVE = unixFields(false);
     private static final CronDefinition SIX = unixFields(true);
 
@@ -161,9 +160,19 @@ public final class CronTiming implements Timing {
         return nextWall(wall(slot.key())).map(wall -> slot(wall, zone));
     }
 
+    /**
+     * {@inheritDoc} From the wall time the clock shows at {@code at}, walking back; when {@code at} is
+     * in the second pass of a repeated hour, from as much later, since the wall times of that hour
+     * fire at their first pass, before {@code at}.
+     */
     @Override
     public Optional<Slot> atOrBefore(Instant at, ZoneId zone) {
-        LocalDateTime wall = LocalDateTime.ofInstant(at, zone).plus(SHIFT);
+        Duration shift = Duration.ZERO;
+        ZoneOffsetTransition last = zone.getRules().previousTransition(at.plusNanos(1));
+        if (last != null && last.isOverlap() && at.isBefore(last.getInstant().plus(last.getDuration().abs()))) {
+            shift = last.getDuration().abs();
+        }
+        LocalDateTime wall = LocalDateTime.ofInstant(at, zone).plus(shift).plusSeconds(1); // the walk steps back over what is after
         while (true) {
             Optional<LocalDateTime> previous = previousWall(wall);
             if (previous.isEmpty()) {
