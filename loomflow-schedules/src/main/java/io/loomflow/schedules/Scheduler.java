@@ -268,7 +268,18 @@ public final class Scheduler implements AutoCloseable {
             if (inFlight.contains(key(row.schedule(), row.slot()))) {
                 continue; // a run of this scheduler's, which marks its own end
             }
-            Slot slot = schedule.slot(row.slot());
+            Slot slot;
+            try {
+                slot = schedule.slot(row.slot());
+            } catch (ScheduleException redefined) {
+                // a slot of the schedule's timing before it changed: it has no place in the slots it has now
+                table.ended(row.schedule(), row.slot());
+                index.wake(row.schedule());
+                LOG.log(System.Logger.Level.WARNING, "schedule " + row.schedule() + ": slot " + row.slot() + " ("
+                        + row.state() + " by " + row.claimedBy() + ") is no slot of its timing now (" + schedule.timing()
+                        + "), which changed since; it is not started again");
+                continue;
+            }
             if (schedule.fireAt(slot).plus(recoverAfter).isAfter(now)) {
                 continue; // claimed ahead of its time, which is within the lease
             }

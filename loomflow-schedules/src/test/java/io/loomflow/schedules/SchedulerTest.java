@@ -109,6 +109,25 @@ class SchedulerTest {
                     .containsExactly("2026-06-01T21:00", "2026-06-01T22:00");
         }
         awaitCount(runs, 4);
+        // A claim of the old timing left unended (its scheduler died), then the timing changes kind: the row's key,
+        // a wall-clock time, is no slot of an interval; it is set aside, and the new slots fire.
+        try (Connection connection = DriverManager.getConnection(url, "sa", "");
+             Statement statement = connection.createStatement()) {
+            assertThat(statement.executeUpdate("UPDATE lf_schedule_slot SET state = 'claimed', claimed_by = 'gone'"
+                    + " WHERE schedule = 'hourly' AND slot = '2026-06-01T22:00'")).isEqualTo(1);
+        }
+        clock.advance(Duration.ofHours(1)); // 14:00Z
+        Schedule interval = Schedule.every("hourly", "report", Duration.ofMinutes(30), T0)
+                .withParameters(Map.of("region", "emea"));
+        try (RunStore history = RunStore.open(url);
+             Engine engine = Engine.builder().listener(RunRecorder.to(history)).build();
+             Scheduler scheduler = Scheduler.builder().database(url).schedules(interval).engine(engine, report)
+                     .clock(clock).build()) {
+            assertThat(scheduler.tick().get("hourly")).extracting(Slot::key).containsExactly("2026-06-01T14:00:00Z");
+            assertThat(scheduler.fired("hourly", 10, 0)).filteredOn(f -> f.slot().equals("2026-06-01T22:00"))
+                    .extracting(FiredSlot::state).containsExactly("ended");
+        }
+        awaitCount(runs, 5);
     }
 
     @Test
