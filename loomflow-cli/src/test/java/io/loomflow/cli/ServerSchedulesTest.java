@@ -87,7 +87,7 @@ class ServerSchedulesTest {
                     return slot.path("runId").asText();
                 }
             }
-            Thread.sleep(100);
+            Thread.sleep(100); // polling with the deadline above, not waiting for time to pass
         }
         throw new AssertionError("schedule " + name + " fired no run the history has within 60 s: " + view
                 + "\nstderr:\n" + server.err());

@@ -195,7 +195,7 @@ class ServerTriggersTest {
             if (fires.containsKey(source)) {
                 return fires.get(source);
             }
-            Thread.sleep(100);
+            Thread.sleep(100); // polling with the deadline above, not waiting for time to pass
         }
         throw new AssertionError("trigger " + trigger + " did not fire for " + source + " within 60 s: " + fires
                 + "\nstderr:\n" + server.err());

@@ -123,7 +123,7 @@ class ServerWorkersSchedulesTest {
             if (done.test(view)) {
                 return view;
             }
-            Thread.sleep(100);
+            Thread.sleep(100); // polling with the deadline above, not waiting for time to pass
         }
         throw new AssertionError("the schedule has not " + what + " within 45 s: " + view + "\nserver stderr:\n"
                 + server.err());
@@ -206,7 +206,7 @@ class ServerWorkersSchedulesTest {
                     throw new AssertionError("worker " + name + " did not start within 30 s; out:\n" + worker.out()
                             + "\nerr:\n" + Files.readString(err));
                 }
-                Thread.sleep(50);
+                Thread.sleep(50); // polling with the deadline above, not waiting for time to pass
             }
             return worker;
         }

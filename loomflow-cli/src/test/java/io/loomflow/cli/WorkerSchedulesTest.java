@@ -110,7 +110,7 @@ class WorkerSchedulesTest {
                             + " runs within 90 s: " + slots + "; tocks " + tocks + "\nw1:\n" + first.err() + "\nw2:\n"
                             + second.err());
                 }
-                Thread.sleep(200);
+                Thread.sleep(200); // polling with the deadline above, not waiting for time to pass
             }
             assertThat(first.terminate()).as(first.err()).isZero();
             assertThat(second.terminate()).as(second.err()).isZero();
